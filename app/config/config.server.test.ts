@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest"
+import { ConfigError } from "#shared/config/env.ts"
+import { loadWebConfig } from "./config.server.ts"
+
+const token = "0123456789abcdef0123456789abcdef"
+
+/** A complete, valid production environment; tests remove or break one thing at a time. */
+const production = {
+  NODE_ENV: "production",
+  SECOND_AUTH_MODE: "external",
+  SECOND_PUBLIC_URL: "https://second.example.com",
+  WORKER_URL: "http://worker:3001",
+  MONGODB_URI: "mongodb://mongo:27017/second?replicaSet=rs0",
+  REDIS_URL: "redis://redis:6379",
+  INTERNAL_API_TOKEN: token,
+  SECOND_TOKEN_ENCRYPTION_KEY: "a".repeat(64),
+}
+
+/** The message of the ConfigError that loading `env` throws. */
+function problem(env: Record<string, string | undefined>): string {
+  try {
+    loadWebConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).message
+  }
+  throw new Error("expected the configuration to be refused")
+}
+
+const ONE_LINE = /^Invalid configuration: ([A-Z_]+) [^\n]+\. Example: \1=[^\n]+$/
+
+describe("web configuration", () => {
+  it("runs locally with no configuration at all", () => {
+    const config = loadWebConfig({})
+    expect(config).toMatchObject({
+      production: false,
+      authMode: "none",
+      host: "127.0.0.1",
+      port: 3000,
+      dataDir: ".second-dev",
+      oauthEnabled: true,
+      perfTrace: false,
+      telemetry: { posthog: null, sentry: null },
+    })
+    expect(config.publicUrl.href).toBe("http://127.0.0.1:3000/")
+    expect(config.workerUrl.href).toBe("http://127.0.0.1:3001/")
+    expect(config.mongodbUri).toBeUndefined()
+    expect(config.redisUrl).toBeUndefined()
+  })
+
+  it("accepts the complete production environment of the checklist", () => {
+    const config = loadWebConfig(production)
+    expect(config.production).toBe(true)
+    expect(config.host).toBe("0.0.0.0")
+    expect(config.publicUrl.origin).toBe("https://second.example.com")
+    expect(config.mongodbUri?.reveal()).toBe(production.MONGODB_URI)
+  })
+
+  it.each([
+    ["SECOND_AUTH_MODE", "maybe", /SECOND_AUTH_MODE must be one of none, external \(got "maybe"\)/],
+    ["PORT", "http", /PORT must be a port number from 0 to 65535 \(got "http"\)/],
+    ["PORT", "70000", /PORT must be a port number/],
+    ["SECOND_PUBLIC_URL", "second.example.com", /SECOND_PUBLIC_URL must be a URL starting with https:\/\/ or http:\/\//],
+    ["SECOND_PUBLIC_URL", "https://second.example.com/app", /must be an origin without a path/],
+    ["WORKER_URL", "ftp://worker:3001", /WORKER_URL must start with http:\/\/ or https:\/\/ \(got "ftp:\/\/worker:3001"\)/],
+    ["MONGODB_URI", "postgres://db/second", /MONGODB_URI must start with mongodb:\/\/ or mongodb\+srv:\/\//],
+    ["MONGODB_URI", "mongodb://mongo:27017", /MONGODB_URI must name a database/],
+    ["REDIS_URL", "http://redis:6379", /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+    ["INTERNAL_API_TOKEN", "short", /INTERNAL_API_TOKEN is too short \(5 characters\); it must be at least 32/],
+    ["SECOND_NO_AUTH_SESSION_SECRET", "x".repeat(31), /SECOND_NO_AUTH_SESSION_SECRET is too short/],
+    ["SECOND_TOKEN_ENCRYPTION_KEY", "pass", /SECOND_TOKEN_ENCRYPTION_KEY must be 32 bytes in base64, 64 hex characters, or a passphrase/],
+    ["SECOND_PERF_TRACE", "maybe", /SECOND_PERF_TRACE must be 1 or 0/],
+    ["SECOND_POSTHOG_HOST", "http://posthog.internal", /SECOND_POSTHOG_HOST must start with https:\/\//],
+  ])("refuses %s=%s in one line naming the variable, the problem and an example", (name, value, expected) => {
+    const message = problem({ [name]: value })
+    expect(message).toMatch(ONE_LINE)
+    expect(message).toMatch(expected)
+    expect(message.startsWith(`Invalid configuration: ${name} `)).toBe(true)
+  })
+
+  it("never repeats a secret value in its message", () => {
+    expect(problem({ INTERNAL_API_TOKEN: "hunter2-hunter2" })).not.toContain("hunter2")
+    expect(problem({ MONGODB_URI: "mysql://admin:hunter2@db/second" })).not.toContain("hunter2")
+    expect(problem({ MONGODB_URI: "mongodb://admin:hunter2@db" })).not.toContain("hunter2")
+    expect(problem({ SECOND_TOKEN_ENCRYPTION_KEY: "hunter2" })).not.toContain("hunter2")
+    expect(problem({ WORKER_URL: "ftp://admin:hunter2@worker" })).not.toContain("hunter2")
+    expect(JSON.stringify(loadWebConfig(production))).not.toContain(token)
+  })
+
+  describe("in production", () => {
+    const without = (name: string) => ({ ...production, [name]: undefined })
+
+    it.each([
+      ["INTERNAL_API_TOKEN", without("INTERNAL_API_TOKEN"), /INTERNAL_API_TOKEN is required in production/],
+      ["INTERNAL_API_TOKEN", { ...production, INTERNAL_API_TOKEN: "x".repeat(31) }, /INTERNAL_API_TOKEN is too short/],
+      ["SECOND_PUBLIC_URL", without("SECOND_PUBLIC_URL"), /SECOND_PUBLIC_URL is required in production/],
+      [
+        "SECOND_PUBLIC_URL",
+        { ...production, SECOND_PUBLIC_URL: "http://second.example.com" },
+        /SECOND_PUBLIC_URL must be an https:\/\/ origin in production/,
+      ],
+      ["WORKER_URL", without("WORKER_URL"), /WORKER_URL is required in production/],
+      ["MONGODB_URI", without("MONGODB_URI"), /MONGODB_URI is required in production/],
+      ["REDIS_URL", without("REDIS_URL"), /REDIS_URL is required in production/],
+      [
+        "SECOND_TOKEN_ENCRYPTION_KEY",
+        without("SECOND_TOKEN_ENCRYPTION_KEY"),
+        /SECOND_TOKEN_ENCRYPTION_KEY is required in production when OAuth integrations are on and WORKOS_API_KEY is not set/,
+      ],
+    ])("refuses to start without a valid %s", (_name, env, expected) => {
+      const message = problem(env)
+      expect(message).toMatch(ONE_LINE)
+      expect(message).toMatch(expected)
+    })
+
+    it("accepts WorkOS Vault or turning OAuth off instead of an encryption key", () => {
+      const noKey = without("SECOND_TOKEN_ENCRYPTION_KEY")
+      expect(loadWebConfig({ ...noKey, WORKOS_API_KEY: "sk_live_x" }).workosApiKey?.reveal()).toBe("sk_live_x")
+      expect(loadWebConfig({ ...noKey, SECOND_OAUTH_DISABLED: "1" }).oauthEnabled).toBe(false)
+    })
+  })
+
+  it("accepts the three documented shapes of the token encryption key", () => {
+    const shapes = ["ab".repeat(32), Buffer.alloc(32, 7).toString("base64"), "correct horse battery staple, stapled!"]
+    for (const key of shapes) expect(loadWebConfig({ SECOND_TOKEN_ENCRYPTION_KEY: key }).tokenEncryptionKey?.reveal()).toBe(key)
+  })
+
+  it("sends telemetry only when configured, and never when switched off", () => {
+    expect(loadWebConfig({ SECOND_POSTHOG_TOKEN: "phc_1" }).telemetry.posthog?.token).toBe("phc_1")
+    expect(loadWebConfig({ SECOND_POSTHOG_TOKEN: "phc_1", SECOND_POSTHOG_DISABLED: "1" }).telemetry.posthog).toBeNull()
+    const dsn = "https://k@o0.ingest.sentry.io/1"
+    expect(loadWebConfig({ SECOND_SENTRY_DSN: dsn }).telemetry.sentry?.serverDsn).toBe(dsn)
+    expect(loadWebConfig({ SECOND_SENTRY_DSN: dsn, SECOND_ERROR_REPORTING_DISABLED: "true" }).telemetry.sentry).toBeNull()
+    const everything = { SECOND_POSTHOG_TOKEN: "phc_1", SECOND_SENTRY_DSN: dsn, SECOND_TELEMETRY_DISABLED: "yes" }
+    expect(loadWebConfig(everything).telemetry).toEqual({ posthog: null, sentry: null })
+  })
+
+  it("treats empty values as unset, as compose files write them", () => {
+    expect(loadWebConfig({ MONGODB_URI: "", PORT: " ", REDIS_URL: "" })).toMatchObject({ port: 3000, mongodbUri: undefined })
+  })
+})

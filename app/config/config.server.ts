@@ -1,0 +1,199 @@
+// The web tier's configuration: every variable it reads, validated once at boot into a typed
+// object. Business code receives this object; it never reads process.env.
+
+import { flag, oneOf, parseEnv, requireThat, secret, text, url, type Env } from "#shared/config/env.ts"
+import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
+import type { Secret } from "#shared/config/secret.ts"
+import { tokenEncryptionKey } from "./encryption-key.server.ts"
+
+export const webEnvSpec = {
+  nodeEnv,
+  host,
+  port,
+  authMode: oneOf("SECOND_AUTH_MODE", ["none", "external"], {
+    describe: "none = local sign-in by name and email (development only); external = auth provider extension",
+    example: "external",
+  }),
+  publicUrl: url("SECOND_PUBLIC_URL", {
+    describe: "public origin browsers use; must be HTTPS in production (OAuth redirects are built from it)",
+    example: "https://second.example.com",
+    protocols: ["https:", "http:"],
+    originOnly: true,
+  }),
+  workerUrl: url("WORKER_URL", {
+    describe: "where the web reaches the worker's internal HTTP API",
+    example: "http://worker:3001",
+    protocols: ["http:", "https:"],
+    originOnly: true,
+  }),
+  mongodbUri: secret("MONGODB_URI", {
+    describe: "MongoDB connection string with a database name (replica set); unset = embedded SQLite file",
+    example: "mongodb://mongo:27017/second?replicaSet=rs0",
+  }),
+  redisUrl: secret("REDIS_URL", {
+    describe: "Redis for live state (run streams, events, OAuth state, locks); unset = in-process (one process only)",
+    example: "redis://redis:6379",
+  }),
+  internalApiToken,
+  noAuthSessionSecret: secret("SECOND_NO_AUTH_SESSION_SECRET", {
+    describe: "signs none-mode session cookies so they survive restarts (at least 32 characters)",
+    example: "$(openssl rand -hex 32)",
+    minLength: 32,
+  }),
+  workosApiKey: secret("WORKOS_API_KEY", {
+    describe: "WorkOS API key; when set, integration and OAuth secrets are kept in WorkOS Vault",
+    example: "sk_live_...",
+  }),
+  tokenEncryptionKey,
+  oauthDisabled: flag("SECOND_OAUTH_DISABLED", {
+    describe: "1 turns OAuth integrations off (then production needs neither WorkOS nor an encryption key)",
+    example: "1",
+  }),
+  dataDir: text("SECOND_DATA_DIR", {
+    describe: "directory for the embedded store and generated local secrets (default ./.second-dev)",
+    example: "/var/lib/second",
+  }),
+  perfTrace: flag("SECOND_PERF_TRACE", {
+    describe: "1 logs route timings, counts, CPU and memory (never payloads or secrets) for diagnosis",
+    example: "1",
+  }),
+  telemetryDisabled: flag("SECOND_TELEMETRY_DISABLED", {
+    describe: "1 turns off every kind of telemetry, whatever else is set",
+    example: "1",
+  }),
+  posthogToken: text("SECOND_POSTHOG_TOKEN", {
+    describe: "PostHog project token; product analytics are off unless this is set",
+    example: "phc_...",
+  }),
+  posthogHost: url("SECOND_POSTHOG_HOST", {
+    describe: "PostHog ingestion origin",
+    example: "https://us.i.posthog.com",
+    protocols: ["https:"],
+    originOnly: true,
+  }),
+  posthogDisabled: flag("SECOND_POSTHOG_DISABLED", { describe: "1 turns product analytics off", example: "1" }),
+  sentryDsn: text("SECOND_SENTRY_DSN", {
+    describe: "Sentry DSN for server errors; error reporting is off unless a DSN is set",
+    example: "https://key@o0.ingest.us.sentry.io/0",
+  }),
+  browserSentryDsn: text("NEXT_PUBLIC_SENTRY_DSN", {
+    describe: "Sentry DSN for browser errors (name kept for compatibility with Second's checklist)",
+    example: "https://key@o0.ingest.us.sentry.io/0",
+  }),
+  sentryDisabled: flag("SECOND_SENTRY_DISABLED", { describe: "1 turns error reporting off", example: "1" }),
+  errorReportingDisabled: flag("SECOND_ERROR_REPORTING_DISABLED", {
+    describe: "1 turns error reporting off (alias of SECOND_SENTRY_DISABLED)",
+    example: "1",
+  }),
+  sentryAuthToken: secret("SENTRY_AUTH_TOKEN", {
+    describe: "CI only: uploads source maps at build time; never set it on a running server",
+    example: "sntrys_...",
+  }),
+} as const
+
+export interface TelemetryConfig {
+  readonly posthog: { readonly token: string; readonly host: URL } | null
+  readonly sentry: { readonly serverDsn: string | null; readonly browserDsn: string | null } | null
+}
+
+export interface WebConfig {
+  readonly production: boolean
+  readonly host: string
+  readonly port: number
+  readonly authMode: "none" | "external"
+  readonly publicUrl: URL
+  readonly workerUrl: URL
+  readonly mongodbUri: Secret | undefined
+  readonly redisUrl: Secret | undefined
+  readonly internalApiToken: Secret | undefined
+  readonly noAuthSessionSecret: Secret | undefined
+  readonly workosApiKey: Secret | undefined
+  readonly tokenEncryptionKey: Secret | undefined
+  readonly oauthEnabled: boolean
+  readonly dataDir: string
+  readonly perfTrace: boolean
+  readonly telemetry: TelemetryConfig
+}
+
+export const DEFAULT_WEB_PORT = 3000
+
+/** Parses and cross-checks the web configuration. Throws a one-line ConfigError on the first problem. */
+export function loadWebConfig(env: Env): WebConfig {
+  const raw = parseEnv(webEnvSpec, env)
+  const production = raw.nodeEnv === "production"
+  const port = raw.port ?? DEFAULT_WEB_PORT
+  const host = raw.host ?? (production ? "0.0.0.0" : "127.0.0.1")
+  const oauthEnabled = raw.oauthDisabled !== true
+
+  if (production) {
+    requireThat(raw.internalApiToken !== undefined, webEnvSpec.internalApiToken, "is required in production")
+    requireThat(raw.publicUrl !== undefined, webEnvSpec.publicUrl, "is required in production")
+    requireThat(raw.publicUrl?.protocol === "https:", webEnvSpec.publicUrl, "must be an https:// origin in production")
+    requireThat(raw.workerUrl !== undefined, webEnvSpec.workerUrl, "is required in production")
+    requireThat(
+      raw.mongodbUri !== undefined,
+      webEnvSpec.mongodbUri,
+      "is required in production (the embedded SQLite store is for `npm start` on one machine)",
+    )
+    requireThat(
+      raw.redisUrl !== undefined,
+      webEnvSpec.redisUrl,
+      "is required in production (web and worker share live state through Redis)",
+    )
+    requireThat(
+      !oauthEnabled || raw.workosApiKey !== undefined || raw.tokenEncryptionKey !== undefined,
+      webEnvSpec.tokenEncryptionKey,
+      "is required in production when OAuth integrations are on and WORKOS_API_KEY is not set (or set SECOND_OAUTH_DISABLED=1)",
+    )
+  }
+  if (raw.mongodbUri !== undefined) checkMongoUri(raw.mongodbUri)
+  if (raw.redisUrl !== undefined) checkRedisUrl(raw.redisUrl)
+
+  const publicHost = isLoopbackHost(host) || host === "0.0.0.0" ? "127.0.0.1" : host
+  const telemetryOff = raw.telemetryDisabled === true
+  const sentryOff = telemetryOff || raw.sentryDisabled === true || raw.errorReportingDisabled === true
+  const sentryConfigured = raw.sentryDsn !== undefined || raw.browserSentryDsn !== undefined
+
+  return {
+    production,
+    host,
+    port,
+    authMode: raw.authMode ?? "none",
+    publicUrl: raw.publicUrl ?? new URL(`http://${publicHost}:${port}`),
+    workerUrl: raw.workerUrl ?? new URL("http://127.0.0.1:3001"),
+    mongodbUri: raw.mongodbUri,
+    redisUrl: raw.redisUrl,
+    internalApiToken: raw.internalApiToken,
+    noAuthSessionSecret: raw.noAuthSessionSecret,
+    workosApiKey: raw.workosApiKey,
+    tokenEncryptionKey: raw.tokenEncryptionKey,
+    oauthEnabled,
+    dataDir: raw.dataDir ?? ".second-dev",
+    perfTrace: raw.perfTrace === true,
+    telemetry: {
+      posthog:
+        telemetryOff || raw.posthogDisabled === true || raw.posthogToken === undefined
+          ? null
+          : { token: raw.posthogToken, host: raw.posthogHost ?? new URL("https://us.i.posthog.com") },
+      sentry:
+        sentryOff || !sentryConfigured
+          ? null
+          : { serverDsn: raw.sentryDsn ?? null, browserDsn: raw.browserSentryDsn ?? null },
+    },
+  }
+}
+
+function checkMongoUri(value: Secret) {
+  const uri = value.reveal()
+  const match = /^mongodb(\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri)
+  requireThat(
+    /^mongodb(\+srv)?:\/\//.test(uri),
+    webEnvSpec.mongodbUri,
+    "must start with mongodb:// or mongodb+srv://",
+  )
+  requireThat(match !== null && match[2] !== "", webEnvSpec.mongodbUri, "must name a database after the host (…/second)")
+}
+
+function checkRedisUrl(value: Secret) {
+  requireThat(/^rediss?:\/\/[^/]/.test(value.reveal()), webEnvSpec.redisUrl, "must start with redis:// or rediss://")
+}

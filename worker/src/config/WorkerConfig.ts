@@ -1,0 +1,125 @@
+// The worker's configuration as a service: parsed once from the environment at boot (one-line
+// errors, see shared/config/env.ts) and handed to every layer that needs it.
+
+import { Context, Layer } from "effect"
+import { host, internalApiToken, nodeEnv, port } from "#shared/config/common.ts"
+import { absolutePath, flag, parseEnv, requireThat, secret, url, type Env } from "#shared/config/env.ts"
+import type { Secret } from "#shared/config/secret.ts"
+
+const providerKey = (name: string, describe: string, example: string) => secret(name, { describe, example })
+
+export const workerEnvSpec = {
+  nodeEnv,
+  host,
+  port,
+  internalApiToken,
+  toolExecuteUrl: url("TOOL_EXECUTE_URL", {
+    describe: "the web's tool-execution route as the worker reaches it",
+    example: "http://web:3000/api/internal/tool-execute",
+    protocols: ["http:", "https:"],
+  }),
+  webUrl: url("WEB_URL", {
+    describe: "the web's origin as the worker reaches it, for the other /api/internal/* routes (default: TOOL_EXECUTE_URL's origin)",
+    example: "http://web:3000",
+    protocols: ["http:", "https:"],
+    originOnly: true,
+  }),
+  anthropicApiKey: providerKey("ANTHROPIC_API_KEY", "Claude Code provider key", "sk-ant-..."),
+  codexApiKey: providerKey("CODEX_API_KEY", "Codex provider key (preferred over OPENAI_API_KEY for Codex)", "sk-..."),
+  openaiApiKey: providerKey("OPENAI_API_KEY", "OpenAI key for Codex and OpenCode", "sk-..."),
+  googleApiKey: providerKey("GOOGLE_API_KEY", "Google key for OpenCode's Gemini models", "AIza..."),
+  geminiApiKey: providerKey("GEMINI_API_KEY", "Gemini key for OpenCode (alias of GOOGLE_API_KEY)", "AIza..."),
+  claudePath: absolutePath("SECOND_CLAUDE_PATH", {
+    describe: "claude executable when it is not on the worker's PATH",
+    example: "/usr/local/bin/claude",
+  }),
+  codexPath: absolutePath("SECOND_CODEX_PATH", {
+    describe: "codex executable when it is not on the worker's PATH",
+    example: "/usr/local/bin/codex",
+  }),
+  opencodePath: absolutePath("SECOND_OPENCODE_PATH", {
+    describe: "opencode executable when it is not on the worker's PATH",
+    example: "/usr/local/bin/opencode",
+  }),
+  codexAppServerWarm: flag("SECOND_CODEX_APP_SERVER_WARM", {
+    describe: "0 disables the warm Codex app-server per app in local development (always off in production)",
+    example: "0",
+  }),
+  allowCodexLocalAuth: flag("SECOND_ALLOW_CODEX_LOCAL_AUTH", {
+    describe: "1 seeds Codex with the worker user's local Codex login (isolated deployments only)",
+    example: "1",
+  }),
+  claudeSubprocessEnvScrub: flag("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", {
+    describe: "0 turns off Claude Code's subprocess env scrubbing (needs bwrap on Linux when on); escape hatch only",
+    example: "1",
+  }),
+} as const
+
+export interface ProviderKeys {
+  readonly anthropic: Secret | undefined
+  readonly codex: Secret | undefined
+  readonly openai: Secret | undefined
+  readonly google: Secret | undefined
+  readonly gemini: Secret | undefined
+}
+
+export interface WorkerSettings {
+  readonly production: boolean
+  readonly host: string
+  readonly port: number
+  readonly internalApiToken: Secret | undefined
+  readonly webUrl: URL
+  readonly toolExecuteUrl: URL
+  readonly providerKeys: ProviderKeys
+  readonly runtimePaths: { readonly claude?: string; readonly codex?: string; readonly opencode?: string }
+  readonly codexAppServerWarm: boolean
+  readonly allowCodexLocalAuth: boolean
+  readonly claudeSubprocessEnvScrub: boolean
+}
+
+export const DEFAULT_WORKER_PORT = 3001
+const TOOL_EXECUTE_PATH = "/api/internal/tool-execute"
+
+/** Parses and cross-checks the worker configuration. Throws a one-line ConfigError on the first problem. */
+export function loadWorkerConfig(env: Env): WorkerSettings {
+  const raw = parseEnv(workerEnvSpec, env)
+  const production = raw.nodeEnv === "production"
+  if (production) {
+    requireThat(raw.internalApiToken !== undefined, workerEnvSpec.internalApiToken, "is required in production")
+    requireThat(
+      raw.toolExecuteUrl !== undefined || raw.webUrl !== undefined,
+      workerEnvSpec.toolExecuteUrl,
+      "is required in production (or set WEB_URL)",
+    )
+  }
+  const webUrl = raw.webUrl ?? (raw.toolExecuteUrl ? new URL(raw.toolExecuteUrl.origin) : new URL("http://127.0.0.1:3000"))
+  const runtimePaths = {
+    ...(raw.claudePath ? { claude: raw.claudePath } : {}),
+    ...(raw.codexPath ? { codex: raw.codexPath } : {}),
+    ...(raw.opencodePath ? { opencode: raw.opencodePath } : {}),
+  }
+  return {
+    production,
+    host: raw.host ?? "127.0.0.1",
+    port: raw.port ?? DEFAULT_WORKER_PORT,
+    internalApiToken: raw.internalApiToken,
+    webUrl,
+    toolExecuteUrl: raw.toolExecuteUrl ?? new URL(TOOL_EXECUTE_PATH, webUrl),
+    providerKeys: {
+      anthropic: raw.anthropicApiKey,
+      codex: raw.codexApiKey,
+      openai: raw.openaiApiKey,
+      google: raw.googleApiKey,
+      gemini: raw.geminiApiKey,
+    },
+    runtimePaths,
+    // Warm app-servers are a local-development convenience only.
+    codexAppServerWarm: !production && raw.codexAppServerWarm !== false,
+    allowCodexLocalAuth: raw.allowCodexLocalAuth === true,
+    claudeSubprocessEnvScrub: raw.claudeSubprocessEnvScrub !== false,
+  }
+}
+
+export class WorkerConfig extends Context.Service<WorkerConfig, WorkerSettings>()("worker/WorkerConfig") {
+  static readonly layer = (settings: WorkerSettings) => Layer.succeed(WorkerConfig, WorkerConfig.of(settings))
+}
