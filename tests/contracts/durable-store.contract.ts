@@ -1,0 +1,230 @@
+// The behaviour every durable store adapter must have. Each adapter's test file calls
+// `durableStoreContract` with a harness that opens a fresh, isolated store per test.
+
+import { randomUUID } from "node:crypto"
+import { afterEach, describe, expect, it } from "vitest"
+import { allCollections, memberships, users, workspaces, type UserDocument } from "#app/store/collections.server.ts"
+import {
+  defineCollection,
+  StoreDuplicateError,
+  type AnyCollectionDefinition,
+  type DurableStore,
+  type StoredDocument,
+} from "#app/store/store.server.ts"
+
+interface Thing extends StoredDocument {
+  readonly kind: string
+  readonly rank: number
+  readonly active: boolean
+  readonly owner?: string
+  readonly tags?: readonly string[]
+  readonly details?: { readonly color: string; readonly size?: number } | null
+}
+
+export const things = defineCollection<Thing>({
+  name: "contract_things",
+  indexes: [
+    { name: "kind_rank", fields: ["kind", "rank"] },
+    { name: "owner_unique", fields: ["owner"], unique: true },
+  ],
+})
+
+export const contractCollections: readonly AnyCollectionDefinition[] = [...allCollections, things]
+
+export interface StoreHandle {
+  readonly store: DurableStore
+  /** Closes this store and opens the same data again, as a restarted process would. */
+  reopen(): Promise<DurableStore>
+  /** Removes the data (temp file, test database). */
+  cleanup(): Promise<void>
+}
+
+export interface DurableStoreHarness {
+  fresh(): Promise<StoreHandle>
+}
+
+const now = () => new Date().toISOString()
+const id = () => randomUUID()
+
+const user = (email: string, overrides: Partial<UserDocument> = {}): UserDocument => ({
+  id: id(),
+  email,
+  emailNormalized: email.toLowerCase(),
+  displayName: email.split("@")[0] ?? email,
+  createdAt: now(),
+  updatedAt: now(),
+  ...overrides,
+})
+
+export function durableStoreContract(name: string, harness: DurableStoreHarness) {
+  describe(`durable store contract: ${name}`, () => {
+    const handles: StoreHandle[] = []
+    afterEach(async () => {
+      for (const handle of handles.splice(0)) {
+        await handle.store.close().catch(() => undefined)
+        await handle.cleanup()
+      }
+    })
+    const fresh = async () => {
+      const handle = await harness.fresh()
+      handles.push(handle)
+      return handle
+    }
+
+    it("returns a stored document exactly as it was written", async () => {
+      const { store } = await fresh()
+      const thing: Thing = {
+        id: id(),
+        kind: "widget",
+        rank: 2.5,
+        active: false,
+        tags: ["a", "b"],
+        details: { color: "blue", size: 3 },
+      }
+      await store.collection(things).insert(thing)
+      expect(await store.collection(things).findOne({ id: thing.id })).toEqual(thing)
+      expect(await store.collection(things).findOne({ kind: "widget", active: false })).toEqual(thing)
+      expect(await store.collection(things).findOne({ kind: "gadget" })).toBeNull()
+    })
+
+    it("rejects a second user with the same normalized email and keeps only the first", async () => {
+      const { store } = await fresh()
+      const first = user("Ada@Example.com")
+      await store.collection(users).insert(first)
+      const second = user("ada@example.com")
+      const attempt = store.collection(users).insert(second)
+      await expect(attempt).rejects.toBeInstanceOf(StoreDuplicateError)
+      await expect(attempt).rejects.toMatchObject({ collection: "users", index: "email_unique" })
+      expect(await store.collection(users).findOne({ id: second.id })).toBeNull()
+      expect(await store.collection(users).count({})).toBe(1)
+    })
+
+    it("enforces unique workspace slugs and one membership per person and workspace", async () => {
+      const { store } = await fresh()
+      const at = now()
+      const workspace = { id: id(), name: "Acme", slug: "acme", createdByUserId: "u1", createdAt: at, updatedAt: at }
+      await store.collection(workspaces).insert(workspace)
+      await expect(store.collection(workspaces).insert({ ...workspace, id: id() })).rejects.toMatchObject({
+        index: "slug_unique",
+      })
+
+      const membership = { workspaceId: workspace.id, userId: "u1", role: "owner" as const, createdAt: at, updatedAt: at }
+      await store.collection(memberships).insert({ id: id(), ...membership })
+      await expect(
+        store.collection(memberships).insert({ id: id(), ...membership, role: "member" }),
+      ).rejects.toMatchObject({ collection: "workspace_memberships", index: "workspace_user_unique" })
+      // The same person may belong to another workspace.
+      await store.collection(memberships).insert({ id: id(), ...membership, workspaceId: "other" })
+      expect(await store.collection(memberships).count({ userId: "u1" })).toBe(2)
+    })
+
+    it("rejects a duplicate id", async () => {
+      const { store } = await fresh()
+      const thing: Thing = { id: id(), kind: "k", rank: 1, active: true }
+      await store.collection(things).insert(thing)
+      await expect(store.collection(things).insert({ ...thing, kind: "other" })).rejects.toMatchObject({ index: "id" })
+      expect((await store.collection(things).findOne({ id: thing.id }))?.kind).toBe("k")
+    })
+
+    it("does not constrain documents that lack a unique field", async () => {
+      const { store } = await fresh()
+      await store.collection(things).insert({ id: id(), kind: "k", rank: 1, active: true })
+      await store.collection(things).insert({ id: id(), kind: "k", rank: 2, active: true })
+      expect(await store.collection(things).count({ kind: "k" })).toBe(2)
+    })
+
+    it("filters by several fields, by a set of values and by a missing field", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      await collection.insert({ id: "a", kind: "x", rank: 1, active: true, owner: "o1" })
+      await collection.insert({ id: "b", kind: "x", rank: 2, active: false })
+      await collection.insert({ id: "c", kind: "y", rank: 3, active: true, owner: "o3" })
+      const ids = (list: Thing[]) => list.map((thing) => thing.id)
+      expect(ids(await collection.findMany({ kind: "x", active: true }))).toEqual(["a"])
+      expect(ids(await collection.findMany({ rank: { in: [1, 3] } }))).toEqual(["a", "c"])
+      expect(ids(await collection.findMany({ id: { in: ["c", "b", "zz"] } }))).toEqual(["b", "c"])
+      expect(ids(await collection.findMany({ kind: { in: [] } }))).toEqual([])
+      expect(ids(await collection.findMany({ owner: null }))).toEqual(["b"])
+      expect(await collection.count({ kind: "x" })).toBe(2)
+    })
+
+    it("sorts by fields in priority order, breaks ties by id, and limits", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      for (const [thingId, rank] of [["d", 2], ["a", 1], ["c", 2], ["b", 3]] as const) {
+        await collection.insert({ id: thingId, kind: "s", rank, active: true })
+      }
+      const ascending = await collection.findMany({ kind: "s" }, { sort: [["rank", 1]] })
+      expect(ascending.map((thing) => thing.id)).toEqual(["a", "c", "d", "b"])
+      const descending = await collection.findMany({ kind: "s" }, { sort: [["rank", -1]], limit: 3 })
+      expect(descending.map((thing) => thing.id)).toEqual(["b", "c", "d"])
+      expect(await collection.findMany({}, { limit: 0 })).toEqual([])
+    })
+
+    it("updates one document atomically: of two concurrent claims exactly one wins", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      await collection.insert({ id: "run", kind: "pending", rank: 0, active: true, details: { color: "red", size: 1 } })
+      const claims = await Promise.all([
+        collection.updateOne({ id: "run", kind: "pending" }, { kind: "claimed", rank: 1 }),
+        collection.updateOne({ id: "run", kind: "pending" }, { kind: "claimed", rank: 2 }),
+      ])
+      const winners = claims.filter((claim) => claim !== null)
+      expect(winners).toHaveLength(1)
+      expect(await collection.findOne({ id: "run" })).toEqual(winners[0])
+      // Fields not named are untouched; an object value replaces the stored one rather than merging.
+      const replaced = await collection.updateOne({ id: "run" }, { details: { color: "green" } })
+      expect(replaced).toMatchObject({ kind: "claimed", active: true, details: { color: "green" } })
+      expect(replaced?.details).toEqual({ color: "green" })
+      expect(await collection.updateOne({ id: "missing" }, { rank: 9 })).toBeNull()
+    })
+
+    it("refuses an update that would break a unique index and leaves the document as it was", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(users)
+      const ada = user("ada@example.com")
+      const bob = user("bob@example.com")
+      await collection.insert(ada)
+      await collection.insert(bob)
+      await expect(
+        collection.updateOne({ id: bob.id }, { email: "ada@example.com", emailNormalized: "ada@example.com", displayName: "B" }),
+      ).rejects.toMatchObject({ index: "email_unique" })
+      expect(await collection.findOne({ id: bob.id })).toEqual(bob)
+    })
+
+    it("updates and deletes many, reporting how many matched", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      for (const thingId of ["1", "2", "3"]) await collection.insert({ id: thingId, kind: "m", rank: 0, active: true })
+      expect(await collection.updateMany({ kind: "m", rank: 0 }, { active: false })).toBe(3)
+      expect(await collection.count({ active: false })).toBe(3)
+      expect(await collection.deleteMany({ id: { in: ["1", "2"] } })).toBe(2)
+      expect((await collection.findMany({})).map((thing) => thing.id)).toEqual(["3"])
+    })
+
+    it("keeps its data when the store is closed and opened again", async () => {
+      const handle = await fresh()
+      const ada = user("ada@example.com")
+      await handle.store.collection(users).insert(ada)
+      await handle.store.close()
+      const reopened = await handle.reopen()
+      handles.push({ ...handle, store: reopened })
+      expect(await reopened.collection(users).findOne({ emailNormalized: "ada@example.com" })).toEqual(ada)
+      // Indexes are still enforced after reopening (creating them again is harmless).
+      await expect(reopened.collection(users).insert(user("ADA@example.com"))).rejects.toBeInstanceOf(StoreDuplicateError)
+    })
+
+    it("refuses collections that were not registered at open and field names that are not identifiers", async () => {
+      const { store } = await fresh()
+      const stray = defineCollection<Thing>({ name: "never_registered", indexes: [] })
+      expect(() => store.collection(stray)).toThrow(/not registered/)
+      const collection = store.collection(things)
+      await expect(collection.findMany({ ["kind') OR 1=1 --"]: "x" } as never)).rejects.toThrow(/Invalid field name/)
+    })
+
+    it("answers a ping", async () => {
+      const { store } = await fresh()
+      await expect(store.ping()).resolves.toBeUndefined()
+    })
+  })
+}
