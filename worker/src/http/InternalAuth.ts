@@ -1,0 +1,36 @@
+// Every worker route but the bare liveness check requires `Authorization: Bearer INTERNAL_API_TOKEN`,
+// compared in constant time. The middleware is global, so unknown paths answer 401 to strangers
+// instead of revealing which routes exist.
+
+import { Effect, Layer } from "effect"
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { bearerToken, tokensMatch } from "#shared/crypto/bearer-token.ts"
+import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { errorResponse } from "./errorResponse.ts"
+
+/** Paths anyone may call: liveness only, which says nothing but "ok". */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/healthz"])
+
+const pathOf = (url: string) => url.split("?")[0] ?? url
+
+export const InternalAuth = Layer.unwrap(
+  Effect.gen(function* () {
+    const config = yield* WorkerConfig
+    const expected = config.internalApiToken?.reveal()
+    return HttpRouter.middleware(
+      (httpEffect) =>
+        Effect.gen(function* () {
+          const request = yield* HttpServerRequest.HttpServerRequest
+          if (PUBLIC_PATHS.has(pathOf(request.url))) return yield* httpEffect
+          // No token configured: production refused to start (WorkerConfig); development was warned at startup.
+          if (expected === undefined) return yield* httpEffect
+          const presented = bearerToken(request.headers["authorization"])
+          if (presented === null || !tokensMatch(presented, expected)) {
+            return errorResponse(401, "unauthorized", "Send Authorization: Bearer <INTERNAL_API_TOKEN>.")
+          }
+          return yield* httpEffect
+        }),
+      { global: true },
+    )
+  }),
+)

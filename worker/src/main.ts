@@ -1,0 +1,96 @@
+// The worker's composition root: every layer is put together here, and only here. Later issues
+// add RuntimeLayer, SandboxEnvLayer, McpBrokerLayer and SecretStoreLayer beside the HTTP routes.
+
+import { createServer } from "node:http"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { HttpRouter, HttpServer } from "effect/http"
+import { ConfigError } from "#shared/config/env.ts"
+import { describeListenError } from "#shared/config/listen-error.ts"
+import { loadWorkerConfig, WorkerConfig, type WorkerSettings } from "./config/WorkerConfig.ts"
+import { ErrorResponses } from "./http/ErrorResponses.ts"
+import { HealthRoutes } from "./http/HealthRoutes.ts"
+import { InternalAuth } from "./http/InternalAuth.ts"
+
+const Routes = Layer.mergeAll(HealthRoutes, InternalAuth, ErrorResponses)
+
+const StartupWarnings = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const config = yield* WorkerConfig
+    if (config.internalApiToken === undefined) {
+      yield* Effect.logWarning(
+        "INTERNAL_API_TOKEN is not set: the worker accepts unauthenticated requests. Set it before anything else can reach this port.",
+      )
+    }
+  }),
+)
+
+const LogListening = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const server = yield* HttpServer.HttpServer
+    yield* Effect.logInfo(`worker listening on ${HttpServer.formatAddress(server.address)}`)
+  }),
+)
+
+const loggerLayer = (settings: WorkerSettings) =>
+  Logger.layer([settings.production ? Logger.consoleJson : Logger.consolePretty()])
+
+/** The whole worker as one layer: HTTP server on the configured host and port, and its services. */
+export const workerLayer = (settings: WorkerSettings) =>
+  HttpRouter.serve(Routes, { disableListenLog: true, disableLogger: true }).pipe(
+    Layer.merge(StartupWarnings),
+    Layer.provideMerge(
+      NodeHttpServer.layer(() => createServer(), {
+        port: settings.port,
+        host: settings.host,
+        // Open streams must not hold a shutdown for the default 20 s.
+        gracefulShutdownTimeout: "2 seconds",
+      }),
+    ),
+    Layer.provide(WorkerConfig.layer(settings)),
+    Layer.provide(loggerLayer(settings)),
+  )
+
+export interface RunningWorker {
+  readonly url: URL
+  close(): Promise<void>
+}
+
+/** Starts the worker inside another Node process (the embedded default) and says where it listens. */
+export async function startWorker(settings: WorkerSettings): Promise<RunningWorker> {
+  const runtime = ManagedRuntime.make(workerLayer(settings))
+  try {
+    const server = await runtime.runPromise(HttpServer.HttpServer)
+    const address = server.address
+    if (address._tag === "UnixPathAddress") throw new Error("The worker must listen on TCP")
+    const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host
+    return { url: new URL(`http://${host}:${address.port}`), close: () => runtime.dispose() }
+  } catch (error) {
+    await runtime.dispose()
+    throw error
+  }
+}
+
+/** The standalone worker process: config from the environment, then serve until SIGINT/SIGTERM. */
+export function runWorker(env: NodeJS.ProcessEnv): void {
+  let settings: WorkerSettings
+  try {
+    settings = loadWorkerConfig(env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+  const program = Layer.launch(LogListening.pipe(Layer.provideMerge(workerLayer(settings)))).pipe(
+    Effect.catchTag("ServeError", (error) =>
+      Effect.sync(() => {
+        const message = describeListenError(error.cause, "PORT")
+        if (message === null) throw error
+        console.error(message)
+        process.exit(1)
+      }),
+    ),
+  )
+  NodeRuntime.runMain(program)
+}
