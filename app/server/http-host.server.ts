@@ -1,0 +1,105 @@
+// The web tier's HTTP server: static browser assets, then Remix (pages, resource routes, tRPC),
+// with the services handed to every loader and action as load context. In development the Vite
+// dev server supplies the Remix build with hot reload; in production the built one is used.
+
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { join, resolve } from "node:path"
+import { pathToFileURL } from "node:url"
+import { createRequestHandler, type ServerBuild } from "@remix-run/node"
+import type { WebServices } from "../services.server.ts"
+import { sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
+import { serveStaticFile } from "./static-files.server.ts"
+
+export interface HttpHostOptions {
+  readonly services: WebServices
+  readonly mode: "production" | "development"
+  /** Where `npm run build` wrote build/client and build/server. */
+  readonly buildDir: string
+}
+
+export interface HttpHost {
+  readonly url: URL
+  close(): Promise<void>
+}
+
+// Baseline headers for every response; the auth issue adds a nonce-based CSP on top.
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+}
+
+const GRACEFUL_CLOSE_MS = 5_000
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
+
+async function remixRequestHandler(options: HttpHostOptions): Promise<{ handle: ReturnType<typeof createRequestHandler>; before: Middleware | null; close: () => Promise<void> }> {
+  if (options.mode === "development") {
+    // Only development needs Vite; production images do not ship it.
+    const vite = await import("vite")
+    const devServer = await vite.createServer({ server: { middlewareMode: true }, appType: "custom" })
+    const build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+    return { handle: createRequestHandler(build, "development"), before: devServer.middlewares, close: () => devServer.close() }
+  }
+  const serverEntry = join(options.buildDir, "server", "index.js")
+  const build = (await import(pathToFileURL(serverEntry).href)) as ServerBuild
+  return { handle: createRequestHandler(build, "production"), before: null, close: async () => undefined }
+}
+
+export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
+  const { services } = options
+  const { config, log } = services
+  const remix = await remixRequestHandler(options)
+  const clientDir = resolve(options.buildDir, "client")
+  const origin = config.publicUrl.origin
+
+  const handleWithRemix = async (req: IncomingMessage, res: ServerResponse) => {
+    if (options.mode === "production" && (await serveStaticFile(req, res, clientDir))) return
+    const request = toFetchRequest(req, res, origin)
+    const response = await remix.handle(request, { services })
+    await sendFetchResponse(res, response)
+  }
+
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    const fail = (error: unknown) => {
+      log.error("request failed", { method: req.method, path: req.url?.split("?")[0], error })
+      if (!res.headersSent) {
+        res.statusCode = 500
+        res.setHeader("content-type", "text/plain; charset=utf-8")
+        res.end("Internal Server Error")
+      } else {
+        res.destroy()
+      }
+    }
+    const run = () => handleWithRemix(req, res).catch(fail)
+    if (remix.before) remix.before(req, res, (error) => (error ? fail(error) : void run()))
+    else void run()
+  })
+
+  await new Promise<void>((ready, fail) => {
+    server.once("error", fail)
+    server.listen(config.port, config.host, () => {
+      server.off("error", fail)
+      ready()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const listeningHost = address.family === "IPv6" ? `[${address.address}]` : address.address
+
+  return {
+    url: new URL(`http://${listeningHost}:${address.port}`),
+    async close() {
+      services.lifecycle.draining = true
+      const closed = new Promise<void>((done) => server.close(() => done()))
+      server.closeIdleConnections()
+      // Streams (run events, later) would hold the close forever: cut them after a grace period.
+      const force = setTimeout(() => server.closeAllConnections(), GRACEFUL_CLOSE_MS)
+      await closed
+      clearTimeout(force)
+      await remix.close()
+    },
+  }
+}

@@ -1,0 +1,36 @@
+// What both web entry points do around their work: fail a bad configuration in one line, and
+// shut down cleanly on SIGINT/SIGTERM (a second signal forces the exit).
+
+import { ConfigError } from "#shared/config/env.ts"
+
+/** Runs the config loader; on a ConfigError prints its one line and exits with status 1. */
+export function configOrExit<T>(load: () => T): T {
+  try {
+    return load()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+}
+
+export function onShutdown(stop: () => Promise<void>, log: (message: string) => void): void {
+  let stopping = false
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`)
+      process.exit(1)
+    }
+    stopping = true
+    log(`${signal}: shutting down`)
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("shutdown failed", error)
+        process.exit(1)
+      },
+    )
+  }
+  process.on("SIGINT", handle)
+  process.on("SIGTERM", handle)
+}

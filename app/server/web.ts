@@ -1,0 +1,25 @@
+// Entry point of the standalone web process (production: `npm run start:web`, the compose web
+// service). Configured entirely by the environment; see .env.example.
+
+import { resolve } from "node:path"
+import { loadWebConfig } from "../config/config.server.ts"
+import { createLog } from "../log.server.ts"
+import { closeServices, openServices } from "../services.server.ts"
+import { startHttpHost } from "./http-host.server.ts"
+import { describeListenError } from "#shared/config/listen-error.ts"
+import { configOrExit, onShutdown } from "./process-lifecycle.server.ts"
+
+const config = configOrExit(() => loadWebConfig(process.env))
+const log = createLog({ json: config.production })
+const services = await openServices(config, log)
+const host = await startHttpHost({ services, mode: "production", buildDir: resolve("build") }).catch((error: unknown) => {
+  const message = describeListenError(error, "PORT")
+  if (message === null) throw error
+  console.error(message)
+  process.exit(1)
+})
+log.info(`Second web listening on ${host.url.href} (public URL ${config.publicUrl.origin})`)
+onShutdown(async () => {
+  await host.close()
+  await closeServices(services)
+}, log.info)
