@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# Two images from one build: `web` and `worker` (compose.yaml picks them by target).
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+# better-sqlite3 compiles from source (no prebuilt binary is fetched).
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci
+
+FROM deps AS build
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/build ./build
+
+FROM runtime AS web
+USER node
+EXPOSE 3000
+CMD ["node", "build/node/web.js"]
+
+FROM runtime AS worker
+# bubblewrap sandboxes the agent runtimes; git and ripgrep are tools they expect.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap git ripgrep ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+USER node
+EXPOSE 3001
+CMD ["node", "build/node/worker.js"]
