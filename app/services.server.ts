@@ -55,6 +55,5 @@ export async function openServices(config: WebConfig, log: Log): Promise<WebServ
 }
 
 export async function closeServices(services: WebServices): Promise<void> {
-  services.lifecycle.draining = true
   await Promise.allSettled([services.live.close(), services.store.close()])
 }

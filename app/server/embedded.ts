@@ -13,8 +13,7 @@ import { createLog } from "../log.server.ts"
 import { closeServices, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
 import { loadOrCreateLocalSecrets, withLocalSecrets } from "./local-secrets.server.ts"
-import { describeListenError } from "#shared/config/listen-error.ts"
-import { configOrExit, onShutdown } from "./process-lifecycle.server.ts"
+import { configOrExit, exitOnListenError, onShutdown } from "./process-lifecycle.server.ts"
 
 const mode = process.argv.includes("--dev") ? "development" : "production"
 const buildDir = resolve("build")
@@ -46,10 +45,7 @@ const services = await openServices(config, log)
 const host = await startHttpHost({ services, mode, buildDir }).catch(async (error: unknown) => {
   await worker.close()
   await closeServices(services)
-  const message = describeListenError(error, "PORT")
-  if (message === null) throw error
-  console.error(message)
-  process.exit(1)
+  return exitOnListenError(error)
 })
 
 if (local.created) log.info(`Created local secrets in ${local.file} (keep this directory private).`)

@@ -2,6 +2,7 @@
 // shut down cleanly on SIGINT/SIGTERM (a second signal forces the exit).
 
 import { ConfigError } from "#shared/config/env.ts"
+import { describeListenError } from "#shared/config/listen-error.ts"
 
 /** Runs the config loader; on a ConfigError prints its one line and exits with status 1. */
 export function configOrExit<T>(load: () => T): T {
@@ -33,4 +34,12 @@ export function onShutdown(stop: () => Promise<void>, log: (message: string) => 
   }
   process.on("SIGINT", handle)
   process.on("SIGTERM", handle)
+}
+
+/** For a port that is taken or forbidden: one line and exit 1. Any other failure is rethrown. */
+export function exitOnListenError(error: unknown): never {
+  const message = describeListenError(error, "PORT")
+  if (message === null) throw error
+  console.error(message)
+  process.exit(1)
 }

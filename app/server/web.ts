@@ -6,18 +6,12 @@ import { loadWebConfig } from "../config/config.server.ts"
 import { createLog } from "../log.server.ts"
 import { closeServices, openServices } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
-import { describeListenError } from "#shared/config/listen-error.ts"
-import { configOrExit, onShutdown } from "./process-lifecycle.server.ts"
+import { configOrExit, exitOnListenError, onShutdown } from "./process-lifecycle.server.ts"
 
 const config = configOrExit(() => loadWebConfig(process.env))
 const log = createLog({ json: config.production })
 const services = await openServices(config, log)
-const host = await startHttpHost({ services, mode: "production", buildDir: resolve("build") }).catch((error: unknown) => {
-  const message = describeListenError(error, "PORT")
-  if (message === null) throw error
-  console.error(message)
-  process.exit(1)
-})
+const host = await startHttpHost({ services, mode: "production", buildDir: resolve("build") }).catch(exitOnListenError)
 log.info(`Second web listening on ${host.url.href} (public URL ${config.publicUrl.origin})`)
 onShutdown(async () => {
   await host.close()

@@ -94,9 +94,11 @@ class MongoCollection<T extends StoredDocument> implements Collection<T> {
   }
 
   async findMany(filter: Filter<T>, options?: FindOptions<T>): Promise<T[]> {
+    const limit = options?.limit === undefined ? undefined : Math.max(0, Math.floor(options.limit))
+    // Mongo reads limit(0) as "no limit"; the port means "nothing".
+    if (limit === 0) return []
     let cursor = this.#collection.find(toMongoFilter(filter)).sort(toSort(options))
-    if (options?.limit !== undefined) cursor = cursor.limit(Math.max(0, Math.floor(options.limit)))
-    if (options?.limit === 0) return []
+    if (limit !== undefined) cursor = cursor.limit(limit)
     return (await cursor.toArray()).map((document) => fromMongo<T>(document))
   }
 
