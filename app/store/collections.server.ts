@@ -1,23 +1,42 @@
 // Every collection the web tier stores, with its indexes. Both engines create these at startup.
 // Timestamps are ISO-8601 strings so documents read back identically from SQLite and MongoDB.
+// Every workspace-owned document carries workspaceId, and every query on one filters by it.
 
+import type { Role } from "#shared/auth/permissions.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
 
-export type Role = "owner" | "admin" | "member"
+export type { Role }
 
 export interface UserDocument extends StoredDocument {
   readonly email: string
   /** Lower-cased, trimmed: the unique key people sign in with. */
   readonly emailNormalized: string
   readonly displayName: string
+  /** Set for people who signed in through an external identity provider. */
+  readonly externalIssuer?: string
+  readonly externalSubject?: string
   readonly createdAt: string
   readonly updatedAt: string
+}
+
+/** A signed-in browser. The id is the SHA-256 of the cookie's token, so a stolen database holds no usable session. */
+export interface SessionDocument extends StoredDocument {
+  readonly userId: string
+  readonly authMode: "none" | "external"
+  readonly createdAt: string
+  readonly expiresAt: string
+  readonly lastSeenAt: string
+  readonly userAgent: string
 }
 
 export interface WorkspaceDocument extends StoredDocument {
   readonly name: string
   readonly slug: string
   readonly createdByUserId: string
+  readonly defaultTeamId: string
+  /** Workspaces mirrored from an external identity provider's organization. */
+  readonly externalProvider?: string
+  readonly externalOrganizationId?: string
   readonly createdAt: string
   readonly updatedAt: string
 }
@@ -26,8 +45,58 @@ export interface MembershipDocument extends StoredDocument {
   readonly workspaceId: string
   readonly userId: string
   readonly role: Role
+  /** "external": the role is owned by the identity provider and re-synced at every sign-in. */
+  readonly source: "local" | "external"
   readonly createdAt: string
   readonly updatedAt: string
+}
+
+export interface TeamDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly name: string
+  readonly nameNormalized: string
+  /** The General team: everyone is in it; it cannot be renamed or deleted. */
+  readonly isDefault: boolean
+  readonly createdByUserId: string
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface TeamMembershipDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly teamId: string
+  readonly userId: string
+  readonly createdAt: string
+}
+
+export type InvitationStatus = "pending" | "accepted" | "revoked"
+
+export interface InvitationDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly email: string
+  readonly emailNormalized: string
+  readonly role: Role
+  readonly teamIds: readonly string[]
+  /** SHA-256 of the link's token; the token itself is shown once and never stored. */
+  readonly tokenHash: string
+  readonly status: InvitationStatus
+  readonly expiresAt: string
+  readonly invitedByUserId: string
+  readonly acceptedByUserId?: string
+  readonly acceptedAt?: string
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface AuditEventDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly occurredAt: string
+  readonly actorUserId: string | null
+  readonly action: string
+  readonly targetType: string
+  readonly targetId: string
+  readonly before: Readonly<Record<string, unknown>> | null
+  readonly after: Readonly<Record<string, unknown>> | null
 }
 
 /** One document describing this installation: when it was first started and its schema version. */
@@ -38,12 +107,23 @@ export interface InstanceDocument extends StoredDocument {
 
 export const users = defineCollection<UserDocument>({
   name: "users",
-  indexes: [{ name: "email_unique", fields: ["emailNormalized"], unique: true }],
+  indexes: [
+    { name: "email_unique", fields: ["emailNormalized"], unique: true },
+    { name: "external_identity_unique", fields: ["externalIssuer", "externalSubject"], unique: true },
+  ],
+})
+
+export const sessions = defineCollection<SessionDocument>({
+  name: "sessions",
+  indexes: [{ name: "user", fields: ["userId"] }],
 })
 
 export const workspaces = defineCollection<WorkspaceDocument>({
   name: "workspaces",
-  indexes: [{ name: "slug_unique", fields: ["slug"], unique: true }],
+  indexes: [
+    { name: "slug_unique", fields: ["slug"], unique: true },
+    { name: "external_organization_unique", fields: ["externalProvider", "externalOrganizationId"], unique: true },
+  ],
 })
 
 export const memberships = defineCollection<MembershipDocument>({
@@ -55,6 +135,48 @@ export const memberships = defineCollection<MembershipDocument>({
   ],
 })
 
+export const teams = defineCollection<TeamDocument>({
+  name: "workspace_teams",
+  indexes: [
+    { name: "workspace_name_unique", fields: ["workspaceId", "nameNormalized"], unique: true },
+    { name: "workspace_default", fields: ["workspaceId", "isDefault"] },
+  ],
+})
+
+export const teamMemberships = defineCollection<TeamMembershipDocument>({
+  name: "workspace_team_memberships",
+  indexes: [
+    { name: "workspace_team_user_unique", fields: ["workspaceId", "teamId", "userId"], unique: true },
+    { name: "workspace_user", fields: ["workspaceId", "userId"] },
+  ],
+})
+
+export const invitations = defineCollection<InvitationDocument>({
+  name: "workspace_invitations",
+  indexes: [
+    { name: "token_unique", fields: ["tokenHash"], unique: true },
+    { name: "workspace_email_status", fields: ["workspaceId", "emailNormalized", "status"] },
+  ],
+})
+
+export const auditEvents = defineCollection<AuditEventDocument>({
+  name: "audit_events",
+  indexes: [
+    { name: "workspace_occurred", fields: ["workspaceId", "occurredAt"] },
+    { name: "workspace_target", fields: ["workspaceId", "targetType", "targetId"] },
+  ],
+})
+
 export const instance = defineCollection<InstanceDocument>({ name: "instance", indexes: [] })
 
-export const allCollections: readonly AnyCollectionDefinition[] = [users, workspaces, memberships, instance]
+export const allCollections: readonly AnyCollectionDefinition[] = [
+  users,
+  sessions,
+  workspaces,
+  memberships,
+  teams,
+  teamMemberships,
+  invitations,
+  auditEvents,
+  instance,
+]

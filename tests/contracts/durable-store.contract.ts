@@ -102,13 +102,13 @@ export function durableStoreContract(name: string, harness: DurableStoreHarness)
     it("enforces unique workspace slugs and one membership per person and workspace", async () => {
       const { store } = await fresh()
       const at = now()
-      const workspace = { id: id(), name: "Acme", slug: "acme", createdByUserId: "u1", createdAt: at, updatedAt: at }
+      const workspace = { id: id(), name: "Acme", slug: "acme", createdByUserId: "u1", defaultTeamId: "t1", createdAt: at, updatedAt: at }
       await store.collection(workspaces).insert(workspace)
       await expect(store.collection(workspaces).insert({ ...workspace, id: id() })).rejects.toMatchObject({
         index: "slug_unique",
       })
 
-      const membership = { workspaceId: workspace.id, userId: "u1", role: "owner" as const, createdAt: at, updatedAt: at }
+      const membership = { workspaceId: workspace.id, userId: "u1", role: "owner" as const, source: "local" as const, createdAt: at, updatedAt: at }
       await store.collection(memberships).insert({ id: id(), ...membership })
       await expect(
         store.collection(memberships).insert({ id: id(), ...membership, role: "member" }),
@@ -124,6 +124,19 @@ export function durableStoreContract(name: string, harness: DurableStoreHarness)
       await store.collection(things).insert(thing)
       await expect(store.collection(things).insert({ ...thing, kind: "other" })).rejects.toMatchObject({ index: "id" })
       expect((await store.collection(things).findOne({ id: thing.id }))?.kind).toBe("k")
+    })
+
+    it("enforces a compound unique index only on documents that have all its fields", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(users)
+      await collection.insert(user("a@example.com", { externalIssuer: "https://idp", externalSubject: "s1" }))
+      await expect(
+        collection.insert(user("b@example.com", { externalIssuer: "https://idp", externalSubject: "s1" })),
+      ).rejects.toMatchObject({ index: "external_identity_unique" })
+      // People without an external identity are not constrained by it, however many there are.
+      await collection.insert(user("c@example.com"))
+      await collection.insert(user("d@example.com"))
+      expect(await collection.count({})).toBe(3)
     })
 
     it("does not constrain documents that lack a unique field", async () => {

@@ -1,0 +1,24 @@
+// What the domain says when it refuses: a code the boundary maps to a status (tRPC or HTTP) and a
+// message written for the person who sent the request, saying what to fix.
+
+export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT"
+
+export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+}
+
+export class AppError extends Error {
+  readonly code: AppErrorCode
+
+  constructor(code: AppErrorCode, message: string) {
+    super(message)
+    this.name = "AppError"
+    this.code = code
+  }
+}
+
+export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found.`)

@@ -1,0 +1,103 @@
+// Members of a workspace: listing them, changing roles and removing people, under the rules that
+// nobody changes their own role or removes themselves, only owners touch the owner role, and a
+// workspace always keeps an owner.
+
+import { can, type Role } from "#shared/auth/permissions.ts"
+import { recordAudit } from "../audit/audit.server.ts"
+import { AppError, notFound } from "../errors.server.ts"
+import { memberships, teamMemberships, users, type MembershipDocument } from "../store/collections.server.ts"
+import { nowIso, type Stores, type WorkspaceScope } from "./scope.server.ts"
+import { withMembersLock } from "./workspace-lock.server.ts"
+
+export interface MemberView {
+  readonly userId: string
+  readonly displayName: string
+  readonly email: string
+  readonly role: Role
+  readonly managedExternally: boolean
+  readonly joinedAt: string
+  readonly teamIds: readonly string[]
+}
+
+export async function listMembers(stores: Stores, workspaceId: string): Promise<MemberView[]> {
+  const list = await stores.store.collection(memberships).findMany({ workspaceId }, { sort: [["createdAt", 1]] })
+  const userIds = list.map((membership) => membership.userId)
+  const [people, teamLinks] = await Promise.all([
+    stores.store.collection(users).findMany({ id: { in: userIds } }),
+    stores.store.collection(teamMemberships).findMany({ workspaceId }),
+  ])
+  const byId = new Map(people.map((person) => [person.id, person]))
+  return list.flatMap((membership) => {
+    const person = byId.get(membership.userId)
+    if (!person) return []
+    return [
+      {
+        userId: person.id,
+        displayName: person.displayName,
+        email: person.email,
+        role: membership.role,
+        managedExternally: membership.source === "external",
+        joinedAt: membership.createdAt,
+        teamIds: teamLinks.filter((link) => link.userId === person.id).map((link) => link.teamId),
+      },
+    ]
+  })
+}
+
+async function requireTarget(stores: Stores, scope: WorkspaceScope, userId: string): Promise<MembershipDocument> {
+  const target = await stores.store.collection(memberships).findOne({ workspaceId: scope.workspace.id, userId })
+  if (!target) throw notFound("Member")
+  return target
+}
+
+function requireOwnerRights(scope: WorkspaceScope, touchesOwner: boolean) {
+  if (touchesOwner && !can(scope.membership.role, "members:manage-owner")) {
+    throw new AppError("FORBIDDEN", "Only an owner can grant, change or remove the owner role.")
+  }
+}
+
+async function requireAnotherOwner(stores: Stores, workspaceId: string) {
+  const owners = await stores.store.collection(memberships).count({ workspaceId, role: "owner" })
+  if (owners <= 1) throw new AppError("CONFLICT", "A workspace must keep at least one owner; make someone else owner first.")
+}
+
+export async function changeRole(stores: Stores, scope: WorkspaceScope, userId: string, role: Role): Promise<void> {
+  if (userId === scope.user.id) throw new AppError("FORBIDDEN", "You cannot change your own role; ask another admin or owner.")
+  await withMembersLock(stores.live, scope.workspace.id, async () => {
+    const target = await requireTarget(stores, scope, userId)
+    requireOwnerRights(scope, target.role === "owner" || role === "owner")
+    if (target.source === "external") {
+      throw new AppError("CONFLICT", "This person's role comes from your identity provider; change it there.")
+    }
+    if (target.role === role) return
+    if (target.role === "owner") await requireAnotherOwner(stores, scope.workspace.id)
+    await stores.store.collection(memberships).updateOne({ id: target.id }, { role, updatedAt: nowIso() })
+    await recordAudit(stores.store, {
+      workspaceId: scope.workspace.id,
+      actorUserId: scope.user.id,
+      action: "member.role_changed",
+      target: { type: "member", id: userId },
+      before: { role: target.role },
+      after: { role },
+    })
+  })
+}
+
+export async function removeMember(stores: Stores, scope: WorkspaceScope, userId: string): Promise<void> {
+  if (userId === scope.user.id) throw new AppError("FORBIDDEN", "You cannot remove yourself from a workspace.")
+  await withMembersLock(stores.live, scope.workspace.id, async () => {
+    const target = await requireTarget(stores, scope, userId)
+    requireOwnerRights(scope, target.role === "owner")
+    if (target.role === "owner") await requireAnotherOwner(stores, scope.workspace.id)
+    await stores.store.collection(memberships).deleteMany({ id: target.id })
+    await stores.store.collection(teamMemberships).deleteMany({ workspaceId: scope.workspace.id, userId })
+    await recordAudit(stores.store, {
+      workspaceId: scope.workspace.id,
+      actorUserId: scope.user.id,
+      action: "member.removed",
+      target: { type: "member", id: userId },
+      before: { role: target.role },
+      after: null,
+    })
+  })
+}
