@@ -1,14 +1,16 @@
 // The document shell every page renders into, and the one error boundary that renders thrown
-// responses and unexpected errors.
+// responses (403, 404, ...) and unexpected errors.
 
 import type { LinksFunction } from "@remix-run/node"
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react"
 import type { ReactNode } from "react"
+import { useNonce } from "./components/nonce.tsx"
 import stylesheet from "./styles.css?url"
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }]
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce()
   return (
     <html lang="en">
       <head>
@@ -19,8 +21,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )
@@ -33,12 +35,13 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError()
   const [title, detail] = isRouteErrorResponse(error)
-    ? [`${error.status} ${error.statusText}`, typeof error.data === "string" ? error.data : null]
+    ? [error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`,
+       typeof error.data === "string" && error.data ? error.data : null]
     : ["Something went wrong", "The error was logged on the server."]
   return (
-    <main>
+    <main className="narrow">
       <h1>{title}</h1>
-      {detail ? <p className="lede">{detail}</p> : null}
+      {detail ? <p className="lede" data-testid="error-detail">{detail}</p> : null}
       <a href="/">Back to the start</a>
     </main>
   )

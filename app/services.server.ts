@@ -3,6 +3,10 @@
 // context, so the server entry owns its lifecycle (open at boot, close on shutdown).
 
 import { join, resolve } from "node:path"
+import type { AuthProvider } from "./auth/external/auth-provider.server.ts"
+import { createOidcProvider } from "./auth/external/oidc-provider.server.ts"
+import { resolveSessionKey, type SessionKeySource } from "./auth/session-key.server.ts"
+import { isLoopbackHost } from "#shared/config/common.ts"
 import type { WebConfig } from "./config/config.server.ts"
 import { createMemoryLive } from "./live/memory-live.server.ts"
 import type { LiveCoordination } from "./live/live.server.ts"
@@ -22,13 +26,25 @@ export interface WebServices {
   readonly worker: WorkerClient
   readonly log: Log
   readonly instance: InstanceDocument
+  readonly auth: {
+    readonly sessionKey: Uint8Array
+    readonly sessionKeySource: SessionKeySource
+    /** The external auth provider (SECOND_AUTH_MODE=external), or null in none mode. */
+    readonly provider: AuthProvider | null
+  }
   /** Set when shutdown begins, so load balancers see /healthz fail before connections close. */
   readonly lifecycle: { draining: boolean }
 }
 
 declare module "@remix-run/node" {
+  // Single fetch (remix.config.ts): loader and action types unwrap data() as the runtime does.
+  interface Future {
+    v3_singleFetch: true
+  }
   interface AppLoadContext {
     readonly services: WebServices
+    /** This request's Content-Security-Policy nonce, for the inline scripts Remix renders. */
+    readonly cspNonce: string
   }
 }
 
@@ -47,11 +63,27 @@ export async function openServices(config: WebConfig, log: Log): Promise<WebServ
     const live = config.redisUrl ? await createRedisLive({ url: config.redisUrl.reveal() }) : createMemoryLive()
     const instance = await ensureInstance(store)
     const worker = createWorkerClient({ baseUrl: config.workerUrl, token: config.internalApiToken })
-    return { config, store, live, worker, log, instance, lifecycle: { draining: false } }
+    const { key, source } = resolveSessionKey(config)
+    if (source === "ephemeral") {
+      log.warn("No SECOND_NO_AUTH_SESSION_SECRET or INTERNAL_API_TOKEN: sessions are signed with a random key and end when this process stops.")
+    }
+    const auth = { sessionKey: key, sessionKeySource: source, provider: externalProvider(config, live) }
+    return { config, store, live, worker, log, instance, auth, lifecycle: { draining: false } }
   } catch (error) {
     await store.close()
     throw error
   }
+}
+
+function externalProvider(config: WebConfig, live: LiveCoordination): AuthProvider | null {
+  if (!config.oidc) return null
+  return createOidcProvider({
+    config: config.oidc,
+    live,
+    redirectUri: new URL("/auth/oidc/callback", config.publicUrl),
+    secure: config.publicUrl.protocol === "https:",
+    allowInsecureIssuer: !config.production && isLoopbackHost(config.oidc.issuer.hostname),
+  })
 }
 
 export async function closeServices(services: WebServices): Promise<void> {

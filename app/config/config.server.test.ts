@@ -14,6 +14,8 @@ const production = {
   REDIS_URL: "redis://redis:6379",
   INTERNAL_API_TOKEN: token,
   SECOND_TOKEN_ENCRYPTION_KEY: "a".repeat(64),
+  SECOND_OIDC_ISSUER: "https://login.example.com/realms/acme",
+  SECOND_OIDC_CLIENT_ID: "second",
 }
 
 /** The message of the ConfigError that loading `env` throws. */
@@ -118,6 +120,30 @@ describe("web configuration", () => {
       expect(loadWebConfig({ ...noKey, WORKOS_API_KEY: "sk_live_x" }).workosApiKey?.reveal()).toBe("sk_live_x")
       expect(loadWebConfig({ ...noKey, SECOND_OAUTH_DISABLED: "1" }).oauthEnabled).toBe(false)
     })
+  })
+
+  it("keeps none auth mode on loopback unless the operator accepts the risk", () => {
+    const message = problem({ HOST: "0.0.0.0" })
+    expect(message).toMatch(ONE_LINE)
+    expect(message).toMatch(/^Invalid configuration: HOST must be a loopback address while SECOND_AUTH_MODE=none/)
+    expect(loadWebConfig({ HOST: "0.0.0.0", SECOND_ALLOW_NONE_AUTH_ON_NETWORK: "1" }).host).toBe("0.0.0.0")
+    expect(loadWebConfig({ HOST: "::1" }).authMode).toBe("none")
+  })
+
+  it("needs an issuer and a client id for external auth, and reads the role mapping", () => {
+    expect(problem({ SECOND_AUTH_MODE: "external" })).toMatch(/^Invalid configuration: SECOND_OIDC_ISSUER is required when SECOND_AUTH_MODE=external/)
+    const external = { SECOND_AUTH_MODE: "external", SECOND_OIDC_ISSUER: "https://idp.example.com" }
+    expect(problem(external)).toMatch(/^Invalid configuration: SECOND_OIDC_CLIENT_ID is required/)
+    expect(problem({ ...external, SECOND_OIDC_CLIENT_ID: "c", SECOND_OIDC_ISSUER: "http://idp.example.com" })).toMatch(
+      /SECOND_OIDC_ISSUER must be an https:\/\/ URL \(http:\/\/ only for a loopback issuer outside production\)/,
+    )
+    expect(problem({ ...external, SECOND_OIDC_CLIENT_ID: "c", SECOND_OIDC_ROLE_MAP: "admins=superuser" })).toMatch(
+      /SECOND_OIDC_ROLE_MAP must be value=role pairs/,
+    )
+    const config = loadWebConfig({ ...external, SECOND_OIDC_CLIENT_ID: "c", SECOND_OIDC_ROLE_MAP: "a=admin, o = owner" })
+    expect(config.oidc).toMatchObject({ clientId: "c", roleClaim: "second_role", roleMap: { a: "admin", o: "owner" } })
+    expect(config.oidc?.scopes).toEqual(["openid", "email", "profile"])
+    expect(loadWebConfig({ ...external, SECOND_OIDC_CLIENT_ID: "c", SECOND_OIDC_ISSUER: "http://127.0.0.1:9999" }).oidc).not.toBeNull()
   })
 
   it("accepts the three documented shapes of the token encryption key", () => {

@@ -1,7 +1,8 @@
 // The web tier's configuration: every variable it reads, validated once at boot into a typed
 // object. Business code receives this object; it never reads process.env.
 
-import { flag, oneOf, parseEnv, requireThat, secret, text, url, type Env } from "#shared/config/env.ts"
+import { isRole, type Role } from "#shared/auth/permissions.ts"
+import { flag, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
 import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
 import type { Secret } from "#shared/config/secret.ts"
 import { tokenEncryptionKey } from "./encryption-key.server.ts"
@@ -48,6 +49,43 @@ export const webEnvSpec = {
   oauthDisabled: flag("SECOND_OAUTH_DISABLED", {
     describe: "1 turns OAuth integrations off (then production needs neither WorkOS nor an encryption key)",
     example: "1",
+  }),
+  trustProxy: flag("SECOND_TRUST_PROXY", {
+    describe: "1 when a reverse proxy you control sets X-Forwarded-Proto; otherwise that header is ignored",
+    example: "1",
+  }),
+  allowNoneAuthOnNetwork: flag("SECOND_ALLOW_NONE_AUTH_ON_NETWORK", {
+    describe: "1 lets none auth mode listen beyond loopback, where anyone who reaches it can sign in as anyone",
+    example: "1",
+  }),
+  oidcIssuer: url("SECOND_OIDC_ISSUER", {
+    describe: "external mode: your OpenID Connect issuer (its /.well-known/openid-configuration is read)",
+    example: "https://login.example.com/realms/acme",
+    protocols: ["https:", "http:"],
+  }),
+  oidcClientId: text("SECOND_OIDC_CLIENT_ID", {
+    describe: "external mode: the client id registered with the issuer",
+    example: "second",
+  }),
+  oidcClientSecret: secret("SECOND_OIDC_CLIENT_SECRET", {
+    describe: "external mode: the client secret (unset for a public client using PKCE only)",
+    example: "...",
+  }),
+  oidcScopes: text("SECOND_OIDC_SCOPES", {
+    describe: "external mode: space-separated scopes (default: openid email profile)",
+    example: "openid email profile groups",
+  }),
+  oidcRoleClaim: text("SECOND_OIDC_ROLE_CLAIM", {
+    describe: "external mode: the claim holding a person's role or groups (default second_role); unknown values mean member",
+    example: "groups",
+  }),
+  oidcRoleMap: text("SECOND_OIDC_ROLE_MAP", {
+    describe: "external mode: claim values that grant roles, value=role pairs; anything unmapped means member",
+    example: "second-owners=owner,second-admins=admin",
+  }),
+  oidcWorkspace: text("SECOND_OIDC_WORKSPACE", {
+    describe: "external mode: the workspace everyone from the issuer joins with their mapped role (unset: none)",
+    example: "Acme",
   }),
   dataDir: text("SECOND_DATA_DIR", {
     describe: "directory for the embedded store and generated local secrets (default ./.second-dev)",
@@ -96,6 +134,17 @@ export interface TelemetryConfig {
   readonly sentry: { readonly serverDsn: string | null; readonly browserDsn: string | null } | null
 }
 
+export interface OidcConfig {
+  readonly issuer: URL
+  readonly clientId: string
+  readonly clientSecret: Secret | undefined
+  readonly scopes: readonly string[]
+  readonly roleClaim: string
+  /** Claim value → role. Values not listed (and not themselves a role name) map to member. */
+  readonly roleMap: Readonly<Record<string, Role>>
+  readonly workspaceName: string | null
+}
+
 export interface WebConfig {
   readonly production: boolean
   readonly host: string
@@ -110,6 +159,8 @@ export interface WebConfig {
   readonly workosApiKey: Secret | undefined
   readonly tokenEncryptionKey: Secret | undefined
   readonly oauthEnabled: boolean
+  readonly trustProxy: boolean
+  readonly oidc: OidcConfig | null
   readonly dataDir: string
   readonly perfTrace: boolean
   readonly telemetry: TelemetryConfig
@@ -146,6 +197,13 @@ export function loadWebConfig(env: Env): WebConfig {
       "is required in production when OAuth integrations are on and WORKOS_API_KEY is not set (or set SECOND_OAUTH_DISABLED=1)",
     )
   }
+  const authMode = raw.authMode ?? "none"
+  requireThat(
+    authMode !== "none" || isLoopbackHost(host) || raw.allowNoneAuthOnNetwork === true,
+    webEnvSpec.host,
+    "must be a loopback address while SECOND_AUTH_MODE=none, because anyone who reaches the server can sign in as anyone (set SECOND_ALLOW_NONE_AUTH_ON_NETWORK=1 to accept that)",
+  )
+  const oidc = authMode === "external" ? oidcConfig(raw, production) : null
   if (raw.mongodbUri !== undefined) checkMongoUri(raw.mongodbUri)
   if (raw.redisUrl !== undefined) checkRedisUrl(raw.redisUrl)
 
@@ -158,7 +216,7 @@ export function loadWebConfig(env: Env): WebConfig {
     production,
     host,
     port,
-    authMode: raw.authMode ?? "none",
+    authMode,
     publicUrl: raw.publicUrl ?? new URL(`http://${publicHost}:${port}`),
     workerUrl: raw.workerUrl ?? new URL("http://127.0.0.1:3001"),
     mongodbUri: raw.mongodbUri,
@@ -168,6 +226,8 @@ export function loadWebConfig(env: Env): WebConfig {
     workosApiKey: raw.workosApiKey,
     tokenEncryptionKey: raw.tokenEncryptionKey,
     oauthEnabled,
+    trustProxy: raw.trustProxy === true,
+    oidc,
     dataDir: raw.dataDir ?? ".second-dev",
     perfTrace: raw.perfTrace === true,
     telemetry: {
@@ -181,6 +241,45 @@ export function loadWebConfig(env: Env): WebConfig {
           : { serverDsn: raw.sentryDsn ?? null, browserDsn: raw.browserSentryDsn ?? null },
     },
   }
+}
+
+function oidcConfig(raw: Parsed<typeof webEnvSpec>, production: boolean): OidcConfig {
+  const issuer = raw.oidcIssuer
+  requireThat(issuer !== undefined, webEnvSpec.oidcIssuer, "is required when SECOND_AUTH_MODE=external")
+  requireThat(
+    issuer?.protocol === "https:" || (!production && isLoopbackHost(issuer?.hostname ?? "")),
+    webEnvSpec.oidcIssuer,
+    "must be an https:// URL (http:// only for a loopback issuer outside production)",
+  )
+  requireThat(
+    issuer?.search === "" && issuer.hash === "" && issuer.username === "" && issuer.password === "",
+    webEnvSpec.oidcIssuer,
+    "must not carry a query, fragment or credentials",
+  )
+  requireThat(raw.oidcClientId !== undefined, webEnvSpec.oidcClientId, "is required when SECOND_AUTH_MODE=external")
+  return {
+    issuer: issuer!,
+    clientId: raw.oidcClientId!,
+    clientSecret: raw.oidcClientSecret,
+    scopes: (raw.oidcScopes ?? "openid email profile").split(/\s+/).filter(Boolean),
+    roleClaim: raw.oidcRoleClaim ?? "second_role",
+    roleMap: parseRoleMap(raw.oidcRoleMap),
+    workspaceName: raw.oidcWorkspace ?? null,
+  }
+}
+
+function parseRoleMap(value: string | undefined): Record<string, Role> {
+  const map: Record<string, Role> = {}
+  for (const pair of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+    const [claimValue, role] = pair.split("=").map((part) => part.trim())
+    requireThat(
+      claimValue !== undefined && claimValue !== "" && isRole(role),
+      webEnvSpec.oidcRoleMap,
+      `must be value=role pairs with roles owner, admin or member (got ${JSON.stringify(pair)})`,
+    )
+    map[claimValue!] = role as Role
+  }
+  return map
 }
 
 function checkMongoUri(value: Secret) {

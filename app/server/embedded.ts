@@ -9,6 +9,7 @@ import { join, resolve } from "node:path"
 import { startWorker } from "#worker/src/main.ts"
 import { loadWorkerConfig } from "#worker/src/config/WorkerConfig.ts"
 import { loadWebConfig } from "../config/config.server.ts"
+import { authModeNotice } from "../auth/auth-mode-notice.server.ts"
 import { createLog } from "../log.server.ts"
 import { closeServices, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
@@ -52,6 +53,8 @@ if (local.created) log.info(`Created local secrets in ${local.file} (keep this d
 log.info(
   `Data: ${services.store.kind === "sqlite" ? join(dataDir, SQLITE_FILE_NAME) : "MongoDB"}; live state: ${services.live.kind === "memory" ? "in-process" : "Redis"}.`,
 )
+const notice = authModeNotice(config)
+log[notice.level](notice.message)
 log.info(`Worker: ${worker.url.origin} (internal, loopback only)`)
 log.info(`Second is running at ${config.publicUrl.origin}${mode === "development" ? " (development, hot reload)" : ""}`)
 

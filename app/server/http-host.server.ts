@@ -2,6 +2,7 @@
 // with the services handed to every loader and action as load context. In development the Vite
 // dev server supplies the Remix build with hot reload; in production the built one is used.
 
+import { randomBytes } from "node:crypto"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join, resolve } from "node:path"
@@ -9,6 +10,7 @@ import { pathToFileURL } from "node:url"
 import { createRequestHandler, type ServerBuild } from "@remix-run/node"
 import type { WebServices } from "../services.server.ts"
 import { sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
+import { allowedOrigins, contentSecurityPolicy, isCrossSiteWrite, SECURITY_HEADERS } from "./security.server.ts"
 import { serveStaticFile } from "./static-files.server.ts"
 
 export interface HttpHostOptions {
@@ -21,14 +23,6 @@ export interface HttpHostOptions {
 export interface HttpHost {
   readonly url: URL
   close(): Promise<void>
-}
-
-// Baseline headers for every response; the auth issue adds a nonce-based CSP on top.
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "strict-origin-when-cross-origin",
-  "x-frame-options": "DENY",
-  "cross-origin-opener-policy": "same-origin",
 }
 
 const GRACEFUL_CLOSE_MS = 5_000
@@ -55,15 +49,25 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const clientDir = resolve(options.buildDir, "client")
   const origin = config.publicUrl.origin
 
+  const writableFrom = allowedOrigins(config)
+
   const handleWithRemix = async (req: IncomingMessage, res: ServerResponse) => {
     if (options.mode === "production" && (await serveStaticFile(req, res, clientDir))) return
+    const cspNonce = randomBytes(16).toString("base64")
+    res.setHeader("content-security-policy", contentSecurityPolicy(cspNonce, options.mode))
     const request = toFetchRequest(req, res, origin)
-    const response = await remix.handle(request, { services })
+    const response = await remix.handle(request, { services, cspNonce })
     await sendFetchResponse(res, response)
   }
 
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    if (isCrossSiteWrite(req.method, req.headers, writableFrom)) {
+      res.statusCode = 403
+      res.setHeader("content-type", "text/plain; charset=utf-8")
+      res.end(`Cross-site request refused: changes must come from ${config.publicUrl.origin}.`)
+      return
+    }
     const fail = (error: unknown) => {
       log.error("request failed", { method: req.method, path: req.url?.split("?")[0], error })
       if (!res.headersSent) {

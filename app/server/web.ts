@@ -3,6 +3,7 @@
 
 import { resolve } from "node:path"
 import { loadWebConfig } from "../config/config.server.ts"
+import { authModeNotice } from "../auth/auth-mode-notice.server.ts"
 import { createLog } from "../log.server.ts"
 import { closeServices, openServices } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
@@ -12,6 +13,8 @@ const config = configOrExit(() => loadWebConfig(process.env))
 const log = createLog({ json: config.production })
 const services = await openServices(config, log)
 const host = await startHttpHost({ services, mode: "production", buildDir: resolve("build") }).catch(exitOnListenError)
+const notice = authModeNotice(config)
+log[notice.level](notice.message)
 log.info(`Second web listening on ${host.url.href} (public URL ${config.publicUrl.origin})`)
 onShutdown(async () => {
   await host.close()

@@ -1,35 +1,91 @@
-// tRPC's one initialisation: the request context, the error shape every client sees, and the base
-// procedures. Later issues add protectedProcedure and workspaceProcedure(permission) here, so no
-// router ever checks identity or roles by hand.
+// tRPC's one initialisation: the request context (with the viewer resolved once), the error shape
+// every client sees, and the three base procedures. Every procedure declares its access in meta;
+// routers never check identity or roles by hand.
 
-import { initTRPC } from "@trpc/server"
-import { ZodError } from "zod"
+import { initTRPC, TRPCError } from "@trpc/server"
+import { z, ZodError } from "zod"
+import { can, type Permission } from "#shared/auth/permissions.ts"
+import { ID_PATTERN } from "#shared/ids.ts"
+import { getViewer, type Viewer } from "../auth/viewer.server.ts"
+import { AppError } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
+import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
+
+export type ProcedureAccess =
+  | { readonly access: "public" }
+  | { readonly access: "signed-in" }
+  | { readonly access: "workspace"; readonly permission: Permission }
 
 export interface TRPCContext {
   readonly services: WebServices
   readonly request: Request
+  readonly viewer: Viewer | null
 }
 
-export const createTRPCContext = (options: TRPCContext): TRPCContext => options
+export async function createTRPCContext(options: { services: WebServices; request: Request }): Promise<TRPCContext> {
+  return { ...options, viewer: await getViewer(options.request, options.services) }
+}
 
-const t = initTRPC.context<TRPCContext>().create({
-  errorFormatter({ shape, error }) {
-    const { stack: _stack, ...data } = shape.data
-    return {
-      ...shape,
-      // Stack traces never leave the server; invalid input says which field and why.
-      data: {
-        ...data,
-        issues:
-          error.cause instanceof ZodError
-            ? error.cause.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }))
-            : null,
-      },
-    }
-  },
-})
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureAccess>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const { stack: _stack, ...data } = shape.data
+      return {
+        ...shape,
+        // Stack traces never leave the server; invalid input says which field and why.
+        data: {
+          ...data,
+          issues:
+            error.cause instanceof ZodError
+              ? error.cause.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }))
+              : null,
+        },
+      }
+    },
+  })
 
 export const createTRPCRouter = t.router
 export const createCallerFactory = t.createCallerFactory
-export const publicProcedure = t.procedure
+
+/** Domain refusals (AppError) become typed tRPC errors here, at the boundary, and nowhere else. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next()
+  if (!result.ok && result.error.cause instanceof AppError) {
+    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message })
+  }
+  return result
+})
+
+const base = t.procedure.use(appErrors)
+
+export const publicProcedure = base.meta({ access: "public" })
+
+export const protectedProcedure = base.meta({ access: "signed-in" }).use(({ ctx, next }) => {
+  if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." })
+  return next({ ctx: { viewer: ctx.viewer } })
+})
+
+export const idSchema = z.string().regex(ID_PATTERN, "must be an id (24 letters and digits)")
+
+/**
+ * A procedure inside one workspace: loads the caller's membership once and narrows ctx.scope.
+ * A workspace the caller is not a member of does not exist for them (404); a role without the
+ * permission is a 403.
+ */
+export const workspaceProcedure = (permission: Permission) =>
+  protectedProcedure
+    .meta({ access: "workspace", permission })
+    .input(z.object({ workspaceId: idSchema }))
+    .use(async ({ ctx, input, next }) => {
+      const found = await findWorkspaceMembership(ctx.services, input.workspaceId, ctx.viewer.user.id)
+      if (!found) throw new TRPCError({ code: "NOT_FOUND", message: "Workspace not found." })
+      if (!can(found.membership.role, permission)) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: `Your role (${found.membership.role}) does not allow this (${permission}); ask a workspace admin.`,
+        })
+      }
+      return next({ ctx: { scope: { user: ctx.viewer.user, ...found } } })
+    })

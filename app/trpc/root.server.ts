@@ -3,10 +3,22 @@
 // createTRPCClient<AppRouter> with a type-only import of AppRouter.
 
 import { createCallerFactory, createTRPCRouter } from "./init.server.ts"
+import { auditRouter } from "./routers/audit.server.ts"
+import { authRouter } from "./routers/auth.server.ts"
 import { healthProcedure } from "./routers/health.server.ts"
+import { invitationsRouter } from "./routers/invitations.server.ts"
+import { membersRouter } from "./routers/members.server.ts"
+import { teamsRouter } from "./routers/teams.server.ts"
+import { workspacesRouter } from "./routers/workspaces.server.ts"
 
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
+  auth: authRouter,
+  workspaces: workspacesRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  teams: teamsRouter,
+  audit: auditRouter,
 })
 
 export type AppRouter = typeof appRouter

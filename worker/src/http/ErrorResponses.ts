@@ -1,8 +1,8 @@
 // Turns failures that escape a route into the worker's JSON error shape, so callers always get a
 // typed status and a message, and never a stack trace or an empty body.
 
-import { Effect, Schema } from "effect"
-import { HttpRouter, HttpServerError } from "effect/http"
+import { Effect, type Schema } from "effect"
+import { HttpRouter, type HttpServerError } from "effect/http"
 import { errorResponse } from "./errorResponse.ts"
 
 const fromServerError = (error: HttpServerError.HttpServerError) => {

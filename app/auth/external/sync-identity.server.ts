@@ -1,0 +1,122 @@
+// Brings what an external identity provider says about a person into our records at each
+// sign-in: the user (matched by provider + subject, or linked once by a verified email), the
+// memberships of provider organizations with their mapped roles (the provider owns those roles),
+// their General teams, and pending invitations to their verified email.
+
+import type { Role } from "#shared/auth/permissions.ts"
+import { newId } from "#shared/ids.ts"
+import { recordAudit } from "../../audit/audit.server.ts"
+import { AppError } from "../../errors.server.ts"
+import { memberships, users, workspaces, type UserDocument } from "../../store/collections.server.ts"
+import { StoreDuplicateError } from "../../store/store.server.ts"
+import { acceptPendingInvitationsFor, normalizeEmail } from "../../workspaces/invitations.server.ts"
+import { nowIso, type Stores } from "../../workspaces/scope.server.ts"
+import { addMember, createWorkspace } from "../../workspaces/workspaces.server.ts"
+import type { ExternalIdentity, ExternalMembership } from "./auth-provider.server.ts"
+import { mapExternalRole } from "./role-mapping.server.ts"
+
+export async function syncExternalIdentity(
+  stores: Stores,
+  identity: ExternalIdentity,
+  roleMap: Readonly<Record<string, Role>>,
+): Promise<UserDocument> {
+  const user = await syncUser(stores, identity)
+  for (const membership of identity.memberships) {
+    await syncMembership(stores, user, identity.provider, membership, mapExternalRole(membership.roles, roleMap))
+  }
+  if (identity.emailVerified) await acceptPendingInvitationsFor(stores, user)
+  return user
+}
+
+async function syncUser(stores: Stores, identity: ExternalIdentity): Promise<UserDocument> {
+  const collection = stores.store.collection(users)
+  const known = await collection.findOne({ externalIssuer: identity.provider, externalSubject: identity.subject })
+  if (!identity.email) {
+    if (known) return known
+    throw new AppError("FORBIDDEN", "Your identity provider did not share your email address; ask your administrator to release the email claim.")
+  }
+  const email = identity.email.trim()
+  const emailNormalized = normalizeEmail(email)
+  const displayName = (identity.displayName ?? email.split("@")[0] ?? email).slice(0, 80)
+  const at = nowIso()
+
+  if (known) {
+    if (known.emailNormalized === emailNormalized && known.displayName === displayName) return known
+    try {
+      return (await collection.updateOne({ id: known.id }, { email, emailNormalized, displayName, updatedAt: at })) ?? known
+    } catch (error) {
+      // Their new address belongs to another account here: keep the old one rather than merge people.
+      if (error instanceof StoreDuplicateError) return known
+      throw error
+    }
+  }
+
+  const sameEmail = await collection.findOne({ emailNormalized })
+  if (sameEmail) {
+    // Linking by email is only safe when the provider vouches for it, and only once.
+    if (!identity.emailVerified || sameEmail.externalIssuer !== undefined) {
+      throw new AppError("CONFLICT", `An account for ${email} already exists here; ask an administrator to link it.`)
+    }
+    return (
+      (await collection.updateOne(
+        { id: sameEmail.id },
+        { externalIssuer: identity.provider, externalSubject: identity.subject, displayName, updatedAt: at },
+      )) ?? sameEmail
+    )
+  }
+
+  const user: UserDocument = {
+    id: newId(),
+    email,
+    emailNormalized,
+    displayName,
+    externalIssuer: identity.provider,
+    externalSubject: identity.subject,
+    createdAt: at,
+    updatedAt: at,
+  }
+  await collection.insert(user)
+  return user
+}
+
+async function syncMembership(stores: Stores, user: UserDocument, provider: string, external: ExternalMembership, role: Role) {
+  const workspace = await findOrCreateWorkspace(stores, user, provider, external)
+  const existing = await stores.store.collection(memberships).findOne({ workspaceId: workspace.id, userId: user.id })
+  if (!existing) {
+    try {
+      await addMember(stores, { workspace, userId: user.id, role, source: "external", actorUserId: null })
+    } catch (error) {
+      if (!(error instanceof StoreDuplicateError)) throw error
+    }
+    return
+  }
+  // Memberships an admin granted here stay theirs; provider-managed ones follow the provider.
+  if (existing.source !== "external" || existing.role === role) return
+  await stores.store.collection(memberships).updateOne({ id: existing.id }, { role, updatedAt: nowIso() })
+  await recordAudit(stores.store, {
+    workspaceId: workspace.id,
+    actorUserId: null,
+    action: "member.role_changed",
+    target: { type: "member", id: user.id },
+    before: { role: existing.role },
+    after: { role, source: "external" },
+  })
+}
+
+async function findOrCreateWorkspace(stores: Stores, user: UserDocument, provider: string, external: ExternalMembership) {
+  const key = { externalProvider: provider, externalOrganizationId: external.organizationId }
+  const found = await stores.store.collection(workspaces).findOne(key)
+  if (found) return found
+  try {
+    return await createWorkspace(stores, user, {
+      name: external.organizationName,
+      external: { provider, organizationId: external.organizationId },
+    })
+  } catch (error) {
+    // Two first sign-ins at once: the other created it.
+    if (!(error instanceof StoreDuplicateError)) throw error
+    const created = await stores.store.collection(workspaces).findOne(key)
+    if (!created) throw error
+    return created
+  }
+}

@@ -1,0 +1,19 @@
+// GET /auth/oidc/start: sends the browser to the identity provider (external mode only).
+
+import type { LoaderFunctionArgs } from "@remix-run/node"
+import { redirect } from "@remix-run/node"
+import { safeReturnTo } from "../auth/sign-in-response.server.ts"
+import { AppError } from "../errors.server.ts"
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const provider = context.services.auth.provider
+  if (!provider) throw new Response("Not found.", { status: 404 })
+  const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"))
+  try {
+    return await provider.start(request, returnTo)
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    context.services.log.warn("sign-in could not start", { reason: error.message })
+    throw redirect(`/sign-in?error=${encodeURIComponent(error.message)}`)
+  }
+}

@@ -1,0 +1,67 @@
+// Onboarding in auth mode "none": who you are (display name and email). Creating the first
+// workspace follows on /workspaces/new.
+
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
+import { data, redirect } from "@remix-run/node"
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
+import { z } from "zod"
+import { signInLocally } from "../auth/local-sign-in.server.ts"
+import { completeSignIn, safeReturnTo } from "../auth/sign-in-response.server.ts"
+import { getViewer } from "../auth/viewer.server.ts"
+import { emailSchema, nameSchema } from "../trpc/schemas.server.ts"
+
+export const meta: MetaFunction = () => [{ title: "Welcome · Second" }]
+
+const identity = z.object({ displayName: nameSchema("display name"), email: emailSchema })
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"))
+  if (context.services.config.authMode !== "none") throw redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`)
+  if (await getViewer(request, context.services)) throw redirect(returnTo)
+  return { returnTo }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  if (context.services.config.authMode !== "none") {
+    return data({ message: "Sign-in by name and email is off on this server." }, { status: 403 })
+  }
+  const form = await request.formData()
+  const parsed = identity.safeParse({ displayName: form.get("displayName"), email: form.get("email") })
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")
+    return data({ message }, { status: 400 })
+  }
+  const user = await signInLocally(context.services.store, parsed.data)
+  return completeSignIn(request, context.services, user, String(form.get("returnTo") ?? "/"))
+}
+
+export default function Onboarding() {
+  const { returnTo } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const busy = useNavigation().state !== "idle"
+  return (
+    <main className="narrow">
+      <h1>Welcome to Second</h1>
+      <p className="lede">Tell us who you are. On this local server your name and email are all it takes to sign in.</p>
+      <Form method="post" className="stack card">
+        <input type="hidden" name="returnTo" value={returnTo} />
+        <label>
+          Display name
+          <input name="displayName" autoComplete="name" required maxLength={80} />
+        </label>
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="email" required maxLength={254} />
+        </label>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Signing in…" : "Continue"}
+        </button>
+        {result?.message ? (
+          <p className="form-error" role="alert">
+            {result.message}
+          </p>
+        ) : null}
+      </Form>
+    </main>
+  )
+}

@@ -1,0 +1,55 @@
+// Browser-facing protections applied to every request by the host: a Content-Security-Policy
+// with a per-request nonce, and refusal of cross-site writes (CSRF) by Origin / Sec-Fetch-Site.
+
+import type { IncomingHttpHeaders } from "node:http"
+import { isLoopbackHost } from "#shared/config/common.ts"
+import type { WebConfig } from "../config/config.server.ts"
+
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+}
+
+export function contentSecurityPolicy(nonce: string, mode: "production" | "development"): string {
+  // Vite's dev server injects styles and an HMR socket; production allows neither.
+  const development = mode === "development"
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'${development ? " 'unsafe-inline'" : ""}`,
+    `style-src 'self'${development ? " 'unsafe-inline'" : ""}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${development ? " ws: wss:" : ""}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join("; ")
+}
+
+/** The origins browsers may write from: the public URL, and in development its loopback aliases. */
+export function allowedOrigins(config: WebConfig): ReadonlySet<string> {
+  const origins = new Set([config.publicUrl.origin])
+  if (!config.production && isLoopbackHost(config.publicUrl.hostname.replace(/^\[|\]$/g, ""))) {
+    const port = config.publicUrl.port ? `:${config.publicUrl.port}` : ""
+    for (const host of ["127.0.0.1", "localhost", "[::1]"]) origins.add(`${config.publicUrl.protocol}//${host}${port}`)
+  }
+  return origins
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
+
+/**
+ * A state-changing request a browser sent from another site. Browsers send Origin on every
+ * cross-origin write (and Sec-Fetch-Site on modern ones); scripts that send neither are not
+ * browsers and carry no ambient cookies to abuse.
+ */
+export function isCrossSiteWrite(method: string | undefined, headers: IncomingHttpHeaders, allowed: ReadonlySet<string>): boolean {
+  if (SAFE_METHODS.has(method ?? "GET")) return false
+  const origin = headers["origin"]
+  if (origin !== undefined) return !allowed.has(origin)
+  const site = headers["sec-fetch-site"]
+  return site !== undefined && site !== "same-origin" && site !== "none"
+}

@@ -1,0 +1,67 @@
+// How pages use the API: loaders and actions call procedures through createCaller with the same
+// context as HTTP callers, so they get the same authorization. Refusals become what a page needs:
+// signed out → redirect to sign-in; 403/404 → the error page; from a form → a message to show.
+
+import { data, redirect, type AppLoadContext } from "@remix-run/node"
+import { TRPCError } from "@trpc/server"
+import { getHTTPStatusCodeFromError } from "@trpc/server/http"
+import { ZodError } from "zod"
+import { createTRPCContext } from "./init.server.ts"
+import { createCaller } from "./root.server.ts"
+
+type Caller = ReturnType<typeof createCaller>
+
+export interface PageArgs {
+  readonly request: Request
+  readonly context: AppLoadContext
+}
+
+export async function callerFor({ request, context }: PageArgs): Promise<Caller> {
+  return createCaller(await createTRPCContext({ services: context.services, request }))
+}
+
+/** Where a signed-out person goes to sign in, coming back here afterwards. */
+export function signInPath({ request, context }: PageArgs): string {
+  const url = new URL(request.url)
+  const page = context.services.config.authMode === "none" ? "/onboarding" : "/sign-in"
+  return `${page}?returnTo=${encodeURIComponent(url.pathname + url.search)}`
+}
+
+/** For loaders: the data, or a thrown redirect/response the error boundary renders. */
+export async function load<T>(args: PageArgs, call: (caller: Caller) => Promise<T>): Promise<T> {
+  try {
+    return await call(await callerFor(args))
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error
+    if (error.code === "UNAUTHORIZED") throw redirect(signInPath(args))
+    throw new Response(error.message, { status: getHTTPStatusCodeFromError(error), statusText: error.code })
+  }
+}
+
+export type ActionResult<T> =
+  | { readonly ok: true; readonly data: T; readonly intent: string }
+  | { readonly ok: false; readonly message: string; readonly intent: string; readonly status: number }
+
+/**
+ * For actions: runs the call and returns its result, or the refusal as a message for the form
+ * with the status that says what kind of refusal it was. Only a signed-out caller is redirected.
+ */
+export async function act<T>(args: PageArgs, intent: string, call: (caller: Caller) => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, data: await call(await callerFor(args)), intent }
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error
+    if (error.code === "UNAUTHORIZED") throw redirect(signInPath(args))
+    const message =
+      error.cause instanceof ZodError
+        ? error.cause.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`.trim()).join("; ")
+        : error.message
+    return { ok: false, message, intent, status: getHTTPStatusCodeFromError(error) }
+  }
+}
+
+/** Answers an action with its result, under a 4xx status when it was refused. */
+export const reply = <T,>(result: ActionResult<T>) => data(result, { status: result.ok ? 200 : result.status })
+
+/** A string field from a submitted form ("" when absent). */
+export const field = (form: FormData, name: string) => String(form.get(name) ?? "")

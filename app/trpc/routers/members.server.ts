@@ -1,0 +1,24 @@
+// Members of a workspace: list, change role, remove.
+
+import { z } from "zod"
+import { changeRole, listMembers, removeMember } from "../../workspaces/members.server.ts"
+import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
+import { roleSchema } from "../schemas.server.ts"
+
+export const membersRouter = createTRPCRouter({
+  list: workspaceProcedure("members:view").query(({ ctx }) => listMembers(ctx.services, ctx.scope.workspace.id)),
+
+  changeRole: workspaceProcedure("members:manage")
+    .input(z.object({ userId: idSchema, role: roleSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await changeRole(ctx.services, ctx.scope, input.userId, input.role)
+      return { userId: input.userId, role: input.role }
+    }),
+
+  remove: workspaceProcedure("members:manage")
+    .input(z.object({ userId: idSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await removeMember(ctx.services, ctx.scope, input.userId)
+      return { removed: true }
+    }),
+})

@@ -1,0 +1,52 @@
+// How to call every tRPC procedure successfully: the input each needs, with fresh targets made in
+// the world. The enumeration test fails for a procedure missing here, so nothing ships untested.
+// For workspace procedures the test adds workspaceId (W's) itself.
+
+import { HttpPerson } from "#tests/fixtures/http-person.ts"
+import type { World } from "./world.ts"
+
+/** Builds the input for one procedure. `caller` is who will make the call that must succeed. */
+export type CaseInput = (world: World, caller: HttpPerson) => Promise<Record<string, unknown> | undefined>
+
+const none: CaseInput = async () => undefined
+const empty: CaseInput = async () => ({})
+
+export const procedureCases: Readonly<Record<string, CaseInput>> = {
+  health: none,
+
+  "auth.me": none,
+  "auth.sessions": none,
+  "auth.revokeSession": async (world, caller) => {
+    // A second browser of the same person, which the caller signs out.
+    const email = world.emails.get(caller)
+    if (!email) throw new Error("revokeSession needs a caller made by the world")
+    const other = await new HttpPerson(world.server.url).signIn(email)
+    const sessions = await other.must<{ id: string; current: boolean }[]>("query", "auth.sessions")
+    return { sessionId: sessions.find((session) => session.current)!.id }
+  },
+
+  "workspaces.list": none,
+  "workspaces.create": async () => ({ name: "Created by the enumeration" }),
+  "workspaces.get": empty,
+  "workspaces.rename": async () => ({ name: "Acme renamed" }),
+
+  "members.list": empty,
+  "members.changeRole": async (world) => ({ userId: (await world.join("member")).userId, role: "admin" }),
+  "members.remove": async (world) => ({ userId: (await world.join("member")).userId }),
+
+  "invitations.list": empty,
+  "invitations.create": async (world) => ({ email: world.freshEmail(), role: "member", teamIds: [] }),
+  "invitations.resend": async (world) => ({ invitationId: (await world.invite()).invitationId }),
+  "invitations.revoke": async (world) => ({ invitationId: (await world.invite()).invitationId }),
+  "invitations.preview": async (world) => ({ token: (await world.invite()).token }),
+  "invitations.accept": async (world, caller) => ({ token: (await world.invite(world.emails.get(caller))).token }),
+
+  "teams.list": empty,
+  "teams.create": async (world) => ({ name: `Created ${world.freshEmail()}`.slice(0, 80) }),
+  "teams.rename": async (world) => ({ teamId: await world.team(), name: `Renamed ${world.freshEmail()}`.slice(0, 80) }),
+  "teams.delete": async (world) => ({ teamId: await world.team() }),
+  "teams.addMember": async (world) => ({ teamId: await world.team(), userId: world.userId("member") }),
+  "teams.removeMember": async (world) => ({ teamId: await world.team([world.userId("member")]), userId: world.userId("member") }),
+
+  "audit.list": async () => ({ limit: 10 }),
+}

@@ -1,0 +1,113 @@
+// Every Remix route's loader (GET) and action (POST): who may use it and how to use it
+// successfully. The enumeration test reads the route manifest of the build and fails for a loader
+// or action missing here. Pages answer a signed-out browser with a redirect to sign-in (where an
+// API answers 401); a workspace the caller is not in is 404; a role without the permission 403.
+
+import type { Permission } from "#shared/auth/permissions.ts"
+import { HttpPerson } from "#tests/fixtures/http-person.ts"
+import type { World } from "./world.ts"
+
+export type RouteAccess =
+  | { readonly access: "public" }
+  | { readonly access: "signed-in" }
+  | { readonly access: "workspace"; readonly permission: Permission }
+  /** The tRPC endpoint: each procedure is enumerated on its own. */
+  | { readonly access: "api" }
+
+export interface RouteCall {
+  readonly access: RouteAccess
+  readonly path: (world: World, caller: HttpPerson) => Promise<string> | string
+  /** POST only: the form that succeeds. */
+  readonly form?: (world: World, caller: HttpPerson) => Promise<Record<string, string>>
+  /** The status of the successful call (default 200). */
+  readonly status?: number
+}
+
+export interface RouteCase {
+  readonly get?: RouteCall
+  readonly post?: RouteCall
+}
+
+const publicAccess = { access: "public" } as const
+const signedIn = { access: "signed-in" } as const
+const workspace = (permission: Permission) => ({ access: "workspace", permission }) as const
+
+const otherSessionOf = async (world: World, caller: HttpPerson) => {
+  const other = await new HttpPerson(world.server.url).signIn(world.emails.get(caller)!)
+  const sessions = await other.must<{ id: string; current: boolean }[]>("query", "auth.sessions")
+  return sessions.find((session) => session.current)!.id
+}
+
+export const routeCases: Readonly<Record<string, RouteCase>> = {
+  root: {},
+  "routes/_index": { get: { access: publicAccess, path: () => "/" } },
+  "routes/healthz": { get: { access: publicAccess, path: () => "/healthz" } },
+  "routes/api.trpc.$": { get: { access: { access: "api" }, path: () => "/api/trpc/health" }, post: { access: { access: "api" }, path: () => "/api/trpc/health" } },
+
+  "routes/onboarding": {
+    get: { access: publicAccess, path: () => "/onboarding" },
+    post: {
+      access: publicAccess,
+      path: () => "/onboarding",
+      form: async (world) => ({ displayName: "New person", email: world.freshEmail(), returnTo: "/" }),
+      status: 302,
+    },
+  },
+  // This test server runs auth mode none: the external-mode pages send people to onboarding or
+  // do not exist. tests/e2e and the OIDC flow test cover them in external mode.
+  "routes/sign-in": { get: { access: publicAccess, path: () => "/sign-in", status: 302 } },
+  "routes/auth.oidc.start": { get: { access: publicAccess, path: () => "/auth/oidc/start", status: 404 } },
+  "routes/auth.oidc.callback": { get: { access: publicAccess, path: () => "/auth/oidc/callback?state=x&code=y", status: 404 } },
+  "routes/auth.sign-out": { post: { access: publicAccess, path: () => "/auth/sign-out", form: async () => ({}), status: 302 } },
+
+  "routes/workspaces.new": {
+    get: { access: signedIn, path: () => "/workspaces/new" },
+    post: { access: signedIn, path: () => "/workspaces/new", form: async () => ({ name: "From the form" }), status: 302 },
+  },
+  "routes/account": {
+    get: { access: signedIn, path: () => "/account" },
+    post: { access: signedIn, path: () => "/account", form: async (world, caller) => ({ sessionId: await otherSessionOf(world, caller) }) },
+  },
+  "routes/invitations.$token": {
+    get: { access: publicAccess, path: async (world) => `/invitations/${(await world.invite()).token}` },
+    post: {
+      access: signedIn,
+      path: async (world, caller) => `/invitations/${(await world.invite(world.emails.get(caller))).token}`,
+      form: async () => ({}),
+      status: 302,
+    },
+  },
+
+  "routes/w.$workspaceId": { get: { access: workspace("workspace:view"), path: (world) => `/w/${world.workspaceId}` } },
+  "routes/w.$workspaceId._index": {
+    get: { access: workspace("workspace:view"), path: (world) => `/w/${world.workspaceId}` },
+    post: { access: workspace("workspace:manage"), path: (world) => `/w/${world.workspaceId}?index`, form: async () => ({ name: "Acme" }) },
+  },
+  "routes/w.$workspaceId.settings.members": {
+    get: { access: workspace("members:view"), path: (world) => `/w/${world.workspaceId}/settings/members` },
+    post: {
+      access: workspace("members:manage"),
+      path: (world) => `/w/${world.workspaceId}/settings/members`,
+      form: async (world) => ({ intent: "changeRole", userId: (await world.join("member")).userId, role: "admin" }),
+    },
+  },
+  "routes/w.$workspaceId.settings.invitations": {
+    get: { access: workspace("members:invite"), path: (world) => `/w/${world.workspaceId}/settings/invitations` },
+    post: {
+      access: workspace("members:invite"),
+      path: (world) => `/w/${world.workspaceId}/settings/invitations`,
+      form: async (world) => ({ intent: "create", email: world.freshEmail(), role: "member" }),
+    },
+  },
+  "routes/w.$workspaceId.settings.teams": {
+    get: { access: workspace("teams:view"), path: (world) => `/w/${world.workspaceId}/settings/teams` },
+    post: {
+      access: workspace("teams:manage"),
+      path: (world) => `/w/${world.workspaceId}/settings/teams`,
+      form: async (world) => ({ intent: "create", name: `Form team ${world.freshEmail()}`.slice(0, 80) }),
+    },
+  },
+  "routes/w.$workspaceId.settings.audit": {
+    get: { access: workspace("audit:read"), path: (world) => `/w/${world.workspaceId}/settings/audit` },
+  },
+}
