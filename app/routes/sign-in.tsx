@@ -30,7 +30,7 @@ export default function SignIn() {
       <p className="lede">Use your organization's account.</p>
       <p>
         <a href={start} className="button-link" data-testid="sign-in-sso">
-          Continue with {label}
+          {`Continue with ${label}`}
         </a>
       </p>
       {error ? (

@@ -68,11 +68,14 @@ export function createOidcProvider(options: OidcProviderOptions): AuthProvider {
       const state = url.searchParams.get("state")
       const code = url.searchParams.get("code")
       if (!state || !code) throw retry("The sign-in response was incomplete.")
-      const stored = await options.live.takeKey(attemptKey(state))
+      const stored = await options.live.getKey(attemptKey(state))
       if (!stored) throw retry("This sign-in link has expired or was already used.")
       const attempt = JSON.parse(stored) as Attempt
       const binding = readCookie(request, BINDING_COOKIE)
+      // Checked before the attempt is used up, so a callback URL replayed elsewhere cannot spoil
+      // the real sign-in; then taken atomically, so it works exactly once.
       if (!binding || hashToken(binding) !== attempt.bindingHash) throw retry("This sign-in was started in another browser.")
+      if ((await options.live.takeKey(attemptKey(state))) === null) throw retry("This sign-in link was already used.")
 
       const identity = await client.completeSignIn({ code, codeVerifier: attempt.codeVerifier, nonce: attempt.nonce }).catch((error: unknown) => {
         throw error instanceof OidcError ? retry(error.message) : error
