@@ -1,6 +1,8 @@
 // What the domain says when it refuses: a code the boundary maps to a status (tRPC or HTTP) and a
 // message written for the person who sent the request, saying what to fix.
 
+import { brandedErrorClass } from "#shared/errors/branded-error.ts"
+
 export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT"
 
 export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
@@ -11,7 +13,8 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
   CONFLICT: 409,
 }
 
-export class AppError extends Error {
+// NOTE: branded so `instanceof AppError` holds across bundle copies (see shared/errors/branded-error.ts).
+export class AppError extends brandedErrorClass("AppError") {
   readonly code: AppErrorCode
 
   constructor(code: AppErrorCode, message: string) {

@@ -2,6 +2,8 @@
 // atomic single-document updates. MongoDB implements it in production and an embedded SQLite file
 // by default; tests/contracts/durable-store.contract.ts holds both to the same behaviour.
 
+import { brandedErrorClass } from "#shared/errors/branded-error.ts"
+
 export interface StoredDocument {
   readonly id: string
 }
@@ -64,7 +66,8 @@ export interface DurableStore {
   close(): Promise<void>
 }
 
-export class StoreDuplicateError extends Error {
+// NOTE: branded so `instanceof` holds across bundle copies (see shared/errors/branded-error.ts).
+export class StoreDuplicateError extends brandedErrorClass("StoreDuplicateError") {
   readonly collection: string
   readonly index: string
 
