@@ -20,7 +20,7 @@ const normalize = (name: string) => name.trim().toLowerCase()
 export async function listTeams(stores: Stores, workspaceId: string): Promise<TeamView[]> {
   const [list, links] = await Promise.all([
     stores.store.collection(teams).findMany({ workspaceId }, { sort: [["isDefault", -1], ["nameNormalized", 1]] }),
-    stores.store.collection(teamMemberships).findMany({ workspaceId }),
+    stores.store.collection(teamMemberships).findMany({ workspaceId }, { sort: [["createdAt", 1]] }),
   ])
   return list.map((team) => ({
     id: team.id,

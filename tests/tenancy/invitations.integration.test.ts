@@ -1,0 +1,142 @@
+// Invitations as the invitee and the admin experience them: a link that works once, for the
+// invited address, until it expires or is revoked or replaced; joining puts the person in
+// General and the invited teams with the invited role.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { invitations } from "#app/store/collections.server.ts"
+import { HttpPerson, type TrpcErrorBody } from "#tests/fixtures/http-person.ts"
+import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { World } from "#tests/authorization/world.ts"
+
+let server: SecondServer
+let world: World
+
+beforeAll(async () => {
+  server = await startSecond()
+  world = await World.build(server)
+}, 60_000)
+
+afterAll(async () => {
+  await server?.stop()
+})
+
+type Issued = { invitation: { id: string; email: string; role: string; expiresAt: string }; url: string }
+const tokenOf = (url: string) => url.split("/").at(-1)!
+/** Creates an invitation; `body` is the issued invitation, or the error when refused. */
+async function invite(input: Record<string, unknown>, who: "owner" | "admin" = "owner") {
+  const reply = await world
+    .as(who)
+    .mutate<{ result?: { data: Issued } } & Partial<TrpcErrorBody>>("invitations.create", {
+      workspaceId: world.workspaceId,
+      teamIds: [],
+      role: "member",
+      ...input,
+    })
+  const body = { ...(reply.body.result?.data as Issued), error: reply.body.error ?? { message: "" } }
+  return { status: reply.status, body }
+}
+
+describe("invitations", () => {
+  it("joins the invited person with the invited role, to General and the invited teams", async () => {
+    const teamId = await world.team()
+    const guest = await world.person("guest")
+    const issued = await invite({ email: world.emails.get(guest)!.toUpperCase(), role: "admin", teamIds: [teamId] })
+    expect(issued.status).toBe(200)
+    expect(issued.body.url).toMatch(new RegExp(`^${server.url}/invitations/[a-z2-7]{52}$`))
+
+    const preview = await new HttpPerson(server.url).must<{ workspaceName: string; role: string; state: string }>("query", "invitations.preview", {
+      token: tokenOf(issued.body.url),
+    })
+    expect(preview).toMatchObject({ workspaceName: "Acme", role: "admin", state: "pending" })
+
+    const joined = await guest.must<{ workspaceId: string }>("mutation", "invitations.accept", { token: tokenOf(issued.body.url) })
+    expect(joined.workspaceId).toBe(world.workspaceId)
+    const me = (await world.as("owner").must<{ userId: string; role: string; teamIds: string[] }[]>("query", "members.list", {
+      workspaceId: world.workspaceId,
+    })).find((member) => member.userId === world.userIds.get(guest))
+    const { defaultTeamId: general } = await guest.must<{ defaultTeamId: string }>("query", "workspaces.get", { workspaceId: world.workspaceId })
+    expect(me?.role).toBe("admin")
+    expect(me?.teamIds.sort()).toEqual([general, teamId].sort())
+  })
+
+  it("works once: a second acceptance, even by the same person, is refused", async () => {
+    const guest = await world.person("once")
+    const token = tokenOf((await invite({ email: world.emails.get(guest) })).body.url)
+    await guest.must("mutation", "invitations.accept", { token })
+    const again = await guest.mutate<TrpcErrorBody>("invitations.accept", { token })
+    expect(again.status).toBe(409)
+    expect(again.body.error.message).toMatch(/already accepted/)
+  })
+
+  it("is for the invited address only", async () => {
+    const token = tokenOf((await invite({ email: "intended@example.com" })).body.url)
+    const someoneElse = await world.person("else")
+    const refused = await someoneElse.mutate<TrpcErrorBody>("invitations.accept", { token })
+    expect(refused.status).toBe(403)
+    expect(refused.body.error.message).toBe("This invitation is for intended@example.com; sign in with that address to accept it.")
+    expect((await someoneElse.must<unknown[]>("query", "workspaces.list")).length).toBe(0)
+  })
+
+  it("stops working when revoked, and when resent the old link dies and the new one works", async () => {
+    const guest = await world.person("revoked")
+    const issued = await invite({ email: world.emails.get(guest) })
+    await world.as("admin").must("mutation", "invitations.revoke", { workspaceId: world.workspaceId, invitationId: issued.body.invitation.id })
+    const revoked = await guest.mutate<TrpcErrorBody>("invitations.accept", { token: tokenOf(issued.body.url) })
+    expect(revoked.status).toBe(409)
+    expect(revoked.body.error.message).toMatch(/already revoked/)
+
+    const other = await world.person("resent")
+    const first = await invite({ email: world.emails.get(other) })
+    const resent = await world.as("admin").must<Issued>("mutation", "invitations.resend", {
+      workspaceId: world.workspaceId,
+      invitationId: first.body.invitation.id,
+    })
+    expect(resent.url).not.toBe(first.body.url)
+    const old = await other.mutate<TrpcErrorBody>("invitations.accept", { token: tokenOf(first.body.url) })
+    expect(old.status).toBe(404)
+    expect(old.body.error.message).toBe("This invitation link is not valid. Ask for a new one.")
+    expect((await other.mutate("invitations.accept", { token: tokenOf(resent.url) })).status).toBe(200)
+  })
+
+  it("expires", async () => {
+    const guest = await world.person("late")
+    const issued = await invite({ email: world.emails.get(guest) })
+    // A week passes: the stored expiry moves into the past, in the store the server reads.
+    const store = await server.openStore()
+    await store.collection(invitations).updateOne({ id: issued.body.invitation.id }, { expiresAt: new Date(Date.now() - 1000).toISOString() })
+    await store.close()
+    const preview = await guest.must<{ state: string }>("query", "invitations.preview", { token: tokenOf(issued.body.url) })
+    expect(preview.state).toBe("expired")
+    const late = await guest.mutate<TrpcErrorBody>("invitations.accept", { token: tokenOf(issued.body.url) })
+    expect(late.status).toBe(409)
+    expect(late.body.error.message).toBe("This invitation has expired. Ask for a new one.")
+  })
+
+  it("refuses duplicates and people already in the workspace, and lets only owners invite owners", async () => {
+    const email = world.freshEmail()
+    expect((await invite({ email })).status).toBe(200)
+    const twice = await invite({ email: email.toUpperCase() })
+    expect(twice.status).toBe(409)
+    expect(twice.body.error.message).toMatch(/already has a pending invitation; resend it instead/)
+
+    const member = await invite({ email: world.emails.get(world.as("member")) })
+    expect(member.status).toBe(409)
+    expect(member.body.error.message).toMatch(/is already a member/)
+
+    const owner = await invite({ email: world.freshEmail(), role: "owner" }, "admin")
+    expect(owner.status).toBe(403)
+    expect(owner.body.error.message).toBe("Only an owner can invite another owner.")
+    expect((await invite({ email: world.freshEmail(), role: "owner" }, "owner")).status).toBe(200)
+  })
+
+  it("never stores or lists the link itself", async () => {
+    const issued = await invite({ email: world.freshEmail() })
+    const listed = await world.as("admin").must<unknown[]>("query", "invitations.list", { workspaceId: world.workspaceId })
+    expect(JSON.stringify(listed)).not.toContain(tokenOf(issued.body.url))
+    const store = await server.openStore()
+    const stored = await store.collection(invitations).findMany({})
+    await store.close()
+    expect(stored.length).toBeGreaterThan(0)
+    expect(JSON.stringify(stored)).not.toContain(tokenOf(issued.body.url))
+  })
+})
