@@ -7,7 +7,11 @@ import type { ReactNode } from "react"
 import { useNonce } from "./components/nonce.tsx"
 import stylesheet from "./styles.css?url"
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }]
+// An empty icon: browsers stop asking for /favicon.ico (and logging its 404).
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "data:," },
+]
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()

@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
+import { withArticle } from "../components/roles.ts"
 import { act, load, reply, signInPath } from "../trpc/caller.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Second" }]
@@ -16,7 +17,9 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!/^[a-z2-7]{52}$/.test(token)) throw new Response(INVALID_LINK, { status: 404 })
   return load(args, async (caller) => {
     const [invitation, me] = await Promise.all([caller.invitations.preview({ token }), caller.auth.me()])
-    return { invitation, user: me.user, signIn: signInPath(args) }
+    // In none mode the sign-in form can start with the invited address filled in.
+    const signIn = `${signInPath(args)}&email=${encodeURIComponent(invitation.email)}`
+    return { invitation, user: me.user, signIn, invitationPath: new URL(args.request.url).pathname }
   })
 }
 
@@ -28,10 +31,11 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Invitation() {
-  const { invitation, user, signIn } = useLoaderData<typeof loader>()
+  const { invitation, user, signIn, invitationPath } = useLoaderData<typeof loader>()
   const outcome = useActionData<typeof action>()
   const busy = useNavigation().state !== "idle"
-  const role = invitation.role === "admin" ? "an admin" : `a ${invitation.role}`
+  const role = withArticle(invitation.role)
+  const isInvitee = user !== null && user.email.toLowerCase() === invitation.email.toLowerCase()
   return (
     <main className="narrow">
       <h1>Join {invitation.workspaceName}</h1>
@@ -42,6 +46,14 @@ export default function Invitation() {
         <p className="form-error" role="alert">
           This invitation {invitation.state === "expired" ? "has expired" : `was already ${invitation.state}`}. Ask for a new one.
         </p>
+      ) : user && !isInvitee ? (
+        <Form method="post" action="/auth/sign-out" className="stack card">
+          <p className="form-error" role="alert">
+            You are signed in as {user.email}, but this invitation is for {invitation.email}.
+          </p>
+          <input type="hidden" name="returnTo" value={invitationPath} />
+          <button type="submit">Sign out to accept as {invitation.email}</button>
+        </Form>
       ) : user ? (
         <Form method="post" className="stack card">
           <p>

@@ -15,10 +15,12 @@ export const meta: MetaFunction = () => [{ title: "Welcome · Second" }]
 const identity = z.object({ displayName: nameSchema("display name"), email: emailSchema })
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const returnTo = safeReturnTo(new URL(request.url).searchParams.get("returnTo"))
+  const params = new URL(request.url).searchParams
+  const returnTo = safeReturnTo(params.get("returnTo"))
   if (context.services.config.authMode !== "none") throw redirect(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`)
   if (await getViewer(request, context.services)) throw redirect(returnTo)
-  return { returnTo }
+  // Arriving from an invitation: the invited address, ready to use.
+  return { returnTo, email: params.get("email")?.slice(0, 254) ?? "" }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -36,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Onboarding() {
-  const { returnTo } = useLoaderData<typeof loader>()
+  const { returnTo, email } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const busy = useNavigation().state !== "idle"
   return (
@@ -51,7 +53,7 @@ export default function Onboarding() {
         </label>
         <label>
           Email
-          <input name="email" type="email" autoComplete="email" required maxLength={254} />
+          <input name="email" type="email" autoComplete="email" required maxLength={254} defaultValue={email} />
         </label>
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Continue"}

@@ -4,6 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
 import { Form, useActionData, useLoaderData } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
+import { withArticle } from "../components/roles.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -23,7 +24,7 @@ export default function WorkspaceOverview() {
   return (
     <main className="page">
       <h1 data-testid="workspace-name">{workspace.name}</h1>
-      <p className="lede">You are {workspace.role === "admin" ? "an admin" : `a ${workspace.role}`} of this workspace.</p>
+      <p className="lede">You are {withArticle(workspace.role)} of this workspace.</p>
       {workspace.permissions.includes("workspace:manage") ? (
         <section className="card">
           <h2>Workspace name</h2>

@@ -3,6 +3,7 @@
 
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
+import { useEffect, useRef } from "react"
 import { ROLES, type Role } from "#shared/auth/permissions.ts"
 import { FormMessage } from "../components/form-message.tsx"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
@@ -58,12 +59,17 @@ export default function Invitations() {
   const mayInviteOwners = workspace.permissions.includes("members:manage-owner")
   const teamName = new Map(teams.map((team) => [team.id, team.name]))
   const issued = outcome?.ok && "url" in outcome.data ? outcome.data : null
+  const inviteForm = useRef<HTMLFormElement>(null)
+  // A new invitation clears the form, ready for the next person.
+  useEffect(() => {
+    if (outcome?.ok && outcome.intent === "create") inviteForm.current?.reset()
+  }, [outcome])
   return (
     <main className="page">
       <h1>Invitations</h1>
       <section className="card">
         <h2>Invite someone</h2>
-        <Form method="post" className="stack">
+        <Form method="post" className="stack" ref={inviteForm}>
           <label>
             Email
             <input name="email" type="email" required maxLength={254} />

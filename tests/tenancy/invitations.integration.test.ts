@@ -77,6 +77,20 @@ describe("invitations", () => {
     expect((await someoneElse.must<unknown[]>("query", "workspaces.list")).length).toBe(0)
   })
 
+  it("tells someone signed in with another address whose invitation it is, and signs them out back to it", async () => {
+    const issued = await invite({ email: "right@example.com" })
+    const path = new URL(issued.body.url).pathname
+    const wrong = await world.person("wrong")
+    // React separates text nodes with <!-- --> in server HTML; a reader sees the joined text.
+    const page = (await (await wrong.request(path)).text()).replaceAll("<!-- -->", "")
+    expect(page).toContain("but this invitation is for right@example.com")
+    expect(page, "no Join button that would only fail").not.toMatch(/<button[^>]*>Join /)
+    const signedOut = await wrong.post("/auth/sign-out", { returnTo: path })
+    expect(signedOut.headers.get("location")).toBe(path)
+    const signIn = /href="(\/onboarding\?[^"]+)"/.exec(await (await wrong.request(path)).text())?.[1]?.replaceAll("&amp;", "&")
+    expect(new URL(signIn ?? "/", server.url).searchParams.get("email")).toBe("right@example.com")
+  })
+
   it("stops working when revoked, and when resent the old link dies and the new one works", async () => {
     const guest = await world.person("revoked")
     const issued = await invite({ email: world.emails.get(guest) })
