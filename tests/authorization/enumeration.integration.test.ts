@@ -4,16 +4,15 @@
 // A procedure without a declared access rule, or without a case, fails here.
 
 import { pathToFileURL } from "node:url"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { aRoleWithout, leastRoleWith } from "#shared/auth/permissions.ts"
 import type { ProcedureAccess } from "#app/trpc/init.server.ts"
 import { appRouter } from "#app/trpc/root.server.ts"
 import { HttpPerson, type Reply } from "#tests/fixtures/http-person.ts"
 import { builtFile } from "#tests/fixtures/node-process.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
 import { procedureCases } from "./procedure-cases.ts"
 import { routeCases, type RouteCall } from "./route-cases.ts"
-import { World } from "./world.ts"
+import { useWorld } from "./world.ts"
 
 interface ProcedureDef {
   readonly _def: { readonly type: "query" | "mutation" | "subscription"; readonly meta?: ProcedureAccess }
@@ -25,17 +24,7 @@ interface RouteModule {
 }
 const build = (await import(pathToFileURL(builtFile("server/index.js")).href)) as { routes: Record<string, RouteModule> }
 
-let server: SecondServer
-let world: World
-
-beforeAll(async () => {
-  server = await startSecond()
-  world = await World.build(server)
-}, 120_000)
-
-afterAll(async () => {
-  await server?.stop()
-})
+const given = useWorld()
 
 const describeAccess = (meta: ProcedureAccess | undefined) =>
   meta === undefined ? "NO ACCESS RULE" : meta.access === "workspace" ? `workspace ${meta.permission}` : meta.access
@@ -66,36 +55,36 @@ describe("every tRPC procedure", () => {
       if (!meta) throw new Error(`${path} has no access rule`)
       const call = (person: HttpPerson, input: unknown): Promise<Reply> =>
         procedure._def.type === "query" ? person.query(path, input) : person.mutate(path, input)
-      const nobody = new HttpPerson(server.url)
+      const nobody = new HttpPerson(given.server.url)
       const prepare = procedureCases[path]!
       const succeeds = async (caller: HttpPerson, input: unknown) => {
         const reply = await call(caller, input)
         expect(reply.status, JSON.stringify(reply.body)).toBe(200)
       }
 
-      if (meta.access === "public") return succeeds(nobody, await prepare(world, nobody))
+      if (meta.access === "public") return succeeds(nobody, await prepare(given.world, nobody))
 
       if (meta.access === "signed-in") {
-        const caller = await world.person()
-        const input = await prepare(world, caller)
+        const caller = await given.world.person()
+        const input = await prepare(given.world, caller)
         expect((await call(nobody, input)).status).toBe(401)
         return succeeds(caller, input)
       }
 
-      const caller = world.as(leastRoleWith(meta.permission))
-      const input = { ...(await prepare(world, caller)), workspaceId: world.workspaceId }
-      const auditBefore = await world.auditCount()
+      const caller = given.world.as(leastRoleWith(meta.permission))
+      const input = { ...(await prepare(given.world, caller)), workspaceId: given.world.workspaceId }
+      const auditBefore = await given.world.auditCount()
       expect((await call(nobody, input)).status, "signed out").toBe(401)
-      expect((await call(world.as("outsider"), input)).status, "member of another workspace").toBe(404)
+      expect((await call(given.world.as("outsider"), input)).status, "member of another workspace").toBe(404)
       const without = aRoleWithout(meta.permission)
-      if (without) expect((await call(world.as(without), input)).status, `as ${without}`).toBe(403)
-      expect(await world.auditCount(), "a refused call changed something").toBe(auditBefore)
+      if (without) expect((await call(given.world.as(without), input)).status, `as ${without}`).toBe(403)
+      expect(await given.world.auditCount(), "a refused call changed something").toBe(auditBefore)
       await succeeds(caller, input)
     })
   }
 
   it("answers an unknown procedure with 404", async () => {
-    expect((await new HttpPerson(server.url).query("workspaces.drop", {})).status).toBe(404)
+    expect((await new HttpPerson(given.server.url).query("workspaces.drop", {})).status).toBe(404)
   })
 })
 
@@ -110,29 +99,29 @@ describe("every route", () => {
 
     if (access.access === "api") {
       // Each procedure is enumerated above; here only that the endpoint is the tRPC one.
-      const nobody = new HttpPerson(server.url)
+      const nobody = new HttpPerson(given.server.url)
       const reply = method === "GET" ? await nobody.query("health") : await nobody.mutate("health")
       expect(reply.status, "health is a query: GET works, POST is refused").toBe(method === "GET" ? 200 : 405)
       return
     }
     if (access.access === "public") {
-      const nobody = new HttpPerson(server.url)
-      const response = await send(nobody, await route.path(world, nobody), await route.form?.(world, nobody))
+      const nobody = new HttpPerson(given.server.url)
+      const response = await send(nobody, await route.path(given.world, nobody), await route.form?.(given.world, nobody))
       expect(response.status, `${id} ${method}`).toBe(expected)
       return
     }
-    const caller = access.access === "signed-in" ? await world.person() : world.as(leastRoleWith(access.permission))
-    const path = await route.path(world, caller)
-    const form = await route.form?.(world, caller)
-    const refused = await send(new HttpPerson(server.url), path, form)
+    const caller = access.access === "signed-in" ? await given.world.person() : given.world.as(leastRoleWith(access.permission))
+    const path = await route.path(given.world, caller)
+    const form = await route.form?.(given.world, caller)
+    const refused = await send(new HttpPerson(given.server.url), path, form)
     expect(refused.status, `${id} ${method} signed out`).toBe(302)
     expect(refused.headers.get("location")).toMatch(signInRedirect)
     if (access.access === "workspace") {
-      const auditBefore = await world.auditCount()
-      expect((await send(world.as("outsider"), path, form)).status, `${id} ${method} as outsider`).toBe(404)
+      const auditBefore = await given.world.auditCount()
+      expect((await send(given.world.as("outsider"), path, form)).status, `${id} ${method} as outsider`).toBe(404)
       const without = aRoleWithout(access.permission)
-      if (without) expect((await send(world.as(without), path, form)).status, `${id} ${method} as ${without}`).toBe(403)
-      expect(await world.auditCount(), "a refused request changed something").toBe(auditBefore)
+      if (without) expect((await send(given.world.as(without), path, form)).status, `${id} ${method} as ${without}`).toBe(403)
+      expect(await given.world.auditCount(), "a refused request changed something").toBe(auditBefore)
     }
     const response = await send(caller, path, form)
     expect(response.status, `${id} ${method}: ${response.status !== expected ? await response.text() : ""}`).toBe(expected)

@@ -2,9 +2,10 @@
 // with an owner, an admin and a member; an outsider who owns another workspace; and helpers that
 // make fresh targets (people, invitations, teams) so each success case has its own.
 
+import { afterAll, beforeAll } from "vitest"
 import type { Role } from "#shared/auth/permissions.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import type { SecondServer } from "#tests/fixtures/second-server.ts"
+import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
 
 export interface Invited {
   readonly invitationId: string
@@ -93,5 +94,30 @@ export class World {
   /** How many audit events W has: a denied call must not add any. */
   async auditCount(): Promise<number> {
     return (await this.as("owner").must<unknown[]>("query", "audit.list", { workspaceId: this.workspaceId, limit: 500 })).length
+  }
+}
+
+/**
+ * For a test file: a running Second with a built world, from before the first test until after
+ * the last. Read `.server` and `.world` inside tests, not at module level.
+ */
+export function useWorld(env: Record<string, string> = {}): { readonly server: SecondServer; readonly world: World } {
+  const state: { server?: SecondServer; world?: World } = {}
+  beforeAll(async () => {
+    state.server = await startSecond(env)
+    state.world = await World.build(state.server)
+  }, 120_000)
+  afterAll(async () => {
+    await state.server?.stop()
+  })
+  return {
+    get server() {
+      if (!state.server) throw new Error("the server starts in beforeAll")
+      return state.server
+    },
+    get world() {
+      if (!state.world) throw new Error("the world is built in beforeAll")
+      return state.world
+    },
   }
 }

@@ -1,21 +1,10 @@
 // Bad input gets a typed 4xx naming the field and what to fix, and writes nothing.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { TrpcErrorBody } from "#tests/fixtures/http-person.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
-import { World } from "#tests/authorization/world.ts"
+import { useWorld } from "#tests/authorization/world.ts"
 
-let server: SecondServer
-let world: World
-
-beforeAll(async () => {
-  server = await startSecond()
-  world = await World.build(server)
-}, 60_000)
-
-afterAll(async () => {
-  await server?.stop()
-})
+const given = useWorld()
 
 type Issues = TrpcErrorBody & { error: { data: { issues: { path: string; message: string }[] | null } } }
 
@@ -30,17 +19,17 @@ describe("bad input", () => {
     ["an unknown role", "invitations.create", { email: "x@example.com", role: "superuser" }, "role", /role must be owner, admin or member/],
     ["too many teams", "invitations.create", { email: "x@example.com", role: "member", teamIds: Array(51).fill("a".repeat(24)) }, "teamIds", /.+/],
   ])("refuses %s with 400 and the field's name", async (_what, procedure, input, field, message) => {
-    const before = await world.auditCount()
-    const reply = await world.as("owner").mutate<Issues>(procedure, { workspaceId: world.workspaceId, ...input })
+    const before = await given.world.auditCount()
+    const reply = await given.world.as("owner").mutate<Issues>(procedure, { workspaceId: given.world.workspaceId, ...input })
     expect(reply.status).toBe(400)
     expect(reply.body.error.data.code).toBe("BAD_REQUEST")
     const issue = reply.body.error.data.issues?.find((candidate) => candidate.path === field)
     expect(issue?.message).toMatch(message)
-    expect(await world.auditCount()).toBe(before)
+    expect(await given.world.auditCount()).toBe(before)
   })
 
   it("refuses ids that do not exist with a 404 that names what was not found, and writes nothing", async () => {
-    const before = await world.auditCount()
+    const before = await given.world.auditCount()
     const missing = "b".repeat(24)
     for (const [procedure, input, what] of [
       ["teams.rename", { teamId: missing, name: "X" }, "Team not found."],
@@ -48,29 +37,29 @@ describe("bad input", () => {
       ["invitations.revoke", { invitationId: missing }, "Invitation not found."],
       ["invitations.create", { email: "y@example.com", role: "member", teamIds: [missing] }, "One of the teams does not exist in this workspace."],
     ] as const) {
-      const reply = await world.as("owner").mutate<TrpcErrorBody>(procedure, { workspaceId: world.workspaceId, ...input })
+      const reply = await given.world.as("owner").mutate<TrpcErrorBody>(procedure, { workspaceId: given.world.workspaceId, ...input })
       expect([400, 404]).toContain(reply.status)
       expect(reply.body.error.message).toBe(what)
     }
-    expect(await world.auditCount()).toBe(before)
-    const pending = await world.as("owner").must<{ email: string }[]>("query", "invitations.list", { workspaceId: world.workspaceId })
+    expect(await given.world.auditCount()).toBe(before)
+    const pending = await given.world.as("owner").must<{ email: string }[]>("query", "invitations.list", { workspaceId: given.world.workspaceId })
     expect(pending.map((invitation) => invitation.email)).not.toContain("y@example.com")
   })
 
   it("refuses a duplicate invitation without creating a second one", async () => {
-    const email = world.freshEmail()
-    const input = { workspaceId: world.workspaceId, email, role: "member", teamIds: [] }
-    expect((await world.as("owner").mutate("invitations.create", input)).status).toBe(200)
-    const before = await world.auditCount()
-    expect((await world.as("owner").mutate("invitations.create", input)).status).toBe(409)
-    expect(await world.auditCount()).toBe(before)
-    const pending = await world.as("owner").must<{ email: string }[]>("query", "invitations.list", { workspaceId: world.workspaceId })
+    const email = given.world.freshEmail()
+    const input = { workspaceId: given.world.workspaceId, email, role: "member", teamIds: [] }
+    expect((await given.world.as("owner").mutate("invitations.create", input)).status).toBe(200)
+    const before = await given.world.auditCount()
+    expect((await given.world.as("owner").mutate("invitations.create", input)).status).toBe(409)
+    expect(await given.world.auditCount()).toBe(before)
+    const pending = await given.world.as("owner").must<{ email: string }[]>("query", "invitations.list", { workspaceId: given.world.workspaceId })
     expect(pending.filter((invitation) => invitation.email === email)).toHaveLength(1)
   })
 
   it("refuses a sign-in form without a valid email, and signs nobody in", async () => {
     const { HttpPerson } = await import("#tests/fixtures/http-person.ts")
-    const person = new HttpPerson(server.url)
+    const person = new HttpPerson(given.server.url)
     const reply = await person.post("/onboarding", { displayName: "Nobody", email: "nobody", returnTo: "/" })
     expect(reply.status).toBe(400)
     expect(await reply.text()).toMatch(/email: must be an email address/)
