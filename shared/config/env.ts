@@ -100,6 +100,25 @@ export const port = (name: string, options: VarOptions) =>
     undefined,
   )
 
+interface IntegerOptions extends VarOptions {
+  readonly min: number
+  readonly max: number
+}
+
+export const integer = (name: string, options: IntegerOptions) =>
+  makeVar(
+    name,
+    options,
+    (value, fail) => {
+      const parsed = Number(value)
+      if (!/^\d+$/.test(value) || parsed < options.min || parsed > options.max) {
+        return fail(`must be a whole number from ${options.min} to ${options.max} (got ${show(value)})`)
+      }
+      return parsed
+    },
+    undefined,
+  )
+
 interface UrlOptions extends VarOptions {
   readonly protocols: readonly string[]
   /** Reject paths, queries and fragments: the value is an origin such as https://host:port. */

@@ -1,9 +1,10 @@
 // The worker's configuration as a service: parsed once from the environment at boot (one-line
 // errors, see shared/config/env.ts) and handed to every layer that needs it.
 
+import { resolve } from "node:path"
 import { Context, Layer } from "effect"
 import { host, internalApiToken, nodeEnv, port } from "#shared/config/common.ts"
-import { absolutePath, flag, parseEnv, requireThat, secret, url, type Env } from "#shared/config/env.ts"
+import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env } from "#shared/config/env.ts"
 import type { Secret } from "#shared/config/secret.ts"
 
 const providerKey = (name: string, describe: string, example: string) => secret(name, { describe, example })
@@ -49,6 +50,42 @@ export const workerEnvSpec = {
     describe: "1 seeds Codex with the worker user's local Codex login (isolated deployments only)",
     example: "1",
   }),
+  workspacesDir: text("SECOND_WORKSPACES_DIR", {
+    describe: "where apps' working directories and runtimes' private homes live (default ./.second-dev/worker; not under /tmp)",
+    example: "/var/lib/second/workspaces",
+  }),
+  anthropicBaseUrl: url("ANTHROPIC_BASE_URL", {
+    describe: "Anthropic API endpoint for Claude Code (a gateway or proxy); default: Anthropic's",
+    example: "https://anthropic-gateway.internal",
+    protocols: ["https:", "http:"],
+  }),
+  openaiBaseUrl: url("OPENAI_BASE_URL", {
+    describe: "OpenAI-compatible endpoint for Codex and OpenCode (a gateway or proxy); default: OpenAI's",
+    example: "https://openai-gateway.internal/v1",
+    protocols: ["https:", "http:"],
+  }),
+  runtimeSandbox: oneOf("SECOND_RUNTIME_SANDBOX", ["auto", "bubblewrap", "none"], {
+    describe: "auto runs runtimes inside bubblewrap when it works here; bubblewrap requires it; none never uses it",
+    example: "bubblewrap",
+  }),
+  turnTimeoutSeconds: integer("SECOND_TURN_TIMEOUT_SECONDS", {
+    min: 10,
+    max: 86_400,
+    describe: "longest a single turn may run before it is stopped (default 1800)",
+    example: "1800",
+  }),
+  turnIdleTimeoutSeconds: integer("SECOND_TURN_IDLE_TIMEOUT_SECONDS", {
+    min: 5,
+    max: 86_400,
+    describe: "longest a turn may go without any output before it is stopped (default 300)",
+    example: "300",
+  }),
+  sessionIdleMinutes: integer("SECOND_SESSION_IDLE_MINUTES", {
+    min: 1,
+    max: 1_440,
+    describe: "an idle session is closed and its processes stopped after this long (default 15)",
+    example: "15",
+  }),
   claudeSubprocessEnvScrub: flag("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", {
     describe: "0 turns off Claude Code's subprocess env scrubbing (needs bwrap on Linux when on); escape hatch only",
     example: "1",
@@ -75,6 +112,12 @@ export interface WorkerSettings {
   readonly codexAppServerWarm: boolean
   readonly allowCodexLocalAuth: boolean
   readonly claudeSubprocessEnvScrub: boolean
+  readonly workspacesDir: string
+  readonly providerEndpoints: { readonly anthropic: URL | undefined; readonly openai: URL | undefined }
+  readonly runtimeSandbox: "auto" | "bubblewrap" | "none"
+  readonly turnTimeoutMs: number
+  readonly turnIdleTimeoutMs: number
+  readonly sessionIdleMs: number
 }
 
 export const DEFAULT_WORKER_PORT = 3001
@@ -117,6 +160,12 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     codexAppServerWarm: !production && raw.codexAppServerWarm !== false,
     allowCodexLocalAuth: raw.allowCodexLocalAuth === true,
     claudeSubprocessEnvScrub: raw.claudeSubprocessEnvScrub !== false,
+    workspacesDir: resolve(raw.workspacesDir ?? ".second-dev/worker"),
+    providerEndpoints: { anthropic: raw.anthropicBaseUrl, openai: raw.openaiBaseUrl },
+    runtimeSandbox: raw.runtimeSandbox ?? "auto",
+    turnTimeoutMs: (raw.turnTimeoutSeconds ?? 1800) * 1000,
+    turnIdleTimeoutMs: (raw.turnIdleTimeoutSeconds ?? 300) * 1000,
+    sessionIdleMs: (raw.sessionIdleMinutes ?? 15) * 60 * 1000,
   }
 }
 

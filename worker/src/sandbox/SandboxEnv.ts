@@ -1,0 +1,89 @@
+// SandboxEnvLayer: everything about where and how a runtime process starts. It prepares the app's
+// directories, builds the allowlisted environment, and wraps the command in bubblewrap when the
+// configuration and the machine allow it. At startup it says which protections are missing.
+
+import { Context, Effect, Layer, Schema } from "effect"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { WorkerConfig } from "../config/WorkerConfig.ts"
+import type { ProcessSpec } from "../runtime/process/supervised-process.ts"
+import { appDirectories, InvalidAppIdError, type AppDirectories } from "./app-directories.ts"
+import { bubblewrapWorks, findBubblewrap, wrapInBubblewrap } from "./bubblewrap.ts"
+import { runtimeEnvironment } from "./runtime-environment.ts"
+
+export class SandboxUnavailableError extends Schema.TaggedError<SandboxUnavailableError>()("SandboxUnavailableError", {
+  reason: Schema.String,
+}) {
+  override get message() {
+    return `SECOND_RUNTIME_SANDBOX=bubblewrap, but bubblewrap cannot run here: ${this.reason}`
+  }
+}
+
+export class SandboxAppIdError extends Schema.TaggedError<SandboxAppIdError>()("SandboxAppIdError", {
+  message: Schema.String,
+}) {}
+
+export interface RuntimeCommand {
+  readonly dirs: AppDirectories
+  readonly command: string
+  readonly args: readonly string[]
+  readonly variables: Readonly<Record<string, string | undefined>>
+  /** The runtime's installation, visible read-only inside the sandbox (and put on PATH). */
+  readonly installation: readonly string[]
+}
+
+/** What a runtime cannot reach without bubblewrap, said at startup and by GET /runtimes. */
+export const PROTECTIONS_WITHOUT_BUBBLEWRAP = [
+  "other processes' environments under /proc (the worker's included)",
+  "files outside the app's directory that the worker's user can read",
+  "writes outside the app's directory and the runtime's home",
+] as const
+
+export class SandboxEnv extends Context.Service<
+  SandboxEnv,
+  {
+    readonly mode: "bubblewrap" | "none"
+    /** Protections a runtime lacks in this mode (empty under bubblewrap). */
+    readonly missingProtections: readonly string[]
+    readonly directories: (appId: string, runtime: RuntimeId) => Effect.Effect<AppDirectories, SandboxAppIdError>
+    readonly command: (input: RuntimeCommand) => ProcessSpec
+  }
+>()("worker/SandboxEnv") {
+  static readonly layer = Layer.effect(
+    SandboxEnv,
+    Effect.gen(function* () {
+      const config = yield* WorkerConfig
+      const bwrap = config.runtimeSandbox === "none" ? null : findBubblewrap()
+      const probe = bwrap ? bubblewrapWorks(bwrap) : ({ ok: false, reason: "bwrap is not installed" } as const)
+      if (config.runtimeSandbox === "bubblewrap" && !probe.ok) {
+        return yield* new SandboxUnavailableError({ reason: probe.reason })
+      }
+      const mode = bwrap && probe.ok ? "bubblewrap" : "none"
+      if (mode === "none") {
+        yield* Effect.logWarning(
+          `Runtimes run without bubblewrap (${config.runtimeSandbox === "none" ? "SECOND_RUNTIME_SANDBOX=none" : probe.ok ? "" : probe.reason}). ` +
+            `A shell in a runtime can reach: ${PROTECTIONS_WITHOUT_BUBBLEWRAP.join("; ")}. Install bubblewrap to close these.`,
+        )
+      }
+      return SandboxEnv.of({
+        mode,
+        missingProtections: mode === "bubblewrap" ? [] : PROTECTIONS_WITHOUT_BUBBLEWRAP,
+        directories: (appId, runtime) =>
+          Effect.try({
+            try: () => appDirectories(config.workspacesDir, appId, runtime),
+            catch: (error) =>
+              new SandboxAppIdError({ message: error instanceof InvalidAppIdError ? error.message : String(error) }),
+          }),
+        command: (input) => {
+          const spec: ProcessSpec = {
+            command: input.command,
+            args: input.args,
+            cwd: input.dirs.workdir,
+            env: runtimeEnvironment({ home: input.dirs.home, extraPath: input.installation, variables: input.variables }),
+          }
+          if (mode === "none" || !bwrap) return spec
+          return wrapInBubblewrap(bwrap, spec, { workdir: input.dirs.workdir, home: input.dirs.home, readOnly: input.installation })
+        },
+      })
+    }),
+  )
+}
