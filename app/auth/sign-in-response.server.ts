@@ -8,10 +8,22 @@ import { clearCookie, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, serializeCookie, 
 import { createSession } from "./sessions.server.ts"
 import { isSecureRequest } from "./viewer.server.ts"
 
-/** A path on this site, or "/" for anything that could lead elsewhere (//evil.com, /\\evil.com, https://...). */
+const PROBE_ORIGIN = "http://return-to.invalid"
+
+/**
+ * A path on this site, or "/" for anything a browser could take elsewhere: //evil.com, /\\evil.com,
+ * absolute URLs, and paths hiding a tab or newline (browsers strip those, so "/\t/evil.com" is
+ * "//evil.com" to them).
+ */
 export function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/"
-  return value
+  if (!value || !value.startsWith("/") || /[\u0000-\u0020\u007f\\]/.test(value)) return "/"
+  let url: URL
+  try {
+    url = new URL(value, PROBE_ORIGIN)
+  } catch {
+    return "/"
+  }
+  return url.origin === PROBE_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : "/"
 }
 
 export async function completeSignIn(request: Request, services: WebServices, user: UserDocument, returnTo: string) {
@@ -22,7 +34,7 @@ export async function completeSignIn(request: Request, services: WebServices, us
   })
   const cookie = serializeCookie(SESSION_COOKIE, signSessionToken(token, services.auth.sessionKey), {
     secure: isSecureRequest(request, services.config),
-    maxAgeSeconds: SESSION_MAX_AGE_SECONDS,
+    maxAgeSeconds: SESSION_MAX_AGE_SECONDS[services.config.authMode],
   })
   return redirect(safeReturnTo(returnTo), { headers: { "set-cookie": cookie } })
 }
