@@ -8,7 +8,11 @@ import { SHA256 } from "@oslojs/crypto/sha2"
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding"
 
 export const SESSION_COOKIE = "second_session"
-export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60
+/**
+ * How long a session lasts. Local (none-mode) sessions last a month; external ones half a day, so
+ * what the identity provider changes (roles, removed people) applies by the next working day.
+ */
+export const SESSION_MAX_AGE_SECONDS = { none: 30 * 24 * 60 * 60, external: 12 * 60 * 60 } as const
 
 const encoder = new TextEncoder()
 const sign = (token: string, key: Uint8Array) => encodeBase64urlNoPadding(hmac(SHA256, key, encoder.encode(token)))

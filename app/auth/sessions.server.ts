@@ -25,7 +25,7 @@ export async function createSession(store: DurableStore, input: NewSession, now 
     userAgent: input.userAgent.slice(0, 200),
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000).toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS[input.authMode] * 1000).toISOString(),
   }
   await store.collection(sessions).insert(session)
   return { token, session }

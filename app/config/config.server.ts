@@ -83,6 +83,10 @@ export const webEnvSpec = {
     describe: "external mode: claim values that grant roles, value=role pairs; anything unmapped means member",
     example: "second-owners=owner,second-admins=admin",
   }),
+  oidcEmailsVerified: flag("SECOND_OIDC_EMAILS_VERIFIED", {
+    describe: "external mode: 1 treats every email the issuer sends as verified (only for issuers that own their users' addresses)",
+    example: "1",
+  }),
   oidcWorkspace: text("SECOND_OIDC_WORKSPACE", {
     describe: "external mode: the workspace everyone from the issuer joins with their mapped role (unset: none)",
     example: "Acme",
@@ -143,6 +147,8 @@ export interface OidcConfig {
   /** Claim value → role. Values not listed (and not themselves a role name) map to member. */
   readonly roleMap: Readonly<Record<string, Role>>
   readonly workspaceName: string | null
+  /** Issuers that never send email_verified (but own their users' addresses) can be trusted wholesale. */
+  readonly emailsVerified: boolean
 }
 
 export interface WebConfig {
@@ -265,6 +271,7 @@ function oidcConfig(raw: Parsed<typeof webEnvSpec>, production: boolean): OidcCo
     roleClaim: raw.oidcRoleClaim ?? "second_role",
     roleMap: parseRoleMap(raw.oidcRoleMap),
     workspaceName: raw.oidcWorkspace ?? null,
+    emailsVerified: raw.oidcEmailsVerified === true,
   }
 }
 

@@ -5,6 +5,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { syncExternalIdentity } from "../auth/external/sync-identity.server.ts"
 import { completeSignIn } from "../auth/sign-in-response.server.ts"
+import { signInReasonOf } from "../auth/sign-in-errors.server.ts"
 import { AppError } from "../errors.server.ts"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return response
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    services.log.warn("sign-in failed", { reason: error.message })
-    throw redirect(`/sign-in?error=${encodeURIComponent(error.message)}`)
+    services.log.warn("sign-in failed", { reason: signInReasonOf(error), detail: (error as { detail?: string }).detail })
+    throw redirect(`/sign-in?error=${signInReasonOf(error)}`)
   }
 }

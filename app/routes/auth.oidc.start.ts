@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { safeReturnTo } from "../auth/sign-in-response.server.ts"
+import { signInReasonOf } from "../auth/sign-in-errors.server.ts"
 import { AppError } from "../errors.server.ts"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -13,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return await provider.start(request, returnTo)
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    context.services.log.warn("sign-in could not start", { reason: error.message })
-    throw redirect(`/sign-in?error=${encodeURIComponent(error.message)}`)
+    context.services.log.warn("sign-in could not start", { reason: signInReasonOf(error), detail: (error as { detail?: string }).detail })
+    throw redirect(`/sign-in?error=${signInReasonOf(error)}`)
   }
 }

@@ -4,6 +4,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { useLoaderData } from "@remix-run/react"
+import { signInMessage } from "../auth/sign-in-errors.server.ts"
 import { safeReturnTo } from "../auth/sign-in-response.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     label: provider.label,
     start: `/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`,
-    error: params.get("error")?.slice(0, 300) ?? null,
+    error: signInMessage(params.get("error")),
   }
 }
 

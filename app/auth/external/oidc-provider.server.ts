@@ -6,15 +6,16 @@
 import { hashToken } from "#shared/crypto/token-hash.ts"
 import { newSecretToken } from "#shared/ids.ts"
 import type { OidcConfig } from "../../config/config.server.ts"
-import { AppError } from "../../errors.server.ts"
 import type { LiveCoordination } from "../../live/live.server.ts"
 import { createOidcClient, OidcError, type OidcClient } from "../oidc/oidc-client.server.ts"
 import { clearCookie, readCookie, serializeCookie } from "../session-cookie.server.ts"
+import { SignInError } from "../sign-in-errors.server.ts"
 import type { AuthProvider, ExternalSignIn } from "./auth-provider.server.ts"
 import { claimNames } from "./role-mapping.server.ts"
 
 const ATTEMPT_TTL_MS = 10 * 60 * 1000
-const BINDING_COOKIE = "second_oidc"
+/** One cookie per attempt, so sign-ins started in two tabs do not undo each other. */
+const bindingCookie = (state: string) => `second_oidc_${hashToken(state).slice(0, 16)}`
 
 interface Attempt {
   readonly codeVerifier: string
@@ -33,8 +34,6 @@ export interface OidcProviderOptions {
   readonly allowInsecureIssuer: boolean
 }
 
-const retry = (message: string) => new AppError("BAD_REQUEST", `${message} Start signing in again.`)
-
 export function createOidcProvider(options: OidcProviderOptions): AuthProvider {
   const client: OidcClient = createOidcClient({
     issuer: options.config.issuer,
@@ -52,33 +51,33 @@ export function createOidcProvider(options: OidcProviderOptions): AuthProvider {
 
     async start(_request, returnTo) {
       const signIn = await client.startSignIn().catch((error: unknown) => {
-        throw error instanceof OidcError ? new AppError("BAD_REQUEST", error.message) : error
+        throw error instanceof OidcError ? new SignInError("unavailable", error.message) : error
       })
       const binding = newSecretToken()
       const attempt: Attempt = { codeVerifier: signIn.codeVerifier, nonce: signIn.nonce, returnTo, bindingHash: hashToken(binding) }
       await options.live.setKey(attemptKey(signIn.state), JSON.stringify(attempt), { ttlMs: ATTEMPT_TTL_MS })
-      const cookie = serializeCookie(BINDING_COOKIE, binding, { secure: options.secure, maxAgeSeconds: ATTEMPT_TTL_MS / 1000 })
+      const cookie = serializeCookie(bindingCookie(signIn.state), binding, { secure: options.secure, maxAgeSeconds: ATTEMPT_TTL_MS / 1000 })
       return new Response(null, { status: 302, headers: { location: signIn.url.href, "set-cookie": cookie } })
     },
 
     async complete(request) {
       const url = new URL(request.url)
       const providerError = url.searchParams.get("error")
-      if (providerError) throw retry(`Your identity provider refused the sign-in (${providerError.slice(0, 60)}).`)
+      if (providerError) throw new SignInError("provider_refused", providerError.slice(0, 100))
       const state = url.searchParams.get("state")
       const code = url.searchParams.get("code")
-      if (!state || !code) throw retry("The sign-in response was incomplete.")
+      if (!state || !code) throw new SignInError("provider_failed", "the callback had no state or code")
       const stored = await options.live.getKey(attemptKey(state))
-      if (!stored) throw retry("This sign-in link has expired or was already used.")
+      if (!stored) throw new SignInError("expired")
       const attempt = JSON.parse(stored) as Attempt
-      const binding = readCookie(request, BINDING_COOKIE)
+      const binding = readCookie(request, bindingCookie(state))
       // Checked before the attempt is used up, so a callback URL replayed elsewhere cannot spoil
       // the real sign-in; then taken atomically, so it works exactly once.
-      if (!binding || hashToken(binding) !== attempt.bindingHash) throw retry("This sign-in was started in another browser.")
-      if ((await options.live.takeKey(attemptKey(state))) === null) throw retry("This sign-in link was already used.")
+      if (!binding || hashToken(binding) !== attempt.bindingHash) throw new SignInError("other_browser")
+      if ((await options.live.takeKey(attemptKey(state))) === null) throw new SignInError("expired")
 
       const identity = await client.completeSignIn({ code, codeVerifier: attempt.codeVerifier, nonce: attempt.nonce }).catch((error: unknown) => {
-        throw error instanceof OidcError ? retry(error.message) : error
+        throw error instanceof OidcError ? new SignInError("provider_failed", `${error.code}: ${error.message}`) : error
       })
       const workspaceName = options.config.workspaceName
       const signIn: ExternalSignIn = {
@@ -87,14 +86,14 @@ export function createOidcProvider(options: OidcProviderOptions): AuthProvider {
           provider: identity.issuer,
           subject: identity.subject,
           email: identity.email,
-          emailVerified: identity.emailVerified,
+          emailVerified: identity.emailVerified || options.config.emailsVerified,
           displayName: identity.name,
           memberships: workspaceName
             ? [{ organizationId: "default", organizationName: workspaceName, roles: claimNames(identity.claims[options.config.roleClaim]) }]
             : [],
         },
       }
-      return { signIn, headers: new Headers({ "set-cookie": clearCookie(BINDING_COOKIE, options.secure) }) }
+      return { signIn, headers: new Headers({ "set-cookie": clearCookie(bindingCookie(state), options.secure) }) }
     },
   }
 }

@@ -6,11 +6,12 @@
 import type { Role } from "#shared/auth/permissions.ts"
 import { newId } from "#shared/ids.ts"
 import { recordAudit } from "../../audit/audit.server.ts"
-import { AppError } from "../../errors.server.ts"
+import { SignInError } from "../sign-in-errors.server.ts"
 import { memberships, users, workspaces, type UserDocument } from "../../store/collections.server.ts"
 import { StoreDuplicateError } from "../../store/store.server.ts"
 import { acceptPendingInvitationsFor, normalizeEmail } from "../../workspaces/invitations.server.ts"
 import { nowIso, type Stores } from "../../workspaces/scope.server.ts"
+import { withMembersLock } from "../../workspaces/workspace-lock.server.ts"
 import { addMember, createWorkspace } from "../../workspaces/workspaces.server.ts"
 import type { ExternalIdentity, ExternalMembership } from "./auth-provider.server.ts"
 import { mapExternalRole } from "./role-mapping.server.ts"
@@ -24,16 +25,18 @@ export async function syncExternalIdentity(
   for (const membership of identity.memberships) {
     await syncMembership(stores, user, identity.provider, membership, mapExternalRole(membership.roles, roleMap))
   }
-  if (identity.emailVerified) await acceptPendingInvitationsFor(stores, user)
+  await acceptPendingInvitationsFor(stores, user)
   return user
 }
 
 async function syncUser(stores: Stores, identity: ExternalIdentity): Promise<UserDocument> {
   const collection = stores.store.collection(users)
   const known = await collection.findOne({ externalIssuer: identity.provider, externalSubject: identity.subject })
-  if (!identity.email) {
+  // Emails are how invitations find people and how accounts are told apart: only an address the
+  // provider vouches for is ever stored or changed.
+  if (!identity.email || !identity.emailVerified) {
     if (known) return known
-    throw new AppError("FORBIDDEN", "Your identity provider did not share your email address; ask your administrator to release the email claim.")
+    throw new SignInError(identity.email ? "unverified_email" : "no_email")
   }
   const email = identity.email.trim()
   const emailNormalized = normalizeEmail(email)
@@ -53,9 +56,9 @@ async function syncUser(stores: Stores, identity: ExternalIdentity): Promise<Use
 
   const sameEmail = await collection.findOne({ emailNormalized })
   if (sameEmail) {
-    // Linking by email is only safe when the provider vouches for it, and only once.
-    if (!identity.emailVerified || sameEmail.externalIssuer !== undefined) {
-      throw new AppError("CONFLICT", `An account for ${email} already exists here; ask an administrator to link it.`)
+    // The provider vouches for the address (checked above); link it, but only once.
+    if (sameEmail.externalIssuer !== undefined) {
+      throw new SignInError("account_exists", email)
     }
     return (
       (await collection.updateOne(
@@ -92,14 +95,24 @@ async function syncMembership(stores: Stores, user: UserDocument, provider: stri
   }
   // Memberships an admin granted here stay theirs; provider-managed ones follow the provider.
   if (existing.source !== "external" || existing.role === role) return
-  await stores.store.collection(memberships).updateOne({ id: existing.id }, { role, updatedAt: nowIso() })
-  await recordAudit(stores.store, {
-    workspaceId: workspace.id,
-    actorUserId: null,
-    action: "member.role_changed",
-    target: { type: "member", id: user.id },
-    before: { role: existing.role },
-    after: { role, source: "external" },
+  await withMembersLock(stores.live, workspace.id, async () => {
+    const current = await stores.store.collection(memberships).findOne({ id: existing.id })
+    if (!current || current.role === role) return
+    if (current.role === "owner") {
+      const owners = await stores.store.collection(memberships).count({ workspaceId: workspace.id, role: "owner" })
+      // The provider no longer names this person owner, but nobody else is: keep the workspace
+      // manageable until the provider names another owner.
+      if (owners <= 1) return
+    }
+    await stores.store.collection(memberships).updateOne({ id: current.id }, { role, updatedAt: nowIso() })
+    await recordAudit(stores.store, {
+      workspaceId: workspace.id,
+      actorUserId: null,
+      action: "member.role_changed",
+      target: { type: "member", id: user.id },
+      before: { role: current.role },
+      after: { role, source: "external" },
+    })
   })
 }
 
