@@ -10,6 +10,8 @@ function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
+    // One request may carry a few calls, not thousands.
+    maxBatchSize: 16,
     createContext: () => createTRPCContext({ services: context.services, request }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") context.services.log.error("tRPC procedure failed", { path, error })

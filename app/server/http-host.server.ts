@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url"
 import { createRequestHandler, type ServerBuild } from "@remix-run/node"
 import type { WebServices } from "../services.server.ts"
 import { sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
-import { allowedOrigins, contentSecurityPolicy, isCrossSiteWrite, SECURITY_HEADERS } from "./security.server.ts"
+import { allowedOrigins, contentSecurityPolicy, isCrossSiteWrite, redactPath, requestBodyProblem, SECURITY_HEADERS } from "./security.server.ts"
 import { serveStaticFile } from "./static-files.server.ts"
 
 export interface HttpHostOptions {
@@ -62,6 +62,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    const bodyProblem = requestBodyProblem(req)
+    if (bodyProblem) {
+      res.statusCode = bodyProblem.status
+      res.setHeader("content-type", "text/plain; charset=utf-8")
+      res.setHeader("connection", "close")
+      res.end(bodyProblem.message)
+      req.resume()
+      return
+    }
     if (isCrossSiteWrite(req.method, req.headers, writableFrom)) {
       res.statusCode = 403
       res.setHeader("content-type", "text/plain; charset=utf-8")
@@ -69,7 +78,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return
     }
     const fail = (error: unknown) => {
-      log.error("request failed", { method: req.method, path: req.url?.split("?")[0], error })
+      log.error("request failed", { method: req.method, path: redactPath(req.url?.split("?")[0] ?? ""), error })
       if (!res.headersSent) {
         res.statusCode = 500
         res.setHeader("content-type", "text/plain; charset=utf-8")

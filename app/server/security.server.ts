@@ -53,3 +53,25 @@ export function isCrossSiteWrite(method: string | undefined, headers: IncomingHt
   const site = headers["sec-fetch-site"]
   return site !== undefined && site !== "same-origin" && site !== "none"
 }
+
+/** Largest request body accepted. Uploads that need more get their own route and limit. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+/**
+ * Refuses bodies before anything reads them: over the limit (413), or of unknown length (411),
+ * since a body that is never declared could be endless. Browsers and the tRPC client always send
+ * Content-Length.
+ */
+export function requestBodyProblem(req: { method?: string | undefined; headers: IncomingHttpHeaders }): { status: number; message: string } | null {
+  if (SAFE_METHODS.has(req.method ?? "GET")) return null
+  const declared = req.headers["content-length"]
+  if (declared === undefined) {
+    return req.headers["transfer-encoding"] ? { status: 411, message: "Send a Content-Length with the request body." } : null
+  }
+  return Number(declared) > MAX_BODY_BYTES
+    ? { status: 413, message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.` }
+    : null
+}
+
+/** Paths as they may be logged: bearer-style tokens in them (invitation links) are cut out. */
+export const redactPath = (path: string) => path.replace(/[a-z2-7]{40,}/g, "<token>")

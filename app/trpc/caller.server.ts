@@ -6,7 +6,7 @@ import { data, redirect, type AppLoadContext } from "@remix-run/node"
 import { TRPCError } from "@trpc/server"
 import { getHTTPStatusCodeFromError } from "@trpc/server/http"
 import { ZodError } from "zod"
-import { createTRPCContext } from "./init.server.ts"
+import { createTRPCContext, INTERNAL_ERROR_MESSAGE } from "./init.server.ts"
 import { createCaller } from "./root.server.ts"
 
 type Caller = ReturnType<typeof createCaller>
@@ -34,7 +34,7 @@ export async function load<T>(args: PageArgs, call: (caller: Caller) => Promise<
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error
     if (error.code === "UNAUTHORIZED") throw redirect(signInPath(args))
-    throw new Response(error.message, { status: getHTTPStatusCodeFromError(error), statusText: error.code })
+    throw new Response(publicMessage(error), { status: getHTTPStatusCodeFromError(error), statusText: error.code })
   }
 }
 
@@ -52,16 +52,20 @@ export async function act<T>(args: PageArgs, intent: string, call: (caller: Call
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error
     if (error.code === "UNAUTHORIZED") throw redirect(signInPath(args))
-    const message =
-      error.cause instanceof ZodError
-        ? error.cause.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`.trim()).join("; ")
-        : error.message
-    return { ok: false, message, intent, status: getHTTPStatusCodeFromError(error) }
+    return { ok: false, message: publicMessage(error), intent, status: getHTTPStatusCodeFromError(error) }
   }
 }
 
 /** Answers an action with its result, under a 4xx status when it was refused. */
 export const reply = <T,>(result: ActionResult<T>) => data(result, { status: result.ok ? 200 : result.status })
+
+/** What a person may read of a refusal: the domain's message, or field problems, never internals. */
+function publicMessage(error: TRPCError): string {
+  if (error.cause instanceof ZodError) {
+    return error.cause.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`.trim()).join("; ")
+  }
+  return error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : error.message
+}
 
 /** A string field from a submitted form ("" when absent). */
 export const field = (form: FormData, name: string) => String(form.get(name) ?? "")

@@ -16,6 +16,8 @@ export type ProcedureAccess =
   | { readonly access: "signed-in" }
   | { readonly access: "workspace"; readonly permission: Permission }
 
+export const INTERNAL_ERROR_MESSAGE = "The server could not handle this request; the error was logged."
+
 export interface TRPCContext {
   readonly services: WebServices
   readonly request: Request
@@ -32,16 +34,20 @@ const t = initTRPC
   .create({
     errorFormatter({ shape, error }) {
       const { stack: _stack, ...data } = shape.data
+      const issues =
+        error.cause instanceof ZodError
+          ? error.cause.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }))
+          : null
       return {
         ...shape,
-        // Stack traces never leave the server; invalid input says which field and why.
-        data: {
-          ...data,
-          issues:
-            error.cause instanceof ZodError
-              ? error.cause.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }))
-              : null,
-        },
+        // Stack traces and internal error text never leave the server (the log has them);
+        // invalid input says which field and why, in words.
+        message: issues
+          ? issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")
+          : error.code === "INTERNAL_SERVER_ERROR"
+            ? INTERNAL_ERROR_MESSAGE
+            : shape.message,
+        data: { ...data, issues },
       }
     },
   })

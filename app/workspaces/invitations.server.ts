@@ -18,6 +18,7 @@ import {
 } from "../store/collections.server.ts"
 import { StoreDuplicateError } from "../store/store.server.ts"
 import { nowIso, type Stores, type WorkspaceScope } from "./scope.server.ts"
+import { withMembersLock } from "./workspace-lock.server.ts"
 import { addMember } from "./workspaces.server.ts"
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000
@@ -75,6 +76,19 @@ export async function createInvitation(stores: Stores, scope: WorkspaceScope, in
   const found = await stores.store.collection(teams).findMany({ workspaceId, id: { in: teamIds } })
   if (found.length !== teamIds.length) throw new AppError("BAD_REQUEST", "One of the teams does not exist in this workspace.")
 
+  // Checked and written under the members lock, so two admins inviting the same address at once
+  // cannot create two pending invitations.
+  return withMembersLock(stores.live, workspaceId, () => issueInvitation(stores, scope, input, emailNormalized, teamIds))
+}
+
+async function issueInvitation(
+  stores: Stores,
+  scope: WorkspaceScope,
+  input: NewInvitation,
+  emailNormalized: string,
+  teamIds: readonly string[],
+): Promise<IssuedInvitation> {
+  const workspaceId = scope.workspace.id
   const person = await stores.store.collection(users).findOne({ emailNormalized })
   if (person && (await stores.store.collection(memberships).findOne({ workspaceId, userId: person.id }))) {
     throw new AppError("CONFLICT", `${input.email} is already a member of this workspace.`)
@@ -243,7 +257,13 @@ async function acceptFound(stores: Stores, user: UserDocument, invitation: Invit
       teamIds: invitation.teamIds,
     })
   } catch (error) {
-    if (!(error instanceof StoreDuplicateError)) throw error
+    if (!(error instanceof StoreDuplicateError)) {
+      // Joining failed: the link must keep working rather than be spent on nothing.
+      await stores.store
+        .collection(invitations)
+        .updateOne({ id: invitation.id, status: "accepted" }, { status: "pending", updatedAt: nowIso() })
+      throw error
+    }
   }
   await recordAudit(stores.store, {
     workspaceId: workspace.id,

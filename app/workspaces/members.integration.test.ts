@@ -56,7 +56,24 @@ describe("the owner invariant", () => {
     expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1)
     const refused = outcomes.find((outcome) => outcome.status === "rejected") as PromiseRejectedResult
     expect(refused.reason).toBeInstanceOf(AppError)
-    expect((refused.reason as AppError).code).toBe("CONFLICT")
+    // Refused either as the last owner (409) or, having just been demoted, as a non-owner (403).
+    expect(["CONFLICT", "FORBIDDEN"]).toContain((refused.reason as AppError).code)
     expect(await s.store.collection(memberships).count({ workspaceId: workspace.id, role: "owner" })).toBe(1)
+  })
+
+  it("judges owner-level changes by the actor's role now, not by the role read before the lock", async () => {
+    const s = await stores()
+    const first = await person(s, "first")
+    const second = await person(s, "second")
+    const third = await person(s, "third")
+    const workspace = await createWorkspace(s, first, { name: "Trio" })
+    await addMember(s, { workspace, userId: second.id, role: "owner", source: "local", actorUserId: first.id })
+    await addMember(s, { workspace, userId: third.id, role: "member", source: "local", actorUserId: first.id })
+    const staleSecond = { user: second, ...(await findWorkspaceMembership(s, workspace.id, second.id))! }
+    // first demotes second; second still holds a scope that says owner.
+    const firstScope = { user: first, ...(await findWorkspaceMembership(s, workspace.id, first.id))! }
+    await changeRole(s, firstScope, second.id, "admin")
+    await expect(changeRole(s, staleSecond, third.id, "owner")).rejects.toMatchObject({ code: "FORBIDDEN" })
+    expect((await s.store.collection(memberships).findOne({ workspaceId: workspace.id, userId: third.id }))?.role).toBe("member")
   })
 })

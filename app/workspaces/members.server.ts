@@ -47,11 +47,20 @@ export async function listMembers(stores: Stores, workspaceId: string): Promise<
 async function requireTarget(stores: Stores, scope: WorkspaceScope, userId: string): Promise<MembershipDocument> {
   const target = await stores.store.collection(memberships).findOne({ workspaceId: scope.workspace.id, userId })
   if (!target) throw notFound("Member")
+  if (target.source === "external") {
+    throw new AppError("CONFLICT", "This person's membership comes from your identity provider; change it there.")
+  }
   return target
 }
 
-function requireOwnerRights(scope: WorkspaceScope, touchesOwner: boolean) {
-  if (touchesOwner && !can(scope.membership.role, "members:manage-owner")) {
+/**
+ * The actor's role as it is now, read under the lock: the one in scope was read before it, and
+ * a concurrent demotion must not leave the actor owner-level powers.
+ */
+async function requireOwnerRights(stores: Stores, scope: WorkspaceScope, touchesOwner: boolean) {
+  if (!touchesOwner) return
+  const actor = await stores.store.collection(memberships).findOne({ workspaceId: scope.workspace.id, userId: scope.user.id })
+  if (!actor || !can(actor.role, "members:manage-owner")) {
     throw new AppError("FORBIDDEN", "Only an owner can grant, change or remove the owner role.")
   }
 }
@@ -65,10 +74,7 @@ export async function changeRole(stores: Stores, scope: WorkspaceScope, userId: 
   if (userId === scope.user.id) throw new AppError("FORBIDDEN", "You cannot change your own role; ask another admin or owner.")
   await withMembersLock(stores.live, scope.workspace.id, async () => {
     const target = await requireTarget(stores, scope, userId)
-    requireOwnerRights(scope, target.role === "owner" || role === "owner")
-    if (target.source === "external") {
-      throw new AppError("CONFLICT", "This person's role comes from your identity provider; change it there.")
-    }
+    await requireOwnerRights(stores, scope, target.role === "owner" || role === "owner")
     if (target.role === role) return
     if (target.role === "owner") await requireAnotherOwner(stores, scope.workspace.id)
     await stores.store.collection(memberships).updateOne({ id: target.id }, { role, updatedAt: nowIso() })
@@ -87,7 +93,7 @@ export async function removeMember(stores: Stores, scope: WorkspaceScope, userId
   if (userId === scope.user.id) throw new AppError("FORBIDDEN", "You cannot remove yourself from a workspace.")
   await withMembersLock(stores.live, scope.workspace.id, async () => {
     const target = await requireTarget(stores, scope, userId)
-    requireOwnerRights(scope, target.role === "owner")
+    await requireOwnerRights(stores, scope, target.role === "owner")
     if (target.role === "owner") await requireAnotherOwner(stores, scope.workspace.id)
     await stores.store.collection(memberships).deleteMany({ id: target.id })
     await stores.store.collection(teamMemberships).deleteMany({ workspaceId: scope.workspace.id, userId })

@@ -5,6 +5,7 @@ import { newId } from "#shared/ids.ts"
 import type { Role } from "#shared/auth/permissions.ts"
 import { recordAudit } from "../audit/audit.server.ts"
 import {
+  auditEvents,
   memberships,
   teamMemberships,
   teams,
@@ -75,11 +76,11 @@ export async function createWorkspace(stores: Stores, creator: UserDocument, inp
 }
 
 async function deleteWorkspaceData(stores: Stores, workspaceId: string) {
-  await Promise.allSettled([
-    stores.store.collection(teamMemberships).deleteMany({ workspaceId }),
-    stores.store.collection(memberships).deleteMany({ workspaceId }),
-    stores.store.collection(teams).deleteMany({ workspaceId }),
-  ])
+  // Children first: if the store fails midway, the workspace itself still exists to retry on.
+  await stores.store.collection(teamMemberships).deleteMany({ workspaceId })
+  await stores.store.collection(memberships).deleteMany({ workspaceId })
+  await stores.store.collection(teams).deleteMany({ workspaceId })
+  await stores.store.collection(auditEvents).deleteMany({ workspaceId })
   await stores.store.collection(workspaces).deleteMany({ id: workspaceId })
 }
 

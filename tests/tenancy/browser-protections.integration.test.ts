@@ -60,6 +60,42 @@ describe("cross-site requests", () => {
   })
 })
 
+describe("requests", () => {
+  it("never send a signed-in person to another site after sign-in", async () => {
+    const ada = await signedIn("redirect@example.com")
+    for (const returnTo of ["/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example"]) {
+      const response = await ada.request(`/onboarding?returnTo=${encodeURIComponent(returnTo)}`)
+      expect(response.headers.get("location"), returnTo).toBe("/")
+    }
+  })
+
+  it("refuse oversized bodies, and bodies of unknown length, before reading them", async () => {
+    const big = await fetch(new URL("/api/trpc/workspaces.create", server.url), {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }),
+    })
+    expect(big.status).toBe(413)
+    const { request } = await import("node:http")
+    const status = await new Promise<number>((resolve, reject) => {
+      const chunked = request(new URL("/auth/sign-out", server.url), { method: "POST", headers: { origin: server.url } }, (response) => {
+        response.resume()
+        resolve(response.statusCode ?? 0)
+      })
+      chunked.on("error", reject)
+      chunked.write("a")
+      chunked.end()
+    })
+    expect(status).toBe(411)
+  })
+
+  it("refuse a batch of more than 16 calls in one request", async () => {
+    const calls = (count: number) => `/api/trpc/${Array(count).fill("health").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`
+    expect((await fetch(new URL(calls(16), server.url))).status).toBe(200)
+    expect((await fetch(new URL(calls(17), server.url))).status).toBe(400)
+  })
+})
+
 describe("page protections", () => {
   it("sends a nonce CSP that every inline script carries, and refuses framing", async () => {
     const response = await fetch(new URL("/onboarding", server.url))

@@ -132,6 +132,14 @@ describe("invitations", () => {
     expect((await invite({ email: given.world.freshEmail(), role: "owner" }, "owner")).status).toBe(200)
   })
 
+  it("issues one invitation when two admins invite the same address at the same moment", async () => {
+    const email = given.world.freshEmail()
+    const [a, b] = await Promise.all([invite({ email }, "owner"), invite({ email }, "admin")])
+    expect([a.status, b.status].sort()).toEqual([200, 409])
+    const pending = await given.world.as("owner").must<{ email: string }[]>("query", "invitations.list", { workspaceId: given.world.workspaceId })
+    expect(pending.filter((invitation) => invitation.email === email)).toHaveLength(1)
+  })
+
   it("never stores or lists the link itself", async () => {
     const issued = await invite({ email: given.world.freshEmail() })
     const listed = await given.world.as("admin").must<unknown[]>("query", "invitations.list", { workspaceId: given.world.workspaceId })
