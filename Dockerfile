@@ -27,7 +27,8 @@ CMD ["node", "build/node/web.js"]
 FROM runtime AS worker
 # bubblewrap sandboxes the agent runtimes; git and ripgrep are tools they expect.
 RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap git ripgrep ca-certificates \
-  && rm -rf /var/lib/apt/lists/*
+  && rm -rf /var/lib/apt/lists/* \
+  && mkdir -p /var/lib/second/workspaces && chown node:node /var/lib/second/workspaces
 USER node
 EXPOSE 3001
 CMD ["node", "build/node/worker.js"]
