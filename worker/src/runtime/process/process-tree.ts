@@ -62,3 +62,19 @@ export function signalTree(leader: number, name: NodeJS.Signals, knownDescendant
   signal(-leader, name)
   for (const pid of targets) signal(pid, name)
 }
+
+/**
+ * Stops the group and every descendant, rescanning until the tree stops growing: a stopped
+ * process cannot fork, so the set found is the whole tree. Returns every pid found.
+ */
+export function freezeTree(leader: number, known: readonly number[] = []): number[] {
+  const found = new Set(known)
+  for (let round = 0; round < 5; round += 1) {
+    const before = found.size
+    for (const pid of descendantsOf(leader)) found.add(pid)
+    signal(-leader, "SIGSTOP")
+    for (const pid of found) signal(pid, "SIGSTOP")
+    if (round > 0 && found.size === before) break
+  }
+  return [...found]
+}

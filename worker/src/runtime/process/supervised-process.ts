@@ -4,7 +4,7 @@
 
 import { spawn } from "node:child_process"
 import { createInterface } from "node:readline"
-import { descendantsOf, isAlive, signalTree } from "./process-tree.ts"
+import { freezeTree, isAlive, signalTree } from "./process-tree.ts"
 
 export interface ProcessSpec {
   readonly command: string
@@ -75,11 +75,13 @@ export function startProcess(spec: ProcessSpec): Promise<SupervisedProcess> {
         stderrTail: () => tail.slice(-STDERR_TAIL_BYTES),
         exited,
         async terminate(graceMs = DEFAULT_GRACE_MS) {
-          // Remember the tree while the leader still links it together.
-          knownDescendants = [...new Set([...knownDescendants, ...descendantsOf(pid)])]
+          // Freeze the tree first, so nothing forks while it is being found (runtimes start shell
+          // commands in process groups of their own), then ask everyone to stop and let them run.
+          knownDescendants = freezeTree(pid, knownDescendants)
           const everyoneGone = () => !isAlive(pid) && knownDescendants.every((descendant) => !isAlive(descendant))
-          if (everyoneGone()) return exited
           signalTree(pid, "SIGTERM", knownDescendants)
+          signalTree(pid, "SIGCONT", knownDescendants)
+          if (everyoneGone()) return exited
           const deadline = Date.now() + graceMs
           while (!everyoneGone() && Date.now() < deadline) await new Promise((resume) => setTimeout(resume, 20))
           if (!everyoneGone()) signalTree(pid, "SIGKILL", knownDescendants)
