@@ -74,3 +74,20 @@ describe("supervised processes", () => {
     await expect(startProcess({ command: "/nonexistent/claude", args: [], cwd: process.cwd(), env })).rejects.toBeInstanceOf(ProcessStartError)
   })
 })
+
+describe("reading across turns", () => {
+  it("keeps later lines for the next reader when a reader stops early", async () => {
+    const child = await node(`console.log("turn 1 a"); console.log("turn 1 end"); console.log("turn 2 a"); console.log("turn 2 end")`)
+    const readTurn = async () => {
+      const seen: string[] = []
+      for await (const line of child.lines) {
+        seen.push(line)
+        if (line.endsWith("end")) break
+      }
+      return seen
+    }
+    expect(await readTurn()).toEqual(["turn 1 a", "turn 1 end"])
+    expect(await readTurn()).toEqual(["turn 2 a", "turn 2 end"])
+    expect(await child.nextLine()).toBeNull()
+  })
+})

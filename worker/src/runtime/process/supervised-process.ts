@@ -3,7 +3,7 @@
 // from SIGTERM to SIGKILL for the whole tree within a grace period.
 
 import { spawn } from "node:child_process"
-import { createInterface } from "node:readline"
+import { createInterface, type Interface } from "node:readline"
 import { freezeTree, isAlive, signalTree } from "./process-tree.ts"
 
 export interface ProcessSpec {
@@ -25,7 +25,9 @@ const KILL_WAIT_MS = 2_000
 
 export interface SupervisedProcess {
   readonly pid: number
-  /** stdout, one line at a time, until the process closes it. */
+  /** The next stdout line; null once the process closed stdout. Turns of one session share it. */
+  nextLine(): Promise<string | null>
+  /** stdout, one line at a time, until the process closes it. Leaving the loop early loses nothing. */
   readonly lines: AsyncIterable<string>
   write(line: string): boolean
   closeInput(): void
@@ -66,10 +68,15 @@ export function startProcess(spec: ProcessSpec): Promise<SupervisedProcess> {
     child.once("error", (error) => reject(new ProcessStartError(spec.command, error)))
     child.once("spawn", () => {
       const pid = child.pid!
-      const lines = createInterface({ input: child.stdout, crlfDelay: Infinity })
+      const queue = lineQueue(createInterface({ input: child.stdout, crlfDelay: Infinity }))
       resolve({
         pid,
-        lines,
+        nextLine: queue.next,
+        lines: {
+          async *[Symbol.asyncIterator]() {
+            for (let line = await queue.next(); line !== null; line = await queue.next()) yield line
+          },
+        },
         write: (line) => child.stdin.writable && child.stdin.write(`${line}\n`),
         closeInput: () => child.stdin.end(),
         stderrTail: () => tail.slice(-STDERR_TAIL_BYTES),
@@ -93,4 +100,32 @@ export function startProcess(spec: ProcessSpec): Promise<SupervisedProcess> {
       })
     })
   })
+}
+
+/**
+ * Lines from readline, buffered until asked for. Unlike readline's own iterator, stopping a
+ * `for await` early does not close the stream, so each turn of a session reads where the last
+ * one stopped.
+ */
+function lineQueue(lines: Interface): { next: () => Promise<string | null> } {
+  const buffered: string[] = []
+  const waiting: ((line: string | null) => void)[] = []
+  let closed = false
+  lines.on("line", (line) => {
+    const waiter = waiting.shift()
+    if (waiter) waiter(line)
+    else buffered.push(line)
+  })
+  lines.once("close", () => {
+    closed = true
+    for (const waiter of waiting.splice(0)) waiter(null)
+  })
+  return {
+    next: () => {
+      const line = buffered.shift()
+      if (line !== undefined) return Promise.resolve(line)
+      if (closed) return Promise.resolve(null)
+      return new Promise((resolve) => waiting.push(resolve))
+    },
+  }
 }
