@@ -1,0 +1,152 @@
+// The protocol of one Codex session over `codex app-server` (pinned CLI 0.171.0): the handshake
+// and API-key login, opening or resuming a thread, starting and interrupting turns, what the
+// worker answers to the server's own requests, and (codex-event-mapper.ts) turning Codex's
+// notifications into RunEvents. Process supervision lives elsewhere, so a CLI upgrade that
+// changes method names or payloads touches only this folder. Shapes were checked against
+// `codex app-server generate-ts` and the real binary (see codex-app-server.integration.test.ts).
+
+import { CodexRpcError, type CodexRpc } from "./codex-rpc.ts"
+
+export { createCodexEventMapper, type CodexEventMapper, type CodexMapped } from "./codex-event-mapper.ts"
+
+export interface CodexTurnInput {
+  readonly text: string
+}
+
+export interface CodexSessionOptions {
+  readonly cwd: string
+  /** null: the model of Codex's own config. */
+  readonly model: string | null
+  /** Added to Codex's system prompt as developer instructions; null for none. */
+  readonly instructions: string | null
+  readonly sandbox: "read-only" | "workspace-write" | "danger-full-access"
+  /** Every approval request is declined: the worker runs unattended, nobody is there to approve. */
+  readonly approvals: "decline"
+}
+
+/** JSON-RPC "invalid request": what Codex answers thread/resume with for a thread it cannot find. */
+const INVALID_REQUEST = -32600
+const METHOD_NOT_FOUND = -32601
+
+/** Handshake + login: initialize, initialized, account/login/start with the key (never via env). */
+export async function startCodexSession(rpc: CodexRpc, options: { readonly apiKey: string | null; readonly clientVersion: string }): Promise<void> {
+  await rpc.request("initialize", {
+    clientInfo: { name: "second-worker", title: "Second worker", version: options.clientVersion },
+    capabilities: null,
+  })
+  rpc.notify("initialized")
+  // The key goes over stdin, never into the environment, where every command the model runs
+  // could read it. Without one, Codex uses whatever its config provides.
+  if (options.apiKey === null) return
+  const login = await rpc.request<{ type?: unknown }>("account/login/start", { type: "apiKey", apiKey: options.apiKey })
+  if (login?.type !== "apiKey") throw new CodexRpcError("account/login/start", undefined, `account/login/start answered ${JSON.stringify(login)}`)
+}
+
+/**
+ * Settings shared by thread/start and thread/resume. approvalPolicy "never": Codex does not ask,
+ * commands run inside the sandbox and what the sandbox refuses fails back to the model.
+ * Instructions go in as developerInstructions: baseInstructions would replace Codex's own system
+ * prompt, which is what teaches the model its tools.
+ */
+const threadSettings = (options: CodexSessionOptions) => ({
+  cwd: options.cwd,
+  approvalPolicy: "never",
+  sandbox: options.sandbox,
+  ...(options.model !== null ? { model: options.model } : {}),
+  ...(options.instructions !== null ? { developerInstructions: options.instructions } : {}),
+})
+
+const threadIdOf = (method: string, result: unknown): string => {
+  const id = (result as { thread?: { id?: unknown } } | null)?.thread?.id
+  if (typeof id !== "string") throw new CodexRpcError(method, undefined, `${method} answered without a thread id`)
+  return id
+}
+
+/**
+ * thread/resume when a thread id is given and still exists, else thread/start. Returns the
+ * thread id (a new one when the old thread was gone: compare to know the context was lost).
+ */
+export async function openCodexThread(rpc: CodexRpc, options: CodexSessionOptions & { readonly resumeThreadId: string | null }): Promise<string> {
+  if (options.resumeThreadId !== null) {
+    try {
+      // excludeTurns: the history stays in Codex; hydrating it here is deprecated and unused.
+      const resumed = await rpc.request("thread/resume", { threadId: options.resumeThreadId, ...threadSettings(options), excludeTurns: true })
+      return threadIdOf("thread/resume", resumed)
+    } catch (error) {
+      // "no rollout found for thread id …" (unknown, or started but never given a turn) and
+      // "invalid session id …" both come as invalid-request errors. Anything else (a timeout, a
+      // dead process, an internal error) is not a missing thread and must not silently drop it.
+      if (!(error instanceof CodexRpcError) || error.code !== INVALID_REQUEST) throw error
+    }
+  }
+  return threadIdOf("thread/start", await rpc.request("thread/start", threadSettings(options)))
+}
+
+/** Resolves with the turn id once turn/start is acknowledged; the turn runs on in notifications. */
+export async function startCodexTurn(rpc: CodexRpc, threadId: string, input: CodexTurnInput, options: CodexSessionOptions): Promise<string> {
+  const result = await rpc.request<{ turn?: { id?: unknown } }>("turn/start", {
+    threadId,
+    input: [{ type: "text", text: input.text, text_elements: [] }],
+    // Per turn as well: a resumed thread must not keep a policy some other client gave it.
+    cwd: options.cwd,
+    approvalPolicy: "never",
+    ...(options.model !== null ? { model: options.model } : {}),
+  })
+  const turnId = result?.turn?.id
+  if (typeof turnId !== "string") throw new CodexRpcError("turn/start", undefined, "turn/start answered without a turn id")
+  return turnId
+}
+
+/**
+ * turn/interrupt: the turn then completes with status "interrupted" (turn.completed cancelled).
+ * Resolves false when Codex had no active turn to interrupt (it ended meanwhile).
+ */
+export async function interruptCodexTurn(rpc: CodexRpc, threadId: string, turnId: string): Promise<boolean> {
+  try {
+    await rpc.request("turn/interrupt", { threadId, turnId })
+    return true
+  } catch (error) {
+    if (error instanceof CodexRpcError && error.code === INVALID_REQUEST && /no active turn/i.test(error.message)) return false
+    throw error
+  }
+}
+
+const DECLINED = "declined by the worker: runs are unattended, nobody is there to approve"
+
+/**
+ * What the worker answers to server requests: approvals declined by policy, elicitations and
+ * questions declined or left unanswered, permission requests granted nothing, and anything
+ * unknown a JSON-RPC error. Returns the result object to send.
+ */
+export function answerCodexServerRequest(method: string, _params: unknown): { result: unknown } | { error: { code: number; message: string } } {
+  switch (method) {
+    // "decline" lets the turn go on (the model is told and may try something else); "cancel"
+    // would end the turn. Codex 0.171.0 accepts "decline" for commands although its
+    // availableDecisions list leaves it out.
+    case "item/commandExecution/requestApproval":
+    case "item/fileChange/requestApproval":
+      return { result: { decision: "decline" } }
+    // The older (v1) approval requests take a ReviewDecision.
+    case "execCommandApproval":
+    case "applyPatchApproval":
+      return { result: { decision: { denied: { rejection: DECLINED } } } }
+    case "mcpServer/elicitation/request":
+      return { result: { action: "decline", content: null, _meta: null } }
+    case "item/permissions/requestApproval":
+      return { result: { permissions: {}, scope: "turn" } }
+    case "item/tool/requestUserInput":
+      return { result: { answers: {} } }
+    // The worker registers no dynamic tools; say so to the model rather than fail the turn.
+    case "item/tool/call":
+      return { result: { contentItems: [{ type: "inputText", text: "This tool is not available." }], success: false } }
+    default:
+      return { error: { code: METHOD_NOT_FOUND, message: `the worker does not handle ${method}` } }
+  }
+}
+
+/** answerCodexServerRequest shaped for CodexRpc's onServerRequest (errors thrown as CodexRpcError). */
+export function codexServerRequestHandler(method: string, params: unknown): unknown {
+  const answer = answerCodexServerRequest(method, params)
+  if ("error" in answer) throw new CodexRpcError(method, answer.error.code, answer.error.message)
+  return answer.result
+}
