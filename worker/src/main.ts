@@ -1,5 +1,6 @@
-// The worker's composition root: every layer is put together here, and only here. Later issues
-// add RuntimeLayer, SandboxEnvLayer, McpBrokerLayer and SecretStoreLayer beside the HTTP routes.
+// The worker's composition root: every layer is put together here, and only here: the HTTP
+// routes over RuntimeLayer (Runtimes, Sessions), SandboxEnvLayer, SecretStoreLayer and the MCP
+// broker's tokens, all configured by WorkerConfig.
 
 import { createServer } from "node:http"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -12,8 +13,27 @@ import { loadWorkerConfig, WorkerConfig, type WorkerSettings } from "./config/Wo
 import { ErrorResponses } from "./http/ErrorResponses.ts"
 import { HealthRoutes } from "./http/HealthRoutes.ts"
 import { InternalAuth } from "./http/InternalAuth.ts"
+import { SessionRoutes } from "./http/SessionRoutes.ts"
+import { McpTokens } from "./mcp/McpTokens.ts"
+import { claudeAdapter } from "./runtime/adapters/claude-adapter.ts"
+import { codexAdapter } from "./runtime/adapters/codex-adapter.ts"
+import { opencodeAdapter } from "./runtime/adapters/opencode-adapter.ts"
+import { Runtimes } from "./runtime/Runtimes.ts"
+import { Sessions } from "./runtime/Sessions.ts"
+import { SandboxEnv } from "./sandbox/SandboxEnv.ts"
+import { SecretStore } from "./secrets/SecretStore.ts"
 
-const Routes = Layer.mergeAll(HealthRoutes, InternalAuth, ErrorResponses)
+const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, InternalAuth, ErrorResponses)
+
+const RuntimeLayer = Runtimes.layerWith({ claude: claudeAdapter, codex: codexAdapter, opencode: opencodeAdapter })
+
+/** Everything the routes use; Sessions also reads the server's own address (for MCP URLs). */
+const WorkerServices = Sessions.layer.pipe(
+  Layer.provideMerge(RuntimeLayer),
+  Layer.provideMerge(SandboxEnv.layer),
+  Layer.provideMerge(SecretStore.layer),
+  Layer.provideMerge(McpTokens.layer),
+)
 
 const StartupWarnings = Layer.effectDiscard(
   Effect.gen(function* () {
@@ -40,6 +60,7 @@ const loggerLayer = (settings: WorkerSettings) =>
 export const workerLayer = (settings: WorkerSettings) =>
   HttpRouter.serve(Routes, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.merge(StartupWarnings),
+    Layer.provideMerge(WorkerServices),
     Layer.provideMerge(
       NodeHttpServer.layer(() => createServer(), {
         port: settings.port,

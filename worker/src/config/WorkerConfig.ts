@@ -68,6 +68,10 @@ export const workerEnvSpec = {
     describe: "auto runs runtimes inside bubblewrap when it works here; bubblewrap requires it; none never uses it",
     example: "bubblewrap",
   }),
+  codexSandbox: oneOf("SECOND_CODEX_SANDBOX", ["workspace-write", "danger-full-access"], {
+    describe: "Codex's own sandbox for its commands; danger-full-access only where the container itself is the sandbox (default workspace-write)",
+    example: "danger-full-access",
+  }),
   turnTimeoutSeconds: integer("SECOND_TURN_TIMEOUT_SECONDS", {
     min: 10,
     max: 86_400,
@@ -115,6 +119,8 @@ export interface WorkerSettings {
   readonly workspacesDir: string
   readonly providerEndpoints: { readonly anthropic: URL | undefined; readonly openai: URL | undefined }
   readonly runtimeSandbox: "auto" | "bubblewrap" | "none"
+  /** Never upgraded silently: production containers that are themselves the sandbox say so explicitly. */
+  readonly codexSandbox: "workspace-write" | "danger-full-access"
   readonly turnTimeoutMs: number
   readonly turnIdleTimeoutMs: number
   readonly sessionIdleMs: number
@@ -163,6 +169,7 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     workspacesDir: resolve(raw.workspacesDir ?? ".second-dev/worker"),
     providerEndpoints: { anthropic: raw.anthropicBaseUrl, openai: raw.openaiBaseUrl },
     runtimeSandbox: raw.runtimeSandbox ?? "auto",
+    codexSandbox: raw.codexSandbox ?? "workspace-write",
     turnTimeoutMs: (raw.turnTimeoutSeconds ?? 1800) * 1000,
     turnIdleTimeoutMs: (raw.turnIdleTimeoutSeconds ?? 300) * 1000,
     sessionIdleMs: (raw.sessionIdleMinutes ?? 15) * 60 * 1000,

@@ -74,13 +74,12 @@ export class SandboxEnv extends Context.Service<
               new SandboxAppIdError({ message: error instanceof InvalidAppIdError ? error.message : String(error) }),
           }),
         command: (input) => {
-          const spec: ProcessSpec = {
-            command: input.command,
-            args: input.args,
-            cwd: input.dirs.workdir,
-            env: runtimeEnvironment({ home: input.dirs.home, extraPath: input.installation, variables: input.variables }),
-          }
+          const env = runtimeEnvironment({ home: input.dirs.home, extraPath: input.installation, variables: input.variables })
+          const spec: ProcessSpec = { command: input.command, args: input.args, cwd: input.dirs.workdir, env }
           if (mode === "none" || !bwrap) return spec
+          // Inside bubblewrap /tmp is a private tmpfs, and short: Unix socket paths (Claude's
+          // sandbox bridges) must fit in 108 bytes, which a path inside the app's home may not.
+          env["TMPDIR"] = "/tmp"
           return wrapInBubblewrap(bwrap, spec, { workdir: input.dirs.workdir, home: input.dirs.home, readOnly: input.installation })
         },
       })

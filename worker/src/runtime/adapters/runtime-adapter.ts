@@ -6,6 +6,7 @@ import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import type { AppDirectories } from "../../sandbox/app-directories.ts"
 import type { RuntimeDetection } from "../detection.ts"
 import type { SupervisedProcess } from "../process/supervised-process.ts"
+import { redactSecrets } from "../protocol/redact-secrets.ts"
 
 export interface TurnRequest {
   readonly prompt: string
@@ -57,9 +58,15 @@ export interface RuntimeAdapter {
   open(setup: SessionSetup): Promise<RuntimeSession>
 }
 
-/** Strings that look like provider keys or bearer tokens, cut from anything shown to people. */
-export const redactSecrets = (text: string) =>
-  text
-    .replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, "$1-<redacted>")
-    .replace(/\bAKIA[0-9A-Z]{12,}/g, "AKIA<redacted>")
-    .replace(/\b(Bearer\s+)[A-Za-z0-9._~+/-]{12,}=*/gi, "$1<redacted>")
+export { redactSecrets }
+
+/**
+ * The runtime failed before it produced anything: a missing binary, a crash at start-up. The
+ * session layer retries these with backoff; everything later is reported as events instead.
+ */
+export class RuntimeStartError extends Error {
+  constructor(message: string) {
+    super(redactSecrets(message))
+    this.name = "RuntimeStartError"
+  }
+}

@@ -4,6 +4,7 @@
 
 import { spawn } from "node:child_process"
 import { createInterface, type Interface } from "node:readline"
+import { AsyncQueue } from "../async-queue.ts"
 import { freezeTree, isAlive, signalTree } from "./process-tree.ts"
 
 export interface ProcessSpec {
@@ -108,24 +109,8 @@ export function startProcess(spec: ProcessSpec): Promise<SupervisedProcess> {
  * one stopped.
  */
 function lineQueue(lines: Interface): { next: () => Promise<string | null> } {
-  const buffered: string[] = []
-  const waiting: ((line: string | null) => void)[] = []
-  let closed = false
-  lines.on("line", (line) => {
-    const waiter = waiting.shift()
-    if (waiter) waiter(line)
-    else buffered.push(line)
-  })
-  lines.once("close", () => {
-    closed = true
-    for (const waiter of waiting.splice(0)) waiter(null)
-  })
-  return {
-    next: () => {
-      const line = buffered.shift()
-      if (line !== undefined) return Promise.resolve(line)
-      if (closed) return Promise.resolve(null)
-      return new Promise((resolve) => waiting.push(resolve))
-    },
-  }
+  const queue = new AsyncQueue<string>()
+  lines.on("line", (line) => queue.push(line))
+  lines.once("close", () => queue.end())
+  return { next: () => queue.next() }
 }

@@ -1,0 +1,122 @@
+// The worker's session API for the web tier (behind InternalAuth): send a message and stream the
+// turn's normalized events as NDJSON, status, the app's files, cancel, and destroy; plus the
+// runtime detection report. An app id is validated before it reaches anything else.
+
+import { Effect, Layer, Schema, Stream } from "effect"
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { RuntimeId } from "#shared/runtime/run-event.ts"
+import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { Runtimes } from "../runtime/Runtimes.ts"
+import { Sessions } from "../runtime/Sessions.ts"
+import { APP_ID_PATTERN, appWorkdir } from "../sandbox/app-directories.ts"
+import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
+import { readAppFiles } from "./app-files.ts"
+import { errorResponse } from "./errorResponse.ts"
+
+const MessageBody = Schema.Struct({
+  prompt: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200_000)),
+  runtime: RuntimeId,
+  runId: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,64}$/)),
+  model: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200)))),
+  systemPrompt: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200_000)))),
+  resumeSessionId: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200)))),
+})
+
+const invalidAppId = errorResponse(400, "invalid_app_id", "The app id must be 1–64 lowercase letters, digits, '-' or '_'.")
+
+/** The validated :appId, or the 400 answer to send instead. */
+const appIdParam = Effect.gen(function* () {
+  const { appId } = yield* HttpRouter.params
+  return appId !== undefined && APP_ID_PATTERN.test(appId) ? appId : null
+})
+
+const Messages = HttpRouter.add(
+  "POST",
+  "/sessions/:appId/messages",
+  Effect.gen(function* () {
+    const appId = yield* appIdParam
+    if (appId === null) return invalidAppId
+    const body = yield* HttpServerRequest.schemaBodyJson(MessageBody)
+    const sessions = yield* Sessions
+    const events = yield* sessions.send(appId, {
+      prompt: body.prompt,
+      runtime: body.runtime,
+      runId: body.runId,
+      model: body.model ?? null,
+      systemPrompt: body.systemPrompt ?? null,
+      resumeSessionId: body.resumeSessionId ?? null,
+    })
+    const lines = Stream.fromAsyncIterable(events, (error) => error).pipe(
+      Stream.map((event) => `${JSON.stringify(event)}\n`),
+      Stream.encodeText,
+    )
+    return HttpServerResponse.stream(lines, { contentType: "application/x-ndjson", headers: { "cache-control": "no-store" } })
+  }).pipe(
+    Effect.catchTags({
+      SessionBusyError: (error) => Effect.succeed(errorResponse(409, "busy", error.message)),
+      RuntimeUnavailableError: (error) => Effect.succeed(errorResponse(503, "runtime_unavailable", error.message)),
+      SandboxAppIdError: () => Effect.succeed(invalidAppId),
+    }),
+  ),
+)
+
+const Status = HttpRouter.add(
+  "GET",
+  "/sessions/:appId/status",
+  Effect.gen(function* () {
+    const appId = yield* appIdParam
+    if (appId === null) return invalidAppId
+    return HttpServerResponse.jsonUnsafe(yield* (yield* Sessions).status(appId))
+  }),
+)
+
+const Files = HttpRouter.add(
+  "GET",
+  "/sessions/:appId/files",
+  Effect.gen(function* () {
+    const appId = yield* appIdParam
+    if (appId === null) return invalidAppId
+    const { workspacesDir } = yield* WorkerConfig
+    const files = yield* Effect.sync(() => readAppFiles(appWorkdir(workspacesDir, appId)))
+    if (!files.ok) return errorResponse(413, "too_large", `The app's source is too large to send: ${files.reason}.`)
+    return HttpServerResponse.jsonUnsafe({ files: files.files, skipped: files.skipped })
+  }),
+)
+
+const Cancel = HttpRouter.add(
+  "POST",
+  "/sessions/:appId/cancel",
+  Effect.gen(function* () {
+    const appId = yield* appIdParam
+    if (appId === null) return invalidAppId
+    return HttpServerResponse.jsonUnsafe(yield* (yield* Sessions).cancel(appId))
+  }),
+)
+
+const Destroy = HttpRouter.add(
+  "DELETE",
+  "/sessions/:appId",
+  Effect.gen(function* () {
+    const appId = yield* appIdParam
+    if (appId === null) return invalidAppId
+    yield* (yield* Sessions).destroy(appId)
+    return HttpServerResponse.empty({ status: 204 })
+  }),
+)
+
+const RuntimesReport = HttpRouter.add(
+  "GET",
+  "/runtimes",
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const refresh = new URL(request.url, "http://worker").searchParams.get("refresh") === "1"
+    const runtimes = yield* (yield* Runtimes).detect({ refresh })
+    const sandbox = yield* SandboxEnv
+    return HttpServerResponse.jsonUnsafe({
+      runtimes: runtimes.map(({ id, usable, reason, version, credentialsConfigured }) => ({ id, usable, reason, version, credentialsConfigured })),
+      sandbox: { mode: sandbox.mode, missingProtections: sandbox.missingProtections },
+    })
+  }),
+)
+
+export const SessionRoutes = Layer.mergeAll(Messages, Status, Files, Cancel, Destroy, RuntimesReport)

@@ -1,0 +1,57 @@
+// The app's current source as the web persists it: every regular text file under the working
+// directory, by relative POSIX path. Dotfiles and dot-directories (.env, .git, runtime configs),
+// node_modules and symlinks are never read, so no secret file rides along, and the whole answer
+// has size limits.
+
+import { lstatSync, readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+
+export const FILE_LIMITS = { maxFileBytes: 512 * 1024, maxTotalBytes: 12 * 1024 * 1024, maxFiles: 2_000 } as const
+
+export type AppFiles =
+  | { readonly ok: true; readonly files: Record<string, string>; readonly skipped: readonly string[] }
+  | { readonly ok: false; readonly reason: string }
+
+const SKIPPED_DIRECTORIES = new Set(["node_modules"])
+
+export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
+  const files: Record<string, string> = {}
+  const skipped: string[] = []
+  let total = 0
+  let count = 0
+  const walk = (relative: string): string | null => {
+    for (const name of readdirSync(join(workdir, relative)).sort()) {
+      if (name.startsWith(".") || SKIPPED_DIRECTORIES.has(name)) continue
+      const path = relative ? `${relative}/${name}` : name
+      const info = lstatSync(join(workdir, path))
+      if (info.isDirectory()) {
+        const problem = walk(path)
+        if (problem) return problem
+      } else if (info.isFile()) {
+        if (info.size > limits.maxFileBytes) {
+          skipped.push(path)
+          continue
+        }
+        const content = readFileSync(join(workdir, path))
+        if (content.subarray(0, 8_192).includes(0)) {
+          skipped.push(path)
+          continue
+        }
+        count += 1
+        total += info.size
+        if (count > limits.maxFiles) return `more than ${limits.maxFiles} files`
+        if (total > limits.maxTotalBytes) return `more than ${limits.maxTotalBytes / (1024 * 1024)} MiB of source`
+        files[path] = content.toString("utf8")
+      }
+      // Symlinks, sockets and devices are never followed or read.
+    }
+    return null
+  }
+  try {
+    const problem = walk("")
+    return problem ? { ok: false, reason: problem } : { ok: true, files, skipped }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, files: {}, skipped: [] }
+    throw error
+  }
+}

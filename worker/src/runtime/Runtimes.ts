@@ -1,0 +1,69 @@
+// RuntimeLayer: the runtimes this worker offers. Detection runs once at startup (and again on
+// request); each runtime's adapter is looked up here. Unusable runtimes are refused with the
+// reason detection gave.
+
+import { Context, Effect, Layer, Schema } from "effect"
+import { RUNTIME_IDS, type RuntimeId } from "#shared/runtime/run-event.ts"
+import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { SecretStore } from "../secrets/SecretStore.ts"
+import type { RuntimeAdapter } from "./adapters/runtime-adapter.ts"
+import { detectRuntime, type RuntimeDetection } from "./detection.ts"
+
+export class RuntimeUnavailableError extends Schema.TaggedError<RuntimeUnavailableError>()("RuntimeUnavailableError", {
+  runtime: Schema.String,
+  reason: Schema.String,
+}) {
+  override get message() {
+    return `The ${this.runtime} runtime cannot be used on this worker: ${this.reason}`
+  }
+}
+
+export class Runtimes extends Context.Service<
+  Runtimes,
+  {
+    readonly detect: (options?: { readonly refresh?: boolean }) => Effect.Effect<readonly RuntimeDetection[]>
+    /** The usable runtime's detection and adapter, or why it cannot be used. */
+    readonly require: (runtime: RuntimeId) => Effect.Effect<{ detection: RuntimeDetection; adapter: RuntimeAdapter }, RuntimeUnavailableError>
+  }
+>()("worker/Runtimes") {
+  static readonly layerWith = (adapters: Readonly<Record<RuntimeId, RuntimeAdapter>>) =>
+    Layer.effect(
+      Runtimes,
+      Effect.gen(function* () {
+        const config = yield* WorkerConfig
+        const secrets = yield* SecretStore
+        const detectAll = () =>
+          RUNTIME_IDS.map((id) =>
+            detectRuntime(id, {
+              configuredPath: config.runtimePaths[id],
+              searchPath: process.env["PATH"] ?? "",
+              credentialsConfigured: secrets.hasCredentials(id),
+              claudeEnvScrub: config.claudeSubprocessEnvScrub,
+            }),
+          )
+        let detected = detectAll()
+        for (const runtime of detected) {
+          if (runtime.usable) yield* Effect.logInfo(`runtime ${runtime.id}: ${runtime.version}`)
+          else yield* Effect.logWarning(`runtime ${runtime.id} unavailable: ${runtime.reason}`)
+        }
+        if (!config.claudeSubprocessEnvScrub) {
+          yield* Effect.logWarning("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0: Claude Code's subprocesses keep its environment (escape hatch for externally isolated workers).")
+        }
+        return Runtimes.of({
+          detect: (options) =>
+            Effect.sync(() => {
+              if (options?.refresh) detected = detectAll()
+              return detected
+            }),
+          require: (runtime) =>
+            Effect.suspend(() => {
+              const detection = detected.find((candidate) => candidate.id === runtime)
+              if (!detection || !detection.usable) {
+                return Effect.fail(new RuntimeUnavailableError({ runtime, reason: detection?.reason ?? "unknown runtime" }))
+              }
+              return Effect.succeed({ detection, adapter: adapters[runtime] })
+            }),
+        })
+      }),
+    )
+}

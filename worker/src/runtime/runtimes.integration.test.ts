@@ -1,0 +1,125 @@
+// The worker running the real Claude Code, Codex and OpenCode against a scripted fake model,
+// through its HTTP API as the web calls it, inside bubblewrap when the machine has it. For each
+// runtime: a text turn, a turn whose tool call writes a file into the app's directory, a second
+// turn in the same session, and a cancel mid-turn after which no process of the tree remains.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
+import { FAKE_API_KEY, testHomesRoot } from "#tests/fixtures/fake-model/cli-env.ts"
+import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { loadWorkerConfig } from "../config/WorkerConfig.ts"
+import { startWorker, type RunningWorker } from "../main.ts"
+import { descendantsOf, isAlive } from "./process/process-tree.ts"
+
+const token = "runtime-tests-internal-token-0123456789"
+const MODELS: Readonly<Record<RuntimeId, string>> = { claude: "claude-opus-4-8", codex: "gpt-5.5", opencode: "openai/fake-model" }
+
+let fake: FakeModel
+let worker: RunningWorker
+let workspaces: string
+
+beforeAll(async () => {
+  fake = await startFakeModel()
+  workspaces = mkdtempSync(join(testHomesRoot(), "worker-"))
+  worker = await startWorker(
+    loadWorkerConfig({
+      PORT: "0",
+      INTERNAL_API_TOKEN: token,
+      SECOND_WORKSPACES_DIR: workspaces,
+      ANTHROPIC_BASE_URL: fake.url,
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      ANTHROPIC_API_KEY: FAKE_API_KEY,
+      OPENAI_API_KEY: FAKE_API_KEY,
+      SECOND_CODEX_APP_SERVER_WARM: "0",
+    }),
+  )
+}, 120_000)
+
+afterAll(async () => {
+  await worker?.close()
+  await fake?.stop()
+  if (workspaces) rmSync(workspaces, { recursive: true, force: true })
+})
+
+const call = (path: string, init: RequestInit = {}) =>
+  fetch(new URL(path, worker.url), { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers } })
+
+let runs = 0
+async function* send(appId: string, runtime: RuntimeId, prompt: string): AsyncGenerator<RunEvent> {
+  runs += 1
+  const response = await call(`/sessions/${appId}/messages`, {
+    method: "POST",
+    body: JSON.stringify({ prompt, runtime, runId: `run-${runs}`, model: MODELS[runtime] }),
+  })
+  expect(response.status, await response.clone().text().catch(() => "")).toBe(200)
+  let buffered = ""
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    buffered += chunk.value
+    const lines = buffered.split("\n")
+    buffered = lines.pop() ?? ""
+    for (const line of lines) if (line.trim()) yield JSON.parse(line) as RunEvent
+  }
+}
+
+const collect = async (events: AsyncGenerator<RunEvent>) => {
+  const all: RunEvent[] = []
+  for await (const event of events) all.push(event)
+  return all
+}
+const textOf = (events: readonly RunEvent[]) =>
+  events.flatMap((event) => (event.type === "text.delta" ? [event.text] : [])).join("")
+
+describe.each(["claude", "codex", "opencode"] as const)("the %s runtime", (runtime) => {
+  const appId = `app-${runtime}`
+
+  it("answers a text turn", async () => {
+    fake.script([{ kind: "text", text: `Hello from ${runtime}` }])
+    const events = await collect(send(appId, runtime, "Say hello"))
+    expect(events[0]).toMatchObject({ type: "session.started", runtime })
+    expect(textOf(events)).toContain(`Hello from ${runtime}`)
+    expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+  }, 90_000)
+
+  it("writes a file into the app's directory in a tool turn, and continues the session", async () => {
+    fake.script([{ kind: "writeFile", path: "hello.txt", content: `written by ${runtime}\n`, then: "File written." }])
+    const events = await collect(send(appId, runtime, "Write hello.txt"))
+    const file = join(workspaces, "apps", appId, "hello.txt")
+    expect(existsSync(file)).toBe(true)
+    expect(readFileSync(file, "utf8")).toBe(`written by ${runtime}\n`)
+    expect(events.some((event) => event.type === "tool.started")).toBe(true)
+    expect(events).toContainEqual(expect.objectContaining({ type: "file.changed", path: "hello.txt" }))
+    expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+
+    const status = await (await call(`/sessions/${appId}/status`)).json()
+    expect(status).toMatchObject({ exists: true, busy: false, runtime })
+    fake.script([{ kind: "text", text: "Second turn here." }])
+    const second = await collect(send(appId, runtime, "And now?"))
+    expect(textOf(second)).toContain("Second turn here.")
+    // The same conversation: the model saw the earlier messages again.
+    const lastRequest = fake.scriptedRequests().at(-1)
+    expect(JSON.stringify(lastRequest?.body)).toContain("Write hello.txt")
+  }, 120_000)
+
+  it("stops a turn on cancel, leaving no process behind", async () => {
+    fake.script([{ kind: "hang", text: "Thinking" }])
+    const before = new Set(descendantsOf(process.pid))
+    const events = send(`${appId}-cancel`, runtime, "Take your time")
+    const collected = collect(events)
+    await fake.waitForHang(60_000)
+    // This session's processes: everything the worker started for it (other apps' sessions stay).
+    const tree = descendantsOf(process.pid).filter((pid) => !before.has(pid))
+    expect(tree.length).toBeGreaterThan(0)
+    const busy = await call(`/sessions/${appId}-cancel/messages`, {
+      method: "POST",
+      body: JSON.stringify({ prompt: "Another", runtime, runId: "busy-run", model: MODELS[runtime] }),
+    })
+    expect(busy.status).toBe(409)
+    expect(await (await call(`/sessions/${appId}-cancel/cancel`, { method: "POST" })).json()).toEqual({ cancelled: true })
+    const all = await collected
+    expect(all.at(-1)).toEqual({ type: "turn.completed", outcome: "cancelled" })
+    expect(tree.filter(isAlive), "processes of the cancelled turn still running").toEqual([])
+  }, 120_000)
+})
