@@ -9,6 +9,8 @@ import { join } from "node:path"
 import { createTRPCClient, httpBatchLink } from "@trpc/client"
 import { afterEach, describe, expect, it } from "vitest"
 import type { AppRouter } from "#app/trpc/root.server.ts"
+import { FAKE_API_KEY, testHomesRoot } from "#tests/fixtures/fake-model/cli-env.ts"
+import { startFakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { freePort } from "#tests/fixtures/free-port.ts"
 import { startNodeProcess, type NodeProcess } from "#tests/fixtures/node-process.ts"
 
@@ -74,6 +76,32 @@ describe("the embedded default (npm start)", () => {
     expect(workerHealth.status).toBe(200)
     expect(await workerHealth.json()).toMatchObject({ status: "ok" })
   })
+
+  it("runs an agent turn on its worker with the runtime that is configured", async () => {
+    const fake = await startFakeModel()
+    try {
+      fake.script([{ kind: "text", text: "Hello from the embedded worker" }])
+      const dir = dataDir()
+      const { workerUrl } = await startEmbedded({
+        SECOND_DATA_DIR: dir,
+        PORT: String(await freePort()),
+        ANTHROPIC_BASE_URL: fake.url,
+        ANTHROPIC_API_KEY: FAKE_API_KEY,
+        SECOND_WORKSPACES_DIR: join(testHomesRoot(), `embedded-${Date.now()}`),
+      })
+      const response = await fetch(new URL("/sessions/hello-app/messages", workerUrl), {
+        method: "POST",
+        headers: { authorization: `Bearer ${readSecrets(dir).internalApiToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ prompt: "Say hello", runtime: "claude", runId: "embedded-run" }),
+      })
+      expect(response.status).toBe(200)
+      const events = await response.text()
+      expect(events).toContain("Hello from the embedded worker")
+      expect(events.trim().split("\n").at(-1)).toBe(JSON.stringify({ type: "turn.completed", outcome: "completed" }))
+    } finally {
+      await fake.stop()
+    }
+  }, 90_000)
 
   it("keeps its data and generated secrets, private to their owner, across a restart", async () => {
     const dir = dataDir()

@@ -38,7 +38,16 @@ if (baseConfig.port === 0) {
 const log = createLog({ json: baseConfig.production })
 
 const webLoopback = `http://127.0.0.1:${baseConfig.port}`
-const workerSettings = configOrExit(() => loadWorkerConfig({ ...env, PORT: "0", HOST: "127.0.0.1", WEB_URL: webLoopback }))
+const workerSettings = configOrExit(() =>
+  loadWorkerConfig({
+    ...env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    WEB_URL: webLoopback,
+    // Apps and runtime homes live with the rest of this installation's data.
+    SECOND_WORKSPACES_DIR: process.env["SECOND_WORKSPACES_DIR"]?.trim() || join(dataDir, "worker"),
+  }),
+)
 const worker = await startWorker(workerSettings)
 const config = { ...baseConfig, workerUrl: worker.url }
 
