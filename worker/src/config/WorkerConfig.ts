@@ -84,11 +84,11 @@ export const workerEnvSpec = {
     describe: "longest a turn may go without any output before it is stopped (default 300)",
     example: "300",
   }),
-  sessionIdleMinutes: integer("SECOND_SESSION_IDLE_MINUTES", {
-    min: 1,
-    max: 1_440,
-    describe: "an idle session is closed and its processes stopped after this long (default 15)",
-    example: "15",
+  sessionIdleSeconds: integer("SECOND_SESSION_IDLE_SECONDS", {
+    min: 5,
+    max: 86_400,
+    describe: "an idle session is closed and its processes stopped after this many seconds (default 900)",
+    example: "900",
   }),
   claudeSubprocessEnvScrub: flag("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", {
     describe: "0 turns off Claude Code's subprocess env scrubbing (needs bwrap on Linux when on); escape hatch only",
@@ -172,7 +172,7 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     codexSandbox: raw.codexSandbox ?? "workspace-write",
     turnTimeoutMs: (raw.turnTimeoutSeconds ?? 1800) * 1000,
     turnIdleTimeoutMs: (raw.turnIdleTimeoutSeconds ?? 300) * 1000,
-    sessionIdleMs: (raw.sessionIdleMinutes ?? 15) * 60 * 1000,
+    sessionIdleMs: (raw.sessionIdleSeconds ?? 900) * 1000,
   }
 }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
+import { eventually } from "#tests/fixtures/eventually.ts"
 import { FAKE_API_KEY, testHomesRoot } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { loadWorkerConfig } from "../config/WorkerConfig.ts"
@@ -32,7 +33,8 @@ beforeAll(async () => {
       OPENAI_BASE_URL: `${fake.url}/v1`,
       ANTHROPIC_API_KEY: FAKE_API_KEY,
       OPENAI_API_KEY: FAKE_API_KEY,
-      SECOND_CODEX_APP_SERVER_WARM: "0",
+      // Warm Codex app-servers (the local default); the canary test and the bench run them cold.
+      SECOND_SESSION_IDLE_SECONDS: "5",
     }),
   )
 }, 120_000)
@@ -102,6 +104,18 @@ describe.each(["claude", "codex", "opencode"] as const)("the %s runtime", (runti
     const lastRequest = fake.scriptedRequests().at(-1)
     expect(JSON.stringify(lastRequest?.body)).toContain("Write hello.txt")
   }, 120_000)
+
+  it("closes a session left idle, with every process it started", async () => {
+    fake.script([{ kind: "text", text: "Then silence." }])
+    const before = new Set(descendantsOf(process.pid))
+    const idleApp = `${appId}-idle`
+    const events = send(idleApp, runtime, "Hello, then nothing")
+    let tree: number[] = []
+    for await (const event of events) if (event.type === "session.started") tree = descendantsOf(process.pid).filter((pid) => !before.has(pid))
+    expect((await (await call(`/sessions/${idleApp}/status`)).json()).exists).toBe(true)
+    await eventually(async () => (await (await call(`/sessions/${idleApp}/status`)).json()).exists === false, 20_000)
+    await eventually(() => tree.every((pid) => !isAlive(pid)), 5_000)
+  }, 60_000)
 
   it("stops a turn on cancel, leaving no process behind", async () => {
     fake.script([{ kind: "hang", text: "Thinking" }])

@@ -8,7 +8,7 @@ import { WorkerConfig } from "../config/WorkerConfig.ts"
 import type { ProcessSpec } from "../runtime/process/supervised-process.ts"
 import { appDirectories, InvalidAppIdError, type AppDirectories } from "./app-directories.ts"
 import { bubblewrapWorks, findBubblewrap, wrapInBubblewrap } from "./bubblewrap.ts"
-import { runtimeEnvironment } from "./runtime-environment.ts"
+import { runtimeEnvironment, shortPrivateTmpdir } from "./runtime-environment.ts"
 
 export class SandboxUnavailableError extends Schema.TaggedError<SandboxUnavailableError>()("SandboxUnavailableError", {
   reason: Schema.String,
@@ -76,10 +76,11 @@ export class SandboxEnv extends Context.Service<
         command: (input) => {
           const env = runtimeEnvironment({ home: input.dirs.home, extraPath: input.installation, variables: input.variables })
           const spec: ProcessSpec = { command: input.command, args: input.args, cwd: input.dirs.workdir, env }
+          // TMPDIR must be short: Unix socket paths (Claude's sandbox bridges) must fit in 108
+          // bytes, which a path inside the app's home may not. Inside bubblewrap /tmp is a
+          // private tmpfs; without it, a private directory of this runtime's under /tmp.
+          env["TMPDIR"] = mode === "none" || !bwrap ? shortPrivateTmpdir(input.dirs.home) : "/tmp"
           if (mode === "none" || !bwrap) return spec
-          // Inside bubblewrap /tmp is a private tmpfs, and short: Unix socket paths (Claude's
-          // sandbox bridges) must fit in 108 bytes, which a path inside the app's home may not.
-          env["TMPDIR"] = "/tmp"
           return wrapInBubblewrap(bwrap, spec, { workdir: input.dirs.workdir, home: input.dirs.home, readOnly: input.installation })
         },
       })
