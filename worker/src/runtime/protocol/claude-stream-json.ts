@@ -20,6 +20,7 @@ import {
   type Json, type LineParser, type ParsedLine,
 } from "./parsed-line.ts"
 import { relativeToWorkdir } from "./relative-path.ts"
+import { isRetryableStatus, statusKind } from "./http-failure.ts"
 
 /** The stdin line (without its newline) that sends one user message to `claude -p --input-format stream-json`. */
 export function claudeUserMessage(text: string): string {
@@ -246,14 +247,6 @@ function contentText(content: unknown): string {
 
 const roundUsd = (value: number): number => Math.round(value * 1e9) / 1e9
 
-function statusKind(status: number): string {
-  if (status === 401 || status === 403) return "authentication_failed"
-  if (status === 429) return "rate_limit"
-  if (status === 529) return "overloaded"
-  if (status >= 500) return "server_error"
-  return "invalid_request"
-}
-
 /**
  * The error event of a failed `result`. Retryable: HTTP 408/409/429/5xx (529 overloaded
  * included) or the kinds rate_limit/overloaded/server_error; never auth, billing, invalid
@@ -265,7 +258,7 @@ function resultError(line: Json, subtype: string, kind: string | undefined): Run
   const message = stringOf(line["result"]) || errors.join("\n") || `Claude Code turn failed (${subtype})`
   const status = numberOf(line["api_error_status"])
   if (status !== undefined) {
-    const retryable = status === 408 || status === 409 || status === 429 || status >= 500
+    const retryable = isRetryableStatus(status)
     return { type: "error", message, retryable, code: kind !== undefined && kind !== "unknown" ? kind : statusKind(status) }
   }
   if (kind !== undefined) {

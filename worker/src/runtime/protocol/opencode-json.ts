@@ -23,6 +23,7 @@ import {
 } from "./parsed-line.ts"
 import { redactSecrets } from "./redact-secrets.ts"
 import { relativeToWorkdir } from "./relative-path.ts"
+import { isRetryableStatus, statusKind } from "./http-failure.ts"
 
 /** step_finish reasons after which OpenCode runs another step. */
 const CONTINUING = new Set(["tool-calls", "unknown"])
@@ -167,14 +168,6 @@ function fileChanges(tool: string, state: Json, workdir: string): RunEvent[] {
   }
 }
 
-function statusKind(status: number): string {
-  if (status === 401 || status === 403) return "authentication_failed"
-  if (status === 429) return "rate_limit"
-  if (status === 529) return "overloaded"
-  if (status >= 500) return "server_error"
-  return "invalid_request"
-}
-
 /** OpenCode's named errors whose cause a plain retry does not remove. */
 const LASTING_ERRORS: Readonly<Record<string, string>> = {
   ProviderAuthError: "authentication_failed",
@@ -200,7 +193,7 @@ function errorEvent(error: Json): { readonly event: RunEvent; readonly cancelled
   const lasting = LASTING_ERRORS[name]
   if (lasting !== undefined) return { event: { type: "error", message, retryable: false, code: lasting }, cancelled: false }
   const stated = typeof data["isRetryable"] === "boolean" ? data["isRetryable"] : undefined
-  const retryable = stated ?? (status !== undefined ? status === 408 || status === 409 || status === 429 || status >= 500 : TRANSIENT_TEXT.test(message))
+  const retryable = stated ?? (status !== undefined ? isRetryableStatus(status) : TRANSIENT_TEXT.test(message))
   const code = status !== undefined ? statusKind(status) : name.replace(/Error$/, "").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase() || "unknown"
   return { event: { type: "error", message, retryable, code }, cancelled: false }
 }
