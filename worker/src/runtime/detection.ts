@@ -34,9 +34,16 @@ export interface DetectionInput {
   readonly claudeEnvScrub: boolean
 }
 
+/**
+ * Where this project's own devDependencies keep the CLIs (for `npm start` and the tests).
+ * OpenCode is installed as its Linux x64 build directly: its wrapper package's other platform
+ * builds are not on every registry, and then `npm ci` refuses the lockfile.
+ */
+const PROJECT_BINARIES = ["node_modules/.bin", "node_modules/opencode-linux-x64/bin"]
+
 export function findBinary(runtime: RuntimeId, configuredPath: string | undefined, searchPath: string): string | null {
   if (configuredPath) return existsSync(configuredPath) ? configuredPath : null
-  const directories = [...searchPath.split(":").filter(Boolean), resolve("node_modules/.bin")]
+  const directories = [...searchPath.split(":").filter(Boolean), ...PROJECT_BINARIES.map((directory) => resolve(directory))]
   for (const directory of directories) {
     const candidate = join(directory, BINARY_NAMES[runtime])
     if (existsSync(candidate)) return candidate
