@@ -25,8 +25,9 @@ EXPOSE 3000
 CMD ["node", "build/node/web.js"]
 
 FROM runtime AS worker
-# bubblewrap sandboxes the agent runtimes; git and ripgrep are tools they expect.
-RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap git ripgrep ca-certificates \
+# bubblewrap sandboxes the agent runtimes (and, with socat, Claude Code's own command sandbox);
+# git and ripgrep are tools they expect.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap socat git ripgrep ca-certificates \
   && rm -rf /var/lib/apt/lists/* \
   && mkdir -p /var/lib/second/workspaces && chown node:node /var/lib/second/workspaces
 USER node

@@ -51,6 +51,11 @@ export function findBinary(runtime: RuntimeId, configuredPath: string | undefine
   return null
 }
 
+function findOnPath(name: string): string | null {
+  for (const directory of ["/usr/local/bin", "/usr/bin", "/bin"]) if (existsSync(join(directory, name))) return join(directory, name)
+  return null
+}
+
 /** The installation a binary needs visible: its node_modules tree when installed by npm, and node. */
 export function installationOf(binary: string): string[] {
   const real = realpathSync(binary)
@@ -87,11 +92,15 @@ export function detectRuntime(runtime: RuntimeId, input: DetectionInput): Runtim
   if (runtime === "opencode" && !(run(binary, ["run", "--help"]) ?? "").includes("--format")) {
     return { ...found, usable: false, reason: "this OpenCode does not support `run --format json`; upgrade it." }
   }
-  if (runtime === "claude" && input.claudeEnvScrub && process.platform === "linux" && findBubblewrap() === null) {
-    return {
-      ...found,
-      usable: false,
-      reason: "Claude Code's subprocess env scrubbing needs bubblewrap (bwrap); install it, or set CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0 on an externally isolated worker.",
+  if (runtime === "claude" && input.claudeEnvScrub && process.platform === "linux") {
+    // Claude's own sandbox for its commands uses bubblewrap, and socat to bridge its proxy sockets.
+    const missing = [findBubblewrap() === null ? "bubblewrap (bwrap)" : null, findOnPath("socat") === null ? "socat" : null].filter(Boolean)
+    if (missing.length > 0) {
+      return {
+        ...found,
+        usable: false,
+        reason: `Claude Code's subprocess env scrubbing needs ${missing.join(" and ")}; install them, or set CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0 on an externally isolated worker.`,
+      }
     }
   }
   if (!input.credentialsConfigured) return { ...found, usable: false, reason: `no provider key is configured: ${KEY_HINTS[runtime]}.` }
