@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
@@ -75,6 +76,26 @@ describe("a runtime's shell", () => {
     expect(output).not.toContain(envCanary)
     expect(output).not.toContain(fileCanary)
   }, 120_000)
+
+  it.skipIf(findBubblewrap() === null)("runs a runtime installed under /tmp (a checkout there), whose files stay visible", async () => {
+    const installation = mkdtempSync(join(tmpdir(), "second-installation-"))
+    try {
+      const binary = join(installation, "runtime")
+      writeFileSync(binary, "#!/bin/sh\necho runtime-ran\n", { mode: 0o755 })
+      const config = loadWorkerConfig({ SECOND_WORKSPACES_DIR: join(root, "workspaces"), SECOND_RUNTIME_SANDBOX: "bubblewrap" })
+      const spec = await Effect.runPromise(
+        Effect.gen(function* () {
+          const sandbox = yield* SandboxEnv
+          const dirs = yield* sandbox.directories("tmp-install-app", "claude")
+          return sandbox.command({ dirs, command: binary, args: [], variables: {}, installation: [installation] })
+        }).pipe(Effect.provide(SandboxEnv.layer.pipe(Layer.provide(WorkerConfig.layer(config))))),
+      )
+      const result = spawnSync(spec.command, spec.args, { cwd: spec.cwd, env: spec.env as unknown as NodeJS.ProcessEnv, encoding: "utf8" })
+      expect(result.stdout.trim(), result.stderr).toBe("runtime-ran")
+    } finally {
+      rmSync(installation, { recursive: true, force: true })
+    }
+  })
 
   it("is given an environment built from an allowlist even without bubblewrap", async () => {
     const spec = await sandboxedShell("none", QUICK_SEARCH)

@@ -51,8 +51,8 @@ export function bubblewrapArgs(mounts: SandboxMounts, command: string, args: rea
     "--share-net",
     "--die-with-parent",
     "--new-session",
-    ...binds("--ro-bind", SYSTEM_READ_ONLY),
-    ...binds("--ro-bind", mounts.readOnly),
+    // Fresh /proc, /dev, /tmp and /run first: binds that follow may lie under them (a checkout
+    // or workspaces under /tmp) and must stay visible on top.
     "--proc",
     "/proc",
     "--dev",
@@ -61,6 +61,8 @@ export function bubblewrapArgs(mounts: SandboxMounts, command: string, args: rea
     "/tmp",
     "--tmpfs",
     "/run",
+    ...binds("--ro-bind", SYSTEM_READ_ONLY),
+    ...binds("--ro-bind", mounts.readOnly),
     ...binds("--bind", [mounts.home, mounts.workdir]),
     "--chdir",
     mounts.workdir,
