@@ -24,34 +24,36 @@ const MessageBody = Schema.Struct({
 
 const invalidAppId = errorResponse(400, "invalid_app_id", "The app id must be 1–64 lowercase letters, digits, '-' or '_'.")
 
-/** The validated :appId, or the 400 answer to send instead. */
-const appIdParam = Effect.gen(function* () {
-  const { appId } = yield* HttpRouter.params
-  return appId !== undefined && APP_ID_PATTERN.test(appId) ? appId : null
-})
+/** Runs the handler with the validated :appId, or answers 400 before anything else happens. */
+const forApp = <E, R>(handle: (appId: string) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
+  Effect.gen(function* () {
+    const { appId } = yield* HttpRouter.params
+    if (appId === undefined || !APP_ID_PATTERN.test(appId)) return invalidAppId
+    return yield* handle(appId)
+  })
 
 const Messages = HttpRouter.add(
   "POST",
   "/sessions/:appId/messages",
-  Effect.gen(function* () {
-    const appId = yield* appIdParam
-    if (appId === null) return invalidAppId
-    const body = yield* HttpServerRequest.schemaBodyJson(MessageBody)
-    const sessions = yield* Sessions
-    const events = yield* sessions.send(appId, {
-      prompt: body.prompt,
-      runtime: body.runtime,
-      runId: body.runId,
-      model: body.model ?? null,
-      systemPrompt: body.systemPrompt ?? null,
-      resumeSessionId: body.resumeSessionId ?? null,
-    })
-    const lines = Stream.fromAsyncIterable(events, (error) => error).pipe(
-      Stream.map((event) => `${JSON.stringify(event)}\n`),
-      Stream.encodeText,
-    )
-    return HttpServerResponse.stream(lines, { contentType: "application/x-ndjson", headers: { "cache-control": "no-store" } })
-  }).pipe(
+  forApp((appId) =>
+    Effect.gen(function* () {
+      const body = yield* HttpServerRequest.schemaBodyJson(MessageBody)
+      const sessions = yield* Sessions
+      const events = yield* sessions.send(appId, {
+        prompt: body.prompt,
+        runtime: body.runtime,
+        runId: body.runId,
+        model: body.model ?? null,
+        systemPrompt: body.systemPrompt ?? null,
+        resumeSessionId: body.resumeSessionId ?? null,
+      })
+      const lines = Stream.fromAsyncIterable(events, (error) => error).pipe(
+        Stream.map((event) => `${JSON.stringify(event)}\n`),
+        Stream.encodeText,
+      )
+      return HttpServerResponse.stream(lines, { contentType: "application/x-ndjson", headers: { "cache-control": "no-store" } })
+    }),
+  ).pipe(
     Effect.catchTags({
       SessionBusyError: (error) => Effect.succeed(errorResponse(409, "busy", error.message)),
       RuntimeUnavailableError: (error) => Effect.succeed(errorResponse(503, "runtime_unavailable", error.message)),
@@ -63,45 +65,32 @@ const Messages = HttpRouter.add(
 const Status = HttpRouter.add(
   "GET",
   "/sessions/:appId/status",
-  Effect.gen(function* () {
-    const appId = yield* appIdParam
-    if (appId === null) return invalidAppId
-    return HttpServerResponse.jsonUnsafe(yield* (yield* Sessions).status(appId))
-  }),
+  forApp((appId) => Effect.map(Sessions.use((sessions) => sessions.status(appId)), (status) => HttpServerResponse.jsonUnsafe(status))),
 )
 
 const Files = HttpRouter.add(
   "GET",
   "/sessions/:appId/files",
-  Effect.gen(function* () {
-    const appId = yield* appIdParam
-    if (appId === null) return invalidAppId
-    const { workspacesDir } = yield* WorkerConfig
-    const files = yield* Effect.sync(() => readAppFiles(appWorkdir(workspacesDir, appId)))
-    if (!files.ok) return errorResponse(413, "too_large", `The app's source is too large to send: ${files.reason}.`)
-    return HttpServerResponse.jsonUnsafe({ files: files.files, skipped: files.skipped })
-  }),
+  forApp((appId) =>
+    Effect.gen(function* () {
+      const { workspacesDir } = yield* WorkerConfig
+      const files = yield* Effect.sync(() => readAppFiles(appWorkdir(workspacesDir, appId)))
+      if (!files.ok) return errorResponse(413, "too_large", `The app's source is too large to send: ${files.reason}.`)
+      return HttpServerResponse.jsonUnsafe({ files: files.files, skipped: files.skipped })
+    }),
+  ),
 )
 
 const Cancel = HttpRouter.add(
   "POST",
   "/sessions/:appId/cancel",
-  Effect.gen(function* () {
-    const appId = yield* appIdParam
-    if (appId === null) return invalidAppId
-    return HttpServerResponse.jsonUnsafe(yield* (yield* Sessions).cancel(appId))
-  }),
+  forApp((appId) => Effect.map(Sessions.use((sessions) => sessions.cancel(appId)), (result) => HttpServerResponse.jsonUnsafe(result))),
 )
 
 const Destroy = HttpRouter.add(
   "DELETE",
   "/sessions/:appId",
-  Effect.gen(function* () {
-    const appId = yield* appIdParam
-    if (appId === null) return invalidAppId
-    yield* (yield* Sessions).destroy(appId)
-    return HttpServerResponse.empty({ status: 204 })
-  }),
+  forApp((appId) => Effect.as(Sessions.use((sessions) => sessions.destroy(appId)), HttpServerResponse.empty({ status: 204 }))),
 )
 
 const RuntimesReport = HttpRouter.add(

@@ -12,6 +12,16 @@ import { RuntimeStartError, type RuntimeAdapter, type RuntimeSession, type Sessi
 export const DEFAULT_OPENCODE_MODEL = "openai/gpt-5.5"
 /** The provider id OpenCode uses for a configured OpenAI-compatible endpoint (a gateway or proxy). */
 const GATEWAY_PROVIDER = "second"
+/** OpenCode without its network side trips (updates, model lists, sharing, downloads, plugins) or Claude Code's files. */
+export const OPENCODE_QUIET = {
+  OPENCODE_DISABLE_AUTOUPDATE: "1",
+  OPENCODE_DISABLE_MODELS_FETCH: "1",
+  OPENCODE_DISABLE_SHARE: "1",
+  OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
+  OPENCODE_DISABLE_DEFAULT_PLUGINS: "1",
+  OPENCODE_DISABLE_CLAUDE_CODE: "1",
+} as const
+
 /** The agent that carries the system prompt, when one is given. */
 const AGENT = "second-builder"
 
@@ -101,12 +111,7 @@ class OpencodeSession implements RuntimeSession {
           XDG_DATA_HOME: join(home, ".local/share"),
           XDG_STATE_HOME: join(home, ".local/state"),
           XDG_CACHE_HOME: join(home, ".cache"),
-          OPENCODE_DISABLE_AUTOUPDATE: "1",
-          OPENCODE_DISABLE_MODELS_FETCH: "1",
-          OPENCODE_DISABLE_SHARE: "1",
-          OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
-          OPENCODE_DISABLE_DEFAULT_PLUGINS: "1",
-          OPENCODE_DISABLE_CLAUDE_CODE: "1",
+          ...OPENCODE_QUIET,
         },
       })
     } catch (error) {
