@@ -5,14 +5,6 @@ import { brandedErrorClass } from "#shared/errors/branded-error.ts"
 
 export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT"
 
-export const HTTP_STATUS: Readonly<Record<AppErrorCode, number>> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-}
-
 // NOTE: branded so `instanceof AppError` holds across bundle copies (see shared/errors/branded-error.ts).
 export class AppError extends brandedErrorClass("AppError") {
   readonly code: AppErrorCode

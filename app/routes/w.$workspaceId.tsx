@@ -23,8 +23,6 @@ export async function loader(args: LoaderFunctionArgs) {
   return data({ workspace, workspaces, user: me.user }, { headers: { "set-cookie": remember } })
 }
 
-export type WorkspaceLayoutData = ReturnType<typeof useLoaderData<typeof loader>>
-
 const tab = ({ isActive }: { isActive: boolean }) => (isActive ? "active" : "")
 
 export default function WorkspaceLayout() {
