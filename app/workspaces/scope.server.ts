@@ -1,7 +1,7 @@
 // What every workspace operation works with: the stores, and who is acting in which workspace
 // with which role (established once by workspaceProcedure, never re-checked by hand).
 
-import type { LiveCoordination } from "../live/live.server.ts"
+import type { LiveCoordination } from "#shared/live/live.server.ts"
 import type { MembershipDocument, UserDocument, WorkspaceDocument } from "../store/collections.server.ts"
 import type { DurableStore } from "../store/store.server.ts"
 

@@ -2,7 +2,7 @@
 // two owners demote each other at the same moment, on one web process or several.
 
 import { AppError } from "../errors.server.ts"
-import type { LiveCoordination } from "../live/live.server.ts"
+import type { LiveCoordination } from "#shared/live/live.server.ts"
 
 const LEASE_MS = 10_000
 const WAIT_MS = 5_000

@@ -3,7 +3,7 @@
 
 import { randomUUID } from "node:crypto"
 import { afterEach, describe, expect, it } from "vitest"
-import { compareStreamIds, STREAM_START, type LiveCoordination } from "#app/live/live.server.ts"
+import { compareStreamIds, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
 import { eventually } from "#tests/fixtures/eventually.ts"
 
 export interface LiveHarness {

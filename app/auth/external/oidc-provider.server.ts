@@ -6,7 +6,7 @@
 import { hashToken } from "#shared/crypto/token-hash.ts"
 import { newSecretToken } from "#shared/ids.ts"
 import type { OidcConfig } from "../../config/config.server.ts"
-import type { LiveCoordination } from "../../live/live.server.ts"
+import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { createOidcClient, OidcError, type OidcClient } from "../oidc/oidc-client.server.ts"
 import { clearCookie, readCookie, serializeCookie } from "../session-cookie.server.ts"
 import { SignInError } from "../sign-in-errors.server.ts"
