@@ -8,6 +8,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Layer, Logger, ManagedRuntime } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import { ConfigError } from "#shared/config/env.ts"
+import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { describeListenError } from "#shared/config/listen-error.ts"
 import { loadWorkerConfig, WorkerConfig, type WorkerSettings } from "./config/WorkerConfig.ts"
 import { ErrorResponses } from "./http/ErrorResponses.ts"
@@ -18,6 +19,8 @@ import { McpTokens } from "./mcp/McpTokens.ts"
 import { claudeAdapter } from "./runtime/adapters/claude-adapter.ts"
 import { codexAdapter } from "./runtime/adapters/codex-adapter.ts"
 import { opencodeAdapter } from "./runtime/adapters/opencode-adapter.ts"
+import { RunDriver } from "./runs/RunDriver.ts"
+import { RunLive } from "./runs/RunLive.ts"
 import { Runtimes } from "./runtime/Runtimes.ts"
 import { Sessions } from "./runtime/Sessions.ts"
 import { SandboxEnv } from "./sandbox/SandboxEnv.ts"
@@ -28,7 +31,8 @@ const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, InternalAuth, ErrorRe
 const RuntimeLayer = Runtimes.layerWith({ claude: claudeAdapter, codex: codexAdapter, opencode: opencodeAdapter })
 
 /** Everything the routes use; Sessions also reads the server's own address (for MCP URLs). */
-const WorkerServices = Sessions.layer.pipe(
+const WorkerServices = (injectedLive: LiveCoordination | undefined) => Layer.mergeAll(Sessions.layer, RunDriver.layer).pipe(
+  Layer.provideMerge(RunLive.layer(injectedLive)),
   Layer.provideMerge(RuntimeLayer),
   Layer.provideMerge(SandboxEnv.layer),
   Layer.provideMerge(SecretStore.layer),
@@ -57,10 +61,10 @@ const loggerLayer = (settings: WorkerSettings) =>
   Logger.layer([settings.production ? Logger.consoleJson : Logger.consolePretty()])
 
 /** The whole worker as one layer: HTTP server on the configured host and port, and its services. */
-export const workerLayer = (settings: WorkerSettings) =>
+export const workerLayer = (settings: WorkerSettings, options: WorkerOptions = {}) =>
   HttpRouter.serve(Routes, { disableListenLog: true, disableLogger: true }).pipe(
     Layer.merge(StartupWarnings),
-    Layer.provideMerge(WorkerServices),
+    Layer.provideMerge(WorkerServices(options.live)),
     Layer.provideMerge(
       NodeHttpServer.layer(() => createServer(), {
         port: settings.port,
@@ -73,14 +77,19 @@ export const workerLayer = (settings: WorkerSettings) =>
     Layer.provide(loggerLayer(settings)),
   )
 
+export interface WorkerOptions {
+  /** The live port to write run streams to, shared with an embedding web tier (else REDIS_URL). */
+  readonly live?: LiveCoordination
+}
+
 export interface RunningWorker {
   readonly url: URL
   close(): Promise<void>
 }
 
 /** Starts the worker inside another Node process (the embedded default) and says where it listens. */
-export async function startWorker(settings: WorkerSettings): Promise<RunningWorker> {
-  const runtime = ManagedRuntime.make(workerLayer(settings))
+export async function startWorker(settings: WorkerSettings, options: WorkerOptions = {}): Promise<RunningWorker> {
+  const runtime = ManagedRuntime.make(workerLayer(settings, options))
   try {
     const server = await runtime.runPromise(HttpServer.HttpServer)
     const address = server.address

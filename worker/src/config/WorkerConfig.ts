@@ -25,6 +25,10 @@ export const workerEnvSpec = {
     protocols: ["http:", "https:"],
     originOnly: true,
   }),
+  redisUrl: secret("REDIS_URL", {
+    describe: "Redis the worker writes run event streams and leases to (the web's); unset = only in the embedded process",
+    example: "redis://redis:6379",
+  }),
   anthropicApiKey: providerKey("ANTHROPIC_API_KEY", "Claude Code provider key", "sk-ant-..."),
   codexApiKey: providerKey("CODEX_API_KEY", "Codex provider key (preferred over OPENAI_API_KEY for Codex)", "sk-..."),
   openaiApiKey: providerKey("OPENAI_API_KEY", "OpenAI key for Codex and OpenCode", "sk-..."),
@@ -111,6 +115,8 @@ export interface WorkerSettings {
   readonly internalApiToken: Secret | undefined
   readonly webUrl: URL
   readonly toolExecuteUrl: URL
+  /** Where run streams go; unset in the embedded process, which hands the worker its own live port. */
+  readonly redisUrl: Secret | undefined
   readonly providerKeys: ProviderKeys
   readonly runtimePaths: { readonly claude?: string; readonly codex?: string; readonly opencode?: string }
   readonly codexAppServerWarm: boolean
@@ -154,6 +160,7 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     internalApiToken: raw.internalApiToken,
     webUrl,
     toolExecuteUrl: raw.toolExecuteUrl ?? new URL(TOOL_EXECUTE_PATH, webUrl),
+    redisUrl: raw.redisUrl,
     providerKeys: {
       anthropic: raw.anthropicApiKey,
       codex: raw.codexApiKey,

@@ -4,11 +4,13 @@
 
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { RUN_ID_PATTERN, RunDelivery, SourceFiles } from "#shared/runs/internal-api.ts"
 import { RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { RunDriver } from "../runs/RunDriver.ts"
 import { Runtimes } from "../runtime/Runtimes.ts"
 import { Sessions } from "../runtime/Sessions.ts"
-import { APP_ID_PATTERN, appWorkdir } from "../sandbox/app-directories.ts"
+import { APP_ID_PATTERN, appWorkdir, removeAppDirectories } from "../sandbox/app-directories.ts"
 import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
 import { readAppFiles } from "./app-files.ts"
 import { errorResponse } from "./errorResponse.ts"
@@ -16,10 +18,13 @@ import { errorResponse } from "./errorResponse.ts"
 const MessageBody = Schema.Struct({
   prompt: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200_000)),
   runtime: RuntimeId,
-  runId: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,64}$/)),
+  runId: Schema.String.check(Schema.isPattern(RUN_ID_PATTERN)),
   model: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200)))),
   systemPrompt: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200_000)))),
   resumeSessionId: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200)))),
+  /** Present: run detached, writing the run's live stream, and answer 202 at once. Absent: stream NDJSON back. */
+  delivery: Schema.optional(RunDelivery),
+  sourceFiles: Schema.optional(Schema.NullOr(SourceFiles)),
 })
 
 const invalidAppId = errorResponse(400, "invalid_app_id", "The app id must be 1–64 lowercase letters, digits, '-' or '_'.")
@@ -39,6 +44,10 @@ const Messages = HttpRouter.add(
     Effect.gen(function* () {
       const body = yield* HttpServerRequest.schemaBodyJson(MessageBody)
       const sessions = yield* Sessions
+      const driver = yield* RunDriver
+      if (body.delivery && !driver.available) {
+        return errorResponse(503, "run_streams_unavailable", "This worker has nowhere to write run streams: set REDIS_URL to the web's Redis.")
+      }
       const events = yield* sessions.send(appId, {
         prompt: body.prompt,
         runtime: body.runtime,
@@ -46,7 +55,13 @@ const Messages = HttpRouter.add(
         model: body.model ?? null,
         systemPrompt: body.systemPrompt ?? null,
         resumeSessionId: body.resumeSessionId ?? null,
+        sourceFiles: body.sourceFiles ?? null,
       })
+      if (body.delivery) {
+        const cancel = () => void Effect.runFork(sessions.cancel(appId))
+        yield* driver.start({ appId, runId: body.runId, runtime: body.runtime, leaseMs: body.delivery.leaseMs, events, cancel })
+        return HttpServerResponse.jsonUnsafe({ accepted: true }, { status: 202 })
+      }
       const lines = Stream.fromAsyncIterable(events, (error) => error).pipe(
         Stream.map((event) => `${JSON.stringify(event)}\n`),
         Stream.encodeText,
@@ -90,7 +105,15 @@ const Cancel = HttpRouter.add(
 const Destroy = HttpRouter.add(
   "DELETE",
   "/sessions/:appId",
-  forApp((appId) => Effect.as(Sessions.use((sessions) => sessions.destroy(appId)), HttpServerResponse.empty({ status: 204 }))),
+  // Deleting an app: its session and processes go first, then its source and private homes.
+  forApp((appId) =>
+    Effect.gen(function* () {
+      yield* Sessions.use((sessions) => sessions.destroy(appId))
+      const { workspacesDir } = yield* WorkerConfig
+      yield* Effect.sync(() => removeAppDirectories(workspacesDir, appId))
+      return HttpServerResponse.empty({ status: 204 })
+    }),
+  ),
 )
 
 const RuntimesReport = HttpRouter.add(

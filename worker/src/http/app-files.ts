@@ -13,6 +13,9 @@ export type AppFiles =
   | { readonly ok: false; readonly reason: string }
 
 const SKIPPED_DIRECTORIES = new Set(["node_modules"])
+// Claude Code's own command sandbox creates these, empty, in the working directory as mount
+// points when they are missing. Empty, they are not source (an empty package.json is not even valid).
+const SANDBOX_MOUNT_POINTS = new Set(["bunfig.toml", "package-lock.json", "package.json", "pnpm-lock.yaml", "yarn.lock"])
 
 export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
   const files: Record<string, string> = {}
@@ -28,6 +31,7 @@ export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
         const problem = walk(path)
         if (problem) return problem
       } else if (info.isFile()) {
+        if (info.size === 0 && relative === "" && SANDBOX_MOUNT_POINTS.has(name)) continue
         if (info.size > limits.maxFileBytes) {
           skipped.push(path)
           continue

@@ -8,6 +8,8 @@ import { HttpServer } from "effect/http"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { McpTokens } from "../mcp/McpTokens.ts"
+import { appWorkdir } from "../sandbox/app-directories.ts"
+import { hasSource, restoreSource } from "../sandbox/restore-source.ts"
 import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
 import { revealAll, SecretStore, type OpencodeProvider } from "../secrets/SecretStore.ts"
 import { RuntimeStartError, type RuntimeSession, type SessionSetup } from "./adapters/runtime-adapter.ts"
@@ -28,6 +30,8 @@ export interface SendRequest {
   readonly systemPrompt: string | null
   readonly runId: string
   readonly resumeSessionId: string | null
+  /** The app's last persisted source, written only when this worker has none (a new worker). */
+  readonly sourceFiles: Readonly<Record<string, string>> | null
 }
 
 export interface SessionStatus {
@@ -37,6 +41,8 @@ export interface SessionStatus {
   /** The runtime's own session id, for resuming in a later process. */
   readonly nativeSessionId: string | null
   readonly lastActiveAt: string | null
+  /** Whether this worker holds the app's source (false on a new worker: send the snapshot). */
+  readonly hasSource: boolean
 }
 
 interface Entry {
@@ -187,7 +193,9 @@ export class Sessions extends Context.Service<
           // Refuse an unusable runtime or a bad app id before anything starts.
           yield* Effect.gen(function* () {
             yield* runtimes.require(request.runtime)
-            yield* sandbox.directories(appId, request.runtime)
+            const dirs = yield* sandbox.directories(appId, request.runtime)
+            const files = request.sourceFiles
+            if (files) yield* Effect.sync(() => restoreSource(dirs.workdir, files))
           }).pipe(Effect.onError(() => Effect.sync(release)))
 
           let started = false
@@ -224,6 +232,7 @@ export class Sessions extends Context.Service<
               runtime: entry?.runtime ?? null,
               nativeSessionId: entry?.session.nativeSessionId() ?? null,
               lastActiveAt: entry ? new Date(entry.lastActiveAt).toISOString() : null,
+              hasSource: hasSource(appWorkdir(config.workspacesDir, appId)),
             }
           }),
 

@@ -1,7 +1,7 @@
 // Where an app's files and its runtimes' private homes live. An app id is checked before it is
 // ever joined into a path, so no request can name a directory outside the workspaces root.
 
-import { chmodSync, mkdirSync } from "node:fs"
+import { chmodSync, mkdirSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 
@@ -44,4 +44,11 @@ export function appDirectories(root: string, appId: string, runtime: RuntimeId):
 export const appWorkdir = (root: string, appId: string) => {
   if (!APP_ID_PATTERN.test(appId)) throw new InvalidAppIdError()
   return join(root, "apps", appId)
+}
+
+/** Removes everything the worker holds for an app: its source and every runtime's private homes. */
+export function removeAppDirectories(root: string, appId: string): void {
+  if (!APP_ID_PATTERN.test(appId)) throw new InvalidAppIdError()
+  rmSync(join(root, "apps", appId), { recursive: true, force: true })
+  rmSync(join(root, "homes", appId), { recursive: true, force: true })
 }

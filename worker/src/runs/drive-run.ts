@@ -1,0 +1,106 @@
+// Drives one detached run: every event of the turn is appended, in order, to the run's live
+// stream (the web only reads it), the run's lease is kept alive while the turn lasts, and the
+// end of the turn is reported to the web with the folded transcript. Nothing here depends on the
+// HTTP request that started the run, so a web restart does not interrupt it.
+
+import type { LiveCoordination } from "#shared/live/live.server.ts"
+import type { RunCompletion, RunErrorInfo } from "#shared/runs/internal-api.ts"
+import {
+  encodeRunStreamRecord,
+  isTerminalEvent,
+  RUN_STREAM_MAX_LENGTH,
+  RUN_STREAM_TTL_AFTER_END_MS,
+  runLeaseKey,
+  runStreamKey,
+} from "#shared/runs/run-stream.ts"
+import { foldEvent, type Transcript } from "#shared/runs/transcript.ts"
+import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
+
+export interface DriveRunOptions {
+  readonly live: LiveCoordination
+  readonly appId: string
+  readonly runId: string
+  readonly runtime: RuntimeId
+  readonly leaseMs: number
+  readonly events: AsyncIterable<RunEvent>
+  /** Delivers the completion report; throws when it should be tried again. */
+  readonly report: (completion: RunCompletion) => Promise<void>
+  readonly warn: (message: string) => void
+  /** Backoffs between attempts of a failing write or report (tests shorten them). */
+  readonly retryDelaysMs?: readonly number[]
+}
+
+/** About a minute of retries: long enough to ride out a Redis restart or a web deploy. */
+const DEFAULT_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000]
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function withRetries<T>(delays: readonly number[], attempt: () => Promise<T>): Promise<T> {
+  for (let index = 0; ; index += 1) {
+    try {
+      return await attempt()
+    } catch (error) {
+      const wait = delays[index]
+      if (wait === undefined) throw error
+      await delay(wait)
+    }
+  }
+}
+
+export async function driveRun(options: DriveRunOptions): Promise<void> {
+  const { live, runId } = options
+  const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
+  const streamKey = runStreamKey(runId)
+  const leaseKey = runLeaseKey(runId)
+  const refreshLease = () => live.setKey(leaseKey, "worker", { ttlMs: options.leaseMs })
+  // A missed heartbeat is harmless as long as a later one lands before the lease runs out.
+  const heartbeat = setInterval(() => void refreshLease().catch(() => undefined), Math.max(250, options.leaseMs / 4))
+  heartbeat.unref()
+
+  let prev: string | null = null
+  let transcript: Transcript = []
+  let firstError: RunErrorInfo | null = null
+  let nativeSessionId: string | null = null
+  let outcome: RunCompletion["outcome"] = "failed"
+  let ended = false
+
+  const append = async (event: RunEvent) => {
+    const data = encodeRunStreamRecord({ prev, event })
+    prev = await withRetries(delays, () => live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH }))
+    transcript = foldEvent(transcript, event)
+    if (event.type === "error" && firstError === null) firstError = { message: event.message, code: event.code, retryable: event.retryable }
+    if (event.type === "session.started") nativeSessionId = event.sessionId
+    if (event.type === "turn.completed") outcome = event.outcome
+    if (isTerminalEvent(event)) ended = true
+  }
+
+  try {
+    await refreshLease().catch(() => undefined)
+    try {
+      for await (const event of options.events) {
+        if (ended) break
+        await append(event)
+      }
+    } catch (error) {
+      options.warn(`run ${runId}: the turn failed unexpectedly (${error instanceof Error ? error.name : "error"})`)
+      if (!ended) await append({ type: "error", message: "The agent stopped unexpectedly. Try again.", retryable: true, code: "worker_error" })
+    }
+    if (!ended) await append({ type: "turn.completed", outcome: firstError ? "failed" : outcome })
+    await live.expire(streamKey, RUN_STREAM_TTL_AFTER_END_MS).catch(() => undefined)
+  } catch {
+    // The stream could not be written even after retries; the web's reaper fails the run once
+    // the lease runs out, so the report below still tells it what we know.
+    options.warn(`run ${runId}: could not write the run's event stream`)
+  }
+
+  try {
+    await withRetries(delays, () =>
+      options.report({ appId: options.appId, outcome, error: firstError, runtime: options.runtime, nativeSessionId, transcript: [...transcript] }),
+    )
+  } catch {
+    options.warn(`run ${runId}: could not report the end of the turn to the web; its reaper will settle the run`)
+  } finally {
+    clearInterval(heartbeat)
+    await live.deleteKey(leaseKey).catch(() => undefined)
+  }
+}
