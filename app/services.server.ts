@@ -8,10 +8,12 @@ import { createOidcProvider } from "./auth/external/oidc-provider.server.ts"
 import { resolveSessionKey, type SessionKeySource } from "./auth/session-key.server.ts"
 import { isLoopbackHost } from "#shared/config/common.ts"
 import type { WebConfig } from "./config/config.server.ts"
-import { createMemoryLive } from "./live/memory-live.server.ts"
-import type { LiveCoordination } from "./live/live.server.ts"
-import { createRedisLive } from "./live/redis-live.server.ts"
+import { createMemoryLive } from "#shared/live/memory-live.server.ts"
+import type { LiveCoordination } from "#shared/live/live.server.ts"
+import { createRedisLive } from "#shared/live/redis-live.server.ts"
+import { createWorkspaceEventHub, type WorkspaceEventHub } from "./events/workspace-event-hub.server.ts"
 import type { Log } from "./log.server.ts"
+import { createRunEventHub, type RunEventHub } from "./runs/run-event-hub.server.ts"
 import { allCollections, type InstanceDocument } from "./store/collections.server.ts"
 import { ensureInstance } from "./store/instance.server.ts"
 import { openMongoStore } from "./store/mongo-store.server.ts"
@@ -23,6 +25,10 @@ export interface WebServices {
   readonly config: WebConfig
   readonly store: DurableStore
   readonly live: LiveCoordination
+  /** This process's fan-out of workspace events to open SSE streams. */
+  readonly workspaceEvents: WorkspaceEventHub
+  /** This process's fan-out of run event streams: one tail loop per followed run. */
+  readonly runEventHub: RunEventHub
   readonly worker: WorkerClient
   readonly log: Log
   readonly instance: InstanceDocument
@@ -57,10 +63,16 @@ async function openStore(config: WebConfig, log: Log): Promise<DurableStore> {
   return openSqliteStore({ file: join(resolve(config.dataDir), SQLITE_FILE_NAME), collections: allCollections })
 }
 
-export async function openServices(config: WebConfig, log: Log): Promise<WebServices> {
+/** Opens the live coordination port the config names: Redis, or in-process for one process. */
+export async function openLive(config: WebConfig): Promise<LiveCoordination> {
+  return config.redisUrl ? createRedisLive({ url: config.redisUrl.reveal() }) : createMemoryLive()
+}
+
+/** `live`: an already open port (the embedded process shares it with its worker); closed with the rest. */
+export async function openServices(config: WebConfig, log: Log, options: { readonly live?: LiveCoordination } = {}): Promise<WebServices> {
   const store = await openStore(config, log)
   try {
-    const live = config.redisUrl ? await createRedisLive({ url: config.redisUrl.reveal() }) : createMemoryLive()
+    const live = options.live ?? (await openLive(config))
     const instance = await ensureInstance(store)
     const worker = createWorkerClient({ baseUrl: config.workerUrl, token: config.internalApiToken })
     const { key, source } = resolveSessionKey(config)
@@ -68,7 +80,9 @@ export async function openServices(config: WebConfig, log: Log): Promise<WebServ
       log.warn("No SECOND_NO_AUTH_SESSION_SECRET or INTERNAL_API_TOKEN: sessions are signed with a random key and end when this process stops.")
     }
     const auth = { sessionKey: key, sessionKeySource: source, provider: externalProvider(config, live) }
-    return { config, store, live, worker, log, instance, auth, lifecycle: { draining: false } }
+    const workspaceEvents = createWorkspaceEventHub({ live, store, log })
+    const runEventHub = createRunEventHub(live)
+    return { config, store, live, workspaceEvents, runEventHub, worker, log, instance, auth, lifecycle: { draining: false } }
   } catch (error) {
     await store.close()
     throw error
@@ -87,5 +101,7 @@ function externalProvider(config: WebConfig, live: LiveCoordination): AuthProvid
 }
 
 export async function closeServices(services: WebServices): Promise<void> {
+  await services.workspaceEvents.close()
+  await services.runEventHub.close()
   await Promise.allSettled([services.live.close(), services.store.close()])
 }

@@ -20,12 +20,15 @@ export type AuditAction =
   | "team.deleted"
   | "team.member_added"
   | "team.member_removed"
+  | "app.created"
+  | "app.renamed"
+  | "app.deleted"
 
 export interface AuditEntry {
   readonly workspaceId: string
   readonly actorUserId: string | null
   readonly action: AuditAction
-  readonly target: { readonly type: "workspace" | "member" | "invitation" | "team"; readonly id: string }
+  readonly target: { readonly type: "workspace" | "member" | "invitation" | "team" | "app"; readonly id: string }
   readonly before?: Readonly<Record<string, unknown>> | null
   readonly after?: Readonly<Record<string, unknown>> | null
 }

@@ -2,7 +2,7 @@
 // object. Business code receives this object; it never reads process.env.
 
 import { isRole, type Role } from "#shared/auth/permissions.ts"
-import { flag, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
+import { flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
 import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
 import type { Secret } from "#shared/config/secret.ts"
 import { tokenEncryptionKey } from "./encryption-key.server.ts"
@@ -95,6 +95,12 @@ export const webEnvSpec = {
     describe: "directory for the embedded store and generated local secrets (default ./.second-dev)",
     example: "/var/lib/second",
   }),
+  runLeaseSeconds: integer("SECOND_RUN_LEASE_SECONDS", {
+    min: 2,
+    max: 600,
+    describe: "a run whose worker stops heartbeating for this long is marked failed and retryable (default 20)",
+    example: "20",
+  }),
   perfTrace: flag("SECOND_PERF_TRACE", {
     describe: "1 logs route timings, counts, CPU and memory (never payloads or secrets) for diagnosis",
     example: "1",
@@ -169,6 +175,8 @@ export interface WebConfig {
   readonly oidc: OidcConfig | null
   readonly dataDir: string
   readonly perfTrace: boolean
+  /** How long a run's lease lasts without a heartbeat from its worker. */
+  readonly runLeaseMs: number
   readonly telemetry: TelemetryConfig
 }
 
@@ -236,6 +244,7 @@ export function loadWebConfig(env: Env): WebConfig {
     oidc,
     dataDir: raw.dataDir ?? ".second-dev",
     perfTrace: raw.perfTrace === true,
+    runLeaseMs: (raw.runLeaseSeconds ?? 20) * 1000,
     telemetry: {
       posthog:
         telemetryOff || raw.posthogDisabled === true || raw.posthogToken === undefined

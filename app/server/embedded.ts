@@ -11,7 +11,8 @@ import { loadWorkerConfig } from "#worker/src/config/WorkerConfig.ts"
 import { loadWebConfig } from "../config/config.server.ts"
 import { authModeNotice } from "../auth/auth-mode-notice.server.ts"
 import { createLog } from "../log.server.ts"
-import { closeServices, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
+import { startRunReaper } from "../runs/run-reaper.server.ts"
+import { closeServices, openLive, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
 import { loadOrCreateLocalSecrets, withLocalSecrets } from "./local-secrets.server.ts"
 import { configOrExit, exitOnListenError, onShutdown } from "./process-lifecycle.server.ts"
@@ -48,10 +49,13 @@ const workerSettings = configOrExit(() =>
     SECOND_WORKSPACES_DIR: process.env["SECOND_WORKSPACES_DIR"]?.trim() || join(dataDir, "worker"),
   }),
 )
-const worker = await startWorker(workerSettings)
+// One live port for both tiers: the worker writes run streams into it and the web reads them.
+const live = await openLive(baseConfig)
+const worker = await startWorker(workerSettings, { live })
 const config = { ...baseConfig, workerUrl: worker.url }
 
-const services = await openServices(config, log)
+const services = await openServices(config, log, { live })
+const reaper = startRunReaper(services)
 const host = await startHttpHost({ services, mode, buildDir }).catch(async (error: unknown) => {
   await worker.close()
   await closeServices(services)
@@ -68,7 +72,11 @@ log.info(`Worker: ${worker.url.origin} (internal, loopback only)`)
 log.info(`Second is running at ${config.publicUrl.origin}${mode === "development" ? " (development, hot reload)" : ""}`)
 
 onShutdown(async () => {
-  await host.close()
+  reaper.stop()
+  // Stop accepting, then end open event streams so browsers resume on another instance at once.
+  const closing = host.close()
+  await Promise.all([services.runEventHub.close(), services.workspaceEvents.close()])
+  await closing
   await worker.close()
   await closeServices(services)
 }, log.info)

@@ -56,20 +56,28 @@ export function isCrossSiteWrite(method: string | undefined, headers: IncomingHt
 
 /** Largest request body accepted. Uploads that need more get their own route and limit. */
 export const MAX_BODY_BYTES = 1024 * 1024
+/** The worker's end-of-turn reports carry a whole turn's transcript (internal, token-checked). */
+export const MAX_INTERNAL_BODY_BYTES = 32 * 1024 * 1024
+const INTERNAL_PATH = /^\/api\/internal\//
 
 /**
  * Refuses bodies before anything reads them: over the limit (413), or of unknown length (411),
  * since a body that is never declared could be endless. Browsers and the tRPC client always send
  * Content-Length.
  */
-export function requestBodyProblem(req: { method?: string | undefined; headers: IncomingHttpHeaders }): { status: number; message: string } | null {
+export function requestBodyProblem(req: {
+  method?: string | undefined
+  url?: string | undefined
+  headers: IncomingHttpHeaders
+}): { status: number; message: string } | null {
   if (SAFE_METHODS.has(req.method ?? "GET")) return null
+  const limit = INTERNAL_PATH.test(req.url ?? "") ? MAX_INTERNAL_BODY_BYTES : MAX_BODY_BYTES
   const declared = req.headers["content-length"]
   if (declared === undefined) {
     return req.headers["transfer-encoding"] ? { status: 411, message: "Send a Content-Length with the request body." } : null
   }
-  return Number(declared) > MAX_BODY_BYTES
-    ? { status: 413, message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.` }
+  return Number(declared) > limit
+    ? { status: 413, message: `The request body is larger than ${limit / 1024} KiB.` }
     : null
 }
 

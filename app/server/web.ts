@@ -5,6 +5,7 @@ import { resolve } from "node:path"
 import { loadWebConfig } from "../config/config.server.ts"
 import { authModeNotice } from "../auth/auth-mode-notice.server.ts"
 import { createLog } from "../log.server.ts"
+import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openServices } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
 import { configOrExit, exitOnListenError, onShutdown } from "./process-lifecycle.server.ts"
@@ -12,11 +13,16 @@ import { configOrExit, exitOnListenError, onShutdown } from "./process-lifecycle
 const config = configOrExit(() => loadWebConfig(process.env))
 const log = createLog({ json: config.production })
 const services = await openServices(config, log)
+const reaper = startRunReaper(services)
 const host = await startHttpHost({ services, mode: "production", buildDir: resolve("build") }).catch(exitOnListenError)
 const notice = authModeNotice(config)
 log[notice.level](notice.message)
 log.info(`Second web listening on ${host.url.href} (public URL ${config.publicUrl.origin})`)
 onShutdown(async () => {
-  await host.close()
+  reaper.stop()
+  // Stop accepting, then end open event streams so browsers resume on another instance at once.
+  const closing = host.close()
+  await Promise.all([services.runEventHub.close(), services.workspaceEvents.close()])
+  await closing
   await closeServices(services)
 }, log.info)

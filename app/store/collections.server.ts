@@ -3,6 +3,9 @@
 // Every workspace-owned document carries workspaceId, and every query on one filters by it.
 
 import type { Role } from "#shared/auth/permissions.ts"
+import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
+import type { Transcript } from "#shared/runs/transcript.ts"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
 
 export type { Role }
@@ -169,6 +172,82 @@ export const auditEvents = defineCollection<AuditEventDocument>({
 
 export const instance = defineCollection<InstanceDocument>({ name: "instance", indexes: [] })
 
+export type AppRuntimeSessions = { readonly [R in RuntimeId]?: { readonly sessionId: string; readonly throughRunId: string } }
+
+export interface AppDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly name: string
+  /** The prompt the app was created from. */
+  readonly prompt: string
+  readonly createdByUserId: string
+  readonly collaboratorUserIds: readonly string[]
+  /** The runtime and model of the last message; the composer starts from them. */
+  readonly runtime: RuntimeId
+  readonly model: string | null
+  /** The run whose turn is in progress; set and cleared atomically (the claim). */
+  readonly activeRunId?: string | null
+  /** Each runtime's native session, and the last run it has seen, for resuming. */
+  readonly runtimeSessions: AppRuntimeSessions
+  /** The last persisted source snapshot, if any. */
+  readonly snapshotId: string | null
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export type RunStatus = "running" | "completed" | "failed" | "stopped"
+
+export interface RunDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly appId: string
+  readonly createdByUserId: string
+  /** The user's message that started this turn. */
+  readonly prompt: string
+  readonly runtime: RuntimeId
+  readonly model: string | null
+  readonly status: RunStatus
+  readonly error: RunErrorInfo | null
+  /** The turn folded into parts (shared/runs/transcript.ts); empty until the turn ends. */
+  readonly transcript: Transcript
+  /** The failed run this one retries, if any. */
+  readonly retryOf: string | null
+  readonly createdAt: string
+  readonly endedAt: string | null
+}
+
+export interface SnapshotDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly appId: string
+  readonly runId: string
+  /** Relative path → text content. */
+  readonly files: Readonly<Record<string, string>>
+  readonly fileCount: number
+  readonly sizeBytes: number
+  /** sha256 over the sorted paths and contents: an unchanged source is not stored twice. */
+  readonly hash: string
+  readonly createdAt: string
+}
+
+export const apps = defineCollection<AppDocument>({
+  name: "apps",
+  indexes: [
+    { name: "workspace_created", fields: ["workspaceId", "createdAt"] },
+    { name: "active_run", fields: ["activeRunId"] },
+  ],
+})
+
+export const runs = defineCollection<RunDocument>({
+  name: "runs",
+  indexes: [
+    { name: "app_created", fields: ["appId", "createdAt"] },
+    { name: "status", fields: ["status"] },
+  ],
+})
+
+export const snapshots = defineCollection<SnapshotDocument>({
+  name: "app_source_snapshots",
+  indexes: [{ name: "app_created", fields: ["appId", "createdAt"] }],
+})
+
 export const allCollections: readonly AnyCollectionDefinition[] = [
   users,
   sessions,
@@ -179,4 +258,7 @@ export const allCollections: readonly AnyCollectionDefinition[] = [
   invitations,
   auditEvents,
   instance,
+  apps,
+  runs,
+  snapshots,
 ]

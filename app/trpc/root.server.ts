@@ -3,11 +3,13 @@
 // createTRPCClient<AppRouter> with a type-only import of AppRouter.
 
 import { createCallerFactory, createTRPCRouter } from "./init.server.ts"
+import { appsRouter } from "./routers/apps.server.ts"
 import { auditRouter } from "./routers/audit.server.ts"
 import { authRouter } from "./routers/auth.server.ts"
 import { healthProcedure } from "./routers/health.server.ts"
 import { invitationsRouter } from "./routers/invitations.server.ts"
 import { membersRouter } from "./routers/members.server.ts"
+import { runsRouter } from "./routers/runs.server.ts"
 import { teamsRouter } from "./routers/teams.server.ts"
 import { workspacesRouter } from "./routers/workspaces.server.ts"
 
@@ -19,6 +21,8 @@ export const appRouter = createTRPCRouter({
   invitations: invitationsRouter,
   teams: teamsRouter,
   audit: auditRouter,
+  apps: appsRouter,
+  runs: runsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -1,12 +1,58 @@
 // How the web tier calls the worker's internal HTTP API: always with the internal bearer token,
-// always with a deadline.
+// always with a deadline. Answers are decoded here, so callers get typed results or a
+// WorkerUnavailableError that says what went wrong without any worker internals.
 
 import type { Secret } from "#shared/config/secret.ts"
+import { brandedErrorClass } from "#shared/errors/branded-error.ts"
+import type { RunDelivery, SourceFiles } from "#shared/runs/internal-api.ts"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
 
 export type WorkerHealth = "ok" | "unreachable" | "unauthorized"
 
+export interface WorkerRuntimeReport {
+  readonly id: RuntimeId
+  readonly usable: boolean
+  readonly reason: string | null
+  readonly version: string | null
+}
+
+export interface WorkerSessionStatus {
+  readonly busy: boolean
+  readonly runtime: RuntimeId | null
+  readonly nativeSessionId: string | null
+  readonly hasSource: boolean
+}
+
+export interface StartRunRequest {
+  readonly prompt: string
+  readonly runtime: RuntimeId
+  readonly model: string | null
+  readonly runId: string
+  readonly resumeSessionId: string | null
+  readonly sourceFiles: SourceFiles | null
+  readonly delivery: RunDelivery
+}
+
+export type StartRunResult =
+  | { readonly started: true }
+  | { readonly started: false; readonly code: string; readonly message: string; readonly retryable: boolean }
+
+// NOTE: branded so `instanceof` holds across bundle copies (see shared/errors/branded-error.ts).
+export class WorkerUnavailableError extends brandedErrorClass("WorkerUnavailableError") {
+  constructor(what: string) {
+    super(`The agent worker is unavailable (${what}). Try again in a moment.`)
+    this.name = "WorkerUnavailableError"
+  }
+}
+
 export interface WorkerClient {
   health(): Promise<WorkerHealth>
+  runtimes(): Promise<readonly WorkerRuntimeReport[]>
+  startRun(appId: string, request: StartRunRequest): Promise<StartRunResult>
+  status(appId: string): Promise<WorkerSessionStatus>
+  cancel(appId: string): Promise<{ readonly cancelled: boolean }>
+  files(appId: string): Promise<{ readonly files: Readonly<Record<string, string>> } | { readonly tooLarge: string }>
+  destroy(appId: string): Promise<void>
 }
 
 export interface WorkerClientOptions {
@@ -16,10 +62,26 @@ export interface WorkerClientOptions {
 }
 
 export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
-  const headers = (): Record<string, string> =>
-    options.token ? { authorization: `Bearer ${options.token.reveal()}` } : {}
-  const call = (path: string) =>
-    fetch(new URL(path, options.baseUrl), { headers: headers(), signal: AbortSignal.timeout(options.timeoutMs ?? 2_000) })
+  const timeoutMs = options.timeoutMs ?? 2_000
+  const call = async (path: string, init: { method?: string; body?: unknown; timeoutMs?: number } = {}) => {
+    const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token.reveal()}` } : {}
+    if (init.body !== undefined) headers["content-type"] = "application/json"
+    try {
+      return await fetch(new URL(path, options.baseUrl), {
+        method: init.method ?? "GET",
+        headers,
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        signal: AbortSignal.timeout(init.timeoutMs ?? timeoutMs),
+      })
+    } catch (error) {
+      throw new WorkerUnavailableError(error instanceof Error && error.name === "TimeoutError" ? "no answer in time" : "unreachable")
+    }
+  }
+  const json = async <T>(response: Response): Promise<T> => {
+    if (!response.ok) throw new WorkerUnavailableError(`it answered ${response.status}`)
+    return (await response.json()) as T
+  }
+  const session = (appId: string, rest = "") => `/sessions/${encodeURIComponent(appId)}${rest}`
 
   return {
     async health() {
@@ -30,6 +92,41 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
       } catch {
         return "unreachable"
       }
+    },
+
+    async runtimes() {
+      const report = await json<{ runtimes: WorkerRuntimeReport[] }>(await call("/runtimes", { timeoutMs: 15_000 }))
+      return report.runtimes.map(({ id, usable, reason, version }) => ({ id, usable, reason, version }))
+    },
+
+    async startRun(appId, request) {
+      // Restoring a snapshot can take a moment on a cold worker; the turn itself is not waited for.
+      const response = await call(session(appId, "/messages"), { method: "POST", body: request, timeoutMs: 30_000 })
+      if (response.status === 202) return { started: true }
+      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }
+      const message = body.error?.message ?? `The worker answered ${response.status}.`
+      const code = body.error?.code ?? (response.status === 409 ? "busy" : "worker_error")
+      return { started: false, code, message, retryable: response.status === 409 || response.status === 503 }
+    },
+
+    async status(appId) {
+      const status = await json<WorkerSessionStatus>(await call(session(appId, "/status")))
+      return { busy: status.busy, runtime: status.runtime, nativeSessionId: status.nativeSessionId, hasSource: status.hasSource }
+    },
+
+    async cancel(appId) {
+      return json<{ cancelled: boolean }>(await call(session(appId, "/cancel"), { method: "POST" }))
+    },
+
+    async files(appId) {
+      const response = await call(session(appId, "/files"), { timeoutMs: 30_000 })
+      if (response.status === 413) return { tooLarge: ((await response.json()) as { error: { message: string } }).error.message }
+      return json<{ files: Record<string, string> }>(response)
+    },
+
+    async destroy(appId) {
+      const response = await call(session(appId), { method: "DELETE", timeoutMs: 10_000 })
+      if (!response.ok) throw new WorkerUnavailableError(`it answered ${response.status}`)
     },
   }
 }

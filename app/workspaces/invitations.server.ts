@@ -6,6 +6,7 @@ import { can, type Role } from "#shared/auth/permissions.ts"
 import { newId, newSecretToken } from "#shared/ids.ts"
 import { hashToken } from "#shared/crypto/token-hash.ts"
 import { recordAudit } from "../audit/audit.server.ts"
+import { announceMemberChanged } from "../events/member-events.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import {
   invitations,
@@ -273,5 +274,6 @@ async function acceptFound(stores: Stores, user: UserDocument, invitation: Invit
     before: { status: "pending" },
     after: { status: "accepted", userId: user.id },
   })
+  announceMemberChanged(stores, workspace.id)
   return { workspaceId: workspace.id }
 }

@@ -4,6 +4,7 @@
 
 import { can, type Role } from "#shared/auth/permissions.ts"
 import { recordAudit } from "../audit/audit.server.ts"
+import { announceMemberChanged } from "../events/member-events.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import { memberships, teamMemberships, users, type MembershipDocument } from "../store/collections.server.ts"
 import { nowIso, type Stores, type WorkspaceScope } from "./scope.server.ts"
@@ -86,6 +87,7 @@ export async function changeRole(stores: Stores, scope: WorkspaceScope, userId: 
       before: { role: target.role },
       after: { role },
     })
+    announceMemberChanged(stores, scope.workspace.id)
   })
 }
 
@@ -105,5 +107,6 @@ export async function removeMember(stores: Stores, scope: WorkspaceScope, userId
       before: { role: target.role },
       after: null,
     })
+    announceMemberChanged(stores, scope.workspace.id)
   })
 }

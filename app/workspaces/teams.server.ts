@@ -3,6 +3,7 @@
 
 import { newId } from "#shared/ids.ts"
 import { recordAudit } from "../audit/audit.server.ts"
+import { announceMemberChanged } from "../events/member-events.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import { memberships, teamMemberships, teams, type TeamDocument } from "../store/collections.server.ts"
 import { StoreDuplicateError } from "../store/store.server.ts"
@@ -83,6 +84,7 @@ export async function deleteTeam(stores: Stores, scope: WorkspaceScope, teamId: 
   await stores.store.collection(teamMemberships).deleteMany({ workspaceId: scope.workspace.id, teamId })
   await stores.store.collection(teams).deleteMany({ id: team.id })
   await audit(stores, scope, "team.deleted", team.id, { name: team.name, memberIds: members.map((m) => m.userId) }, null)
+  announceMemberChanged(stores, scope.workspace.id)
 }
 
 export async function addTeamMember(stores: Stores, scope: WorkspaceScope, teamId: string, userId: string): Promise<void> {
@@ -98,6 +100,7 @@ export async function addTeamMember(stores: Stores, scope: WorkspaceScope, teamI
     throw error
   }
   await audit(stores, scope, "team.member_added", team.id, null, { userId })
+  announceMemberChanged(stores, scope.workspace.id)
 }
 
 export async function removeTeamMember(stores: Stores, scope: WorkspaceScope, teamId: string, userId: string): Promise<void> {
@@ -106,6 +109,7 @@ export async function removeTeamMember(stores: Stores, scope: WorkspaceScope, te
   const removed = await stores.store.collection(teamMemberships).deleteMany({ workspaceId: scope.workspace.id, teamId, userId })
   if (removed === 0) throw notFound("Team member")
   await audit(stores, scope, "team.member_removed", team.id, { userId }, null)
+  announceMemberChanged(stores, scope.workspace.id)
 }
 
 function audit(

@@ -20,6 +20,10 @@ export const PERMISSIONS = {
   "teams:view": everyone,
   "teams:manage": admins,
   "audit:read": admins,
+  /** Create apps and chat with the builder in apps one can see (creator, collaborator, admin). */
+  "apps:build": everyone,
+  /** See and manage every app of the workspace, not only one's own. */
+  "apps:manage-all": admins,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

@@ -1,0 +1,140 @@
+// Apps: created from a prompt (the first builder message), listed, renamed, deleted. Deleting an
+// app removes everything that hangs off it — its runs, their live streams, its source snapshots
+// and its worker session — so nothing is left orphaned.
+
+import { newId } from "#shared/ids.ts"
+import { runStreamKey } from "#shared/runs/run-stream.ts"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { recordAudit } from "../audit/audit.server.ts"
+import { AppError } from "../errors.server.ts"
+import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
+import type { WebServices } from "../services.server.ts"
+import { apps, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
+import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
+import { appAudience, canSeeApp, requireVisibleApp } from "./app-access.server.ts"
+import { loadSnapshot } from "./snapshots.server.ts"
+
+export interface AppSummary {
+  readonly id: string
+  readonly name: string
+  readonly createdByUserId: string
+  readonly runtime: RuntimeId
+  readonly model: string | null
+  readonly running: boolean
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export const summarizeApp = (app: AppDocument): AppSummary => ({
+  id: app.id,
+  name: app.name,
+  createdByUserId: app.createdByUserId,
+  runtime: app.runtime,
+  model: app.model,
+  running: Boolean(app.activeRunId),
+  createdAt: app.createdAt,
+  updatedAt: app.updatedAt,
+})
+
+/** A first name from the prompt; the person can rename the app at any time. */
+export function nameFromPrompt(prompt: string): string {
+  const words = prompt.replace(/\s+/g, " ").trim()
+  const name = words.length <= 48 ? words : `${words.slice(0, 47).replace(/\s\S*$/, "")}…`
+  return name.length > 0 ? name : "Untitled app"
+}
+
+export async function listApps(services: WebServices, scope: WorkspaceScope): Promise<AppSummary[]> {
+  // Visibility depends on per-app collaborator lists, so it is decided here rather than in the query.
+  const all = await services.store.collection(apps).findMany({ workspaceId: scope.workspace.id }, { sort: [["updatedAt", -1]] })
+  return all.filter((app) => canSeeApp(app, scope)).map(summarizeApp)
+}
+
+export interface NewApp {
+  readonly prompt: string
+  readonly runtime: RuntimeId
+  readonly model: string | null
+  readonly name?: string | undefined
+}
+
+export async function createApp(services: WebServices, scope: WorkspaceScope, input: NewApp): Promise<AppDocument> {
+  const at = nowIso()
+  const app: AppDocument = {
+    id: newId(),
+    workspaceId: scope.workspace.id,
+    name: input.name?.trim() || nameFromPrompt(input.prompt),
+    prompt: input.prompt,
+    createdByUserId: scope.user.id,
+    collaboratorUserIds: [],
+    runtime: input.runtime,
+    model: input.model,
+    activeRunId: null,
+    runtimeSessions: {},
+    snapshotId: null,
+    createdAt: at,
+    updatedAt: at,
+  }
+  await services.store.collection(apps).insert(app)
+  await recordAudit(services.store, {
+    workspaceId: app.workspaceId,
+    actorUserId: scope.user.id,
+    action: "app.created",
+    target: { type: "app", id: app.id },
+    after: { name: app.name, runtime: app.runtime },
+  })
+  void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.created", appId: app.id }, appAudience(app), services.log)
+  return app
+}
+
+export async function renameApp(services: WebServices, scope: WorkspaceScope, appId: string, name: string): Promise<AppSummary> {
+  const app = await requireVisibleApp(services, scope, appId)
+  const renamed = await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId }, { name, updatedAt: nowIso() })
+  if (!renamed) throw new AppError("NOT_FOUND", "App not found.")
+  await recordAudit(services.store, {
+    workspaceId: app.workspaceId,
+    actorUserId: scope.user.id,
+    action: "app.renamed",
+    target: { type: "app", id: app.id },
+    before: { name: app.name },
+    after: { name },
+  })
+  void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.updated", appId: app.id }, appAudience(app), services.log)
+  return summarizeApp(renamed)
+}
+
+/** The creator and admins may delete an app; collaborators may build in it but not delete it. */
+export async function deleteApp(services: WebServices, scope: WorkspaceScope, appId: string): Promise<void> {
+  const app = await requireVisibleApp(services, scope, appId)
+  if (app.createdByUserId !== scope.user.id && !["owner", "admin"].includes(scope.membership.role)) {
+    throw new AppError("FORBIDDEN", "Only the app's creator or a workspace admin can delete it.")
+  }
+  // The worker first: if it cannot be reached, nothing is deleted and the person can try again.
+  await services.worker.destroy(app.id)
+  const appRuns = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId })
+  await Promise.all(appRuns.map((run) => services.live.deleteKey(runStreamKey(run.id))))
+  await services.store.collection(snapshots).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
+  await services.store.collection(runs).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
+  await services.store.collection(apps).deleteMany({ id: app.id, workspaceId: app.workspaceId })
+  await recordAudit(services.store, {
+    workspaceId: app.workspaceId,
+    actorUserId: scope.user.id,
+    action: "app.deleted",
+    target: { type: "app", id: app.id },
+    before: { name: app.name },
+  })
+  void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.deleted", appId: app.id }, appAudience(app), services.log)
+}
+
+export interface AppFiles {
+  /** "worker": the live working copy; "snapshot": the last saved source; "none": nothing yet. */
+  readonly source: "worker" | "snapshot" | "none"
+  readonly files: Readonly<Record<string, string>>
+}
+
+/** The app's current source: the worker's live copy when it has one, else the last snapshot. */
+export async function getAppFiles(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AppFiles> {
+  const app = await requireVisibleApp(services, scope, appId)
+  const live = await services.worker.files(app.id).catch(() => null)
+  if (live && "files" in live && Object.keys(live.files).length > 0) return { source: "worker", files: live.files }
+  const snapshot = await loadSnapshot(services, app)
+  return snapshot ? { source: "snapshot", files: snapshot.files } : { source: "none", files: {} }
+}

@@ -1,0 +1,54 @@
+// The app's source as of the end of a turn, taken from the worker and kept durably, so a new
+// worker can be given the app back. An unchanged source is not stored again.
+
+import { sha256 } from "@oslojs/crypto/sha2"
+import { encodeHexLowerCase } from "@oslojs/encoding"
+import { newId } from "#shared/ids.ts"
+import type { WebServices } from "../services.server.ts"
+import { snapshots, type AppDocument, type SnapshotDocument } from "../store/collections.server.ts"
+import { nowIso } from "../workspaces/scope.server.ts"
+
+export function hashFiles(files: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(files).sort().map((path) => [path, files[path]]))
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)))
+}
+
+export async function loadSnapshot(services: WebServices, app: AppDocument): Promise<SnapshotDocument | null> {
+  if (!app.snapshotId) return null
+  return services.store.collection(snapshots).findOne({ id: app.snapshotId, workspaceId: app.workspaceId })
+}
+
+/**
+ * Takes the app's files from the worker and stores them when they changed. Returns the snapshot
+ * id to record on the app, or null to keep the current one (unchanged, unreachable, too large).
+ */
+export async function captureSnapshot(services: WebServices, app: AppDocument, runId: string): Promise<string | null> {
+  let answer: Awaited<ReturnType<WebServices["worker"]["files"]>>
+  try {
+    answer = await services.worker.files(app.id)
+  } catch (error) {
+    services.log.warn("could not take the app's source from the worker", { appId: app.id, error })
+    return null
+  }
+  if ("tooLarge" in answer) {
+    services.log.warn("the app's source is too large to keep", { appId: app.id })
+    return null
+  }
+  const hash = hashFiles(answer.files)
+  const current = await loadSnapshot(services, app)
+  if (current?.hash === hash) return null
+  const files = answer.files
+  const snapshot: SnapshotDocument = {
+    id: newId(),
+    workspaceId: app.workspaceId,
+    appId: app.id,
+    runId,
+    files,
+    fileCount: Object.keys(files).length,
+    sizeBytes: Object.values(files).reduce((total, content) => total + Buffer.byteLength(content), 0),
+    hash,
+    createdAt: nowIso(),
+  }
+  await services.store.collection(snapshots).insert(snapshot)
+  return snapshot.id
+}

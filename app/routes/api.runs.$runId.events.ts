@@ -1,0 +1,42 @@
+// GET /api/runs/:runId/events: a run's events as Server-Sent Events, authorized like its app
+// (signed out 401; another workspace's run, or an app the viewer cannot see: 404). Replays from
+// Last-Event-ID (header, or ?lastEventId= for a first connection that resumes), then follows the
+// live stream to the terminal event. A client already past the end gets 204, which tells
+// EventSource to stop reconnecting.
+
+import type { LoaderFunctionArgs } from "@remix-run/node"
+import { ID_PATTERN } from "#shared/ids.ts"
+import { getViewer } from "../auth/viewer.server.ts"
+import { isCaughtUpPastEnd, openRunEventStream } from "../runs/run-event-sse.server.ts"
+import { findRunForUser } from "../runs/runs.server.ts"
+import { SSE_HEADERS } from "../sse/sse.server.ts"
+import { runs } from "../store/collections.server.ts"
+
+const plain = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } })
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { services } = context
+  const viewer = await getViewer(request, services)
+  if (!viewer) return plain("Sign in first.", 401)
+  const runId = params["runId"] ?? ""
+  const run = ID_PATTERN.test(runId) ? await findRunForUser(services, viewer.user, runId) : null
+  if (!run) return plain("Run not found.", 404)
+
+  const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId")
+  if (await isCaughtUpPastEnd(services.live, run.id, lastEventId)) return new Response(null, { status: 204 })
+  const current = () => services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })
+  const body = openRunEventStream({
+    live: services.live,
+    hub: services.runEventHub,
+    runId: run.id,
+    lastEventId,
+    loadTranscript: async () => {
+      const latest = await current()
+      return latest && latest.status !== "running" ? [...latest.transcript] : null
+    },
+    runEnded: async () => (await current())?.status !== "running",
+    signal: request.signal,
+  })
+  return new Response(body, { headers: SSE_HEADERS })
+}

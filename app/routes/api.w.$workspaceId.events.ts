@@ -1,0 +1,35 @@
+// GET /api/w/:workspaceId/events: the workspace's events as Server-Sent Events, for the pages a
+// member has open (app/events/workspace-events.client.ts shares one stream between tabs).
+// Signed out: 401, as an API answers. Not a member (or no such workspace): 404, as everywhere.
+
+import type { LoaderFunctionArgs } from "@remix-run/node"
+import { can } from "#shared/auth/permissions.ts"
+import { ID_PATTERN } from "#shared/ids.ts"
+import { getViewer } from "../auth/viewer.server.ts"
+import { openWorkspaceEventStream } from "../events/workspace-event-stream.server.ts"
+import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
+
+const plain = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } })
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { services } = context
+  const viewer = await getViewer(request, services)
+  if (!viewer) return plain("Sign in first.", 401)
+  const workspaceId = params["workspaceId"] ?? ""
+  const found = ID_PATTERN.test(workspaceId) ? await findWorkspaceMembership(services, workspaceId, viewer.user.id) : null
+  if (!found) return plain("Workspace not found.", 404)
+  if (!can(found.membership.role, "workspace:view")) return plain("Your role does not allow this (workspace:view).", 403)
+
+  const stream = await openWorkspaceEventStream({
+    hub: services.workspaceEvents,
+    workspaceId,
+    owner: { userId: viewer.user.id, role: found.membership.role, sessionId: viewer.session.id },
+    signal: request.signal,
+  })
+  if (!stream) {
+    services.log.warn("workspace events: stream refused, live coordination unavailable", { workspaceId })
+    return plain("Live updates are unavailable right now; the page still works without them.", 503)
+  }
+  return stream
+}

@@ -1,0 +1,27 @@
+// The worker's end-of-turn report (POST /api/internal/runs/:runId/complete): the turn's outcome,
+// its folded transcript and the runtime's session id. Any web instance may receive it.
+
+import type { RunCompletion } from "#shared/runs/internal-api.ts"
+import type { Transcript } from "#shared/runs/transcript.ts"
+import type { WebServices } from "../services.server.ts"
+import { runs } from "../store/collections.server.ts"
+import { settleRun } from "./run-settlement.server.ts"
+
+const STATUS_FOR_OUTCOME = { completed: "completed", cancelled: "stopped", failed: "failed" } as const
+
+export type CompletionResult = "settled" | "already-settled" | "unknown-run"
+
+export async function completeRun(services: WebServices, runId: string, completion: RunCompletion): Promise<CompletionResult> {
+  const run = await services.store.collection(runs).findOne({ id: runId })
+  if (!run || run.appId !== completion.appId) return "unknown-run"
+  if (run.status !== "running") return "already-settled"
+  const settled = await settleRun(services, run, {
+    status: STATUS_FOR_OUTCOME[completion.outcome],
+    error: completion.outcome === "failed" ? completion.error : null,
+    // Folded by the worker with shared/runs/transcript.ts; stored as the parts it produced.
+    transcript: completion.transcript as Transcript,
+    nativeSessionId: completion.nativeSessionId,
+    takeSnapshot: true,
+  })
+  return settled ? "settled" : "already-settled"
+}

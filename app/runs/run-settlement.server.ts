@@ -1,0 +1,84 @@
+// Ending a run, whoever notices the end first: the worker's report, a stop that the worker did
+// not confirm in time, or the reaper finding a run whose worker stopped heartbeating. The run's
+// status changes only from "running", in one atomic update, so exactly one of them settles it;
+// only that one appends to the stream, takes the source snapshot and releases the app.
+
+import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
+import type { Transcript } from "#shared/runs/transcript.ts"
+import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { appAudience } from "../apps/app-access.server.ts"
+import { captureSnapshot } from "../apps/snapshots.server.ts"
+import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
+import type { WebServices } from "../services.server.ts"
+import { apps, runs, snapshots, type AppDocument, type RunDocument, type RunStatus } from "../store/collections.server.ts"
+import { nowIso } from "../workspaces/scope.server.ts"
+import { endRunStream } from "./run-stream-reader.server.ts"
+
+export interface RunEnding {
+  readonly status: Exclude<RunStatus, "running">
+  readonly error: RunErrorInfo | null
+  readonly transcript: Transcript
+  /** The runtime's session id reported by the worker, to resume the conversation next turn. */
+  readonly nativeSessionId?: string | null
+  /** Events to end the stream with, when the worker did not (it is gone or did not stop). */
+  readonly closeStreamWith?: readonly RunEvent[]
+  /** Whether the worker still holds the app's files (false when it is gone). */
+  readonly takeSnapshot: boolean
+}
+
+const EVENT_FOR_STATUS = { completed: "run.completed", failed: "run.failed", stopped: "run.stopped" } as const
+
+/** Settles the run once; returns null when something else already had. */
+export async function settleRun(services: WebServices, run: RunDocument, ending: RunEnding): Promise<RunDocument | null> {
+  const settled = await services.store
+    .collection(runs)
+    .updateOne(
+      { id: run.id, workspaceId: run.workspaceId, status: "running" },
+      { status: ending.status, error: ending.error, transcript: ending.transcript, endedAt: nowIso() },
+    )
+  if (!settled) return null
+
+  if (ending.closeStreamWith) {
+    await endRunStream(services.live, run.id, ending.closeStreamWith).catch((error: unknown) =>
+      services.log.warn("could not end the run's stream", { runId: run.id, error }),
+    )
+  }
+  const app = await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId })
+  if (!app) return settled
+
+  // The app stays claimed until here, so no new turn changes the files while they are copied.
+  const snapshotId = ending.takeSnapshot ? await captureSnapshot(services, app, run.id) : null
+  const runtimeSessions =
+    ending.nativeSessionId && ending.status !== "failed"
+      ? { ...app.runtimeSessions, [run.runtime]: { sessionId: ending.nativeSessionId, throughRunId: run.id } }
+      : app.runtimeSessions
+  await services.store.collection(apps).updateOne(
+    { id: app.id, workspaceId: app.workspaceId, activeRunId: run.id },
+    { activeRunId: null, runtimeSessions, updatedAt: nowIso(), ...(snapshotId ? { snapshotId } : {}) },
+  )
+  if (snapshotId && app.snapshotId) await dropSnapshot(services, app, app.snapshotId)
+  void publishWorkspaceEvent(
+    services.live,
+    run.workspaceId,
+    { type: EVENT_FOR_STATUS[ending.status], appId: run.appId, runId: run.id },
+    appAudience(app),
+    services.log,
+  )
+  return settled
+}
+
+async function dropSnapshot(services: WebServices, app: AppDocument, snapshotId: string) {
+  await services.store.collection(snapshots).deleteMany({ id: snapshotId, appId: app.id, workspaceId: app.workspaceId })
+}
+
+export const workerLostError: RunErrorInfo = {
+  message: "The agent's worker stopped responding (it may have restarted). Send the message again to continue.",
+  code: "worker_lost",
+  retryable: true,
+}
+
+/** The stream's closing events when the web ends a run in the worker's place. */
+export function closingEvents(status: RunEnding["status"], error: RunErrorInfo | null): RunEvent[] {
+  const outcome = status === "stopped" ? "cancelled" : status
+  return [...(error ? [{ type: "error" as const, ...error }] : []), { type: "turn.completed", outcome }]
+}

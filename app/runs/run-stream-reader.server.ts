@@ -1,0 +1,52 @@
+// Reads what a run's live stream holds, for the web's own bookkeeping (settling a run whose
+// worker went away, stopping a run): the events folded into a transcript, whether the terminal
+// event is there, and the last id (so an appended event links to it).
+
+import { STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
+import {
+  decodeRunStreamRecord,
+  encodeRunStreamRecord,
+  isTerminalEvent,
+  RUN_STREAM_MAX_LENGTH,
+  RUN_STREAM_TTL_AFTER_END_MS,
+  runStreamKey,
+} from "#shared/runs/run-stream.ts"
+import { foldEvent, type Transcript } from "#shared/runs/transcript.ts"
+import type { RunEvent } from "#shared/runtime/run-event.ts"
+
+export interface RunStreamState {
+  readonly transcript: Transcript
+  /** The terminal event, when the stream has one. */
+  readonly terminal: Extract<RunEvent, { type: "turn.completed" }> | null
+  readonly lastId: string | null
+}
+
+const PAGE = 1_000
+
+export async function readRunStream(live: LiveCoordination, runId: string): Promise<RunStreamState> {
+  let transcript: Transcript = []
+  let terminal: RunStreamState["terminal"] = null
+  let cursor = STREAM_START
+  let lastId: string | null = null
+  for (;;) {
+    const entries = await live.read(runStreamKey(runId), { after: cursor, limit: PAGE })
+    for (const entry of entries) {
+      const { event } = decodeRunStreamRecord(entry.data)
+      transcript = foldEvent(transcript, event)
+      if (event.type === "turn.completed" && isTerminalEvent(event)) terminal = event
+      lastId = entry.id
+    }
+    if (entries.length < PAGE) return { transcript, terminal, lastId }
+    cursor = entries.at(-1)!.id
+  }
+}
+
+/** Ends a run's stream on the worker's behalf (it is gone, or did not stop in time). */
+export async function endRunStream(live: LiveCoordination, runId: string, events: readonly RunEvent[]): Promise<void> {
+  const key = runStreamKey(runId)
+  let prev = (await live.streamInfo(key)).lastId
+  for (const event of events) {
+    prev = await live.append(key, encodeRunStreamRecord({ prev, event }), { maxLength: RUN_STREAM_MAX_LENGTH })
+  }
+  await live.expire(key, RUN_STREAM_TTL_AFTER_END_MS)
+}

@@ -1,0 +1,225 @@
+// Builder runs: each message to an app's builder is one run (one agent turn). Sending claims the
+// app atomically (a double click or a second tab gets "already running", never a second turn),
+// prepares the worker's session (resume, hand-over, or restore from the last snapshot), and asks
+// the worker to drive the turn; the worker writes the run's live stream and reports the end.
+
+import { newId } from "#shared/ids.ts"
+import { runLeaseKey } from "#shared/runs/run-stream.ts"
+import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { appAudience, canSeeApp, requireVisibleApp } from "../apps/app-access.server.ts"
+import { loadSnapshot } from "../apps/snapshots.server.ts"
+import { AppError, notFound } from "../errors.server.ts"
+import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
+import type { WebServices } from "../services.server.ts"
+import { apps, runs, type AppDocument, type RunDocument } from "../store/collections.server.ts"
+import { WorkerUnavailableError, type StartRunRequest, type StartRunResult } from "../worker-client/worker-client.server.ts"
+import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
+import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
+import { withHandoff } from "./conversation-handoff.server.ts"
+import { readRunStream } from "./run-stream-reader.server.ts"
+import { closingEvents, settleRun } from "./run-settlement.server.ts"
+
+export interface SendInput {
+  readonly prompt: string
+  /** Defaults to the app's last runtime and model. */
+  readonly runtime?: RuntimeId | undefined
+  readonly model?: string | null | undefined
+}
+
+const busy = () =>
+  new AppError("CONFLICT", "This app's agent is already working on a message. Wait for it to finish, or stop it first.")
+
+/** How long a send waits for a run whose stream has ended but whose end is still being recorded. */
+const SETTLING_WAIT_MS = 3_000
+
+async function claimApp(services: WebServices, app: AppDocument, runId: string, changes: Pick<AppDocument, "runtime" | "model">) {
+  const claim = () =>
+    services.store
+      .collection(apps)
+      .updateOne({ id: app.id, workspaceId: app.workspaceId, activeRunId: null }, { activeRunId: runId, ...changes, updatedAt: nowIso() })
+  const deadline = Date.now() + SETTLING_WAIT_MS
+  for (;;) {
+    const claimed = await claim()
+    if (claimed) return claimed
+    const current = await services.store.collection(apps).findOne({ id: app.id, workspaceId: app.workspaceId })
+    if (!current) throw notFound("App")
+    if (!current.activeRunId) {
+      if (Date.now() > deadline) return null
+      continue
+    }
+    // The previous turn may have just ended: its end is recorded within moments, so wait for
+    // that rather than tell the person the agent is busy when it visibly is not.
+    const { terminal } = await readRunStream(services.live, current.activeRunId)
+    if (!terminal || Date.now() > deadline) return null
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+export async function sendMessage(services: WebServices, scope: WorkspaceScope, appId: string, input: SendInput, retryOf: string | null = null) {
+  const app = await requireVisibleApp(services, scope, appId)
+  const runtime = input.runtime ?? app.runtime
+  const model = input.model !== undefined ? input.model : app.runtime === runtime ? app.model : null
+  const runId = newId()
+  // The lease exists before the run does, so the reaper never sees this run without one.
+  await services.live.setKey(runLeaseKey(runId), "web", { ttlMs: services.config.runLeaseMs })
+  const claimed = await claimApp(services, app, runId, { runtime, model })
+  if (!claimed) {
+    await services.live.deleteKey(runLeaseKey(runId))
+    throw busy()
+  }
+  const run: RunDocument = {
+    id: runId,
+    workspaceId: app.workspaceId,
+    appId: app.id,
+    createdByUserId: scope.user.id,
+    prompt: input.prompt,
+    runtime,
+    model,
+    status: "running",
+    error: null,
+    transcript: [],
+    retryOf,
+    createdAt: nowIso(),
+    endedAt: null,
+  }
+  try {
+    await services.store.collection(runs).insert(run)
+  } catch (error) {
+    await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId, activeRunId: runId }, { activeRunId: null })
+    throw error
+  }
+  void publishWorkspaceEvent(services.live, app.workspaceId, { type: "run.started", appId: app.id, runId }, appAudience(app), services.log)
+
+  const result = await startOnWorker(services, claimed, run).catch((error: unknown): StartRunResult => {
+    if (error instanceof WorkerUnavailableError) return { started: false, code: "worker_unavailable", message: error.message, retryable: true }
+    services.log.error("could not start a run", { runId, error })
+    return { started: false, code: "start_failed", message: "The run could not be started.", retryable: true }
+  })
+  if (!result.started) {
+    const failure: RunErrorInfo = { message: result.message, code: result.code, retryable: result.retryable }
+    await settleRun(services, run, {
+      status: "failed",
+      error: failure,
+      transcript: [{ kind: "error", ...failure }],
+      closeStreamWith: closingEvents("failed", failure),
+      takeSnapshot: false,
+    })
+  }
+  return toRunView((await services.store.collection(runs).findOne({ id: runId, workspaceId: app.workspaceId })) ?? run)
+}
+
+/** Resume the runtime's own session when it has seen everything; otherwise hand the conversation over. */
+async function startOnWorker(services: WebServices, app: AppDocument, run: RunDocument): Promise<StartRunResult> {
+  const status = await services.worker.status(app.id)
+  const earlier = (await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId }, { sort: [["createdAt", 1]] })).filter(
+    (other) => other.id !== run.id && other.status !== "running",
+  )
+  const last = earlier.at(-1)
+  const native = app.runtimeSessions[run.runtime]
+  const liveSession = status.runtime === run.runtime && status.nativeSessionId !== null
+  const resumable = status.hasSource && native !== undefined && native.throughRunId === last?.id
+  const snapshot = status.hasSource ? null : await loadSnapshot(services, app)
+  const request: StartRunRequest = {
+    prompt: liveSession || resumable ? run.prompt : withHandoff(run.prompt, earlier),
+    runtime: run.runtime,
+    model: run.model,
+    runId: run.id,
+    resumeSessionId: !liveSession && resumable ? native.sessionId : null,
+    sourceFiles: snapshot ? snapshot.files : null,
+    delivery: { leaseMs: services.config.runLeaseMs },
+  }
+  return services.worker.startRun(app.id, request)
+}
+
+export async function requireVisibleRun(services: WebServices, scope: WorkspaceScope, runId: string): Promise<RunDocument> {
+  const run = await services.store.collection(runs).findOne({ id: runId, workspaceId: scope.workspace.id })
+  if (!run) throw notFound("Run")
+  await requireVisibleApp(services, scope, run.appId).catch(() => {
+    throw notFound("Run")
+  })
+  return run
+}
+
+/** How long a stop waits for the worker to confirm before ending the run itself. */
+const STOP_CONFIRM_MS = 1_500
+
+export async function stopRun(services: WebServices, scope: WorkspaceScope, runId: string) {
+  const run = await requireVisibleRun(services, scope, runId)
+  if (run.status !== "running") return toRunView(run)
+  const cancelled = await services.worker.cancel(run.appId).then(
+    (answer) => answer.cancelled,
+    () => false,
+  )
+  if (cancelled) {
+    const deadline = Date.now() + STOP_CONFIRM_MS
+    while (Date.now() < deadline) {
+      const current = await services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })
+      if (current && current.status !== "running") return toRunView(current)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  const { transcript, terminal } = await readRunStream(services.live, run.id)
+  await settleRun(services, run, {
+    status: "stopped",
+    error: null,
+    transcript,
+    ...(terminal ? {} : { closeStreamWith: closingEvents("stopped", null) }),
+    takeSnapshot: true,
+  })
+  return toRunView((await services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })) ?? run)
+}
+
+export async function retryRun(services: WebServices, scope: WorkspaceScope, runId: string) {
+  const run = await requireVisibleRun(services, scope, runId)
+  if (run.status !== "failed" || !run.error?.retryable) {
+    throw new AppError("BAD_REQUEST", "Only a run that failed with a retryable error can be retried; send a new message instead.")
+  }
+  return sendMessage(services, scope, run.appId, { prompt: run.prompt, runtime: run.runtime, model: run.model }, run.id)
+}
+
+export interface RunView {
+  readonly id: string
+  readonly appId: string
+  readonly createdByUserId: string
+  readonly prompt: string
+  readonly runtime: RuntimeId
+  readonly model: string | null
+  readonly status: RunDocument["status"]
+  readonly error: RunErrorInfo | null
+  readonly transcript: RunDocument["transcript"]
+  readonly retryOf: string | null
+  readonly createdAt: string
+  readonly endedAt: string | null
+}
+
+export const toRunView = (run: RunDocument): RunView => ({
+  id: run.id,
+  appId: run.appId,
+  createdByUserId: run.createdByUserId,
+  prompt: run.prompt,
+  runtime: run.runtime,
+  model: run.model,
+  status: run.status,
+  error: run.error,
+  transcript: run.transcript,
+  retryOf: run.retryOf,
+  createdAt: run.createdAt,
+  endedAt: run.endedAt,
+})
+
+export async function listRuns(services: WebServices, scope: WorkspaceScope, appId: string): Promise<RunView[]> {
+  const app = await requireVisibleApp(services, scope, appId)
+  const list = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId }, { sort: [["createdAt", 1]] })
+  return list.map(toRunView)
+}
+
+/** The run, if the user may see its app (member of its workspace and the app visible to them). */
+export async function findRunForUser(services: WebServices, user: WorkspaceScope["user"], runId: string): Promise<RunDocument | null> {
+  const run = await services.store.collection(runs).findOne({ id: runId })
+  if (!run) return null
+  const found = await findWorkspaceMembership(services, run.workspaceId, user.id)
+  if (!found) return null
+  const app = await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId })
+  return app && canSeeApp(app, { user, membership: found.membership }) ? run : null
+}

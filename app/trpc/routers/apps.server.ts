@@ -1,0 +1,58 @@
+// Apps: list, create from a prompt (which sends the first builder message), get, rename, delete,
+// read the current source, and the runtimes the worker can use.
+
+import { z } from "zod"
+import { RUNTIME_IDS } from "#shared/runtime/run-event.ts"
+import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { createApp, deleteApp, getAppFiles, listApps, renameApp, summarizeApp } from "../../apps/apps.server.ts"
+import { sendMessage } from "../../runs/runs.server.ts"
+import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
+import { nameSchema } from "../schemas.server.ts"
+
+export const promptSchema = z.string().trim().min(1, "the message must not be empty").max(100_000, "the message must be at most 100,000 characters")
+export const runtimeSchema = z.enum(RUNTIME_IDS, { message: `the runtime must be one of ${RUNTIME_IDS.join(", ")}` })
+export const modelSchema = z
+  .string()
+  .trim()
+  .max(200, "the model name must be at most 200 characters")
+  .regex(/^[A-Za-z0-9._:/@-]*$/, "the model name may contain only letters, digits and . _ : / @ -")
+  .transform((model) => (model.length > 0 ? model : null))
+  .nullable()
+
+const appInput = z.object({ appId: idSchema })
+
+export const appsRouter = createTRPCRouter({
+  list: workspaceProcedure("apps:build").query(({ ctx }) => listApps(ctx.services, ctx.scope)),
+
+  get: workspaceProcedure("apps:build")
+    .input(appInput)
+    .query(async ({ ctx, input }) => summarizeApp(await requireVisibleApp(ctx.services, ctx.scope, input.appId))),
+
+  /** Creates the app and sends its prompt as the first builder message. */
+  create: workspaceProcedure("apps:build")
+    .input(z.object({ prompt: promptSchema, runtime: runtimeSchema, model: modelSchema.optional(), name: nameSchema("name").optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const app = await createApp(ctx.services, ctx.scope, { prompt: input.prompt, runtime: input.runtime, model: input.model ?? null, name: input.name })
+      const run = await sendMessage(ctx.services, ctx.scope, app.id, { prompt: input.prompt })
+      return { app: summarizeApp(app), run }
+    }),
+
+  rename: workspaceProcedure("apps:build")
+    .input(appInput.extend({ name: nameSchema("name") }))
+    .mutation(({ ctx, input }) => renameApp(ctx.services, ctx.scope, input.appId, input.name)),
+
+  delete: workspaceProcedure("apps:build")
+    .input(appInput)
+    .mutation(async ({ ctx, input }) => {
+      await deleteApp(ctx.services, ctx.scope, input.appId)
+      return { deleted: true }
+    }),
+
+  files: workspaceProcedure("apps:build").input(appInput).query(({ ctx, input }) => getAppFiles(ctx.services, ctx.scope, input.appId)),
+
+  /** What the runtime picker offers: each runtime, and why it cannot be used when it cannot. */
+  runtimes: workspaceProcedure("apps:build").query(async ({ ctx }) => {
+    const runtimes = await ctx.services.worker.runtimes().catch(() => null)
+    return runtimes ?? RUNTIME_IDS.map((id) => ({ id, usable: false, reason: "The agent worker is unreachable.", version: null }))
+  }),
+})

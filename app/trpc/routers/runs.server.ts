@@ -1,0 +1,28 @@
+// Builder runs: list an app's conversation, send a message (one turn), stop, retry a failure.
+
+import { z } from "zod"
+import { listRuns, retryRun, sendMessage, stopRun } from "../../runs/runs.server.ts"
+import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
+import { modelSchema, promptSchema, runtimeSchema } from "./apps.server.ts"
+
+const runInput = z.object({ runId: idSchema })
+
+export const runsRouter = createTRPCRouter({
+  list: workspaceProcedure("apps:build")
+    .input(z.object({ appId: idSchema }))
+    .query(({ ctx, input }) => listRuns(ctx.services, ctx.scope, input.appId)),
+
+  send: workspaceProcedure("apps:build")
+    .input(z.object({ appId: idSchema, prompt: promptSchema, runtime: runtimeSchema.optional(), model: modelSchema.optional() }))
+    .mutation(({ ctx, input }) =>
+      sendMessage(ctx.services, ctx.scope, input.appId, { prompt: input.prompt, runtime: input.runtime, model: input.model }),
+    ),
+
+  stop: workspaceProcedure("apps:build")
+    .input(runInput)
+    .mutation(({ ctx, input }) => stopRun(ctx.services, ctx.scope, input.runId)),
+
+  retry: workspaceProcedure("apps:build")
+    .input(runInput)
+    .mutation(({ ctx, input }) => retryRun(ctx.services, ctx.scope, input.runId)),
+})

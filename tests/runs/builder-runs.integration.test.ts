@@ -1,0 +1,133 @@
+// The builder loop end to end on the embedded default (one process, SQLite file, in-process live
+// port), with the real Claude Code against the fake model: create an app from a prompt, watch
+// its run over Server-Sent Events to the terminal event, and find the transcript and the source
+// snapshot persisted; one turn at a time (a concurrent send gets 409); stop within 2 s;
+// retry after a retryable failure; delete leaves nothing behind.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
+import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { HttpPerson, type TrpcErrorBody } from "#tests/fixtures/http-person.ts"
+import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { SseReader, type SseMessage } from "#tests/fixtures/sse-client.ts"
+
+type Run = { id: string; appId: string; status: string; error: { code: string; retryable: boolean } | null; transcript: unknown[]; prompt: string }
+type Created = { app: { id: string; name: string }; run: Run }
+
+let fake: FakeModel
+let second: SecondServer
+let person: HttpPerson
+let workspaceId: string
+
+beforeAll(async () => {
+  fake = await startFakeModel()
+  second = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY, SECOND_RUN_LEASE_SECONDS: "3" })
+  person = await new HttpPerson(second.url).signIn("builder@example.com")
+  workspaceId = (await person.must<{ id: string }>("mutation", "workspaces.create", { name: "Builders" })).id
+}, 120_000)
+
+afterAll(async () => {
+  await second?.stop()
+  await fake?.stop()
+})
+
+/** Reads a run's events to the end, as a browser's EventSource would. */
+async function followRun(runId: string, lastEventId?: string): Promise<SseMessage[]> {
+  const response = await person.request(`/api/runs/${runId}/events`, { headers: lastEventId ? { "last-event-id": lastEventId } : {} })
+  if (response.status === 204) return []
+  expect(response.status).toBe(200)
+  expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/)
+  const reader = new SseReader(response)
+  const messages: SseMessage[] = []
+  for (let message = await reader.next(); message; message = await reader.next()) messages.push(message)
+  return messages
+}
+
+const runsOf = (appId: string) => person.must<Run[]>("query", "runs.list", { workspaceId, appId })
+
+const settled = async (appId: string, runId: string) => {
+  for (;;) {
+    const run = (await runsOf(appId)).find((candidate) => candidate.id === runId)
+    if (run && run.status !== "running") return run
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe("a builder run", () => {
+  it("streams the scripted reply to the end and persists the transcript and the source", { timeout: 90_000 }, async () => {
+    fake.script([{ kind: "writeFile", path: "index.html", content: "<h1>Team lunch</h1>", then: "Your page is ready." }])
+    const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Build a team lunch page", runtime: "claude" })
+    expect(created.app.name).toBe("Build a team lunch page")
+    expect(created.run.status).toBe("running")
+
+    const messages = await followRun(created.run.id)
+    const events = messages.filter((message) => message.event === "message").map((message) => JSON.parse(message.data) as { type: string })
+    expect(events.filter((event) => event.type === "error")).toEqual([])
+    expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+    expect(events.map((event) => event.type)).toContain("tool.started")
+    expect(new Set(messages.map((message) => message.id)).size).toBe(messages.length)
+
+    const run = await settled(created.app.id, created.run.id)
+    expect(run.status).toBe("completed")
+    expect(run.transcript).toContainEqual({ kind: "text", text: "Your page is ready." })
+    const files = await person.must<{ source: string; files: Record<string, string> }>("query", "apps.files", { workspaceId, appId: created.app.id })
+    expect(files.files["index.html"]).toBe("<h1>Team lunch</h1>")
+
+    // A browser that reconnects after the end is told to stop (204), not replayed twice.
+    expect(await followRun(created.run.id, messages.at(-1)!.id!)).toEqual([])
+  })
+
+  it("takes one turn at a time: of two concurrent sends, one runs and the other is told it is busy", { timeout: 90_000 }, async () => {
+    fake.script([{ kind: "text", text: "Ready." }])
+    const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Say ready", runtime: "claude" })
+    await settled(created.app.id, created.run.id)
+
+    fake.script([{ kind: "hang" }])
+    const send = () => person.mutate<Run | TrpcErrorBody>("runs.send", { workspaceId, appId: created.app.id, prompt: "Again" })
+    const replies = await Promise.all([send(), send()])
+    expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409])
+    const refused = replies.find((reply) => reply.status === 409)!.body as TrpcErrorBody
+    expect(refused.error.message).toMatch(/already working on a message/)
+    const running = (replies.find((reply) => reply.status === 200)!.body as unknown as { result: { data: Run } }).result.data
+    expect((await runsOf(created.app.id)).filter((run) => run.status === "running").map((run) => run.id)).toEqual([running.id])
+
+    // Stop: the run ends as stopped within 2 s, and its stream ends for every watcher.
+    const watching = followRun(running.id)
+    const startedAt = Date.now()
+    const stopped = await person.must<Run>("mutation", "runs.stop", { workspaceId, runId: running.id })
+    expect(Date.now() - startedAt).toBeLessThan(2_000)
+    expect(stopped.status).toBe("stopped")
+    const seen = await watching
+    expect(JSON.parse(seen.at(-1)!.data)).toEqual({ type: "turn.completed", outcome: "cancelled" })
+  })
+
+  it("fails with a retryable error when the runtime cannot be used, and can be retried", { timeout: 90_000 }, async () => {
+    const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Use codex", runtime: "codex" })
+    const failed = await settled(created.app.id, created.run.id)
+    expect(failed.status).toBe("failed")
+    expect(failed.error).toMatchObject({ code: "runtime_unavailable", retryable: true })
+    const events = await followRun(created.run.id)
+    expect(events.map((message) => message.event === "message" && JSON.parse(message.data).type)).toContain("error")
+
+    const retried = await person.must<Run>("mutation", "runs.retry", { workspaceId, runId: created.run.id })
+    expect(retried.prompt).toBe("Use codex")
+    expect(retried.id).not.toBe(created.run.id)
+  })
+
+  it("deletes an app with its runs and snapshots", { timeout: 90_000 }, async () => {
+    fake.script([{ kind: "writeFile", path: "a.txt", content: "a", then: "Done." }])
+    const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Write a", runtime: "claude" })
+    await settled(created.app.id, created.run.id)
+    await person.must("mutation", "apps.delete", { workspaceId, appId: created.app.id })
+    const store = await second.openStore()
+    try {
+      const { apps, runs, snapshots } = await import("#app/store/collections.server.ts")
+      expect(await store.collection(apps).count({ id: created.app.id })).toBe(0)
+      expect(await store.collection(runs).count({ appId: created.app.id })).toBe(0)
+      expect(await store.collection(snapshots).count({ appId: created.app.id })).toBe(0)
+    } finally {
+      await store.close()
+    }
+    expect((await person.query("apps.get", { workspaceId, appId: created.app.id })).status).toBe(404)
+  })
+})
