@@ -1,8 +1,8 @@
-// A workspace's overview. Apps arrive here with the builder; for now: the name, and renaming it
-// for those who manage the workspace.
+// A workspace's overview: the way in to its apps, the name, and renaming it for those who
+// manage the workspace.
 
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
-import { Form, useActionData, useLoaderData } from "@remix-run/react"
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
 import { withArticle } from "../components/roles.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
@@ -25,6 +25,9 @@ export default function WorkspaceOverview() {
     <main className="page">
       <h1 data-testid="workspace-name">{workspace.name}</h1>
       <p className="lede">You are {withArticle(workspace.role)} of this workspace.</p>
+      <Link to={`/w/${workspace.id}/apps`} className="button-link" data-testid="open-apps">
+        Build an app
+      </Link>
       {workspace.permissions.includes("workspace:manage") ? (
         <section className="card">
           <h2>Workspace name</h2>

@@ -7,6 +7,7 @@ import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { serializeCookie } from "../auth/session-cookie.server.ts"
 import { isSecureRequest } from "../auth/viewer.server.ts"
+import { useRevalidateOnWorkspaceEvents } from "../events/use-workspace-events.ts"
 import { load } from "../trpc/caller.server.ts"
 import { LAST_WORKSPACE_COOKIE } from "../workspaces/last-workspace.server.ts"
 
@@ -27,6 +28,8 @@ const tab = ({ isActive }: { isActive: boolean }) => (isActive ? "active" : "")
 
 export default function WorkspaceLayout() {
   const { workspace, workspaces, user } = useLoaderData<typeof loader>()
+  // Lists on every workspace page refresh when something in the workspace changes.
+  useRevalidateOnWorkspaceEvents(workspace.id)
   const may = (permission: string) => workspace.permissions.includes(permission as never)
   const base = `/w/${workspace.id}`
   return (
@@ -61,6 +64,9 @@ export default function WorkspaceLayout() {
       <nav className="tabs" aria-label="Workspace sections">
         <NavLink to={base} end className={tab}>
           Overview
+        </NavLink>
+        <NavLink to={`${base}/apps`} className={tab} data-testid="nav-apps">
+          Apps
         </NavLink>
         <NavLink to={`${base}/settings/members`} className={tab}>
           Members

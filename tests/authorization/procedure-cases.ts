@@ -3,6 +3,7 @@
 // For workspace procedures the test adds workspaceId (W's) itself.
 
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
+import { makeApp } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 /** Builds the input for one procedure. `caller` is who will make the call that must succeed. */
@@ -49,4 +50,19 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "teams.removeMember": async (world) => ({ teamId: await world.team([world.userId("member")]), userId: world.userId("member") }),
 
   "audit.list": async () => ({ limit: 10 }),
+
+  // Each case makes its app as the caller: an app is visible only to its creator (and admins).
+  "apps.list": empty,
+  "apps.runtimes": empty,
+  "apps.get": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
+  "apps.create": async () => ({ prompt: "A counter with a reset button", runtime: "claude" }),
+  "apps.rename": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, name: "Renamed by the enumeration" }),
+  "apps.delete": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
+  "apps.files": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
+
+  "runs.list": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
+  "runs.send": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, prompt: "Make the text bigger" }),
+  // Stopping a run that has already ended answers with the run as it is.
+  "runs.stop": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
+  "runs.retry": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
 }

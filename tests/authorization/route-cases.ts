@@ -5,6 +5,7 @@
 
 import type { Permission } from "#shared/auth/permissions.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
+import { makeApp } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 export type RouteAccess =
@@ -37,6 +38,8 @@ const otherSessionOf = async (world: World, caller: HttpPerson) => {
   const sessions = await other.must<{ id: string; current: boolean }[]>("query", "auth.sessions")
   return sessions.find((session) => session.current)!.id
 }
+
+const appPath = async (world: World, caller: HttpPerson) => `/w/${world.workspaceId}/apps/${(await makeApp(world, caller)).appId}`
 
 export const routeCases: Readonly<Record<string, RouteCase>> = {
   root: {},
@@ -109,5 +112,57 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   },
   "routes/w.$workspaceId.settings.audit": {
     get: { access: workspace("audit:read"), path: (world) => `/w/${world.workspaceId}/settings/audit` },
+  },
+  // An API, not a page: signed out is 401, not a redirect, which the "workspace" access kind above
+  // cannot express yet, so only that refusal is enumerated here. The outsider's 404 and a
+  // member's stream are proven in app/events/workspace-events.integration.test.ts.
+  "routes/api.w.$workspaceId.events": {
+    get: { access: publicAccess, path: (world) => `/api/w/${world.workspaceId}/events`, status: 401 },
+  },
+
+  // Apps are visible to their creator (and admins), so each case makes its app as the caller.
+  "routes/w.$workspaceId.apps._index": {
+    get: { access: workspace("apps:build"), path: (world) => `/w/${world.workspaceId}/apps` },
+    post: {
+      access: workspace("apps:build"),
+      path: (world) => `/w/${world.workspaceId}/apps?index`,
+      form: async () => ({ prompt: "A tip calculator", runtime: "claude", model: "" }),
+      status: 302,
+    },
+  },
+  "routes/w.$workspaceId.apps.$appId": {
+    get: { access: workspace("apps:build"), path: async (world, caller) => appPath(world, caller) },
+    post: {
+      access: workspace("apps:build"),
+      path: async (world, caller) => appPath(world, caller),
+      form: async () => ({ intent: "rename", name: "Renamed from the form" }),
+    },
+  },
+  "routes/w.$workspaceId.apps.$appId._index": {
+    get: { access: workspace("apps:build"), path: async (world, caller) => appPath(world, caller) },
+    post: {
+      access: workspace("apps:build"),
+      path: async (world, caller) => `${await appPath(world, caller)}?index`,
+      form: async () => ({ intent: "send", prompt: "Add a dark mode", runtime: "claude", model: "" }),
+    },
+  },
+  "routes/w.$workspaceId.apps.$appId.files": {
+    get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/files` },
+  },
+  // APIs, not pages (401 signed out rather than a redirect), so only the signed-out refusal fits
+  // the kinds above; the outsider's and the hidden app's 404, a viewer's stream, and the internal
+  // API's bearer token are proven in run-routes.integration.test.ts beside this file.
+  "routes/api.runs.$runId.events": {
+    get: { access: publicAccess, path: async (world) => `/api/runs/${(await makeApp(world, world.as("member"))).runId}/events`, status: 401 },
+  },
+  // The worker's end-of-turn report: authorized by the internal bearer token, never a session.
+  "routes/api.internal.runs.$runId.complete": {
+    get: { access: publicAccess, path: async (world) => `/api/internal/runs/${(await makeApp(world, world.as("member"))).runId}/complete`, status: 405 },
+    post: {
+      access: publicAccess,
+      path: async (world) => `/api/internal/runs/${(await makeApp(world, world.as("member"))).runId}/complete`,
+      form: async () => ({}),
+      status: 401,
+    },
   },
 }

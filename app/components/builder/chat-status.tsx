@@ -1,0 +1,61 @@
+// The one line that says what the builder is doing: working on a message, already busy when a
+// send was refused (409: another tab or person sent first), or ready for the next message.
+
+import { useNavigation, useRevalidator } from "@remix-run/react"
+import { useEffect, useRef, useState } from "react"
+
+export type ChatState = "working" | "already-running" | "ready"
+
+interface SendOutcome {
+  readonly ok: boolean
+  readonly intent: string
+  readonly status?: number
+}
+
+/**
+ * True from a send refused with 409 until the run that was in the way ends, or the next
+ * submission. The refusal reloads the page's data (which a refused action does not do by itself)
+ * so the run that was in the way appears with its Stop button. NOTE: that reload clears the
+ * action data, so the refusal is remembered here rather than read from the action data again.
+ */
+export function useSendConflict(outcome: SendOutcome | undefined, activeRunId: string | null): boolean {
+  const [conflict, setConflict] = useState(false)
+  const revalidator = useRevalidator()
+  const revalidate = useRef(revalidator.revalidate)
+  revalidate.current = revalidator.revalidate
+
+  useEffect(() => {
+    if (outcome !== undefined && !outcome.ok && outcome.intent === "send" && outcome.status === 409) {
+      setConflict(true)
+      revalidate.current()
+    }
+  }, [outcome])
+
+  const submitting = useNavigation().state === "submitting"
+  useEffect(() => {
+    if (submitting) setConflict(false)
+  }, [submitting])
+
+  const previousActive = useRef(activeRunId)
+  useEffect(() => {
+    if (previousActive.current !== null && activeRunId === null) setConflict(false)
+    previousActive.current = activeRunId
+  }, [activeRunId])
+
+  // If the run in the way ended before the reload, nothing is running any more: say so.
+  return conflict && (activeRunId !== null || revalidator.state !== "idle")
+}
+
+const MESSAGES: Readonly<Record<ChatState, string>> = {
+  working: "Working… the agent is answering. You can stop it at any time.",
+  "already-running": "Already running: the agent is still working on an earlier message. Wait for it to finish, or stop it, then send again.",
+  ready: "Ready for your next message.",
+}
+
+export function ChatStatus({ state, empty }: { state: ChatState; empty: boolean }) {
+  return (
+    <p className={`chat-status chat-${state}`} role="status" data-testid="chat-status" data-state={state}>
+      {state === "ready" && empty ? "Send a message to start building." : MESSAGES[state]}
+    </p>
+  )
+}

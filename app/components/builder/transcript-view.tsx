@@ -1,0 +1,111 @@
+// The assistant's side of one run, part by part: text (newlines kept), reasoning (muted, folded),
+// tool calls with their input and result, file changes, usage and errors. The same component
+// renders the live fold and the persisted transcript, so a run looks the same before and after.
+
+import { Link } from "@remix-run/react"
+import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
+
+type ToolPart = Extract<TranscriptPart, { kind: "tool" }>
+type UsagePart = Extract<TranscriptPart, { kind: "usage" }>
+
+export interface TranscriptViewProps {
+  readonly parts: Transcript
+  /** Where a changed file can be read; no link when absent (a deleted file, say). */
+  readonly fileHref?: (path: string) => string
+}
+
+export function TranscriptView({ parts, fileHref }: TranscriptViewProps) {
+  return (
+    <div className="transcript">
+      {/* Parts are only appended or updated in place, so their position is a stable key. */}
+      {parts.map((part, index) => (
+        <PartView key={index} part={part} fileHref={fileHref} />
+      ))}
+    </div>
+  )
+}
+
+function PartView({ part, fileHref }: { part: TranscriptPart; fileHref: TranscriptViewProps["fileHref"] }) {
+  switch (part.kind) {
+    case "text":
+      return (
+        <div className="assistant-text" data-testid="assistant-text">
+          {part.text}
+        </div>
+      )
+    case "reasoning":
+      return (
+        <details className="reasoning" data-testid="reasoning">
+          <summary>Reasoning</summary>
+          <div className="reasoning-text">{part.text}</div>
+        </details>
+      )
+    case "tool":
+      return <ToolCall part={part} />
+    case "file":
+      return (
+        <div className="file-change" data-testid="file-change" data-change={part.change}>
+          <span className={`pill change-${part.change}`}>{part.change}</span>{" "}
+          {fileHref && part.change !== "deleted" ? <Link to={fileHref(part.path)}>{part.path}</Link> : <code>{part.path}</code>}
+        </div>
+      )
+    case "usage":
+      return (
+        <p className="usage" data-testid="usage">
+          {describeUsage(part)}
+        </p>
+      )
+    case "error":
+      return <RunErrorMessage message={part.message} code={part.code} />
+  }
+}
+
+function ToolCall({ part }: { part: ToolPart }) {
+  const input = toolInputText(part)
+  const state = part.output === null ? "running" : part.isError ? "error" : "done"
+  return (
+    <div className={`tool-call tool-${state}`} data-testid="tool-call" data-tool-state={state}>
+      <div className="tool-head">
+        <span className="tool-name">{part.name}</span> <span className="muted">{state === "running" ? "running…" : state === "error" ? "failed" : "done"}</span>
+      </div>
+      {input ? <pre className="tool-input">{input}</pre> : null}
+      {part.output !== null ? (
+        <details className="tool-result" open={part.isError}>
+          <summary>{part.isError ? "Error output" : "Result"}</summary>
+          <pre data-testid="tool-result">{part.output || "(no output)"}</pre>
+        </details>
+      ) : null}
+    </div>
+  )
+}
+
+export function RunErrorMessage({ message, code }: { message: string; code: string }) {
+  return (
+    <p className="run-error" role="alert" data-testid="run-error" data-code={code}>
+      {message} <span className="muted">({code})</span>
+    </p>
+  )
+}
+
+/** The input as the runtime sent it: streamed input text (pretty when it is JSON), else the input object. */
+export function toolInputText(part: Pick<ToolPart, "input" | "inputText">): string {
+  if (part.inputText.length > 0) {
+    try {
+      return JSON.stringify(JSON.parse(part.inputText), null, 2)
+    } catch {
+      return part.inputText
+    }
+  }
+  if (part.input === null || part.input === undefined) return ""
+  return typeof part.input === "string" ? part.input : JSON.stringify(part.input, null, 2)
+}
+
+// A fixed locale, so the server's rendering and the browser's agree (no hydration mismatch).
+const count = (n: number) => n.toLocaleString("en-US")
+
+export function describeUsage(usage: Omit<UsagePart, "kind">): string {
+  const pieces = [`${count(usage.inputTokens)} input tokens`, `${count(usage.outputTokens)} output tokens`]
+  if (usage.cachedInputTokens !== null) pieces.push(`${count(usage.cachedInputTokens)} cached`)
+  if (usage.costUsd !== null) pieces.push(`$${usage.costUsd.toFixed(4)}`)
+  return pieces.join(" · ")
+}

@@ -1,0 +1,109 @@
+// The builder chat: every run of the app in order (the person's message, then the agent's
+// answer), the running one streamed live, and the composer for the next message. Stop works from
+// any tab (it asks the server, which stops the run wherever it runs); a refused send says the
+// agent is already running rather than failing quietly.
+
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
+import { useActionData, useLoaderData, useNavigation, useParams, useRouteLoaderData } from "@remix-run/react"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { ChatComposer } from "../components/builder/chat-composer.tsx"
+import { ChatStatus, useSendConflict, type ChatState } from "../components/builder/chat-status.tsx"
+import { RunCard, type BuilderRun } from "../components/builder/run-card.tsx"
+import { FormMessage } from "../components/form-message.tsx"
+import { useRevalidateWhileSettling, useRunEvents } from "../runs/use-run-events.ts"
+import { act, field, load, reply } from "../trpc/caller.server.ts"
+import type { loader as appLoader } from "./w.$workspaceId.apps.$appId.tsx"
+
+export async function loader(args: LoaderFunctionArgs) {
+  const workspaceId = args.params["workspaceId"] ?? ""
+  const appId = args.params["appId"] ?? ""
+  return load(args, async (caller) => {
+    const [runs, runtimes] = await Promise.all([caller.runs.list({ workspaceId, appId }), caller.apps.runtimes({ workspaceId })])
+    return { runs, runtimes }
+  })
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const workspaceId = args.params["workspaceId"] ?? ""
+  const appId = args.params["appId"] ?? ""
+  const form = await args.request.formData()
+  const intent = field(form, "intent")
+  const runId = field(form, "runId")
+  switch (intent) {
+    case "stop":
+      return reply(await act(args, intent, (caller) => caller.runs.stop({ workspaceId, runId })))
+    case "retry":
+      return reply(await act(args, intent, (caller) => caller.runs.retry({ workspaceId, runId })))
+    default: {
+      // A disabled (unusable) runtime is not submitted at all: the app's runtime is used then.
+      const runtime = field(form, "runtime")
+      const model = form.get("model")
+      return reply(
+        await act(args, "send", (caller) =>
+          caller.runs.send({
+            workspaceId,
+            appId,
+            prompt: field(form, "prompt"),
+            ...(runtime ? { runtime: runtime as RuntimeId } : {}),
+            ...(model !== null ? { model: String(model) } : {}),
+          }),
+        ),
+      )
+    }
+  }
+}
+
+export default function BuilderChat() {
+  const { runs, runtimes } = useLoaderData<typeof loader>()
+  const app = useRouteLoaderData<typeof appLoader>("routes/w.$workspaceId.apps.$appId")
+  const outcome = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const params = useParams()
+
+  const active: BuilderRun | null = runs.findLast((run) => run.status === "running") ?? null
+  const live = useRunEvents(active?.id ?? null)
+  useRevalidateWhileSettling(live !== null && live.phase === "ended" && active?.id === live.runId, runs)
+  const conflict = useSendConflict(outcome, active?.id ?? null)
+  const state: ChatState = conflict ? "already-running" : active ? "working" : "ready"
+
+  const submitting = navigation.state === "submitting" ? navigation.formData : undefined
+  // Not `field`: that lives in a server module, and this runs in the browser too.
+  const pendingIntent = submitting ? String(submitting.get("intent") ?? "send") : null
+  const pendingRunId = submitting?.get("runId") ?? null
+  const retried = new Set(runs.map((run) => run.retryOf).filter((id): id is string => id !== null))
+  const filesPath = `/w/${params["workspaceId"]}/apps/${params["appId"]}/files`
+  const fileHref = (path: string) => `${filesPath}?path=${encodeURIComponent(path)}`
+  const sent = outcome?.ok && outcome.intent === "send" ? outcome : null
+
+  return (
+    <div className="chat">
+      <ol className="runs" aria-label="Conversation">
+        {runs.map((run) => (
+          <li key={run.id}>
+            <RunCard
+              run={run}
+              live={live?.runId === run.id ? live : null}
+              // Retrying while another run works would only be refused; a retried run is done with.
+              canRetry={run.status === "failed" && Boolean(run.error?.retryable) && !active && !retried.has(run.id)}
+              pending={pendingRunId === run.id && (pendingIntent === "stop" || pendingIntent === "retry") ? pendingIntent : null}
+              fileHref={fileHref}
+            />
+          </li>
+        ))}
+      </ol>
+      <ChatStatus state={state} empty={runs.length === 0} />
+      {["stop", "retry"].map((intent) => (
+        <FormMessage key={intent} outcome={outcome} intent={intent} />
+      ))}
+      {/* A 409 is said by the status line above; other refusals (an empty message, say) here. */}
+      {outcome && !outcome.ok && outcome.intent === "send" && outcome.status !== 409 ? <FormMessage outcome={outcome} intent="send" /> : null}
+      <ChatComposer
+        runtimes={runtimes}
+        runtime={app?.runtime ?? runtimes[0]?.id ?? "claude"}
+        model={app?.model ?? null}
+        sending={pendingIntent === "send"}
+        sentKey={sent}
+      />
+    </div>
+  )
+}

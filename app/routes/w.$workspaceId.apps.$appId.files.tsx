@@ -1,0 +1,65 @@
+// An app's files, read-only: the list, and the chosen file (?path=) in full. Says which copy it
+// shows: the worker's live working copy, or the last snapshot saved when a run ended (what the
+// app is rebuilt from when the worker no longer has it).
+
+import type { LoaderFunctionArgs } from "@remix-run/node"
+import { Link, useLoaderData } from "@remix-run/react"
+import { load } from "../trpc/caller.server.ts"
+
+export async function loader(args: LoaderFunctionArgs) {
+  const workspaceId = args.params["workspaceId"] ?? ""
+  const appId = args.params["appId"] ?? ""
+  const { source, files } = await load(args, (caller) => caller.apps.files({ workspaceId, appId }))
+  const paths = Object.keys(files).sort((a, b) => a.localeCompare(b, "en"))
+  const asked = new URL(args.request.url).searchParams.get("path")
+  const found = asked !== null && Object.hasOwn(files, asked)
+  const path = found ? asked : (paths[0] ?? null)
+  // Only the chosen file's content travels to the page, not the whole source.
+  return { source, paths, selected: path === null ? null : { path, content: files[path] ?? "" }, missing: asked !== null && !found ? asked : null }
+}
+
+const SOURCE_LABELS = {
+  worker: "The live working copy on the agent's worker.",
+  snapshot: "The last saved snapshot (taken when a run ended); the worker has no live copy right now.",
+  none: "No files yet: the agent has not written any.",
+} as const
+
+export default function AppFiles() {
+  const { source, paths, selected, missing } = useLoaderData<typeof loader>()
+  return (
+    <div className="files">
+      <p className="muted" data-testid="files-source" data-source={source}>
+        {SOURCE_LABELS[source]}
+      </p>
+      {missing ? (
+        <p className="form-error" role="alert">
+          There is no file {missing} in this copy.
+        </p>
+      ) : null}
+      {paths.length > 0 ? (
+        <div className="files-layout">
+          <ul className="file-list" aria-label="Files">
+            {paths.map((path) => (
+              <li key={path}>
+                <Link
+                  to={`?path=${encodeURIComponent(path)}`}
+                  data-testid="file-item"
+                  aria-current={path === selected?.path ? "page" : undefined}
+                  preventScrollReset
+                >
+                  {path}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          {selected ? (
+            <section className="file-view" aria-label={selected.path}>
+              <h2 className="file-path">{selected.path}</h2>
+              <pre data-testid="file-content">{selected.content}</pre>
+            </section>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  )
+}

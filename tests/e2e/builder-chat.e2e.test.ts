@@ -1,0 +1,74 @@
+// The builder loop in real Chromium with the real Claude Code behind the worker and a scripted
+// model: create an app from a prompt, watch the reply stream in two tabs, reload one tab in the
+// middle of the stream, and see it catch up to exactly the same text as the other — nothing
+// missing, nothing twice — before both show the run as completed.
+
+import type { Page } from "playwright-core"
+import { afterAll, beforeAll, expect, it } from "vitest"
+import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
+import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { useChromium } from "./browser.ts"
+
+const chromium = useChromium()
+let fake: FakeModel
+let server: SecondServer
+
+beforeAll(async () => {
+  fake = await startFakeModel()
+  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY })
+}, 90_000)
+
+afterAll(async () => {
+  await server?.stop()
+  await fake?.stop()
+})
+
+// Long enough to reload a tab in the middle of it, short enough for CI.
+const CHUNKS = Array.from({ length: 40 }, (_, index) => `part ${index + 1}; `)
+const REPLY = CHUNKS.join("")
+
+const assistantText = (page: Page) => page.getByTestId("run").last().getByTestId("assistant-text").innerText()
+const lastRunStatus = (page: Page) => page.getByTestId("run").last().getAttribute("data-status")
+
+it("streams one reply to two tabs, and a tab reloaded mid-stream catches up without duplicates", { timeout: 120_000 }, async () => {
+  const a = await chromium.person("A", server.url)
+  await a.page.goto("/onboarding")
+  await a.page.getByLabel("Display name").fill("Ada Builder")
+  await a.page.getByLabel("Email").fill("ada@example.com")
+  await a.page.getByRole("button", { name: "Continue" }).click()
+  await a.page.waitForURL((url) => url.pathname === "/workspaces/new")
+  await a.page.getByLabel("Workspace name").fill("Builders")
+  await a.page.getByRole("button", { name: "Create workspace" }).click()
+  await a.page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
+  const workspacePath = new URL(a.page.url()).pathname
+
+  fake.script([{ kind: "slowText", chunks: CHUNKS, delayMs: 120 }])
+  await a.page.goto(`${workspacePath}/apps`)
+  await a.page.getByTestId("new-app-prompt").fill("Build a page that lists our team's lunch spots")
+  await a.page.getByTestId("runtime-picker").selectOption("claude")
+  await a.page.getByTestId("create-app").click()
+  await a.page.waitForURL((url) => /\/apps\/[a-z2-7]{24}$/.test(url.pathname))
+  const appUrl = a.page.url()
+
+  // A second tab of the same person follows the same run.
+  const second = await a.context.newPage()
+  await second.goto(appUrl)
+  await a.page.waitForFunction(() => document.querySelector('[data-testid="assistant-text"]')?.textContent?.includes("part 3;"))
+  await second.waitForFunction(() => document.querySelector('[data-testid="assistant-text"]')?.textContent?.includes("part 5;"))
+
+  // Reload the first tab while the reply is still streaming.
+  expect(await lastRunStatus(a.page)).toBe("running")
+  await a.page.reload()
+  await a.page.getByTestId("run").last().waitFor()
+
+  for (const page of [a.page, second]) {
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="run"]')].at(-1)?.getAttribute("data-status") === "completed",
+      undefined,
+      { timeout: 60_000 },
+    )
+    expect((await assistantText(page)).trim()).toBe(REPLY.trim())
+  }
+  expect(a.cspViolations).toEqual([])
+})

@@ -1,0 +1,189 @@
+// The builder's pages in real Chromium, with the real Claude Code behind the worker and a scripted
+// model: the Apps tab and composer, a run's tool call, file change and usage as the chat shows
+// them, the files view, Stop pressed in another tab, "already running" when a send is refused,
+// Retry after a retryable failure, and renaming and deleting an app.
+
+import type { Page } from "playwright-core"
+import { afterAll, beforeAll, expect, it } from "vitest"
+import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
+import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { STEP_TIMEOUT_MS, useChromium, type BrowserPerson } from "./browser.ts"
+
+const chromium = useChromium()
+let fake: FakeModel
+let server: SecondServer
+
+beforeAll(async () => {
+  fake = await startFakeModel()
+  // Claude Code is usable (a key and the fake model); Codex and OpenCode have no key, so are not.
+  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY })
+}, 90_000)
+
+afterAll(async () => {
+  await server?.stop()
+  await fake?.stop()
+})
+
+// A real agent turn takes a few seconds; the whole journey a minute at most on a loaded machine.
+const RUN_TIMEOUT_MS = 60_000
+const JOURNEY_TIMEOUT_MS = 150_000
+
+let people = 0
+/** Signs a new person in and creates their workspace; returns the workspace's path. */
+async function newBuilder(): Promise<{ person: BrowserPerson; workspacePath: string }> {
+  people += 1
+  const person = await chromium.person(`builder-${people}`, server.url)
+  const { page } = person
+  await page.goto("/onboarding")
+  await page.getByLabel("Display name").fill(`Builder ${people}`)
+  await page.getByLabel("Email").fill(`builder-${people}@example.com`)
+  await page.getByRole("button", { name: "Continue" }).click()
+  await page.waitForURL((url) => url.pathname === "/workspaces/new")
+  await page.getByLabel("Workspace name").fill(`Builders ${people}`)
+  await page.getByRole("button", { name: "Create workspace" }).click()
+  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
+  await page.waitForFunction(() => "__remixRouter" in window)
+  return { person, workspacePath: new URL(page.url()).pathname }
+}
+
+const lastRun = (page: Page) => page.getByTestId("run").last()
+
+async function runEnds(page: Page, status: string) {
+  await page.waitForFunction(
+    (expected) => [...document.querySelectorAll('[data-testid="run"]')].at(-1)?.getAttribute("data-status") === expected,
+    status,
+    { timeout: RUN_TIMEOUT_MS },
+  )
+}
+
+/** Creates an app over the API with the browser's own session (for runtimes the composer refuses). */
+async function createAppOverApi(person: BrowserPerson, workspacePath: string, runtime: string): Promise<string> {
+  const workspaceId = workspacePath.split("/")[2]
+  const response = await person.page.request.post("/api/trpc/apps.create", {
+    data: { workspaceId, prompt: `Use ${runtime}`, runtime },
+    headers: { origin: server.url },
+  })
+  expect(response.status()).toBe(200)
+  return ((await response.json()) as { result: { data: { app: { id: string } } } }).result.data.app.id
+}
+
+it("creates an app from the Apps tab and shows its run part by part, then its files", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
+  const { person, workspacePath } = await newBuilder()
+  const { page } = person
+  await page.getByTestId("nav-apps").click()
+  await page.waitForURL((url) => url.pathname === `${workspacePath}/apps`)
+  // Client-side navigation: the URL changes before the page does, so wait for the page itself.
+  await page.getByTestId("no-apps").waitFor()
+  // Runtimes without a key are offered but cannot be picked, and say why.
+  await expect(page.locator('[data-testid="runtime-picker"] option[value="codex"]').isDisabled()).resolves.toBe(true)
+  await expect(page.locator('[data-testid="runtime-unavailable"][data-runtime="codex"]').innerText()).resolves.toMatch(/CODEX_API_KEY|OPENAI_API_KEY/)
+
+  fake.script([{ kind: "writeFile", path: "index.html", content: "<h1>Lunch spots</h1>", then: "Your page is ready.\nOpen index.html to see it." }])
+  await page.getByTestId("new-app-prompt").fill("A page listing our lunch spots")
+  await page.getByTestId("runtime-picker").selectOption("claude")
+  await page.getByTestId("create-app").click()
+  await page.waitForURL((url) => /\/apps\/[a-z2-7]{24}$/.test(url.pathname))
+  const appPath = new URL(page.url()).pathname
+
+  await expect(lastRun(page).getByTestId("run-prompt").innerText()).resolves.toBe("A page listing our lunch spots")
+  await runEnds(page, "completed")
+  const run = lastRun(page)
+  await expect(run.getByTestId("tool-call").first().innerText()).resolves.toContain("index.html")
+  await expect(run.getByTestId("file-change").innerText()).resolves.toContain("index.html")
+  // Newlines in the reply are kept, and the text appears once (the persisted run replaced the live one).
+  await expect(run.getByTestId("assistant-text").last().innerText()).resolves.toBe("Your page is ready.\nOpen index.html to see it.")
+  expect(await page.getByText("Your page is ready.", { exact: false }).count()).toBe(1)
+  await expect(run.getByTestId("usage").first().innerText()).resolves.toMatch(/input tokens/)
+  await expect(page.getByTestId("chat-status").getAttribute("data-state")).resolves.toBe("ready")
+
+  // The file change links to the file in the files view.
+  await run.getByTestId("file-change").getByRole("link", { name: "index.html" }).click()
+  await page.waitForURL((url) => url.pathname === `${appPath}/files`)
+  await page.getByTestId("file-content").waitFor()
+  await expect(page.getByTestId("file-item").allInnerTexts()).resolves.toContain("index.html")
+  await expect(page.getByTestId("file-content").innerText()).resolves.toBe("<h1>Lunch spots</h1>")
+  await expect(page.getByTestId("files-source").getAttribute("data-source")).resolves.toBe("worker")
+
+  await page.goto(`${workspacePath}/apps`)
+  await expect(page.getByTestId("app-item").innerText()).resolves.toContain("A page listing our lunch spots")
+  expect(person.cspViolations).toEqual([])
+})
+
+it("stops a run from another tab, and says 'already running' when a send is refused", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
+  const { person, workspacePath } = await newBuilder()
+  const { page } = person
+  fake.script([{ kind: "text", text: "Hello." }])
+  await page.goto(`${workspacePath}/apps`)
+  await page.getByTestId("new-app-prompt").fill("Say hello")
+  await page.getByTestId("create-app").click()
+  await page.waitForURL((url) => /\/apps\/[a-z2-7]{24}$/.test(url.pathname))
+  await runEnds(page, "completed")
+
+  fake.script([{ kind: "hang", text: "Thinking about colours" }])
+  await page.getByTestId("message-input").fill("Make it blue")
+  await page.getByTestId("send-message").click()
+  await page.getByTestId("run").nth(1).waitFor()
+  await expect(lastRun(page).getAttribute("data-status")).resolves.toBe("running")
+  await expect(page.getByTestId("chat-status").getAttribute("data-state")).resolves.toBe("working")
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="run"]')[1]?.textContent?.includes("Thinking about colours"), undefined, {
+    timeout: RUN_TIMEOUT_MS,
+  })
+  // The sent message left the box.
+  await expect(page.getByTestId("message-input").inputValue()).resolves.toBe("")
+
+  const other = await person.context.newPage()
+  await other.goto(page.url())
+  await other.waitForFunction(() => "__remixRouter" in window)
+  await other.getByTestId("message-input").fill("Make it green")
+  await other.getByTestId("send-message").click()
+  await other.waitForSelector('[data-testid="chat-status"][data-state="already-running"]')
+  await expect(other.getByTestId("chat-status").innerText()).resolves.toMatch(/already running/i)
+  // A refused message is kept to send again.
+  await expect(other.getByTestId("message-input").inputValue()).resolves.toBe("Make it green")
+
+  await other.getByTestId("stop-run").click()
+  await runEnds(other, "stopped")
+  // The first tab learns of it too, and keeps the text streamed so far exactly once.
+  await runEnds(page, "stopped")
+  await page.waitForSelector('[data-testid="chat-status"][data-state="ready"]', { timeout: STEP_TIMEOUT_MS })
+  expect(await page.getByText("Thinking about colours", { exact: false }).count()).toBe(1)
+  await expect(page.getByTestId("stop-run").count()).resolves.toBe(0)
+  expect(person.cspViolations).toEqual([])
+})
+
+it("retries a run that failed with a retryable error", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
+  const { person, workspacePath } = await newBuilder()
+  const { page } = person
+  const appId = await createAppOverApi(person, workspacePath, "codex")
+  await page.goto(`${workspacePath}/apps/${appId}`)
+  await runEnds(page, "failed")
+  await expect(lastRun(page).getByTestId("run-error").count()).resolves.toBe(1)
+  await expect(lastRun(page).getByTestId("run-error").getAttribute("data-code")).resolves.toBe("runtime_unavailable")
+
+  await lastRun(page).getByTestId("retry-run").click()
+  await page.getByTestId("run").nth(1).waitFor()
+  await runEnds(page, "failed")
+  // The retried run is done with; the new failure can be retried in turn.
+  await expect(page.getByTestId("run").first().getByTestId("retry-run").count()).resolves.toBe(0)
+  await expect(lastRun(page).getByTestId("retry-run").count()).resolves.toBe(1)
+  await expect(lastRun(page).getByTestId("run-prompt").innerText()).resolves.toBe("Use codex")
+})
+
+it("renames an app, and deletes it after a confirmation", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
+  const { person, workspacePath } = await newBuilder()
+  const { page } = person
+  const appId = await createAppOverApi(person, workspacePath, "codex")
+  await page.goto(`${workspacePath}/apps/${appId}`)
+  await page.waitForFunction(() => "__remixRouter" in window)
+
+  await page.getByTestId("app-settings").click()
+  await page.getByTestId("app-name-input").fill("Lunch planner")
+  await page.getByTestId("rename-app").click()
+  await page.waitForFunction(() => document.querySelector('[data-testid="app-name"]')?.textContent === "Lunch planner")
+
+  await page.getByTestId("delete-app").click()
+  await page.getByTestId("confirm-delete-app").click()
+  await page.waitForURL((url) => url.pathname === `${workspacePath}/apps`)
+  await expect(page.getByTestId("app-item").count()).resolves.toBe(0)
+})
