@@ -1,5 +1,5 @@
 // Settles runs nobody is driving any more. A run's lease is refreshed by its worker every quarter
-// of its length; when it has run out, either the turn ended but its report never arrived (the
+// of its length; when it has stayed missing for a whole lease length, either the turn ended but its report never arrived (the
 // stream has the terminal event: settle from it), or the worker died mid-turn (fail the run as
 // retryable and end its stream, so every watching browser sees it end). Every web process runs a
 // reaper; the atomic settle makes sure each run is settled once.
@@ -12,8 +12,28 @@ import { closingEvents, settleRun, workerLostError } from "./run-settlement.serv
 
 const STATUS_FOR_OUTCOME = { completed: "completed", cancelled: "stopped", failed: "failed" } as const
 
+/** Set when a sweep first finds a run without its lease; holds when that was (ms since epoch). */
+const suspectKey = (runId: string) => `run:${runId}:lease-missing-since`
+
+/**
+ * A missing lease alone does not mean the worker died: after a Redis outage longer than the lease,
+ * the key is gone until the worker's next heartbeat. So a run is reaped only when its lease has
+ * been missing for a whole lease length, across sweeps.
+ */
+async function leaseLostForLong(services: WebServices, runId: string): Promise<boolean> {
+  const { live, config } = services
+  if ((await live.getKey(runLeaseKey(runId))) !== null) {
+    await live.deleteKey(suspectKey(runId))
+    return false
+  }
+  const now = Date.now()
+  if (await live.setKey(suspectKey(runId), String(now), { ttlMs: config.runLeaseMs * 3, onlyIfAbsent: true })) return false
+  const since = Number(await live.getKey(suspectKey(runId)))
+  return Number.isFinite(since) && now - since >= config.runLeaseMs
+}
+
 export async function reapRun(services: WebServices, run: RunDocument): Promise<boolean> {
-  if ((await services.live.getKey(runLeaseKey(run.id))) !== null) return false
+  if (!(await leaseLostForLong(services, run.id))) return false
   const { transcript, terminal } = await readRunStream(services.live, run.id)
   if (terminal) {
     const error = transcript.findLast((part) => part.kind === "error")

@@ -17,6 +17,10 @@ export interface RedisLiveOptions {
   readonly connectionName?: string
 }
 
+// Connection errors reach callers as rejected commands and ioredis reconnects by itself; without a
+// listener it would also print every failed reconnect attempt during an outage.
+const quietly = (redis: Redis) => redis.on("error", () => undefined)
+
 async function connect(redis: Redis): Promise<Redis> {
   try {
     await redis.connect()
@@ -31,7 +35,7 @@ export async function createRedisLive(options: RedisLiveOptions): Promise<LiveCo
   const prefix = options.prefix ?? "second:"
   const name = options.connectionName ?? "second"
   const base = { lazyConnect: true, connectionName: name }
-  const commands = await connect(new Redis(options.url, base))
+  const commands = await connect(quietly(new Redis(options.url, base)))
   const full = (key: string) => `${prefix}${key}`
 
   let subscriber: Redis | null = null
@@ -41,7 +45,7 @@ export async function createRedisLive(options: RedisLiveOptions): Promise<LiveCo
 
   const subscriberConnection = () => {
     if (subscriber) return subscriber
-    subscriber = commands.duplicate({ connectionName: `${name}:pubsub` })
+    subscriber = quietly(commands.duplicate({ connectionName: `${name}:pubsub` }))
     subscriber.on("message", (channel: string, message: string) => {
       for (const listener of [...(channels.get(channel)?.listeners ?? [])]) listener(message)
     })
@@ -50,7 +54,7 @@ export async function createRedisLive(options: RedisLiveOptions): Promise<LiveCo
 
   const streamTailer = () => {
     if (tailer) return tailer
-    reader = commands.duplicate({ connectionName: `${name}:stream-reader`, lazyConnect: false })
+    reader = quietly(commands.duplicate({ connectionName: `${name}:stream-reader`, lazyConnect: false }))
     tailer = new RedisStreamTailer(reader, commands)
     return tailer
   }

@@ -3,7 +3,7 @@
 // end of the turn is reported to the web with the folded transcript. Nothing here depends on the
 // HTTP request that started the run, so a web restart does not interrupt it.
 
-import type { LiveCoordination } from "#shared/live/live.server.ts"
+import { STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
 import type { RunCompletion, RunErrorInfo } from "#shared/runs/internal-api.ts"
 import {
   encodeRunStreamRecord,
@@ -35,10 +35,10 @@ const DEFAULT_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_0
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function withRetries<T>(delays: readonly number[], attempt: () => Promise<T>): Promise<T> {
+async function withRetries<T>(delays: readonly number[], attempt: (retry: number) => Promise<T>): Promise<T> {
   for (let index = 0; ; index += 1) {
     try {
-      return await attempt()
+      return await attempt(index)
     } catch (error) {
       const wait = delays[index]
       if (wait === undefined) throw error
@@ -66,7 +66,14 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
 
   const append = async (event: RunEvent) => {
     const data = encodeRunStreamRecord({ prev, event })
-    prev = await withRetries(delays, () => live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH }))
+    prev = await withRetries(delays, async (retry) => {
+      // A failed append may still have been applied (the reply was lost): never write it twice.
+      if (retry > 0) {
+        const [next] = await live.read(streamKey, { after: prev ?? STREAM_START, limit: 1 })
+        if (next?.data === data) return next.id
+      }
+      return live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH })
+    })
     transcript = foldEvent(transcript, event)
     if (event.type === "error" && firstError === null) firstError = { message: event.message, code: event.code, retryable: event.retryable }
     if (event.type === "session.started") nativeSessionId = event.sessionId
