@@ -9,19 +9,16 @@ import { ID_PATTERN } from "#shared/ids.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 import { isCaughtUpPastEnd, openRunEventStream } from "../runs/run-event-sse.server.ts"
 import { findRunForUser } from "../runs/runs.server.ts"
-import { SSE_HEADERS } from "../sse/sse.server.ts"
+import { plainRefusal, SSE_HEADERS } from "../sse/sse.server.ts"
 import { runs } from "../store/collections.server.ts"
-
-const plain = (body: string, status: number) =>
-  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } })
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
   const viewer = await getViewer(request, services)
-  if (!viewer) return plain("Sign in first.", 401)
+  if (!viewer) return plainRefusal("Sign in first.", 401)
   const runId = params["runId"] ?? ""
   const run = ID_PATTERN.test(runId) ? await findRunForUser(services, viewer.user, runId) : null
-  if (!run) return plain("Run not found.", 404)
+  if (!run) return plainRefusal("Run not found.", 404)
 
   const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId")
   if (await isCaughtUpPastEnd(services.live, run.id, lastEventId)) return new Response(null, { status: 204 })

@@ -7,19 +7,17 @@ import { can } from "#shared/auth/permissions.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 import { openWorkspaceEventStream } from "../events/workspace-event-stream.server.ts"
+import { plainRefusal } from "../sse/sse.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
-
-const plain = (body: string, status: number) =>
-  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } })
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
   const viewer = await getViewer(request, services)
-  if (!viewer) return plain("Sign in first.", 401)
+  if (!viewer) return plainRefusal("Sign in first.", 401)
   const workspaceId = params["workspaceId"] ?? ""
   const found = ID_PATTERN.test(workspaceId) ? await findWorkspaceMembership(services, workspaceId, viewer.user.id) : null
-  if (!found) return plain("Workspace not found.", 404)
-  if (!can(found.membership.role, "workspace:view")) return plain("Your role does not allow this (workspace:view).", 403)
+  if (!found) return plainRefusal("Workspace not found.", 404)
+  if (!can(found.membership.role, "workspace:view")) return plainRefusal("Your role does not allow this (workspace:view).", 403)
 
   const stream = await openWorkspaceEventStream({
     hub: services.workspaceEvents,
@@ -29,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   })
   if (!stream) {
     services.log.warn("workspace events: stream refused, live coordination unavailable", { workspaceId })
-    return plain("Live updates are unavailable right now; the page still works without them.", 503)
+    return plainRefusal("Live updates are unavailable right now; the page still works without them.", 503)
   }
   return stream
 }
