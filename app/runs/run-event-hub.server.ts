@@ -4,7 +4,7 @@
 // its own cursor and de-duplicates (see run-event-sse.server.ts), so the hub only has to promise:
 // every entry after the tail's cursor at the moment you subscribed reaches you once, in order.
 
-import { compareStreamIds, type LiveCoordination, type StreamEntry } from "#shared/live/live.server.ts"
+import { compareStreamIds, parseStreamId, type LiveCoordination, type StreamEntry } from "#shared/live/live.server.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { decodeRunStreamRecord, isTerminalEvent, runStreamKey } from "#shared/runs/run-stream.ts"
 import { formatSse } from "../sse/sse.server.ts"
@@ -12,6 +12,9 @@ import { formatSse } from "../sse/sse.server.ts"
 /** One stream entry, decoded and framed once for every subscriber. */
 export interface RunStreamItem {
   readonly id: string
+  /** `id` parsed once, so subscribers compare numbers instead of re-parsing strings. */
+  readonly ms: number
+  readonly seq: number
   /** The writer's link to the entry before it (null for the run's first); checked to detect gaps. */
   readonly prev: string | null
   /** Null when the entry is not a run stream record (never written by the worker): it is skipped. */
@@ -55,16 +58,17 @@ const EMPTY = new Uint8Array(0)
 
 /** Decodes and frames one entry. Shared by the tail loop and by each subscriber's replay. */
 export function toRunStreamItem(entry: StreamEntry): RunStreamItem {
+  const [ms, seq] = parseStreamId(entry.id)
   let record
   try {
     record = decodeRunStreamRecord(entry.data)
   } catch {
     // Not something a browser could render (the worker only writes records); skipping it loses
     // nothing a transcript would show, and the next entry's `prev` still chains through its id.
-    return { id: entry.id, prev: null, event: null, terminal: false, message: EMPTY }
+    return { id: entry.id, ms, seq, prev: null, event: null, terminal: false, message: EMPTY }
   }
   const message = encoder.encode(formatSse({ id: entry.id, data: JSON.stringify(record.event) }))
-  return { id: entry.id, prev: record.prev, event: record.event, terminal: isTerminalEvent(record.event), message }
+  return { id: entry.id, ms, seq, prev: record.prev, event: record.event, terminal: isTerminalEvent(record.event), message }
 }
 
 /** Waits `ms`, or less when the signal aborts. */
@@ -106,10 +110,14 @@ export function createRunEventHub(live: LiveCoordination, options: RunEventHubOp
     const key = runStreamKey(tail.runId)
     const signal = tail.stop.signal
     let retryMs = retryMinMs
+    let next: Promise<StreamEntry[]> | null = null
+    const read = () => live.waitForEntries(key, { after: tail.cursor, limit: batchSize, timeoutMs: waitTimeoutMs, signal })
     while (!signal.aborted) {
       let entries: StreamEntry[]
       try {
-        entries = await live.waitForEntries(key, { after: tail.cursor, limit: batchSize, timeoutMs: waitTimeoutMs, signal })
+        const pending = next ?? read()
+        next = null
+        entries = await pending
       } catch {
         // Redis restarting or unreachable: the cursor has not moved, so the retry neither loses
         // nor repeats an entry. Back off so a long outage costs little.
@@ -125,6 +133,11 @@ export function createRunEventHub(live: LiveCoordination, options: RunEventHubOp
       // Advance and fan out in the same synchronous step: a subscriber added at any moment is
       // either in this fan-out or sees a cursor that already includes these items.
       tail.cursor = items.at(-1)!.id
+      // Ask for what follows before fanning these out, so the round trip overlaps the fan-out.
+      if (!items.some((item) => item.terminal)) {
+        next = read()
+        next.catch(() => undefined)
+      }
       for (const listener of [...tail.listeners]) listener.onItems(items)
       // Nothing follows the terminal event: everyone still here has just received it.
       if (items.some((item) => item.terminal)) retire(tail)

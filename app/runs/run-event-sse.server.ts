@@ -92,6 +92,26 @@ export async function isCaughtUpPastEnd(live: LiveCoordination, runId: string, l
   return last?.id === lastId && toRunStreamItem(last).terminal
 }
 
+const joinedCache = new WeakMap<readonly RunStreamItem[], Uint8Array | null>()
+/** A batch's messages as one buffer, or null when it skips entries or is not a contiguous chain. */
+function joinedBatch(items: readonly RunStreamItem[]): Uint8Array | null {
+  let joined = joinedCache.get(items)
+  if (joined !== undefined) return joined
+  const contiguous = items.every((item, index) => item.event !== null && (index === 0 || item.prev === items[index - 1]!.id))
+  if (!contiguous) joined = null
+  else if (items.length === 1) joined = items[0]!.message
+  else {
+    joined = new Uint8Array(items.reduce((sum, item) => sum + item.message.byteLength, 0))
+    let offset = 0
+    for (const item of items) {
+      joined.set(item.message, offset)
+      offset += item.message.byteLength
+    }
+  }
+  joinedCache.set(items, joined)
+  return joined
+}
+
 export function openRunEventStream(options: RunEventStreamOptions): ReadableStream<Uint8Array> {
   const { live, hub, runId, loadTranscript, runEnded, signal } = options
   const key = runStreamKey(runId)
@@ -213,6 +233,18 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
   const listener: RunStreamListener = {
     onItems(items) {
       if (stopped || finishing) return
+      // Live and caught up (the pump waits for work, nothing queued) and the batch follows on
+      // from what this client has: send the batch's bytes, joined once for every subscriber.
+      if (wakePump !== null && inbox.length === 0 && items[0]!.prev === cursor) {
+        const joined = joinedBatch(items)
+        if (joined !== null) {
+          const last = items.at(-1)!
+          send(joined)
+          setCursor(last)
+          if (last.terminal) finish()
+          return
+        }
+      }
       for (const item of items) {
         inbox.push(item)
         inboxBytes += item.message.byteLength
@@ -252,19 +284,33 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
   }
 
   /** Sends one entry unless it was already sent, announcing a gap first when entries are missing. */
-  const deliver = async (item: RunStreamItem) => {
-    if (compareStreamIds(item.id, cursor ?? STREAM_START) <= 0) return
+  let cursorMs = -1
+  let cursorSeq = -1
+  const setCursor = (item: RunStreamItem) => {
+    cursor = item.id
+    cursorMs = item.ms
+    cursorSeq = item.seq
+  }
+  if (cursor !== null) [cursorMs, cursorSeq] = parseStreamId(cursor)
+  const sendItem = (item: RunStreamItem) => {
+    send(item.message)
+    setCursor(item)
+    if (item.terminal) finish()
+  }
+  /** Synchronous unless a gap must be announced first (which loads the transcript). */
+  const deliver = (item: RunStreamItem): Promise<void> | undefined => {
+    if (item.ms < cursorMs || (item.ms === cursorMs && item.seq <= cursorSeq)) return
     if (item.event === null) {
-      cursor = item.id
+      setCursor(item)
       return
     }
-    if (item.prev !== cursor) {
-      await sendGap(cursor, item.id)
-      if (!active()) return
+    if (item.prev === cursor) {
+      sendItem(item)
+      return
     }
-    send(item.message)
-    cursor = item.id
-    if (item.terminal) finish()
+    return sendGap(cursor, item.id).then(() => {
+      if (active()) sendItem(item)
+    })
   }
 
   const roomForReplay = () =>
@@ -307,7 +353,8 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
         if (!active()) return
         const item = toRunStreamItem(entry)
         pageBytes += item.message.byteLength
-        await deliver(item)
+        const gap = deliver(item)
+        if (gap) await gap
         if (!active()) return
       }
       if (page.length > 0) {
@@ -328,7 +375,8 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
       for (const item of batch) {
         if (!active()) return
         inboxBytes -= item.message.byteLength
-        await deliver(item)
+        const gap = deliver(item)
+        if (gap) await gap
       }
     }
   }
