@@ -2,6 +2,7 @@
 // app removes everything that hangs off it — its runs, their live streams, its source snapshots
 // and its worker session — so nothing is left orphaned.
 
+import { can } from "#shared/auth/permissions.ts"
 import { newId } from "#shared/ids.ts"
 import { runStreamKey } from "#shared/runs/run-stream.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
@@ -9,7 +10,7 @@ import { recordAudit } from "../audit/audit.server.ts"
 import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { apps, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
+import { apps, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { appAudience, canSeeApp, requireVisibleApp } from "./app-access.server.ts"
 import { loadSnapshot } from "./snapshots.server.ts"
@@ -18,6 +19,7 @@ export interface AppSummary {
   readonly id: string
   readonly name: string
   readonly createdByUserId: string
+  readonly collaboratorUserIds: readonly string[]
   readonly runtime: RuntimeId
   readonly model: string | null
   readonly running: boolean
@@ -29,6 +31,7 @@ export const summarizeApp = (app: AppDocument): AppSummary => ({
   id: app.id,
   name: app.name,
   createdByUserId: app.createdByUserId,
+  collaboratorUserIds: app.collaboratorUserIds,
   runtime: app.runtime,
   model: app.model,
   running: Boolean(app.activeRunId),
@@ -101,12 +104,13 @@ export async function renameApp(services: WebServices, scope: WorkspaceScope, ap
   return summarizeApp(renamed)
 }
 
+const mayManage = (app: AppDocument, scope: WorkspaceScope) =>
+  app.createdByUserId === scope.user.id || can(scope.membership.role, "apps:manage-all")
+
 /** The creator and admins may delete an app; collaborators may build in it but not delete it. */
 export async function deleteApp(services: WebServices, scope: WorkspaceScope, appId: string): Promise<void> {
   const app = await requireVisibleApp(services, scope, appId)
-  if (app.createdByUserId !== scope.user.id && !["owner", "admin"].includes(scope.membership.role)) {
-    throw new AppError("FORBIDDEN", "Only the app's creator or a workspace admin can delete it.")
-  }
+  if (!mayManage(app, scope)) throw new AppError("FORBIDDEN", "Only the app's creator or a workspace admin can delete it.")
   // The worker first: if it cannot be reached, nothing is deleted and the person can try again.
   await services.worker.destroy(app.id)
   const appRuns = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId })
@@ -122,6 +126,43 @@ export async function deleteApp(services: WebServices, scope: WorkspaceScope, ap
     before: { name: app.name },
   })
   void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.deleted", appId: app.id }, appAudience(app), services.log)
+}
+
+/**
+ * Adds or removes a collaborator: someone who sees the app and builds in it with its creator.
+ * Only the creator and admins decide; a collaborator must be a member of the workspace.
+ */
+export async function setCollaborator(
+  services: WebServices,
+  scope: WorkspaceScope,
+  appId: string,
+  userId: string,
+  collaborating: boolean,
+): Promise<AppSummary> {
+  const app = await requireVisibleApp(services, scope, appId)
+  if (!mayManage(app, scope)) throw new AppError("FORBIDDEN", "Only the app's creator or a workspace admin can choose its collaborators.")
+  if (userId === app.createdByUserId) throw new AppError("BAD_REQUEST", "The app's creator always sees it; choose someone else.")
+  if (collaborating && !(await services.store.collection(memberships).findOne({ workspaceId: app.workspaceId, userId }))) {
+    throw new AppError("NOT_FOUND", "Member not found in this workspace.")
+  }
+  const others = app.collaboratorUserIds.filter((id) => id !== userId)
+  const collaboratorUserIds = collaborating ? [...others, userId] : others
+  const updated = await services.store
+    .collection(apps)
+    .updateOne({ id: app.id, workspaceId: app.workspaceId }, { collaboratorUserIds, updatedAt: nowIso() })
+  if (!updated) throw new AppError("NOT_FOUND", "App not found.")
+  if (collaboratorUserIds.length !== app.collaboratorUserIds.length) {
+    await recordAudit(services.store, {
+      workspaceId: app.workspaceId,
+      actorUserId: scope.user.id,
+      action: collaborating ? "app.collaborator_added" : "app.collaborator_removed",
+      target: { type: "app", id: app.id },
+      after: { userId },
+    })
+    // Only those who see the app now hear of it.
+    void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.updated", appId: app.id }, appAudience(updated), services.log)
+  }
+  return summarizeApp(updated)
 }
 
 export interface AppFiles {

@@ -23,6 +23,8 @@ export type AuditAction =
   | "app.created"
   | "app.renamed"
   | "app.deleted"
+  | "app.collaborator_added"
+  | "app.collaborator_removed"
 
 export interface AuditEntry {
   readonly workspaceId: string

@@ -1,4 +1,4 @@
-// One app's frame: its name, the Chat and Files tabs, and renaming or deleting it. Deleting asks
+// One app's frame: its name, the Chat and Files tabs, and renaming, collaborators or deleting it. Deleting asks
 // for a second click (a disclosure, so it works without JavaScript too); only the app's creator
 // and workspace admins are offered it, as only they may. An app the viewer cannot see: 404.
 
@@ -23,13 +23,26 @@ function appParams(params: LoaderFunctionArgs["params"]) {
 
 export async function loader(args: LoaderFunctionArgs) {
   const { workspaceId, appId } = appParams(args.params)
-  return load(args, (caller) => caller.apps.get({ workspaceId, appId }))
+  return load(args, async (caller) => {
+    const [app, members] = await Promise.all([caller.apps.get({ workspaceId, appId }), caller.members.list({ workspaceId })])
+    // For the collaborator picker: who is in the workspace, by name.
+    return { ...app, members: members.map((member) => ({ userId: member.userId, name: member.displayName, email: member.email })) }
+  })
 }
 
 export async function action(args: ActionFunctionArgs) {
   const { workspaceId, appId } = appParams(args.params)
   const form = await args.request.formData()
-  if (field(form, "intent") === "delete") {
+  const intent = field(form, "intent")
+  if (intent === "add-collaborator" || intent === "remove-collaborator") {
+    const input = { workspaceId, appId, userId: field(form, "userId") }
+    return reply(
+      await act(args, "collaborators", (caller) =>
+        intent === "add-collaborator" ? caller.apps.addCollaborator(input) : caller.apps.removeCollaborator(input),
+      ),
+    )
+  }
+  if (intent === "delete") {
     const result = await act(args, "delete", (caller) => caller.apps.delete({ workspaceId, appId }))
     if (result.ok) throw redirect(`/w/${workspaceId}/apps`)
     return reply(result)
@@ -77,6 +90,7 @@ export default function AppFrame() {
                 Rename
               </button>
             </Form>
+            {mayDelete ? <Collaborators app={app} /> : null}
             {mayDelete ? (
               <details className="confirm">
                 <summary data-testid="delete-app">Delete app…</summary>
@@ -93,7 +107,47 @@ export default function AppFrame() {
       </nav>
       <FormMessage outcome={outcome} intent="rename" success="Renamed." />
       <FormMessage outcome={outcome} intent="delete" />
+      <FormMessage outcome={outcome} intent="collaborators" success="Collaborators updated." />
       <Outlet />
     </main>
+  )
+}
+
+/** Who builds in this app besides its creator; offered to the creator and admins only. */
+function Collaborators({ app }: { app: ReturnType<typeof useLoaderData<typeof loader>> }) {
+  const name = (userId: string) => app.members.find((member) => member.userId === userId)?.name ?? "A former member"
+  const candidates = app.members.filter((member) => member.userId !== app.createdByUserId && !app.collaboratorUserIds.includes(member.userId))
+  return (
+    <section className="collaborators" data-testid="collaborators">
+      <h3>Collaborators</h3>
+      <p className="muted">They see this app and build in it with you. Owners and admins always see it.</p>
+      <ul>
+        {app.collaboratorUserIds.map((userId) => (
+          <li key={userId} data-testid="collaborator">
+            {name(userId)}
+            <Form method="post" className="inline">
+              <input type="hidden" name="userId" value={userId} />
+              <button type="submit" name="intent" value="remove-collaborator">
+                Remove
+              </button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+      {candidates.length > 0 ? (
+        <Form method="post" className="inline">
+          <select name="userId" aria-label="Add a collaborator" data-testid="collaborator-picker">
+            {candidates.map((member) => (
+              <option key={member.userId} value={member.userId}>
+                {member.name} ({member.email})
+              </option>
+            ))}
+          </select>
+          <button type="submit" name="intent" value="add-collaborator" data-testid="add-collaborator">
+            Add
+          </button>
+        </Form>
+      ) : null}
+    </section>
   )
 }

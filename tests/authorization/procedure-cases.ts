@@ -59,6 +59,8 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "apps.rename": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, name: "Renamed by the enumeration" }),
   "apps.delete": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
   "apps.files": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
+  "apps.addCollaborator": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, userId: world.userId("owner") }),
+  "apps.removeCollaborator": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, userId: world.userId("owner") }),
 
   "runs.list": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
   "runs.send": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, prompt: "Make the text bigger" }),

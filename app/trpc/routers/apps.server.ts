@@ -4,7 +4,7 @@
 import { z } from "zod"
 import { RUNTIME_IDS } from "#shared/runtime/run-event.ts"
 import { requireVisibleApp } from "../../apps/app-access.server.ts"
-import { createApp, deleteApp, getAppFiles, listApps, renameApp, summarizeApp } from "../../apps/apps.server.ts"
+import { createApp, deleteApp, getAppFiles, listApps, renameApp, setCollaborator, summarizeApp } from "../../apps/apps.server.ts"
 import { sendMessage } from "../../runs/runs.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
 import { nameSchema } from "../schemas.server.ts"
@@ -47,6 +47,14 @@ export const appsRouter = createTRPCRouter({
       await deleteApp(ctx.services, ctx.scope, input.appId)
       return { deleted: true }
     }),
+
+  addCollaborator: workspaceProcedure("apps:build")
+    .input(appInput.extend({ userId: idSchema }))
+    .mutation(({ ctx, input }) => setCollaborator(ctx.services, ctx.scope, input.appId, input.userId, true)),
+
+  removeCollaborator: workspaceProcedure("apps:build")
+    .input(appInput.extend({ userId: idSchema }))
+    .mutation(({ ctx, input }) => setCollaborator(ctx.services, ctx.scope, input.appId, input.userId, false)),
 
   files: workspaceProcedure("apps:build").input(appInput).query(({ ctx, input }) => getAppFiles(ctx.services, ctx.scope, input.appId)),
 
