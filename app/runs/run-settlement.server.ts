@@ -47,7 +47,12 @@ export async function settleRun(services: WebServices, run: RunDocument, ending:
   if (!app) return settled
 
   // The app stays claimed until here, so no new turn changes the files while they are copied.
-  const snapshotId = ending.takeSnapshot ? await captureSnapshot(services, app, run.id) : null
+  const snapshotId = ending.takeSnapshot
+    ? await captureSnapshot(services, app, run.id).catch((error: unknown) => {
+        services.log.warn("could not store the app's source snapshot", { appId: app.id, error })
+        return null
+      })
+    : null
   const runtimeSessions =
     ending.nativeSessionId && ending.status !== "failed"
       ? { ...app.runtimeSessions, [run.runtime]: { sessionId: ending.nativeSessionId, throughRunId: run.id } }

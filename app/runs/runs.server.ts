@@ -48,6 +48,13 @@ async function claimApp(services: WebServices, app: AppDocument, runId: string, 
       if (Date.now() > deadline) return null
       continue
     }
+    // A claim whose run has already ended (its settling was cut short, say by a crash between
+    // the two updates) must not block the app forever: release it and claim again.
+    const holder = await services.store.collection(runs).findOne({ id: current.activeRunId, workspaceId: app.workspaceId })
+    if (!holder || holder.status !== "running") {
+      await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId, activeRunId: current.activeRunId }, { activeRunId: null })
+      continue
+    }
     // The previous turn may have just ended: its end is recorded within moments, so wait for
     // that rather than tell the person the agent is busy when it visibly is not.
     const { terminal } = await readRunStream(services.live, current.activeRunId)

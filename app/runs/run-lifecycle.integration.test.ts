@@ -1,0 +1,178 @@
+// A run's life on the web tier, in-process (real SQLite file, in-process live port, a worker
+// client that records what it is asked): the claim under a burst of sends, a claim left behind
+// by an interrupted settle, and the reaper's three cases — a worker still heartbeating, a turn
+// whose end report was lost, and a worker that died.
+
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterEach, describe, expect, it } from "vitest"
+import { newId } from "#shared/ids.ts"
+import { createMemoryLive } from "#shared/live/memory-live.server.ts"
+import { STREAM_START } from "#shared/live/live.server.ts"
+import { decodeRunStreamRecord, encodeRunStreamRecord, runLeaseKey, runStreamKey } from "#shared/runs/run-stream.ts"
+import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { AppError } from "../errors.server.ts"
+import type { WebServices } from "../services.server.ts"
+import { allCollections, apps, runs, type AppDocument, type RunDocument } from "../store/collections.server.ts"
+import { openSqliteStore } from "../store/sqlite-store.server.ts"
+import type { WorkerClient } from "../worker-client/worker-client.server.ts"
+import type { WorkspaceScope } from "../workspaces/scope.server.ts"
+import { reapRun } from "./run-reaper.server.ts"
+import { sendMessage } from "./runs.server.ts"
+
+const LEASE_MS = 200
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+function world() {
+  const dir = mkdtempSync(join(tmpdir(), "second-runs-"))
+  const store = openSqliteStore({ file: join(dir, "second.db"), collections: allCollections })
+  const live = createMemoryLive()
+  const started: string[] = []
+  const worker: WorkerClient = {
+    health: async () => "ok",
+    runtimes: async () => [],
+    startRun: async (_appId, request) => {
+      started.push(request.runId)
+      return { started: true }
+    },
+    status: async () => ({ busy: false, runtime: null, nativeSessionId: null, hasSource: true }),
+    cancel: async () => ({ cancelled: false }),
+    files: async () => ({ files: {} }),
+    destroy: async () => undefined,
+  }
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
+  const services = { store, live, worker, log: quiet, config: { runLeaseMs: LEASE_MS } } as unknown as WebServices
+  cleanups.push(async () => {
+    await live.close()
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const userId = newId()
+  const workspaceId = newId()
+  const scope = { user: { id: userId }, workspace: { id: workspaceId }, membership: { role: "member" } } as unknown as WorkspaceScope
+  const at = new Date().toISOString()
+  const app: AppDocument = {
+    id: newId(),
+    workspaceId,
+    name: "App",
+    prompt: "Build it",
+    createdByUserId: userId,
+    collaboratorUserIds: [],
+    runtime: "claude",
+    model: null,
+    activeRunId: null,
+    runtimeSessions: {},
+    snapshotId: null,
+    createdAt: at,
+    updatedAt: at,
+  }
+  return { services, scope, app, started, store, live }
+}
+
+const events = async (live: ReturnType<typeof createMemoryLive>, runId: string): Promise<RunEvent[]> =>
+  (await live.read(runStreamKey(runId), { after: STREAM_START, limit: 100 })).map((entry) => decodeRunStreamRecord(entry.data).event)
+
+describe("claiming an app for a turn", () => {
+  it("lets exactly one of many concurrent sends start a turn; the others are told the agent is busy", async () => {
+    const { services, scope, app, started, store } = world()
+    await store.collection(apps).insert(app)
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => sendMessage(services, scope, app.id, { prompt: "Go" })))
+    const fulfilled = outcomes.filter((outcome) => outcome.status === "fulfilled")
+    expect(fulfilled).toHaveLength(1)
+    for (const outcome of outcomes.filter((candidate) => candidate.status === "rejected")) {
+      expect(outcome.reason).toBeInstanceOf(AppError)
+      expect((outcome.reason as AppError).code).toBe("CONFLICT")
+    }
+    expect(started).toHaveLength(1)
+    expect(await store.collection(runs).count({ appId: app.id })).toBe(1)
+    expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBe(started[0])
+  })
+
+  it("takes over a claim whose run has already ended, instead of staying busy forever", async () => {
+    const { services, scope, app, started, store } = world()
+    const ended: RunDocument = {
+      id: newId(),
+      workspaceId: app.workspaceId,
+      appId: app.id,
+      createdByUserId: scope.user.id,
+      prompt: "Earlier",
+      runtime: "claude",
+      model: null,
+      status: "completed",
+      error: null,
+      transcript: [],
+      retryOf: null,
+      createdAt: new Date().toISOString(),
+      endedAt: new Date().toISOString(),
+    }
+    await store.collection(apps).insert({ ...app, activeRunId: ended.id })
+    await store.collection(runs).insert(ended)
+    const run = await sendMessage(services, scope, app.id, { prompt: "Next" })
+    expect(run.status).toBe("running")
+    expect(started).toEqual([run.id])
+  })
+})
+
+describe("the reaper", () => {
+  async function runningRun() {
+    const setup = world()
+    await setup.store.collection(apps).insert(setup.app)
+    const view = await sendMessage(setup.services, setup.scope, setup.app.id, { prompt: "Go" })
+    const run = (await setup.store.collection(runs).findOne({ id: view.id }))!
+    return { ...setup, run }
+  }
+  const append = async (live: ReturnType<typeof createMemoryLive>, runId: string, list: readonly RunEvent[]) => {
+    let prev = (await live.streamInfo(runStreamKey(runId))).lastId
+    for (const event of list) prev = await live.append(runStreamKey(runId), encodeRunStreamRecord({ prev, event }), { maxLength: 100 })
+  }
+  /** Sweeps until the reaper acts or `times` sweeps, a little over a lease apart, have passed. */
+  const sweep = async (services: WebServices, runId: string, store: WebServices["store"], times = 3) => {
+    for (let attempt = 0; attempt < times; attempt += 1) {
+      const run = (await store.collection(runs).findOne({ id: runId }))!
+      if (await reapRun(services, run)) return true
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 20))
+    }
+    return false
+  }
+
+  it("leaves a run alone while its worker heartbeats", async () => {
+    const { services, run, live, store } = await runningRun()
+    const heartbeat = setInterval(() => void live.setKey(runLeaseKey(run.id), "worker", { ttlMs: LEASE_MS }), LEASE_MS / 4)
+    try {
+      expect(await sweep(services, run.id, store)).toBe(false)
+    } finally {
+      clearInterval(heartbeat)
+    }
+    expect((await store.collection(runs).findOne({ id: run.id }))?.status).toBe("running")
+  })
+
+  it("settles from the stream a turn that ended but whose report never arrived", async () => {
+    const { services, run, live, store, app } = await runningRun()
+    await append(live, run.id, [
+      { type: "text.delta", text: "Done." },
+      { type: "turn.completed", outcome: "completed" },
+    ])
+    expect(await sweep(services, run.id, store)).toBe(true)
+    const settled = await store.collection(runs).findOne({ id: run.id })
+    expect(settled).toMatchObject({ status: "completed", error: null, transcript: [{ kind: "text", text: "Done." }] })
+    expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBeNull()
+    // Nothing was appended after the worker's own terminal event.
+    expect((await events(live, run.id)).filter((event) => event.type === "turn.completed")).toHaveLength(1)
+  })
+
+  it("fails a run whose worker died as retryable, and ends its stream for everyone watching", async () => {
+    const { services, run, live, store, app } = await runningRun()
+    await append(live, run.id, [{ type: "text.delta", text: "Half" }])
+    expect(await sweep(services, run.id, store)).toBe(true)
+    const failed = await store.collection(runs).findOne({ id: run.id })
+    expect(failed).toMatchObject({ status: "failed", error: { code: "worker_lost", retryable: true } })
+    expect((await events(live, run.id)).slice(-2).map((event) => event.type)).toEqual(["error", "turn.completed"])
+    expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBeNull()
+    // A second reaper (another web process) finds nothing left to do.
+    expect(await reapRun(services, failed!)).toBe(false)
+  })
+})
