@@ -111,8 +111,13 @@ const mayManage = (app: AppDocument, scope: WorkspaceScope) =>
 export async function deleteApp(services: WebServices, scope: WorkspaceScope, appId: string): Promise<void> {
   const app = await requireVisibleApp(services, scope, appId)
   if (!mayManage(app, scope)) throw new AppError("FORBIDDEN", "Only the app's creator or a workspace admin can delete it.")
-  // The worker first: if it cannot be reached, nothing is deleted and the person can try again.
-  await services.worker.destroy(app.id)
+  // No new turn may start from here on; a send already on its way cleans the worker up itself.
+  await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId }, { deleting: true })
+  // The worker next: if it cannot be reached, the app stays (marked) and the person can try again.
+  await services.worker.destroy(app.id).catch(async (error: unknown) => {
+    await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId }, { deleting: null })
+    throw error
+  })
   const appRuns = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId })
   await Promise.all(appRuns.map((run) => services.live.deleteKey(runStreamKey(run.id))))
   await services.store.collection(snapshots).deleteMany({ appId: app.id, workspaceId: app.workspaceId })

@@ -5,9 +5,7 @@ import type { RunCompletion } from "#shared/runs/internal-api.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
 import type { WebServices } from "../services.server.ts"
 import { runs } from "../store/collections.server.ts"
-import { settleRun } from "./run-settlement.server.ts"
-
-const STATUS_FOR_OUTCOME = { completed: "completed", cancelled: "stopped", failed: "failed" } as const
+import { settleRun, STATUS_FOR_OUTCOME } from "./run-settlement.server.ts"
 
 export type CompletionResult = "settled" | "already-settled" | "unknown-run"
 

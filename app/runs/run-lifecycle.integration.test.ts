@@ -92,8 +92,9 @@ describe("claiming an app for a turn", () => {
     expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBe(started[0])
   })
 
-  it("takes over a claim whose run has already ended, instead of staying busy forever", async () => {
+  it("takes over a claim whose run ended long ago, instead of staying busy forever, but not one still being settled", async () => {
     const { services, scope, app, started, store } = world()
+    const longAgo = new Date(Date.now() - 5 * 60_000).toISOString()
     const ended: RunDocument = {
       id: newId(),
       workspaceId: app.workspaceId,
@@ -106,11 +107,14 @@ describe("claiming an app for a turn", () => {
       error: null,
       transcript: [],
       retryOf: null,
-      createdAt: new Date().toISOString(),
+      createdAt: longAgo,
       endedAt: new Date().toISOString(),
     }
     await store.collection(apps).insert({ ...app, activeRunId: ended.id })
     await store.collection(runs).insert(ended)
+    // Just ended: its settling (the source snapshot) may still be under way, so the app is busy.
+    await expect(sendMessage(services, scope, app.id, { prompt: "Too soon" })).rejects.toMatchObject({ code: "CONFLICT" })
+    await store.collection(runs).updateOne({ id: ended.id }, { endedAt: longAgo })
     const run = await sendMessage(services, scope, app.id, { prompt: "Next" })
     expect(run.status).toBe("running")
     expect(started).toEqual([run.id])

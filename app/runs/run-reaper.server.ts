@@ -8,9 +8,7 @@ import { runLeaseKey } from "#shared/runs/run-stream.ts"
 import type { WebServices } from "../services.server.ts"
 import { runs, type RunDocument } from "../store/collections.server.ts"
 import { readRunStream } from "./run-stream-reader.server.ts"
-import { closingEvents, settleRun, workerLostError } from "./run-settlement.server.ts"
-
-const STATUS_FOR_OUTCOME = { completed: "completed", cancelled: "stopped", failed: "failed" } as const
+import { closingEvents, settleRun, STATUS_FOR_OUTCOME, workerLostError } from "./run-settlement.server.ts"
 
 /** Set when a sweep first finds a run without its lease; holds when that was (ms since epoch). */
 const suspectKey = (runId: string) => `run:${runId}:lease-missing-since`

@@ -26,6 +26,9 @@ export interface RunEnding {
   readonly takeSnapshot: boolean
 }
 
+/** How a turn's terminal outcome maps onto the run's status. */
+export const STATUS_FOR_OUTCOME = { completed: "completed", cancelled: "stopped", failed: "failed" } as const
+
 const EVENT_FOR_STATUS = { completed: "run.completed", failed: "run.failed", stopped: "run.stopped" } as const
 
 /** Settles the run once; returns null when something else already had. */
@@ -57,11 +60,13 @@ export async function settleRun(services: WebServices, run: RunDocument, ending:
     ending.nativeSessionId && ending.status !== "failed"
       ? { ...app.runtimeSessions, [run.runtime]: { sessionId: ending.nativeSessionId, throughRunId: run.id } }
       : app.runtimeSessions
-  await services.store.collection(apps).updateOne(
-    { id: app.id, workspaceId: app.workspaceId, activeRunId: run.id },
-    { activeRunId: null, runtimeSessions, updatedAt: nowIso(), ...(snapshotId ? { snapshotId } : {}) },
-  )
-  if (snapshotId && app.snapshotId) await dropSnapshot(services, app, app.snapshotId)
+  // What this turn produced is recorded whoever holds the app now; the claim is released only if
+  // it is still this run's.
+  const recorded = await services.store
+    .collection(apps)
+    .updateOne({ id: app.id, workspaceId: app.workspaceId }, { runtimeSessions, updatedAt: nowIso(), ...(snapshotId ? { snapshotId } : {}) })
+  await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId, activeRunId: run.id }, { activeRunId: null })
+  if (snapshotId && recorded && app.snapshotId && app.snapshotId !== snapshotId) await dropSnapshot(services, app, app.snapshotId)
   void publishWorkspaceEvent(
     services.live,
     run.workspaceId,

@@ -18,7 +18,7 @@ import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 import { withHandoff } from "./conversation-handoff.server.ts"
 import { readRunStream } from "./run-stream-reader.server.ts"
-import { closingEvents, settleRun } from "./run-settlement.server.ts"
+import { closingEvents, settleRun, STATUS_FOR_OUTCOME } from "./run-settlement.server.ts"
 
 export interface SendInput {
   readonly prompt: string
@@ -33,33 +33,45 @@ const busy = () =>
 /** How long a send waits for a run whose stream has ended but whose end is still being recorded. */
 const SETTLING_WAIT_MS = 3_000
 
+/** How long a claim may outlive its run before another send takes it over (longer than settling takes). */
+const STALE_CLAIM_MS = 60_000
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Whether the app's claim is held by a run that is no longer being settled (a crash cut it short). */
+async function isStaleClaim(services: WebServices, app: AppDocument, holderId: string): Promise<boolean> {
+  const holder = await services.store.collection(runs).findOne({ id: holderId, workspaceId: app.workspaceId })
+  const now = Date.now()
+  // No run yet: its sender may still be inserting it, so only an old claim counts as abandoned.
+  if (!holder) return now - Date.parse(app.updatedAt) > STALE_CLAIM_MS
+  return holder.status !== "running" && holder.endedAt !== null && now - Date.parse(holder.endedAt) > STALE_CLAIM_MS
+}
+
 async function claimApp(services: WebServices, app: AppDocument, runId: string, changes: Pick<AppDocument, "runtime" | "model">) {
   const claim = () =>
     services.store
       .collection(apps)
-      .updateOne({ id: app.id, workspaceId: app.workspaceId, activeRunId: null }, { activeRunId: runId, ...changes, updatedAt: nowIso() })
+      .updateOne(
+        { id: app.id, workspaceId: app.workspaceId, activeRunId: null, deleting: null },
+        { activeRunId: runId, ...changes, updatedAt: nowIso() },
+      )
   const deadline = Date.now() + SETTLING_WAIT_MS
   for (;;) {
     const claimed = await claim()
     if (claimed) return claimed
     const current = await services.store.collection(apps).findOne({ id: app.id, workspaceId: app.workspaceId })
-    if (!current) throw notFound("App")
-    if (!current.activeRunId) {
-      if (Date.now() > deadline) return null
-      continue
-    }
-    // A claim whose run has already ended (its settling was cut short, say by a crash between
-    // the two updates) must not block the app forever: release it and claim again.
-    const holder = await services.store.collection(runs).findOne({ id: current.activeRunId, workspaceId: app.workspaceId })
-    if (!holder || holder.status !== "running") {
+    if (!current || current.deleting) throw notFound("App")
+    if (Date.now() > deadline) return null
+    if (!current.activeRunId) continue
+    if (await isStaleClaim(services, current, current.activeRunId)) {
       await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId, activeRunId: current.activeRunId }, { activeRunId: null })
       continue
     }
     // The previous turn may have just ended: its end is recorded within moments, so wait for
     // that rather than tell the person the agent is busy when it visibly is not.
     const { terminal } = await readRunStream(services.live, current.activeRunId)
-    if (!terminal || Date.now() > deadline) return null
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    if (!terminal) return null
+    await pause(100)
   }
 }
 
@@ -103,7 +115,13 @@ export async function sendMessage(services: WebServices, scope: WorkspaceScope, 
     services.log.error("could not start a run", { runId, error })
     return { started: false, code: "start_failed", message: "The run could not be started.", retryable: true }
   })
-  if (!result.started) {
+  if (result.started) {
+    // Deleted while the worker was being asked: make sure nothing of it stays on the worker.
+    const current = await services.store.collection(apps).findOne({ id: app.id, workspaceId: app.workspaceId })
+    if (!current || current.deleting) await services.worker.destroy(app.id).catch(() => undefined)
+  } else {
+    // The worker may have taken the turn after all (the answer timed out): stop it first.
+    if (result.code === "worker_unavailable") await services.worker.cancel(app.id, runId).catch(() => undefined)
     const failure: RunErrorInfo = { message: result.message, code: result.code, retryable: result.retryable }
     await settleRun(services, run, {
       status: "failed",
@@ -154,7 +172,7 @@ const STOP_CONFIRM_MS = 1_500
 export async function stopRun(services: WebServices, scope: WorkspaceScope, runId: string) {
   const run = await requireVisibleRun(services, scope, runId)
   if (run.status !== "running") return toRunView(run)
-  const cancelled = await services.worker.cancel(run.appId).then(
+  const cancelled = await services.worker.cancel(run.appId, run.id).then(
     (answer) => answer.cancelled,
     () => false,
   )
@@ -167,9 +185,12 @@ export async function stopRun(services: WebServices, scope: WorkspaceScope, runI
     }
   }
   const { transcript, terminal } = await readRunStream(services.live, run.id)
+  // The turn may have ended on its own just before the stop: record how it really ended.
+  const status = terminal ? STATUS_FOR_OUTCOME[terminal.outcome] : "stopped"
+  const error = transcript.findLast((part) => part.kind === "error")
   await settleRun(services, run, {
-    status: "stopped",
-    error: null,
+    status,
+    error: status === "failed" && error?.kind === "error" ? { message: error.message, code: error.code, retryable: error.retryable } : null,
     transcript,
     ...(terminal ? {} : { closeStreamWith: closingEvents("stopped", null) }),
     takeSnapshot: true,

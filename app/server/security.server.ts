@@ -71,7 +71,9 @@ export function requestBodyProblem(req: {
   headers: IncomingHttpHeaders
 }): { status: number; message: string } | null {
   if (SAFE_METHODS.has(req.method ?? "GET")) return null
-  const limit = INTERNAL_PATH.test(req.url ?? "") ? MAX_INTERNAL_BODY_BYTES : MAX_BODY_BYTES
+  // Judged on the path as the router will see it (dot segments resolved), not as sent.
+  const path = new URL(req.url ?? "/", "http://host").pathname
+  const limit = INTERNAL_PATH.test(path) && !/%2e|\.\./i.test(req.url ?? "") ? MAX_INTERNAL_BODY_BYTES : MAX_BODY_BYTES
   const declared = req.headers["content-length"]
   if (declared === undefined) {
     return req.headers["transfer-encoding"] ? { status: 411, message: "Send a Content-Length with the request body." } : null

@@ -13,4 +13,12 @@ describe("request hygiene", () => {
     expect(requestBodyProblem({ method: "POST", headers: { "content-length": String(2 * 1024 * 1024) } })?.status).toBe(413)
     expect(requestBodyProblem({ method: "POST", headers: { "transfer-encoding": "chunked" } })?.status).toBe(411)
   })
+
+  it("gives the larger limit to the internal API only, however the path is spelled", () => {
+    const big = { "content-length": String(8 * 1024 * 1024) }
+    expect(requestBodyProblem({ method: "POST", url: "/api/internal/runs/x/complete", headers: big })).toBeNull()
+    for (const url of ["/api/trpc/apps.create", "/api/internal/../trpc/apps.create", "/api/internal/%2e%2e/trpc/apps.create", "/api/internal/%2E%2E/onboarding"]) {
+      expect(requestBodyProblem({ method: "POST", url, headers: big })?.status, url).toBe(413)
+    }
+  })
 })

@@ -190,6 +190,8 @@ export interface AppDocument extends StoredDocument {
   readonly runtimeSessions: AppRuntimeSessions
   /** The last persisted source snapshot, if any. */
   readonly snapshotId: string | null
+  /** Set when deletion begins: no new turn may claim the app from then on. */
+  readonly deleting?: boolean | null
   readonly createdAt: string
   readonly updatedAt: string
 }

@@ -50,7 +50,8 @@ export interface WorkerClient {
   runtimes(): Promise<readonly WorkerRuntimeReport[]>
   startRun(appId: string, request: StartRunRequest): Promise<StartRunResult>
   status(appId: string): Promise<WorkerSessionStatus>
-  cancel(appId: string): Promise<{ readonly cancelled: boolean }>
+  /** With `runId`, cancels only that run's turn. */
+  cancel(appId: string, runId?: string): Promise<{ readonly cancelled: boolean }>
   files(appId: string): Promise<{ readonly files: Readonly<Record<string, string>> } | { readonly tooLarge: string }>
   destroy(appId: string): Promise<void>
 }
@@ -114,8 +115,9 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
       return { busy: status.busy, runtime: status.runtime, nativeSessionId: status.nativeSessionId, hasSource: status.hasSource }
     },
 
-    async cancel(appId) {
-      return json<{ cancelled: boolean }>(await call(session(appId, "/cancel"), { method: "POST" }))
+    async cancel(appId, runId) {
+      const query = runId ? `?runId=${encodeURIComponent(runId)}` : ""
+      return json<{ cancelled: boolean }>(await call(session(appId, `/cancel${query}`), { method: "POST" }))
     },
 
     async files(appId) {

@@ -99,7 +99,15 @@ const Files = HttpRouter.add(
 const Cancel = HttpRouter.add(
   "POST",
   "/sessions/:appId/cancel",
-  forApp((appId) => Effect.map(Sessions.use((sessions) => sessions.cancel(appId)), (result) => HttpServerResponse.jsonUnsafe(result))),
+  forApp((appId) =>
+    Effect.gen(function* () {
+      // Optional ?runId=: cancel only that run's turn (a stop must not hit the next turn).
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const runId = new URL(request.url, "http://worker").searchParams.get("runId") ?? undefined
+      const result = yield* Sessions.use((sessions) => sessions.cancel(appId, runId))
+      return HttpServerResponse.jsonUnsafe(result)
+    }),
+  ),
 )
 
 const Destroy = HttpRouter.add(

@@ -101,7 +101,9 @@ describe("a detached run", () => {
     expect(second.status).toBe(409)
     // Cancel once the model is answering, so the scripted stall is used up by this run.
     await eventually(async () => (await streamRecords("runbusy1")).some((record) => record.event.type === "text.delta"), 30_000)
-    expect(await call(worker, "/sessions/app-busy/cancel", { method: "POST" }).then((r) => r.json())).toEqual({ cancelled: true })
+    // A stop meant for another run (one that already ended) leaves this turn alone.
+    expect(await call(worker, "/sessions/app-busy/cancel?runId=runbusy0", { method: "POST" }).then((r) => r.json())).toEqual({ cancelled: false })
+    expect(await call(worker, "/sessions/app-busy/cancel?runId=runbusy1", { method: "POST" }).then((r) => r.json())).toEqual({ cancelled: true })
     const report = await eventuallyValue(() => reports.get("runbusy1"), 30_000)
     expect(report.body.outcome).toBe("cancelled")
     expect((await streamRecords("runbusy1")).at(-1)?.event).toEqual({ type: "turn.completed", outcome: "cancelled" })

@@ -66,7 +66,8 @@ export class Sessions extends Context.Service<
       appId: string,
       request: SendRequest,
     ) => Effect.Effect<AsyncIterable<RunEvent>, SessionBusyError | RuntimeUnavailableError | SandboxAppIdError>
-    readonly cancel: (appId: string) => Effect.Effect<{ readonly cancelled: boolean }>
+    /** Cancels the app's turn in progress; with `runId`, only if that is the run it belongs to. */
+    readonly cancel: (appId: string, runId?: string) => Effect.Effect<{ readonly cancelled: boolean }>
     readonly status: (appId: string) => Effect.Effect<SessionStatus>
     readonly destroy: (appId: string) => Effect.Effect<void>
   }
@@ -84,6 +85,8 @@ export class Sessions extends Context.Service<
       const entries = new Map<string, Entry>()
       /** The turn in progress per app: the one claim that makes a second message "busy". */
       const turns = new Map<string, AbortController>()
+      /** Which run each claimed turn belongs to, so a stop meant for one run never cancels the next. */
+      const turnRuns = new WeakMap<AbortController, string>()
 
       const closeEntry = async (appId: string, entry: Entry) => {
         if (entries.get(appId) === entry) entries.delete(appId)
@@ -179,6 +182,7 @@ export class Sessions extends Context.Service<
             if (turns.has(appId)) return null
             const claim = new AbortController()
             turns.set(appId, claim)
+            turnRuns.set(claim, request.runId)
             return claim
           })
           if (abort === null) return yield* new SessionBusyError({ appId })
@@ -215,10 +219,10 @@ export class Sessions extends Context.Service<
           }
         }),
 
-        cancel: (appId) =>
+        cancel: (appId, runId) =>
           Effect.sync(() => {
             const turn = turns.get(appId)
-            if (!turn) return { cancelled: false }
+            if (!turn || (runId !== undefined && turnRuns.get(turn) !== runId)) return { cancelled: false }
             turn.abort("cancelled")
             return { cancelled: true }
           }),
