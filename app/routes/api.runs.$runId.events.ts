@@ -33,6 +33,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       return latest && latest.status !== "running" ? [...latest.transcript] : null
     },
     runEnded: async () => (await current())?.status !== "running",
+    // The session may be revoked, or the viewer removed from the workspace or the app's collaborators.
+    stillAllowed: async () => {
+      const stillViewer = await getViewer(request, services)
+      return stillViewer !== null && (await findRunForUser(services, stillViewer.user, run.id)) !== null
+    },
     signal: request.signal,
   })
   return new Response(body, { headers: SSE_HEADERS })

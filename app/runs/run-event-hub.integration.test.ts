@@ -422,6 +422,20 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     expect(await reading).toEqual(["e0", "turn.completed"])
   })
 
+  it("ends the stream of a viewer who loses access while watching", async () => {
+    const { live, hub, connect } = await setup()
+    const runId = randomUUID()
+    await runWriter(live, runId).text(0)
+    let allowed = true
+    const client = connect(runId, null, { heartbeatMs: 20, stillAllowed: async () => allowed })
+    const reading = client.labels()
+    await eventually(() => client.comments.length >= 2)
+    allowed = false
+    // The stream ends without the run having ended: nothing more reaches this viewer.
+    expect(await reading).toEqual(["e0"])
+    await eventually(() => hub.stats().subscribers === 0)
+  })
+
   it("frees the subscription when the client goes away, and ends streams when the hub closes", async () => {
     const { live, hub, connect } = await setup()
     const runId = randomUUID()

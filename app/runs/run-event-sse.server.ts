@@ -33,6 +33,11 @@ export interface RunEventStreamOptions {
   /** The run's transcript so far (or final), sent with a gap so the browser can rebuild what it missed. */
   readonly loadTranscript: () => Promise<unknown[] | null>
   readonly runEnded: () => Promise<boolean>
+  /**
+   * Asked again at every heartbeat: false (the viewer was removed, lost the app, or signed out)
+   * ends the stream, so access is not only checked once at connect.
+   */
+  readonly stillAllowed?: () => Promise<boolean>
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal
   readonly heartbeatMs?: number
@@ -394,6 +399,10 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
         heartbeat = setInterval(() => {
           if (!sentSinceTick) send(HEARTBEAT_BYTES, true)
           sentSinceTick = false
+          options.stillAllowed?.().then(
+            (allowed) => allowed || closeNow(),
+            () => undefined,
+          )
         }, options.heartbeatMs ?? SSE_HEARTBEAT_MS)
         heartbeat.unref()
         // Bytes at once, so the response's headers leave now (the browser's EventSource opens)
