@@ -137,16 +137,19 @@ export async function sendMessage(services: WebServices, scope: WorkspaceScope, 
 /** Resume the runtime's own session when it has seen everything; otherwise hand the conversation over. */
 async function startOnWorker(services: WebServices, app: AppDocument, run: RunDocument): Promise<StartRunResult> {
   const status = await services.worker.status(app.id)
-  const earlier = (await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId }, { sort: [["createdAt", 1]] })).filter(
-    (other) => other.id !== run.id && other.status !== "running",
-  )
-  const last = earlier.at(-1)
+  const appRuns = services.store.collection(runs)
+  const scopeOfApp = { appId: app.id, workspaceId: app.workspaceId }
+  // Only the previous run decides whether the runtime's own session has seen everything.
+  const last = (await appRuns.findMany(scopeOfApp, { sort: [["createdAt", -1]], limit: 2 })).find((other) => other.id !== run.id)
   const native = app.runtimeSessions[run.runtime]
   const liveSession = status.runtime === run.runtime && status.nativeSessionId !== null
   const resumable = status.hasSource && native !== undefined && native.throughRunId === last?.id
   const snapshot = status.hasSource ? null : await loadSnapshot(services, app)
+  // The whole conversation is read only when it has to be handed over.
+  const handoff = async () =>
+    withHandoff(run.prompt, (await appRuns.findMany(scopeOfApp, { sort: [["createdAt", 1]] })).filter((other) => other.id !== run.id && other.status !== "running"))
   const request: StartRunRequest = {
-    prompt: liveSession || resumable ? run.prompt : withHandoff(run.prompt, earlier),
+    prompt: liveSession || resumable ? run.prompt : await handoff(),
     runtime: run.runtime,
     model: run.model,
     runId: run.id,
