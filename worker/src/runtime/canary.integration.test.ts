@@ -70,13 +70,29 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true })
 })
 
+/** Readable files below a directory. A runtime's background tools (npm's cache) may still be
+ *  removing temporary files while we walk, so entries that vanish are skipped. */
 function filesUnder(directory: string): string[] {
-  return readdirSync(directory).flatMap((name) => {
+  let names: string[]
+  try {
+    names = readdirSync(directory)
+  } catch {
+    return []
+  }
+  return names.flatMap((name) => {
     const path = join(directory, name)
     const info = statSync(path, { throwIfNoEntry: false })
     if (!info) return []
     return info.isDirectory() ? filesUnder(path) : info.isFile() && info.size < 5_000_000 ? [path] : []
   })
+}
+
+function readIfStillThere(file: string): string[] {
+  try {
+    return [readFileSync(file, "latin1")]
+  } catch {
+    return []
+  }
 }
 
 const secretValues = [...Object.values(canaries).map((value) => /CANARY[a-z]*[0-9a-f]{20}/.exec(value)![0]), cookieCanary, fileCanary]
@@ -100,7 +116,7 @@ describe.each(["claude", "codex", "opencode"] as const)("a shell inside %s", (ru
 
     const toolOutput = JSON.stringify(fake.scriptedRequests().at(-1)?.toolResults ?? [])
     expect(toolOutput, "the search ran to the end").toContain("SEARCH-DONE")
-    const everything = [events, toolOutput, ...filesUnder(join(root, "worker")).map((file) => readFileSync(file, "latin1"))].join("\n")
+    const everything = [events, toolOutput, ...filesUnder(join(root, "worker")).flatMap(readIfStillThere)].join("\n")
     for (const secret of secretValues) expect(everything, `a canary (${secret.slice(0, 16)}…) leaked`).not.toContain(secret)
   }, 120_000)
 })
