@@ -16,6 +16,7 @@
 import { compareStreamIds, parseStreamId, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
 import { runStreamKey } from "#shared/runs/run-stream.ts"
 import { formatSse, SSE_HEARTBEAT, SSE_HEARTBEAT_MS } from "../sse/sse.server.ts"
+import { runStreamHasEnded } from "./run-stream-reader.server.ts"
 import { pause, toRunStreamItem, type RunEventHub, type RunStreamItem, type RunStreamListener } from "./run-event-hub.server.ts"
 
 /** Bytes queued for one client (produced, not yet taken by the response) before it is cut off. */
@@ -58,7 +59,6 @@ export interface RunStreamGap {
 const encoder = new TextEncoder()
 const HEARTBEAT_BYTES = encoder.encode(SSE_HEARTBEAT)
 const END_BYTES = encoder.encode(formatSse({ event: "end", data: "{}" }))
-const MAX_STREAM_SEQ = "18446744073709551615"
 
 /**
  * The cursor a Last-Event-ID stands for, in canonical "<ms>-<seq>" form so it compares equal to
@@ -76,13 +76,6 @@ export function parseLastEventId(value: string | null | undefined): string | nul
   }
 }
 
-/** The id just before `id`, so an exclusive read from it starts AT `id`. */
-function idBefore(id: string): string {
-  const [ms, seq] = parseStreamId(id)
-  if (seq > 0) return `${ms}-${seq - 1}`
-  return ms > 0 ? `${ms - 1}-${MAX_STREAM_SEQ}` : STREAM_START
-}
-
 /**
  * True when the client has already seen the run's terminal event: its cursor is at or past the
  * stream's last entry and that entry ends the run. The route answers 204 so EventSource stops.
@@ -90,11 +83,9 @@ function idBefore(id: string): string {
 export async function isCaughtUpPastEnd(live: LiveCoordination, runId: string, lastEventId: string | null): Promise<boolean> {
   const cursor = parseLastEventId(lastEventId)
   if (cursor === null) return false
-  const key = runStreamKey(runId)
-  const { lastId } = await live.streamInfo(key)
+  const { lastId } = await live.streamInfo(runStreamKey(runId))
   if (lastId === null || compareStreamIds(cursor, lastId) < 0) return false
-  const [last] = await live.read(key, { after: idBefore(lastId), limit: 1 })
-  return last?.id === lastId && toRunStreamItem(last).terminal
+  return runStreamHasEnded(live, runId, lastId)
 }
 
 const joinedCache = new WeakMap<readonly RunStreamItem[], Uint8Array | null>()

@@ -8,7 +8,7 @@ import { runLeaseKey } from "#shared/runs/run-stream.ts"
 import type { WebServices } from "../services.server.ts"
 import { runs, type RunDocument } from "../store/collections.server.ts"
 import { readRunStream } from "./run-stream-reader.server.ts"
-import { closingEvents, settleRun, STATUS_FOR_OUTCOME, workerLostError } from "./run-settlement.server.ts"
+import { closingEvents, endingFromStream, settleRun, workerLostError } from "./run-settlement.server.ts"
 
 /** Set when a sweep first finds a run without its lease; holds when that was (ms since epoch). */
 const suspectKey = (runId: string) => `run:${runId}:lease-missing-since`
@@ -34,13 +34,7 @@ export async function reapRun(services: WebServices, run: RunDocument): Promise<
   if (!(await leaseLostForLong(services, run.id))) return false
   const { transcript, terminal } = await readRunStream(services.live, run.id)
   if (terminal) {
-    const error = transcript.findLast((part) => part.kind === "error")
-    const settled = await settleRun(services, run, {
-      status: STATUS_FOR_OUTCOME[terminal.outcome],
-      error: terminal.outcome === "failed" && error?.kind === "error" ? { message: error.message, code: error.code, retryable: error.retryable } : null,
-      transcript,
-      takeSnapshot: true,
-    })
+    const settled = await settleRun(services, run, { ...endingFromStream(terminal, transcript), transcript, takeSnapshot: true })
     return settled !== null
   }
   const settled = await settleRun(services, run, {

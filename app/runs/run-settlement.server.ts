@@ -29,6 +29,19 @@ export interface RunEnding {
 /** How a turn's terminal outcome maps onto the run's status. */
 export const STATUS_FOR_OUTCOME = { completed: "completed", cancelled: "stopped", failed: "failed" } as const
 
+/**
+ * How a run ends when its stream already holds the terminal event: its outcome, and for a failed
+ * turn the last error it reported.
+ */
+export function endingFromStream(terminal: Extract<RunEvent, { type: "turn.completed" }>, transcript: Transcript) {
+  const status = STATUS_FOR_OUTCOME[terminal.outcome]
+  const error = transcript.findLast((part) => part.kind === "error")
+  return {
+    status,
+    error: status === "failed" && error?.kind === "error" ? { message: error.message, code: error.code, retryable: error.retryable } : null,
+  }
+}
+
 const EVENT_FOR_STATUS = { completed: "run.completed", failed: "run.failed", stopped: "run.stopped" } as const
 
 /** Settles the run once; returns null when something else already had. */

@@ -2,7 +2,7 @@
 // worker went away, stopping a run): the events folded into a transcript, whether the terminal
 // event is there, and the last id (so an appended event links to it).
 
-import { STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
+import { parseStreamId, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
 import {
   decodeRunStreamRecord,
   encodeRunStreamRecord,
@@ -49,4 +49,25 @@ export async function endRunStream(live: LiveCoordination, runId: string, events
     prev = await live.append(key, encodeRunStreamRecord({ prev, event }), { maxLength: RUN_STREAM_MAX_LENGTH })
   }
   await live.expire(key, RUN_STREAM_TTL_AFTER_END_MS)
+}
+
+const MAX_STREAM_SEQ = "18446744073709551615"
+
+/** The id just before `id`, so an exclusive read from it starts AT `id`. */
+export function streamIdBefore(id: string): string {
+  const [ms, seq] = parseStreamId(id)
+  if (seq > 0) return `${ms}-${seq - 1}`
+  return ms > 0 ? `${ms - 1}-${MAX_STREAM_SEQ}` : STREAM_START
+}
+
+/**
+ * Whether the run's stream ends with its terminal event, from its last entry alone (cheap enough
+ * for every send and every connecting browser). `lastId` saves a round trip when already known.
+ */
+export async function runStreamHasEnded(live: LiveCoordination, runId: string, lastId?: string | null): Promise<boolean> {
+  const key = runStreamKey(runId)
+  const last = lastId === undefined ? (await live.streamInfo(key)).lastId : lastId
+  if (last === null) return false
+  const [entry] = await live.read(key, { after: streamIdBefore(last), limit: 1 })
+  return entry?.id === last && isTerminalEvent(decodeRunStreamRecord(entry.data).event)
 }

@@ -17,8 +17,8 @@ import { WorkerUnavailableError, type StartRunRequest, type StartRunResult } fro
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 import { withHandoff } from "./conversation-handoff.server.ts"
-import { readRunStream } from "./run-stream-reader.server.ts"
-import { closingEvents, settleRun, STATUS_FOR_OUTCOME } from "./run-settlement.server.ts"
+import { readRunStream, runStreamHasEnded } from "./run-stream-reader.server.ts"
+import { closingEvents, endingFromStream, settleRun } from "./run-settlement.server.ts"
 
 export interface SendInput {
   readonly prompt: string
@@ -69,8 +69,7 @@ async function claimApp(services: WebServices, app: AppDocument, runId: string, 
     }
     // The previous turn may have just ended: its end is recorded within moments, so wait for
     // that rather than tell the person the agent is busy when it visibly is not.
-    const { terminal } = await readRunStream(services.live, current.activeRunId)
-    if (!terminal) return null
+    if (!(await runStreamHasEnded(services.live, current.activeRunId))) return null
     await pause(100)
   }
 }
@@ -189,13 +188,9 @@ export async function stopRun(services: WebServices, scope: WorkspaceScope, runI
   }
   const { transcript, terminal } = await readRunStream(services.live, run.id)
   // The turn may have ended on its own just before the stop: record how it really ended.
-  const status = terminal ? STATUS_FOR_OUTCOME[terminal.outcome] : "stopped"
-  const error = transcript.findLast((part) => part.kind === "error")
   await settleRun(services, run, {
-    status,
-    error: status === "failed" && error?.kind === "error" ? { message: error.message, code: error.code, retryable: error.retryable } : null,
+    ...(terminal ? endingFromStream(terminal, transcript) : { status: "stopped" as const, error: null, closeStreamWith: closingEvents("stopped", null) }),
     transcript,
-    ...(terminal ? {} : { closeStreamWith: closingEvents("stopped", null) }),
     takeSnapshot: true,
   })
   return toRunView((await services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })) ?? run)
