@@ -5,6 +5,7 @@
 // retry after a retryable failure; delete leaves nothing behind.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { eventuallyValue } from "#tests/fixtures/eventually.ts"
 import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { HttpPerson, type TrpcErrorBody } from "#tests/fixtures/http-person.ts"
@@ -45,13 +46,11 @@ async function followRun(runId: string, lastEventId?: string): Promise<SseMessag
 
 const runsOf = (appId: string) => person.must<Run[]>("query", "runs.list", { workspaceId, appId })
 
-const settled = async (appId: string, runId: string) => {
-  for (;;) {
+const settled = (appId: string, runId: string) =>
+  eventuallyValue(async () => {
     const run = (await runsOf(appId)).find((candidate) => candidate.id === runId)
-    if (run && run.status !== "running") return run
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+    return run && run.status !== "running" ? run : undefined
+  }, 60_000)
 
 describe("a builder run", () => {
   it("streams the scripted reply to the end and persists the transcript and the source", { timeout: 90_000 }, async () => {
@@ -91,8 +90,10 @@ describe("a builder run", () => {
     const running = (replies.find((reply) => reply.status === 200)!.body as unknown as { result: { data: Run } }).result.data
     expect((await runsOf(created.app.id)).filter((run) => run.status === "running").map((run) => run.id)).toEqual([running.id])
 
-    // Stop: the run ends as stopped within 2 s, and its stream ends for every watcher.
+    // Stop once the model is answering: the run ends as stopped within 2 s, and its stream ends
+    // for every watcher. (Stopping earlier would leave the scripted stall for the next test.)
     const watching = followRun(running.id)
+    await fake.waitForHang(60_000)
     const startedAt = Date.now()
     const stopped = await person.must<Run>("mutation", "runs.stop", { workspaceId, runId: running.id })
     expect(Date.now() - startedAt).toBeLessThan(2_000)
@@ -115,6 +116,7 @@ describe("a builder run", () => {
   })
 
   it("deletes an app with its runs and snapshots", { timeout: 90_000 }, async () => {
+    expect(fake.remaining()).toBe(0)
     fake.script([{ kind: "writeFile", path: "a.txt", content: "a", then: "Done." }])
     const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Write a", runtime: "claude" })
     await settled(created.app.id, created.run.id)
