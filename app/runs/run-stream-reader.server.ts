@@ -2,7 +2,7 @@
 // worker went away, stopping a run): the events folded into a transcript, whether the terminal
 // event is there, and the last id (so an appended event links to it).
 
-import { parseStreamId, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
+import { parseStreamId, STREAM_START, StreamAppendConflict, type LiveCoordination } from "#shared/live/live.server.ts"
 import {
   decodeRunStreamRecord,
   encodeRunStreamRecord,
@@ -41,12 +41,27 @@ export async function readRunStream(live: LiveCoordination, runId: string): Prom
   }
 }
 
-/** Ends a run's stream on the worker's behalf (it is gone, or did not stop in time). */
+/** How often ending a stream starts over when the worker appends at the same moment. */
+const END_ATTEMPTS = 5
+
+/**
+ * Ends a run's stream on the worker's behalf (it is gone, or did not stop in time), unless it has
+ * ended already. Appends are linked to the last entry, so a worker still writing either lands
+ * before (and we go again from its entry) or is refused after — the stream ends once.
+ */
 export async function endRunStream(live: LiveCoordination, runId: string, events: readonly RunEvent[]): Promise<void> {
   const key = runStreamKey(runId)
-  let prev = (await live.streamInfo(key)).lastId
-  for (const event of events) {
-    prev = await live.append(key, encodeRunStreamRecord({ prev, event }), { maxLength: RUN_STREAM_MAX_LENGTH })
+  for (let attempt = 1; ; attempt += 1) {
+    let prev = (await live.streamInfo(key)).lastId
+    if (await runStreamHasEnded(live, runId, prev)) break
+    try {
+      for (const event of events) {
+        prev = await live.append(key, encodeRunStreamRecord({ prev, event }), { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev })
+      }
+      break
+    } catch (error) {
+      if (!(error instanceof StreamAppendConflict) || attempt === END_ATTEMPTS) throw error
+    }
   }
   await live.expire(key, RUN_STREAM_TTL_AFTER_END_MS)
 }

@@ -2,6 +2,8 @@
 // Redis implements it in production; an in-process adapter serves the one-process embedded
 // default. tests/contracts/live-coordination.contract.ts holds both to the same behaviour.
 
+import { brandedErrorClass } from "#shared/errors/branded-error.ts"
+
 /** One entry of an append-only stream. Ids are Redis stream ids ("<ms>-<seq>"), increasing. */
 export interface StreamEntry {
   readonly id: string
@@ -26,6 +28,14 @@ export interface WaitOptions {
   readonly signal?: AbortSignal
 }
 
+export interface AppendOptions {
+  readonly maxLength: number
+  readonly expectedLastId?: string | null
+}
+
+/** A linked append found that someone else had written to the stream since `expectedLastId`. */
+export class StreamAppendConflict extends brandedErrorClass("live/stream-append-conflict") {}
+
 export interface Lock {
   readonly name: string
   /** Releases only if this holder still owns the lock; false when it had expired or was taken over. */
@@ -39,8 +49,16 @@ export type Unsubscribe = () => Promise<void>
 export interface LiveCoordination {
   readonly kind: "redis" | "memory"
 
-  /** Appends an entry and trims the stream to its newest `maxLength` entries. Returns the entry id. */
-  append(stream: string, data: string, options: { readonly maxLength: number }): Promise<string>
+  /**
+   * Appends an entry and trims the stream to its newest `maxLength` entries. Returns the entry id.
+   *
+   * With `expectedLastId` the append is linked and idempotent, in one atomic step: it writes only
+   * when the stream's newest entry is `expectedLastId` (null: the stream is empty). When the entry
+   * right after `expectedLastId` already holds exactly `data` — this same append, whose reply was
+   * lost or which the client sent again after a reconnect — it returns that entry's id and writes
+   * nothing. Anything else means another writer got there first: it throws StreamAppendConflict.
+   */
+  append(stream: string, data: string, options: AppendOptions): Promise<string>
   /** Entries after the cursor, oldest first, at most `limit`. */
   read(stream: string, options: { readonly after: string; readonly limit: number }): Promise<StreamEntry[]>
   /** Like read, but when nothing is there yet, waits for the next append (blocking tail). */

@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto"
 import {
   compareStreamIds,
   parseStreamId,
+  STREAM_START,
+  StreamAppendConflict,
   type LiveCoordination,
   type Lock,
   type StreamEntry,
@@ -90,9 +92,14 @@ export function createMemoryLive(): LiveCoordination {
   const live: LiveCoordination = {
     kind: "memory",
 
-    async append(key, data, { maxLength }) {
+    async append(key, data, { maxLength, expectedLastId }) {
       assertOpen()
       let stream = streamAt(key)
+      if (expectedLastId !== undefined && (stream?.entries.at(-1)?.id ?? null) !== expectedLastId) {
+        const written = entriesAfter(stream, expectedLastId ?? STREAM_START, 1)[0]
+        if (written?.data === data) return written.id
+        throw new StreamAppendConflict(`${key} has moved on from ${expectedLastId ?? "empty"}`)
+      }
       if (stream === undefined) {
         stream = { entries: [], lastMs: 0, lastSeq: 0 }
         slots.set(key, { value: stream, timer: null, expiresAt: null })

@@ -2,6 +2,7 @@
 // Redis-only promise: connections per process stay constant however many readers wait.
 
 import { randomUUID } from "node:crypto"
+import { connect as connectTcp, createServer, type Server, type Socket } from "node:net"
 import { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { eventually } from "#tests/fixtures/eventually.ts"
@@ -62,4 +63,77 @@ describe("Redis adapter", () => {
       admin.disconnect()
     }
   })
+
+  it("writes a linked append once when its reply is lost and ioredis sends it again after reconnecting", async () => {
+    const proxy = await replyDroppingProxy(server.port)
+    const live = await createRedisLive({ url: `redis://127.0.0.1:${proxy.port}`, prefix: `lost-reply-${randomUUID()}:` })
+    try {
+      const entries = async (stream: string) => (await live.read(stream, { after: STREAM_START, limit: 10 })).map((entry) => entry.data)
+      // An unlinked append is applied twice: Redis ran it, the reply never came, ioredis resent it.
+      proxy.dropNextReplyTo("XADD")
+      await live.append("plain", "event", { maxLength: 10 })
+      expect(proxy.dropped()).toBe(1)
+      expect(await entries("plain")).toEqual(["event", "event"])
+
+      // A linked append sees its own entry on the second try and returns it instead.
+      const first = await live.append("linked", "first", { maxLength: 10, expectedLastId: null })
+      proxy.dropNextReplyTo("XADD")
+      const second = await live.append("linked", "second", { maxLength: 10, expectedLastId: first })
+      expect(proxy.dropped()).toBe(2)
+      expect(await entries("linked")).toEqual(["first", "second"])
+      expect((await live.streamInfo("linked")).lastId).toBe(second)
+    } finally {
+      await live.close()
+      await proxy.close()
+    }
+  })
 })
+
+/**
+ * A TCP proxy to Redis that, when armed, lets the next command containing `marker` through and
+ * then cuts the connection before its reply reaches the client: the command ran, the client
+ * never heard.
+ */
+async function replyDroppingProxy(redisPort: number) {
+  let marker: string | null = null
+  let dropped = 0
+  const sockets = new Set<Socket>()
+  const proxy: Server = createServer((client) => {
+    const upstream = connectTcp(redisPort, "127.0.0.1")
+    let awaitingDrop = false
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on("close", () => sockets.delete(socket))
+      socket.on("error", () => undefined)
+    }
+    client.on("data", (chunk) => {
+      if (marker !== null && chunk.toString("latin1").toUpperCase().includes(marker)) {
+        marker = null
+        awaitingDrop = true
+      }
+      upstream.write(chunk)
+    })
+    upstream.on("data", (chunk) => {
+      if (!awaitingDrop) return void client.write(chunk)
+      dropped += 1
+      client.destroy()
+      upstream.destroy()
+    })
+    client.on("close", () => upstream.destroy())
+    upstream.on("close", () => client.destroy())
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))
+  const address = proxy.address()
+  return {
+    port: typeof address === "object" && address !== null ? address.port : 0,
+    dropNextReplyTo(command: string) {
+      marker = command
+    },
+    dropped: () => dropped,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        proxy.close(() => resolve())
+      }),
+  }
+}

@@ -3,12 +3,28 @@
 
 import { randomUUID } from "node:crypto"
 import { Redis } from "ioredis"
-import { parseStreamId, type LiveCoordination, type Lock, type StreamInfo, type Unsubscribe } from "./live.server.ts"
+import { parseStreamId, StreamAppendConflict, type LiveCoordination, type Lock, type StreamInfo, type Unsubscribe } from "./live.server.ts"
 import { ENTRY_FIELD, RedisStreamTailer, toEntries } from "./redis-stream-tailer.server.ts"
 
 // Compare-and-delete / compare-and-extend: only the holder that set the lock may touch it.
 const RELEASE_IF_OWNER = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`
 const EXTEND_IF_OWNER = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`
+
+// The linked, idempotent append (see LiveCoordination.append): XADD only when the newest entry is
+// ARGV[1] ("" for an empty stream); when the entry after it already holds ARGV[2], this append was
+// applied before (a lost reply, or ioredis resending it after a reconnect), so return its id.
+const LINKED_APPEND_CONFLICT = "SECOND_APPEND_CONFLICT"
+const LINKED_APPEND = `
+local newest = redis.call("XREVRANGE", KEYS[1], "+", "-", "COUNT", 1)[1]
+local newestId = newest and newest[1] or ""
+if newestId == ARGV[1] then
+  return redis.call("XADD", KEYS[1], "MAXLEN", "=", ARGV[3], "*", ARGV[4], ARGV[2])
+end
+local from = "-"
+if ARGV[1] ~= "" then from = "(" .. ARGV[1] end
+local written = redis.call("XRANGE", KEYS[1], from, "+", "COUNT", 1)[1]
+if written and written[2][1] == ARGV[4] and written[2][2] == ARGV[2] then return written[1] end
+return redis.error_reply("${LINKED_APPEND_CONFLICT}")`
 
 export interface RedisLiveOptions {
   readonly url: string
@@ -62,7 +78,17 @@ export async function createRedisLive(options: RedisLiveOptions): Promise<LiveCo
   const live: LiveCoordination = {
     kind: "redis",
 
-    async append(stream, data, { maxLength }) {
+    async append(stream, data, { maxLength, expectedLastId }) {
+      if (expectedLastId !== undefined) {
+        try {
+          return String(await commands.eval(LINKED_APPEND, 1, full(stream), expectedLastId ?? "", data, maxLength, ENTRY_FIELD))
+        } catch (error) {
+          if (error instanceof Error && error.message.includes(LINKED_APPEND_CONFLICT)) {
+            throw new StreamAppendConflict(`${stream} has moved on from ${expectedLastId ?? "empty"}`)
+          }
+          throw error
+        }
+      }
       const id = await commands.xadd(full(stream), "MAXLEN", "=", maxLength, "*", ENTRY_FIELD, data)
       if (id === null) throw new Error("XADD returned no id")
       return id

@@ -3,7 +3,7 @@
 
 import { randomUUID } from "node:crypto"
 import { afterEach, describe, expect, it } from "vitest"
-import { compareStreamIds, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
+import { compareStreamIds, STREAM_START, StreamAppendConflict, type LiveCoordination } from "#shared/live/live.server.ts"
 import { eventually } from "#tests/fixtures/eventually.ts"
 
 export interface LiveHarness {
@@ -65,6 +65,31 @@ export function liveCoordinationContract(name: string, harness: LiveHarness) {
         const entries = await live.read(stream, { after: STREAM_START, limit: 100 })
         expect(entries.map((entry) => entry.data)).toEqual(["6", "7", "8", "9"])
         expect(await live.streamInfo(key("none"))).toEqual({ length: 0, firstId: null, lastId: null })
+      })
+
+      it("links an append to the entry it follows, so a repeated append writes once and a stale one is refused", async () => {
+        const live = await open()
+        const stream = key("linked")
+        const first = await live.append(stream, "first", { maxLength: 100, expectedLastId: null })
+        const second = await live.append(stream, "second", { maxLength: 100, expectedLastId: first })
+        // The same appends again, as after a lost reply or a client's resend: same ids, no new entries.
+        expect(await live.append(stream, "first", { maxLength: 100, expectedLastId: null })).toBe(first)
+        expect(await live.append(stream, "second", { maxLength: 100, expectedLastId: first })).toBe(second)
+        expect((await live.read(stream, { after: STREAM_START, limit: 100 })).map((entry) => entry.data)).toEqual(["first", "second"])
+
+        // Another writer's entry after the one we expected: refused, and nothing is written.
+        await expect(live.append(stream, "other", { maxLength: 100, expectedLastId: first })).rejects.toBeInstanceOf(StreamAppendConflict)
+        await expect(live.append(stream, "other", { maxLength: 100, expectedLastId: null })).rejects.toBeInstanceOf(StreamAppendConflict)
+        await live.append(stream, "unlinked", { maxLength: 100 })
+        await expect(live.append(stream, "third", { maxLength: 100, expectedLastId: second })).rejects.toBeInstanceOf(StreamAppendConflict)
+        expect((await live.streamInfo(stream)).length).toBe(3)
+
+        // Of two writers racing from the same entry, exactly one lands.
+        const { lastId } = await live.streamInfo(stream)
+        const raced = await Promise.allSettled(["a", "b"].map((data) => live.append(stream, data, { maxLength: 100, expectedLastId: lastId })))
+        expect(raced.filter((result) => result.status === "fulfilled")).toHaveLength(1)
+        expect(raced.find((result) => result.status === "rejected")?.reason).toBeInstanceOf(StreamAppendConflict)
+        expect((await live.streamInfo(stream)).length).toBe(4)
       })
 
       it("returns entries at once when they exist, else waits for the next append", async () => {

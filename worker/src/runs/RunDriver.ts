@@ -14,7 +14,7 @@ export interface DetachedRun {
   readonly runtime: RuntimeId
   readonly leaseMs: number
   readonly events: AsyncIterable<RunEvent>
-  /** Cancels the run's turn; called when the worker shuts down. */
+  /** Cancels the run's turn: when the worker shuts down, or the web has already ended the run. */
   readonly cancel: () => void
 }
 
@@ -64,14 +64,13 @@ export class RunDriver extends Context.Service<
         start: (run) =>
           Effect.sync(() => {
             if (!live) throw new Error("RunDriver.start without a live port")
-            const { cancel, ...rest } = run
             const driving = driveRun({
               live,
-              ...rest,
+              ...run,
               report: (completion) => report(run.runId, completion),
               warn: (message) => console.warn(message),
             }).finally(() => inFlight.delete(driving))
-            inFlight.set(driving, cancel)
+            inFlight.set(driving, run.cancel)
           }),
       })
     }),

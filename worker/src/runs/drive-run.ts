@@ -3,7 +3,7 @@
 // end of the turn is reported to the web with the folded transcript. Nothing here depends on the
 // HTTP request that started the run, so a web restart does not interrupt it.
 
-import { STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
+import { StreamAppendConflict, type LiveCoordination } from "#shared/live/live.server.ts"
 import type { RunCompletion, RunErrorInfo } from "#shared/runs/internal-api.ts"
 import {
   encodeRunStreamRecord,
@@ -23,6 +23,8 @@ export interface DriveRunOptions {
   readonly runtime: RuntimeId
   readonly leaseMs: number
   readonly events: AsyncIterable<RunEvent>
+  /** Stops the turn early (when the web has already ended the run). */
+  readonly cancel: () => void
   /** Delivers the completion report; throws when it should be tried again. */
   readonly report: (completion: RunCompletion) => Promise<void>
   readonly warn: (message: string) => void
@@ -35,13 +37,14 @@ const DEFAULT_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_0
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function withRetries<T>(delays: readonly number[], attempt: (retry: number) => Promise<T>): Promise<T> {
+async function withRetries<T>(delays: readonly number[], attempt: () => Promise<T>): Promise<T> {
   for (let index = 0; ; index += 1) {
     try {
-      return await attempt(index)
+      return await attempt()
     } catch (error) {
       const wait = delays[index]
-      if (wait === undefined) throw error
+      // A conflict will not go away by trying again.
+      if (wait === undefined || error instanceof StreamAppendConflict) throw error
       await delay(wait)
     }
   }
@@ -63,17 +66,14 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
   let nativeSessionId: string | null = null
   let outcome: RunCompletion["outcome"] = "failed"
   let ended = false
+  let endedByWeb = false
 
   const append = async (event: RunEvent) => {
     const data = encodeRunStreamRecord({ prev, event })
-    prev = await withRetries(delays, async (retry) => {
-      // A failed append may still have been applied (the reply was lost): never write it twice.
-      if (retry > 0) {
-        const [next] = await live.read(streamKey, { after: prev ?? STREAM_START, limit: 1 })
-        if (next?.data === data) return next.id
-      }
-      return live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH })
-    })
+    // Linked to the previous entry: an append whose reply was lost (and retried, here or by the
+    // Redis client) is written once, and one that finds the web has ended the stream in this
+    // worker's place is refused.
+    prev = await withRetries(delays, () => live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev }))
     transcript = foldEvent(transcript, event)
     if (event.type === "error" && firstError === null) firstError = { message: event.message, code: event.code, retryable: event.retryable }
     if (event.type === "session.started") nativeSessionId = event.sessionId
@@ -89,18 +89,28 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
         await append(event)
       }
     } catch (error) {
+      if (error instanceof StreamAppendConflict) throw error
       options.warn(`run ${runId}: the turn failed unexpectedly (${error instanceof Error ? error.name : "error"})`)
       if (!ended) await append({ type: "error", message: "The agent stopped unexpectedly. Try again.", retryable: true, code: "worker_error" })
     }
     if (!ended) await append({ type: "turn.completed", outcome: firstError ? "failed" : outcome })
     await live.expire(streamKey, RUN_STREAM_TTL_AFTER_END_MS).catch(() => undefined)
-  } catch {
-    // The stream could not be written even after retries; the web's reaper fails the run once
-    // the lease runs out, so the report below still tells it what we know.
-    options.warn(`run ${runId}: could not write the run's event stream`)
+  } catch (error) {
+    if (error instanceof StreamAppendConflict) {
+      // The web settled this run without us (the lease lapsed, or a stop was not confirmed in
+      // time) and ended its stream: stop the turn, and there is nothing left to report.
+      options.warn(`run ${runId}: the web has already ended this run; stopping its turn`)
+      options.cancel()
+      endedByWeb = true
+    } else {
+      // The stream could not be written even after retries: the web's reaper fails the run once
+      // the lease runs out, and the report below still tells it what we know.
+      options.warn(`run ${runId}: could not write the run's event stream`)
+    }
   }
 
   try {
+    if (endedByWeb) return
     await withRetries(delays, () =>
       options.report({ appId: options.appId, outcome, error: firstError, runtime: options.runtime, nativeSessionId, transcript: [...transcript] }),
     )

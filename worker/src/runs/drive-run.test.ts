@@ -1,0 +1,118 @@
+// driveRun on the in-process live adapter, against the web's own endRunStream: each event lands
+// once even when a write's reply is lost, and a run the web has already ended (its stream closed
+// in the worker's place) stops the turn instead of writing past the end.
+
+import { describe, expect, it } from "vitest"
+import { STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
+import { createMemoryLive } from "#shared/live/memory-live.server.ts"
+import type { RunCompletion } from "#shared/runs/internal-api.ts"
+import { decodeRunStreamRecord, runLeaseKey, runStreamKey } from "#shared/runs/run-stream.ts"
+import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { endRunStream } from "#app/runs/run-stream-reader.server.ts"
+import { eventually } from "#tests/fixtures/eventually.ts"
+import { driveRun } from "./drive-run.ts"
+
+const streamEvents = async (live: LiveCoordination, runId: string) =>
+  (await live.read(runStreamKey(runId), { after: STREAM_START, limit: 100 })).map((entry) => decodeRunStreamRecord(entry.data).event)
+
+/** A turn whose events are released one at a time by the test. */
+function controlledTurn() {
+  const queued: RunEvent[] = []
+  let wake: (() => void) | null = null
+  let cancelled = false
+  async function* events(): AsyncGenerator<RunEvent> {
+    for (;;) {
+      while (queued.length > 0) yield queued.shift()!
+      if (cancelled) return
+      await new Promise<void>((resolve) => (wake = resolve))
+    }
+  }
+  return {
+    events: events(),
+    emit(event: RunEvent) {
+      queued.push(event)
+      wake?.()
+    },
+    cancel() {
+      cancelled = true
+      wake?.()
+    },
+    cancelled: () => cancelled,
+  }
+}
+
+const base = { appId: "app", runtime: "claude" as const, leaseMs: 60_000, retryDelaysMs: [0, 0, 0], warn: () => undefined }
+
+describe("driveRun", () => {
+  it("writes an event once when the store applied it but the reply was lost", async () => {
+    const memory = createMemoryLive()
+    let failNext = true
+    // The first append is applied, then fails as a dropped connection would.
+    const live: LiveCoordination = {
+      ...memory,
+      async append(stream, data, options) {
+        const id = await memory.append(stream, data, options)
+        if (failNext && data.includes("Hello")) {
+          failNext = false
+          throw new Error("connection reset")
+        }
+        return id
+      },
+    }
+    const reports: RunCompletion[] = []
+    const events: RunEvent[] = [
+      { type: "text.delta", text: "Hello" },
+      { type: "turn.completed", outcome: "completed" },
+    ]
+    await driveRun({ ...base, live, runId: "lost-reply", events: turnOf(events), cancel: () => undefined, report: async (c) => void reports.push(c) })
+    expect(await streamEvents(memory, "lost-reply")).toEqual(events)
+    expect(reports.map((report) => report.outcome)).toEqual(["completed"])
+    await memory.close()
+  })
+
+  it("stops the turn, and writes and reports nothing more, once the web has ended the run", async () => {
+    const live = createMemoryLive()
+    const turn = controlledTurn()
+    const reports: RunCompletion[] = []
+    const warnings: string[] = []
+    const driving = driveRun({
+      ...base,
+      live,
+      runId: "taken-over",
+      events: turn.events,
+      cancel: turn.cancel,
+      report: async (completion) => void reports.push(completion),
+      warn: (message) => void warnings.push(message),
+    })
+    turn.emit({ type: "text.delta", text: "Working" })
+    await eventually(async () => (await streamEvents(live, "taken-over")).length === 1)
+
+    // The web gives up on the worker (its lease lapsed) and ends the stream in its place.
+    await endRunStream(live, "taken-over", [{ type: "turn.completed", outcome: "failed" }])
+    turn.emit({ type: "text.delta", text: "Still working" })
+    await driving
+
+    expect(turn.cancelled()).toBe(true)
+    expect(await streamEvents(live, "taken-over")).toEqual([
+      { type: "text.delta", text: "Working" },
+      { type: "turn.completed", outcome: "failed" },
+    ])
+    expect(reports).toEqual([])
+    expect(warnings).toEqual(["run taken-over: the web has already ended this run; stopping its turn"])
+    expect(await live.getKey(runLeaseKey("taken-over"))).toBeNull()
+    await live.close()
+  })
+
+  it("does not end a stream twice: the web leaves a stream the worker has ended alone", async () => {
+    const live = createMemoryLive()
+    const events: RunEvent[] = [{ type: "turn.completed", outcome: "completed" }]
+    await driveRun({ ...base, live, runId: "done", events: turnOf(events), cancel: () => undefined, report: async () => undefined })
+    await endRunStream(live, "done", [{ type: "turn.completed", outcome: "failed" }])
+    expect(await streamEvents(live, "done")).toEqual(events)
+    await live.close()
+  })
+})
+
+async function* turnOf(events: readonly RunEvent[]): AsyncGenerator<RunEvent> {
+  yield* events
+}
