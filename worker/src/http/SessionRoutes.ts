@@ -58,7 +58,8 @@ const Messages = HttpRouter.add(
         sourceFiles: body.sourceFiles ?? null,
       })
       if (body.delivery) {
-        const cancel = () => void Effect.runFork(sessions.cancel(appId))
+        // Only this run's turn: by the time a cancel comes, the app may be on its next turn.
+        const cancel = () => void Effect.runFork(sessions.cancel(appId, body.runId))
         yield* driver.start({ appId, runId: body.runId, runtime: body.runtime, leaseMs: body.delivery.leaseMs, events, cancel })
         return HttpServerResponse.jsonUnsafe({ accepted: true }, { status: 202 })
       }
