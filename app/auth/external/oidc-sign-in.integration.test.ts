@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startFakeOidcIssuer, type FakeIdentity, type FakeOidcIssuer } from "#tests/fixtures/fake-oidc-issuer.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { SseReader } from "#tests/fixtures/sse-client.ts"
 
 let issuer: FakeOidcIssuer
 let server: SecondServer
@@ -41,6 +42,9 @@ async function signIn(person: HttpPerson, identity: FakeIdentity, returnTo = "/"
 }
 
 const person = () => new HttpPerson(server.url)
+
+const within = <T,>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not arrive within ${ms} ms`)), ms).unref())])
 type Summary = { id: string; name: string; role: string }
 
 describe("signing in with OpenID Connect", () => {
@@ -78,9 +82,15 @@ describe("signing in with OpenID Connect", () => {
   it("keeps provider-owned roles in step with the provider, and out of reach of in-app changes", async () => {
     const admin = person()
     await signIn(admin, { sub: "ada", email: "ada@acme.test", email_verified: true, name: "Ada Lovelace", groups: ["second-admins"] })
+    const [acme] = await admin.must<Summary[]>("query", "workspaces.list")
+    // What an open workspace page hears while the provider's sign-ins change who is in it.
+    const events = new SseReader(await admin.request(`/api/w/${acme!.id}/events`, { headers: { accept: "text/event-stream" } }))
+    const memberChanged = () =>
+      within(events.collect((message) => (JSON.parse(message.data) as { type: string }).type === "member.changed"), 10_000, "member.changed")
+
     const bob = person()
     await signIn(bob, { sub: "bob", email: "bob@acme.test", email_verified: true, groups: [] })
-    const [acme] = await bob.must<Summary[]>("query", "workspaces.list")
+    await memberChanged()
     const bobId = (await bob.must<{ user: { id: string } }>("query", "auth.me")).user.id
 
     const refused = await admin.mutate<{ error: { message: string } }>("members.changeRole", { workspaceId: acme!.id, userId: bobId, role: "admin" })
@@ -90,6 +100,8 @@ describe("signing in with OpenID Connect", () => {
     expect(removal.status).toBe(409)
 
     await signIn(person(), { sub: "bob", email: "bob@acme.test", email_verified: true, groups: ["second-owners"] })
+    await memberChanged()
+    await events.close()
     expect((await bob.must<Summary[]>("query", "workspaces.list"))[0]?.role).toBe("owner")
     const audit = await admin.must<{ action: string; actorUserId: string | null; targetId: string; after: unknown }[]>(
       "query",

@@ -6,6 +6,7 @@
 import type { Role } from "#shared/auth/permissions.ts"
 import { newId } from "#shared/ids.ts"
 import { recordAudit } from "../../audit/audit.server.ts"
+import { announceMemberChanged } from "../../events/member-events.server.ts"
 import { SignInError } from "../sign-in-errors.server.ts"
 import { memberships, users, workspaces, type UserDocument } from "../../store/collections.server.ts"
 import { StoreDuplicateError } from "../../store/store.server.ts"
@@ -88,6 +89,7 @@ async function syncMembership(stores: Stores, user: UserDocument, provider: stri
   if (!existing) {
     try {
       await addMember(stores, { workspace, userId: user.id, role, source: "external", actorUserId: null })
+      announceMemberChanged(stores, workspace.id)
     } catch (error) {
       if (!(error instanceof StoreDuplicateError)) throw error
     }
@@ -105,6 +107,8 @@ async function syncMembership(stores: Stores, user: UserDocument, provider: stri
       if (owners <= 1) return
     }
     await stores.store.collection(memberships).updateOne({ id: current.id }, { role, updatedAt: nowIso() })
+    // Open pages refresh their member lists; open workspace streams re-read this person's role.
+    announceMemberChanged(stores, workspace.id)
     await recordAudit(stores.store, {
       workspaceId: workspace.id,
       actorUserId: null,
