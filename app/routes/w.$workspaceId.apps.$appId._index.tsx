@@ -1,15 +1,16 @@
-// The builder chat: every run of the app in order (the person's message, then the agent's
-// answer), the running one streamed live, and the composer for the next message. Stop works from
+// The builder chat: the app's latest runs in order (the person's message, then the agent's
+// answer; earlier ones on request), the running one streamed live, and the composer for the next message. Stop works from
 // any tab (it asks the server, which stops the run wherever it runs); a refused send says the
 // agent is already running rather than failing quietly.
 
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
-import { useActionData, useLoaderData, useNavigation, useParams, useRouteLoaderData } from "@remix-run/react"
+import { Link, useActionData, useLoaderData, useNavigation, useParams, useRouteLoaderData } from "@remix-run/react"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { ChatComposer } from "../components/builder/chat-composer.tsx"
 import { ChatStatus, useSendConflict, type ChatState } from "../components/builder/chat-status.tsx"
 import { RunCard, type BuilderRun } from "../components/builder/run-card.tsx"
 import { FormMessage } from "../components/form-message.tsx"
+import { RUNS_PAGE, shownRuns } from "../runs/run-pages.ts"
 import { useRevalidateWhileSettling, useRunEvents } from "../runs/use-run-events.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as appLoader } from "./w.$workspaceId.apps.$appId.tsx"
@@ -18,8 +19,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   const appId = args.params["appId"] ?? ""
   return load(args, async (caller) => {
-    const [runs, runtimes] = await Promise.all([caller.runs.list({ workspaceId, appId }), caller.apps.runtimes({ workspaceId })])
-    return { runs, runtimes }
+    const limit = shownRuns(new URL(args.request.url).searchParams)
+    const [{ runs, hasEarlier }, runtimes] = await Promise.all([caller.runs.list({ workspaceId, appId, limit }), caller.apps.runtimes({ workspaceId })])
+    return { runs, hasEarlier, runtimes }
   })
 }
 
@@ -54,7 +56,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function BuilderChat() {
-  const { runs, runtimes } = useLoaderData<typeof loader>()
+  const { runs, hasEarlier, runtimes } = useLoaderData<typeof loader>()
   const app = useRouteLoaderData<typeof appLoader>("routes/w.$workspaceId.apps.$appId")
   const outcome = useActionData<typeof action>()
   const navigation = useNavigation()
@@ -77,6 +79,12 @@ export default function BuilderChat() {
 
   return (
     <div className="chat">
+      {hasEarlier && runs.length < RUNS_PAGE.max ? (
+        // A link, not a button: the longer conversation has its own URL, which reloads and revalidations keep.
+        <Link className="earlier-runs" to={`?show=${runs.length + RUNS_PAGE.size}`} preventScrollReset data-testid="earlier-runs">
+          Show earlier messages
+        </Link>
+      ) : null}
       <ol className="runs" aria-label="Conversation">
         {runs.map((run) => (
           <li key={run.id}>

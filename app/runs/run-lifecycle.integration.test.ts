@@ -1,7 +1,7 @@
 // A run's life on the web tier, in-process (real SQLite file, in-process live port, a worker
 // client that records what it is asked): the claim under a burst of sends, a claim left behind
 // by an interrupted settle, and the reaper's three cases — a worker still heartbeating, a turn
-// whose end report was lost, and a worker that died.
+// whose end report was lost, and a worker that died; and a long conversation listed a page at a time.
 
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -19,7 +19,8 @@ import { openSqliteStore } from "../store/sqlite-store.server.ts"
 import type { WorkerClient } from "../worker-client/worker-client.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
 import { reapRun } from "./run-reaper.server.ts"
-import { sendMessage } from "./runs.server.ts"
+import { RUNS_PAGE } from "./run-pages.ts"
+import { listRuns, sendMessage } from "./runs.server.ts"
 
 const LEASE_MS = 200
 const cleanups: (() => Promise<void>)[] = []
@@ -178,5 +179,40 @@ describe("the reaper", () => {
     expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBeNull()
     // A second reaper (another web process) finds nothing left to do.
     expect(await reapRun(services, failed!)).toBe(false)
+  })
+})
+
+describe("listing a conversation", () => {
+  it("returns the latest runs oldest first, says whether earlier ones exist, and returns more on request", async () => {
+    const { services, scope, app, store } = world()
+    await store.collection(apps).insert(app)
+    const start = Date.parse("2026-01-01T00:00:00.000Z")
+    const prompts = Array.from({ length: RUNS_PAGE.size + 5 }, (_, index) => `message ${index + 1}`)
+    // Inserted out of order: the list is ordered by when each run was created, not stored.
+    for (const index of [...prompts.keys()].reverse()) {
+      const at = new Date(start + index * 1_000).toISOString()
+      await store.collection(runs).insert({
+        id: newId(),
+        workspaceId: app.workspaceId,
+        appId: app.id,
+        createdByUserId: scope.user.id,
+        prompt: prompts[index]!,
+        runtime: "claude",
+        model: null,
+        status: "completed",
+        error: null,
+        transcript: [{ kind: "text", text: `answer ${index + 1}` }],
+        retryOf: null,
+        createdAt: at,
+        endedAt: at,
+      })
+    }
+    const latest = await listRuns(services, scope, app.id)
+    expect(latest.runs.map((run) => run.prompt)).toEqual(prompts.slice(5))
+    expect(latest.hasEarlier).toBe(true)
+
+    const all = await listRuns(services, scope, app.id, prompts.length)
+    expect(all.runs.map((run) => run.prompt)).toEqual(prompts)
+    expect(all.hasEarlier).toBe(false)
   })
 })

@@ -18,6 +18,7 @@ import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 import { withHandoff } from "./conversation-handoff.server.ts"
 import { readRunStream, runStreamHasEnded } from "./run-stream-reader.server.ts"
+import { RUNS_PAGE } from "./run-pages.ts"
 import { closingEvents, endingFromStream, settleRun } from "./run-settlement.server.ts"
 
 export interface SendInput {
@@ -234,10 +235,21 @@ export const toRunView = (run: RunDocument): RunView => ({
   endedAt: run.endedAt,
 })
 
-export async function listRuns(services: WebServices, scope: WorkspaceScope, appId: string): Promise<RunView[]> {
+export interface RunList {
+  /** The latest runs, oldest first (the order of the conversation). */
+  readonly runs: RunView[]
+  /** Whether the app has older runs than these. */
+  readonly hasEarlier: boolean
+}
+
+/** The app's latest `limit` runs: a long conversation is not loaded (transcripts and all) at once. */
+export async function listRuns(services: WebServices, scope: WorkspaceScope, appId: string, limit: number = RUNS_PAGE.size): Promise<RunList> {
   const app = await requireVisibleApp(services, scope, appId)
-  const list = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId }, { sort: [["createdAt", 1]] })
-  return list.map(toRunView)
+  const newest = await services.store.collection(runs).findMany(
+    { appId: app.id, workspaceId: app.workspaceId },
+    { sort: [["createdAt", -1], ["id", -1]], limit: limit + 1 },
+  )
+  return { runs: newest.slice(0, limit).reverse().map(toRunView), hasEarlier: newest.length > limit }
 }
 
 /** The run, if the user may see its app (member of its workspace and the app visible to them). */

@@ -1,9 +1,11 @@
 // The builder's pages in real Chromium, with the real Claude Code behind the worker and a scripted
 // model: the Apps tab and composer, a run's tool call, file change and usage as the chat shows
 // them, the files view, Stop pressed in another tab, "already running" when a send is refused,
-// Retry after a retryable failure, and renaming and deleting an app.
+// Retry after a retryable failure, renaming and deleting an app, and a long conversation shown a
+// page at a time.
 
 import type { Page } from "playwright-core"
+import { newId } from "#shared/ids.ts"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
@@ -186,4 +188,52 @@ it("renames an app, and deletes it after a confirmation", { timeout: JOURNEY_TIM
   await page.getByTestId("confirm-delete-app").click()
   await page.waitForURL((url) => url.pathname === `${workspacePath}/apps`)
   await expect(page.getByTestId("app-item").count()).resolves.toBe(0)
+})
+
+it("shows a long conversation's latest messages, and earlier ones on request", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
+  const { person, workspacePath } = await newBuilder()
+  const { page } = person
+  const appId = await createAppOverApi(person, workspacePath, "codex")
+  // The conversation so far: 34 earlier turns, stored as the web stores finished runs.
+  const store = await server.openStore()
+  try {
+    const { apps, runs } = await import("#app/store/collections.server.ts")
+    const app = (await store.collection(apps).findOne({ id: appId }))!
+    const start = Date.parse(app.createdAt) - 3_600_000
+    for (let index = 0; index < 34; index += 1) {
+      const at = new Date(start + index * 60_000).toISOString()
+      await store.collection(runs).insert({
+        id: newId(),
+        workspaceId: app.workspaceId,
+        appId,
+        createdByUserId: app.createdByUserId,
+        prompt: `Earlier message ${index + 1}`,
+        runtime: "claude",
+        model: null,
+        status: "completed",
+        error: null,
+        transcript: [{ kind: "text", text: `Earlier answer ${index + 1}` }],
+        retryOf: null,
+        createdAt: at,
+        endedAt: at,
+      })
+    }
+  } finally {
+    await store.close()
+  }
+
+  await page.goto(`${workspacePath}/apps/${appId}`)
+  await runEnds(page, "failed")
+  const prompts = () => page.getByTestId("run-prompt").allInnerTexts()
+  // The latest 30 of 35: the newest (the failed codex run) last.
+  await expect(prompts()).resolves.toEqual([...Array.from({ length: 29 }, (_, index) => `Earlier message ${index + 6}`), "Use codex"])
+
+  await page.getByTestId("earlier-runs").click()
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="run"]').length === 35)
+  await expect(prompts()).resolves.toEqual([...Array.from({ length: 34 }, (_, index) => `Earlier message ${index + 1}`), "Use codex"])
+  await expect(page.getByTestId("earlier-runs").count()).resolves.toBe(0)
+  // The longer conversation has its own address: a reload keeps it.
+  await page.reload()
+  await expect(prompts()).resolves.toHaveLength(35)
+  expect(person.cspViolations).toEqual([])
 })

@@ -44,7 +44,7 @@ async function followRun(runId: string, lastEventId?: string): Promise<SseMessag
   return messages
 }
 
-const runsOf = (appId: string) => person.must<Run[]>("query", "runs.list", { workspaceId, appId })
+const runsOf = async (appId: string) => (await person.must<{ runs: Run[] }>("query", "runs.list", { workspaceId, appId })).runs
 
 const settled = (appId: string, runId: string) =>
   eventuallyValue(async () => {

@@ -66,7 +66,7 @@ async function call<T>(base: string, kind: "query" | "mutation", procedure: stri
   return (JSON.parse(text) as { result: { data: T } }).result.data
 }
 
-const listRuns = (base: string, appId: string) => call<Run[]>(base, "query", "runs.list", { workspaceId, appId })
+const listRuns = async (base: string, appId: string) => (await call<{ runs: Run[] }>(base, "query", "runs.list", { workspaceId, appId })).runs
 
 /** Waits (bounded) until the run is no longer running, asking `base`. */
 async function settled(base: string, appId: string, runId: string, timeoutMs = 90_000): Promise<Run> {

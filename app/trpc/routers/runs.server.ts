@@ -1,6 +1,7 @@
 // Builder runs: list an app's conversation, send a message (one turn), stop, retry a failure.
 
 import { z } from "zod"
+import { RUNS_PAGE } from "../../runs/run-pages.ts"
 import { listRuns, retryRun, sendMessage, stopRun } from "../../runs/runs.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
 import { modelSchema, promptSchema, runtimeSchema } from "./apps.server.ts"
@@ -8,9 +9,10 @@ import { modelSchema, promptSchema, runtimeSchema } from "./apps.server.ts"
 const runInput = z.object({ runId: idSchema })
 
 export const runsRouter = createTRPCRouter({
+  /** The latest runs, oldest first; `limit` more to show earlier ones (hasEarlier says if there are). */
   list: workspaceProcedure("apps:build")
-    .input(z.object({ appId: idSchema }))
-    .query(({ ctx, input }) => listRuns(ctx.services, ctx.scope, input.appId)),
+    .input(z.object({ appId: idSchema, limit: z.number().int().min(1).max(RUNS_PAGE.max).optional() }))
+    .query(({ ctx, input }) => listRuns(ctx.services, ctx.scope, input.appId, input.limit)),
 
   send: workspaceProcedure("apps:build")
     .input(z.object({ appId: idSchema, prompt: promptSchema, runtime: runtimeSchema.optional(), model: modelSchema.optional() }))
