@@ -174,13 +174,22 @@ export interface AppFiles {
   /** "worker": the live working copy; "snapshot": the last saved source; "none": nothing yet. */
   readonly source: "worker" | "snapshot" | "none"
   readonly files: Readonly<Record<string, string>>
+  /** Files of that copy that are not shown, and not kept in snapshots: binary, or over the size limit. */
+  readonly skipped: readonly string[]
+  /** Why the live copy is not shown although the worker has one (it is too large to keep). */
+  readonly liveProblem: string | null
 }
 
 /** The app's current source: the worker's live copy when it has one, else the last snapshot. */
 export async function getAppFiles(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AppFiles> {
   const app = await requireVisibleApp(services, scope, appId)
   const live = await services.worker.files(app.id).catch(() => null)
-  if (live && "files" in live && Object.keys(live.files).length > 0) return { source: "worker", files: live.files }
+  if (live && "files" in live && Object.keys(live.files).length + live.skipped.length > 0) {
+    return { source: "worker", files: live.files, skipped: live.skipped, liveProblem: null }
+  }
+  const liveProblem = live && "tooLarge" in live ? live.tooLarge : null
   const snapshot = await loadSnapshot(services, app)
-  return snapshot ? { source: "snapshot", files: snapshot.files } : { source: "none", files: {} }
+  return snapshot
+    ? { source: "snapshot", files: snapshot.files, skipped: snapshot.skipped ?? [], liveProblem }
+    : { source: "none", files: {}, skipped: [], liveProblem }
 }

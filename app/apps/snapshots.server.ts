@@ -8,8 +8,9 @@ import type { WebServices } from "../services.server.ts"
 import { snapshots, type AppDocument, type SnapshotDocument } from "../store/collections.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
 
-export function hashFiles(files: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(files).sort().map((path) => [path, files[path]]))
+/** Over the sorted paths and contents, and the paths left out: the same source hashes the same. */
+export function hashFiles(files: Readonly<Record<string, string>>, skipped: readonly string[] = []): string {
+  const canonical = JSON.stringify([Object.keys(files).sort().map((path) => [path, files[path]]), [...skipped].sort()])
   return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)))
 }
 
@@ -34,7 +35,7 @@ export async function captureSnapshot(services: WebServices, app: AppDocument, r
     services.log.warn("the app's source is too large to keep", { appId: app.id })
     return null
   }
-  const hash = hashFiles(answer.files)
+  const hash = hashFiles(answer.files, answer.skipped)
   const current = await loadSnapshot(services, app)
   if (current?.hash === hash) return null
   const files = answer.files
@@ -44,6 +45,7 @@ export async function captureSnapshot(services: WebServices, app: AppDocument, r
     appId: app.id,
     runId,
     files,
+    skipped: answer.skipped,
     fileCount: Object.keys(files).length,
     sizeBytes: Object.values(files).reduce((total, content) => total + Buffer.byteLength(content), 0),
     hash,

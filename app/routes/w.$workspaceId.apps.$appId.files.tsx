@@ -9,13 +9,20 @@ import { load } from "../trpc/caller.server.ts"
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   const appId = args.params["appId"] ?? ""
-  const { source, files } = await load(args, (caller) => caller.apps.files({ workspaceId, appId }))
+  const { source, files, skipped, liveProblem } = await load(args, (caller) => caller.apps.files({ workspaceId, appId }))
   const paths = Object.keys(files).sort((a, b) => a.localeCompare(b, "en"))
   const asked = new URL(args.request.url).searchParams.get("path")
   const found = asked !== null && Object.hasOwn(files, asked)
   const path = found ? asked : (paths[0] ?? null)
   // Only the chosen file's content travels to the page, not the whole source.
-  return { source, paths, selected: path === null ? null : { path, content: files[path] ?? "" }, missing: asked !== null && !found ? asked : null }
+  return {
+    source,
+    paths,
+    skipped,
+    liveProblem,
+    selected: path === null ? null : { path, content: files[path] ?? "" },
+    missing: asked !== null && !found ? asked : null,
+  }
 }
 
 const SOURCE_LABELS = {
@@ -25,12 +32,23 @@ const SOURCE_LABELS = {
 } as const
 
 export default function AppFiles() {
-  const { source, paths, selected, missing } = useLoaderData<typeof loader>()
+  const { source, paths, skipped, liveProblem, selected, missing } = useLoaderData<typeof loader>()
   return (
     <div className="files">
       <p className="muted" data-testid="files-source" data-source={source}>
         {SOURCE_LABELS[source]}
       </p>
+      {liveProblem ? (
+        <p className="form-error" role="alert" data-testid="files-live-problem">
+          The worker's live copy cannot be shown or saved: {liveProblem} Runs keep the last snapshot that could be saved.
+        </p>
+      ) : null}
+      {skipped.length > 0 ? (
+        // Said plainly: a new worker gets the app back from snapshots, and these are not in them.
+        <p className="muted" data-testid="files-skipped">
+          Not shown, and not kept in saved snapshots (binary, or over 512 KB): {skipped.join(", ")}
+        </p>
+      ) : null}
       {missing ? (
         <p className="form-error" role="alert">
           There is no file {missing} in this copy.

@@ -222,6 +222,8 @@ export interface SnapshotDocument extends StoredDocument {
   readonly runId: string
   /** Relative path → text content. */
   readonly files: Readonly<Record<string, string>>
+  /** Files the source had but a snapshot does not carry (binary, or over the size limit). Absent on older snapshots. */
+  readonly skipped?: readonly string[]
   readonly fileCount: number
   readonly sizeBytes: number
   /** sha256 over the sorted paths and contents: an unchanged source is not stored twice. */

@@ -45,6 +45,11 @@ export class WorkerUnavailableError extends brandedErrorClass("WorkerUnavailable
   }
 }
 
+export interface WorkerAppFiles {
+  readonly files: Readonly<Record<string, string>>
+  readonly skipped: readonly string[]
+}
+
 export interface WorkerClient {
   health(): Promise<WorkerHealth>
   runtimes(): Promise<readonly WorkerRuntimeReport[]>
@@ -52,7 +57,8 @@ export interface WorkerClient {
   status(appId: string): Promise<WorkerSessionStatus>
   /** With `runId`, cancels only that run's turn. */
   cancel(appId: string, runId?: string): Promise<{ readonly cancelled: boolean }>
-  files(appId: string): Promise<{ readonly files: Readonly<Record<string, string>> } | { readonly tooLarge: string }>
+  /** The app's text source; `skipped` lists the files it does not carry (binary, or too large). */
+  files(appId: string): Promise<WorkerAppFiles | { readonly tooLarge: string }>
   destroy(appId: string): Promise<void>
 }
 
@@ -123,7 +129,8 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
     async files(appId) {
       const response = await call(session(appId, "/files"), { timeoutMs: 30_000 })
       if (response.status === 413) return { tooLarge: ((await response.json()) as { error: { message: string } }).error.message }
-      return json<{ files: Record<string, string> }>(response)
+      const answer = await json<{ files: Record<string, string>; skipped?: string[] }>(response)
+      return { files: answer.files, skipped: answer.skipped ?? [] }
     },
 
     async destroy(appId) {

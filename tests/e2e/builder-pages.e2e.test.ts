@@ -81,7 +81,10 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   await expect(page.locator('[data-testid="runtime-picker"] option[value="codex"]').isDisabled()).resolves.toBe(true)
   await expect(page.locator('[data-testid="runtime-unavailable"][data-runtime="codex"]').innerText()).resolves.toMatch(/CODEX_API_KEY|OPENAI_API_KEY/)
 
-  fake.script([{ kind: "writeFile", path: "index.html", content: "<h1>Lunch spots</h1>", then: "Your page is ready.\nOpen index.html to see it." }])
+  fake.script([
+    { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png" },
+    { kind: "writeFile", path: "index.html", content: "<h1>Lunch spots</h1>", then: "Your page is ready.\nOpen index.html to see it." },
+  ])
   await page.getByTestId("new-app-prompt").fill("A page listing our lunch spots")
   await page.getByTestId("runtime-picker").selectOption("claude")
   await page.getByTestId("create-app").click()
@@ -91,7 +94,7 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   await expect(lastRun(page).getByTestId("run-prompt").innerText()).resolves.toBe("A page listing our lunch spots")
   await runEnds(page, "completed")
   const run = lastRun(page)
-  await expect(run.getByTestId("tool-call").first().innerText()).resolves.toContain("index.html")
+  await expect(run.getByTestId("tool-call").last().innerText()).resolves.toContain("index.html")
   await expect(run.getByTestId("file-change").innerText()).resolves.toContain("index.html")
   // Newlines in the reply are kept, and the text appears once (the persisted run replaced the live one).
   await expect(run.getByTestId("assistant-text").last().innerText()).resolves.toBe("Your page is ready.\nOpen index.html to see it.")
@@ -106,6 +109,9 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   await expect(page.getByTestId("file-item").allInnerTexts()).resolves.toContain("index.html")
   await expect(page.getByTestId("file-content").innerText()).resolves.toBe("<h1>Lunch spots</h1>")
   await expect(page.getByTestId("files-source").getAttribute("data-source")).resolves.toBe("worker")
+  // The binary file is named as not shown and not kept, rather than silently missing.
+  await expect(page.getByTestId("file-item").allInnerTexts()).resolves.not.toContain("logo.png")
+  await expect(page.getByTestId("files-skipped").innerText()).resolves.toMatch(/not kept.*logo\.png/)
 
   await page.goto(`${workspacePath}/apps`)
   await expect(page.getByTestId("app-item").innerText()).resolves.toContain("A page listing our lunch spots")

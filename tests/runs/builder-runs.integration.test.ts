@@ -1,7 +1,7 @@
 // The builder loop end to end on the embedded default (one process, SQLite file, in-process live
 // port), with the real Claude Code against the fake model: create an app from a prompt, watch
 // its run over Server-Sent Events to the terminal event, and find the transcript and the source
-// snapshot persisted; one turn at a time (a concurrent send gets 409); stop within 2 s;
+// snapshot persisted (saying which files it could not keep); one turn at a time (a concurrent send gets 409); stop within 2 s;
 // retry after a retryable failure; delete leaves nothing behind.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -54,7 +54,10 @@ const settled = (appId: string, runId: string) =>
 
 describe("a builder run", () => {
   it("streams the scripted reply to the end and persists the transcript and the source", { timeout: 90_000 }, async () => {
-    fake.script([{ kind: "writeFile", path: "index.html", content: "<h1>Team lunch</h1>", then: "Your page is ready." }])
+    fake.script([
+      { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png" },
+      { kind: "writeFile", path: "index.html", content: "<h1>Team lunch</h1>", then: "Your page is ready." },
+    ])
     const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Build a team lunch page", runtime: "claude" })
     expect(created.app.name).toBe("Build a team lunch page")
     expect(created.run.status).toBe("running")
@@ -69,8 +72,21 @@ describe("a builder run", () => {
     const run = await settled(created.app.id, created.run.id)
     expect(run.status).toBe("completed")
     expect(run.transcript).toContainEqual({ kind: "text", text: "Your page is ready." })
-    const files = await person.must<{ source: string; files: Record<string, string> }>("query", "apps.files", { workspaceId, appId: created.app.id })
+    const files = await person.must<{ source: string; files: Record<string, string>; skipped: string[] }>("query", "apps.files", {
+      workspaceId,
+      appId: created.app.id,
+    })
     expect(files.files["index.html"]).toBe("<h1>Team lunch</h1>")
+    // A binary file is not shown or kept, and the person is told which.
+    expect(files.skipped).toEqual(["logo.png"])
+    const store = await second.openStore()
+    try {
+      const { snapshots } = await import("#app/store/collections.server.ts")
+      const [snapshot] = await store.collection(snapshots).findMany({ appId: created.app.id })
+      expect(snapshot).toMatchObject({ files: { "index.html": "<h1>Team lunch</h1>" }, skipped: ["logo.png"] })
+    } finally {
+      await store.close()
+    }
 
     // A browser that reconnects after the end is told to stop (204), not replayed twice.
     expect(await followRun(created.run.id, messages.at(-1)!.id!)).toEqual([])
@@ -113,6 +129,21 @@ describe("a builder run", () => {
     const retried = await person.must<Run>("mutation", "runs.retry", { workspaceId, runId: created.run.id })
     expect(retried.prompt).toBe("Use codex")
     expect(retried.id).not.toBe(created.run.id)
+  })
+
+  it("keeps the last snapshot when the source grows too large to keep, and says why the live copy is not shown", { timeout: 90_000 }, async () => {
+    fake.script([{ kind: "writeFile", path: "a.txt", content: "first", then: "Done." }])
+    const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Write a", runtime: "claude" })
+    expect((await settled(created.app.id, created.run.id)).status).toBe("completed")
+
+    fake.script([{ kind: "shell", command: "mkdir many && for i in $(seq 2001); do echo $i > many/$i.txt; done", then: "Made many files." }])
+    const next = await person.must<Run>("mutation", "runs.send", { workspaceId, appId: created.app.id, prompt: "Make many files" })
+    expect((await settled(created.app.id, next.id)).status).toBe("completed")
+
+    type Files = { source: string; files: Record<string, string>; liveProblem: string | null }
+    const files = await person.must<Files>("query", "apps.files", { workspaceId, appId: created.app.id })
+    expect(files).toMatchObject({ source: "snapshot", files: { "a.txt": "first" } })
+    expect(files.liveProblem).toMatch(/more than 2000 files/)
   })
 
   it("deletes an app with its runs and snapshots", { timeout: 90_000 }, async () => {
