@@ -50,7 +50,8 @@ function toSet(changes: object): Document {
 function toSort(options: SortOnly | undefined): Sort {
   const sort: Record<string, 1 | -1> = {}
   for (const [field, direction] of options?.sort ?? []) sort[mongoField(field)] = direction
-  sort["_id"] = 1
+  // Ties are broken by id ascending, unless the caller sorted on the id itself.
+  sort["_id"] ??= 1
   return sort
 }
 

@@ -14,7 +14,7 @@ export type Filter<T> = { readonly [K in keyof T]?: T[K] | null | { readonly in:
 export type Changes<T> = { readonly [K in Exclude<keyof T, "id">]?: T[K] }
 
 export interface FindOptions<T> {
-  /** Fields in priority order; 1 ascending, -1 descending. Ties are broken by id. */
+  /** Fields in priority order; 1 ascending, -1 descending. Remaining ties are broken by id, ascending. */
   readonly sort?: readonly (readonly [keyof T & string, 1 | -1])[]
   readonly limit?: number
 }

@@ -171,6 +171,9 @@ export function durableStoreContract(name: string, harness: DurableStoreHarness)
       expect(ascending.map((thing) => thing.id)).toEqual(["a", "c", "d", "b"])
       const descending = await collection.findMany({ kind: "s" }, { sort: [["rank", -1]], limit: 3 })
       expect(descending.map((thing) => thing.id)).toEqual(["b", "c", "d"])
+      // The id may be sorted on too, either way, instead of the ascending tie-break.
+      const idDescending = await collection.findMany({ kind: "s" }, { sort: [["rank", -1], ["id", -1]] })
+      expect(idDescending.map((thing) => thing.id)).toEqual(["b", "d", "c", "a"])
       expect(await collection.findMany({}, { limit: 0 })).toEqual([])
     })
 
