@@ -15,7 +15,7 @@ import { revealAll, SecretStore, type OpencodeProvider } from "../secrets/Secret
 import { RuntimeStartError, type RuntimeSession, type SessionSetup } from "./adapters/runtime-adapter.ts"
 import { startProcess } from "./process/supervised-process.ts"
 import { Runtimes, type RuntimeUnavailableError } from "./Runtimes.ts"
-import { controlTurn } from "./turn-control.ts"
+import { controlTurn, stopWhenLeft } from "./turn-control.ts"
 
 export class SessionBusyError extends Schema.TaggedError<SessionBusyError>()("SessionBusyError", { appId: Schema.String }) {
   override get message() {
@@ -186,6 +186,7 @@ export class Sessions extends Context.Service<
             return claim
           })
           if (abort === null) return yield* new SessionBusyError({ appId })
+          const claim = abort
           const release = () => {
             if (turns.get(appId) === abort) turns.delete(appId)
             const entry = entries.get(appId)
@@ -206,15 +207,18 @@ export class Sessions extends Context.Service<
           const unstarted = setTimeout(() => started || release(), UNSTARTED_CLAIM_MS)
           unstarted.unref()
           const limits = { timeoutMs: config.turnTimeoutMs, idleTimeoutMs: config.turnIdleTimeoutMs }
+          async function* claimedTurn() {
+            try {
+              yield* controlTurn((signal) => runTurn(appId, request, signal), limits, claim.signal)
+            } finally {
+              release()
+            }
+          }
           return {
-            async *[Symbol.asyncIterator]() {
+            [Symbol.asyncIterator]() {
               started = true
               clearTimeout(unstarted)
-              try {
-                yield* controlTurn((signal) => runTurn(appId, request, signal), limits, abort.signal)
-              } finally {
-                release()
-              }
+              return stopWhenLeft(claimedTurn(), () => claim.abort("cancelled"))
             },
           }
         }),

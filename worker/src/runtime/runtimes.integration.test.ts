@@ -1,7 +1,8 @@
 // The worker running the real Claude Code, Codex and OpenCode against a scripted fake model,
 // through its HTTP API as the web calls it, inside bubblewrap when the machine has it. For each
 // runtime: a text turn, a turn whose tool call writes a file into the app's directory, a second
-// turn in the same session, and a cancel mid-turn after which no process of the tree remains.
+// turn in the same session, and a cancel mid-turn, or a caller hanging up mid-turn, after which no
+// process of the tree remains.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
@@ -49,13 +50,15 @@ const call = (path: string, init: RequestInit = {}) =>
   fetch(new URL(path, worker.url), { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers } })
 
 let runs = 0
-async function* send(appId: string, runtime: RuntimeId, prompt: string): AsyncGenerator<RunEvent> {
+async function* send(appId: string, runtime: RuntimeId, prompt: string, signal?: AbortSignal): AsyncGenerator<RunEvent> {
   runs += 1
   const response = await call(`/sessions/${appId}/messages`, {
     method: "POST",
     body: JSON.stringify({ prompt, runtime, runId: `run-${runs}`, model: MODELS[runtime] }),
+    ...(signal ? { signal } : {}),
   })
-  expect(response.status, await response.clone().text().catch(() => "")).toBe(200)
+  // Only a refusal is read whole: a turn's events are read as they come.
+  if (response.status !== 200) expect(response.status, await response.text()).toBe(200)
   let buffered = ""
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
@@ -135,5 +138,22 @@ describe.each(["claude", "codex", "opencode"] as const)("the %s runtime", (runti
     const all = await collected
     expect(all.at(-1)).toEqual({ type: "turn.completed", outcome: "cancelled" })
     expect(tree.filter(isAlive), "processes of the cancelled turn still running").toEqual([])
+  }, 120_000)
+
+  it("stops a turn whose reader goes away mid-turn, leaving no process behind and the session free", async () => {
+    fake.script([{ kind: "hang", text: "Thinking" }])
+    const before = new Set(descendantsOf(process.pid))
+    const reader = new AbortController()
+    const prompt = `Take your time, ${runtime}`
+    const events = send(`${appId}-gone`, runtime, prompt, reader.signal)
+    void events.next().catch(() => undefined)
+    // Mid-turn: the model has this turn's request and stalls on it.
+    await fake.waitForRequest((request) => request.scripted && (request.lastUserText ?? "").includes(prompt), 60_000)
+    const tree = descendantsOf(process.pid).filter((pid) => !before.has(pid))
+    expect(tree.length).toBeGreaterThan(0)
+    // The caller hangs up (the web restarted, a script was interrupted).
+    reader.abort()
+    await eventually(async () => (await (await call(`/sessions/${appId}-gone/status`)).json()).busy === false, 15_000)
+    await eventually(() => tree.every((pid) => !isAlive(pid)), 10_000)
   }, 120_000)
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { controlTurn } from "./turn-control.ts"
+import { controlTurn, stopWhenLeft } from "./turn-control.ts"
 
 const limits = { timeoutMs: 60_000, idleTimeoutMs: 60_000 }
 const text = (value: string): RunEvent => ({ type: "text.delta", text: value })
@@ -17,7 +17,7 @@ function hangingAdapter(before: RunEvent[], stoppedBy: { signal?: AbortSignal })
   return async function* (signal: AbortSignal) {
     stoppedBy.signal = signal
     yield* before
-    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))
+    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))
   }
 }
 
@@ -42,6 +42,37 @@ describe("turn control", () => {
     }
     expect(seen.signal?.aborted).toBe(true)
     expect(events).toEqual([text("working"), { type: "turn.completed", outcome: "cancelled" }])
+  })
+
+  it("stops the runtime, and lets the adapter clean up, when its reader stops reading mid-turn", async () => {
+    let signal: AbortSignal | undefined
+    let cleanedUp = false
+    const adapter = async function* (given: AbortSignal) {
+      signal = given
+      try {
+        yield text("one")
+        yield text("two")
+        yield done
+      } finally {
+        cleanedUp = true
+      }
+    }
+    for await (const event of controlTurn(adapter, limits, new AbortController().signal)) {
+      if (event.type === "text.delta") break
+    }
+    expect(signal?.aborted).toBe(true)
+    expect(cleanedUp).toBe(true)
+  })
+
+  it("stops a silent runtime at once when its reader leaves while waiting for the next event", async () => {
+    const cancel = new AbortController()
+    const seen: { signal?: AbortSignal } = {}
+    const turn = stopWhenLeft(controlTurn(hangingAdapter([], seen), limits, cancel.signal), () => cancel.abort())
+    const pending = turn.next()
+    // What an interrupted HTTP response does: return() while next() is still pending.
+    await turn.return(undefined)
+    expect(seen.signal?.aborted).toBe(true)
+    expect(await pending).toEqual({ done: false, value: { type: "turn.completed", outcome: "cancelled" } })
   })
 
   it("stops a runtime that falls silent, with a retryable error", async () => {

@@ -46,6 +46,14 @@ export async function* controlTurn(
   const stopped = new Promise<"stopped">((resolve) => controller.signal.addEventListener("abort", () => resolve("stopped"), { once: true }))
 
   const events = run(controller.signal)
+  // Closing the adapter's events runs its own clean-up (stopping its processes); bounded, as a
+  // stuck adapter must not hold the turn open.
+  let adapterClosed = false
+  const closeAdapter = async () => {
+    if (adapterClosed) return
+    adapterClosed = true
+    await Promise.race([events.return(undefined), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))])
+  }
   let completed = false
   try {
     while (!completed) {
@@ -59,7 +67,7 @@ export async function* controlTurn(
     }
     if (reason !== null) {
       // Give the adapter its moment to stop the processes, then say how the turn ended.
-      await Promise.race([events.return(undefined), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS))])
+      await closeAdapter()
       if (!completed) yield* stopEvents(reason, limits)
     } else if (!completed) {
       yield { type: "error", message: "The runtime stopped before finishing the turn.", retryable: true, code: "runtime_exited" }
@@ -69,6 +77,33 @@ export async function* controlTurn(
     clearTimeout(overall)
     clearTimeout(idle)
     cancel.removeEventListener("abort", onCancel)
-    if (!completed && reason === null) controller.abort("cancelled")
+    if (!completed) {
+      // The reader stopped reading mid-turn (a closed HTTP response, a run the web has ended):
+      // stop the runtime, and close the adapter's events rather than leave it parked at a yield
+      // with its process still working.
+      controller.abort("cancelled")
+      await closeAdapter()
+    }
   }
+}
+
+/**
+ * A turn's events whose return() — its reader leaving mid-turn — stops the turn at once. On a
+ * plain async generator that return() waits behind the pending next(), which a silent runtime may
+ * never answer, so the turn (and its claim on the session) would live on unread.
+ */
+export function stopWhenLeft<T>(turn: AsyncGenerator<T>, stop: () => void): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next: () => turn.next(),
+    return: (value?: unknown) => {
+      stop()
+      return turn.return(value as T)
+    },
+    throw: (error?: unknown) => {
+      stop()
+      return turn.throw(error)
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  }
+  return iterator
 }

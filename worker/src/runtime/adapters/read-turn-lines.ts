@@ -34,28 +34,36 @@ export async function* readTurnLines(options: ReadTurnOptions): AsyncGenerator<R
     signal.addEventListener("abort", () => resolve(STOPPED), { once: true })
   })
   let produced = false
-  for (;;) {
-    const line = await Promise.race([process.nextLine(), stopped])
-    if (line === STOPPED) {
+  // Until the turn ends, the process is mid-turn: if the reader stops early (closes this
+  // generator at a yield), the process must not be left to carry on, or be handed the next turn.
+  let midTurn = true
+  try {
+    for (;;) {
+      const line = await Promise.race([process.nextLine(), stopped])
+      if (line === STOPPED) break
+      if (line === null) {
+        midTurn = false
+        const exit = await process.exited
+        options.onProcessGone()
+        const how = exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`
+        if (!produced) throw new RuntimeStartError(`${options.name} stopped before it started (${how}): ${lastWords(process)}`)
+        yield { type: "error", message: `${options.name} stopped unexpectedly (${how}): ${lastWords(process)}`, retryable: true, code: "runtime_exited" }
+        yield { type: "turn.completed", outcome: "failed" }
+        return
+      }
+      const parsed = parser.parse(line)
+      if (parsed.sessionId) options.onSessionId(parsed.sessionId)
+      if (parsed.turnEnded) midTurn = false
+      for (const event of parsed.events) {
+        produced = true
+        yield event
+      }
+      if (parsed.turnEnded) return
+    }
+  } finally {
+    if (midTurn) {
       options.onProcessGone()
       await process.terminate()
-      return
     }
-    if (line === null) {
-      const exit = await process.exited
-      options.onProcessGone()
-      const how = exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`
-      if (!produced) throw new RuntimeStartError(`${options.name} stopped before it started (${how}): ${lastWords(process)}`)
-      yield { type: "error", message: `${options.name} stopped unexpectedly (${how}): ${lastWords(process)}`, retryable: true, code: "runtime_exited" }
-      yield { type: "turn.completed", outcome: "failed" }
-      return
-    }
-    const parsed = parser.parse(line)
-    if (parsed.sessionId) options.onSessionId(parsed.sessionId)
-    for (const event of parsed.events) {
-      produced = true
-      yield event
-    }
-    if (parsed.turnEnded) return
   }
 }
