@@ -14,9 +14,8 @@
 // `maxQueuedBytes` pile up is cut off; its browser reconnects with Last-Event-ID and resumes.
 
 import { compareStreamIds, parseStreamId, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
-import { runStreamKey } from "#shared/runs/run-stream.ts"
+import { runStreamHasEnded, runStreamKey } from "#shared/runs/run-stream.ts"
 import { formatSse, SSE_HEARTBEAT, SSE_HEARTBEAT_MS } from "../sse/sse.server.ts"
-import { runStreamHasEnded } from "./run-stream-reader.server.ts"
 import { pause, toRunStreamItem, type RunEventHub, type RunStreamItem, type RunStreamListener } from "./run-event-hub.server.ts"
 
 /** Bytes queued for one client (produced, not yet taken by the response) before it is cut off. */

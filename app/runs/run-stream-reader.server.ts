@@ -2,13 +2,14 @@
 // worker went away, stopping a run): the events folded into a transcript, whether the terminal
 // event is there, and the last id (so an appended event links to it).
 
-import { parseStreamId, STREAM_START, StreamAppendConflict, type LiveCoordination } from "#shared/live/live.server.ts"
+import { STREAM_START, StreamAppendConflict, type LiveCoordination } from "#shared/live/live.server.ts"
 import {
   decodeRunStreamRecord,
   encodeRunStreamRecord,
   isTerminalEvent,
   RUN_STREAM_MAX_LENGTH,
   RUN_STREAM_TTL_AFTER_END_MS,
+  runStreamHasEnded,
   runStreamKey,
 } from "#shared/runs/run-stream.ts"
 import { foldEvent, type Transcript } from "#shared/runs/transcript.ts"
@@ -41,48 +42,40 @@ export async function readRunStream(live: LiveCoordination, runId: string): Prom
   }
 }
 
-/** How often ending a stream starts over when the worker appends at the same moment. */
+/** How many times ending a stream is attempted before it is left to the stream's readers. */
 const END_ATTEMPTS = 5
 
 /**
  * Ends a run's stream on the worker's behalf (it is gone, or did not stop in time), unless it has
- * ended already. Appends are linked to the last entry, so a worker still writing either lands
- * before (and we go again from its entry) or is refused after — the stream ends once.
+ * ended already. Appends are linked to the last entry: a worker still writing either lands first
+ * (we go again from its entry) or is refused after ours, and a failed write is retried from where
+ * it stopped, so the stream gets its terminal event once and nothing is written twice.
  */
 export async function endRunStream(live: LiveCoordination, runId: string, events: readonly RunEvent[]): Promise<void> {
   const key = runStreamKey(runId)
-  for (let attempt = 1; ; attempt += 1) {
-    let prev = (await live.streamInfo(key)).lastId
-    if (await runStreamHasEnded(live, runId, prev)) break
+  let next = 0
+  let prev: string | null = null
+  let fromTop = true
+  for (let attempt = 1; next < events.length; attempt += 1) {
     try {
-      for (const event of events) {
-        prev = await live.append(key, encodeRunStreamRecord({ prev, event }), { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev })
+      if (fromTop) {
+        prev = (await live.streamInfo(key)).lastId
+        if (await runStreamHasEnded(live, runId, prev)) break
+        fromTop = false
       }
-      break
+      for (; next < events.length; next += 1) {
+        prev = await live.append(key, encodeRunStreamRecord({ prev, event: events[next]! }), { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev })
+      }
     } catch (error) {
-      if (!(error instanceof StreamAppendConflict) || attempt === END_ATTEMPTS) throw error
+      if (attempt === END_ATTEMPTS) throw error
+      if (error instanceof StreamAppendConflict) {
+        // The worker wrote meanwhile: look again, from its entry.
+        fromTop = true
+        next = 0
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+      }
     }
   }
   await live.expire(key, RUN_STREAM_TTL_AFTER_END_MS)
-}
-
-const MAX_STREAM_SEQ = "18446744073709551615"
-
-/** The id just before `id`, so an exclusive read from it starts AT `id`. */
-export function streamIdBefore(id: string): string {
-  const [ms, seq] = parseStreamId(id)
-  if (seq > 0) return `${ms}-${seq - 1}`
-  return ms > 0 ? `${ms - 1}-${MAX_STREAM_SEQ}` : STREAM_START
-}
-
-/**
- * Whether the run's stream ends with its terminal event, from its last entry alone (cheap enough
- * for every send and every connecting browser). `lastId` saves a round trip when already known.
- */
-export async function runStreamHasEnded(live: LiveCoordination, runId: string, lastId?: string | null): Promise<boolean> {
-  const key = runStreamKey(runId)
-  const last = lastId === undefined ? (await live.streamInfo(key)).lastId : lastId
-  if (last === null) return false
-  const [entry] = await live.read(key, { after: streamIdBefore(last), limit: 1 })
-  return entry?.id === last && isTerminalEvent(decodeRunStreamRecord(entry.data).event)
 }

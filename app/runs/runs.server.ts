@@ -4,7 +4,7 @@
 // the worker to drive the turn; the worker writes the run's live stream and reports the end.
 
 import { newId } from "#shared/ids.ts"
-import { runLeaseKey } from "#shared/runs/run-stream.ts"
+import { runLeaseKey, runStreamHasEnded } from "#shared/runs/run-stream.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { appAudience, canSeeApp, requireVisibleApp } from "../apps/app-access.server.ts"
@@ -17,7 +17,7 @@ import { WorkerUnavailableError, type StartRunRequest, type StartRunResult } fro
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 import { withHandoff } from "./conversation-handoff.server.ts"
-import { readRunStream, runStreamHasEnded } from "./run-stream-reader.server.ts"
+import { readRunStream } from "./run-stream-reader.server.ts"
 import { RUNS_PAGE } from "./run-pages.ts"
 import { closingEvents, endingFromStream, settleRun } from "./run-settlement.server.ts"
 

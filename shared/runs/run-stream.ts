@@ -4,6 +4,7 @@
 // "the client saw everything up to here" from "the entries after the client's cursor were trimmed".
 
 import { Schema } from "effect"
+import { parseStreamId, STREAM_START, type LiveCoordination } from "../live/live.server.ts"
 import { RunEvent } from "../runtime/run-event.ts"
 
 export const runStreamKey = (runId: string) => `run:${runId}:events`
@@ -28,3 +29,25 @@ export const decodeRunStreamRecord = (data: string): RunStreamRecord => decodeRe
 
 /** The event that ends a run's stream: nothing is appended after it. */
 export const isTerminalEvent = (event: RunEvent): boolean => event.type === "turn.completed"
+
+const MAX_STREAM_SEQ = "18446744073709551615"
+
+/** The id just before `id`, so an exclusive read from it starts AT `id`. */
+export function streamIdBefore(id: string): string {
+  const [ms, seq] = parseStreamId(id)
+  if (seq > 0) return `${ms}-${seq - 1}`
+  return ms > 0 ? `${ms - 1}-${MAX_STREAM_SEQ}` : STREAM_START
+}
+
+/**
+ * Whether the run's stream ends with its terminal event, from its last entry alone (cheap enough
+ * for every send, every connecting browser and every worker heartbeat). `lastId` saves a round
+ * trip when already known.
+ */
+export async function runStreamHasEnded(live: LiveCoordination, runId: string, lastId?: string | null): Promise<boolean> {
+  const key = runStreamKey(runId)
+  const last = lastId === undefined ? (await live.streamInfo(key)).lastId : lastId
+  if (last === null) return false
+  const [entry] = await live.read(key, { after: streamIdBefore(last), limit: 1 })
+  return entry?.id === last && isTerminalEvent(decodeRunStreamRecord(entry.data).event)
+}

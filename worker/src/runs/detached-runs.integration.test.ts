@@ -1,7 +1,8 @@
 // Detached runs through the worker's HTTP API with the real Claude Code against the fake model:
 // the worker answers 202 at once, writes every event to the run's stream itself (linked by
 // `prev`, ending with the terminal event), keeps the lease while the turn lasts, reports the end
-// to the web with the folded transcript, and restores a snapshot into an empty app directory.
+// to the web with the folded transcript, stops a turn the web has ended in its place, and restores
+// a snapshot into an empty app directory.
 
 import { createServer, type Server } from "node:http"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -15,8 +16,10 @@ import { foldEvents } from "#shared/runs/transcript.ts"
 import { eventually, eventuallyValue } from "#tests/fixtures/eventually.ts"
 import { FAKE_API_KEY, testHomesRoot } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { endRunStream } from "#app/runs/run-stream-reader.server.ts"
 import { loadWorkerConfig } from "../config/WorkerConfig.ts"
 import { startWorker, type RunningWorker } from "../main.ts"
+import { descendantsOf, isAlive } from "../runtime/process/process-tree.ts"
 
 const token = "detached-runs-internal-token-0123456789ab"
 let fake: FakeModel
@@ -108,6 +111,30 @@ describe("a detached run", () => {
     expect(report.body.outcome).toBe("cancelled")
     expect((await streamRecords("runbusy1")).at(-1)?.event).toEqual({ type: "turn.completed", outcome: "cancelled" })
     expect(reports.has("runbusy2")).toBe(false)
+  })
+
+  it("stops the turn, with its processes, once the web has ended the run in its place", { timeout: 90_000 }, async () => {
+    fake.script([{ kind: "hang" }])
+    const before = new Set(descendantsOf(process.pid))
+    expect((await startRun(worker, "app-taken", "runtaken")).status).toBe(202)
+    await fake.waitForHang(60_000)
+    const tree = descendantsOf(process.pid).filter((pid) => !before.has(pid))
+    expect(tree.length).toBeGreaterThan(0)
+
+    // What the web's reaper does when the lease lapses: fail the run and end its stream. The
+    // runtime is silent (stalled on the model), so only the worker's heartbeat can notice.
+    await endRunStream(live, "runtaken", [{ type: "turn.completed", outcome: "failed" }])
+    const status = () => call(worker, "/sessions/app-taken/status").then((r) => r.json() as Promise<{ busy: boolean }>)
+    await eventually(async () => (await status()).busy === false, 15_000)
+    await eventually(() => tree.every((pid) => !isAlive(pid)), 10_000)
+    // Nothing written after the web's end, nothing reported, and the lease is gone.
+    await eventually(async () => (await live.getKey(runLeaseKey("runtaken"))) === null, 10_000)
+    const records = await streamRecords("runtaken")
+    expect(records.filter((record) => record.event.type === "turn.completed").map((record) => record.event)).toEqual([
+      { type: "turn.completed", outcome: "failed" },
+    ])
+    expect(records.at(-1)?.event).toEqual({ type: "turn.completed", outcome: "failed" })
+    expect(reports.has("runtaken")).toBe(false)
   })
 
   it("restores the app's source into a worker that has none, and never over existing source", async () => {

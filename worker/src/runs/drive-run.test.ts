@@ -15,16 +15,28 @@ import { driveRun } from "./drive-run.ts"
 const streamEvents = async (live: LiveCoordination, runId: string) =>
   (await live.read(runStreamKey(runId), { after: STREAM_START, limit: 100 })).map((entry) => decodeRunStreamRecord(entry.data).event)
 
-/** A turn whose events are released one at a time by the test. */
+/**
+ * A turn whose events are released one at a time by the test. Like Sessions: cancelling ends it
+ * with turn.completed (cancelled), and once its reader has closed it, it is gone and a cancel
+ * does nothing.
+ */
 function controlledTurn() {
   const queued: RunEvent[] = []
   let wake: (() => void) | null = null
   let cancelled = false
+  let closed = false
   async function* events(): AsyncGenerator<RunEvent> {
-    for (;;) {
-      while (queued.length > 0) yield queued.shift()!
-      if (cancelled) return
-      await new Promise<void>((resolve) => (wake = resolve))
+    try {
+      for (;;) {
+        while (queued.length > 0) yield queued.shift()!
+        if (cancelled) {
+          yield { type: "turn.completed", outcome: "cancelled" }
+          return
+        }
+        await new Promise<void>((resolve) => (wake = resolve))
+      }
+    } finally {
+      closed = true
     }
   }
   return {
@@ -34,10 +46,12 @@ function controlledTurn() {
       wake?.()
     },
     cancel() {
+      if (closed) return
       cancelled = true
       wake?.()
     },
-    cancelled: () => cancelled,
+    /** Whether a cancel reached the turn while it was still running. */
+    stoppedByCancel: () => cancelled,
   }
 }
 
@@ -70,36 +84,42 @@ describe("driveRun", () => {
     await memory.close()
   })
 
-  it("stops the turn, and writes and reports nothing more, once the web has ended the run", async () => {
+  it.each([
+    ["when its next event is refused", true],
+    ["while the runtime is silent, at the next heartbeat", false],
+  ])("stops the turn and writes and reports nothing more once the web has ended the run, %s", async (_, speaksAgain) => {
     const live = createMemoryLive()
     const turn = controlledTurn()
     const reports: RunCompletion[] = []
     const warnings: string[] = []
+    const runId = speaksAgain ? "refused" : "silent"
     const driving = driveRun({
       ...base,
+      // Short, so the heartbeat (a quarter of it) comes soon.
+      leaseMs: 1_000,
       live,
-      runId: "taken-over",
+      runId,
       events: turn.events,
       cancel: turn.cancel,
       report: async (completion) => void reports.push(completion),
       warn: (message) => void warnings.push(message),
     })
     turn.emit({ type: "text.delta", text: "Working" })
-    await eventually(async () => (await streamEvents(live, "taken-over")).length === 1)
+    await eventually(async () => (await streamEvents(live, runId)).length === 1)
 
     // The web gives up on the worker (its lease lapsed) and ends the stream in its place.
-    await endRunStream(live, "taken-over", [{ type: "turn.completed", outcome: "failed" }])
-    turn.emit({ type: "text.delta", text: "Still working" })
+    await endRunStream(live, runId, [{ type: "turn.completed", outcome: "failed" }])
+    if (speaksAgain) turn.emit({ type: "text.delta", text: "Still working" })
     await driving
 
-    expect(turn.cancelled()).toBe(true)
-    expect(await streamEvents(live, "taken-over")).toEqual([
+    expect(turn.stoppedByCancel()).toBe(true)
+    expect(await streamEvents(live, runId)).toEqual([
       { type: "text.delta", text: "Working" },
       { type: "turn.completed", outcome: "failed" },
     ])
     expect(reports).toEqual([])
-    expect(warnings).toEqual(["run taken-over: the web has already ended this run; stopping its turn"])
-    expect(await live.getKey(runLeaseKey("taken-over"))).toBeNull()
+    expect(warnings).toEqual([`run ${runId}: the web has already ended this run; stopping its turn`])
+    expect(await live.getKey(runLeaseKey(runId))).toBeNull()
     await live.close()
   })
 

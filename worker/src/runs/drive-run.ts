@@ -11,6 +11,7 @@ import {
   RUN_STREAM_MAX_LENGTH,
   RUN_STREAM_TTL_AFTER_END_MS,
   runLeaseKey,
+  runStreamHasEnded,
   runStreamKey,
 } from "#shared/runs/run-stream.ts"
 import { foldEvent, type Transcript } from "#shared/runs/transcript.ts"
@@ -23,7 +24,7 @@ export interface DriveRunOptions {
   readonly runtime: RuntimeId
   readonly leaseMs: number
   readonly events: AsyncIterable<RunEvent>
-  /** Stops the turn early (when the web has already ended the run). */
+  /** Stops this run's turn (the web has already ended the run); its events still end as usual. */
   readonly cancel: () => void
   /** Delivers the completion report; throws when it should be tried again. */
   readonly report: (completion: RunCompletion) => Promise<void>
@@ -55,10 +56,6 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
   const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS
   const streamKey = runStreamKey(runId)
   const leaseKey = runLeaseKey(runId)
-  const refreshLease = () => live.setKey(leaseKey, "worker", { ttlMs: options.leaseMs })
-  // A missed heartbeat is harmless as long as a later one lands before the lease runs out.
-  const heartbeat = setInterval(() => void refreshLease().catch(() => undefined), Math.max(250, options.leaseMs / 4))
-  heartbeat.unref()
 
   let prev: string | null = null
   let transcript: Transcript = []
@@ -66,14 +63,49 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
   let nativeSessionId: string | null = null
   let outcome: RunCompletion["outcome"] = "failed"
   let ended = false
+  let appending = false
+  /** The web has ended this run in our place (see takeOver). */
   let endedByWeb = false
 
+  // The web settled the run without us (its lease lapsed, or a stop was not confirmed in time)
+  // and ended the stream. Stop the turn while it is still ours to stop — the events are then read
+  // to their end, written nowhere — and report nothing: the web has already decided.
+  const takeOver = () => {
+    if (endedByWeb) return
+    endedByWeb = true
+    options.warn(`run ${runId}: the web has already ended this run; stopping its turn`)
+    options.cancel()
+  }
+
+  const refreshLease = () => live.setKey(leaseKey, "worker", { ttlMs: options.leaseMs })
+  // Each beat also looks at the stream's last entry, so a turn the web has ended stops even while
+  // the runtime is silent (nothing to append, so no refused append to notice it by). Our own
+  // terminal event is told apart by the flags, checked after the read: an append of ours sent
+  // before the read has set them by the time the read's answer arrives.
+  const beat = async () => {
+    await refreshLease()
+    if (ended || appending || endedByWeb) return
+    const endedNow = await runStreamHasEnded(live, runId)
+    if (endedNow && !ended && !appending) takeOver()
+  }
+  // A missed heartbeat is harmless as long as a later one lands before the lease runs out.
+  const heartbeat = setInterval(() => void beat().catch(() => undefined), Math.max(250, options.leaseMs / 4))
+  heartbeat.unref()
+
   const append = async (event: RunEvent) => {
+    if (endedByWeb) return
     const data = encodeRunStreamRecord({ prev, event })
-    // Linked to the previous entry: an append whose reply was lost (and retried, here or by the
-    // Redis client) is written once, and one that finds the web has ended the stream in this
-    // worker's place is refused.
-    prev = await withRetries(delays, () => live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev }))
+    appending = true
+    try {
+      // Linked to the previous entry: an append whose reply was lost (and retried, here or by the
+      // Redis client) is written once, and one that finds the web has ended the stream is refused.
+      prev = await withRetries(delays, () => live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev }))
+    } catch (error) {
+      if (!(error instanceof StreamAppendConflict)) throw error
+      return takeOver()
+    } finally {
+      appending = false
+    }
     transcript = foldEvent(transcript, event)
     if (event.type === "error" && firstError === null) firstError = { message: event.message, code: event.code, retryable: event.retryable }
     if (event.type === "session.started") nativeSessionId = event.sessionId
@@ -89,24 +121,16 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
         await append(event)
       }
     } catch (error) {
-      if (error instanceof StreamAppendConflict) throw error
       options.warn(`run ${runId}: the turn failed unexpectedly (${error instanceof Error ? error.name : "error"})`)
       if (!ended) await append({ type: "error", message: "The agent stopped unexpectedly. Try again.", retryable: true, code: "worker_error" })
     }
     if (!ended) await append({ type: "turn.completed", outcome: firstError ? "failed" : outcome })
-    await live.expire(streamKey, RUN_STREAM_TTL_AFTER_END_MS).catch(() => undefined)
-  } catch (error) {
-    if (error instanceof StreamAppendConflict) {
-      // The web settled this run without us (the lease lapsed, or a stop was not confirmed in
-      // time) and ended its stream: stop the turn, and there is nothing left to report.
-      options.warn(`run ${runId}: the web has already ended this run; stopping its turn`)
-      options.cancel()
-      endedByWeb = true
-    } else {
-      // The stream could not be written even after retries: the web's reaper fails the run once
-      // the lease runs out, and the report below still tells it what we know.
-      options.warn(`run ${runId}: could not write the run's event stream`)
-    }
+    if (!endedByWeb) await live.expire(streamKey, RUN_STREAM_TTL_AFTER_END_MS).catch(() => undefined)
+  } catch {
+    // The stream could not be written even after retries (leaving the loop has stopped the turn):
+    // the web's reaper fails the run once the lease runs out, and the report below still tells it
+    // what we know.
+    options.warn(`run ${runId}: could not write the run's event stream`)
   }
 
   try {
