@@ -53,10 +53,12 @@ export interface LiveCoordination {
    * Appends an entry and trims the stream to its newest `maxLength` entries. Returns the entry id.
    *
    * With `expectedLastId` the append is linked and idempotent, in one atomic step: it writes only
-   * when the stream's newest entry is `expectedLastId` (null: the stream is empty). When the entry
-   * right after `expectedLastId` already holds exactly `data` — this same append, whose reply was
-   * lost or which the client sent again after a reconnect — it returns that entry's id and writes
-   * nothing. Anything else means another writer got there first: it throws StreamAppendConflict.
+   * when nothing follows `expectedLastId` in the stream (null: nothing at all). When the entry right
+   * after it already holds exactly `data` — this same append, whose reply was lost or which the
+   * client sent again after a reconnect — it returns that entry's id and writes nothing. Another
+   * entry there means another writer got in first: it throws StreamAppendConflict. A stream that
+   * ends before `expectedLastId` (Redis lost its newest entries) is appended to: the entry's
+   * `prev` then shows readers the gap.
    */
   append(stream: string, data: string, options: AppendOptions): Promise<string>
   /** Entries after the cursor, oldest first, at most `limit`. */

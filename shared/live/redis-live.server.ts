@@ -10,20 +10,20 @@ import { ENTRY_FIELD, RedisStreamTailer, toEntries } from "./redis-stream-tailer
 const RELEASE_IF_OWNER = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`
 const EXTEND_IF_OWNER = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`
 
-// The linked, idempotent append (see LiveCoordination.append): XADD only when the newest entry is
-// ARGV[1] ("" for an empty stream); when the entry after it already holds ARGV[2], this append was
-// applied before (a lost reply, or ioredis resending it after a reconnect), so return its id.
+// The linked, idempotent append (see LiveCoordination.append). ARGV[1] is the expected last id
+// ("" for an empty stream). The entry after it decides: none — the stream ends there, or ends
+// earlier because Redis lost its newest entries (an AOF fsync window) — so append; one holding
+// ARGV[2] — this append was applied before (a lost reply, or ioredis resending it after a
+// reconnect) — so return its id; anything else is another writer's, a conflict.
 const LINKED_APPEND_CONFLICT = "SECOND_APPEND_CONFLICT"
 const LINKED_APPEND = `
-local newest = redis.call("XREVRANGE", KEYS[1], "+", "-", "COUNT", 1)[1]
-local newestId = newest and newest[1] or ""
-if newestId == ARGV[1] then
-  return redis.call("XADD", KEYS[1], "MAXLEN", "=", ARGV[3], "*", ARGV[4], ARGV[2])
-end
 local from = "-"
 if ARGV[1] ~= "" then from = "(" .. ARGV[1] end
 local written = redis.call("XRANGE", KEYS[1], from, "+", "COUNT", 1)[1]
-if written and written[2][1] == ARGV[4] and written[2][2] == ARGV[2] then return written[1] end
+if not written then
+  return redis.call("XADD", KEYS[1], "MAXLEN", "=", ARGV[3], "*", ARGV[4], ARGV[2])
+end
+if written[2][1] == ARGV[4] and written[2][2] == ARGV[2] then return written[1] end
 return redis.error_reply("${LINKED_APPEND_CONFLICT}")`
 
 export interface RedisLiveOptions {

@@ -92,6 +92,17 @@ export function liveCoordinationContract(name: string, harness: LiveHarness) {
         expect((await live.streamInfo(stream)).length).toBe(4)
       })
 
+      it("appends after entries the store lost, rather than refuse a writer whose last entry is gone", async () => {
+        const live = await open()
+        const stream = key("lost")
+        const first = await live.append(stream, "first", { maxLength: 100, expectedLastId: null })
+        // Redis restarted without its newest writes: here, the whole stream.
+        await live.expire(stream, 1)
+        await eventually(async () => (await live.streamInfo(stream)).length === 0)
+        const next = await live.append(stream, "second", { maxLength: 100, expectedLastId: first })
+        expect((await live.read(stream, { after: STREAM_START, limit: 10 })).map((entry) => [entry.id, entry.data])).toEqual([[next, "second"]])
+      })
+
       it("returns entries at once when they exist, else waits for the next append", async () => {
         const live = await open()
         const stream = key("tail")

@@ -92,8 +92,8 @@ export async function* controlTurn(
  * plain async generator that return() waits behind the pending next(), which a silent runtime may
  * never answer, so the turn (and its claim on the session) would live on unread.
  */
-export function stopWhenLeft<T>(turn: AsyncGenerator<T>, stop: () => void): AsyncIterableIterator<T> {
-  const iterator: AsyncIterableIterator<T> = {
+export function stopWhenLeft<T>(turn: AsyncGenerator<T>, stop: () => void): Required<AsyncIterableIterator<T>> {
+  const iterator: Required<AsyncIterableIterator<T>> = {
     next: () => turn.next(),
     return: (value?: unknown) => {
       stop()
