@@ -174,8 +174,9 @@ export interface AppFiles {
   /** "worker": the live working copy; "snapshot": the last saved source; "none": nothing yet. */
   readonly source: "worker" | "snapshot" | "none"
   readonly files: Readonly<Record<string, string>>
-  /** Files of that copy that are not shown, and not kept in snapshots: binary, or over the size limit. */
+  /** Files of that copy that are not shown, and not kept in snapshots (binary, or over the size limit): the first paths, and how many. */
   readonly skipped: readonly string[]
+  readonly skippedCount: number
   /** Why the live copy is not shown although the worker has one (it is too large to keep). */
   readonly liveProblem: string | null
 }
@@ -184,12 +185,12 @@ export interface AppFiles {
 export async function getAppFiles(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AppFiles> {
   const app = await requireVisibleApp(services, scope, appId)
   const live = await services.worker.files(app.id).catch(() => null)
-  if (live && "files" in live && Object.keys(live.files).length + live.skipped.length > 0) {
-    return { source: "worker", files: live.files, skipped: live.skipped, liveProblem: null }
+  if (live && "files" in live && Object.keys(live.files).length + live.skippedCount > 0) {
+    return { source: "worker", files: live.files, skipped: live.skipped, skippedCount: live.skippedCount, liveProblem: null }
   }
   const liveProblem = live && "tooLarge" in live ? live.tooLarge : null
   const snapshot = await loadSnapshot(services, app)
   return snapshot
-    ? { source: "snapshot", files: snapshot.files, skipped: snapshot.skipped ?? [], liveProblem }
-    : { source: "none", files: {}, skipped: [], liveProblem }
+    ? { source: "snapshot", files: snapshot.files, skipped: snapshot.skipped ?? [], skippedCount: snapshot.skippedCount ?? snapshot.skipped?.length ?? 0, liveProblem }
+    : { source: "none", files: {}, skipped: [], skippedCount: 0, liveProblem }
 }

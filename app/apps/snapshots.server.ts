@@ -35,7 +35,7 @@ export async function captureSnapshot(services: WebServices, app: AppDocument, r
     services.log.warn("the app's source is too large to keep", { appId: app.id })
     return null
   }
-  const hash = hashFiles(answer.files, answer.skipped)
+  const hash = hashFiles(answer.files, [...answer.skipped, String(answer.skippedCount)])
   const current = await loadSnapshot(services, app)
   if (current?.hash === hash) return null
   const files = answer.files
@@ -46,6 +46,7 @@ export async function captureSnapshot(services: WebServices, app: AppDocument, r
     runId,
     files,
     skipped: answer.skipped,
+    skippedCount: answer.skippedCount,
     fileCount: Object.keys(files).length,
     sizeBytes: Object.values(files).reduce((total, content) => total + Buffer.byteLength(content), 0),
     hash,

@@ -9,7 +9,7 @@ import { load } from "../trpc/caller.server.ts"
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   const appId = args.params["appId"] ?? ""
-  const { source, files, skipped, liveProblem } = await load(args, (caller) => caller.apps.files({ workspaceId, appId }))
+  const { source, files, skipped, skippedCount, liveProblem } = await load(args, (caller) => caller.apps.files({ workspaceId, appId }))
   const paths = Object.keys(files).sort((a, b) => a.localeCompare(b, "en"))
   const asked = new URL(args.request.url).searchParams.get("path")
   const found = asked !== null && Object.hasOwn(files, asked)
@@ -19,6 +19,7 @@ export async function loader(args: LoaderFunctionArgs) {
     source,
     paths,
     skipped,
+    skippedCount,
     liveProblem,
     selected: path === null ? null : { path, content: files[path] ?? "" },
     missing: asked !== null && !found ? asked : null,
@@ -32,7 +33,7 @@ const SOURCE_LABELS = {
 } as const
 
 export default function AppFiles() {
-  const { source, paths, skipped, liveProblem, selected, missing } = useLoaderData<typeof loader>()
+  const { source, paths, skipped, skippedCount, liveProblem, selected, missing } = useLoaderData<typeof loader>()
   return (
     <div className="files">
       <p className="muted" data-testid="files-source" data-source={source}>
@@ -43,10 +44,11 @@ export default function AppFiles() {
           The worker's live copy cannot be shown or saved: {liveProblem} Runs keep the last snapshot that could be saved.
         </p>
       ) : null}
-      {skipped.length > 0 ? (
+      {skippedCount > 0 ? (
         // Said plainly: a new worker gets the app back from snapshots, and these are not in them.
         <p className="muted" data-testid="files-skipped">
           Not shown, and not kept in saved snapshots (binary, or over 512 KB): {skipped.join(", ")}
+          {skippedCount > skipped.length ? `, and ${skippedCount - skipped.length} more` : ""}
         </p>
       ) : null}
       {missing ? (

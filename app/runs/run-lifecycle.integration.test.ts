@@ -42,7 +42,7 @@ function world() {
     },
     status: async () => ({ busy: false, runtime: null, nativeSessionId: null, hasSource: true }),
     cancel: async () => ({ cancelled: false }),
-    files: async () => ({ files: {}, skipped: [] }),
+    files: async () => ({ files: {}, skipped: [], skippedCount: 0 }),
     destroy: async () => undefined,
   }
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }

@@ -222,8 +222,9 @@ export interface SnapshotDocument extends StoredDocument {
   readonly runId: string
   /** Relative path → text content. */
   readonly files: Readonly<Record<string, string>>
-  /** Files the source had but a snapshot does not carry (binary, or over the size limit). Absent on older snapshots. */
+  /** Files the source had but a snapshot does not carry (binary, or over the size limit): the first paths, and how many. Absent on older snapshots. */
   readonly skipped?: readonly string[]
+  readonly skippedCount?: number
   readonly fileCount: number
   readonly sizeBytes: number
   /** sha256 over the sorted paths and contents: an unchanged source is not stored twice. */

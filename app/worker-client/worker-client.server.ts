@@ -47,8 +47,13 @@ export class WorkerUnavailableError extends brandedErrorClass("WorkerUnavailable
 
 export interface WorkerAppFiles {
   readonly files: Readonly<Record<string, string>>
+  /** The first SKIPPED_NAMED of the files left out, by path; `skippedCount` counts them all. */
   readonly skipped: readonly string[]
+  readonly skippedCount: number
 }
+
+/** How many left-out paths are named (an app of thousands of images is summed up, not listed). */
+export const SKIPPED_NAMED = 100
 
 export interface WorkerClient {
   health(): Promise<WorkerHealth>
@@ -130,7 +135,8 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
       const response = await call(session(appId, "/files"), { timeoutMs: 30_000 })
       if (response.status === 413) return { tooLarge: ((await response.json()) as { error: { message: string } }).error.message }
       const answer = await json<{ files: Record<string, string>; skipped?: string[] }>(response)
-      return { files: answer.files, skipped: answer.skipped ?? [] }
+      const skipped = answer.skipped ?? []
+      return { files: answer.files, skipped: skipped.slice(0, SKIPPED_NAMED), skippedCount: skipped.length }
     },
 
     async destroy(appId) {

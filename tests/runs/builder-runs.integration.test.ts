@@ -131,6 +131,16 @@ describe("a builder run", () => {
     expect(retried.id).not.toBe(created.run.id)
   })
 
+  it("names at most a hundred of the files it leaves out, and counts them all", { timeout: 90_000 }, async () => {
+    fake.script([{ kind: "shell", command: "mkdir img && for i in $(seq 105); do printf 'PNG\\000' > img/$i.png; done", then: "Added images." }])
+    const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Add images", runtime: "claude" })
+    expect((await settled(created.app.id, created.run.id)).status).toBe("completed")
+    const files = await person.must<{ skipped: string[]; skippedCount: number }>("query", "apps.files", { workspaceId, appId: created.app.id })
+    expect(files.skipped).toHaveLength(100)
+    expect(files.skipped.every((path) => /^img\/\d+\.png$/.test(path))).toBe(true)
+    expect(files.skippedCount).toBe(105)
+  })
+
   it("keeps the last snapshot when the source grows too large to keep, and says why the live copy is not shown", { timeout: 90_000 }, async () => {
     fake.script([{ kind: "writeFile", path: "a.txt", content: "first", then: "Done." }])
     const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Write a", runtime: "claude" })
