@@ -7,6 +7,8 @@ import type { RunDocument } from "../store/collections.server.ts"
 
 /** Keeps the newest part of a long conversation; the agent can read the files for the rest. */
 const MAX_HANDOFF_CHARS = 40_000
+/** The most turns read for a handover: far more than fit in its characters, unless they are tiny. */
+export const HANDOFF_TURNS = 200
 
 const assistantText = (transcript: Transcript) =>
   transcript

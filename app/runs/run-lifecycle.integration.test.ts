@@ -19,6 +19,7 @@ import { openSqliteStore } from "../store/sqlite-store.server.ts"
 import type { WorkerClient } from "../worker-client/worker-client.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
 import { reapRun } from "./run-reaper.server.ts"
+import { HANDOFF_TURNS } from "./conversation-handoff.server.ts"
 import { RUNS_PAGE } from "./run-pages.ts"
 import { listRuns, sendMessage } from "./runs.server.ts"
 
@@ -28,16 +29,18 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
-function world() {
+function createWorld() {
   const dir = mkdtempSync(join(tmpdir(), "second-runs-"))
   const store = openSqliteStore({ file: join(dir, "second.db"), collections: allCollections })
   const live = createMemoryLive()
   const started: string[] = []
+  const prompts: string[] = []
   const worker: WorkerClient = {
     health: async () => "ok",
     runtimes: async () => [],
     startRun: async (_appId, request) => {
       started.push(request.runId)
+      prompts.push(request.prompt)
       return { started: true }
     },
     status: async () => ({ busy: false, runtime: null, nativeSessionId: null, hasSource: true }),
@@ -71,7 +74,7 @@ function world() {
     createdAt: at,
     updatedAt: at,
   }
-  return { services, scope, app, started, store, live }
+  return { services, scope, app, started, prompts, store, live }
 }
 
 const events = async (live: ReturnType<typeof createMemoryLive>, runId: string): Promise<RunEvent[]> =>
@@ -79,7 +82,7 @@ const events = async (live: ReturnType<typeof createMemoryLive>, runId: string):
 
 describe("claiming an app for a turn", () => {
   it("lets exactly one of many concurrent sends start a turn; the others are told the agent is busy", async () => {
-    const { services, scope, app, started, store } = world()
+    const { services, scope, app, started, store } = createWorld()
     await store.collection(apps).insert(app)
     const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => sendMessage(services, scope, app.id, { prompt: "Go" })))
     const fulfilled = outcomes.filter((outcome) => outcome.status === "fulfilled")
@@ -94,7 +97,7 @@ describe("claiming an app for a turn", () => {
   })
 
   it("takes over a claim whose run ended long ago, instead of staying busy forever, but not one still being settled", async () => {
-    const { services, scope, app, started, store } = world()
+    const { services, scope, app, started, store } = createWorld()
     const longAgo = new Date(Date.now() - 5 * 60_000).toISOString()
     const ended: RunDocument = {
       id: newId(),
@@ -124,7 +127,7 @@ describe("claiming an app for a turn", () => {
 
 describe("the reaper", () => {
   async function runningRun() {
-    const setup = world()
+    const setup = createWorld()
     await setup.store.collection(apps).insert(setup.app)
     const view = await sendMessage(setup.services, setup.scope, setup.app.id, { prompt: "Go" })
     const run = (await setup.store.collection(runs).findOne({ id: view.id }))!
@@ -182,31 +185,54 @@ describe("the reaper", () => {
   })
 })
 
+/** Stores `count` finished runs of the app, a second apart, oldest first: "message 1" … */
+async function storeConversation(world: ReturnType<typeof createWorld>, count: number): Promise<string[]> {
+  const { store, app, scope } = world
+  const start = Date.parse("2026-01-01T00:00:00.000Z")
+  const prompts = Array.from({ length: count }, (_, index) => `message ${index + 1}`)
+  // Inserted out of order: the conversation is ordered by when each run was created, not stored.
+  for (const index of [...prompts.keys()].reverse()) {
+    const at = new Date(start + index * 1_000).toISOString()
+    await store.collection(runs).insert({
+      id: newId(),
+      workspaceId: app.workspaceId,
+      appId: app.id,
+      createdByUserId: scope.user.id,
+      prompt: prompts[index]!,
+      runtime: "claude",
+      model: null,
+      status: "completed",
+      error: null,
+      transcript: [{ kind: "text", text: `answer ${index + 1}` }],
+      retryOf: null,
+      createdAt: at,
+      endedAt: at,
+    })
+  }
+  return prompts
+}
+describe("handing the conversation over", () => {
+  it("gives a runtime that has not seen it the newest turns, in order, in front of the message", async () => {
+    const conversation = createWorld()
+    const { services, scope, app, store, prompts } = conversation
+    await store.collection(apps).insert(app)
+    await storeConversation(conversation, HANDOFF_TURNS + 5)
+    await sendMessage(services, scope, app.id, { prompt: "And now?" })
+    const [prompt] = prompts
+    expect(prompt).toMatch(/^You are continuing a conversation/)
+    expect(prompt!.endsWith("The new message:\nAnd now?")).toBe(true)
+    // The newest turns, oldest of them first; the oldest five are not read at all.
+    expect(prompt).toContain(`User: message ${HANDOFF_TURNS + 4}\nAssistant: answer ${HANDOFF_TURNS + 4}\n\nUser: message ${HANDOFF_TURNS + 5}`)
+    expect(prompt).not.toContain("User: message 5\n")
+  })
+})
+
 describe("listing a conversation", () => {
   it("returns the latest runs oldest first, says whether earlier ones exist, and returns more on request", async () => {
-    const { services, scope, app, store } = world()
+    const conversation = createWorld()
+    const { services, scope, app, store } = conversation
     await store.collection(apps).insert(app)
-    const start = Date.parse("2026-01-01T00:00:00.000Z")
-    const prompts = Array.from({ length: RUNS_PAGE.size + 5 }, (_, index) => `message ${index + 1}`)
-    // Inserted out of order: the list is ordered by when each run was created, not stored.
-    for (const index of [...prompts.keys()].reverse()) {
-      const at = new Date(start + index * 1_000).toISOString()
-      await store.collection(runs).insert({
-        id: newId(),
-        workspaceId: app.workspaceId,
-        appId: app.id,
-        createdByUserId: scope.user.id,
-        prompt: prompts[index]!,
-        runtime: "claude",
-        model: null,
-        status: "completed",
-        error: null,
-        transcript: [{ kind: "text", text: `answer ${index + 1}` }],
-        retryOf: null,
-        createdAt: at,
-        endedAt: at,
-      })
-    }
+    const prompts = await storeConversation(conversation, RUNS_PAGE.size + 5)
     const latest = await listRuns(services, scope, app.id)
     expect(latest.runs.map((run) => run.prompt)).toEqual(prompts.slice(5))
     expect(latest.hasEarlier).toBe(true)

@@ -16,7 +16,7 @@ import { apps, runs, type AppDocument, type RunDocument } from "../store/collect
 import { WorkerUnavailableError, type StartRunRequest, type StartRunResult } from "../worker-client/worker-client.server.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
-import { withHandoff } from "./conversation-handoff.server.ts"
+import { HANDOFF_TURNS, withHandoff } from "./conversation-handoff.server.ts"
 import { readRunStream } from "./run-stream-reader.server.ts"
 import { RUNS_PAGE } from "./run-pages.ts"
 import { closingEvents, endingFromStream, settleRun } from "./run-settlement.server.ts"
@@ -145,9 +145,12 @@ async function startOnWorker(services: WebServices, app: AppDocument, run: RunDo
   const liveSession = status.runtime === run.runtime && status.nativeSessionId !== null
   const resumable = status.hasSource && native !== undefined && native.throughRunId === last?.id
   const snapshot = status.hasSource ? null : await loadSnapshot(services, app)
-  // The whole conversation is read only when it has to be handed over.
-  const handoff = async () =>
-    withHandoff(run.prompt, (await appRuns.findMany(scopeOfApp, { sort: [["createdAt", 1]] })).filter((other) => other.id !== run.id && other.status !== "running"))
+  // The conversation is read only when it has to be handed over, and only its newest turns: the
+  // handover keeps the last HANDOFF_TURNS at most, and the agent has the files for the rest.
+  const handoff = async () => {
+    const newest = await appRuns.findMany(scopeOfApp, { sort: [["createdAt", -1], ["id", -1]], limit: HANDOFF_TURNS + 1 })
+    return withHandoff(run.prompt, newest.reverse().filter((other) => other.id !== run.id && other.status !== "running"))
+  }
   const request: StartRunRequest = {
     prompt: liveSession || resumable ? run.prompt : await handoff(),
     runtime: run.runtime,
