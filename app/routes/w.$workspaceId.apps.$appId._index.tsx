@@ -84,6 +84,8 @@ export default function BuilderChat() {
         <Link className="earlier-runs" to={`?show=${runs.length + RUNS_PAGE.size}`} preventScrollReset data-testid="earlier-runs">
           Show earlier messages
         </Link>
+      ) : hasEarlier ? (
+        <p className="earlier-runs">Showing the latest {runs.length} messages.</p>
       ) : null}
       <ol className="runs" aria-label="Conversation">
         {runs.map((run) => (

@@ -185,14 +185,14 @@ describe("the reaper", () => {
   })
 })
 
-/** Stores `count` finished runs of the app, a second apart, oldest first: "message 1" … */
-async function storeConversation(world: ReturnType<typeof createWorld>, count: number): Promise<string[]> {
+/** Stores `count` finished runs of the app, oldest first: "message 1" … (`perSecond` of them created in each second). */
+async function storeConversation(world: ReturnType<typeof createWorld>, count: number, perSecond = 1): Promise<string[]> {
   const { store, app, scope } = world
   const start = Date.parse("2026-01-01T00:00:00.000Z")
   const prompts = Array.from({ length: count }, (_, index) => `message ${index + 1}`)
   // Inserted out of order: the conversation is ordered by when each run was created, not stored.
   for (const index of [...prompts.keys()].reverse()) {
-    const at = new Date(start + index * 1_000).toISOString()
+    const at = new Date(start + Math.floor(index / perSecond) * 1_000).toISOString()
     await store.collection(runs).insert({
       id: newId(),
       workspaceId: app.workspaceId,
@@ -237,8 +237,27 @@ describe("listing a conversation", () => {
     expect(latest.runs.map((run) => run.prompt)).toEqual(prompts.slice(5))
     expect(latest.hasEarlier).toBe(true)
 
-    const all = await listRuns(services, scope, app.id, prompts.length)
+    const all = await listRuns(services, scope, app.id, { limit: prompts.length })
     expect(all.runs.map((run) => run.prompt)).toEqual(prompts)
     expect(all.hasEarlier).toBe(false)
+  })
+
+  it("pages back from the oldest run it has, without losing or repeating runs created in the same millisecond", async () => {
+    const conversation = createWorld()
+    const { services, scope, app, store } = conversation
+    await store.collection(apps).insert(app)
+    await storeConversation(conversation, 25, 3)
+    const whole = (await listRuns(services, scope, app.id, { limit: 100 })).runs.map((run) => run.id)
+
+    let page = await listRuns(services, scope, app.id, { limit: 4 })
+    const walked = [...page.runs.map((run) => run.id)]
+    while (page.hasEarlier) {
+      page = await listRuns(services, scope, app.id, { limit: 4, before: walked[0]! })
+      walked.unshift(...page.runs.map((run) => run.id))
+    }
+    expect(walked).toEqual(whole)
+    expect(whole).toHaveLength(25)
+
+    await expect(listRuns(services, scope, app.id, { before: newId() })).rejects.toMatchObject({ code: "BAD_REQUEST" })
   })
 })

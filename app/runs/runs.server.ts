@@ -245,14 +245,37 @@ export interface RunList {
   readonly hasEarlier: boolean
 }
 
-/** The app's latest `limit` runs: a long conversation is not loaded (transcripts and all) at once. */
-export async function listRuns(services: WebServices, scope: WorkspaceScope, appId: string, limit: number = RUNS_PAGE.size): Promise<RunList> {
+export interface ListRunsOptions {
+  /** How many runs (default RUNS_PAGE.size). */
+  readonly limit?: number
+  /** A run of the app: list the runs before it (the next page back), instead of the latest. */
+  readonly before?: string
+}
+
+/**
+ * The app's latest runs, or those before a given one: a long conversation is read a page at a
+ * time, transcripts and all. The order is (createdAt, id), so runs created in the same
+ * millisecond still page without loss or repeats.
+ */
+export async function listRuns(services: WebServices, scope: WorkspaceScope, appId: string, options: ListRunsOptions = {}): Promise<RunList> {
   const app = await requireVisibleApp(services, scope, appId)
-  const newest = await services.store.collection(runs).findMany(
-    { appId: app.id, workspaceId: app.workspaceId },
-    { sort: [["createdAt", -1], ["id", -1]], limit: limit + 1 },
-  )
-  return { runs: newest.slice(0, limit).reverse().map(toRunView), hasEarlier: newest.length > limit }
+  const limit = options.limit ?? RUNS_PAGE.size
+  const appRuns = services.store.collection(runs)
+  const ofApp = { appId: app.id, workspaceId: app.workspaceId }
+  const newestFirst = { sort: [["createdAt", -1], ["id", -1]] as const, limit: limit + 1 }
+  let page: RunDocument[]
+  if (options.before === undefined) {
+    page = await appRuns.findMany(ofApp, newestFirst)
+  } else {
+    const anchor = await appRuns.findOne({ ...ofApp, id: options.before })
+    if (!anchor) throw new AppError("BAD_REQUEST", "`before` names no run of this app: pass the id of a run runs.list returned.")
+    const [sameMoment, older] = await Promise.all([
+      appRuns.findMany({ ...ofApp, createdAt: anchor.createdAt, id: { lt: anchor.id } }, newestFirst),
+      appRuns.findMany({ ...ofApp, createdAt: { lt: anchor.createdAt } }, newestFirst),
+    ])
+    page = [...sameMoment, ...older].slice(0, limit + 1)
+  }
+  return { runs: page.slice(0, limit).reverse().map(toRunView), hasEarlier: page.length > limit }
 }
 
 /** The run, if the user may see its app (member of its workspace and the app visible to them). */

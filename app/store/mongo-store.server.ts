@@ -8,6 +8,7 @@ import {
   assertRegistered,
   definedEntries,
   isInFilter,
+  isLessThanFilter,
   StoreDuplicateError,
   type Changes,
   type AnyCollectionDefinition,
@@ -28,7 +29,7 @@ function toMongoFilter(filter: Filter<object>): MongoFilter<MongoDoc> {
   const result: Record<string, unknown> = {}
   for (const [field, value] of Object.entries(filter)) {
     if (value === undefined) continue
-    result[mongoField(field)] = isInFilter(value) ? { $in: [...value.in] } : value
+    result[mongoField(field)] = isInFilter(value) ? { $in: [...value.in] } : isLessThanFilter(value) ? { $lt: value.lt } : value
   }
   return result as MongoFilter<MongoDoc>
 }

@@ -10,6 +10,7 @@ import {
   assertRegistered,
   definedEntries,
   isInFilter,
+  isLessThanFilter,
   StoreDuplicateError,
   type Changes,
   type AnyCollectionDefinition,
@@ -47,6 +48,9 @@ function whereClause(filter: Filter<object>): { sql: string; params: Param[] } {
       if (value.in.length === 0) parts.push("0")
       else parts.push(`${expression} IN (${value.in.map(() => "?").join(", ")})`)
       params.push(...value.in.map(toParam))
+    } else if (isLessThanFilter(value)) {
+      parts.push(`${expression} < ?`)
+      params.push(toParam(value.lt))
     } else {
       parts.push(`${expression} = ?`)
       params.push(toParam(value))

@@ -8,8 +8,11 @@ export interface StoredDocument {
   readonly id: string
 }
 
-/** A field's value, or any of several values. Fields compare by equality; `null` matches a missing field. */
-export type Filter<T> = { readonly [K in keyof T]?: T[K] | null | { readonly in: readonly T[K][] } }
+/**
+ * A field's value, any of several values, or (`lt`) values below one — strings compare by their
+ * UTF-8 bytes, as ISO timestamps and ids need. `null` matches a missing field.
+ */
+export type Filter<T> = { readonly [K in keyof T]?: T[K] | null | { readonly in: readonly T[K][] } | { readonly lt: T[K] } }
 
 export type Changes<T> = { readonly [K in Exclude<keyof T, "id">]?: T[K] }
 
@@ -89,6 +92,10 @@ export function assertFieldName(name: string): string {
 
 export function isInFilter(value: unknown): value is { readonly in: readonly unknown[] } {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "in" in value
+}
+
+export function isLessThanFilter(value: unknown): value is { readonly lt: unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "lt" in value
 }
 
 /** Drops keys whose value is undefined, so "not given" never overwrites a stored value. */

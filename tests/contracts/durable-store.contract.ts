@@ -161,6 +161,19 @@ export function durableStoreContract(name: string, harness: DurableStoreHarness)
       expect(await collection.count({ kind: "x" })).toBe(2)
     })
 
+    it("filters on values below a bound, for numbers and for strings (ids, ISO timestamps) alike", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      for (const [thingId, rank] of [["2026-01-02", 2], ["2026-01-10", 10], ["2026-01-01", 1], ["2025-12-31", 0]] as const) {
+        await collection.insert({ id: thingId, kind: "lt", rank, active: true })
+      }
+      const ids = (list: Thing[]) => list.map((thing) => thing.id)
+      expect(ids(await collection.findMany({ kind: "lt", rank: { lt: 2 } }, { sort: [["rank", 1]] }))).toEqual(["2025-12-31", "2026-01-01"])
+      // Strings compare byte by byte: "2026-01-10" is not below "2026-01-02", "2025-12-31" is.
+      expect(ids(await collection.findMany({ kind: "lt", id: { lt: "2026-01-02" } }))).toEqual(["2025-12-31", "2026-01-01"])
+      expect(await collection.count({ kind: "lt", rank: { lt: 0 } })).toBe(0)
+    })
+
     it("sorts by fields in priority order, breaks ties by id, and limits", async () => {
       const { store } = await fresh()
       const collection = store.collection(things)

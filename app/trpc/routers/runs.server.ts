@@ -9,10 +9,10 @@ import { modelSchema, promptSchema, runtimeSchema } from "./apps.server.ts"
 const runInput = z.object({ runId: idSchema })
 
 export const runsRouter = createTRPCRouter({
-  /** The latest runs, oldest first; `limit` more to show earlier ones (hasEarlier says if there are). */
+  /** The latest runs, oldest first, or (`before`: the oldest run you have) the page before them; hasEarlier says if there is more. */
   list: workspaceProcedure("apps:build")
-    .input(z.object({ appId: idSchema, limit: z.number().int().min(1).max(RUNS_PAGE.max).optional() }))
-    .query(({ ctx, input }) => listRuns(ctx.services, ctx.scope, input.appId, input.limit)),
+    .input(z.object({ appId: idSchema, limit: z.number().int().min(1).max(RUNS_PAGE.max).optional(), before: idSchema.optional() }))
+    .query(({ ctx, input }) => listRuns(ctx.services, ctx.scope, input.appId, { limit: input.limit, before: input.before })),
 
   send: workspaceProcedure("apps:build")
     .input(z.object({ appId: idSchema, prompt: promptSchema, runtime: runtimeSchema.optional(), model: modelSchema.optional() }))
