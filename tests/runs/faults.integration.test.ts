@@ -382,7 +382,7 @@ describe("builder runs under faults", () => {
 
     // The file written two runs ago is back (restored from the snapshot into the new workspace)…
     const files = await call<{ source: string; files: Record<string, string> }>(webA.url, "query", "apps.files", { workspaceId, appId })
-    expect(files).toEqual({ source: "worker", files: { "notes.txt": "remember the milk" } })
+    expect(files).toEqual({ source: "worker", files: { "notes.txt": "remember the milk" }, skipped: [], skippedCount: 0, liveProblem: null })
     const afterRestart = fake.requests.slice(requestsBefore).filter((request) => request.scripted)
     // …the agent's own shell found it there…
     expect(afterRestart.some((request) => request.toolResults.some((result) => result.includes("remember the milk")))).toBe(true)
