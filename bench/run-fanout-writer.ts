@@ -36,8 +36,9 @@ async function main() {
   const steady = async (runId: string, count: number, rate: number) => {
     const key = runStreamKey(runId)
     let prev: string | null = null
+    // Linked, as the worker appends (one Lua script per entry).
     const append = async (event: RunEvent) => {
-      prev = await live.append(key, encodeRunStreamRecord({ prev, event }), { maxLength: RUN_STREAM_MAX_LENGTH })
+      prev = await live.append(key, encodeRunStreamRecord({ prev, event }), { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev })
     }
     const started = now()
     for (let seq = 0; seq < count; ) {
