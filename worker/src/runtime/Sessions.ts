@@ -186,6 +186,7 @@ export class Sessions extends Context.Service<
             return claim
           })
           if (abort === null) return yield* new SessionBusyError({ appId })
+          // Not null from here on; named again because the generator below does not see the check.
           const claim = abort
           const release = () => {
             if (turns.get(appId) === abort) turns.delete(appId)
