@@ -3,20 +3,9 @@
 
 import { Context, Effect, Layer } from "effect"
 import { runCompletionPath, type RunCompletion } from "#shared/runs/internal-api.ts"
-import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
-import { driveRun } from "./drive-run.ts"
+import { driveRun, type DetachedRun } from "./drive-run.ts"
 import { RunLive } from "./RunLive.ts"
-
-export interface DetachedRun {
-  readonly appId: string
-  readonly runId: string
-  readonly runtime: RuntimeId
-  readonly leaseMs: number
-  readonly events: AsyncIterable<RunEvent>
-  /** Cancels the run's turn: when the worker shuts down, or the web has already ended the run. */
-  readonly cancel: () => void
-}
 
 /** How long shutdown waits for runs to write their last events and report. */
 const SHUTDOWN_GRACE_MS = 3_000

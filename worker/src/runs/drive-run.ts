@@ -17,15 +17,19 @@ import {
 import { foldEvent, type Transcript } from "#shared/runs/transcript.ts"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 
-export interface DriveRunOptions {
-  readonly live: LiveCoordination
+/** A turn to run detached, as the session routes hand it over. */
+export interface DetachedRun {
   readonly appId: string
   readonly runId: string
   readonly runtime: RuntimeId
   readonly leaseMs: number
   readonly events: AsyncIterable<RunEvent>
-  /** Stops this run's turn (the web has already ended the run); its events still end as usual. */
+  /** Stops this run's turn (the worker shuts down, or the web has already ended the run); its events still end as usual. */
   readonly cancel: () => void
+}
+
+export interface DriveRunOptions extends DetachedRun {
+  readonly live: LiveCoordination
   /** Delivers the completion report; throws when it should be tried again. */
   readonly report: (completion: RunCompletion) => Promise<void>
   readonly warn: (message: string) => void
