@@ -95,10 +95,14 @@ export function createMemoryLive(): LiveCoordination {
     async append(key, data, { maxLength, expectedLastId }) {
       assertOpen()
       let stream = streamAt(key)
-      // Same rule as the Redis script: only an entry after the expected one stands in the way.
-      const written = expectedLastId === undefined ? undefined : entriesAfter(stream, expectedLastId ?? STREAM_START, 1)[0]
-      if (written?.data === data) return written.id
-      if (written) throw new StreamAppendConflict(`${key} has moved on from ${expectedLastId ?? "empty"}`)
+      // Same rule as the Redis script: only an entry after the expected one stands in the way. The
+      // search runs only when the newest entry is not the expected one (a retry, a conflict, lost
+      // entries), so a run's appends stay constant-time however long its stream.
+      if (expectedLastId !== undefined && (stream?.entries.at(-1)?.id ?? null) !== expectedLastId) {
+        const written = entriesAfter(stream, expectedLastId ?? STREAM_START, 1)[0]
+        if (written?.data === data) return written.id
+        if (written) throw new StreamAppendConflict(`${key} has moved on from ${expectedLastId ?? "empty"}`)
+      }
       if (stream === undefined) {
         stream = { entries: [], lastMs: 0, lastSeq: 0 }
         slots.set(key, { value: stream, timer: null, expiresAt: null })
