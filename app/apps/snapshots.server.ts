@@ -8,9 +8,9 @@ import type { WebServices } from "../services.server.ts"
 import { snapshots, type AppDocument, type SnapshotDocument } from "../store/collections.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
 
-/** Over the sorted paths and contents, and the paths left out: the same source hashes the same. */
-export function hashFiles(files: Readonly<Record<string, string>>, skipped: readonly string[] = []): string {
-  const canonical = JSON.stringify([Object.keys(files).sort().map((path) => [path, files[path]]), [...skipped].sort()])
+/** Over the sorted paths and contents, and what was left out: the same source hashes the same. */
+export function hashFiles(files: Readonly<Record<string, string>>, left: { readonly paths: readonly string[]; readonly count: number }): string {
+  const canonical = JSON.stringify([Object.keys(files).sort().map((path) => [path, files[path]]), [...left.paths].sort(), left.count])
   return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)))
 }
 
@@ -35,7 +35,7 @@ export async function captureSnapshot(services: WebServices, app: AppDocument, r
     services.log.warn("the app's source is too large to keep", { appId: app.id })
     return null
   }
-  const hash = hashFiles(answer.files, [...answer.skipped, String(answer.skippedCount)])
+  const hash = hashFiles(answer.files, { paths: answer.skipped, count: answer.skippedCount })
   const current = await loadSnapshot(services, app)
   if (current?.hash === hash) return null
   const files = answer.files
