@@ -5,7 +5,7 @@ import type { RunCompletion } from "#shared/runs/internal-api.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
 import type { WebServices } from "../services.server.ts"
 import { runs } from "../store/collections.server.ts"
-import { settleRun, STATUS_FOR_OUTCOME } from "./run-settlement.server.ts"
+import { closingEvents, settleRun, STATUS_FOR_OUTCOME } from "./run-settlement.server.ts"
 
 export type CompletionResult = "settled" | "already-settled" | "unknown-run"
 
@@ -13,9 +13,14 @@ export async function completeRun(services: WebServices, runId: string, completi
   const run = await services.store.collection(runs).findOne({ id: runId })
   if (!run || run.appId !== completion.appId) return "unknown-run"
   if (run.status !== "running") return "already-settled"
+  const status = STATUS_FOR_OUTCOME[completion.outcome]
+  const error = completion.outcome === "failed" ? completion.error : null
   const settled = await settleRun(services, run, {
-    status: STATUS_FOR_OUTCOME[completion.outcome],
-    error: completion.outcome === "failed" ? completion.error : null,
+    status,
+    error,
+    // The worker ends the stream itself; when it could not (its store was unreachable for a
+    // while), this ends it for whoever watches. A stream that has ended is left alone.
+    closeStreamWith: closingEvents(status, error),
     // Folded by the worker with shared/runs/transcript.ts; stored as the parts it produced.
     transcript: completion.transcript as Transcript,
     nativeSessionId: completion.nativeSessionId,

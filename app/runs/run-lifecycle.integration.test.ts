@@ -18,6 +18,7 @@ import { allCollections, apps, runs, type AppDocument, type RunDocument } from "
 import { openSqliteStore } from "../store/sqlite-store.server.ts"
 import type { WorkerClient } from "../worker-client/worker-client.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
+import { completeRun } from "./run-completion.server.ts"
 import { reapRun } from "./run-reaper.server.ts"
 import { HANDOFF_TURNS } from "./conversation-handoff.server.ts"
 import { RUNS_PAGE } from "./run-pages.ts"
@@ -125,18 +126,22 @@ describe("claiming an app for a turn", () => {
   })
 })
 
+/** A world with one app whose first message is running (the worker client only records it). */
+async function runningRun() {
+  const setup = createWorld()
+  await setup.store.collection(apps).insert(setup.app)
+  const view = await sendMessage(setup.services, setup.scope, setup.app.id, { prompt: "Go" })
+  const run = (await setup.store.collection(runs).findOne({ id: view.id }))!
+  return { ...setup, run }
+}
+
+/** Appends to a run's stream as its worker would. */
+async function append(live: ReturnType<typeof createMemoryLive>, runId: string, list: readonly RunEvent[]) {
+  let prev = (await live.streamInfo(runStreamKey(runId))).lastId
+  for (const event of list) prev = await live.append(runStreamKey(runId), encodeRunStreamRecord({ prev, event }), { maxLength: 100, expectedLastId: prev })
+}
+
 describe("the reaper", () => {
-  async function runningRun() {
-    const setup = createWorld()
-    await setup.store.collection(apps).insert(setup.app)
-    const view = await sendMessage(setup.services, setup.scope, setup.app.id, { prompt: "Go" })
-    const run = (await setup.store.collection(runs).findOne({ id: view.id }))!
-    return { ...setup, run }
-  }
-  const append = async (live: ReturnType<typeof createMemoryLive>, runId: string, list: readonly RunEvent[]) => {
-    let prev = (await live.streamInfo(runStreamKey(runId))).lastId
-    for (const event of list) prev = await live.append(runStreamKey(runId), encodeRunStreamRecord({ prev, event }), { maxLength: 100 })
-  }
   /** Sweeps until the reaper acts or `times` sweeps, a little over a lease apart, have passed. */
   const sweep = async (services: WebServices, runId: string, store: WebServices["store"], times = 3) => {
     for (let attempt = 0; attempt < times; attempt += 1) {
@@ -182,6 +187,24 @@ describe("the reaper", () => {
     expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBeNull()
     // A second reaper (another web process) finds nothing left to do.
     expect(await reapRun(services, failed!)).toBe(false)
+  })
+})
+
+describe("the worker's end-of-turn report", () => {
+  it("settles the run, and ends its stream for watchers only when the worker could not", async () => {
+    const ended = await runningRun()
+    await append(ended.live, ended.run.id, [{ type: "text.delta", text: "Done" }, { type: "turn.completed", outcome: "completed" }])
+    const report = { appId: ended.app.id, runtime: "claude" as const, nativeSessionId: null, transcript: [] }
+    expect(await completeRun(ended.services, ended.run.id, { ...report, outcome: "completed", error: null })).toBe("settled")
+    expect((await events(ended.live, ended.run.id)).map((event) => event.type)).toEqual(["text.delta", "turn.completed"])
+
+    // The worker's store went away mid-turn: its report arrives, its stream has no end.
+    const cut = await runningRun()
+    await append(cut.live, cut.run.id, [{ type: "text.delta", text: "Half" }])
+    const error = { message: "The run's live stream could not be written.", code: "run_stream_unavailable", retryable: true }
+    expect(await completeRun(cut.services, cut.run.id, { ...report, appId: cut.app.id, outcome: "failed", error })).toBe("settled")
+    expect(await cut.store.collection(runs).findOne({ id: cut.run.id })).toMatchObject({ status: "failed", error })
+    expect((await events(cut.live, cut.run.id)).slice(1)).toEqual([{ type: "error", ...error }, { type: "turn.completed", outcome: "failed" }])
   })
 })
 

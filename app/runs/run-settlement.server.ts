@@ -20,7 +20,7 @@ export interface RunEnding {
   readonly transcript: Transcript
   /** The runtime's session id reported by the worker, to resume the conversation next turn. */
   readonly nativeSessionId?: string | null
-  /** Events to end the stream with, when the worker did not (it is gone or did not stop). */
+  /** Events to end the stream with, unless it has ended (the worker is gone, did not stop, or could not write). */
   readonly closeStreamWith?: readonly RunEvent[]
   /** Whether the worker still holds the app's files (false when it is gone). */
   readonly takeSnapshot: boolean

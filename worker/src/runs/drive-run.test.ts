@@ -52,6 +52,8 @@ function controlledTurn() {
     },
     /** Whether a cancel reached the turn while it was still running. */
     stoppedByCancel: () => cancelled,
+    /** Whether its reader has closed it (stopping the turn, as Sessions does). */
+    closed: () => closed,
   }
 }
 
@@ -121,6 +123,36 @@ describe("driveRun", () => {
     expect(warnings).toEqual([`run ${runId}: the web has already ended this run; stopping its turn`])
     expect(await live.getKey(runLeaseKey(runId))).toBeNull()
     await live.close()
+  })
+
+  it("stops the turn and reports a retryable failure when the stream cannot be written, or the turn's own outcome if only its end was lost", async () => {
+    const memory = createMemoryLive()
+    // The live store goes away: every append of a matching record fails, even after retries.
+    const failing = (match: string): LiveCoordination => ({
+      ...memory,
+      append: async (stream, data, options) => {
+        if (data.includes(match)) throw new Error("connect ECONNREFUSED")
+        return memory.append(stream, data, options)
+      },
+    })
+    const reports: RunCompletion[] = []
+    const report = async (completion: RunCompletion) => void reports.push(completion)
+
+    const turn = controlledTurn()
+    const driving = driveRun({ ...base, live: failing("Working"), runId: "unwritable", events: turn.events, cancel: turn.cancel, report })
+    turn.emit({ type: "text.delta", text: "Working" })
+    await driving
+    expect(turn.closed()).toBe(true)
+    expect(reports).toEqual([expect.objectContaining({ outcome: "failed", error: expect.objectContaining({ code: "run_stream_unavailable", retryable: true }) })])
+
+    const events: RunEvent[] = [
+      { type: "text.delta", text: "Done" },
+      { type: "turn.completed", outcome: "completed" },
+    ]
+    await driveRun({ ...base, live: failing("turn.completed"), runId: "unended", events: turnOf(events), cancel: () => undefined, report })
+    expect(reports.at(-1)).toMatchObject({ outcome: "completed", error: null })
+    expect(await streamEvents(memory, "unended")).toEqual([{ type: "text.delta", text: "Done" }])
+    await memory.close()
   })
 
   it("does not end a stream twice: the web leaves a stream the worker has ended alone", async () => {

@@ -37,6 +37,16 @@ export interface DriveRunOptions extends DetachedRun {
   readonly retryDelaysMs?: readonly number[]
 }
 
+/** Why a run fails when its stream cannot be written for longer than the retries last. */
+const STREAM_UNAVAILABLE: RunErrorInfo = {
+  message: "The run's live stream could not be written (the live store was unreachable), so the turn was stopped. Send the message again.",
+  code: "run_stream_unavailable",
+  retryable: true,
+}
+
+/** Thrown out of the turn's loop when an event could not be written even after retries. */
+class StreamWriteFailed extends Error {}
+
 /** About a minute of retries: long enough to ride out a Redis restart or a web deploy. */
 const DEFAULT_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000]
 
@@ -67,6 +77,8 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
   let nativeSessionId: string | null = null
   let outcome: RunCompletion["outcome"] = "failed"
   let ended = false
+  /** How the runtime said the turn ended, whether or not that reached the stream. */
+  let runtimeOutcome: RunCompletion["outcome"] | null = null
   let appending = false
   /** The web has ended this run in our place (see takeOver). */
   let endedByWeb = false
@@ -105,7 +117,7 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
       // Redis client) is written once, and one that finds the web has ended the stream is refused.
       prev = await withRetries(delays, () => live.append(streamKey, data, { maxLength: RUN_STREAM_MAX_LENGTH, expectedLastId: prev }))
     } catch (error) {
-      if (!(error instanceof StreamAppendConflict)) throw error
+      if (!(error instanceof StreamAppendConflict)) throw new StreamWriteFailed("the run's stream could not be written", { cause: error })
       return takeOver()
     } finally {
       appending = false
@@ -122,19 +134,28 @@ export async function driveRun(options: DriveRunOptions): Promise<void> {
     try {
       for await (const event of options.events) {
         if (ended) break
+        if (event.type === "turn.completed") runtimeOutcome = event.outcome
         await append(event)
       }
     } catch (error) {
+      if (error instanceof StreamWriteFailed) throw error
       options.warn(`run ${runId}: the turn failed unexpectedly (${error instanceof Error ? error.name : "error"})`)
       if (!ended) await append({ type: "error", message: "The agent stopped unexpectedly. Try again.", retryable: true, code: "worker_error" })
     }
     if (!ended) await append({ type: "turn.completed", outcome: firstError ? "failed" : outcome })
     if (!endedByWeb) await live.expire(streamKey, RUN_STREAM_TTL_AFTER_END_MS).catch(() => undefined)
   } catch {
-    // The stream could not be written even after retries (leaving the loop has stopped the turn):
-    // the web's reaper fails the run once the lease runs out, and the report below still tells it
-    // what we know.
+    // The stream could not be written even after retries, and leaving the loop has stopped the
+    // turn. The report says so, and the web ends the stream for watchers once the store is back
+    // (if the report cannot get through either, the reaper fails the run when the lease lapses).
     options.warn(`run ${runId}: could not write the run's event stream`)
+    if (runtimeOutcome !== null) {
+      // The turn itself had ended; only its last word did not reach the stream.
+      outcome = runtimeOutcome
+    } else {
+      outcome = "failed"
+      firstError ??= STREAM_UNAVAILABLE
+    }
   }
 
   try {
