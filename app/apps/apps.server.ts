@@ -174,23 +174,36 @@ export interface AppFiles {
   /** "worker": the live working copy; "snapshot": the last saved source; "none": nothing yet. */
   readonly source: "worker" | "snapshot" | "none"
   readonly files: Readonly<Record<string, string>>
-  /** Files of that copy that are not shown, and not kept in snapshots (binary, or over the size limit): the first paths, and how many. */
+  /** Files of that copy that are not text (images, fonts): path → size in bytes. Kept in snapshots, not shown. */
+  readonly binaryFiles: Readonly<Record<string, number>>
+  /** Files of that copy that are not shown, and not kept in snapshots (over the per-file size limit): the first paths, and how many. */
   readonly skipped: readonly string[]
   readonly skippedCount: number
   /** Why the live copy is not shown although the worker has one (it is too large to keep). */
   readonly liveProblem: string | null
 }
 
+/** Sizes, not contents: the page names binary files, and nothing reads them from here. */
+const binarySizes = (files: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.entries(files).map(([path, base64]) => [path, Buffer.byteLength(base64, "base64")]))
+
 /** The app's current source: the worker's live copy when it has one, else the last snapshot. */
 export async function getAppFiles(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AppFiles> {
   const app = await requireVisibleApp(services, scope, appId)
   const live = await services.worker.files(app.id).catch(() => null)
-  if (live && "files" in live && Object.keys(live.files).length + live.skippedCount > 0) {
-    return { source: "worker", files: live.files, skipped: live.skipped, skippedCount: live.skippedCount, liveProblem: null }
+  if (live && "files" in live && Object.keys(live.files).length + Object.keys(live.binaryFiles).length + live.skippedCount > 0) {
+    return { source: "worker", files: live.files, binaryFiles: binarySizes(live.binaryFiles), skipped: live.skipped, skippedCount: live.skippedCount, liveProblem: null }
   }
   const liveProblem = live && "tooLarge" in live ? live.tooLarge : null
   const snapshot = await loadSnapshot(services, app)
   return snapshot
-    ? { source: "snapshot", files: snapshot.files, skipped: snapshot.skipped ?? [], skippedCount: snapshot.skippedCount ?? snapshot.skipped?.length ?? 0, liveProblem }
-    : { source: "none", files: {}, skipped: [], skippedCount: 0, liveProblem }
+    ? {
+        source: "snapshot",
+        files: snapshot.files,
+        binaryFiles: binarySizes(snapshot.binaryFiles ?? {}),
+        skipped: snapshot.skipped ?? [],
+        skippedCount: snapshot.skippedCount ?? snapshot.skipped?.length ?? 0,
+        liveProblem,
+      }
+    : { source: "none", files: {}, binaryFiles: {}, skipped: [], skippedCount: 0, liveProblem }
 }

@@ -8,9 +8,15 @@ import type { WebServices } from "../services.server.ts"
 import { snapshots, type AppDocument, type SnapshotDocument } from "../store/collections.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
 
-/** Over the sorted paths and contents, and what was left out: the same source hashes the same. */
-export function hashFiles(files: Readonly<Record<string, string>>, left: { readonly paths: readonly string[]; readonly count: number }): string {
-  const canonical = JSON.stringify([Object.keys(files).sort().map((path) => [path, files[path]]), [...left.paths].sort(), left.count])
+const sortedEntries = (files: Readonly<Record<string, string>>) => Object.keys(files).sort().map((path) => [path, files[path]])
+
+/** Over the sorted paths and contents, text and binary, and what was left out: the same source hashes the same. */
+export function hashFiles(
+  files: Readonly<Record<string, string>>,
+  binaryFiles: Readonly<Record<string, string>>,
+  left: { readonly paths: readonly string[]; readonly count: number },
+): string {
+  const canonical = JSON.stringify([sortedEntries(files), sortedEntries(binaryFiles), [...left.paths].sort(), left.count])
   return encodeHexLowerCase(sha256(new TextEncoder().encode(canonical)))
 }
 
@@ -35,20 +41,23 @@ export async function captureSnapshot(services: WebServices, app: AppDocument, r
     services.log.warn("the app's source is too large to keep", { appId: app.id })
     return null
   }
-  const hash = hashFiles(answer.files, { paths: answer.skipped, count: answer.skippedCount })
+  const hash = hashFiles(answer.files, answer.binaryFiles, { paths: answer.skipped, count: answer.skippedCount })
   const current = await loadSnapshot(services, app)
   if (current?.hash === hash) return null
-  const files = answer.files
+  const { files, binaryFiles } = answer
   const snapshot: SnapshotDocument = {
     id: newId(),
     workspaceId: app.workspaceId,
     appId: app.id,
     runId,
     files,
+    binaryFiles,
     skipped: answer.skipped,
     skippedCount: answer.skippedCount,
-    fileCount: Object.keys(files).length,
-    sizeBytes: Object.values(files).reduce((total, content) => total + Buffer.byteLength(content), 0),
+    fileCount: Object.keys(files).length + Object.keys(binaryFiles).length,
+    sizeBytes:
+      Object.values(files).reduce((total, content) => total + Buffer.byteLength(content), 0) +
+      Object.values(binaryFiles).reduce((total, content) => total + Buffer.byteLength(content, "base64"), 0),
     hash,
     createdAt: nowIso(),
   }

@@ -9,22 +9,18 @@ import { load } from "../trpc/caller.server.ts"
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   const appId = args.params["appId"] ?? ""
-  const { source, files, skipped, skippedCount, liveProblem } = await load(args, (caller) => caller.apps.files({ workspaceId, appId }))
-  const paths = Object.keys(files).sort((a, b) => a.localeCompare(b, "en"))
+  const { source, files, binaryFiles, skipped, skippedCount, liveProblem } = await load(args, (caller) => caller.apps.files({ workspaceId, appId }))
+  const paths = [...Object.keys(files), ...Object.keys(binaryFiles)].sort((a, b) => a.localeCompare(b, "en"))
   const asked = new URL(args.request.url).searchParams.get("path")
-  const found = asked !== null && Object.hasOwn(files, asked)
+  const found = asked !== null && (Object.hasOwn(files, asked) || Object.hasOwn(binaryFiles, asked))
   const path = found ? asked : (paths[0] ?? null)
-  // Only the chosen file's content travels to the page, not the whole source.
-  return {
-    source,
-    paths,
-    skipped,
-    skippedCount,
-    liveProblem,
-    selected: path === null ? null : { path, content: files[path] ?? "" },
-    missing: asked !== null && !found ? asked : null,
-  }
+  // Only the chosen file's content travels to the page, not the whole source; a binary one's size.
+  const selected =
+    path === null ? null : Object.hasOwn(files, path) ? { path, content: files[path] ?? "", sizeBytes: null } : { path, content: null, sizeBytes: binaryFiles[path] ?? 0 }
+  return { source, paths, skipped, skippedCount, liveProblem, selected, missing: asked !== null && !found ? asked : null }
 }
+
+const formatSize = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`)
 
 const SOURCE_LABELS = {
   worker: "The live working copy on the agent's worker.",
@@ -47,7 +43,7 @@ export default function AppFiles() {
       {skippedCount > 0 ? (
         // Said plainly: a new worker gets the app back from snapshots, and these are not in them.
         <p className="muted" data-testid="files-skipped">
-          Not shown, and not kept in saved snapshots (binary, or over 512 KB): {skipped.join(", ")}
+          Not shown, and not kept in saved snapshots (over 512 KB): {skipped.join(", ")}
           {skippedCount > skipped.length ? `, and ${skippedCount - skipped.length} more` : ""}
         </p>
       ) : null}
@@ -75,7 +71,13 @@ export default function AppFiles() {
           {selected ? (
             <section className="file-view" aria-label={selected.path}>
               <h2 className="file-path">{selected.path}</h2>
-              <pre data-testid="file-content">{selected.content}</pre>
+              {selected.content === null ? (
+                <p className="muted" data-testid="file-binary">
+                  A binary file of {formatSize(selected.sizeBytes ?? 0)}: kept with the app's source, not shown here.
+                </p>
+              ) : (
+                <pre data-testid="file-content">{selected.content}</pre>
+              )}
             </section>
           ) : null}
         </div>

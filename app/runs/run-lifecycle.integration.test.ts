@@ -46,7 +46,7 @@ function createWorld() {
     },
     status: async () => ({ busy: false, runtime: null, nativeSessionId: null, hasSource: true }),
     cancel: async () => ({ cancelled: false }),
-    files: async () => ({ files: {}, skipped: [], skippedCount: 0 }),
+    files: async () => ({ files: {}, binaryFiles: {}, skipped: [], skippedCount: 0 }),
     destroy: async () => undefined,
   }
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }

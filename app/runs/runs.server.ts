@@ -158,6 +158,7 @@ async function startOnWorker(services: WebServices, app: AppDocument, run: RunDo
     runId: run.id,
     resumeSessionId: !liveSession && resumable ? native.sessionId : null,
     sourceFiles: snapshot ? snapshot.files : null,
+    sourceBinaryFiles: snapshot?.binaryFiles ?? null,
     delivery: { leaseMs: services.config.runLeaseMs },
   }
   return services.worker.startRun(app.id, request)

@@ -222,7 +222,9 @@ export interface SnapshotDocument extends StoredDocument {
   readonly runId: string
   /** Relative path → text content. */
   readonly files: Readonly<Record<string, string>>
-  /** Files the source had but a snapshot does not carry (binary, or over the size limit): the first paths, and how many. Absent on older snapshots. */
+  /** Relative path → base64 content, for files that are not text. Absent on older snapshots. */
+  readonly binaryFiles?: Readonly<Record<string, string>>
+  /** Files the source had but a snapshot does not carry (over the per-file size limit): the first paths, and how many. Absent on older snapshots. */
   readonly skipped?: readonly string[]
   readonly skippedCount?: number
   readonly fileCount: number

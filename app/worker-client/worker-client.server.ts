@@ -30,6 +30,7 @@ export interface StartRunRequest {
   readonly runId: string
   readonly resumeSessionId: string | null
   readonly sourceFiles: SourceFiles | null
+  readonly sourceBinaryFiles: SourceFiles | null
   readonly delivery: RunDelivery
 }
 
@@ -47,7 +48,9 @@ export class WorkerUnavailableError extends brandedErrorClass("WorkerUnavailable
 
 export interface WorkerAppFiles {
   readonly files: Readonly<Record<string, string>>
-  /** The first SKIPPED_NAMED of the files left out, by path; `skippedCount` counts them all. */
+  /** Files that are not text (images, fonts), base64-encoded. */
+  readonly binaryFiles: Readonly<Record<string, string>>
+  /** The first SKIPPED_NAMED of the files left out (over the per-file limit), by path; `skippedCount` counts them all. */
   readonly skipped: readonly string[]
   readonly skippedCount: number
 }
@@ -134,9 +137,9 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
     async files(appId) {
       const response = await call(session(appId, "/files"), { timeoutMs: 30_000 })
       if (response.status === 413) return { tooLarge: ((await response.json()) as { error: { message: string } }).error.message }
-      const answer = await json<{ files: Record<string, string>; skipped?: string[] }>(response)
+      const answer = await json<{ files: Record<string, string>; binaryFiles?: Record<string, string>; skipped?: string[] }>(response)
       const skipped = answer.skipped ?? []
-      return { files: answer.files, skipped: skipped.slice(0, SKIPPED_NAMED), skippedCount: skipped.length }
+      return { files: answer.files, binaryFiles: answer.binaryFiles ?? {}, skipped: skipped.slice(0, SKIPPED_NAMED), skippedCount: skipped.length }
     },
 
     async destroy(appId) {

@@ -7,7 +7,10 @@ import { RuntimeId } from "../runtime/run-event.ts"
 
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
-/** Source files sent to a worker that lost an app's directory; paths relative to the app. */
+/**
+ * Source files sent to a worker that lost an app's directory; paths relative to the app. Text
+ * files as text (`sourceFiles`), the others base64-encoded (`sourceBinaryFiles`).
+ */
 export const SourceFiles = Schema.Record(Schema.String, Schema.String)
 export type SourceFiles = typeof SourceFiles.Type
 

@@ -82,7 +82,7 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   await expect(page.locator('[data-testid="runtime-unavailable"][data-runtime="codex"]').innerText()).resolves.toMatch(/CODEX_API_KEY|OPENAI_API_KEY/)
 
   fake.script([
-    { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png" },
+    { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png && truncate -s 600K clip.mp4" },
     { kind: "writeFile", path: "index.html", content: "<h1>Lunch spots</h1>", then: "Your page is ready.\nOpen index.html to see it." },
   ])
   await page.getByTestId("new-app-prompt").fill("A page listing our lunch spots")
@@ -109,9 +109,11 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   await expect(page.getByTestId("file-item").allInnerTexts()).resolves.toContain("index.html")
   await expect(page.getByTestId("file-content").innerText()).resolves.toBe("<h1>Lunch spots</h1>")
   await expect(page.getByTestId("files-source").getAttribute("data-source")).resolves.toBe("worker")
-  // The binary file is named as not shown and not kept, rather than silently missing.
-  await expect(page.getByTestId("file-item").allInnerTexts()).resolves.not.toContain("logo.png")
-  await expect(page.getByTestId("files-skipped").innerText()).resolves.toMatch(/not kept.*logo\.png/)
+  // A binary file is listed and kept, though not shown; one too large to keep is named as such.
+  await page.getByTestId("file-item").filter({ hasText: "logo.png" }).click()
+  await page.getByTestId("file-binary").waitFor()
+  await expect(page.getByTestId("file-binary").innerText()).resolves.toMatch(/binary file of 5 bytes/)
+  await expect(page.getByTestId("files-skipped").innerText()).resolves.toMatch(/not kept.*clip\.mp4/)
 
   await page.goto(`${workspacePath}/apps`)
   await expect(page.getByTestId("app-item").innerText()).resolves.toContain("A page listing our lunch spots")

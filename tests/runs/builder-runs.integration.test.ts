@@ -1,7 +1,7 @@
 // The builder loop end to end on the embedded default (one process, SQLite file, in-process live
 // port), with the real Claude Code against the fake model: create an app from a prompt, watch
 // its run over Server-Sent Events to the terminal event, and find the transcript and the source
-// snapshot persisted (saying which files it could not keep); one turn at a time (a concurrent send gets 409); stop within 2 s;
+// snapshot persisted (binary files included, and naming the files too large to keep); one turn at a time (a concurrent send gets 409); stop within 2 s;
 // retry after a retryable failure; delete leaves nothing behind.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -72,18 +72,17 @@ describe("a builder run", () => {
     const run = await settled(created.app.id, created.run.id)
     expect(run.status).toBe("completed")
     expect(run.transcript).toContainEqual({ kind: "text", text: "Your page is ready." })
-    const files = await person.must<{ source: string; files: Record<string, string>; skipped: string[] }>("query", "apps.files", {
-      workspaceId,
-      appId: created.app.id,
-    })
+    type Files = { source: string; files: Record<string, string>; binaryFiles: Record<string, number>; skipped: string[] }
+    const files = await person.must<Files>("query", "apps.files", { workspaceId, appId: created.app.id })
     expect(files.files["index.html"]).toBe("<h1>Team lunch</h1>")
-    // A binary file is not shown or kept, and the person is told which.
-    expect(files.skipped).toEqual(["logo.png"])
+    // A binary file is kept with the source (named with its size, not shown).
+    expect(files.binaryFiles).toEqual({ "logo.png": 5 })
+    expect(files.skipped).toEqual([])
     const store = await second.openStore()
     try {
       const { snapshots } = await import("#app/store/collections.server.ts")
       const [snapshot] = await store.collection(snapshots).findMany({ appId: created.app.id })
-      expect(snapshot).toMatchObject({ files: { "index.html": "<h1>Team lunch</h1>" }, skipped: ["logo.png"] })
+      expect(snapshot).toMatchObject({ files: { "index.html": "<h1>Team lunch</h1>" }, binaryFiles: { "logo.png": Buffer.from("PNG\0\x01").toString("base64") } })
     } finally {
       await store.close()
     }
@@ -132,7 +131,8 @@ describe("a builder run", () => {
   })
 
   it("names at most a hundred of the files it leaves out, and counts them all", { timeout: 90_000 }, async () => {
-    fake.script([{ kind: "shell", command: "mkdir img && for i in $(seq 105); do printf 'PNG\\000' > img/$i.png; done", then: "Added images." }])
+    // Files over the per-file limit (sparse, so they cost no disk) are named, not kept.
+    fake.script([{ kind: "shell", command: "mkdir img && for i in $(seq 105); do truncate -s 600K img/$i.png; done", then: "Added images." }])
     const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Add images", runtime: "claude" })
     expect((await settled(created.app.id, created.run.id)).status).toBe("completed")
     const files = await person.must<{ skipped: string[]; skippedCount: number }>("query", "apps.files", { workspaceId, appId: created.app.id })

@@ -336,7 +336,10 @@ describe("builder runs under faults", () => {
   })
 
   it("a worker killed mid-run fails the run as retryable within seconds; a new worker resumes from the snapshot", { timeout: 240_000 }, async () => {
-    fake.script([{ kind: "writeFile", path: "notes.txt", content: "remember the milk", then: "Saved your note." }])
+    fake.script([
+      { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png" },
+      { kind: "writeFile", path: "notes.txt", content: "remember the milk", then: "Saved your note." },
+    ])
     const created = await createApp("Keep a note: remember the milk")
     const appId = created.app.id
     expect((await settled(webA.url, appId, created.run.id)).status).toBe("completed")
@@ -380,9 +383,17 @@ describe("builder runs under faults", () => {
     expect(answered.status, JSON.stringify(answered.error)).toBe("completed")
     expect(answered.transcript).toContainEqual({ kind: "text", text: "Your note says: remember the milk." })
 
-    // The file written two runs ago is back (restored from the snapshot into the new workspace)…
+    // The files written two runs ago are back, the binary one too (restored from the snapshot into
+    // the new workspace)…
     const files = await call<{ source: string; files: Record<string, string> }>(webA.url, "query", "apps.files", { workspaceId, appId })
-    expect(files).toEqual({ source: "worker", files: { "notes.txt": "remember the milk" }, skipped: [], skippedCount: 0, liveProblem: null })
+    expect(files).toEqual({
+      source: "worker",
+      files: { "notes.txt": "remember the milk" },
+      binaryFiles: { "logo.png": 5 },
+      skipped: [],
+      skippedCount: 0,
+      liveProblem: null,
+    })
     const afterRestart = fake.requests.slice(requestsBefore).filter((request) => request.scripted)
     // …the agent's own shell found it there…
     expect(afterRestart.some((request) => request.toolResults.some((result) => result.includes("remember the milk")))).toBe(true)

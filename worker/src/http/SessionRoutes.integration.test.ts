@@ -81,7 +81,7 @@ describe("app ids", () => {
 })
 
 describe("the app's files", () => {
-  it("are the text sources by relative path, without dotfiles, dependencies, symlinks, binaries or huge files", async () => {
+  it("are the sources by relative path, binaries as base64, without dotfiles, dependencies, symlinks or huge files", async () => {
     const app = join(root, "workspaces", "apps", "files-app")
     mkdirSync(join(app, "src", "lib"), { recursive: true })
     mkdirSync(join(app, ".git"))
@@ -96,9 +96,10 @@ describe("the app's files", () => {
     symlinkSync("/etc/passwd", join(app, "passwd"))
     const response = await call(worker, "/sessions/files-app/files")
     expect(response.status).toBe(200)
-    const body = (await response.json()) as { files: Record<string, string>; skipped: string[] }
+    const body = (await response.json()) as { files: Record<string, string>; binaryFiles: Record<string, string>; skipped: string[] }
     expect(body.files).toEqual({ "index.html": "<h1>hi</h1>", "src/lib/util.ts": "export const x = 1\n" })
-    expect(body.skipped.sort()).toEqual(["huge.txt", "logo.png"])
+    expect(body.binaryFiles).toEqual({ "logo.png": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]).toString("base64") })
+    expect(body.skipped).toEqual(["huge.txt"])
   })
 
   it("refuses, with 413, to send more source than the limit", async () => {
@@ -112,7 +113,7 @@ describe("the app's files", () => {
   })
 
   it("are empty for an app that has none yet", async () => {
-    expect(await (await call(worker, "/sessions/new-app/files")).json()).toEqual({ files: {}, skipped: [] })
+    expect(await (await call(worker, "/sessions/new-app/files")).json()).toEqual({ files: {}, binaryFiles: {}, skipped: [] })
   })
 })
 

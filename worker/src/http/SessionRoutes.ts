@@ -25,6 +25,7 @@ const MessageBody = Schema.Struct({
   /** Present: run detached, writing the run's live stream, and answer 202 at once. Absent: stream NDJSON back. */
   delivery: Schema.optional(RunDelivery),
   sourceFiles: Schema.optional(Schema.NullOr(SourceFiles)),
+  sourceBinaryFiles: Schema.optional(Schema.NullOr(SourceFiles)),
 })
 
 const invalidAppId = errorResponse(400, "invalid_app_id", "The app id must be 1–64 lowercase letters, digits, '-' or '_'.")
@@ -56,6 +57,7 @@ const Messages = HttpRouter.add(
         systemPrompt: body.systemPrompt ?? null,
         resumeSessionId: body.resumeSessionId ?? null,
         sourceFiles: body.sourceFiles ?? null,
+        sourceBinaryFiles: body.sourceBinaryFiles ?? null,
       })
       if (body.delivery) {
         // Only this run's turn: by the time a cancel comes, the app may be on its next turn.
@@ -92,7 +94,7 @@ const Files = HttpRouter.add(
       const { workspacesDir } = yield* WorkerConfig
       const files = yield* Effect.sync(() => readAppFiles(appWorkdir(workspacesDir, appId)))
       if (!files.ok) return errorResponse(413, "too_large", `The app's source is too large to send: ${files.reason}.`)
-      return HttpServerResponse.jsonUnsafe({ files: files.files, skipped: files.skipped })
+      return HttpServerResponse.jsonUnsafe({ files: files.files, binaryFiles: files.binaryFiles, skipped: files.skipped })
     }),
   ),
 )

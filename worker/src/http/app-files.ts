@@ -1,15 +1,24 @@
-// The app's current source as the web persists it: every regular text file under the working
-// directory, by relative POSIX path. Dotfiles and dot-directories (.env, .git, runtime configs),
-// node_modules and symlinks are never read, so no secret file rides along, and the whole answer
-// has size limits.
+// The app's current source as the web persists it: every regular file under the working
+// directory, by relative POSIX path — text as text, anything else (images, fonts) as base64.
+// Dotfiles and dot-directories (.env, .git, runtime configs), node_modules and symlinks are never
+// read, so no secret file rides along; files over the per-file limit are named, not sent; and the
+// whole answer has size limits (base64 counted as sent).
 
+import { isUtf8 } from "node:buffer"
 import { lstatSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 
 export const FILE_LIMITS = { maxFileBytes: 512 * 1024, maxTotalBytes: 12 * 1024 * 1024, maxFiles: 2_000 } as const
 
 export type AppFiles =
-  | { readonly ok: true; readonly files: Record<string, string>; readonly skipped: readonly string[] }
+  | {
+      readonly ok: true
+      readonly files: Record<string, string>
+      /** Files that are not text, base64-encoded. */
+      readonly binaryFiles: Record<string, string>
+      /** Files over the per-file limit: named, not sent. */
+      readonly skipped: readonly string[]
+    }
   | { readonly ok: false; readonly reason: string }
 
 const SKIPPED_DIRECTORIES = new Set(["node_modules"])
@@ -19,6 +28,7 @@ const SANDBOX_MOUNT_POINTS = new Set(["bunfig.toml", "package-lock.json", "packa
 
 export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
   const files: Record<string, string> = {}
+  const binaryFiles: Record<string, string> = {}
   const skipped: string[] = []
   let total = 0
   let count = 0
@@ -37,15 +47,14 @@ export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
           continue
         }
         const content = readFileSync(join(workdir, path))
-        if (content.subarray(0, 8_192).includes(0)) {
-          skipped.push(path)
-          continue
-        }
+        const binary = content.subarray(0, 8_192).includes(0) || !isUtf8(content)
+        const sent = binary ? content.toString("base64") : content.toString("utf8")
         count += 1
-        total += info.size
+        total += binary ? sent.length : info.size
         if (count > limits.maxFiles) return `more than ${limits.maxFiles} files`
         if (total > limits.maxTotalBytes) return `more than ${limits.maxTotalBytes / (1024 * 1024)} MiB of source`
-        files[path] = content.toString("utf8")
+        if (binary) binaryFiles[path] = sent
+        else files[path] = sent
       }
       // Symlinks, sockets and devices are never followed or read.
     }
@@ -53,9 +62,9 @@ export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
   }
   try {
     const problem = walk("")
-    return problem ? { ok: false, reason: problem } : { ok: true, files, skipped }
+    return problem ? { ok: false, reason: problem } : { ok: true, files, binaryFiles, skipped }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, files: {}, skipped: [] }
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, files: {}, binaryFiles: {}, skipped: [] }
     throw error
   }
 }

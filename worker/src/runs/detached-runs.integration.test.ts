@@ -2,7 +2,7 @@
 // the worker answers 202 at once, writes every event to the run's stream itself (linked by
 // `prev`, ending with the terminal event), keeps the lease while the turn lasts, reports the end
 // to the web with the folded transcript, stops a turn the web has ended in its place, and restores
-// a snapshot into an empty app directory.
+// a snapshot (text and binary files) into an empty app directory.
 
 import { createServer, type Server } from "node:http"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
@@ -142,12 +142,17 @@ describe("a detached run", () => {
     expect((await status()).hasSource).toBe(false)
     fake.script([{ kind: "text", text: "Restored." }])
     const sourceFiles = { "index.html": "<p>saved</p>", "src/app.ts": "export {}\n", "../escape.txt": "no", ".env": "no" }
-    expect((await startRun(worker, "app-restored", "runrestore", { sourceFiles })).status).toBe(202)
+    const logo = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff])
+    const sourceBinaryFiles = { "img/logo.png": logo.toString("base64"), "../escape.png": logo.toString("base64") }
+    expect((await startRun(worker, "app-restored", "runrestore", { sourceFiles, sourceBinaryFiles })).status).toBe(202)
     await eventuallyValue(() => reports.get("runrestore"), 60_000)
     expect((await status()).hasSource).toBe(true)
     const files = (await call(worker, "/sessions/app-restored/files").then((r) => r.json())) as { files: Record<string, string> }
     expect(files.files).toEqual({ "index.html": "<p>saved</p>", "src/app.ts": "export {}\n" })
+    // The binary file comes back byte for byte.
+    expect(readFileSync(join(root, "workspaces", "apps", "app-restored", "img", "logo.png"))).toEqual(logo)
     expect(existsSync(join(root, "workspaces", "apps", "escape.txt"))).toBe(false)
+    expect(existsSync(join(root, "workspaces", "apps", "escape.png"))).toBe(false)
 
     fake.script([{ kind: "text", text: "Again." }])
     expect((await startRun(worker, "app-restored", "runrestore2", { sourceFiles: { "index.html": "<p>old</p>" } })).status).toBe(202)

@@ -32,6 +32,8 @@ export interface SendRequest {
   readonly resumeSessionId: string | null
   /** The app's last persisted source, written only when this worker has none (a new worker). */
   readonly sourceFiles: Readonly<Record<string, string>> | null
+  /** The same source's files that are not text, base64-encoded. */
+  readonly sourceBinaryFiles?: Readonly<Record<string, string>> | null
 }
 
 export interface SessionStatus {
@@ -201,7 +203,7 @@ export class Sessions extends Context.Service<
             yield* runtimes.require(request.runtime)
             const dirs = yield* sandbox.directories(appId, request.runtime)
             const files = request.sourceFiles
-            if (files) yield* Effect.sync(() => restoreSource(dirs.workdir, files))
+            if (files) yield* Effect.sync(() => restoreSource(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
           }).pipe(Effect.onError(() => Effect.sync(release)))
 
           let started = false

@@ -20,10 +20,20 @@ const isSafeRelativePath = (path: string) => {
   return normalized === path.replaceAll("/", sep) && !normalized.split(sep).some((part) => part === ".." || part === "" || part.startsWith("."))
 }
 
-/** Writes the files into an empty workdir; returns how many were written (0 when it had source). */
-export function restoreSource(workdir: string, files: Readonly<Record<string, string>>): number {
+/**
+ * Writes the files (text, and base64 for the others) into an empty workdir; returns how many were
+ * written (0 when it had source).
+ */
+export function restoreSource(
+  workdir: string,
+  files: Readonly<Record<string, string>>,
+  binaryFiles: Readonly<Record<string, string>> = {},
+): number {
   if (hasSource(workdir)) return 0
-  const entries = Object.entries(files).filter(([path]) => isSafeRelativePath(path))
+  const entries = [
+    ...Object.entries(files).map(([path, text]) => [path, Buffer.from(text, "utf8")] as const),
+    ...Object.entries(binaryFiles).map(([path, base64]) => [path, Buffer.from(base64, "base64")] as const),
+  ].filter(([path]) => isSafeRelativePath(path))
   for (const [path, content] of entries) {
     const target = join(workdir, path)
     mkdirSync(dirname(target), { recursive: true, mode: 0o700 })
