@@ -5,6 +5,7 @@
 
 import { afterEach, describe, expect, it } from "vitest"
 import { useWorld } from "#tests/authorization/world.ts"
+import { within } from "#tests/fixtures/eventually.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 
 const given = useWorld()
@@ -72,8 +73,6 @@ async function listen(person: HttpPerson, workspaceId: string): Promise<OpenStre
   return stream
 }
 
-const within = <T,>(promise: Promise<T>, ms: number, what: string) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms))])
 
 describe("GET /api/w/:workspaceId/events", () => {
   it("refuses the signed out with 401 and strangers with 404, as if the workspace did not exist", async () => {

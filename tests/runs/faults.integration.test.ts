@@ -13,7 +13,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runs as runsCollection, apps as appsCollection } from "#app/store/collections.server.ts"
-import { eventually, eventuallyValue } from "#tests/fixtures/eventually.ts"
+import { eventually, eventuallyValue, within as withinTime } from "#tests/fixtures/eventually.ts"
 import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
@@ -210,18 +210,8 @@ function expectExactlyOnce(follower: Follower, whole: readonly SseMessage[], wha
   expect(delivered, context).toEqual(asDelivered(whole))
 }
 
-/** Resolves with `promise`, or fails after `ms` saying what was awaited. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}\n${cluster.logs().slice(-20_000)}`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
+/** `within`, with the cluster's recent logs when it times out. */
+const within = <T,>(promise: Promise<T>, ms: number, what: string) => withinTime(promise, ms, what, () => cluster.logs().slice(-20_000))
 
 const textDeltas = (follower: Follower) => follower.events().filter((event) => event.type === "text.delta").length
 

@@ -3,6 +3,7 @@
 // roles, keeps provider-owned roles in step, and refuses replayed or forged sign-ins.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { within } from "#tests/fixtures/eventually.ts"
 import { startFakeOidcIssuer, type FakeIdentity, type FakeOidcIssuer } from "#tests/fixtures/fake-oidc-issuer.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
@@ -42,9 +43,6 @@ async function signIn(person: HttpPerson, identity: FakeIdentity, returnTo = "/"
 }
 
 const person = () => new HttpPerson(server.url)
-
-const within = <T,>(promise: Promise<T>, ms: number, what: string) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not arrive within ${ms} ms`)), ms).unref())])
 type Summary = { id: string; name: string; role: string }
 
 describe("signing in with OpenID Connect", () => {
