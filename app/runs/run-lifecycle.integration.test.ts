@@ -12,9 +12,10 @@ import { createMemoryLive } from "#shared/live/memory-live.server.ts"
 import { STREAM_START } from "#shared/live/live.server.ts"
 import { decodeRunStreamRecord, encodeRunStreamRecord, runLeaseKey, runStreamKey } from "#shared/runs/run-stream.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { completedRun } from "#tests/fixtures/run-documents.ts"
 import { AppError } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { allCollections, apps, runs, type AppDocument, type RunDocument } from "../store/collections.server.ts"
+import { allCollections, apps, runs, type AppDocument } from "../store/collections.server.ts"
 import { openSqliteStore } from "../store/sqlite-store.server.ts"
 import type { WorkerClient } from "../worker-client/worker-client.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
@@ -100,21 +101,7 @@ describe("claiming an app for a turn", () => {
   it("takes over a claim whose run ended long ago, instead of staying busy forever, but not one still being settled", async () => {
     const { services, scope, app, started, store } = createWorld()
     const longAgo = new Date(Date.now() - 5 * 60_000).toISOString()
-    const ended: RunDocument = {
-      id: newId(),
-      workspaceId: app.workspaceId,
-      appId: app.id,
-      createdByUserId: scope.user.id,
-      prompt: "Earlier",
-      runtime: "claude",
-      model: null,
-      status: "completed",
-      error: null,
-      transcript: [],
-      retryOf: null,
-      createdAt: longAgo,
-      endedAt: new Date().toISOString(),
-    }
+    const ended = completedRun(app, { prompt: "Earlier", createdAt: longAgo, endedAt: new Date().toISOString() })
     await store.collection(apps).insert({ ...app, activeRunId: ended.id })
     await store.collection(runs).insert(ended)
     // Just ended: its settling (the source snapshot) may still be under way, so the app is busy.
@@ -210,27 +197,13 @@ describe("the worker's end-of-turn report", () => {
 
 /** Stores `count` finished runs of the app, oldest first: "message 1" … (`perSecond` of them created in each second). */
 async function storeConversation(world: ReturnType<typeof createWorld>, count: number, perSecond = 1): Promise<string[]> {
-  const { store, app, scope } = world
+  const { store, app } = world
   const start = Date.parse("2026-01-01T00:00:00.000Z")
   const prompts = Array.from({ length: count }, (_, index) => `message ${index + 1}`)
   // Inserted out of order: the conversation is ordered by when each run was created, not stored.
   for (const index of [...prompts.keys()].reverse()) {
     const at = new Date(start + Math.floor(index / perSecond) * 1_000).toISOString()
-    await store.collection(runs).insert({
-      id: newId(),
-      workspaceId: app.workspaceId,
-      appId: app.id,
-      createdByUserId: scope.user.id,
-      prompt: prompts[index]!,
-      runtime: "claude",
-      model: null,
-      status: "completed",
-      error: null,
-      transcript: [{ kind: "text", text: `answer ${index + 1}` }],
-      retryOf: null,
-      createdAt: at,
-      endedAt: at,
-    })
+    await store.collection(runs).insert(completedRun(app, { prompt: prompts[index]!, answer: `answer ${index + 1}`, createdAt: at }))
   }
   return prompts
 }

@@ -5,10 +5,10 @@
 // page at a time.
 
 import type { Page } from "playwright-core"
-import { newId } from "#shared/ids.ts"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { completedRun } from "#tests/fixtures/run-documents.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
 import { STEP_TIMEOUT_MS, useChromium, type BrowserPerson } from "./browser.ts"
 
@@ -210,21 +210,7 @@ it("shows a long conversation's latest messages, and earlier ones on request", {
     const start = Date.parse(app.createdAt) - 3_600_000
     for (let index = 0; index < 34; index += 1) {
       const at = new Date(start + index * 60_000).toISOString()
-      await store.collection(runs).insert({
-        id: newId(),
-        workspaceId: app.workspaceId,
-        appId,
-        createdByUserId: app.createdByUserId,
-        prompt: `Earlier message ${index + 1}`,
-        runtime: "claude",
-        model: null,
-        status: "completed",
-        error: null,
-        transcript: [{ kind: "text", text: `Earlier answer ${index + 1}` }],
-        retryOf: null,
-        createdAt: at,
-        endedAt: at,
-      })
+      await store.collection(runs).insert(completedRun(app, { prompt: `Earlier message ${index + 1}`, answer: `Earlier answer ${index + 1}`, createdAt: at }))
     }
   } finally {
     await store.close()
