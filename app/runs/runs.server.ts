@@ -135,6 +135,9 @@ export async function sendMessage(services: WebServices, scope: WorkspaceScope, 
 }
 
 /** Resume the runtime's own session when it has seen everything; otherwise hand the conversation over. */
+/** A conversation's order, newest first: by creation, then id for runs of the same millisecond. */
+const NEWEST_FIRST = [["createdAt", -1], ["id", -1]] as const
+
 async function startOnWorker(services: WebServices, app: AppDocument, run: RunDocument): Promise<StartRunResult> {
   const status = await services.worker.status(app.id)
   const appRuns = services.store.collection(runs)
@@ -148,7 +151,7 @@ async function startOnWorker(services: WebServices, app: AppDocument, run: RunDo
   // The conversation is read only when it has to be handed over, and only its newest turns: the
   // handover keeps the last HANDOFF_TURNS at most, and the agent has the files for the rest.
   const handoff = async () => {
-    const newest = await appRuns.findMany(scopeOfApp, { sort: [["createdAt", -1], ["id", -1]], limit: HANDOFF_TURNS + 1 })
+    const newest = await appRuns.findMany(scopeOfApp, { sort: NEWEST_FIRST, limit: HANDOFF_TURNS + 1 })
     return withHandoff(run.prompt, newest.reverse().filter((other) => other.id !== run.id && other.status !== "running"))
   }
   const request: StartRunRequest = {
@@ -263,7 +266,7 @@ export async function listRuns(services: WebServices, scope: WorkspaceScope, app
   const limit = options.limit ?? RUNS_PAGE.size
   const appRuns = services.store.collection(runs)
   const ofApp = { appId: app.id, workspaceId: app.workspaceId }
-  const newestFirst = { sort: [["createdAt", -1], ["id", -1]] as const, limit: limit + 1 }
+  const newestFirst = { sort: NEWEST_FIRST, limit: limit + 1 }
   let page: RunDocument[]
   if (options.before === undefined) {
     page = await appRuns.findMany(ofApp, newestFirst)
