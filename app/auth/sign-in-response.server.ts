@@ -12,18 +12,27 @@ const PROBE_ORIGIN = "http://return-to.invalid"
 
 /**
  * A path on this site, or "/" for anything a browser could take elsewhere: //evil.com, /\\evil.com,
- * absolute URLs, and paths hiding a tab or newline (browsers strip those, so "/\t/evil.com" is
- * "//evil.com" to them).
+ * absolute URLs, paths hiding a tab or newline (browsers strip those, so "/\t/evil.com" is
+ * "//evil.com" to them), and paths whose dot segments collapse into one of those ("/.//evil.com",
+ * "/a/..//evil.com", "/%2e//evil.com" all normalise to "//evil.com").
  */
 export function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || /[\u0000-\u0020\u007f\\]/.test(value)) return "/"
+  if (!isPlainPath(value)) return "/"
   let url: URL
   try {
     url = new URL(value, PROBE_ORIGIN)
   } catch {
     return "/"
   }
-  return url.origin === PROBE_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : "/"
+  // NOTE: the value is judged twice: as sent, and as normalised, because the normalised form is
+  // what goes into Location and what the browser resolves.
+  const normalised = `${url.pathname}${url.search}${url.hash}`
+  return url.origin === PROBE_ORIGIN && isPlainPath(normalised) ? normalised : "/"
+}
+
+/** Starts with exactly one slash and holds nothing a browser strips or reads as a slash. */
+function isPlainPath(value: string | null | undefined): value is string {
+  return !!value && value.startsWith("/") && !value.startsWith("//") && !/[\u0000-\u0020\u007f\\]/.test(value)
 }
 
 export async function completeSignIn(request: Request, services: WebServices, user: UserDocument, returnTo: string) {
