@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Account · Second" }]
 
@@ -16,7 +17,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   return reply(await act(args, "revoke", (caller) => caller.auth.revokeSession({ sessionId: field(form, "sessionId") })))
 }
 

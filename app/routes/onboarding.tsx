@@ -9,6 +9,7 @@ import { signInLocally } from "../auth/local-sign-in.server.ts"
 import { completeSignIn, safeReturnTo } from "../auth/sign-in-response.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 import { emailSchema, nameSchema } from "../trpc/schemas.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Welcome · Second" }]
 
@@ -27,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (context.services.config.authMode !== "none") {
     return data({ message: "Sign-in by name and email is off on this server." }, { status: 403 })
   }
-  const form = await request.formData()
+  const form = await readForm(request)
   const parsed = identity.safeParse({ displayName: form.get("displayName"), email: form.get("email") })
   if (!parsed.success) {
     const message = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")

@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
 import { withArticle } from "../components/roles.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
@@ -14,7 +15,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   return reply(await act(args, "rename", (caller) => caller.workspaces.rename({ workspaceId, name: field(form, "name") })))
 }
 

@@ -14,6 +14,7 @@ import { RUNS_PAGE, shownRuns } from "../runs/run-pages.ts"
 import { useRevalidateWhileSettling, useRunEvents } from "../runs/use-run-events.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as appLoader } from "./w.$workspaceId.apps.$appId.tsx"
+import { readForm } from "../forms/read-form.server.ts"
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
@@ -28,7 +29,7 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   const appId = args.params["appId"] ?? ""
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   const intent = field(form, "intent")
   const runId = field(form, "runId")
   switch (intent) {

@@ -10,6 +10,7 @@ import builderStyles from "../components/builder/builder.css?url"
 import { FormMessage } from "../components/form-message.tsx"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as workspaceLoader } from "./w.$workspaceId.tsx"
+import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.name ?? "App"} · Second` }]
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: builderStyles }]
@@ -32,7 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const { workspaceId, appId } = appParams(args.params)
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   const intent = field(form, "intent")
   if (intent === "add-collaborator" || intent === "remove-collaborator") {
     const input = { workspaceId, appId, userId: field(form, "userId") }

@@ -9,6 +9,7 @@ import builderStyles from "../components/builder/builder.css?url"
 import { defaultRuntime, ModelInput, RuntimePicker, runtimeLabel } from "../components/builder/runtime-picker.tsx"
 import { FormMessage } from "../components/form-message.tsx"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Apps · Second" }]
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: builderStyles }]
@@ -23,7 +24,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   const name = field(form, "name").trim()
   const result = await act(args, "create", (caller) =>
     caller.apps.create({

@@ -7,6 +7,7 @@ import { useEffect, useRef } from "react"
 import { ROLES, type Role } from "#shared/auth/permissions.ts"
 import { FormMessage } from "../components/form-message.tsx"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Second" }]
 
@@ -24,7 +25,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   const intent = field(form, "intent")
   const invitationId = field(form, "invitationId")
   if (intent === "revoke") return reply(await act(args, intent, (caller) => caller.invitations.revoke({ workspaceId, invitationId })))

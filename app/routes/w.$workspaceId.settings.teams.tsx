@@ -5,6 +5,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Teams · Second" }]
 
@@ -22,7 +23,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export async function action(args: ActionFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   const intent = field(form, "intent")
   const teamId = field(form, "teamId")
   const userId = field(form, "userId")

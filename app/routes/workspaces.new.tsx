@@ -5,6 +5,7 @@ import { redirect } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "New workspace · Second" }]
 
@@ -13,7 +14,7 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const form = await args.request.formData()
+  const form = await readForm(args.request)
   const result = await act(args, "create", (caller) => caller.workspaces.create({ name: field(form, "name") }))
   if (result.ok) throw redirect(`/w/${result.data.id}`)
   return reply(result)

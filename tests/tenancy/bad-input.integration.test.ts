@@ -1,10 +1,16 @@
 // Bad input gets a typed 4xx naming the field and what to fix, and writes nothing.
 
 import { describe, expect, it } from "vitest"
-import type { TrpcErrorBody } from "#tests/fixtures/http-person.ts"
+import { makeApp } from "#tests/authorization/app-fixtures.ts"
+import { HttpPerson, type TrpcErrorBody } from "#tests/fixtures/http-person.ts"
 import { useWorld } from "#tests/authorization/world.ts"
+import { fillRoute, loadRouteManifest, routePattern } from "#tests/fixtures/route-manifest.ts"
 
 const given = useWorld()
+const routes = await loadRouteManifest()
+
+/** Page actions that read no form: sign-out signs out whatever is sent; accepting an invitation takes no fields. */
+const FORMLESS_ACTIONS = new Set(["routes/auth.sign-out", "routes/invitations.$token"])
 
 type Issues = TrpcErrorBody & { error: { data: { issues: { path: string; message: string }[] | null } } }
 
@@ -64,5 +70,34 @@ describe("bad input", () => {
     expect(reply.status).toBe(400)
     expect(await reply.text()).toMatch(/email: must be an email address/)
     expect(person.signedIn).toBe(false)
+  })
+})
+
+describe("page forms", () => {
+  it("answer a body that is not a form, on every page action, with 415 or 400 and what to send, writing nothing", async () => {
+    const { world } = given
+    const owner = world.as("owner")
+    const { appId, runId } = await makeApp(world, owner)
+    const params: Record<string, string> = { workspaceId: world.workspaceId, appId, runId }
+    const actions = Object.entries(routes).filter(([id, route]) => route.module.action && !id.startsWith("routes/api.") && !FORMLESS_ACTIONS.has(id))
+    expect(actions.length).toBeGreaterThan(5)
+    const before = await world.auditCount()
+    for (const [id, route] of actions) {
+      const path = `${fillRoute(routePattern(id, routes), params)}${route.index ? "?index" : ""}`
+      for (const [contentType, body, status, message] of [
+        ["application/json", '{"name":"Acme"}', 415, /Send this form as application\/x-www-form-urlencoded or multipart\/form-data/],
+        ["text/plain", "name=Acme", 415, /Send this form as/],
+        [null, "", 415, /Send this form as/],
+        ["multipart/form-data; boundary=zz", "--zz\r\nContent-Disposition: form-data\r\n\r\nx", 400, /The form body is not valid multipart\/form-data/],
+      ] as const) {
+        for (const person of [owner, new HttpPerson(world.server.url)]) {
+          const response = await person.request(path, { method: "POST", ...(contentType ? { headers: { "content-type": contentType } } : {}), body })
+          const text = await response.text()
+          expect(response.status, `${id} ${contentType}: ${text.slice(0, 200)}`).toBe(status)
+          expect(text, id).toMatch(message)
+        }
+      }
+    }
+    expect(await world.auditCount()).toBe(before)
   })
 })
