@@ -13,6 +13,7 @@ import type { WebServices } from "../services.server.ts"
 import { apps, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { appAudience, canSeeApp, requireVisibleApp } from "./app-access.server.ts"
+import { cleanName } from "../text/names.ts"
 import { loadSnapshot } from "./snapshots.server.ts"
 
 export interface AppSummary {
@@ -41,7 +42,7 @@ export const summarizeApp = (app: AppDocument): AppSummary => ({
 
 /** A first name from the prompt; the person can rename the app at any time. */
 export function nameFromPrompt(prompt: string): string {
-  const words = prompt.replace(/\s+/g, " ").trim()
+  const words = cleanName(prompt.slice(0, 1_000), 1_000)
   const name = words.length <= 48 ? words : `${words.slice(0, 47).replace(/\s\S*$/, "")}…`
   return name.length > 0 ? name : "Untitled app"
 }

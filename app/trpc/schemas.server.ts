@@ -2,13 +2,20 @@
 
 import { z } from "zod"
 import { ROLES } from "#shared/auth/permissions.ts"
+import { canonicalName, unshowableCharacter } from "../text/names.ts"
 
+/** Every name people give things (workspaces, teams, apps, themselves): see app/text/names.ts. */
 export const nameSchema = (what: string) =>
   z
     .string()
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(80, `${what} must be at most 80 characters`)
+    .superRefine((value, ctx) => {
+      const character = unshowableCharacter(value)
+      if (character) {
+        ctx.addIssue({ code: "custom", message: `${what} must not contain ${character}: control, invisible and text-direction characters are not allowed` })
+      }
+    })
+    .transform(canonicalName)
+    .pipe(z.string().min(1, `${what} must not be empty`).max(80, `${what} must be at most 80 characters`))
 
 export const emailSchema = z
   .string()

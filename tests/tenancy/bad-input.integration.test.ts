@@ -34,6 +34,43 @@ describe("bad input", () => {
     expect(await given.world.auditCount()).toBe(before)
   })
 
+  it("refuses names holding control, invisible or text-direction characters, wherever a name is given", async () => {
+    const { world } = given
+    const owner = world.as("owner")
+    const teamId = await world.team()
+    const { appId } = await makeApp(world, owner)
+    const before = await world.auditCount()
+    for (const bad of ["Acme\u0000", "\u202egnp.exe", "Acme\ud800", "Ac\u0007me"]) {
+      for (const [procedure, input] of [
+        ["workspaces.create", { name: bad }],
+        ["workspaces.rename", { workspaceId: world.workspaceId, name: bad }],
+        ["teams.create", { workspaceId: world.workspaceId, name: bad }],
+        ["teams.rename", { workspaceId: world.workspaceId, teamId, name: bad }],
+        ["apps.create", { workspaceId: world.workspaceId, prompt: "A clock", runtime: "claude", name: bad }],
+        ["apps.rename", { workspaceId: world.workspaceId, appId, name: bad }],
+      ] as const) {
+        const reply = await owner.mutate<Issues>(procedure, input)
+        expect(reply.status, `${procedure} ${JSON.stringify(bad)}`).toBe(400)
+        expect(reply.body.error.data.issues?.[0]).toMatchObject({ path: "name", message: expect.stringMatching(/^name must not contain (U\+[0-9A-F]{4}|a lone UTF-16 surrogate): control, invisible and text-direction characters are not allowed$/) })
+      }
+      // A form cannot carry a lone surrogate: browsers (and URLSearchParams) send U+FFFD for it.
+      if (bad.includes("\ud800")) continue
+      const signIn = await new HttpPerson(world.server.url).post("/onboarding", { displayName: bad, email: world.freshEmail(), returnTo: "/" })
+      expect(signIn.status, JSON.stringify(bad)).toBe(400)
+      expect(await signIn.text()).toMatch(/display name must not contain/)
+    }
+    expect(await world.auditCount()).toBe(before)
+    expect((await owner.must<{ name: string }[]>("query", "workspaces.list")).map((workspace) => workspace.name)).toEqual(["Acme"])
+  })
+
+  it("stores names in one form (NFC, trimmed), so the same name is the same text", async () => {
+    const reply = await given.world.as("owner").must<{ id: string; name: string }>("mutation", "teams.create", {
+      workspaceId: given.world.workspaceId,
+      name: "  Cafe\u0301 crew ",
+    })
+    expect(reply.name).toBe("Caf\u00e9 crew")
+  })
+
   it("refuses ids that do not exist with a 404 that names what was not found, and writes nothing", async () => {
     const before = await given.world.auditCount()
     const missing = "b".repeat(24)

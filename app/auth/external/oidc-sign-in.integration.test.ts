@@ -70,6 +70,13 @@ describe("signing in with OpenID Connect", () => {
     expect(teams.find((team) => team.isDefault)?.memberIds).toEqual([members[0]!.userId])
   })
 
+  it("shows a provider's display name without the characters a name may not hold", async () => {
+    const trudy = person()
+    await signIn(trudy, { sub: "trudy", email: "trudy@acme.test", email_verified: true, name: "\u202eTrudy\u0000 \u200bAdmin" })
+    const me = await trudy.must<{ user: { displayName: string } }>("query", "auth.me")
+    expect(me.user.displayName).toBe("Trudy Admin")
+  })
+
   it("gives unknown provider roles the least privilege, never admin", async () => {
     const eve = person()
     await signIn(eve, { sub: "eve", email: "eve@acme.test", email_verified: true, groups: ["admin", "superuser", "root"] })

@@ -8,6 +8,7 @@ import { newId } from "#shared/ids.ts"
 import { recordAudit } from "../../audit/audit.server.ts"
 import { announceMemberChanged } from "../../events/member-events.server.ts"
 import { SignInError } from "../sign-in-errors.server.ts"
+import { cleanName } from "../../text/names.ts"
 import { memberships, users, workspaces, type UserDocument } from "../../store/collections.server.ts"
 import { StoreDuplicateError } from "../../store/store.server.ts"
 import { acceptPendingInvitationsFor, normalizeEmail } from "../../workspaces/invitations.server.ts"
@@ -41,7 +42,8 @@ async function syncUser(stores: Stores, identity: ExternalIdentity): Promise<Use
   }
   const email = identity.email.trim()
   const emailNormalized = normalizeEmail(email)
-  const displayName = (identity.displayName ?? email.split("@")[0] ?? email).slice(0, 80)
+  // The provider's name is shown to colleagues as it is: what cannot be shown is dropped, not refused.
+  const displayName = cleanName(identity.displayName ?? "", 80) || cleanName(email.split("@")[0] ?? email, 80) || email.slice(0, 80)
   const at = nowIso()
 
   if (known) {
@@ -126,7 +128,7 @@ async function findOrCreateWorkspace(stores: Stores, user: UserDocument, provide
   if (found) return found
   try {
     return await createWorkspace(stores, user, {
-      name: external.organizationName,
+      name: cleanName(external.organizationName, 80) || "Workspace",
       external: { provider, organizationId: external.organizationId },
     })
   } catch (error) {
