@@ -17,6 +17,18 @@ export type ProcedureAccess =
   | { readonly access: "workspace"; readonly permission: Permission }
 
 export const INTERNAL_ERROR_MESSAGE = "The server could not handle this request; the error was logged."
+export const UNREADABLE_INPUT_MESSAGE = "Invalid JSON input: send the procedure's input as JSON (the request body, or ?input= for a query)."
+
+/**
+ * A refusal raised while reading the request (JSON.parse, a form parser) rather than by our code:
+ * its message quotes the input and the parser's internals, so it is never shown.
+ */
+const isUnreadableInput = (error: TRPCError) =>
+  (error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR") &&
+  error.cause instanceof Error &&
+  !(error.cause instanceof ZodError) &&
+  !(error.cause instanceof TRPCError) &&
+  !(error.cause instanceof AppError)
 
 export interface TRPCContext {
   readonly services: WebServices
@@ -46,7 +58,9 @@ const t = initTRPC
           ? issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")
           : error.code === "INTERNAL_SERVER_ERROR"
             ? INTERNAL_ERROR_MESSAGE
-            : shape.message,
+            : isUnreadableInput(error)
+              ? UNREADABLE_INPUT_MESSAGE
+              : shape.message,
         data: { ...data, issues },
       }
     },
