@@ -7,7 +7,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { getViewer } from "../auth/viewer.server.ts"
-import { isCaughtUpPastEnd, openRunEventStream } from "../runs/run-event-sse.server.ts"
+import { isCaughtUpPastEnd, lastEventIdProblem, openRunEventStream } from "../runs/run-event-sse.server.ts"
 import { findRunForUser } from "../runs/runs.server.ts"
 import { plainRefusal, SSE_HEADERS } from "../sse/sse.server.ts"
 import { runs } from "../store/collections.server.ts"
@@ -21,6 +21,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!run) return plainRefusal("Run not found.", 404)
 
   const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId")
+  const badCursor = lastEventIdProblem(lastEventId)
+  if (badCursor) return plainRefusal(badCursor, 400)
   if (await isCaughtUpPastEnd(services.live, run.id, lastEventId)) return new Response(null, { status: 204 })
   const current = () => services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })
   const body = openRunEventStream({

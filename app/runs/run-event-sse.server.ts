@@ -59,9 +59,21 @@ const encoder = new TextEncoder()
 const HEARTBEAT_BYTES = encoder.encode(SSE_HEARTBEAT)
 const END_BYTES = encoder.encode(formatSse({ event: "end", data: "{}" }))
 
+/** What is wrong with a Last-Event-ID a client sent, or null when it is absent or a stream id. */
+export function lastEventIdProblem(value: string | null | undefined): string | null {
+  const trimmed = value?.trim()
+  if (!trimmed) return null
+  // Ids this server sends are a millisecond timestamp and a counter. Larger parts would round to
+  // other ids here (and Redis refuses those past 2^64): they were never sent by us.
+  const parts = /^(\d{1,16})(?:-(\d{1,16}))?$/.exec(trimmed)
+  if (parts && [parts[1], parts[2] ?? "0"].every((part) => Number.isSafeInteger(Number(part)))) return null
+  return "Last-Event-ID must be the id of an event this stream sent, like 1733380000000-0 (or absent to start over)."
+}
+
 /**
  * The cursor a Last-Event-ID stands for, in canonical "<ms>-<seq>" form so it compares equal to
- * the `prev` links; null (read from the start) when absent, invalid, or the start itself.
+ * the `prev` links; null (read from the start) when absent, invalid, or the start itself. Routes
+ * refuse invalid ones first (lastEventIdProblem).
  */
 export function parseLastEventId(value: string | null | undefined): string | null {
   const trimmed = value?.trim()

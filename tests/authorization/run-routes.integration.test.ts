@@ -44,6 +44,37 @@ describe("GET /api/runs/:runId/events", () => {
   }
 })
 
+describe("GET /api/runs/:runId/events with a Last-Event-ID", () => {
+  const events = (runId: string) => `/api/runs/${runId}/events`
+
+  it("refuses ids it never sent with 400 and what an id looks like, in the header or the query", async () => {
+    const member = given.world.as("member")
+    const { runId } = await makeApp(given.world, member)
+    for (const id of ["99999999999999999999999", "1-99999999999999999999999", "9007199254740993-0", "1e5", "-1", "abc", "1-2-3"]) {
+      for (const response of [
+        await member.request(events(runId), { headers: { "last-event-id": id } }),
+        await member.request(`${events(runId)}?lastEventId=${encodeURIComponent(id)}`),
+      ]) {
+        expect(response.status, id).toBe(400)
+        expect(await response.text()).toMatch(/^Last-Event-ID must be the id of an event this stream sent, like \d+-0/)
+      }
+    }
+  })
+
+  it("resumes from a real id, and ends at once for a client past the end", async () => {
+    const member = given.world.as("member")
+    const { runId } = await makeApp(given.world, member)
+    const first = new SseReader(await member.request(events(runId)))
+    const messages = await first.collect((message) => message.event === "end")
+    await first.close()
+    const lastId = messages.filter((message) => message.id !== null).at(-1)!.id!
+    expect((await member.request(events(runId), { headers: { "last-event-id": lastId } })).status).toBe(204)
+    const fromTheStart = await member.request(events(runId), { headers: { "last-event-id": " 0 " } })
+    expect(fromTheStart.status).toBe(200)
+    await fromTheStart.body?.cancel()
+  })
+})
+
 describe("POST /api/internal/runs/:runId/complete", () => {
   const report = (appId: string) => ({ appId, outcome: "completed", error: null, runtime: "claude", nativeSessionId: null, transcript: [] })
   const post = (runId: string, appId: string, headers: Record<string, string>) =>
