@@ -23,6 +23,7 @@ describe("bad input", () => {
     ["an invalid email", "invitations.create", { email: "not-an-email", role: "member" }, "email", /must be an email address/],
     ["an oversized email", "invitations.create", { email: `${"a".repeat(250)}@example.com`, role: "member" }, "email", /at most 254/],
     ["an unknown role", "invitations.create", { email: "x@example.com", role: "superuser" }, "role", /role must be owner, admin or member/],
+    ["a model name that reads as a command-line option", "apps.create", { prompt: "A clock", runtime: "claude", model: "--dangerously-skip-permissions" }, "model", /starts with a letter or digit/],
     ["too many teams", "invitations.create", { email: "x@example.com", role: "member", teamIds: Array(51).fill("a".repeat(24)) }, "teamIds", /.+/],
   ])("refuses %s with 400 and the field's name", async (_what, procedure, input, field, message) => {
     const before = await given.world.auditCount()

@@ -2,6 +2,7 @@
 // read the current source, and the runtimes the worker can use.
 
 import { z } from "zod"
+import { MODEL_NAME_PATTERN } from "#shared/runtime/cli-arguments.ts"
 import { RUNTIME_IDS } from "#shared/runtime/run-event.ts"
 import { requireVisibleApp } from "../../apps/app-access.server.ts"
 import { createApp, deleteApp, getAppFiles, listApps, renameApp, setCollaborator, summarizeApp } from "../../apps/apps.server.ts"
@@ -15,7 +16,7 @@ export const modelSchema = z
   .string()
   .trim()
   .max(200, "the model name must be at most 200 characters")
-  .regex(/^[A-Za-z0-9._:/@-]*$/, "the model name may contain only letters, digits and . _ : / @ -")
+  .refine((model) => model === "" || MODEL_NAME_PATTERN.test(model), "the model name may contain only letters, digits and . _ : / @ -, and starts with a letter or digit")
   .transform((model) => (model.length > 0 ? model : null))
   .nullable()
 

@@ -65,6 +65,22 @@ const turn = async (on: RunningWorker, appId: string, prompt: string): Promise<R
   return (await response.text()).trim().split("\n").map((line) => JSON.parse(line) as RunEvent)
 }
 
+describe("command-line values", () => {
+  it.each([
+    ["a model that reads as an option", { model: "--dangerously-skip-permissions" }],
+    ["a model with a space", { model: "opus --verbose" }],
+    ["a session to resume that reads as an option", { resumeSessionId: "--fork-session" }],
+  ])("refuses %s before starting anything", async (_what, extra) => {
+    const response = await call(worker, "/sessions/cli-args-app/messages", {
+      method: "POST",
+      body: JSON.stringify({ prompt: "hello", runtime: "claude", runId: "cli-args-run", ...extra }),
+    })
+    expect(response.status).toBe(400)
+    const status = await call(worker, "/sessions/cli-args-app/status")
+    expect(await status.json()).toMatchObject({ busy: false })
+  })
+})
+
 describe("app ids", () => {
   it.each(["..", "%2e%2e", "..%2Fetc", "a%2Fb", "App", "-x", "x".repeat(65), "a.b"])("refuses %s before touching the disk", async (appId) => {
     for (const [method, path] of [

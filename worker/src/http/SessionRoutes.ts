@@ -5,6 +5,7 @@
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { RUN_ID_PATTERN, RunDelivery, SourceFiles } from "#shared/runs/internal-api.ts"
+import { MODEL_NAME_PATTERN, RUNTIME_SESSION_ID_PATTERN } from "#shared/runtime/cli-arguments.ts"
 import { RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { RunDriver } from "../runs/RunDriver.ts"
@@ -19,9 +20,9 @@ const MessageBody = Schema.Struct({
   prompt: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200_000)),
   runtime: RuntimeId,
   runId: Schema.String.check(Schema.isPattern(RUN_ID_PATTERN)),
-  model: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200)))),
+  model: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(MODEL_NAME_PATTERN)))),
   systemPrompt: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200_000)))),
-  resumeSessionId: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200)))),
+  resumeSessionId: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(RUNTIME_SESSION_ID_PATTERN)))),
   /** Present: run detached, writing the run's live stream, and answer 202 at once. Absent: stream NDJSON back. */
   delivery: Schema.optional(RunDelivery),
   sourceFiles: Schema.optional(Schema.NullOr(SourceFiles)),
