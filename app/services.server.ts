@@ -14,6 +14,7 @@ import { createRedisLive } from "#shared/live/redis-live.server.ts"
 import { createWorkspaceEventHub, type WorkspaceEventHub } from "./events/workspace-event-hub.server.ts"
 import type { Log } from "./log.server.ts"
 import { createRunEventHub, type RunEventHub } from "./runs/run-event-hub.server.ts"
+import { createStreamSlots, streamSlotLimits, type StreamSlots } from "./sse/stream-slots.server.ts"
 import { allCollections, type InstanceDocument } from "./store/collections.server.ts"
 import { ensureInstance } from "./store/instance.server.ts"
 import { openMongoStore } from "./store/mongo-store.server.ts"
@@ -29,6 +30,8 @@ export interface WebServices {
   readonly workspaceEvents: WorkspaceEventHub
   /** This process's fan-out of run event streams: one tail loop per followed run. */
   readonly runEventHub: RunEventHub
+  /** How many live event streams this process holds, per session, per person and in all. */
+  readonly streamSlots: StreamSlots
   readonly worker: WorkerClient
   readonly log: Log
   readonly instance: InstanceDocument
@@ -82,7 +85,8 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
     const auth = { sessionKey: key, sessionKeySource: source, provider: externalProvider(config, live) }
     const workspaceEvents = createWorkspaceEventHub({ live, store, log })
     const runEventHub = createRunEventHub(live)
-    return { config, store, live, workspaceEvents, runEventHub, worker, log, instance, auth, lifecycle: { draining: false } }
+    const streamSlots = createStreamSlots(streamSlotLimits(config.maxConnections))
+    return { config, store, live, workspaceEvents, runEventHub, streamSlots, worker, log, instance, auth, lifecycle: { draining: false } }
   } catch (error) {
     await store.close()
     throw error

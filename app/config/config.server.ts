@@ -51,7 +51,7 @@ export const webEnvSpec = {
     example: "1",
   }),
   trustProxy: flag("SECOND_TRUST_PROXY", {
-    describe: "1 when a reverse proxy you control sets X-Forwarded-Proto; otherwise that header is ignored",
+    describe: "1 when a reverse proxy you control sets X-Forwarded-Proto and X-Forwarded-Host; otherwise those headers are ignored",
     example: "1",
   }),
   allowNoneAuthOnNetwork: flag("SECOND_ALLOW_NONE_AUTH_ON_NETWORK", {
@@ -100,6 +100,12 @@ export const webEnvSpec = {
     max: 600,
     describe: "a run whose worker stops heartbeating for this long is marked failed and retryable (default 20)",
     example: "20",
+  }),
+  maxConnections: integer("SECOND_MAX_CONNECTIONS", {
+    min: 64,
+    max: 1_000_000,
+    describe: "most client connections one web process holds at once (default 4096); live event streams get three quarters of them",
+    example: "4096",
   }),
   perfTrace: flag("SECOND_PERF_TRACE", {
     describe: "1 logs route timings, counts, CPU and memory (never payloads or secrets) for diagnosis",
@@ -175,12 +181,15 @@ export interface WebConfig {
   readonly oidc: OidcConfig | null
   readonly dataDir: string
   readonly perfTrace: boolean
+  /** Client connections one process holds at once; keep it well under the process's file limit. */
+  readonly maxConnections: number
   /** How long a run's lease lasts without a heartbeat from its worker. */
   readonly runLeaseMs: number
   readonly telemetry: TelemetryConfig
 }
 
 export const DEFAULT_WEB_PORT = 3000
+export const DEFAULT_MAX_CONNECTIONS = 4096
 
 /** Parses and cross-checks the web configuration. Throws a one-line ConfigError on the first problem. */
 export function loadWebConfig(env: Env): WebConfig {
@@ -244,6 +253,7 @@ export function loadWebConfig(env: Env): WebConfig {
     oidc,
     dataDir: raw.dataDir ?? ".second-dev",
     perfTrace: raw.perfTrace === true,
+    maxConnections: raw.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     runLeaseMs: (raw.runLeaseSeconds ?? 20) * 1000,
     telemetry: {
       posthog:

@@ -24,6 +24,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const badCursor = lastEventIdProblem(lastEventId)
   if (badCursor) return plainRefusal(badCursor, 400)
   if (await isCaughtUpPastEnd(services.live, run.id, lastEventId)) return new Response(null, { status: 204 })
+  const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)
+  if (refused) return refused
   const current = () => services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })
   const body = openRunEventStream({
     live: services.live,

@@ -19,6 +19,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) return plainRefusal("Workspace not found.", 404)
   if (!can(found.membership.role, "workspace:view")) return plainRefusal("Your role does not allow this (workspace:view).", 403)
 
+  const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)
+  if (refused) return refused
   const stream = await openWorkspaceEventStream({
     hub: services.workspaceEvents,
     workspaceId,

@@ -26,6 +26,23 @@ export interface HttpHost {
 }
 
 const GRACEFUL_CLOSE_MS = 5_000
+/**
+ * Connection timeouts. Node's defaults let a client hold a socket for a minute without finishing
+ * its headers, and forever while idle mid-response; these bound what a flood of sockets can hold.
+ * Live streams send a heartbeat every 15 s, so the idle timeout never cuts a healthy one.
+ */
+export const CONNECTION_TIMEOUTS = {
+  /** Until the request's headers are complete. */
+  headersTimeout: 10_000,
+  /** Until the whole request (body included) is received. */
+  requestTimeout: 60_000,
+  /** Between requests on a kept-alive connection. */
+  keepAliveTimeout: 5_000,
+  /** Without any traffic on the socket, in either direction. */
+  idleSocketTimeout: 120_000,
+  /** How often Node looks for connections past the first two. */
+  connectionsCheckingInterval: 2_000,
+} as const
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 
@@ -60,7 +77,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     await sendFetchResponse(res, response)
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(CONNECTION_TIMEOUTS, (req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     const bodyProblem = requestBodyProblem(req)
     if (bodyProblem) {
@@ -91,6 +108,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (remix.before) remix.before(req, res, (error) => (error ? fail(error) : void run()))
     else void run()
   })
+
+  server.maxConnections = config.maxConnections
+  server.setTimeout(CONNECTION_TIMEOUTS.idleSocketTimeout)
 
   await new Promise<void>((ready, fail) => {
     server.once("error", fail)
