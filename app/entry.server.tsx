@@ -2,12 +2,13 @@
 // (set by the Node host), so the Content-Security-Policy can forbid all other inline scripts.
 
 import { PassThrough } from "node:stream"
-import type { AppLoadContext, EntryContext } from "@remix-run/node"
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node"
 import { createReadableStreamFromReadable } from "@remix-run/node"
-import { RemixServer } from "@remix-run/react"
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react"
 import { isbot } from "isbot"
 import { renderToPipeableStream } from "react-dom/server"
 import { NonceProvider } from "./components/nonce.tsx"
+import { redactPath } from "./server/security.server.ts"
 
 const ABORT_DELAY_MS = 5_000
 
@@ -48,4 +49,16 @@ export default function handleRequest(
     )
     setTimeout(abort, ABORT_DELAY_MS + 1_000)
   })
+}
+
+/**
+ * What Remix reports. A request Remix itself refuses (a POST where no route has an action: 405, a
+ * path nothing serves) is the sender's mistake: one line, not a stack, so anyone can send them
+ * without flooding the log. Anything else is ours, logged whole. A client that left is not news.
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return
+  const where = { method: request.method, path: redactPath(new URL(request.url).pathname) }
+  if (isRouteErrorResponse(error) && error.status < 500) context.services.log.info(`request refused (${error.status})`, where)
+  else context.services.log.error("request failed", { ...where, error })
 }

@@ -86,7 +86,7 @@ async function main() {
         })
         probes.set(runId, unsubscribe)
       }
-      const request = toFetchRequest(req, res, "http://bench.test")
+      const request = toFetchRequest(req, res, { url: new URL(`http://bench.test${req.url ?? "/"}`), host: "bench.test" })
       const lastEventId = request.headers.get("last-event-id")
       void (async () => {
         if (await isCaughtUpPastEnd(live, runId, lastEventId)) return sendFetchResponse(res, new Response(null, { status: 204 }))

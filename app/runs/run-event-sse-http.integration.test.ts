@@ -32,7 +32,7 @@ beforeEach(async () => {
   hub = createRunEventHub(live)
   responsesFinished = 0
   server = createServer((req, res) => {
-    const request = toFetchRequest(req, res, "http://second.test")
+    const request = toFetchRequest(req, res, { url: new URL(`http://second.test${req.url ?? "/"}`), host: "second.test" })
     const body = openRunEventStream({
       live,
       hub,

@@ -9,8 +9,20 @@ import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { createRequestHandler, type ServerBuild } from "@remix-run/node"
 import type { WebServices } from "../services.server.ts"
-import { sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
-import { allowedOrigins, contentSecurityPolicy, isCrossSiteWrite, redactPath, requestBodyProblem, SECURITY_HEADERS } from "./security.server.ts"
+import { discardUnreadBody, sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
+import {
+  allowedOrigins,
+  contentSecurityPolicy,
+  dataRequestProblem,
+  DEFAULT_CACHE_CONTROL,
+  hostProblem,
+  isCrossSiteWrite,
+  pathnameOf,
+  redactPath,
+  requestBodyProblem,
+  requestPath,
+  SECURITY_HEADERS,
+} from "./security.server.ts"
 import { serveStaticFile } from "./static-files.server.ts"
 
 export interface HttpHostOptions {
@@ -68,31 +80,56 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const writableFrom = allowedOrigins(config)
 
-  const handleWithRemix = async (req: IncomingMessage, res: ServerResponse) => {
+  const handleWithRemix = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (options.mode === "production" && (await serveStaticFile(req, res, clientDir))) return
     const cspNonce = randomBytes(16).toString("base64")
     res.setHeader("content-security-policy", contentSecurityPolicy(cspNonce, options.mode))
-    const request = toFetchRequest(req, res, origin)
+    const request = toFetchRequest(req, res, { url: new URL(`${origin}${path}`), host: hostForRemix(req) })
     const response = await remix.handle(request, { services, cspNonce })
-    await sendFetchResponse(res, response)
+    if (!response.headers.has("cache-control")) res.setHeader("cache-control", DEFAULT_CACHE_CONTROL)
+    try {
+      await sendFetchResponse(res, response)
+    } finally {
+      discardUnreadBody(req)
+    }
+  }
+
+  /**
+   * Remix repeats the CSRF check made below, comparing Origin with Host (or X-Forwarded-Host), and
+   * throws (a 500) when a proxy rewrote Host. The check here is the one that decides: a write
+   * reaching Remix came from an allowed origin, so Remix is shown that origin's host; anything
+   * else is shown the public URL's.
+   */
+  const hostForRemix = (req: IncomingMessage) => {
+    const sentOrigin = req.headers.origin
+    return sentOrigin && writableFrom.has(sentOrigin) ? new URL(sentOrigin).host : config.publicUrl.host
+  }
+
+  const refuse = (res: ServerResponse, status: number, message: string, closeConnection = false) => {
+    res.statusCode = status
+    res.setHeader("content-type", "text/plain; charset=utf-8")
+    res.setHeader("cache-control", DEFAULT_CACHE_CONTROL)
+    if (closeConnection) res.setHeader("connection", "close")
+    res.end(message)
   }
 
   const server = createServer(CONNECTION_TIMEOUTS, (req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    const path = requestPath(req.url)
+    if (path === null) return refuse(res, 400, "The request target must be a path on this server, like /healthz.", true)
     const bodyProblem = requestBodyProblem(req)
     if (bodyProblem) {
-      res.statusCode = bodyProblem.status
-      res.setHeader("content-type", "text/plain; charset=utf-8")
-      res.setHeader("connection", "close")
-      res.end(bodyProblem.message)
+      refuse(res, bodyProblem.status, bodyProblem.message, true)
       req.resume()
       return
     }
+    const pathname = pathnameOf(path)
+    const misdirected = hostProblem(pathname, req.headers, config)
+    if (misdirected) return refuse(res, 421, misdirected)
+    const dataProblem = dataRequestProblem(pathname, path.includes("?") ? path.slice(path.indexOf("?")) : "")
+    if (dataProblem) return refuse(res, dataProblem.status, dataProblem.message)
     if (isCrossSiteWrite(req.method, req.headers, writableFrom)) {
-      res.statusCode = 403
-      res.setHeader("content-type", "text/plain; charset=utf-8")
-      res.end(`Cross-site request refused: changes must come from ${config.publicUrl.origin}.`)
-      return
+      return refuse(res, 403, `Cross-site request refused: changes must come from ${config.publicUrl.origin}.`)
     }
     const fail = (error: unknown) => {
       log.error("request failed", { method: req.method, path: redactPath(req.url?.split("?")[0] ?? ""), error })
@@ -104,7 +141,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
         res.destroy()
       }
     }
-    const run = () => handleWithRemix(req, res).catch(fail)
+    const run = () => handleWithRemix(req, res, path).catch(fail)
     if (remix.before) remix.before(req, res, (error) => (error ? fail(error) : void run()))
     else void run()
   })

@@ -1,13 +1,15 @@
 // Converts between Node's http objects and the Fetch Request/Response that Remix handles.
 
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { createReadableStreamFromReadable } from "@remix-run/node"
 
 /**
- * Builds the Fetch request. The origin comes from configuration (SECOND_PUBLIC_URL), never from
- * the Host header, so a forged Host cannot change the URLs the app builds from request.url.
+ * Builds the Fetch request. Its URL is the public origin (SECOND_PUBLIC_URL) with the request's
+ * path, never taken from the Host header or the request target, so neither can change the URLs the
+ * app builds from request.url. `host` is the Host the app sees (the host has already judged the
+ * one sent); X-Forwarded-Host is dropped for the same reason.
+ * The signal aborts when the response closes, finished or not: per-request resources hang off it.
  */
-export function toFetchRequest(req: IncomingMessage, res: ServerResponse, origin: string): Request {
+export function toFetchRequest(req: IncomingMessage, res: ServerResponse, target: { readonly url: URL; readonly host: string }): Request {
   const controller = new AbortController()
   res.once("close", () => controller.abort())
   const headers = new Headers()
@@ -15,14 +17,46 @@ export function toFetchRequest(req: IncomingMessage, res: ServerResponse, origin
     if (Array.isArray(value)) value.forEach((item) => headers.append(name, item))
     else if (value !== undefined) headers.set(name, value)
   }
+  headers.set("host", target.host)
+  headers.delete("x-forwarded-host")
   const method = req.method ?? "GET"
   const hasBody = method !== "GET" && method !== "HEAD"
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal: controller.signal }
   if (hasBody) {
-    init.body = createReadableStreamFromReadable(req)
+    init.body = requestBody(req)
     init.duplex = "half"
   }
-  return new Request(new URL(req.url ?? "/", origin), init)
+  return new Request(target.url, init)
+}
+
+/**
+ * The request body as a web stream that reads from the socket only when pulled. Remix's own
+ * adapter starts the body flowing at once, so a request answered without reading its body (a 401
+ * before the input is parsed) left a paused, half-read body on a kept-alive socket, and the next
+ * request on that connection was reset. Whatever is not read is discarded after the response.
+ */
+function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
+  const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await chunks.next()
+        if (done) controller.close()
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))
+      },
+      // NOTE: not chunks.return(): that destroys the socket. discardUnreadBody drains it instead.
+      cancel() {},
+    },
+    { highWaterMark: 0 },
+  )
+}
+
+/** After the response: reads and drops what is left of the request body, so the connection can serve the next request. */
+export function discardUnreadBody(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return
+  req.removeAllListeners("readable")
+  req.removeAllListeners("data")
+  req.resume()
 }
 
 export async function sendFetchResponse(res: ServerResponse, response: Response): Promise<void> {
