@@ -1,0 +1,133 @@
+// Malformed calls for every tRPC procedure, generated from the router itself: the procedure list
+// and each one's input shape (its zod objects), so a new procedure or field is fuzzed without
+// anyone adding it here. Each field is broken one at a time inside an otherwise valid input (ids
+// of real targets), so the broken part is what the server has to judge.
+
+import { z } from "zod"
+import type { FuzzRequest, FuzzTargets } from "./fuzz-request.ts"
+import { DEEPLY_NESTED_JSON, ODD_BODIES, ODD_IDS, ODD_STRINGS, PROTOTYPE_KEYS, WHOLE_INPUTS, WRONG_TYPES } from "./malformed.ts"
+
+export interface ProcedureDef {
+  readonly _def: {
+    readonly type: "query" | "mutation" | "subscription"
+    readonly inputs: readonly unknown[]
+    readonly meta?: { readonly access: string }
+  }
+}
+
+/**
+ * Fields every workspace procedure validates in one shared middleware (workspaceProcedure): fuzzed
+ * in full on the first query and the first mutation that have them, and lightly on the rest.
+ */
+const SHARED_FIELDS = new Set(["workspaceId"])
+const LIGHT = new Set(["missing", "42", JSON.stringify("a".repeat(24))])
+/** What a signed-out caller sends to a procedure that refuses them first anyway. */
+const SIGNED_OUT_INPUTS = new Set([undefined, '"x"', "{}"])
+const SIGNED_OUT_BODIES = new Set(["invalid JSON", "broken multipart", "text/plain"])
+
+/** A valid value for each input field the API has, built around the fuzz targets. */
+function validValue(field: string, targets: FuzzTargets): unknown {
+  const known: Record<string, unknown> = {
+    workspaceId: targets.workspaceId,
+    appId: targets.appId,
+    runId: targets.runId,
+    before: targets.runId,
+    teamId: targets.teamId,
+    userId: targets.userId,
+    invitationId: targets.invitationId,
+    token: targets.invitationToken,
+    sessionId: targets.sessionId,
+    name: "Fuzzed name",
+    prompt: "Say hello",
+    runtime: "claude",
+    model: "fuzz-model",
+    email: "fuzz@example.com",
+    role: "member",
+    teamIds: [],
+    limit: 5,
+  }
+  return field in known ? known[field] : "x"
+}
+
+/** The fields of a procedure's input, from its zod object schemas (workspace procedures have two). */
+export function inputFields(procedure: ProcedureDef): string[] {
+  return [...new Set(procedure._def.inputs.flatMap((input) => (input instanceof z.ZodObject ? Object.keys(input.shape) : [])))]
+}
+
+/** A broken value as JSON text (deep nesting and prototype keys cannot go through JSON.stringify). */
+const BROKEN_VALUES: readonly { readonly label: string; readonly json: string | null }[] = [
+  { label: "missing", json: null },
+  { label: "42", json: "42" },
+  ...WRONG_TYPES.map((value) => ({ label: JSON.stringify(value), json: JSON.stringify(value) })),
+  ...[...ODD_STRINGS, ...ODD_IDS].map((value) => ({ label: JSON.stringify(value.slice(0, 24)), json: JSON.stringify(value) })),
+  ...PROTOTYPE_KEYS.map((json) => ({ label: json, json })),
+  { label: "deeply nested", json: DEEPLY_NESTED_JSON },
+]
+
+const HOLE = "\u0000fuzz-hole\u0000"
+
+function withField(base: Record<string, unknown>, field: string, json: string | null): string {
+  const rest = { ...base }
+  delete rest[field]
+  if (json === null) return JSON.stringify(rest)
+  return JSON.stringify({ ...rest, [field]: HOLE }).replace(JSON.stringify(HOLE), json)
+}
+
+function call(path: string, type: "query" | "mutation", input: string | undefined): Pick<FuzzRequest, "method" | "path" | "headers" | "body"> {
+  if (type === "query") return { method: "GET", path: `/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(input)}`}` }
+  return { method: "POST", path: `/api/trpc/${path}`, headers: { "content-type": "application/json" }, ...(input === undefined ? {} : { body: input }) }
+}
+
+export function procedureRequests(procedures: Readonly<Record<string, ProcedureDef>>, targets: FuzzTargets): FuzzRequest[] {
+  const requests: FuzzRequest[] = []
+  const fullyFuzzed = new Set<string>()
+  for (const [path, procedure] of Object.entries(procedures)) {
+    const type = procedure._def.type
+    if (type === "subscription") continue
+    const fields = inputFields(procedure)
+    const base = Object.fromEntries(fields.map((field) => [field, validValue(field, targets)]))
+    const isPublic = procedure._def.meta?.access === "public"
+
+    for (const as of ["nobody", "owner"] as const) {
+      // Signed out, a procedure that needs a session refuses before reading its input: a sample is enough.
+      const sample = as === "nobody" && !isPublic
+      for (const input of WHOLE_INPUTS.filter((whole) => !sample || SIGNED_OUT_INPUTS.has(whole))) {
+        requests.push({ label: `${path} input=${input?.slice(0, 40) ?? "(none)"}`, as, ...call(path, type, input) })
+      }
+      // The wrong method, odd bodies and content types, broken batches.
+      const wrongMethod = type === "query" ? call(path, "mutation", "{}") : call(path, "query", "{}")
+      requests.push({ label: `${path} with the wrong method`, as, ...wrongMethod })
+      for (const odd of ODD_BODIES.filter((body) => !sample || SIGNED_OUT_BODIES.has(body.label))) {
+        requests.push({
+          label: `${path} body: ${odd.label}`,
+          as,
+          method: "POST",
+          path: `/api/trpc/${path}`,
+          ...(odd.contentType ? { headers: { "content-type": odd.contentType } } : {}),
+          body: odd.body,
+        })
+      }
+      requests.push({ label: `${path} query: invalid JSON`, as, method: "GET", path: `/api/trpc/${path}?input=${encodeURIComponent('{"a":')}` })
+      for (const batch of ['"x"', "[1]", "{}", '{"0":{"a":}']) {
+        requests.push({ label: `${path} batch input=${batch}`, as, method: "GET", path: `/api/trpc/${path},${path}?batch=1&input=${encodeURIComponent(batch)}` })
+      }
+      requests.push({ label: `${path} connectionParams garbage`, as, method: "GET", path: `/api/trpc/${path}?connectionParams=${encodeURIComponent("{x")}` })
+    }
+
+    // Signed in, one field at a time.
+    for (const field of fields) {
+      const light = SHARED_FIELDS.has(field) && fullyFuzzed.has(`${field} ${type}`)
+      fullyFuzzed.add(`${field} ${type}`)
+      for (const broken of BROKEN_VALUES.filter((value) => !light || LIGHT.has(value.label))) {
+        requests.push({ label: `${path} ${field}=${broken.label}`, as: "owner", ...call(path, type, withField(base, field, broken.json)) })
+      }
+    }
+    // Unknown and prototype keys beside an invalid field, so the call cannot succeed whatever they do.
+    const invalid = { ...base, [fields[0] ?? "x"]: 42 }
+    for (const extra of ['"__proto__":{"isAdmin":true}', '"constructor":{"prototype":{"polluted":1}}', '"unknown":1']) {
+      const body = `${JSON.stringify(invalid).slice(0, -1)},${extra}}`
+      requests.push({ label: `${path} with ${extra.slice(0, 20)}`, as: "owner", ...call(path, type, body) })
+    }
+  }
+  return requests
+}

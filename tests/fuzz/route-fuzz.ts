@@ -1,0 +1,107 @@
+// Malformed requests for every Remix route, generated from the build's route manifest: each
+// loader (GET, and Remix's own `.data` form of it) and each action (POST), with odd parameters,
+// queries, headers, bodies and form fields. A new route is fuzzed without anyone adding it here.
+
+import { fillRoute as fill, routePattern, type RouteManifest } from "#tests/fixtures/route-manifest.ts"
+import type { FuzzRequest, FuzzTargets } from "./fuzz-request.ts"
+import { ODD_BODIES, ODD_COOKIES, ODD_HEADERS, ODD_QUERIES, ODD_SEGMENTS } from "./malformed.ts"
+
+/** Every intent any page form sends, and some none does; "delete" last, since it ends the target. */
+const INTENTS = ["", "x", "__proto__", "create", "rename", "changeRole", "remove", "revoke", "resend", "addMember", "removeMember", "send", "stop", "retry", "add-collaborator", "remove-collaborator", "delete"]
+const FORM_FIELDS = ["name", "email", "role", "userId", "teamId", "runId", "sessionId", "invitationId", "prompt", "runtime", "model", "displayName", "returnTo", "teamIds"]
+/** Empty, every kind of unshowable character at once, and too long for any field. */
+const FORM_VALUES = ["", "a\u0000b\u202egnp.exe\ud800", "x".repeat(2_000)]
+
+/** URL-encoded form body, keeping lone surrogates (URLSearchParams would replace them). */
+function formBody(fields: Readonly<Record<string, string>>): string {
+  const encode = (value: string) => value.replace(/[^A-Za-z0-9\-_.~]/g, (character) => {
+    const code = character.charCodeAt(0)
+    return code >= 0xd800 && code <= 0xdfff ? "%ED%A0%80" : encodeURIComponent(character)
+  })
+  return Object.entries(fields).map(([name, value]) => `${encode(name)}=${encode(value)}`).join("&")
+}
+
+const FORM = { "content-type": "application/x-www-form-urlencoded" }
+
+export function routeRequests(
+  routes: RouteManifest,
+  targets: FuzzTargets,
+  /** Per route, the app (and its run) its requests use: an action may delete it. */
+  appOf: (routeId: string) => { readonly appId: string; readonly runId: string },
+): FuzzRequest[] {
+  const requests: FuzzRequest[] = []
+  for (const [id, route] of Object.entries(routes)) {
+    const pattern = routePattern(id, routes)
+    // The tRPC endpoint's procedures are fuzzed one by one (procedure-fuzz.ts); here only its paths.
+    if (pattern.endsWith("*")) {
+      for (const odd of ["", "..", "%00", "a,b,c", "auth.me,,", "__proto__", "x".repeat(3_000)]) {
+        requests.push({ label: `${id} /${odd.slice(0, 20)}`, as: "owner", method: "GET", path: pattern.replace("*", odd) })
+      }
+      continue
+    }
+    const params = { workspaceId: targets.workspaceId, token: targets.invitationToken, ...appOf(id) }
+    const path = fill(pattern, params)
+    const index = route.index ? "?index" : ""
+    const internal = path.startsWith("/api/internal/") ? { authorization: `Bearer ${targets.internalToken}` } : undefined
+
+    if (route.module.loader) {
+      for (const as of ["nobody", "owner"] as const) {
+        requests.push({ label: `GET ${id}`, as, method: "GET", path })
+        requests.push({ label: `GET ${id} as data`, as, method: "GET", path: `${path === "/" ? "/_root" : path}.data${index}` })
+        // Signed out, most routes refuse before reading the query: a sample is enough.
+        for (const query of as === "owner" ? ODD_QUERIES : ODD_QUERIES.slice(0, 3)) {
+          requests.push({ label: `GET ${id} ${query.slice(0, 40)}`, as, method: "GET", path: `${path}${query}` })
+        }
+      }
+      for (const headers of ODD_HEADERS) {
+        requests.push({ label: `GET ${id} ${JSON.stringify(headers).slice(0, 60)}`, as: "owner", method: "GET", path, headers })
+      }
+      for (const cookie of ODD_COOKIES) {
+        requests.push({ label: `GET ${id} cookie ${cookie.slice(0, 40)}`, as: "nobody", method: "GET", path, headers: { cookie } })
+      }
+      for (const name of Object.keys(params).filter((param) => pattern.includes(`:${param}`))) {
+        for (const segment of ODD_SEGMENTS) {
+          const odd = fill(pattern, { ...params, [name]: segment })
+          requests.push({ label: `GET ${id} ${name}=${segment.slice(0, 20)}`, as: "owner", method: "GET", path: odd })
+        }
+      }
+    }
+
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      requests.push({ label: `${method} ${id}`, as: "owner", method, path: `${path}${index}`, headers: FORM, body: "a=1" })
+    }
+    if (!route.module.action) {
+      requests.push({ label: `POST ${id} (no action)`, as: "nobody", method: "POST", path, headers: FORM, body: "a=1" })
+      continue
+    }
+    for (const as of ["nobody", "owner"] as const) {
+      const targets = [`${path}${index}`, ...(as === "owner" ? [`${path === "/" ? "/_root" : path}.data${index}`] : [])]
+      for (const target of targets) {
+        for (const odd of ODD_BODIES) {
+          const headers = { ...internal, ...(odd.contentType ? { "content-type": odd.contentType } : {}) }
+          requests.push({ label: `POST ${target} body: ${odd.label}`, as, method: "POST", path: target, headers, body: odd.body })
+        }
+      }
+    }
+    if (internal) {
+      for (const report of ['{"appId":1}', '{"outcome":"completed","transcript":"x"}', "[]", "null", '{"transcript":[{"kind":"x"}]}']) {
+        requests.push({ label: `POST ${id} report ${report}`, as: "nobody", method: "POST", path, headers: { ...internal, "content-type": "application/json" }, body: report })
+      }
+    }
+    for (const intent of INTENTS) {
+      for (const value of FORM_VALUES) {
+        const fields = Object.fromEntries(FORM_FIELDS.map((field) => [field, value]))
+        requests.push({
+          label: `POST ${id} intent=${intent} fields=${JSON.stringify(value.slice(0, 12))}`,
+          as: "owner",
+          method: "POST",
+          path: `${path}${index}`,
+          headers: { ...internal, ...FORM },
+          body: formBody({ ...fields, intent }),
+        })
+      }
+    }
+    requests.push({ label: `POST ${id} repeated fields`, as: "owner", method: "POST", path: `${path}${index}`, headers: FORM, body: "intent=x&intent=y&name=a&name=b&teamIds=1&teamIds=2" })
+  }
+  return requests
+}
