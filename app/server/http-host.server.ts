@@ -38,6 +38,8 @@ export interface HttpHost {
 }
 
 const GRACEFUL_CLOSE_MS = 5_000
+const DROP_WARNING_INTERVAL_MS = 60_000
+
 /**
  * Connection timeouts. Node's defaults let a client hold a socket for a minute without finishing
  * its headers, and forever while idle mid-response; these bound what a flood of sockets can hold.
@@ -148,6 +150,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   server.maxConnections = config.maxConnections
   server.setTimeout(CONNECTION_TIMEOUTS.idleSocketTimeout)
+  // Past the cap Node drops new sockets silently: say so, at most once a minute.
+  let lastDropWarning = 0
+  server.on("drop", () => {
+    if (Date.now() - lastDropWarning < DROP_WARNING_INTERVAL_MS) return
+    lastDropWarning = Date.now()
+    log.warn(`Refusing new connections: this process holds SECOND_MAX_CONNECTIONS (${config.maxConnections}) already.`)
+  })
 
   await new Promise<void>((ready, fail) => {
     server.once("error", fail)

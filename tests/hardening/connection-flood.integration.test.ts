@@ -119,7 +119,7 @@ describe("a flood of live streams", () => {
   })
 })
 
-describe("sockets that never finish their headers", () => {
+describe("sockets that send nothing useful", () => {
   it("are closed by the server within its header timeout, while /healthz answers", async () => {
     const url = new URL(server.url)
     const sockets: Socket[] = await Promise.all(
@@ -148,4 +148,22 @@ describe("sockets that never finish their headers", () => {
       for (const socket of sockets) socket.destroy()
     }
   }, 60_000)
+
+  it("beyond SECOND_MAX_CONNECTIONS are dropped, the log says so, and the server serves again once they go", async () => {
+    const url = new URL(small.url)
+    const sockets = await Promise.all(
+      Array.from({ length: 90 }, () => new Promise<Socket>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => resolve(socket))
+        socket.on("error", () => undefined)
+        socket.resume()
+      })),
+    )
+    try {
+      const warning = "Refusing new connections: this process holds SECOND_MAX_CONNECTIONS (64) already."
+      await small.process.waitFor((output) => output.includes(warning), "the warning that connections are refused", 10_000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+    }
+    await eventually(async () => (await fetch(new URL("/healthz", small.url)).catch(() => null))?.status === 200, 10_000)
+  })
 })
