@@ -123,7 +123,7 @@ describe("the embedded default (npm start)", () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700)
     expect(statSync(join(dir, "secrets.json")).mode & 0o777).toBe(0o600)
     expect(statSync(join(dir, "second.db")).mode & 0o777).toBe(0o600)
-  })
+  }, 90_000)
 
   it("stops on a bad value with one line naming the variable, and starts nothing", async () => {
     const dir = dataDir()
