@@ -16,11 +16,11 @@ export interface ProcedureDef {
 }
 
 /**
- * Fields every workspace procedure validates in one shared middleware (workspaceProcedure): fuzzed
- * in full on the first query and the first mutation that have them, and lightly on the rest.
+ * Ids are checked by one schema (idSchema) wherever they appear, and workspaceId by one shared
+ * middleware: each is fuzzed in full on the first query and the first mutation that take it, and
+ * lightly (absent, the wrong type, an id of nothing) on the rest.
  */
-const SHARED_FIELDS = new Set(["workspaceId"])
-const LIGHT = new Set(["missing", "42", JSON.stringify("a".repeat(24))])
+const LIGHT = new Set(["missing", "-1", JSON.stringify("a".repeat(24))])
 /** What a signed-out caller sends to a procedure that refuses them first anyway. */
 const SIGNED_OUT_INPUTS = new Set([undefined, '"x"', "{}"])
 const SIGNED_OUT_BODIES = new Set(["invalid JSON", "broken multipart", "text/plain"])
@@ -54,15 +54,27 @@ export function inputFields(procedure: ProcedureDef): string[] {
   return [...new Set(procedure._def.inputs.flatMap((input) => (input instanceof z.ZodObject ? Object.keys(input.shape) : [])))]
 }
 
-/** A broken value as JSON text (deep nesting and prototype keys cannot go through JSON.stringify). */
-const BROKEN_VALUES: readonly { readonly label: string; readonly json: string | null }[] = [
+interface BrokenValue {
+  readonly label: string
+  /** JSON text (deep nesting and prototype keys cannot go through JSON.stringify); null leaves the field out. */
+  readonly json: string | null
+}
+
+const asJson = (value: unknown): BrokenValue => ({ label: JSON.stringify(value).slice(0, 26), json: JSON.stringify(value) })
+
+/** Wrong for any field: absent, of the wrong type, reaching for a prototype, nested without end. */
+const BROKEN_FOR_ANY: readonly BrokenValue[] = [
   { label: "missing", json: null },
-  { label: "42", json: "42" },
-  ...WRONG_TYPES.map((value) => ({ label: JSON.stringify(value), json: JSON.stringify(value) })),
-  ...[...ODD_STRINGS, ...ODD_IDS].map((value) => ({ label: JSON.stringify(value.slice(0, 24)), json: JSON.stringify(value) })),
-  ...PROTOTYPE_KEYS.map((json) => ({ label: json, json })),
+  ...WRONG_TYPES.map(asJson),
+  { label: PROTOTYPE_KEYS[0]!, json: PROTOTYPE_KEYS[0]! },
   { label: "deeply nested", json: DEEPLY_NESTED_JSON },
 ]
+/** Ids, tokens and cursors get the odd ids, and the worst of the odd strings. */
+const BROKEN_IDS: readonly BrokenValue[] = [...BROKEN_FOR_ANY, ...ODD_IDS.map(asJson), ...["", "a\u0000b", ODD_STRINGS.at(-1)!].map(asJson)]
+/** Text (names, prompts, emails, models) gets the odd strings, and a few id-like ones. */
+const BROKEN_TEXT: readonly BrokenValue[] = [...BROKEN_FOR_ANY, ...ODD_STRINGS.map(asJson), ...ODD_IDS.slice(4, 7).map(asJson)]
+
+const isIdLike = (field: string) => /Ids?$|^token$|^before$/.test(field)
 
 const HOLE = "\u0000fuzz-hole\u0000"
 
@@ -116,9 +128,9 @@ export function procedureRequests(procedures: Readonly<Record<string, ProcedureD
 
     // Signed in, one field at a time.
     for (const field of fields) {
-      const light = SHARED_FIELDS.has(field) && fullyFuzzed.has(`${field} ${type}`)
+      const light = isIdLike(field) && fullyFuzzed.has(`${field} ${type}`)
       fullyFuzzed.add(`${field} ${type}`)
-      for (const broken of BROKEN_VALUES.filter((value) => !light || LIGHT.has(value.label))) {
+      for (const broken of (isIdLike(field) ? BROKEN_IDS : BROKEN_TEXT).filter((value) => !light || LIGHT.has(value.label))) {
         requests.push({ label: `${path} ${field}=${broken.label}`, as: "owner", ...call(path, type, withField(base, field, broken.json)) })
       }
     }
