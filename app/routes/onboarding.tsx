@@ -8,6 +8,7 @@ import { z } from "zod"
 import { signInLocally } from "../auth/local-sign-in.server.ts"
 import { completeSignIn, safeReturnTo } from "../auth/sign-in-response.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
+import { issuesMessage } from "../trpc/issue-messages.server.ts"
 import { emailSchema, nameSchema } from "../trpc/schemas.server.ts"
 import { readForm } from "../forms/read-form.server.ts"
 
@@ -31,8 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request)
   const parsed = identity.safeParse({ displayName: form.get("displayName"), email: form.get("email") })
   if (!parsed.success) {
-    const message = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")
-    return data({ message }, { status: 400 })
+    return data({ message: issuesMessage(parsed.error.issues) }, { status: 400 })
   }
   const user = await signInLocally(context.services.store, parsed.data)
   return completeSignIn(request, context.services, user, String(form.get("returnTo") ?? "/"))

@@ -7,6 +7,7 @@ import { TRPCError } from "@trpc/server"
 import { getHTTPStatusCodeFromError } from "@trpc/server/http"
 import { ZodError } from "zod"
 import { createTRPCContext, INTERNAL_ERROR_MESSAGE } from "./init.server.ts"
+import { issuesMessage } from "./issue-messages.server.ts"
 import { createCaller } from "./root.server.ts"
 
 type Caller = ReturnType<typeof createCaller>
@@ -62,7 +63,7 @@ export const reply = <T,>(result: ActionResult<T>) => data(result, { status: res
 /** What a person may read of a refusal: the domain's message, or field problems, never internals. */
 function publicMessage(error: TRPCError): string {
   if (error.cause instanceof ZodError) {
-    return error.cause.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`.trim()).join("; ")
+    return issuesMessage(error.cause.issues)
   }
   return error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : error.message
 }

@@ -8,6 +8,7 @@ import { can, type Permission } from "#shared/auth/permissions.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { getViewer, type Viewer } from "../auth/viewer.server.ts"
 import { AppError } from "../errors.server.ts"
+import { issuesMessage } from "./issue-messages.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 
@@ -55,7 +56,7 @@ const t = initTRPC
         // Stack traces and internal error text never leave the server (the log has them);
         // invalid input says which field and why, in words.
         message: issues
-          ? issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")
+          ? issuesMessage((error.cause as ZodError).issues)
           : error.code === "INTERNAL_SERVER_ERROR"
             ? INTERNAL_ERROR_MESSAGE
             : isUnreadableInput(error)

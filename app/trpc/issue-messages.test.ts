@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest"
+import { issueMessage, issuesMessage } from "./issue-messages.server.ts"
+
+describe("validation messages", () => {
+  it("say each problem once, with the field's key only where the message does not name it", () => {
+    expect(issueMessage({ path: ["name"], message: "name must not be empty" })).toBe("name must not be empty")
+    expect(issueMessage({ path: ["displayName"], message: "display name must not contain U+202E: …" })).toBe("display name must not contain U+202E: …")
+    expect(issueMessage({ path: ["workspaceId"], message: "Invalid input: expected string, received number" })).toBe(
+      "workspaceId: Invalid input: expected string, received number",
+    )
+    expect(issueMessage({ path: ["teamIds", 3], message: "must be an id (24 letters and digits)" })).toBe("teamIds.3: must be an id (24 letters and digits)")
+    expect(issueMessage({ path: [], message: "Invalid input: expected object, received number" })).toBe("Invalid input: expected object, received number")
+    expect(issuesMessage([{ path: ["email"], message: "must be an email address" }, { path: ["name"], message: "name must not be empty" }])).toBe(
+      "email: must be an email address; name must not be empty",
+    )
+  })
+})
