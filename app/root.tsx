@@ -36,11 +36,23 @@ export default function App() {
   return <Outlet />
 }
 
+/** What Remix's own refusals (no route, no action) are shown as: its text names internal route ids. */
+const ROUTER_REFUSALS: Readonly<Record<number, string>> = {
+  404: "There is no page at this address.",
+  405: "This page does not take that kind of request.",
+}
+
 export function ErrorBoundary() {
   const error = useRouteError()
   const [title, detail] = isRouteErrorResponse(error)
-    ? [error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`,
-       typeof error.data === "string" && error.data ? error.data : null]
+    ? [
+        error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`,
+        (error as { internal?: boolean }).internal
+          ? (ROUTER_REFUSALS[error.status] ?? null)
+          : typeof error.data === "string" && error.data
+            ? error.data
+            : null,
+      ]
     : ["Something went wrong", "The error was logged on the server."]
   return (
     <main className="narrow">

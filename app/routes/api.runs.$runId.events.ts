@@ -11,6 +11,7 @@ import { isCaughtUpPastEnd, lastEventIdProblem, openRunEventStream } from "../ru
 import { findRunForUser } from "../runs/runs.server.ts"
 import { plainRefusal, SSE_HEADERS } from "../sse/sse.server.ts"
 import { runs } from "../store/collections.server.ts"
+import { onlyMethod } from "../server/method-not-allowed.server.ts"
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
@@ -46,3 +47,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   })
   return new Response(body, { headers: SSE_HEADERS })
 }
+
+export const action = onlyMethod("GET")

@@ -9,6 +9,7 @@ import { getViewer } from "../auth/viewer.server.ts"
 import { openWorkspaceEventStream } from "../events/workspace-event-stream.server.ts"
 import { plainRefusal } from "../sse/sse.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
+import { onlyMethod } from "../server/method-not-allowed.server.ts"
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
@@ -33,3 +34,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   return stream
 }
+
+export const action = onlyMethod("GET")

@@ -7,6 +7,7 @@ import { syncExternalIdentity } from "../auth/external/sync-identity.server.ts"
 import { completeSignIn } from "../auth/sign-in-response.server.ts"
 import { signInReasonOf } from "../auth/sign-in-errors.server.ts"
 import { AppError } from "../errors.server.ts"
+import { onlyMethod } from "../server/method-not-allowed.server.ts"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context
@@ -24,3 +25,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     throw redirect(`/sign-in?error=${signInReasonOf(error)}`)
   }
 }
+
+export const action = onlyMethod("GET")

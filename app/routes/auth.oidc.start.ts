@@ -5,6 +5,7 @@ import { redirect } from "@remix-run/node"
 import { safeReturnTo } from "../auth/sign-in-response.server.ts"
 import { signInReasonOf } from "../auth/sign-in-errors.server.ts"
 import { AppError } from "../errors.server.ts"
+import { onlyMethod } from "../server/method-not-allowed.server.ts"
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const provider = context.services.auth.provider
@@ -18,3 +19,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     throw redirect(`/sign-in?error=${signInReasonOf(error)}`)
   }
 }
+
+export const action = onlyMethod("GET")

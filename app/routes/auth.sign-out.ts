@@ -5,6 +5,7 @@ import type { ActionFunctionArgs } from "@remix-run/node"
 import { safeReturnTo, signedOutRedirect } from "../auth/sign-in-response.server.ts"
 import { revokeSession } from "../auth/sessions.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
+import { onlyMethod } from "../server/method-not-allowed.server.ts"
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await getViewer(request, context.services)
@@ -12,3 +13,5 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData().catch(() => new FormData())
   return signedOutRedirect(request, context.services, safeReturnTo(String(form.get("returnTo") ?? "/")))
 }
+
+export const loader = onlyMethod("POST")

@@ -2,6 +2,7 @@
 // or cannot reach its store. Nothing else, by design.
 
 import type { LoaderFunctionArgs } from "@remix-run/node"
+import { onlyMethod } from "../server/method-not-allowed.server.ts"
 
 const plain = (body: string, status: number) =>
   new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } })
@@ -16,3 +17,5 @@ export async function loader({ context }: LoaderFunctionArgs) {
     return plain("unavailable", 503)
   }
 }
+
+export const action = onlyMethod("GET")

@@ -10,19 +10,8 @@ import { pathToFileURL } from "node:url"
 import { createRequestHandler, type ServerBuild } from "@remix-run/node"
 import type { WebServices } from "../services.server.ts"
 import { discardUnreadBody, sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
-import {
-  allowedOrigins,
-  contentSecurityPolicy,
-  dataRequestProblem,
-  DEFAULT_CACHE_CONTROL,
-  hostProblem,
-  isCrossSiteWrite,
-  pathnameOf,
-  redactPath,
-  requestBodyProblem,
-  requestPath,
-  SECURITY_HEADERS,
-} from "./security.server.ts"
+import { checkRequest } from "./request-checks.server.ts"
+import { allowedOrigins, contentSecurityPolicy, DEFAULT_CACHE_CONTROL, redactPath, SECURITY_HEADERS } from "./security.server.ts"
 import { serveStaticFile } from "./static-files.server.ts"
 
 export interface HttpHostOptions {
@@ -117,22 +106,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const server = createServer(CONNECTION_TIMEOUTS, (req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
-    const path = requestPath(req.url)
-    if (path === null) return refuse(res, 400, "The request target must be a path on this server, like /healthz.", true)
-    const bodyProblem = requestBodyProblem(req)
-    if (bodyProblem) {
-      refuse(res, bodyProblem.status, bodyProblem.message, true)
+    const checked = checkRequest(req, config, writableFrom)
+    if ("refusal" in checked) {
+      const { status, message, closeConnection } = checked.refusal
+      refuse(res, status, message, closeConnection)
+      // The body (if any) is not wanted: let it drain rather than stall the socket.
       req.resume()
       return
     }
-    const pathname = pathnameOf(path)
-    const misdirected = hostProblem(pathname, req.headers, config)
-    if (misdirected) return refuse(res, 421, misdirected)
-    const dataProblem = dataRequestProblem(pathname, path.includes("?") ? path.slice(path.indexOf("?")) : "")
-    if (dataProblem) return refuse(res, dataProblem.status, dataProblem.message)
-    if (isCrossSiteWrite(req.method, req.headers, writableFrom)) {
-      return refuse(res, 403, `Cross-site request refused: changes must come from ${config.publicUrl.origin}.`)
-    }
+    const { path } = checked
     const fail = (error: unknown) => {
       log.error("request failed", { method: req.method, path: redactPath(req.url?.split("?")[0] ?? ""), error })
       if (!res.headersSent) {

@@ -20,7 +20,7 @@ interface ProcedureDef {
 const procedures = appRouter._def.procedures as unknown as Record<string, ProcedureDef>
 
 interface RouteModule {
-  readonly module: { readonly loader?: unknown; readonly action?: unknown }
+  readonly module: { readonly loader?: unknown; readonly action?: unknown; readonly default?: unknown }
 }
 const build = (await import(pathToFileURL(builtFile("server/index.js")).href)) as { routes: Record<string, RouteModule> }
 
@@ -37,6 +37,13 @@ describe("the permission table", () => {
     expect(uncovered, "procedures without a case in tests/authorization/procedure-cases.ts").toEqual([])
     const stale = Object.keys(procedureCases).filter((path) => !(path in procedures))
     expect(stale, "cases for procedures that no longer exist").toEqual([])
+  })
+
+  it("has resource routes answer both methods themselves (Remix's own refusal reads \"Unexpected Server Error\")", () => {
+    const halfServed = Object.entries(build.routes).filter(
+      ([id, route]) => id !== "root" && !route.module.default && (!route.module.loader || !route.module.action),
+    )
+    expect(halfServed.map(([id]) => id), "export the missing half as onlyMethod(...) from app/server/method-not-allowed.server.ts").toEqual([])
   })
 
   it("covers every route loader and action", () => {

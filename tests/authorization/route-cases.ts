@@ -44,7 +44,10 @@ const appPath = async (world: World, caller: HttpPerson) => `/w/${world.workspac
 export const routeCases: Readonly<Record<string, RouteCase>> = {
   root: {},
   "routes/_index": { get: { access: publicAccess, path: () => "/" } },
-  "routes/healthz": { get: { access: publicAccess, path: () => "/healthz" } },
+  "routes/healthz": {
+    get: { access: publicAccess, path: () => "/healthz" },
+    post: { access: publicAccess, path: () => "/healthz", form: async () => ({}), status: 405 },
+  },
   "routes/api.trpc.$": { get: { access: { access: "api" }, path: () => "/api/trpc/health" }, post: { access: { access: "api" }, path: () => "/api/trpc/health" } },
 
   "routes/onboarding": {
@@ -59,9 +62,19 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   // This test server runs auth mode none: the external-mode pages send people to onboarding or
   // do not exist. tests/e2e and the OIDC flow test cover them in external mode.
   "routes/sign-in": { get: { access: publicAccess, path: () => "/sign-in", status: 302 } },
-  "routes/auth.oidc.start": { get: { access: publicAccess, path: () => "/auth/oidc/start", status: 404 } },
-  "routes/auth.oidc.callback": { get: { access: publicAccess, path: () => "/auth/oidc/callback?state=x&code=y", status: 404 } },
-  "routes/auth.sign-out": { post: { access: publicAccess, path: () => "/auth/sign-out", form: async () => ({}), status: 302 } },
+  "routes/auth.oidc.start": {
+    get: { access: publicAccess, path: () => "/auth/oidc/start", status: 404 },
+    post: { access: publicAccess, path: () => "/auth/oidc/start", form: async () => ({}), status: 405 },
+  },
+  "routes/auth.oidc.callback": {
+    get: { access: publicAccess, path: () => "/auth/oidc/callback?state=x&code=y", status: 404 },
+    post: { access: publicAccess, path: () => "/auth/oidc/callback", form: async () => ({}), status: 405 },
+  },
+  "routes/auth.sign-out": {
+    // A GET cannot sign anyone out: a link or an image on another site could.
+    get: { access: publicAccess, path: () => "/auth/sign-out", status: 405 },
+    post: { access: publicAccess, path: () => "/auth/sign-out", form: async () => ({}), status: 302 },
+  },
 
   "routes/workspaces.new": {
     get: { access: signedIn, path: () => "/workspaces/new" },
@@ -118,6 +131,7 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   // member's stream are proven in app/events/workspace-events.integration.test.ts.
   "routes/api.w.$workspaceId.events": {
     get: { access: publicAccess, path: (world) => `/api/w/${world.workspaceId}/events`, status: 401 },
+    post: { access: publicAccess, path: (world) => `/api/w/${world.workspaceId}/events`, form: async () => ({}), status: 405 },
   },
 
   // Apps are visible to their creator (and admins), so each case makes its app as the caller.
@@ -154,6 +168,7 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   // API's bearer token are proven in run-routes.integration.test.ts beside this file.
   "routes/api.runs.$runId.events": {
     get: { access: publicAccess, path: async (world) => `/api/runs/${(await makeApp(world, world.as("member"))).runId}/events`, status: 401 },
+    post: { access: publicAccess, path: () => `/api/runs/${"a".repeat(24)}/events`, form: async () => ({}), status: 405 },
   },
   // The worker's end-of-turn report: authorized by the internal bearer token, never a session.
   "routes/api.internal.runs.$runId.complete": {

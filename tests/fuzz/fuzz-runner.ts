@@ -13,6 +13,9 @@ const INTERNAL_TEXT: readonly RegExp[] = [
   /\b(?:TypeError|SyntaxError|ReferenceError|RangeError)\b/,
   /Unexpected token|is not valid JSON|JSON at position|Unexpected end of JSON/,
   /SQLITE_|better-sqlite3|MongoServerError|ECONNREFUSED|ioredis|undici/,
+  // Remix's own refusals: a JSON body that calls a 4xx a server error, or its wording on a page.
+  /"message":"Unexpected Server Error"/,
+  /error-detail">[^<]*(?:did not provide an|No route matches)/,
 ]
 
 /** Far longer than any answer takes; only a request that never ends reaches it. */

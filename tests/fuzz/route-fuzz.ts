@@ -48,6 +48,8 @@ export function routeRequests(
       for (const as of ["nobody", "owner"] as const) {
         requests.push({ label: `GET ${id}`, as, method: "GET", path })
         requests.push({ label: `GET ${id} as data`, as, method: "GET", path: `${path === "/" ? "/_root" : path}.data${index}` })
+        // Routes match case-insensitively: another spelling must meet the same checks.
+        requests.push({ label: `GET ${id} upper-cased, as data`, as, method: "GET", path: `${path === "/" ? "/_ROOT" : path.toUpperCase()}.data${index}` })
         // Signed out, most routes refuse before reading the query: a sample is enough.
         for (const query of as === "owner" ? ODD_QUERIES : ODD_QUERIES.slice(0, 3)) {
           requests.push({ label: `GET ${id} ${query.slice(0, 40)}`, as, method: "GET", path: `${path}${query}` })

@@ -5,6 +5,7 @@
 // nobody read, and logs a refusal in one line.
 
 import { Agent, request } from "node:http"
+import { connect } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
@@ -123,11 +124,13 @@ describe("answers", () => {
 })
 
 describe("Remix's data protocols", () => {
-  it("are not served for APIs: an event stream as /x.data would never end", async () => {
+  it("are not served for APIs, however the path is spelled: an event stream as /x.data would never end", async () => {
     const ada = await new HttpPerson(server.url).signIn("data@example.com")
     const { id } = await ada.must<{ id: string }>("mutation", "workspaces.create", { name: "Data" })
-    const answer = await ada.request(`/api/w/${id}/events.data`, { signal: AbortSignal.timeout(10_000) })
-    expect(answer.status).toBe(404)
+    for (const api of ["/api", "/API", "/Api", "/%61pi", "/ap%69"]) {
+      const answer = await ada.request(`${api}/w/${id}/events.data`, { signal: AbortSignal.timeout(10_000) })
+      expect(answer.status, api).toBe(404)
+    }
   })
 
   it("refuse the retired ?_data= protocol with 400, instead of logging a stack for each", async () => {
@@ -160,13 +163,65 @@ describe("connections", () => {
   })
 })
 
+describe("methods, paths and headers nothing here serves", () => {
+  it("get a 4xx that says what to use, before anything parses them", async () => {
+    // (Methods Node does not know at all, like TRACK, its parser already answers with 400.)
+    for (const method of ["TRACE", "PROPFIND", "MKCOL", "LOCK"]) {
+      const answer = await raw(server, { path: "/healthz", method })
+      expect(answer.status, method).toBe(405)
+      expect(answer.body).toMatch(/^The method [A-Z]+ is not served here; use GET, HEAD, POST/)
+    }
+    const undecodable = await raw(server, { path: "/w/%zz" })
+    expect(undecodable.status).toBe(400)
+    expect(undecodable.body).toBe("The path is not valid percent-encoding.")
+    const twoHosts = await new Promise<number>((resolve, reject) => {
+      const url = new URL(server.url)
+      const socket = connect(Number(url.port), url.hostname, () =>
+        socket.write(`GET /onboarding HTTP/1.1\r\nHost: ${url.host}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`),
+      )
+      let reply = ""
+      socket.on("data", (chunk) => (reply += chunk.toString()))
+      socket.on("end", () => resolve(Number(reply.split(" ")[1])))
+      socket.on("error", reject)
+    })
+    expect(twoHosts).toBe(400)
+  })
+
+  it("answer a resource route's missing half with 405 and the method to use, not Remix's \"Unexpected Server Error\"", async () => {
+    const signOut = await fetch(new URL("/auth/sign-out", server.url))
+    expect([signOut.status, signOut.headers.get("allow"), await signOut.text()]).toEqual([405, "POST", "Use POST here."])
+    const health = await fetch(new URL("/healthz", server.url), { method: "POST", headers: { origin: server.url }, body: "" })
+    expect([health.status, health.headers.get("allow"), await health.text()]).toEqual([405, "GET", "Use GET here."])
+  })
+
+  it("show a page without Remix's own wording, which names internal route ids", async () => {
+    const missing = await fetch(new URL("/nope", server.url))
+    expect(missing.status).toBe(404)
+    expect(await missing.text()).toContain("There is no page at this address.")
+    const noAction = await fetch(new URL("/workspaces/new", server.url), { method: "PUT", headers: { origin: server.url, "content-type": "application/x-www-form-urlencoded" }, body: "a=1" })
+    const page = await fetch(new URL("/", server.url), { method: "POST", headers: { origin: server.url, "content-type": "application/x-www-form-urlencoded" }, body: "a=1" })
+    expect(page.status).toBe(405)
+    const html = await page.text()
+    expect(html).toContain("This page does not take that kind of request.")
+    expect(html).not.toMatch(/<p[^>]*>[^<]*did not provide an/)
+    await noAction.body?.cancel()
+  })
+})
+
 describe("the log", () => {
   it("gets one line, not a stack, for a request Remix refuses", async () => {
     const before = server.process.output().length
     expect((await fetch(new URL("/", server.url), { method: "POST", headers: { origin: server.url }, body: "x=1" })).status).toBe(405)
-    expect((await fetch(new URL("/healthz", server.url), { method: "PUT", headers: { origin: server.url }, body: "x=1" })).status).toBe(405)
+    const audit = new URL(`/w/${"a".repeat(24)}/settings/audit`, server.url)
+    expect((await fetch(audit, { method: "POST", headers: { origin: server.url }, body: "x=1" })).status).toBe(405)
     const logged = server.process.output().slice(before)
     expect(logged).not.toMatch(/\n\s+at /)
     expect(logged.match(/request refused \(405\)/g)).toHaveLength(2)
+  })
+
+  it("gets nothing for a path that cannot be decoded (Remix warned three times for each)", async () => {
+    const before = server.process.output().length
+    for (const path of ["/%", "/%zz", "/w/%ff"]) expect((await raw(server, { path })).status).toBe(400)
+    expect(server.process.output().slice(before)).toBe("")
   })
 })
