@@ -69,15 +69,15 @@ export const WHOLE_INPUTS: readonly (string | undefined)[] = [
   ...PROTOTYPE_KEYS,
 ]
 
-/** Bodies that are not what a JSON API or a form expects, with the content type they are sent as. */
+/** Bodies that are not what a JSON API or a form expects, with the content type they are sent as (the first three are the sample generators take). */
 export const ODD_BODIES: readonly { readonly label: string; readonly contentType: string | null; readonly body: string }[] = [
   { label: "no body", contentType: null, body: "" },
   { label: "invalid JSON", contentType: "application/json", body: '{"a":}' },
+  { label: "broken multipart", contentType: "multipart/form-data; boundary=zz", body: "--zz\r\nContent-Disposition: form-data\r\n\r\nx" },
   { label: "truncated JSON", contentType: "application/json", body: '{"workspaceId":"' },
   { label: "JSON with a BOM", contentType: "application/json", body: '\ufeff{"a":1}' },
   { label: "text/plain", contentType: "text/plain", body: "hello" },
   { label: "octet-stream", contentType: "application/octet-stream", body: "\u0000\u0001\u0002" },
-  { label: "broken multipart", contentType: "multipart/form-data; boundary=zz", body: "--zz\r\nContent-Disposition: form-data\r\n\r\nx" },
   { label: "multipart without boundary", contentType: "multipart/form-data", body: "x" },
   { label: "form with a bad escape", contentType: "application/x-www-form-urlencoded", body: "a=%E0%A4%A&b=%" },
   { label: "odd content type", contentType: "application/json; charset=utf-7", body: "{}" },

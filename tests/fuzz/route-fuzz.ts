@@ -30,6 +30,9 @@ export function routeRequests(
   appOf: (routeId: string) => { readonly appId: string; readonly runId: string },
 ): FuzzRequest[] {
   const requests: FuzzRequest[] = []
+  const done = new Set<string>()
+  /** False the first time a kind of input is asked about: that time it is fuzzed in full. */
+  const fullyFuzzed = (kind: string) => done.has(kind) || (done.add(kind), false)
   for (const [id, route] of Object.entries(routes)) {
     const pattern = routePattern(id, routes)
     // The tRPC endpoint's procedures are fuzzed one by one (procedure-fuzz.ts); here only its paths.
@@ -58,7 +61,8 @@ export function routeRequests(
       for (const headers of ODD_HEADERS) {
         requests.push({ label: `GET ${id} ${JSON.stringify(headers).slice(0, 60)}`, as: "owner", method: "GET", path, headers })
       }
-      for (const cookie of ODD_COOKIES) {
+      // Cookies are read by one function (getViewer) for every route: all of them once, two everywhere.
+      for (const cookie of fullyFuzzed("cookies") ? ODD_COOKIES.slice(0, 2) : ODD_COOKIES) {
         requests.push({ label: `GET ${id} cookie ${cookie.slice(0, 40)}`, as: "nobody", method: "GET", path, headers: { cookie } })
       }
       for (const name of Object.keys(params).filter((param) => pattern.includes(`:${param}`))) {
@@ -76,10 +80,14 @@ export function routeRequests(
       requests.push({ label: `POST ${id} (no action)`, as: "nobody", method: "POST", path, headers: FORM, body: "a=1" })
       continue
     }
+    // Page actions read forms through one function (readForm): every odd body for the first page
+    // action and the first resource route, a few for the rest. The internal API parses its own.
+    const page = Boolean(route.module.default)
+    const bodies = internal || !fullyFuzzed(page ? "page bodies" : "resource bodies") ? ODD_BODIES : ODD_BODIES.slice(0, 3)
     for (const as of ["nobody", "owner"] as const) {
       const targets = [`${path}${index}`, ...(as === "owner" ? [`${path === "/" ? "/_root" : path}.data${index}`] : [])]
       for (const target of targets) {
-        for (const odd of ODD_BODIES) {
+        for (const odd of bodies) {
           const headers = { ...internal, ...(odd.contentType ? { "content-type": odd.contentType } : {}) }
           requests.push({ label: `POST ${target} body: ${odd.label}`, as, method: "POST", path: target, headers, body: odd.body })
         }
@@ -90,7 +98,8 @@ export function routeRequests(
         requests.push({ label: `POST ${id} report ${report}`, as: "nobody", method: "POST", path, headers: { ...internal, "content-type": "application/json" }, body: report })
       }
     }
-    for (const intent of INTENTS) {
+    // Intents pick what a page action does; resource routes have none.
+    for (const intent of page || internal ? INTENTS : []) {
       for (const value of FORM_VALUES) {
         const fields = Object.fromEntries(FORM_FIELDS.map((field) => [field, value]))
         requests.push({

@@ -9,8 +9,8 @@ import { fillRoute, loadRouteManifest, routePattern } from "#tests/fixtures/rout
 const given = useWorld()
 const routes = await loadRouteManifest()
 
-/** Page actions that read no form: sign-out signs out whatever is sent; accepting an invitation takes no fields. */
-const FORMLESS_ACTIONS = new Set(["routes/auth.sign-out", "routes/invitations.$token"])
+/** Page actions that read no form: accepting an invitation takes no fields. */
+const FORMLESS_ACTIONS = new Set(["routes/invitations.$token"])
 
 type Issues = TrpcErrorBody & { error: { data: { issues: { path: string; message: string }[] | null } } }
 
@@ -133,7 +133,7 @@ describe("page forms", () => {
     const owner = world.as("owner")
     const { appId, runId } = await makeApp(world, owner)
     const params: Record<string, string> = { workspaceId: world.workspaceId, appId, runId }
-    const actions = Object.entries(routes).filter(([id, route]) => route.module.action && !id.startsWith("routes/api.") && !FORMLESS_ACTIONS.has(id))
+    const actions = Object.entries(routes).filter(([id, route]) => route.module.default && route.module.action && !FORMLESS_ACTIONS.has(id))
     expect(actions.length).toBeGreaterThan(5)
     const before = await world.auditCount()
     for (const [id, route] of actions) {
