@@ -11,9 +11,9 @@ import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
+import { cleanName } from "../text/names.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { appAudience, canSeeApp, requireVisibleApp } from "./app-access.server.ts"
-import { cleanName } from "../text/names.ts"
 import { loadSnapshot } from "./snapshots.server.ts"
 
 export interface AppSummary {

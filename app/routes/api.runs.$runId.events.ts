@@ -7,23 +7,25 @@
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { getViewer } from "../auth/viewer.server.ts"
-import { isCaughtUpPastEnd, lastEventIdProblem, openRunEventStream } from "../runs/run-event-sse.server.ts"
+import { openRunEventStream } from "../runs/run-event-sse.server.ts"
+import { isCaughtUpPastEnd, lastEventIdProblem } from "../runs/run-stream-cursor.server.ts"
 import { findRunForUser } from "../runs/runs.server.ts"
-import { plainRefusal, SSE_HEADERS } from "../sse/sse.server.ts"
-import { runs } from "../store/collections.server.ts"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
+import { plainText } from "../server/plain-text.server.ts"
+import { SSE_HEADERS } from "../sse/sse.server.ts"
+import { runs } from "../store/collections.server.ts"
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
   const viewer = await getViewer(request, services)
-  if (!viewer) return plainRefusal("Sign in first.", 401)
+  if (!viewer) return plainText("Sign in first.", 401)
   const runId = params["runId"] ?? ""
   const run = ID_PATTERN.test(runId) ? await findRunForUser(services, viewer.user, runId) : null
-  if (!run) return plainRefusal("Run not found.", 404)
+  if (!run) return plainText("Run not found.", 404)
 
   const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId")
   const badCursor = lastEventIdProblem(lastEventId)
-  if (badCursor) return plainRefusal(badCursor, 400)
+  if (badCursor) return plainText(badCursor, 400)
   if (await isCaughtUpPastEnd(services.live, run.id, lastEventId)) return new Response(null, { status: 204 })
   const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)
   if (refused) return refused

@@ -7,18 +7,18 @@ import { can } from "#shared/auth/permissions.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 import { openWorkspaceEventStream } from "../events/workspace-event-stream.server.ts"
-import { plainRefusal } from "../sse/sse.server.ts"
-import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
+import { plainText } from "../server/plain-text.server.ts"
+import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
   const viewer = await getViewer(request, services)
-  if (!viewer) return plainRefusal("Sign in first.", 401)
+  if (!viewer) return plainText("Sign in first.", 401)
   const workspaceId = params["workspaceId"] ?? ""
   const found = ID_PATTERN.test(workspaceId) ? await findWorkspaceMembership(services, workspaceId, viewer.user.id) : null
-  if (!found) return plainRefusal("Workspace not found.", 404)
-  if (!can(found.membership.role, "workspace:view")) return plainRefusal("Your role does not allow this (workspace:view).", 403)
+  if (!found) return plainText("Workspace not found.", 404)
+  if (!can(found.membership.role, "workspace:view")) return plainText("Your role does not allow this (workspace:view).", 403)
 
   const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)
   if (refused) return refused
@@ -30,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   })
   if (!stream) {
     services.log.warn("workspace events: stream refused, live coordination unavailable", { workspaceId })
-    return plainRefusal("Live updates are unavailable right now; the page still works without them.", 503)
+    return plainText("Live updates are unavailable right now; the page still works without them.", 503)
   }
   return stream
 }

@@ -3,18 +3,16 @@
 
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
-
-const plain = (body: string, status: number) =>
-  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } })
+import { plainText } from "../server/plain-text.server.ts"
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { store, lifecycle } = context.services
-  if (lifecycle.draining) return plain("unavailable", 503)
+  if (lifecycle.draining) return plainText("unavailable", 503)
   try {
     await store.ping()
-    return plain("ok", 200)
+    return plainText("ok", 200)
   } catch {
-    return plain("unavailable", 503)
+    return plainText("unavailable", 503)
   }
 }
 

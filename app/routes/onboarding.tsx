@@ -8,9 +8,9 @@ import { z } from "zod"
 import { signInLocally } from "../auth/local-sign-in.server.ts"
 import { completeSignIn, safeReturnTo } from "../auth/sign-in-response.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
+import { readForm } from "../forms/read-form.server.ts"
 import { issuesMessage } from "../trpc/issue-messages.server.ts"
 import { emailSchema, nameSchema } from "../trpc/schemas.server.ts"
-import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Welcome · Second" }]
 

@@ -5,8 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
 import { withArticle } from "../components/roles.ts"
-import { act, field, load, reply } from "../trpc/caller.server.ts"
 import { readForm } from "../forms/read-form.server.ts"
+import { act, field, load, reply } from "../trpc/caller.server.ts"
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""

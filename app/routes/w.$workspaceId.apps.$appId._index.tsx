@@ -10,11 +10,11 @@ import { ChatComposer } from "../components/builder/chat-composer.tsx"
 import { ChatStatus, useSendConflict, type ChatState } from "../components/builder/chat-status.tsx"
 import { RunCard, type BuilderRun } from "../components/builder/run-card.tsx"
 import { FormMessage } from "../components/form-message.tsx"
+import { readForm } from "../forms/read-form.server.ts"
 import { RUNS_PAGE, shownRuns } from "../runs/run-pages.ts"
 import { useRevalidateWhileSettling, useRunEvents } from "../runs/use-run-events.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as appLoader } from "./w.$workspaceId.apps.$appId.tsx"
-import { readForm } from "../forms/read-form.server.ts"
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""

@@ -8,9 +8,9 @@ import { Form, Link, NavLink, Outlet, useActionData, useLoaderData, useParams, u
 import { ID_PATTERN } from "#shared/ids.ts"
 import builderStyles from "../components/builder/builder.css?url"
 import { FormMessage } from "../components/form-message.tsx"
+import { readForm } from "../forms/read-form.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as workspaceLoader } from "./w.$workspaceId.tsx"
-import { readForm } from "../forms/read-form.server.ts"
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.name ?? "App"} · Second` }]
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: builderStyles }]

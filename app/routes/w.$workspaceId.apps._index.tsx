@@ -8,8 +8,8 @@ import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import builderStyles from "../components/builder/builder.css?url"
 import { defaultRuntime, ModelInput, RuntimePicker, runtimeLabel } from "../components/builder/runtime-picker.tsx"
 import { FormMessage } from "../components/form-message.tsx"
-import { act, field, load, reply } from "../trpc/caller.server.ts"
 import { readForm } from "../forms/read-form.server.ts"
+import { act, field, load, reply } from "../trpc/caller.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Apps · Second" }]
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: builderStyles }]

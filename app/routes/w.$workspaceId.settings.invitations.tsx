@@ -6,8 +6,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef } from "react"
 import { ROLES, type Role } from "#shared/auth/permissions.ts"
 import { FormMessage } from "../components/form-message.tsx"
-import { act, field, load, reply } from "../trpc/caller.server.ts"
 import { readForm } from "../forms/read-form.server.ts"
+import { act, field, load, reply } from "../trpc/caller.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Invitations · Second" }]
 

@@ -5,8 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react"
 import { ROLES } from "#shared/auth/permissions.ts"
 import { FormMessage } from "../components/form-message.tsx"
-import { act, field, load, reply } from "../trpc/caller.server.ts"
 import { readForm } from "../forms/read-form.server.ts"
+import { act, field, load, reply } from "../trpc/caller.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "Members · Second" }]
 

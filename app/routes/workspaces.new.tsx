@@ -4,8 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
 import { FormMessage } from "../components/form-message.tsx"
-import { act, field, load, reply } from "../trpc/caller.server.ts"
 import { readForm } from "../forms/read-form.server.ts"
+import { act, field, load, reply } from "../trpc/caller.server.ts"
 
 export const meta: MetaFunction = () => [{ title: "New workspace · Second" }]
 

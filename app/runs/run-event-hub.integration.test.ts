@@ -21,7 +21,8 @@ import { startRedisServer, type RedisServer } from "#tests/fixtures/redis-server
 import { SseReader, type SseMessage } from "#tests/fixtures/sse-client.ts"
 import { formatSse } from "../sse/sse.server.ts"
 import { createRunEventHub, type RunEventHub, type RunEventHubOptions } from "./run-event-hub.server.ts"
-import { isCaughtUpPastEnd, openRunEventStream, type RunEventStreamOptions } from "./run-event-sse.server.ts"
+import { openRunEventStream, type RunEventStreamOptions } from "./run-event-sse.server.ts"
+import { isCaughtUpPastEnd } from "./run-stream-cursor.server.ts"
 
 const TRANSCRIPT = [{ kind: "text", text: "what the run said so far" }]
 

@@ -14,8 +14,9 @@
 // `maxQueuedBytes` pile up is cut off; its browser reconnects with Last-Event-ID and resumes.
 
 import { compareStreamIds, parseStreamId, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
-import { runStreamHasEnded, runStreamKey } from "#shared/runs/run-stream.ts"
+import { runStreamKey } from "#shared/runs/run-stream.ts"
 import { formatSse, SSE_HEARTBEAT, SSE_HEARTBEAT_MS } from "../sse/sse.server.ts"
+import { isCaughtUpPastEnd, parseLastEventId } from "./run-stream-cursor.server.ts"
 import { pause, toRunStreamItem, type RunEventHub, type RunStreamItem, type RunStreamListener } from "./run-event-hub.server.ts"
 
 /** Bytes queued for one client (produced, not yet taken by the response) before it is cut off. */
@@ -58,46 +59,6 @@ export interface RunStreamGap {
 const encoder = new TextEncoder()
 const HEARTBEAT_BYTES = encoder.encode(SSE_HEARTBEAT)
 const END_BYTES = encoder.encode(formatSse({ event: "end", data: "{}" }))
-
-/** What is wrong with a Last-Event-ID a client sent, or null when it is absent or a stream id. */
-export function lastEventIdProblem(value: string | null | undefined): string | null {
-  const trimmed = value?.trim()
-  if (!trimmed) return null
-  // Ids this server sends are a millisecond timestamp and a counter. Larger parts would round to
-  // other ids here (and Redis refuses those past 2^64): they were never sent by us.
-  const parts = /^(\d{1,16})(?:-(\d{1,16}))?$/.exec(trimmed)
-  if (parts && [parts[1], parts[2] ?? "0"].every((part) => Number.isSafeInteger(Number(part)))) return null
-  return "Last-Event-ID must be the id of an event this stream sent, like 1733380000000-0 (or absent to start over)."
-}
-
-/**
- * The cursor a Last-Event-ID stands for, in canonical "<ms>-<seq>" form so it compares equal to
- * the `prev` links; null (read from the start) when absent, invalid, or the start itself. Routes
- * refuse invalid ones first (lastEventIdProblem).
- */
-export function parseLastEventId(value: string | null | undefined): string | null {
-  const trimmed = value?.trim()
-  if (!trimmed) return null
-  try {
-    const [ms, seq] = parseStreamId(trimmed)
-    const canonical = `${ms}-${seq}`
-    return canonical === STREAM_START ? null : canonical
-  } catch {
-    return null
-  }
-}
-
-/**
- * True when the client has already seen the run's terminal event: its cursor is at or past the
- * stream's last entry and that entry ends the run. The route answers 204 so EventSource stops.
- */
-export async function isCaughtUpPastEnd(live: LiveCoordination, runId: string, lastEventId: string | null): Promise<boolean> {
-  const cursor = parseLastEventId(lastEventId)
-  if (cursor === null) return false
-  const { lastId } = await live.streamInfo(runStreamKey(runId))
-  if (lastId === null || compareStreamIds(cursor, lastId) < 0) return false
-  return runStreamHasEnded(live, runId, lastId)
-}
 
 const joinedCache = new WeakMap<readonly RunStreamItem[], Uint8Array | null>()
 /** A batch's messages as one buffer, or null when it skips entries or is not a contiguous chain. */

@@ -2,9 +2,7 @@
 // (or a GET to a write-only one) with its own 405 or 400 whose body reads "Unexpected Server
 // Error"; this says which method the route takes instead.
 
+import { plainText } from "./plain-text.server.ts"
+
 /** A loader or action that answers 405 and names the method to use. */
-export const onlyMethod = (allowed: "GET" | "POST") => () =>
-  new Response(`Use ${allowed} here.`, {
-    status: 405,
-    headers: { allow: allowed, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
-  })
+export const onlyMethod = (allowed: "GET" | "POST") => () => plainText(`Use ${allowed} here.`, 405, { allow: allowed })

@@ -30,7 +30,3 @@ export function formatSse(message: SseMessage): string {
   for (const line of message.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
   return `${out}\n`
 }
-
-/** How a streaming route refuses before any stream starts: a short plain-text answer, never cached. */
-export const plainRefusal = (body: string, status: number) =>
-  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } })

@@ -4,7 +4,7 @@
 // a socket. Without a cap, one signed-in user exhausted the process's file descriptors and took
 // /healthz and every page down with it. Counts are per process: each web instance guards itself.
 
-import { plainRefusal } from "./sse.server.ts"
+import { plainText } from "../server/plain-text.server.ts"
 
 export interface StreamSlotLimits {
   /** One browser profile: its workspace stream and the runs its tabs watch. */
@@ -55,13 +55,9 @@ export function createStreamSlots(limits: StreamSlotLimits): StreamSlots {
     else counts.delete(key)
   }
 
-  const refusal = (message: string, status: number) => {
-    const response = plainRefusal(message, status)
-    response.headers.set("retry-after", String(RETRY_AFTER_SECONDS))
-    // The refused client should not keep this socket either.
-    response.headers.set("connection", "close")
-    return response
-  }
+  // The refused client should not keep this socket either.
+  const refusal = (message: string, status: number) =>
+    plainText(message, status, { "retry-after": String(RETRY_AFTER_SECONDS), connection: "close" })
 
   return {
     take(owner, released) {
