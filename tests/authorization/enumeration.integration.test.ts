@@ -3,13 +3,12 @@
 // a member of another workspace, a role without the permission, and the least role with it.
 // A procedure without a declared access rule, or without a case, fails here.
 
-import { pathToFileURL } from "node:url"
 import { describe, expect, it } from "vitest"
 import { aRoleWithout, leastRoleWith } from "#shared/auth/permissions.ts"
 import type { ProcedureAccess } from "#app/trpc/init.server.ts"
 import { appRouter } from "#app/trpc/root.server.ts"
 import { HttpPerson, type Reply } from "#tests/fixtures/http-person.ts"
-import { builtFile } from "#tests/fixtures/node-process.ts"
+import { loadRouteManifest } from "#tests/fixtures/route-manifest.ts"
 import { procedureCases } from "./procedure-cases.ts"
 import { routeCases, type RouteCall } from "./route-cases.ts"
 import { useWorld } from "./world.ts"
@@ -19,10 +18,7 @@ interface ProcedureDef {
 }
 const procedures = appRouter._def.procedures as unknown as Record<string, ProcedureDef>
 
-interface RouteModule {
-  readonly module: { readonly loader?: unknown; readonly action?: unknown; readonly default?: unknown }
-}
-const build = (await import(pathToFileURL(builtFile("server/index.js")).href)) as { routes: Record<string, RouteModule> }
+const routes = await loadRouteManifest()
 
 const given = useWorld()
 
@@ -40,14 +36,14 @@ describe("the permission table", () => {
   })
 
   it("has resource routes answer both methods themselves (Remix's own refusal reads \"Unexpected Server Error\")", () => {
-    const halfServed = Object.entries(build.routes).filter(
+    const halfServed = Object.entries(routes).filter(
       ([id, route]) => id !== "root" && !route.module.default && (!route.module.loader || !route.module.action),
     )
     expect(halfServed.map(([id]) => id), "export the missing half as onlyMethod(...) from app/server/method-not-allowed.server.ts").toEqual([])
   })
 
   it("covers every route loader and action", () => {
-    const missing = Object.entries(build.routes).flatMap(([id, route]) => [
+    const missing = Object.entries(routes).flatMap(([id, route]) => [
       ...(route.module.loader && !routeCases[id]?.get ? [`${id} (loader)`] : []),
       ...(route.module.action && !routeCases[id]?.post ? [`${id} (action)`] : []),
     ])
