@@ -21,8 +21,12 @@ export interface ProcedureDef {
  * lightly (absent, the wrong type, an id of nothing) on the rest.
  */
 const LIGHT = new Set(["missing", "-1", JSON.stringify("a".repeat(24))])
-/** What a signed-out caller sends to a procedure that refuses them first anyway. */
-const SIGNED_OUT_INPUTS = new Set([undefined, '"x"', "{}"])
+/**
+ * Whole inputs a procedure gets when another of its kind (query or mutation, same access) has had
+ * them all: every input is an object judged by zod the same way, so a sample is enough. A
+ * signed-out caller of a procedure that needs a session is refused before its input is read.
+ */
+const SAMPLED_INPUTS = new Set([undefined, '"x"', "{}", PROTOTYPE_KEYS[0]])
 
 /** A valid value for each input field the API has, built around the fuzz targets. */
 function validValue(field: string, targets: FuzzTargets): unknown {
@@ -93,6 +97,7 @@ export function procedureRequests(procedures: Readonly<Record<string, ProcedureD
   const requests: FuzzRequest[] = []
   const fullyFuzzed = new Set<string>()
   const transportFuzzed = new Set<string>()
+  const wholeFuzzed = new Set<string>()
   for (const [path, procedure] of Object.entries(procedures)) {
     const type = procedure._def.type
     if (type === "subscription") continue
@@ -101,16 +106,16 @@ export function procedureRequests(procedures: Readonly<Record<string, ProcedureD
     const isPublic = procedure._def.meta?.access === "public"
 
     for (const as of ["nobody", "owner"] as const) {
-      // Signed out, a procedure that needs a session refuses before reading its input: a sample is enough.
-      const sample = as === "nobody" && !isPublic
-      for (const input of WHOLE_INPUTS.filter((whole) => !sample || SIGNED_OUT_INPUTS.has(whole))) {
+      const kind = `${type} ${procedure._def.meta?.access} ${as}`
+      const sample = (as === "nobody" && !isPublic) || wholeFuzzed.has(kind)
+      wholeFuzzed.add(kind)
+      for (const input of WHOLE_INPUTS.filter((whole) => !sample || SAMPLED_INPUTS.has(whole))) {
         requests.push({ label: `${path} input=${input?.slice(0, 40) ?? "(none)"}`, as, ...call(path, type, input) })
       }
       // The wrong method, odd bodies and content types, broken batches: tRPC's transport, the same
       // code for every procedure, so once per kind of procedure (query or mutation, and access).
-      const transport = `${type} ${procedure._def.meta?.access} ${as}`
-      if (transportFuzzed.has(transport)) continue
-      transportFuzzed.add(transport)
+      if (transportFuzzed.has(kind)) continue
+      transportFuzzed.add(kind)
       const wrongMethod = type === "query" ? call(path, "mutation", "{}") : call(path, "query", "{}")
       requests.push({ label: `${path} with the wrong method`, as, ...wrongMethod })
       for (const odd of ODD_BODIES) {
