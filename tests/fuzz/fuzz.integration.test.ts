@@ -87,7 +87,7 @@ describe("the fuzz suite", () => {
     // A stack per refused request would let anyone fill the disk: refusals log one line at most.
     const logged = server.process.output().slice(logBefore)
     expect(logged.match(/\n\s+at [^\n]+:\d+:\d+/g) ?? [], logged.slice(0, 2_000)).toEqual([])
-    // Sized to take well under a minute on CI (3,205 requests: ~18 s alone on two cores, ~45 s
+    // Sized to take well under a minute on CI (2,793 requests: ~15 s alone on two cores, ~40 s
     // beside the other suites); the bound below only stops a hang.
   }, 180_000)
 })

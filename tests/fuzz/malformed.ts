@@ -122,12 +122,12 @@ export const ODD_COOKIES: readonly string[] = [
   "second_session=%E0%A4%A",
 ]
 
-/** Headers a client can send with anything. */
+/** Headers a client can send with anything (the first two are the sample generators take). */
 export const ODD_HEADERS: readonly Record<string, string>[] = [
+  { "x-forwarded-host": "evil.example" },
   { "last-event-id": "99999999999999999999999" },
   { "last-event-id": "\u00ff" },
   { accept: "application/jsonl" },
   { "trpc-accept": "application/jsonl" },
-  { "x-forwarded-host": "evil.example" },
   { "x-forwarded-proto": "gopher" },
 ]
