@@ -34,7 +34,7 @@ const DROP_WARNING_INTERVAL_MS = 60_000
  * its headers, and forever while idle mid-response; these bound what a flood of sockets can hold.
  * Live streams send a heartbeat every 15 s, so the idle timeout never cuts a healthy one.
  */
-export const CONNECTION_TIMEOUTS = {
+const CONNECTION_TIMEOUTS = {
   /** Until the request's headers are complete. */
   headersTimeout: 10_000,
   /** Until the whole request (body included) is received. */

@@ -23,7 +23,7 @@ export interface CheckedRequest {
   readonly rawHeaders: readonly string[]
 }
 
-/** The checks, in order; null when the request may go on to Remix, with the path it asks for. */
+/** The checks, in order: the first refusal, or the path the request may take on to Remix. */
 export function checkRequest(
   req: CheckedRequest,
   config: Pick<WebConfig, "publicUrl" | "trustProxy">,

@@ -37,8 +37,6 @@ export interface StreamSlots {
    * refusal to answer with instead.
    */
   take(owner: StreamOwnerIds, released: AbortSignal): Response | null
-  /** Streams open now (for tests and diagnostics). */
-  openCount(): number
 }
 
 /** Sent with a refusal: browsers (EventSource) and scripts wait this long before trying again. */
@@ -86,6 +84,5 @@ export function createStreamSlots(limits: StreamSlotLimits): StreamSlots {
       )
       return null
     },
-    openCount: () => total,
   }
 }

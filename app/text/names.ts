@@ -8,11 +8,12 @@
 const ALLOWED_FORMAT = /[\u200c\u200d]|[\u{e0020}-\u{e007f}]/u
 const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
 /** Half of a surrogate pair without the other half: not a character at all. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g")
 
 /** The first character a name may not hold, as "U+202E", or null when there is none. */
 export function unshowableCharacter(value: string): string | null {
-  if (new RegExp(LONE_SURROGATE.source).test(value)) return "a lone UTF-16 surrogate"
+  if (LONE_SURROGATE.test(value)) return "a lone UTF-16 surrogate"
   for (const [character] of value.matchAll(UNSHOWABLE)) {
     if (!ALLOWED_FORMAT.test(character)) return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`
   }
@@ -28,7 +29,7 @@ export const canonicalName = (value: string) => value.normalize("NFC").trim()
  */
 export function cleanName(value: string, maxLength: number): string {
   const kept = value
-    .replace(LONE_SURROGATE, "")
+    .replace(LONE_SURROGATES, "")
     .replace(UNSHOWABLE, (character: string) => (ALLOWED_FORMAT.test(character) ? character : /\s/.test(character) ? " " : ""))
   return [...canonicalName(kept.replace(/\s+/g, " "))].slice(0, maxLength).join("").trim()
 }

@@ -29,8 +29,5 @@ export const REDIRECT_TRICKS: readonly string[] = [
   ...new Set([...PREFIXES.flatMap((prefix) => SEPARATORS.flatMap((separator) => HOSTS.map((host) => `${prefix}${separator}${host}`))), ...WHOLE]),
 ]
 
-/** Where a browser goes for a Location header sent in answer to a request to `base`. */
-export const followsTo = (location: string, base: string) => new URL(location, base)
-
-/** True when a browser following `location` stays on `base`'s origin. */
-export const staysOnSite = (location: string, base: string) => followsTo(location, base).origin === new URL(base).origin
+/** True when a browser following `location` (resolved as a Location header is, against `base`) stays on `base`'s origin. */
+export const staysOnSite = (location: string, base: string) => new URL(location, base).origin === new URL(base).origin
