@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { decodeRunEvent, type RunEvent } from "#shared/runtime/run-event.ts"
-import { createOpencodeParser } from "./opencode-json.ts"
+import { createOpencodeParser, opencodeLoggedErrors } from "./opencode-json.ts"
 import { redactSecrets } from "./redact-secrets.ts"
 import type { ParsedLine } from "./parsed-line.ts"
 
@@ -15,9 +15,21 @@ const WORKDIR = "/workspace" // the recordings' working directory, after path sc
 const SESSION = "ses_de01f4055ffetmtwY66PpPSxnP"
 
 const sampleLines = (name: string): string[] => readFileSync(`${SAMPLES}${name}.jsonl`, "utf8").split("\n").filter((line) => line !== "")
+/** What OpenCode printed on stderr beside a sample, with OPENCODE_ERROR_LOG set. */
+const sampleStderr = (name: string): string => readFileSync(`${SAMPLES}${name}.stderr.txt`, "utf8")
 
-function parseLines(lines: readonly string[], options: { readonly workdir?: string; readonly model?: string } = {}): ParsedLine[] {
-  const parser = createOpencodeParser({ workdir: options.workdir ?? WORKDIR, ...(options.model === undefined ? {} : { model: options.model }) })
+interface ParseOptions {
+  readonly workdir?: string
+  readonly model?: string
+  readonly stderr?: string
+}
+
+function parseLines(lines: readonly string[], options: ParseOptions = {}): ParsedLine[] {
+  const parser = createOpencodeParser({
+    workdir: options.workdir ?? WORKDIR,
+    ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.stderr === undefined ? {} : { stderr: () => options.stderr! }),
+  })
   return lines.map((line) => parser.parse(line))
 }
 const eventsOf = (parsed: readonly ParsedLine[]): RunEvent[] => parsed.flatMap((line) => line.events)
@@ -228,5 +240,75 @@ describe("OpenCode shapes beyond the recordings", () => {
     expect(parsed[1]!.events).toEqual([{ type: "raw", runtime: "opencode", payload: "not json" }])
     expect(parsed.at(-1)!.events).toEqual([{ type: "raw", runtime: "opencode", payload: { type: "brand_new_event", sessionID: 5 } }])
     expect(visible(parsed).some((event) => event.type === "session.started")).toBe(false)
+  })
+})
+
+// OpenCode 1.18.33 asked for a model it does not have (`--model foo/bar`, or a configured provider
+// with an unknown model id) prints one stdout line, an UnknownError "Unexpected server error"
+// with a ref, and exits 1. Its reason (ProviderModelNotFoundError) is only in its error log, on
+// stderr when OPENCODE_PRINT_LOGS=1 OPENCODE_LOG_LEVEL=ERROR, under the same ref. The samples
+// are those two streams from the real binary against the fake model.
+describe("OpenCode asked for a model it does not have", () => {
+  it.each([
+    ["opencode-unknown-provider", "foo/bar", "Model not found: foo/bar. Did you mean: frogbot, cloudferro-sherlock?", "ses_dbaa61193ffeomGtKSkVt1PoZH"],
+    ["opencode-unknown-model", "fake/nope", "Model not found: fake/nope.", "ses_dbaa5de5cffedaSEYvBrMnvmis"],
+  ])("%s: names the model and OpenCode's reason from its error log, as a retryable failure", (name, model, reason, session) => {
+    const parsed = parseLines(sampleLines(name), { model, stderr: sampleStderr(name) })
+    expect(visible(parsed)).toEqual([
+      { type: "session.started", runtime: "opencode", sessionId: session, model },
+      { type: "error", message: `Model ${model} is not available to OpenCode: ${reason}`, retryable: true, code: "model_unavailable" },
+      { type: "turn.completed", outcome: "failed" },
+    ])
+    expect(parsed.map((result) => result.turnEnded)).toEqual([true])
+    for (const event of eventsOf(parsed)) expect(() => decodeRunEvent(event)).not.toThrow()
+  })
+
+  it("still names the model and OpenCode's ref, never 'Unexpected server error', when the error log is not there", () => {
+    for (const stderr of [undefined, "", sampleStderr("opencode-unknown-model")]) {
+      const [error] = ofType(visible(parseLines(sampleLines("opencode-unknown-provider"), { model: "foo/bar", ...(stderr === undefined ? {} : { stderr }) })), "error")
+      expect(error).toEqual({
+        type: "error",
+        message: "OpenCode failed with an internal error it did not explain (ref err_1f8b7923) while running model foo/bar",
+        retryable: true,
+        code: "opencode_internal",
+      })
+    }
+  })
+
+  it("reads the reason from OpenCode's own session error too, should that line win the race to stdout", () => {
+    const sessionError = line("error", { error: { name: "UnknownError", data: { message: "Model not found: openai/gpt-4.1. Did you mean: gpt-4.1, gpt-4.1-mini?" } } })
+    expect(ofType(visible(parseLines([sessionError], { model: "openai/gpt-4.1" })), "error")).toEqual([{
+      type: "error",
+      message: "Model openai/gpt-4.1 is not available to OpenCode: Model not found: openai/gpt-4.1. Did you mean: gpt-4.1, gpt-4.1-mini?",
+      retryable: true,
+      code: "model_unavailable",
+    }])
+    // With no --model known, the model comes from OpenCode's words.
+    expect(ofType(visible(parseLines([sessionError])), "error")[0]?.message).toMatch(/^Model openai\/gpt-4\.1 is not available to OpenCode: /)
+  })
+
+  it("reports any other error OpenCode logged under the ref by its own words, redacted", () => {
+    const ref = "err_0badc0de"
+    const stdout = line("error", { error: { name: "UnknownError", data: { message: "Unexpected server error. Check server logs for details.", ref } } })
+    const stderr = [
+      `timestamp=2026-12-05T08:00:00.000Z level=ERROR run=1 message=failed ref=err_other error="ProviderModelNotFoundError: Model not found: x/y." cause="…"`,
+      `timestamp=2026-12-05T08:00:00.001Z level=ERROR run=1 message=failed ref=${ref} error="ProviderInitError: Failed to initialize provider: \\"second\\" with key sk-abcdefghijklmnop1234" cause="ProviderInitError: …\\n    at x"`,
+    ].join("\n")
+    expect(ofType(visible(parseLines([stdout], { model: "second/gpt-5.5", stderr })), "error")).toEqual([{
+      type: "error",
+      message: 'OpenCode could not run model second/gpt-5.5: Failed to initialize provider: "second" with key <redacted>',
+      retryable: true,
+      code: "provider_init",
+    }])
+  })
+
+  it("lists the errors OpenCode logged, one line each and redacted, for the worker's log", () => {
+    expect(opencodeLoggedErrors(sampleStderr("opencode-unknown-provider"))).toEqual([
+      "ProviderModelNotFoundError: Model not found: foo/bar. Did you mean: frogbot, cloudferro-sherlock? (ref err_1f8b7923)",
+    ])
+    expect(opencodeLoggedErrors(`level=ERROR ref=err_1 error="UnknownError: token=abcdefghijk leaked"\nlevel=INFO message=init\nnot a log line`)).toEqual([
+      "UnknownError: token=<redacted> leaked (ref err_1)",
+    ])
+    expect(opencodeLoggedErrors("")).toEqual([])
   })
 })

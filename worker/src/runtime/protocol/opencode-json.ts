@@ -15,6 +15,16 @@
 // with any other reason ends the turn — except "content-filter" and "error", after which OpenCode
 // prints an `error` line, which then ends the turn as failed. An `error` line with no finished
 // step before it (a rejected API call) ends the turn too.
+//
+// Failures inside OpenCode's own server (a model it does not have, a provider it cannot set up)
+// reach stdout only as an UnknownError "Unexpected server error. Check server logs for
+// details." with a `ref`, and the process exits 1. (OpenCode also publishes the real reason as a
+// session error, but `run` prints the failed prompt call and exits before that event arrives.)
+// The reason is in OpenCode's error log under the same ref — and only on stderr when the process
+// runs with OPENCODE_ERROR_LOG (its log file loses the line when the process exits), as
+//   timestamp=… level=ERROR run=… message=failed ref=err_1f8b7923 error="ProviderModelNotFoundError: Model not found: foo/bar. Did you mean: …?" cause="…stack…"
+// so the parser takes the process's stderr as an option and looks the ref up there. OpenCode
+// writes that line about 10 ms before the stdout line.
 
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import {
@@ -31,10 +41,22 @@ const CONTINUING = new Set(["tool-calls", "unknown"])
 const FAILING = new Set(["content-filter", "error"])
 const TRANSIENT_TEXT = /overloaded|rate.?limit|timed? ?out|timeout|connect|network|ECONNRESET|ECONNREFUSED|socket hang up|temporarily/i
 
+/**
+ * The environment that makes OpenCode print its error log lines — and nothing else — on stderr
+ * (the same as `--print-logs --log-level ERROR`). Without it the reason behind an "Unexpected
+ * server error" is lost. A run that goes well prints nothing there.
+ */
+export const OPENCODE_ERROR_LOG = { OPENCODE_PRINT_LOGS: "1", OPENCODE_LOG_LEVEL: "ERROR" } as const
+
 export interface OpencodeParserOptions {
   readonly workdir: string
-  /** The model given to --model ("provider/model"), reported in session.started. */
+  /** The model given to --model ("provider/model"), reported in session.started and in errors. */
   readonly model?: string
+  /**
+   * OpenCode's stderr so far (the process's stderr tail), read when an error line refers to its
+   * log. Run OpenCode with OPENCODE_ERROR_LOG, or there is nothing to find.
+   */
+  readonly stderr?: () => string
 }
 
 export function createOpencodeParser(options: OpencodeParserOptions): LineParser {
@@ -110,7 +132,7 @@ export function createOpencodeParser(options: OpencodeParserOptions): LineParser
         return endTurn("completed", [usage])
       }
       case "error": {
-        const { event, cancelled } = errorEvent(recordOf(line["error"]))
+        const { event, cancelled } = errorEvent(recordOf(line["error"]), options)
         return endTurn(cancelled ? "cancelled" : "failed", [event])
       }
       default:
@@ -176,17 +198,73 @@ const LASTING_ERRORS: Readonly<Record<string, string>> = {
   ContentFilterError: "content_filter",
 }
 
+/** What OpenCode says, word for word, when it has no such model (ProviderModelNotFoundError's message). */
+const MODEL_NOT_FOUND = /^Model not found: (\S+?)\.(?:\s|$)/
+/** The message of OpenCode's server when a request failed inside it; the reason is logged under `ref`. */
+const INTERNAL_ERROR = /^Unexpected server error\b/
+/** A message shown to a person stays one readable line. */
+const MAX_REASON = 500
+
+/** One ERROR line of OpenCode's log: its ref and the `error` field ("Name: message"). */
+interface LoggedError {
+  readonly ref: string | undefined
+  readonly name: string
+  readonly message: string
+}
+
+/** The value of `key="…"` (escaped quotes and newlines inside) or `key=word` in a logfmt line. */
+function logField(logLine: string, key: string): string | undefined {
+  const match = new RegExp(`(?:^|\\s)${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|(\\S+))`).exec(logLine)
+  if (!match) return undefined
+  if (match[2] !== undefined) return match[2]
+  try {
+    return JSON.parse(`"${match[1]}"`) as string
+  } catch {
+    return match[1]
+  }
+}
+
+/** Every ERROR line OpenCode printed on stderr (with OPENCODE_ERROR_LOG), oldest first. */
+function loggedErrors(stderr: string): LoggedError[] {
+  return stderr.split("\n").flatMap((logLine) => {
+    if (!/(?:^|\s)level=ERROR(?:\s|$)/.test(logLine)) return []
+    const error = logField(logLine, "error")
+    if (error === undefined) return []
+    const firstLine = error.split("\n")[0]!.trim()
+    const named = /^([A-Za-z][\w.]*(?:Error|Exception)): ([\s\S]*)$/.exec(firstLine)
+    return [{ ref: logField(logLine, "ref"), name: named?.[1] ?? "UnknownError", message: (named?.[2] ?? firstLine).trim() }]
+  })
+}
+
+const oneLine = (text: string): string => redactSecrets(text.replace(/\s+/g, " ").trim().slice(0, MAX_REASON))
+
+/**
+ * The errors OpenCode logged on stderr (run it with OPENCODE_ERROR_LOG), each as one redacted
+ * line "Name: message (ref …)", for the worker's own log.
+ */
+export function opencodeLoggedErrors(stderr: string): string[] {
+  return loggedErrors(stderr).map((error) => oneLine(`${error.name}: ${error.message}${error.ref ? ` (ref ${error.ref})` : ""}`))
+}
+
+const snakeCase = (name: string): string => name.replace(/Error$/, "").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase() || "unknown"
+
 /**
  * The error event of an `error` line. Retryable: what OpenCode itself says (APIError's
  * isRetryable: HTTP 408/409/429/5xx, connection failures), else by status, else by message
  * (timeouts, connection resets, overload); never auth, output length, context overflow or content
- * filter. An aborted message is a cancellation, not a failure to retry.
+ * filter. An aborted message is a cancellation, not a failure to retry. A failure inside
+ * OpenCode's server is told by the reason it logged under the line's ref: a model it does not
+ * have is "model_unavailable" (retryable, as a person may pick another model or fix the config
+ * and try again); without the log, the event still names the model and the ref.
  */
-function errorEvent(error: Json): { readonly event: RunEvent; readonly cancelled: boolean } {
+function errorEvent(error: Json, options: OpencodeParserOptions): { readonly event: RunEvent; readonly cancelled: boolean } {
   const name = stringOf(error["name"]) ?? "UnknownError"
   const data = recordOf(error["data"])
   const status = numberOf(data["statusCode"])
   let message = stringOf(data["message"]) ?? stringOf(error["message"]) ?? name
+  if (status === undefined && (INTERNAL_ERROR.test(message) || MODEL_NOT_FOUND.test(message))) {
+    return { event: internalErrorEvent(message, stringOf(data["ref"]), options), cancelled: false }
+  }
   if (status !== undefined && !message.includes(String(status))) message = `${message} (HTTP ${status})`
   message = redactSecrets(message)
   if (name === "MessageAbortedError") return { event: { type: "error", message, retryable: false, code: "aborted" }, cancelled: true }
@@ -194,8 +272,27 @@ function errorEvent(error: Json): { readonly event: RunEvent; readonly cancelled
   if (lasting !== undefined) return { event: { type: "error", message, retryable: false, code: lasting }, cancelled: false }
   const stated = typeof data["isRetryable"] === "boolean" ? data["isRetryable"] : undefined
   const retryable = stated ?? (status !== undefined ? isRetryableStatus(status) : TRANSIENT_TEXT.test(message))
-  const code = status !== undefined ? statusKind(status) : name.replace(/Error$/, "").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase() || "unknown"
+  const code = status !== undefined ? statusKind(status) : snakeCase(name)
   return { event: { type: "error", message, retryable, code }, cancelled: false }
 }
 
-
+/**
+ * A failure inside OpenCode: its reason, from the line itself (the session error "Model not
+ * found: …") or from what OpenCode logged on stderr under the line's ref.
+ */
+function internalErrorEvent(said: string, ref: string | undefined, options: OpencodeParserOptions): RunEvent {
+  const logged: LoggedError | undefined = MODEL_NOT_FOUND.test(said)
+    ? { ref, name: "ProviderModelNotFoundError", message: said }
+    : ref === undefined ? undefined : loggedErrors(options.stderr?.() ?? "").findLast((entry) => entry.ref === ref)
+  const model = options.model ?? (logged ? MODEL_NOT_FOUND.exec(logged.message)?.[1] : undefined)
+  const failed = (message: string, retryable: boolean, code: string): RunEvent => ({ type: "error", message: oneLine(message), retryable, code })
+  if (logged === undefined) {
+    const refText = ref ? ` (ref ${ref})` : ""
+    return failed(`OpenCode failed with an internal error it did not explain${refText}${model ? ` while running model ${model}` : ""}`, true, "opencode_internal")
+  }
+  if (logged.name === "ProviderModelNotFoundError" || MODEL_NOT_FOUND.test(logged.message)) {
+    return failed(`Model ${model ?? "requested"} is not available to OpenCode: ${logged.message}`, true, "model_unavailable")
+  }
+  const lasting = LASTING_ERRORS[logged.name]
+  return failed(`OpenCode could not run ${model ? `model ${model}` : "the turn"}: ${logged.message}`, lasting === undefined, lasting ?? snakeCase(logged.name))
+}
