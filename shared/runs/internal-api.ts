@@ -1,8 +1,11 @@
-// The contracts between web and worker for builder runs. The web claims a run, then asks the
-// worker to drive it; the worker writes the run's stream itself (so a web restart does not stop
-// a run), keeps the run's lease alive, and reports the end of the turn to any web instance.
+// The contracts between web and worker, one schema per request and answer: each is encoded by
+// its sender and decoded by its receiver, on both sides. For builder runs, the web claims a run,
+// then asks the worker to drive it in one call; the worker writes the run's stream itself (so a
+// web restart does not stop a run), keeps the run's lease alive, and reports the end of the turn
+// — with the app's source — to any web instance.
 
 import { Schema } from "effect"
+import { MODEL_NAME_PATTERN, RUNTIME_SESSION_ID_PATTERN } from "../runtime/cli-arguments.ts"
 import { RuntimeId } from "../runtime/run-event.ts"
 
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -28,6 +31,84 @@ export const RunErrorInfo = Schema.Struct({
 })
 export type RunErrorInfo = typeof RunErrorInfo.Type
 
+/** The app's source as the worker reads it (text as text, the rest base64; files over the per-file limit named in `skipped`). */
+export const AppSource = Schema.Struct({
+  files: SourceFiles,
+  binaryFiles: SourceFiles,
+  skipped: Schema.Array(Schema.String),
+})
+export type AppSource = typeof AppSource.Type
+
+/** The source is over the size limits, and why. */
+export const AppSourceTooLarge = Schema.Struct({ tooLarge: Schema.String })
+
+/** GET /sessions/:appId/files: the app's source, or why it is too large to send. */
+export const AppSourceAnswer = Schema.Union([AppSource, AppSourceTooLarge])
+export type AppSourceAnswer = typeof AppSourceAnswer.Type
+
+/** POST /sessions/:appId/messages: one message to the app's agent. */
+export const StartTurnRequest = Schema.Struct({
+  prompt: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200_000)),
+  runtime: RuntimeId,
+  runId: Schema.String.check(Schema.isPattern(RUN_ID_PATTERN)),
+  model: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(MODEL_NAME_PATTERN)))),
+  systemPrompt: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200_000)))),
+  /** The runtime's own session to resume when the worker has none open for this runtime. */
+  resumeSessionId: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(RUNTIME_SESSION_ID_PATTERN)))),
+  /** The prompt with the conversation so far as text, for a session that has not seen it. */
+  handoffPrompt: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(400_000)))),
+  /**
+   * The web holds a snapshot of the app's source. A worker that has no source for the app then
+   * answers 409 source_needed instead of starting, and the web sends the snapshot.
+   */
+  snapshotAvailable: Schema.optional(Schema.Boolean),
+  /** Present: run detached, writing the run's live stream, and answer 202 at once. Absent: stream NDJSON back. */
+  delivery: Schema.optional(RunDelivery),
+  sourceFiles: Schema.optional(Schema.NullOr(SourceFiles)),
+  sourceBinaryFiles: Schema.optional(Schema.NullOr(SourceFiles)),
+})
+export type StartTurnRequest = typeof StartTurnRequest.Type
+
+/** 202 to a detached StartTurnRequest. */
+export const StartTurnAccepted = Schema.Struct({ accepted: Schema.Literal(true) })
+
+/** Every refusal the worker answers: a stable code to act on and a message for people. */
+export const WorkerProblem = Schema.Struct({
+  error: Schema.Struct({ code: Schema.String, message: Schema.String }),
+})
+export type WorkerProblem = typeof WorkerProblem.Type
+
+/** GET /sessions/:appId/status. */
+export const WorkerSessionStatus = Schema.Struct({
+  exists: Schema.Boolean,
+  busy: Schema.Boolean,
+  runtime: Schema.NullOr(RuntimeId),
+  /** The runtime's own session id, for resuming in a later process. */
+  nativeSessionId: Schema.NullOr(Schema.String),
+  lastActiveAt: Schema.NullOr(Schema.String),
+  /** Whether this worker holds the app's source (false on a new worker: send the snapshot). */
+  hasSource: Schema.Boolean,
+})
+export type WorkerSessionStatus = typeof WorkerSessionStatus.Type
+
+/** POST /sessions/:appId/cancel[?runId=]. */
+export const CancelAnswer = Schema.Struct({ cancelled: Schema.Boolean })
+
+/** GET /runtimes: what each runtime can do here, and the sandbox. */
+export const RuntimesReport = Schema.Struct({
+  runtimes: Schema.Array(
+    Schema.Struct({
+      id: RuntimeId,
+      usable: Schema.Boolean,
+      reason: Schema.NullOr(Schema.String),
+      version: Schema.NullOr(Schema.String),
+      credentialsConfigured: Schema.Boolean,
+    }),
+  ),
+  sandbox: Schema.Struct({ mode: Schema.Literals(["bubblewrap", "none"]), missingProtections: Schema.Array(Schema.String) }),
+})
+export type RuntimesReport = typeof RuntimesReport.Type
+
 /** The worker's report at the end of a turn: POST {WEB_URL}/api/internal/runs/:runId/complete. */
 export const RunCompletion = Schema.Struct({
   appId: Schema.String,
@@ -39,6 +120,8 @@ export const RunCompletion = Schema.Struct({
   nativeSessionId: Schema.NullOr(Schema.String),
   /** The turn's events folded by shared/runs/transcript.ts. */
   transcript: Schema.Array(Schema.Unknown),
+  /** The app's source at the end of the turn, so settling never asks the worker again; null when it could not be read. */
+  source: Schema.optional(Schema.NullOr(AppSourceAnswer)),
 })
 export type RunCompletion = typeof RunCompletion.Type
 

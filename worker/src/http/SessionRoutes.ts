@@ -4,9 +4,14 @@
 
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
-import { RUN_ID_PATTERN, RunDelivery, SourceFiles } from "#shared/runs/internal-api.ts"
-import { MODEL_NAME_PATTERN, RUNTIME_SESSION_ID_PATTERN } from "#shared/runtime/cli-arguments.ts"
-import { RuntimeId } from "#shared/runtime/run-event.ts"
+import {
+  AppSourceAnswer,
+  CancelAnswer,
+  RuntimesReport,
+  StartTurnAccepted,
+  StartTurnRequest,
+  WorkerSessionStatus,
+} from "#shared/runs/internal-api.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { RunDriver } from "../runs/RunDriver.ts"
 import { Runtimes } from "../runtime/Runtimes.ts"
@@ -16,18 +21,9 @@ import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
 import { readAppFiles } from "./app-files.ts"
 import { errorResponse } from "./errorResponse.ts"
 
-const MessageBody = Schema.Struct({
-  prompt: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200_000)),
-  runtime: RuntimeId,
-  runId: Schema.String.check(Schema.isPattern(RUN_ID_PATTERN)),
-  model: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(MODEL_NAME_PATTERN)))),
-  systemPrompt: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200_000)))),
-  resumeSessionId: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(RUNTIME_SESSION_ID_PATTERN)))),
-  /** Present: run detached, writing the run's live stream, and answer 202 at once. Absent: stream NDJSON back. */
-  delivery: Schema.optional(RunDelivery),
-  sourceFiles: Schema.optional(Schema.NullOr(SourceFiles)),
-  sourceBinaryFiles: Schema.optional(Schema.NullOr(SourceFiles)),
-})
+/** Every answer goes out through its shared schema: what the web decodes is what was encoded here. */
+const answer = <A, I>(schema: Schema.Codec<A, I>, value: A, status = 200) =>
+  HttpServerResponse.jsonUnsafe(Schema.encodeSync(schema)(value), { status })
 
 const invalidAppId = errorResponse(400, "invalid_app_id", "The app id must be 1–64 lowercase letters, digits, '-' or '_'.")
 
@@ -44,7 +40,7 @@ const Messages = HttpRouter.add(
   "/sessions/:appId/messages",
   forApp((appId) =>
     Effect.gen(function* () {
-      const body = yield* HttpServerRequest.schemaBodyJson(MessageBody)
+      const body = yield* HttpServerRequest.schemaBodyJson(StartTurnRequest)
       const sessions = yield* Sessions
       const driver = yield* RunDriver
       if (body.delivery && !driver.available) {
@@ -57,16 +53,18 @@ const Messages = HttpRouter.add(
         model: body.model ?? null,
         systemPrompt: body.systemPrompt ?? null,
         resumeSessionId: body.resumeSessionId ?? null,
+        handoffPrompt: body.handoffPrompt ?? null,
+        snapshotAvailable: body.snapshotAvailable ?? false,
         sourceFiles: body.sourceFiles ?? null,
         sourceBinaryFiles: body.sourceBinaryFiles ?? null,
       })
       if (body.delivery) {
         // Only this run's turn: by the time a cancel comes, the app may be on its next turn.
-        const cancel = () => void Effect.runFork(sessions.cancel(appId, body.runId))
+        const cancel = Effect.asVoid(sessions.cancel(appId, body.runId))
         yield* driver.start({ appId, runId: body.runId, runtime: body.runtime, leaseMs: body.delivery.leaseMs, events, cancel })
-        return HttpServerResponse.jsonUnsafe({ accepted: true }, { status: 202 })
+        return answer(StartTurnAccepted, { accepted: true }, 202)
       }
-      const lines = Stream.fromAsyncIterable(events, (error) => error).pipe(
+      const lines = events.pipe(
         Stream.map((event) => `${JSON.stringify(event)}\n`),
         Stream.encodeText,
       )
@@ -75,6 +73,7 @@ const Messages = HttpRouter.add(
   ).pipe(
     Effect.catchTags({
       SessionBusyError: (error) => Effect.succeed(errorResponse(409, "busy", error.message)),
+      SessionSourceNeededError: (error) => Effect.succeed(errorResponse(409, "source_needed", error.message)),
       RuntimeUnavailableError: (error) => Effect.succeed(errorResponse(503, "runtime_unavailable", error.message)),
       SandboxAppIdError: () => Effect.succeed(invalidAppId),
     }),
@@ -84,7 +83,7 @@ const Messages = HttpRouter.add(
 const Status = HttpRouter.add(
   "GET",
   "/sessions/:appId/status",
-  forApp((appId) => Effect.map(Sessions.use((sessions) => sessions.status(appId)), (status) => HttpServerResponse.jsonUnsafe(status))),
+  forApp((appId) => Effect.map(Sessions.use((sessions) => sessions.status(appId)), (status) => answer(WorkerSessionStatus, status))),
 )
 
 const Files = HttpRouter.add(
@@ -95,7 +94,7 @@ const Files = HttpRouter.add(
       const { workspacesDir } = yield* WorkerConfig
       const files = yield* Effect.sync(() => readAppFiles(appWorkdir(workspacesDir, appId)))
       if (!files.ok) return errorResponse(413, "too_large", `The app's source is too large to send: ${files.reason}.`)
-      return HttpServerResponse.jsonUnsafe({ files: files.files, binaryFiles: files.binaryFiles, skipped: files.skipped })
+      return answer(AppSourceAnswer, { files: files.files, binaryFiles: files.binaryFiles, skipped: files.skipped })
     }),
   ),
 )
@@ -109,7 +108,7 @@ const Cancel = HttpRouter.add(
       const request = yield* HttpServerRequest.HttpServerRequest
       const runId = new URL(request.url, "http://worker").searchParams.get("runId") ?? undefined
       const result = yield* Sessions.use((sessions) => sessions.cancel(appId, runId))
-      return HttpServerResponse.jsonUnsafe(result)
+      return answer(CancelAnswer, result)
     }),
   ),
 )
@@ -128,7 +127,7 @@ const Destroy = HttpRouter.add(
   ),
 )
 
-const RuntimesReport = HttpRouter.add(
+const RuntimesRoute = HttpRouter.add(
   "GET",
   "/runtimes",
   Effect.gen(function* () {
@@ -136,11 +135,11 @@ const RuntimesReport = HttpRouter.add(
     const refresh = new URL(request.url, "http://worker").searchParams.get("refresh") === "1"
     const runtimes = yield* (yield* Runtimes).detect({ refresh })
     const sandbox = yield* SandboxEnv
-    return HttpServerResponse.jsonUnsafe({
+    return answer(RuntimesReport, {
       runtimes: runtimes.map(({ id, usable, reason, version, credentialsConfigured }) => ({ id, usable, reason, version, credentialsConfigured })),
       sandbox: { mode: sandbox.mode, missingProtections: sandbox.missingProtections },
     })
   }),
 )
 
-export const SessionRoutes = Layer.mergeAll(Messages, Status, Files, Cancel, Destroy, RuntimesReport)
+export const SessionRoutes = Layer.mergeAll(Messages, Status, Files, Cancel, Destroy, RuntimesRoute)

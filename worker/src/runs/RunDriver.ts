@@ -1,14 +1,19 @@
-// Starts detached runs and keeps track of them, so shutting the worker down settles every run
-// it was driving (their turns are cancelled by Sessions, and each run still reports its end).
+// Starts detached runs and keeps their fibers, so shutting the worker down settles every run it
+// was driving: their turns are interrupted, and each run still writes its last events and
+// reports its end, within a deadline.
 
-import { Context, Effect, Layer } from "effect"
-import { runCompletionPath, type RunCompletion } from "#shared/runs/internal-api.ts"
+import { Duration, Effect, Fiber, FiberSet, Layer, Context, Schema } from "effect"
+import { RunCompletion, runCompletionPath, type AppSourceAnswer } from "#shared/runs/internal-api.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
-import { driveRun, type DetachedRun } from "./drive-run.ts"
+import { readAppFiles } from "../http/app-files.ts"
+import { appWorkdir } from "../sandbox/app-directories.ts"
+import { driveRun, RunReportError, type DetachedRun } from "./drive-run.ts"
 import { RunLive } from "./RunLive.ts"
 
 /** How long shutdown waits for runs to write their last events and report. */
-const SHUTDOWN_GRACE_MS = 3_000
+const SHUTDOWN_GRACE = Duration.seconds(3)
+/** How long one report may take before it is tried again. */
+const REPORT_TIMEOUT = Duration.seconds(15)
 
 export class RunDriver extends Context.Service<
   RunDriver,
@@ -23,43 +28,71 @@ export class RunDriver extends Context.Service<
     Effect.gen(function* () {
       const config = yield* WorkerConfig
       const { live } = yield* RunLive
-      const inFlight = new Map<Promise<void>, () => void>()
+      const runs = yield* FiberSet.make<void>()
+      const cancels = new Map<Fiber.Fiber<void>, Effect.Effect<void>>()
+      const encodeCompletion = Schema.encodeSync(RunCompletion)
 
-      const report = async (runId: string, completion: RunCompletion) => {
-        const response = await fetch(new URL(runCompletionPath(runId), config.webUrl), {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            ...(config.internalApiToken ? { authorization: `Bearer ${config.internalApiToken.reveal()}` } : {}),
-          },
-          body: JSON.stringify(completion),
-          signal: AbortSignal.timeout(15_000),
-        })
-        // 409: the run was already settled (stopped, or failed by the reaper); nothing to retry.
-        if (response.ok || response.status === 409 || response.status === 404) return
-        throw new Error(`the web answered ${response.status}`)
-      }
+      const report = (runId: string, completion: RunCompletion) =>
+        Effect.tryPromise({
+          try: (signal) =>
+            fetch(new URL(runCompletionPath(runId), config.webUrl), {
+              method: "POST",
+              headers: {
+                "content-type": "application/json",
+                ...(config.internalApiToken ? { authorization: `Bearer ${config.internalApiToken.reveal()}` } : {}),
+              },
+              body: JSON.stringify(encodeCompletion(completion)),
+              signal,
+            }),
+          catch: () => new RunReportError({ reason: "the web was unreachable" }),
+        }).pipe(
+          Effect.timeoutOrElse({ duration: REPORT_TIMEOUT, orElse: () => Effect.fail(new RunReportError({ reason: "no answer in time" })) }),
+          Effect.flatMap((response) =>
+            // 409: the run was already settled (stopped, or failed by the reaper); nothing to retry.
+            response.ok || response.status === 409 || response.status === 404
+              ? Effect.void
+              : Effect.fail(new RunReportError({ reason: `the web answered ${response.status}` })),
+          ),
+        )
 
+      // Shutdown: stop every turn, give the runs a moment to write their ends and report, then
+      // the set's own scope interrupts whatever is left.
       yield* Effect.addFinalizer(() =>
-        Effect.promise(() => {
-          for (const cancel of inFlight.values()) cancel()
-          const settled = Promise.allSettled([...inFlight.keys()])
-          return Promise.race([settled, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())])
+        Effect.gen(function* () {
+          yield* Effect.forEach([...cancels.values()], (cancel) => cancel, { discard: true })
+          yield* FiberSet.awaitEmpty(runs).pipe(Effect.timeoutOption(SHUTDOWN_GRACE))
         }),
       )
+
+      // Read once the turn is over, so settling the run never has to ask this worker again.
+      const readSource = (appId: string) =>
+        Effect.try({
+          try: (): AppSourceAnswer => {
+            const read = readAppFiles(appWorkdir(config.workspacesDir, appId))
+            return read.ok ? { files: read.files, binaryFiles: read.binaryFiles, skipped: [...read.skipped] } : { tooLarge: read.reason }
+          },
+          catch: (error) => error,
+        }).pipe(
+          Effect.catch(() => Effect.as(Effect.logWarning(`app ${appId}: could not read its source for the run's report`), null)),
+        )
 
       return RunDriver.of({
         available: live !== null,
         start: (run) =>
-          Effect.sync(() => {
-            if (!live) throw new Error("RunDriver.start without a live port")
-            const driving = driveRun({
-              live,
-              ...run,
-              report: (completion) => report(run.runId, completion),
-              warn: (message) => console.warn(message),
-            }).finally(() => inFlight.delete(driving))
-            inFlight.set(driving, run.cancel)
+          Effect.gen(function* () {
+            if (!live) return yield* Effect.die(new Error("RunDriver.start without a live port"))
+            const fiber = yield* FiberSet.run(
+              runs,
+              driveRun({
+                live,
+                ...run,
+                report: (completion) => report(run.runId, completion),
+                warn: (message) => Effect.logWarning(message),
+                readSource: readSource(run.appId),
+              }),
+            )
+            cancels.set(fiber, run.cancel)
+            fiber.addObserver(() => cancels.delete(fiber))
           }),
       })
     }),

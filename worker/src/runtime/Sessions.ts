@@ -1,9 +1,12 @@
-// Agent sessions, one per app: the runtime session that holds the conversation, at most one turn
-// at a time (claimed atomically, so a double click starts one turn), cancellation from anywhere,
-// start-up failures retried with backoff, and idle sessions closed with every process they
-// started. The runtime may change between turns; the old session is closed first.
+// Agent sessions, one per app: the runtime session that holds the conversation (a scope that owns
+// its processes), at most one turn at a time (claimed atomically, so a double click starts one
+// turn), and idle sessions closed with every process they started. A turn is a fiber per app that
+// runs the runtime's event stream into a queue its reader drains: cancel interrupts that fiber,
+// the reader going away interrupts it, and shutdown interrupts them all; each way, leaving the
+// stream releases the turn's processes. The runtime or model may change between turns: the old
+// session is closed first, and a model change resumes the same conversation.
 
-import { Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Cause, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMap, Layer, Option, Queue, Redacted, Schema, Scope, Stream } from "effect"
 import { HttpServer } from "effect/http"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
@@ -12,16 +15,27 @@ import { appWorkdir } from "../sandbox/app-directories.ts"
 import { hasSource, restoreSource } from "../sandbox/restore-source.ts"
 import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
 import { revealAll, SecretStore, type OpencodeProvider } from "../secrets/SecretStore.ts"
-import { RuntimeStartError, type RuntimeSession, type SessionSetup } from "./adapters/runtime-adapter.ts"
-import { startProcess } from "./process/supervised-process.ts"
+import type { RuntimeSession, RuntimeStartError, SessionSetup } from "./adapters/runtime-adapter.ts"
+import { spawnProcess } from "./process/RuntimeProcess.ts"
 import { Runtimes, type RuntimeUnavailableError } from "./Runtimes.ts"
-import { controlTurn, stopWhenLeft } from "./turn-control.ts"
+import { delaysSchedule, stopEvents, superviseTurn } from "./turn-pipeline.ts"
 
 export class SessionBusyError extends Schema.TaggedError<SessionBusyError>()("SessionBusyError", { appId: Schema.String }) {
   override get message() {
     return "This app's agent is already working on a message; wait for it to finish or cancel it."
   }
 }
+
+export class SessionSourceNeededError extends Schema.TaggedError<SessionSourceNeededError>()("SessionSourceNeededError", {
+  appId: Schema.String,
+}) {
+  override get message() {
+    return "This worker has no source for the app and no session to continue: send the app's snapshot, and the conversation as a handover."
+  }
+}
+
+/** Everything Sessions can refuse a message with. */
+export type SessionSendError = SessionBusyError | SessionSourceNeededError | RuntimeUnavailableError | SandboxAppIdError
 
 export interface SendRequest {
   readonly prompt: string
@@ -30,6 +44,10 @@ export interface SendRequest {
   readonly systemPrompt: string | null
   readonly runId: string
   readonly resumeSessionId: string | null
+  /** The prompt with the conversation so far, for a session that has not seen it (none open, none to resume). */
+  readonly handoffPrompt?: string | null
+  /** The web holds a snapshot of the app's source it can send (see SessionSourceNeededError). */
+  readonly snapshotAvailable?: boolean
   /** The app's last persisted source, written only when this worker has none (a new worker). */
   readonly sourceFiles: Readonly<Record<string, string>> | null
   /** The same source's files that are not text, base64-encoded. */
@@ -49,16 +67,25 @@ export interface SessionStatus {
 
 interface Entry {
   readonly runtime: RuntimeId
+  readonly model: string | null
   readonly session: RuntimeSession
+  readonly scope: Scope.Closeable
   readonly token: Redacted.Redacted<string>
   lastActiveAt: number
-  idleTimer: NodeJS.Timeout | null
+}
+
+interface Claim {
+  readonly runId: string
+  /** The turn's fiber, once it is forked. */
+  fiber: Fiber.Fiber<void> | null
 }
 
 /** Waits between attempts to start a runtime that failed to come up. */
 export const START_BACKOFF_MS = [250, 1_000] as const
 /** A claimed turn whose events nobody started reading is released after this long. */
-const UNSTARTED_CLAIM_MS = 30_000
+const UNSTARTED_CLAIM = Duration.seconds(30)
+/** Events a slow reader may fall behind by before the runtime waits for it. */
+const TURN_BUFFER = 256
 
 export class Sessions extends Context.Service<
   Sessions,
@@ -67,7 +94,7 @@ export class Sessions extends Context.Service<
     readonly send: (
       appId: string,
       request: SendRequest,
-    ) => Effect.Effect<AsyncIterable<RunEvent>, SessionBusyError | RuntimeUnavailableError | SandboxAppIdError>
+    ) => Effect.Effect<Stream.Stream<RunEvent>, SessionSendError>
     /** Cancels the app's turn in progress; with `runId`, only if that is the run it belongs to. */
     readonly cancel: (appId: string, runId?: string) => Effect.Effect<{ readonly cancelled: boolean }>
     readonly status: (appId: string) => Effect.Effect<SessionStatus>
@@ -84,35 +111,34 @@ export class Sessions extends Context.Service<
       const runtimes = yield* Runtimes
       const address = (yield* HttpServer.HttpServer).address
       const workerPort = address._tag === "UnixPathAddress" ? 0 : address.port
+      const layerScope = yield* Effect.scope
       const entries = new Map<string, Entry>()
       /** The turn in progress per app: the one claim that makes a second message "busy". */
-      const turns = new Map<string, AbortController>()
-      /** Which run each claimed turn belongs to, so a stop meant for one run never cancels the next. */
-      const turnRuns = new WeakMap<AbortController, string>()
+      const claims = new Map<string, Claim>()
+      /** Every turn's fiber; closing the layer interrupts them all. */
+      const turns = yield* FiberMap.make<string>()
+      /** Per app, the wait that closes its session once it has been idle long enough. */
+      const idleClosers = yield* FiberMap.make<string>()
+      const limits = { timeoutMs: config.turnTimeoutMs, idleTimeoutMs: config.turnIdleTimeoutMs }
 
-      const closeEntry = async (appId: string, entry: Entry) => {
-        if (entries.get(appId) === entry) entries.delete(appId)
-        if (entry.idleTimer) clearTimeout(entry.idleTimer)
-        await entry.session.close()
-        await Effect.runPromise(tokens.revoke(entry.token))
-      }
+      const closeEntry = (appId: string, entry: Entry) =>
+        Effect.gen(function* () {
+          if (entries.get(appId) === entry) entries.delete(appId)
+          yield* Scope.close(entry.scope, Exit.void)
+          yield* tokens.revoke(entry.token)
+        })
 
-      const scheduleIdleClose = (appId: string, entry: Entry) => {
-        if (entry.idleTimer) clearTimeout(entry.idleTimer)
-        entry.idleTimer = setTimeout(() => {
-          if (!turns.has(appId)) void closeEntry(appId, entry)
-        }, config.sessionIdleMs)
-        entry.idleTimer.unref()
-      }
+      const scheduleIdleClose = (appId: string, entry: Entry) =>
+        FiberMap.run(
+          idleClosers,
+          appId,
+          Effect.andThen(
+            Effect.sleep(Duration.millis(config.sessionIdleMs)),
+            Effect.suspend(() => (claims.has(appId) ? Effect.void : closeEntry(appId, entry))),
+          ),
+        )
 
-      yield* Effect.addFinalizer(() =>
-        Effect.promise(async () => {
-          for (const turn of turns.values()) turn.abort("cancelled")
-          await Promise.allSettled([...entries].map(([appId, entry]) => closeEntry(appId, entry)))
-        }),
-      )
-
-      const setupFor = Effect.fn("Sessions.setup")(function* (appId: string, request: SendRequest) {
+      const setupFor = Effect.fn("Sessions.setup")(function* (appId: string, request: SendRequest, resumeSessionId: string | null) {
         const { detection, adapter } = yield* runtimes.require(request.runtime)
         const dirs = yield* sandbox.directories(appId, request.runtime)
         const minted = yield* tokens.mint({ appId, runId: request.runId, runtime: request.runtime, tools: [] })
@@ -122,11 +148,11 @@ export class Sessions extends Context.Service<
           runId: request.runId,
           model: request.model,
           systemPrompt: request.systemPrompt,
-          resumeSessionId: request.resumeSessionId,
+          resumeSessionId,
           dirs,
           detection,
           start: ({ args, variables }) =>
-            startProcess(sandbox.command({ dirs, command: detection.binary!, args, variables, installation: detection.installation })),
+            spawnProcess(sandbox.command({ dirs, command: detection.binary!, args, variables, installation: detection.installation })),
           providerVariables: revealAll(secrets.environmentFor(request.runtime, opencodeProvider)),
           codexLoginKey: Option.getOrNull(Option.map(secrets.codexLoginKey, Redacted.value)),
           providerEndpoints: config.providerEndpoints,
@@ -138,99 +164,135 @@ export class Sessions extends Context.Service<
         return { setup, adapter, token: minted.token }
       })
 
-      /** The app's session for this runtime, opened (or reopened after a runtime switch) when needed. */
-      const entryFor = async (appId: string, request: SendRequest): Promise<Entry> => {
+      /**
+       * The app's session for this runtime and model, and the prompt it takes: an open session
+       * has seen the conversation; one opened to resume the runtime's own session has too; a new
+       * one is handed the conversation as text. A model change keeps the conversation by resuming
+       * the open session under the new model.
+       */
+      const sessionFor = Effect.fn("Sessions.sessionFor")(function* (appId: string, request: SendRequest) {
         const current = entries.get(appId)
-        if (current && current.runtime === request.runtime) return current
-        if (current) await closeEntry(appId, current)
-        const { setup, adapter, token } = await Effect.runPromise(setupFor(appId, request))
-        const session = await adapter.open(setup)
-        const entry: Entry = { runtime: request.runtime, session, token, lastActiveAt: Date.now(), idleTimer: null }
-        entries.set(appId, entry)
-        return entry
-      }
-
-      /** Runs the turn, retrying a runtime that fails before producing anything. */
-      async function* runTurn(appId: string, request: SendRequest, signal: AbortSignal): AsyncGenerator<RunEvent> {
-        for (let attempt = 0; ; attempt += 1) {
-          let entry: Entry | null = null
-          try {
-            entry = await entryFor(appId, request)
-            if (entry.idleTimer) clearTimeout(entry.idleTimer)
-            const events = entry.session.turn({ prompt: request.prompt, signal })
-            const first = await events.next()
-            if (first.done) return
-            yield first.value
-            yield* events
-            return
-          } catch (error) {
-            if (!(error instanceof RuntimeStartError)) throw error
-            if (entry) await closeEntry(appId, entry)
-            const backoff = START_BACKOFF_MS[attempt]
-            if (backoff === undefined || signal.aborted) {
-              yield { type: "error", message: error.message, retryable: true, code: "runtime_start_failed" }
-              yield { type: "turn.completed", outcome: "failed" }
-              return
-            }
-            await new Promise((resolve) => setTimeout(resolve, backoff))
-          }
+        if (current && current.runtime === request.runtime && current.model === request.model) {
+          return { session: current.session, prompt: request.prompt }
         }
-      }
+        const continued = current?.runtime === request.runtime ? current.session.nativeSessionId() : null
+        if (current) yield* closeEntry(appId, current)
+        const resume = continued ?? request.resumeSessionId
+        const { setup, adapter, token } = yield* setupFor(appId, request, resume)
+        const scope = yield* Scope.fork(layerScope)
+        const session = yield* adapter.open(setup).pipe(Scope.provide(scope))
+        entries.set(appId, { runtime: request.runtime, model: request.model, session, scope, token, lastActiveAt: Date.now() })
+        const seen = current?.runtime === request.runtime || resume !== null
+        return { session, prompt: seen ? request.prompt : (request.handoffPrompt ?? request.prompt) }
+      })
+
+      /** The runtime's turn, retrying a start-up failure in a fresh session; a lasting one ends the turn with an error. */
+      const runtimeTurn = (appId: string, request: SendRequest): Stream.Stream<RunEvent, never, never> =>
+        Stream.unwrap(
+          Effect.map(sessionFor(appId, request), ({ session, prompt }) =>
+            session.turn(prompt).pipe(
+              Stream.tapError(() =>
+                Effect.suspend(() => {
+                  const entry = entries.get(appId)
+                  return entry ? closeEntry(appId, entry) : Effect.void
+                }),
+              ),
+            ),
+          ),
+        ).pipe(
+          Stream.retry(delaysSchedule(START_BACKOFF_MS)),
+          Stream.catch((error: RuntimeStartError | RuntimeUnavailableError | SandboxAppIdError) =>
+            Stream.make<RunEvent[]>(
+              { type: "error", message: error.message, retryable: true, code: "runtime_start_failed" },
+              { type: "turn.completed", outcome: "failed" },
+            ),
+          ),
+        )
+
+      const release = (appId: string, claim: Claim) =>
+        Effect.gen(function* () {
+          if (claims.get(appId) === claim) claims.delete(appId)
+          const entry = entries.get(appId)
+          if (entry) {
+            entry.lastActiveAt = Date.now()
+            yield* scheduleIdleClose(appId, entry)
+          }
+        })
+
+      yield* Effect.addFinalizer(() =>
+        Effect.gen(function* () {
+          yield* FiberMap.clear(turns)
+          yield* Effect.forEach([...entries], ([appId, entry]) => closeEntry(appId, entry), { concurrency: "unbounded", discard: true })
+        }),
+      )
 
       return Sessions.of({
         send: Effect.fn("Sessions.send")(function* (appId, request) {
           // Check and claim in one synchronous step: nothing can run between them.
-          const abort = yield* Effect.sync(() => {
-            if (turns.has(appId)) return null
-            const claim = new AbortController()
-            turns.set(appId, claim)
-            turnRuns.set(claim, request.runId)
-            return claim
+          const claim = yield* Effect.sync((): Claim | null => {
+            if (claims.has(appId)) return null
+            const created: Claim = { runId: request.runId, fiber: null }
+            claims.set(appId, created)
+            return created
           })
-          if (abort === null) return yield* new SessionBusyError({ appId })
-          // Not null from here on; named again because the generator below does not see the check.
-          const claim = abort
-          const release = () => {
-            if (turns.get(appId) === abort) turns.delete(appId)
-            const entry = entries.get(appId)
-            if (entry) {
-              entry.lastActiveAt = Date.now()
-              scheduleIdleClose(appId, entry)
-            }
-          }
-          // Refuse an unusable runtime or a bad app id before anything starts.
+          if (claim === null) return yield* new SessionBusyError({ appId })
+          // Refuse an unusable runtime, a bad app id, or a message this worker lacks the app for,
+          // before anything starts.
           yield* Effect.gen(function* () {
             yield* runtimes.require(request.runtime)
             const dirs = yield* sandbox.directories(appId, request.runtime)
             const files = request.sourceFiles
-            if (files) yield* Effect.sync(() => restoreSource(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
-          }).pipe(Effect.onError(() => Effect.sync(release)))
+            if (files) return yield* Effect.sync(() => restoreSource(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
+            // A new worker (or one that lost the app): without the source, and with nothing of the
+            // conversation, it would start over. The web then sends both.
+            const openSession = entries.get(appId)?.runtime === request.runtime
+            const lacksApp = !openSession && !hasSource(dirs.workdir) && (request.snapshotAvailable === true || request.resumeSessionId !== null)
+            if (lacksApp) return yield* new SessionSourceNeededError({ appId })
+          }).pipe(Effect.onError(() => release(appId, claim)))
+          yield* FiberMap.remove(idleClosers, appId)
 
-          let started = false
-          const unstarted = setTimeout(() => started || release(), UNSTARTED_CLAIM_MS)
-          unstarted.unref()
-          const limits = { timeoutMs: config.turnTimeoutMs, idleTimeoutMs: config.turnIdleTimeoutMs }
-          async function* claimedTurn() {
-            try {
-              yield* controlTurn((signal) => runTurn(appId, request, signal), limits, claim.signal)
-            } finally {
-              release()
-            }
-          }
-          return {
-            [Symbol.asyncIterator]() {
-              started = true
-              clearTimeout(unstarted)
-              return stopWhenLeft(claimedTurn(), () => claim.abort("cancelled"))
-            },
-          }
+          const events = yield* Queue.bounded<RunEvent, Cause.Done>(TURN_BUFFER)
+          const readerStarted = Deferred.makeUnsafe<void>()
+          let completed = false
+          const turn = Effect.gen(function* () {
+            const started = yield* Deferred.await(readerStarted).pipe(Effect.timeoutOption(UNSTARTED_CLAIM))
+            if (Option.isNone(started)) return
+            yield* superviseTurn(runtimeTurn(appId, request), limits).pipe(
+              Stream.runForEach((event) =>
+                Effect.gen(function* () {
+                  if (event.type === "turn.completed") completed = true
+                  // What the person is told went wrong is in the log too (messages are redacted).
+                  if (event.type === "error") yield* Effect.logWarning(`run ${request.runId} (${request.runtime}): ${event.code}: ${event.message}`)
+                  yield* Queue.offer(events, event)
+                }),
+              ),
+            )
+          }).pipe(
+            // Interrupted mid-turn (cancel, shutdown): the turn ends as cancelled for its reader.
+            Effect.onExit((exit) =>
+              Effect.gen(function* () {
+                if (!completed && Exit.hasInterrupts(exit)) yield* Queue.offerAll(events, stopEvents("cancelled", limits))
+                if (Exit.isFailure(exit) && !Exit.hasInterrupts(exit)) yield* Queue.failCause(events, exit.cause)
+                else yield* Queue.end(events)
+                yield* release(appId, claim)
+              }),
+            ),
+          )
+          claim.fiber = yield* FiberMap.run(turns, appId, turn)
+          const fiber = claim.fiber
+          return Stream.fromQueue(events).pipe(
+            Stream.onStart(Deferred.succeed(readerStarted, undefined)),
+            // The reader went away mid-turn: stop the turn rather than leave it working unread.
+            Stream.ensuring(Fiber.interrupt(fiber)),
+          ) as Stream.Stream<RunEvent>
         }),
 
         cancel: (appId, runId) =>
-          Effect.sync(() => {
-            const turn = turns.get(appId)
-            if (!turn || (runId !== undefined && turnRuns.get(turn) !== runId)) return { cancelled: false }
-            turn.abort("cancelled")
+          Effect.gen(function* () {
+            const claim = claims.get(appId)
+            if (!claim || claim.fiber === null || (runId !== undefined && claim.runId !== runId)) return { cancelled: false }
+            // Answer at once; the turn's processes are stopped by its scope meanwhile.
+            yield* Effect.forkIn(Fiber.interrupt(claim.fiber), layerScope)
             return { cancelled: true }
           }),
 
@@ -239,7 +301,7 @@ export class Sessions extends Context.Service<
             const entry = entries.get(appId)
             return {
               exists: entry !== undefined,
-              busy: turns.has(appId),
+              busy: claims.has(appId),
               runtime: entry?.runtime ?? null,
               nativeSessionId: entry?.session.nativeSessionId() ?? null,
               lastActiveAt: entry ? new Date(entry.lastActiveAt).toISOString() : null,
@@ -248,10 +310,12 @@ export class Sessions extends Context.Service<
           }),
 
         destroy: (appId) =>
-          Effect.promise(async () => {
-            turns.get(appId)?.abort("cancelled")
+          Effect.gen(function* () {
+            const claim = claims.get(appId)
+            if (claim?.fiber) yield* Fiber.interrupt(claim.fiber)
+            yield* FiberMap.remove(idleClosers, appId)
             const entry = entries.get(appId)
-            if (entry) await closeEntry(appId, entry)
+            if (entry) yield* closeEntry(appId, entry)
           }),
       })
     }),

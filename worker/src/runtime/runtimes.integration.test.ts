@@ -17,6 +17,12 @@ import { descendantsOf, isAlive } from "./process/process-tree.ts"
 
 const token = "runtime-tests-internal-token-0123456789"
 const MODELS: Readonly<Record<RuntimeId, string>> = { claude: "claude-opus-4-8", codex: "gpt-5.5", opencode: "openai/fake-model" }
+/** Another model per runtime, and the name the model server sees for it. */
+const OTHER_MODELS: Readonly<Record<RuntimeId, { readonly picked: string; readonly sent: string }>> = {
+  claude: { picked: "claude-sonnet-4-9", sent: "claude-sonnet-4-9" },
+  codex: { picked: "gpt-5.4", sent: "gpt-5.4" },
+  opencode: { picked: "openai/gpt-4.1", sent: "gpt-4.1" },
+}
 
 let fake: FakeModel
 let worker: RunningWorker
@@ -50,11 +56,11 @@ const call = (path: string, init: RequestInit = {}) =>
   fetch(new URL(path, worker.url), { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers } })
 
 let runs = 0
-async function* send(appId: string, runtime: RuntimeId, prompt: string, signal?: AbortSignal): AsyncGenerator<RunEvent> {
+async function* send(appId: string, runtime: RuntimeId, prompt: string, signal?: AbortSignal, model = MODELS[runtime]): AsyncGenerator<RunEvent> {
   runs += 1
   const response = await call(`/sessions/${appId}/messages`, {
     method: "POST",
-    body: JSON.stringify({ prompt, runtime, runId: `run-${runs}`, model: MODELS[runtime] }),
+    body: JSON.stringify({ prompt, runtime, runId: `run-${runs}`, model }),
     ...(signal ? { signal } : {}),
   })
   // Only a refusal is read whole: a turn's events are read as they come.
@@ -108,6 +114,21 @@ describe.each(["claude", "codex", "opencode"] as const)("the %s runtime", (runti
     expect(JSON.stringify(lastRequest?.body)).toContain("Write hello.txt")
   }, 120_000)
 
+  it("answers each message with the model picked for it, keeping the conversation", async () => {
+    const other = OTHER_MODELS[runtime]
+    fake.script([{ kind: "text", text: "Answered by the other model." }])
+    const events = await collect(send(appId, runtime, "Which model are you?", undefined, other.picked))
+    expect(textOf(events)).toContain("Answered by the other model.")
+    const asked = fake.scriptedRequests().at(-1)
+    expect(asked?.model, "the model the runtime asked the model server for").toBe(other.sent)
+    // The same conversation, continued under the new model.
+    expect(JSON.stringify(asked?.body).includes("Write hello.txt"), "the earlier messages were sent to the new model").toBe(true)
+
+    fake.script([{ kind: "text", text: "Back to the first model." }])
+    await collect(send(appId, runtime, "And back again"))
+    expect(fake.scriptedRequests().at(-1)?.model).not.toBe(other.sent)
+  }, 120_000)
+
   it("closes a session left idle, with every process it started", async () => {
     fake.script([{ kind: "text", text: "Then silence." }])
     const before = new Set(descendantsOf(process.pid))
@@ -156,4 +177,17 @@ describe.each(["claude", "codex", "opencode"] as const)("the %s runtime", (runti
     await eventually(async () => (await (await call(`/sessions/${appId}-gone/status`)).json()).busy === false, 15_000)
     await eventually(() => tree.every((pid) => !isAlive(pid)), 10_000)
   }, 120_000)
+})
+
+describe("a model the runtime does not have", () => {
+  it("ends the turn saying which model OpenCode could not use and why, as a retryable error", async () => {
+    const events = await collect(send("app-unknown-model", "opencode", "Say hello", undefined, "foo/bar"))
+    expect(events).toContainEqual({
+      type: "error",
+      message: expect.stringMatching(/^Model foo\/bar is not available to OpenCode: Model not found: foo\/bar/),
+      retryable: true,
+      code: "model_unavailable",
+    })
+    expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "failed" })
+  }, 90_000)
 })

@@ -1,110 +1,162 @@
-import { describe, expect, it } from "vitest"
+// superviseTurn on scripted runtime streams, on the test clock: a completed turn passes untouched,
+// a silent runtime and an overlong turn are stopped with a retryable error, a runtime that ends
+// early is reported, and leaving the stream (interruption: a cancel, a reader gone) stops the
+// runtime's stream, running its finalizer. delaysSchedule waits exactly the delays it is given.
+
+import { describe, expect, it } from "@effect/vitest"
+import { Clock, Deferred, Effect, Exit, Fiber, Queue, Stream } from "effect"
+import { TestClock } from "effect/testing"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { controlTurn, stopWhenLeft } from "./turn-control.ts"
+import { delaysSchedule, stopEvents, superviseTurn } from "./turn-pipeline.ts"
 
 const limits = { timeoutMs: 60_000, idleTimeoutMs: 60_000 }
 const text = (value: string): RunEvent => ({ type: "text.delta", text: value })
 const done: RunEvent = { type: "turn.completed", outcome: "completed" }
 
-async function collect(events: AsyncGenerator<RunEvent>): Promise<RunEvent[]> {
-  const seen: RunEvent[] = []
-  for await (const event of events) seen.push(event)
-  return seen
+/**
+ * A runtime that emits some events, then says nothing until it is stopped, as a hung runtime does.
+ * `silent` waits until it is being asked for an event it will never give; `state.stopped` is
+ * whether its stream was left (the finalizer that stops its processes ran).
+ */
+function hangingRuntime(before: readonly RunEvent[]) {
+  const state = { stopped: false }
+  const silent = Deferred.makeUnsafe<void>()
+  const events = Stream.concat(Stream.fromIterable(before), Stream.fromEffect(Effect.andThen(Deferred.succeed(silent, undefined), Effect.never))).pipe(
+    Stream.ensuring(Effect.sync(() => (state.stopped = true))),
+  )
+  return { events, state, silent: Deferred.await(silent) }
 }
 
-/** An adapter that emits some events, then waits until it is told to stop, as a hung runtime does. */
-function hangingAdapter(before: RunEvent[], stoppedBy: { signal?: AbortSignal }) {
-  return async function* (signal: AbortSignal) {
-    stoppedBy.signal = signal
-    yield* before
-    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))
-  }
-}
+describe("superviseTurn", () => {
+  it.effect("passes a completed turn through untouched", () =>
+    Effect.gen(function* () {
+      const events = yield* Stream.runCollect(superviseTurn(Stream.make(text("hi"), done), limits))
+      expect(events).toEqual([text("hi"), done])
+    }))
 
-describe("turn control", () => {
-  it("passes a completed turn through untouched", async () => {
-    const events = await collect(
-      controlTurn(async function* () {
-        yield text("hi")
-        yield done
-      }, limits, new AbortController().signal),
-    )
-    expect(events).toEqual([text("hi"), done])
-  })
+  it.effect("stops the runtime when the turn's fiber is interrupted (a cancel) mid-turn", () =>
+    Effect.gen(function* () {
+      const runtime = hangingRuntime([text("working")])
+      const seen: RunEvent[] = []
+      const working = yield* Deferred.make<void>()
+      const consumer = yield* superviseTurn(runtime.events, limits).pipe(
+        Stream.runForEach((event) => Effect.andThen(Effect.sync(() => seen.push(event)), Deferred.succeed(working, undefined))),
+        Effect.forkChild,
+      )
+      yield* Deferred.await(working)
+      yield* Fiber.interrupt(consumer)
+      expect(runtime.state.stopped).toBe(true)
+      expect(seen).toEqual([text("working")])
+      // What Sessions ends an interrupted turn with for its reader.
+      expect(stopEvents("cancelled", limits)).toEqual([{ type: "turn.completed", outcome: "cancelled" }])
+    }))
 
-  it("stops the runtime when cancelled and ends the turn as cancelled", async () => {
-    const cancel = new AbortController()
-    const seen: { signal?: AbortSignal } = {}
-    const events: RunEvent[] = []
-    for await (const event of controlTurn(hangingAdapter([text("working")], seen), limits, cancel.signal)) {
-      events.push(event)
-      if (event.type === "text.delta") cancel.abort()
-    }
-    expect(seen.signal?.aborted).toBe(true)
-    expect(events).toEqual([text("working"), { type: "turn.completed", outcome: "cancelled" }])
-  })
+  it.effect("stops the runtime, and lets it clean up, when its reader stops reading mid-turn", () =>
+    Effect.gen(function* () {
+      let cleanedUp = false
+      const runtime = Stream.make(text("one"), text("two"), done).pipe(
+        Stream.concat(Stream.never),
+        Stream.ensuring(Effect.sync(() => (cleanedUp = true))),
+      )
+      const events = yield* superviseTurn(runtime, limits).pipe(
+        Stream.takeUntil((event) => event.type === "text.delta"),
+        Stream.runCollect,
+      )
+      expect(events).toEqual([text("one")])
+      expect(cleanedUp).toBe(true)
+    }))
 
-  it("stops the runtime, and lets the adapter clean up, when its reader stops reading mid-turn", async () => {
-    let signal: AbortSignal | undefined
-    let cleanedUp = false
-    const adapter = async function* (given: AbortSignal) {
-      signal = given
-      try {
-        yield text("one")
-        yield text("two")
-        yield done
-      } finally {
-        cleanedUp = true
+  it.effect("stops a silent runtime at once when its reader leaves while waiting for the next event", () =>
+    Effect.gen(function* () {
+      const runtime = hangingRuntime([])
+      const reader = yield* Effect.forkChild(Stream.runCollect(superviseTurn(runtime.events, limits)))
+      yield* runtime.silent
+      // What an interrupted HTTP response does: the reader's fiber is interrupted while it waits.
+      yield* Fiber.interrupt(reader)
+      expect(runtime.state.stopped).toBe(true)
+    }))
+
+  it.effect("stops a runtime that falls silent, with a retryable error", () =>
+    Effect.gen(function* () {
+      const runtime = hangingRuntime([text("a")])
+      const turn = yield* Effect.forkChild(Stream.runCollect(superviseTurn(runtime.events, { timeoutMs: 60_000, idleTimeoutMs: 50 })))
+      yield* runtime.silent
+      yield* TestClock.adjust(49)
+      expect(turn.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust(1)
+      const events = yield* Fiber.join(turn)
+      expect(runtime.state.stopped).toBe(true)
+      expect(events.slice(1)).toEqual([
+        { type: "error", message: "The runtime said nothing for 0 s and was stopped.", retryable: true, code: "idle_timeout" },
+        { type: "turn.completed", outcome: "failed" },
+      ])
+    }))
+
+  it.effect("restarts the idle deadline with each event", () =>
+    Effect.gen(function* () {
+      // The runtime says something every 40 ms, five times, then falls silent: only the silence
+      // lasts the 50 ms idle limit. `asked` is told each time the turn waits for the next event.
+      const asked = yield* Queue.unbounded<void>()
+      const said = yield* Queue.unbounded<RunEvent>()
+      const runtime = Stream.fromEffectRepeat(Effect.andThen(Queue.offer(asked, undefined), Queue.take(said)))
+      const turn = yield* Effect.forkChild(Stream.runCollect(superviseTurn(runtime, { timeoutMs: 60_000, idleTimeoutMs: 50 })))
+      yield* Queue.take(asked)
+      for (let index = 0; index < 5; index += 1) {
+        yield* TestClock.adjust(40)
+        yield* Queue.offer(said, text("."))
+        yield* Queue.take(asked)
       }
-    }
-    for await (const event of controlTurn(adapter, limits, new AbortController().signal)) {
-      if (event.type === "text.delta") break
-    }
-    expect(signal?.aborted).toBe(true)
-    expect(cleanedUp).toBe(true)
-  })
+      yield* TestClock.adjust(49)
+      expect(turn.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust(1)
+      const events = yield* Fiber.join(turn)
+      expect(events.filter((event) => event.type === "text.delta")).toHaveLength(5)
+      expect(events.slice(-2)).toEqual([
+        { type: "error", message: "The runtime said nothing for 0 s and was stopped.", retryable: true, code: "idle_timeout" },
+        { type: "turn.completed", outcome: "failed" },
+      ])
+    }))
 
-  it("stops a silent runtime at once when its reader leaves while waiting for the next event", async () => {
-    const cancel = new AbortController()
-    const seen: { signal?: AbortSignal } = {}
-    const turn = stopWhenLeft(controlTurn(hangingAdapter([], seen), limits, cancel.signal), () => cancel.abort())
-    const pending = turn.next()
-    // What an interrupted HTTP response does: return() while next() is still pending.
-    await turn.return(undefined)
-    expect(seen.signal?.aborted).toBe(true)
-    expect(await pending).toEqual({ done: false, value: { type: "turn.completed", outcome: "cancelled" } })
-  })
+  it.effect("stops a turn that keeps talking past the overall deadline", () =>
+    Effect.gen(function* () {
+      const chatty = Stream.tick("5 millis").pipe(Stream.map(() => text(".")))
+      const turn = yield* Effect.forkChild(Stream.runCollect(superviseTurn(chatty, { timeoutMs: 60, idleTimeoutMs: 60_000 })))
+      yield* TestClock.adjust(60)
+      const events = yield* Fiber.join(turn)
+      expect(events.at(-2)).toMatchObject({ type: "error", code: "turn_timeout", retryable: true })
+      expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "failed" })
+    }))
 
-  it("stops a runtime that falls silent, with a retryable error", async () => {
-    const seen: { signal?: AbortSignal } = {}
-    const events = await collect(controlTurn(hangingAdapter([text("a")], seen), { timeoutMs: 60_000, idleTimeoutMs: 50 }, new AbortController().signal))
-    expect(seen.signal?.aborted).toBe(true)
-    expect(events.slice(1)).toEqual([
-      { type: "error", message: "The runtime said nothing for 0 s and was stopped.", retryable: true, code: "idle_timeout" },
-      { type: "turn.completed", outcome: "failed" },
-    ])
-  })
+  it.effect("reports a runtime that ended without finishing the turn", () =>
+    Effect.gen(function* () {
+      const events = yield* Stream.runCollect(superviseTurn(Stream.make(text("partial")), limits))
+      expect(events).toEqual([
+        text("partial"),
+        { type: "error", message: "The runtime stopped before finishing the turn.", retryable: true, code: "runtime_exited" },
+        { type: "turn.completed", outcome: "failed" },
+      ])
+    }))
+})
 
-  it("stops a turn that keeps talking past the overall deadline", async () => {
-    const chatty = async function* (signal: AbortSignal) {
-      while (!signal.aborted) {
-        yield text(".")
-        await new Promise((resolve) => setTimeout(resolve, 5))
-      }
-    }
-    const events = await collect(controlTurn(chatty, { timeoutMs: 60, idleTimeoutMs: 60_000 }, new AbortController().signal))
-    expect(events.at(-2)).toMatchObject({ type: "error", code: "turn_timeout", retryable: true })
-    expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "failed" })
-  })
-
-  it("reports a runtime that ended without finishing the turn", async () => {
-    const events = await collect(controlTurn(async function* () {
-      yield text("partial")
-    }, limits, new AbortController().signal))
-    expect(events).toEqual([
-      text("partial"),
-      { type: "error", message: "The runtime stopped before finishing the turn.", retryable: true, code: "runtime_exited" },
-      { type: "turn.completed", outcome: "failed" },
-    ])
-  })
+describe("delaysSchedule", () => {
+  it.effect("waits exactly each delay in turn, then gives up", () =>
+    Effect.gen(function* () {
+      const attempts: number[] = []
+      const attempt = Effect.andThen(
+        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => attempts.push(now))),
+        Effect.fail("still failing" as const),
+      )
+      const retrying = yield* Effect.forkChild(Effect.retry(attempt, delaysSchedule([250, 1000])))
+      yield* TestClock.adjust(249)
+      expect(attempts).toEqual([0])
+      yield* TestClock.adjust(1)
+      expect(attempts).toEqual([0, 250])
+      yield* TestClock.adjust(999)
+      expect(attempts).toEqual([0, 250])
+      yield* TestClock.adjust(1)
+      expect(attempts).toEqual([0, 250, 1250])
+      expect(yield* Fiber.await(retrying)).toEqual(Exit.fail("still failing"))
+      yield* TestClock.adjust(60_000)
+      expect(attempts).toEqual([0, 250, 1250])
+    }))
 })

@@ -12,7 +12,7 @@ import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { loadWorkerConfig, WorkerConfig } from "../config/WorkerConfig.ts"
-import type { ProcessSpec } from "../runtime/process/supervised-process.ts"
+import type { ProcessSpec } from "../runtime/process/RuntimeProcess.ts"
 import { findBubblewrap } from "./bubblewrap.ts"
 import { SandboxEnv } from "./SandboxEnv.ts"
 

@@ -5,7 +5,7 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
-import type { ProcessSpec } from "../runtime/process/supervised-process.ts"
+import type { ProcessSpec } from "../runtime/process/RuntimeProcess.ts"
 import { appDirectories, InvalidAppIdError, type AppDirectories } from "./app-directories.ts"
 import { bubblewrapWorks, findBubblewrap, wrapInBubblewrap } from "./bubblewrap.ts"
 import { runtimeEnvironment, shortPrivateTmpdir } from "./runtime-environment.ts"

@@ -5,7 +5,7 @@
 
 import { execFileSync } from "node:child_process"
 import { existsSync } from "node:fs"
-import type { ProcessSpec } from "../runtime/process/supervised-process.ts"
+import type { ProcessSpec } from "../runtime/process/RuntimeProcess.ts"
 
 const SYSTEM_READ_ONLY = [
   "/usr",

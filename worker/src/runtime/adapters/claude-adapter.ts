@@ -4,12 +4,12 @@
 
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import type { RunEvent } from "#shared/runtime/run-event.ts"
-import type { SupervisedProcess } from "../process/supervised-process.ts"
+import { Effect, Exit, Scope, Stream } from "effect"
+import type { RuntimeProcess } from "../process/RuntimeProcess.ts"
 import { claudeUserMessage, createClaudeStreamParser } from "../protocol/claude-stream-json.ts"
 import type { LineParser } from "../protocol/parsed-line.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
-import { RuntimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup, type TurnRequest } from "./runtime-adapter.ts"
+import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
 /** Builder tools Claude may use without asking (there is nobody to ask). */
 export const CLAUDE_ALLOWED_TOOLS = ["Bash", "Edit", "MultiEdit", "Write", "Read", "Glob", "Grep"] as const
@@ -59,63 +59,57 @@ export function claudeVariables(setup: SessionSetup): Record<string, string | un
   }
 }
 
-class ClaudeSession implements RuntimeSession {
-  readonly runtime = "claude" as const
-  readonly #setup: SessionSetup
-  readonly #mcpConfig: string
-  #process: SupervisedProcess | null = null
+interface ClaudeProcess {
+  readonly process: RuntimeProcess
+  readonly scope: Scope.Closeable
   /** One per process: Claude reports cost cumulatively over a process's life, and the parser turns it into each turn's share. */
-  #parser: LineParser | null = null
-  #sessionId: string | null
-
-  constructor(setup: SessionSetup) {
-    this.#setup = setup
-    this.#sessionId = setup.resumeSessionId
-    this.#mcpConfig = writeMcpConfig(setup)
-  }
-
-  nativeSessionId() {
-    return this.#sessionId
-  }
-
-  async *turn(request: TurnRequest): AsyncGenerator<RunEvent> {
-    if (!this.#process) {
-      try {
-        this.#process = await this.#setup.start({
-          args: claudeArguments(this.#setup, this.#mcpConfig, this.#sessionId),
-          variables: claudeVariables(this.#setup),
-        })
-        this.#parser = createClaudeStreamParser({ workdir: this.#setup.dirs.workdir })
-      } catch (error) {
-        throw new RuntimeStartError(`Claude Code could not start: ${error instanceof Error ? error.message : String(error)}`)
-      }
-    }
-    const process = this.#process
-    process.write(claudeUserMessage(request.prompt))
-    yield* readTurnLines({
-      process,
-      parser: this.#parser!,
-      signal: request.signal,
-      name: "Claude Code",
-      onSessionId: (id) => (this.#sessionId = id),
-      // A stopped or crashed process cannot take the next turn; the next one resumes by id.
-      onProcessGone: () => {
-        if (this.#process === process) this.#process = null
-      },
-    })
-  }
-
-  async close() {
-    const process = this.#process
-    this.#process = null
-    await process?.terminate()
-  }
+  readonly parser: LineParser
 }
 
 export const claudeAdapter: RuntimeAdapter = {
   id: "claude",
-  async open(setup) {
-    return new ClaudeSession(setup)
-  },
-}
+  open: (setup) =>
+    Effect.gen(function* () {
+      const sessionScope = yield* Effect.scope
+      const mcpConfig = writeMcpConfig(setup)
+      let sessionId = setup.resumeSessionId
+      let current: ClaudeProcess | null = null
 
+      // A stopped or crashed process cannot take the next turn; the next one resumes by id.
+      const ensureProcess = Effect.gen(function* () {
+        if (current) return current
+        const scope = yield* Scope.fork(sessionScope)
+        const process = yield* setup
+          .start({ args: claudeArguments(setup, mcpConfig, sessionId), variables: claudeVariables(setup) })
+          .pipe(
+            Scope.provide(scope),
+            Effect.tapError(() => Scope.close(scope, Exit.void)),
+            Effect.mapError((error) => runtimeStartError(`Claude Code could not start: ${error.message}`)),
+          )
+        current = { process, scope, parser: createClaudeStreamParser({ workdir: setup.dirs.workdir }) }
+        return current
+      })
+
+      return {
+        runtime: "claude",
+        nativeSessionId: () => sessionId,
+        turn: (prompt) =>
+          Stream.unwrap(
+            Effect.gen(function* () {
+              const running = yield* ensureProcess
+              yield* running.process.write(claudeUserMessage(prompt))
+              return readTurnLines({
+                process: running.process,
+                parser: running.parser,
+                name: "Claude Code",
+                onSessionId: (id) => (sessionId = id),
+                stopProcess: Scope.close(running.scope, Exit.void),
+                onProcessGone: () => {
+                  if (current === running) current = null
+                },
+              })
+            }),
+          ),
+      } satisfies RuntimeSession
+    }),
+}

@@ -6,9 +6,9 @@
 
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { Cause, Effect, Exit, Queue, Scope, Stream } from "effect"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { AsyncQueue } from "../async-queue.ts"
-import type { SupervisedProcess } from "../process/supervised-process.ts"
+import type { RuntimeProcess } from "../process/RuntimeProcess.ts"
 import {
   createCodexEventMapper,
   interruptCodexTurn,
@@ -20,11 +20,11 @@ import {
 } from "../protocol/codex-app-server.ts"
 import { CodexRpc } from "../protocol/codex-rpc.ts"
 import { lastWords } from "./read-turn-lines.ts"
-import { RuntimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup, type TurnRequest } from "./runtime-adapter.ts"
+import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type RuntimeStartError, type SessionSetup } from "./runtime-adapter.ts"
 
 export const DEFAULT_CODEX_MODEL = "gpt-5.5"
 const GATEWAY_PROVIDER = "second"
-/** How long an interrupted turn may take to say it stopped before its process is. */
+/** How long a turn left mid-way may take to answer its interrupt before its process is stopped. */
 const INTERRUPT_WAIT_MS = 1_500
 const toml = (value: string) => JSON.stringify(value)
 
@@ -75,137 +75,115 @@ interface Notification {
 }
 
 interface Connection {
-  readonly process: SupervisedProcess
+  readonly process: RuntimeProcess
   readonly rpc: CodexRpc
-  readonly notifications: AsyncQueue<Notification>
+  readonly notifications: Queue.Queue<Notification, Cause.Done>
+  readonly scope: Scope.Closeable
 }
 
-class CodexSession implements RuntimeSession {
-  readonly runtime = "codex" as const
-  readonly #setup: SessionSetup
-  readonly #codexHome: string
-  readonly #options: CodexSessionOptions
-  #connection: Connection | null = null
-  #threadId: string | null
-
-  constructor(setup: SessionSetup) {
-    this.#setup = setup
-    this.#threadId = setup.resumeSessionId
-    this.#codexHome = join(setup.dirs.home, ".codex")
-    mkdirSync(this.#codexHome, { recursive: true, mode: 0o700 })
-    writeFileSync(join(this.#codexHome, "config.toml"), codexConfig(setup), { mode: 0o600 })
-    this.#options = {
-      cwd: setup.dirs.workdir,
-      model: setup.model ?? DEFAULT_CODEX_MODEL,
-      instructions: setup.systemPrompt,
-      sandbox: setup.codexSandbox,
-      approvals: "decline",
-    }
-  }
-
-  nativeSessionId() {
-    return this.#threadId
-  }
-
-  async #connect(): Promise<Connection> {
-    if (this.#connection) return this.#connection
-    const process = await this.#setup.start({
-      args: ["app-server"],
-      variables: { CODEX_HOME: this.#codexHome, SECOND_MCP_TOKEN: this.#setup.mcp.token },
-    })
-    const notifications = new AsyncQueue<Notification>()
-    const rpc = new CodexRpc(
-      { write: (line) => void process.write(line) },
-      { onServerRequest: codexServerRequestHandler, onNotification: (method, params) => notifications.push({ method, params }) },
-    )
-    const connection = { process, rpc, notifications }
-    this.#connection = connection
-    void (async () => {
-      for (let line = await process.nextLine(); line !== null; line = await process.nextLine()) rpc.handleLine(line)
-      rpc.close("Codex stopped")
-      notifications.end()
-      if (this.#connection === connection) this.#connection = null
-    })()
-    try {
-      await startCodexSession(rpc, { apiKey: this.#setup.codexLoginKey, clientVersion: "1.0.0" })
-      this.#threadId = await openCodexThread(rpc, { ...this.#options, resumeThreadId: this.#threadId })
-    } catch (error) {
-      await this.#disconnect()
-      throw new RuntimeStartError(`Codex could not start a session: ${error instanceof Error ? error.message : String(error)}; ${lastWords(process)}`)
-    }
-    return connection
-  }
-
-  async #disconnect() {
-    const connection = this.#connection
-    this.#connection = null
-    await connection?.process.terminate()
-  }
-
-  async *turn(request: TurnRequest): AsyncGenerator<RunEvent> {
-    let connection: Connection
-    try {
-      connection = await this.#connect()
-    } catch (error) {
-      if (error instanceof RuntimeStartError) throw error
-      throw new RuntimeStartError(`Codex could not start: ${error instanceof Error ? error.message : String(error)}`)
-    }
-    const threadId = this.#threadId!
-    const mapper = createCodexEventMapper({ workdir: this.#setup.dirs.workdir })
-    yield { type: "session.started", runtime: "codex", sessionId: threadId, model: this.#options.model }
-    let turnId: string
-    try {
-      turnId = await startCodexTurn(connection.rpc, threadId, { text: request.prompt }, this.#options)
-    } catch (error) {
-      await this.#disconnect()
-      throw new RuntimeStartError(`Codex refused the turn: ${error instanceof Error ? error.message : String(error)}`)
-    }
-
-    const stopped = new Promise<"stopped">((resolve) => {
-      if (request.signal.aborted) resolve("stopped")
-      request.signal.addEventListener("abort", () => resolve("stopped"), { once: true })
-    })
-    let interruptDeadline: number | null = null
-    try {
-      for (;;) {
-        const waitForInterrupt =
-          interruptDeadline === null
-            ? stopped
-            : new Promise<"late">((resolve) => setTimeout(() => resolve("late"), Math.max(0, interruptDeadline! - Date.now())))
-        const next = await Promise.race([connection.notifications.next(), waitForInterrupt])
-        if (next === "stopped") {
-          // Ask Codex to stop the turn; if it does not say so in time, stop the process.
-          interruptDeadline = Date.now() + INTERRUPT_WAIT_MS
-          await interruptCodexTurn(connection.rpc, threadId, turnId).catch(() => false)
-          continue
-        }
-        if (next === "late") {
-          await this.#disconnect()
-          return
-        }
-        if (next === null) {
-          yield { type: "error", message: `Codex stopped unexpectedly: ${lastWords(connection.process)}`, retryable: true, code: "runtime_exited" }
-          yield { type: "turn.completed", outcome: "failed" }
-          return
-        }
-        const mapped = mapper.map(next.method, next.params)
-        // The session started event is ours (resumed threads announce nothing).
-        for (const event of mapped.events) if (event.type !== "session.started") yield event
-        if (mapped.turnEnded) return
-      }
-    } finally {
-      if (!this.#setup.keepWarm || request.signal.aborted) await this.#disconnect()
-    }
-  }
-
-  async close() {
-    await this.#disconnect()
-  }
+interface Step {
+  readonly events: readonly RunEvent[]
+  readonly last: boolean
 }
 
 export const codexAdapter: RuntimeAdapter = {
   id: "codex",
-  async open(setup) {
-    return new CodexSession(setup)
-  },
+  open: (setup) =>
+    Effect.gen(function* () {
+      const sessionScope = yield* Effect.scope
+      const codexHome = join(setup.dirs.home, ".codex")
+      mkdirSync(codexHome, { recursive: true, mode: 0o700 })
+      writeFileSync(join(codexHome, "config.toml"), codexConfig(setup), { mode: 0o600 })
+      const options: CodexSessionOptions = {
+        cwd: setup.dirs.workdir,
+        model: setup.model ?? DEFAULT_CODEX_MODEL,
+        instructions: setup.systemPrompt,
+        sandbox: setup.codexSandbox,
+        approvals: "decline",
+      }
+      let threadId = setup.resumeSessionId
+      let connection: Connection | null = null
+
+      const disconnect = Effect.suspend(() => {
+        const open = connection
+        connection = null
+        return open ? Scope.close(open.scope, Exit.void) : Effect.void
+      })
+
+      /** The app-server, started and logged in, with the thread open (resumed when it still exists). */
+      const connect = Effect.gen(function* () {
+        if (connection) return connection
+        const scope = yield* Scope.fork(sessionScope)
+        const process = yield* setup
+          .start({ args: ["app-server"], variables: { CODEX_HOME: codexHome, SECOND_MCP_TOKEN: setup.mcp.token } })
+          .pipe(
+            Scope.provide(scope),
+            Effect.tapError(() => Scope.close(scope, Exit.void)),
+            Effect.mapError((error) => runtimeStartError(`Codex could not start: ${error.message}`)),
+          )
+        const notifications = yield* Queue.unbounded<Notification, Cause.Done>()
+        const rpc = new CodexRpc(
+          { write: process.writeLine },
+          { onServerRequest: codexServerRequestHandler, onNotification: (method, params) => void Queue.offerUnsafe(notifications, { method, params }) },
+        )
+        const opened: Connection = { process, rpc, notifications, scope }
+        connection = opened
+        const readOutput = Effect.gen(function* () {
+          for (let line = yield* process.nextLine; line !== null; line = yield* process.nextLine) rpc.handleLine(line)
+          rpc.close("Codex stopped")
+          Queue.endUnsafe(notifications)
+          if (connection === opened) connection = null
+        })
+        yield* Effect.forkIn(readOutput, scope)
+        yield* Effect.gen(function* () {
+          yield* startCodexSession(rpc, { apiKey: setup.codexLoginKey, clientVersion: "1.0.0" })
+          threadId = yield* openCodexThread(rpc, { ...options, resumeThreadId: threadId })
+        }).pipe(
+          Effect.catch((error) =>
+            Effect.andThen(disconnect, Effect.fail(runtimeStartError(`Codex could not start a session: ${error.message}; ${lastWords(process)}`))),
+          ),
+        )
+        return opened
+      })
+
+      const turn = (prompt: string): Stream.Stream<RunEvent, RuntimeStartError> =>
+        Stream.unwrap(
+          Effect.gen(function* () {
+            const open = yield* connect
+            const thread = threadId!
+            const turnId = yield* startCodexTurn(open.rpc, thread, { text: prompt }, options).pipe(
+              Effect.catch((error) => Effect.andThen(disconnect, Effect.fail(runtimeStartError(`Codex refused the turn: ${error.message}`)))),
+            )
+            const mapper = createCodexEventMapper({ workdir: setup.dirs.workdir })
+            let ended = false
+            const step: Effect.Effect<Step, Cause.Done> = Effect.map(Queue.take(open.notifications), (next) => {
+              const mapped = mapper.map(next.method, next.params)
+              if (mapped.turnEnded) ended = true
+              // The session started event is ours (resumed threads announce nothing).
+              return { events: mapped.events.filter((event) => event.type !== "session.started"), last: mapped.turnEnded }
+            })
+            const events = Stream.fromEffectRepeat(step).pipe(
+              Stream.takeUntil((taken) => taken.last),
+              Stream.flatMap((taken) => Stream.fromIterable(taken.events)),
+            )
+            const died = Stream.suspend(() =>
+              ended
+                ? Stream.empty
+                : Stream.make<RunEvent[]>(
+                    { type: "error", message: `Codex stopped unexpectedly: ${lastWords(open.process)}`, retryable: true, code: "runtime_exited" },
+                    { type: "turn.completed", outcome: "failed" },
+                  ),
+            )
+            // Left mid-turn: ask Codex to stop the turn, briefly, then stop the process anyway.
+            const leave = Effect.suspend(() => {
+              if (ended) return setup.keepWarm ? Effect.void : disconnect
+              return interruptCodexTurn(open.rpc, thread, turnId).pipe(Effect.timeoutOption(INTERRUPT_WAIT_MS), Effect.ignore, Effect.andThen(disconnect))
+            })
+            const started: RunEvent = { type: "session.started", runtime: "codex", sessionId: thread, model: options.model }
+            return Stream.concat(Stream.make(started), Stream.concat(events, died)).pipe(Stream.ensuring(leave))
+          }),
+        )
+
+      return { runtime: "codex", nativeSessionId: () => threadId, turn } satisfies RuntimeSession
+    }),
 }

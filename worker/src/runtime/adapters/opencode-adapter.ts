@@ -4,10 +4,10 @@
 
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { createOpencodeParser } from "../protocol/opencode-json.ts"
+import { Effect, Stream } from "effect"
+import { createOpencodeParser, OPENCODE_ERROR_LOG } from "../protocol/opencode-json.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
-import { RuntimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup, type TurnRequest } from "./runtime-adapter.ts"
+import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
 export const DEFAULT_OPENCODE_MODEL = "openai/gpt-5.5"
 /** The provider id OpenCode uses for a configured OpenAI-compatible endpoint (a gateway or proxy). */
@@ -68,81 +68,58 @@ function writeConfig(setup: SessionSetup, model: string): string {
   return file
 }
 
-class OpencodeSession implements RuntimeSession {
-  readonly runtime = "opencode" as const
-  readonly #setup: SessionSetup
-  readonly #model: string
-  readonly #config: string
-  #sessionId: string | null
-  #stop: (() => Promise<unknown>) | null = null
-
-  constructor(setup: SessionSetup) {
-    this.#setup = setup
-    this.#model = opencodeModel(setup)
-    this.#config = writeConfig(setup, this.#model)
-    this.#sessionId = setup.resumeSessionId
-  }
-
-  nativeSessionId() {
-    return this.#sessionId
-  }
-
-  async *turn(request: TurnRequest): AsyncGenerator<RunEvent> {
-    const home = this.#setup.dirs.home
-    const args = [
-      "run",
-      "--format",
-      "json",
-      "--model",
-      this.#model,
-      ...(this.#setup.systemPrompt ? ["--agent", AGENT] : []),
-      ...(this.#sessionId ? ["--session", this.#sessionId] : []),
-      "--",
-      request.prompt,
-    ]
-    let process
-    try {
-      process = await this.#setup.start({
-        args,
-        variables: {
-          ...this.#setup.providerVariables,
-          OPENCODE_CONFIG: this.#config,
-          XDG_CONFIG_HOME: join(home, ".config"),
-          XDG_DATA_HOME: join(home, ".local/share"),
-          XDG_STATE_HOME: join(home, ".local/state"),
-          XDG_CACHE_HOME: join(home, ".cache"),
-          ...OPENCODE_QUIET,
-        },
-      })
-    } catch (error) {
-      throw new RuntimeStartError(`OpenCode could not start: ${error instanceof Error ? error.message : String(error)}`)
-    }
-    process.closeInput()
-    this.#stop = () => process.terminate()
-    try {
-      yield* readTurnLines({
-        process,
-        parser: createOpencodeParser({ workdir: this.#setup.dirs.workdir, model: this.#model }),
-        signal: request.signal,
-        name: "OpenCode",
-        onSessionId: (id) => (this.#sessionId = id),
-        onProcessGone: () => undefined,
-      })
-    } finally {
-      // The run is over either way: nothing of it may linger.
-      this.#stop = null
-      await process.terminate()
-    }
-  }
-
-  async close() {
-    await this.#stop?.()
-  }
-}
-
 export const opencodeAdapter: RuntimeAdapter = {
   id: "opencode",
-  async open(setup) {
-    return new OpencodeSession(setup)
-  },
+  open: (setup) =>
+    Effect.sync(() => {
+      const model = opencodeModel(setup)
+      const config = writeConfig(setup, model)
+      const home = setup.dirs.home
+      let sessionId = setup.resumeSessionId
+      const turnArguments = (prompt: string) => [
+        "run",
+        "--format",
+        "json",
+        "--model",
+        model,
+        ...(setup.systemPrompt ? ["--agent", AGENT] : []),
+        ...(sessionId ? ["--session", sessionId] : []),
+        "--",
+        prompt,
+      ]
+      const variables = {
+        ...setup.providerVariables,
+        OPENCODE_CONFIG: config,
+        XDG_CONFIG_HOME: join(home, ".config"),
+        XDG_DATA_HOME: join(home, ".local/share"),
+        XDG_STATE_HOME: join(home, ".local/state"),
+        XDG_CACHE_HOME: join(home, ".cache"),
+        ...OPENCODE_QUIET,
+        // Its reasons for failing a run reach only its log: have them on stderr for the parser.
+        ...OPENCODE_ERROR_LOG,
+      }
+      return {
+        runtime: "opencode",
+        nativeSessionId: () => sessionId,
+        // One process per turn, in the turn stream's own scope: the run is over either way when
+        // the stream is left, and nothing of it may linger.
+        turn: (prompt) =>
+          Stream.unwrap(
+            Effect.gen(function* () {
+              const process = yield* setup
+                .start({ args: turnArguments(prompt), variables })
+                .pipe(Effect.mapError((error) => runtimeStartError(`OpenCode could not start: ${error.message}`)))
+              yield* process.closeInput
+              return readTurnLines({
+                process,
+                parser: createOpencodeParser({ workdir: setup.dirs.workdir, model, stderr: () => process.stderrTail() }),
+                name: "OpenCode",
+                onSessionId: (id) => (sessionId = id),
+                stopProcess: Effect.asVoid(process.terminate()),
+                onProcessGone: () => undefined,
+              })
+            }),
+          ),
+      } satisfies RuntimeSession
+    }),
 }

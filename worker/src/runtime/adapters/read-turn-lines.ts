@@ -1,69 +1,79 @@
 // Reading one turn from a line-printing runtime (Claude Code, OpenCode): parse each stdout line
-// into events until the protocol says the turn ended. On abort, stop the process tree. When the
-// process dies first, say so: before any output it is a start-up failure (retried with backoff),
-// after it a retryable error the person sees.
+// into events until the protocol says the turn ended. When the process dies first, say so: before
+// any output it is a start-up failure (retried with backoff), after it a retryable error the
+// person sees. Leaving the stream mid-turn stops the process: it must not carry on, or be handed
+// the next turn.
 
+import { Effect, Stream } from "effect"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
-import type { SupervisedProcess } from "../process/supervised-process.ts"
+import type { RuntimeProcess } from "../process/RuntimeProcess.ts"
 import type { LineParser } from "../protocol/parsed-line.ts"
-import { redactSecrets, RuntimeStartError } from "./runtime-adapter.ts"
+import { redactSecrets, runtimeStartError, type RuntimeStartError } from "./runtime-adapter.ts"
 
 export interface ReadTurnOptions {
-  readonly process: SupervisedProcess
+  readonly process: RuntimeProcess
   readonly parser: LineParser
-  readonly signal: AbortSignal
   /** "Claude Code", "OpenCode": used in messages. */
   readonly name: string
   readonly onSessionId: (id: string) => void
+  /** Stops the process's whole tree (closes its scope): on leaving mid-turn, and after it died. */
+  readonly stopProcess: Effect.Effect<void>
   /** The process is no longer usable for another turn (stopped or exited). */
   readonly onProcessGone: () => void
 }
 
-const STOPPED = Symbol("stopped")
-
 /** The last thing the runtime said on stderr, short and without anything key-like. */
-export function lastWords(process: SupervisedProcess): string {
+export function lastWords(process: RuntimeProcess): string {
   const lines = process.stderrTail().trim().split("\n").filter((line) => line.trim() !== "")
   return redactSecrets(lines.slice(-3).join(" ").slice(-400)) || "no message"
 }
 
-export async function* readTurnLines(options: ReadTurnOptions): AsyncGenerator<RunEvent> {
-  const { process, parser, signal } = options
-  const stopped = new Promise<typeof STOPPED>((resolve) => {
-    if (signal.aborted) resolve(STOPPED)
-    signal.addEventListener("abort", () => resolve(STOPPED), { once: true })
-  })
-  let produced = false
-  // Until the turn ends, the process is mid-turn: if the reader stops early (closes this
-  // generator at a yield), the process must not be left to carry on, or be handed the next turn.
-  let midTurn = true
-  try {
-    for (;;) {
-      const line = await Promise.race([process.nextLine(), stopped])
-      if (line === STOPPED) break
-      if (line === null) {
-        midTurn = false
-        const exit = await process.exited
-        options.onProcessGone()
-        const how = exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`
-        if (!produced) throw new RuntimeStartError(`${options.name} stopped before it started (${how}): ${lastWords(process)}`)
-        yield { type: "error", message: `${options.name} stopped unexpectedly (${how}): ${lastWords(process)}`, retryable: true, code: "runtime_exited" }
-        yield { type: "turn.completed", outcome: "failed" }
-        return
-      }
+interface Step {
+  readonly events: readonly RunEvent[]
+  readonly last: boolean
+}
+
+export const readTurnLines = (options: ReadTurnOptions): Stream.Stream<RunEvent, RuntimeStartError> =>
+  Stream.suspend(() => {
+    const { process, parser } = options
+    let produced = false
+    // Until the turn ends, the process is mid-turn.
+    let midTurn = true
+
+    const processDied = Effect.gen(function* () {
+      midTurn = false
+      const exit = yield* process.exited
+      options.onProcessGone()
+      // Whatever it started may outlive it.
+      yield* options.stopProcess
+      const how = exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`
+      if (!produced) return yield* runtimeStartError(`${options.name} stopped before it started (${how}): ${lastWords(process)}`)
+      const events: RunEvent[] = [
+        { type: "error", message: `${options.name} stopped unexpectedly (${how}): ${lastWords(process)}`, retryable: true, code: "runtime_exited" },
+        { type: "turn.completed", outcome: "failed" },
+      ]
+      return { events, last: true }
+    })
+
+    const step: Effect.Effect<Step, RuntimeStartError> = Effect.gen(function* () {
+      const line = yield* process.nextLine
+      if (line === null) return yield* processDied
       const parsed = parser.parse(line)
       if (parsed.sessionId) options.onSessionId(parsed.sessionId)
       if (parsed.turnEnded) midTurn = false
-      for (const event of parsed.events) {
-        produced = true
-        yield event
-      }
-      if (parsed.turnEnded) return
-    }
-  } finally {
-    if (midTurn) {
-      options.onProcessGone()
-      await process.terminate()
-    }
-  }
-}
+      if (parsed.events.length > 0) produced = true
+      return { events: parsed.events, last: parsed.turnEnded }
+    })
+
+    return Stream.fromEffectRepeat(step).pipe(
+      Stream.takeUntil((taken) => taken.last),
+      Stream.flatMap((taken) => Stream.fromIterable(taken.events)),
+      Stream.ensuring(
+        Effect.suspend(() => {
+          if (!midTurn) return Effect.void
+          options.onProcessGone()
+          return options.stopProcess
+        }),
+      ),
+    )
+  })

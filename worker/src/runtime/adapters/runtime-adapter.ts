@@ -1,27 +1,26 @@
 // The contract between the session layer and each runtime's adapter. An adapter knows its CLI
 // (arguments, configuration files, protocol module); it does not know about HTTP, timeouts or
-// sessions of other apps. Processes are started only through `start`, which applies the sandbox.
+// sessions of other apps. Processes are started only through `start`, which applies the sandbox
+// and ties each process to a scope: the session's for a process that outlives a turn, the turn
+// stream's own for one that does not.
 
+import { Effect, Schema, Scope, Stream } from "effect"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import type { AppDirectories } from "../../sandbox/app-directories.ts"
 import type { RuntimeDetection } from "../detection.ts"
-import type { SupervisedProcess } from "../process/supervised-process.ts"
+import type { ProcessStartError, RuntimeProcess } from "../process/RuntimeProcess.ts"
 import { redactSecrets } from "../protocol/redact-secrets.ts"
-
-export interface TurnRequest {
-  readonly prompt: string
-  /** Aborted on cancel, timeout or shutdown: the adapter stops the turn's processes and returns. */
-  readonly signal: AbortSignal
-}
 
 export interface RuntimeSession {
   readonly runtime: RuntimeId
   /** The CLI's own session/thread id, to resume the conversation in a later process. */
   nativeSessionId(): string | null
-  /** One turn's events, ending with turn.completed unless the signal stopped it. */
-  turn(request: TurnRequest): AsyncGenerator<RunEvent>
-  /** Stops every process of the session. */
-  close(): Promise<void>
+  /**
+   * One turn's events, ending after turn.completed (or when the runtime stops without one).
+   * Fails with RuntimeStartError only before producing anything. Leaving the stream early — for
+   * any reason — stops the processes working on the turn.
+   */
+  turn(prompt: string): Stream.Stream<RunEvent, RuntimeStartError>
 }
 
 export interface StartRequest {
@@ -39,7 +38,8 @@ export interface SessionSetup {
   readonly resumeSessionId: string | null
   readonly dirs: AppDirectories
   readonly detection: RuntimeDetection
-  readonly start: (request: StartRequest) => Promise<SupervisedProcess>
+  /** Starts a sandboxed process in the given scope; closing the scope stops its whole tree. */
+  readonly start: (request: StartRequest) => Effect.Effect<RuntimeProcess, ProcessStartError, Scope.Scope>
   /** This runtime's provider variables, already revealed for its environment (Claude, OpenCode). */
   readonly providerVariables: Readonly<Record<string, string>>
   /** Codex's key, given through its login call and never its environment. */
@@ -55,7 +55,8 @@ export interface SessionSetup {
 
 export interface RuntimeAdapter {
   readonly id: RuntimeId
-  open(setup: SessionSetup): Promise<RuntimeSession>
+  /** Opens a session whose processes live at most as long as the scope (closed on idle, switch or shutdown). */
+  open(setup: SessionSetup): Effect.Effect<RuntimeSession, never, Scope.Scope>
 }
 
 export { redactSecrets }
@@ -63,10 +64,13 @@ export { redactSecrets }
 /**
  * The runtime failed before it produced anything: a missing binary, a crash at start-up. The
  * session layer retries these with backoff; everything later is reported as events instead.
+ * Build it with `runtimeStartError`, which keeps key-like strings out of the message.
  */
-export class RuntimeStartError extends Error {
-  constructor(message: string) {
-    super(redactSecrets(message))
-    this.name = "RuntimeStartError"
-  }
-}
+export class RuntimeStartError extends Schema.TaggedError<RuntimeStartError>()("RuntimeStartError", {
+  message: Schema.String,
+}) {}
+
+export const runtimeStartError = (message: string) => new RuntimeStartError({ message: redactSecrets(message) })
+
+/** The words of an unknown failure, for a message. */
+export const describeFailure = (error: unknown): string => (error instanceof Error ? error.message : String(error))

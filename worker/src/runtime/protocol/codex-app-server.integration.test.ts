@@ -9,6 +9,7 @@ import { spawn } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
+import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { codexSetup, type CodexSetup } from "#tests/fixtures/fake-model/cli-env.ts"
@@ -142,8 +143,8 @@ function startAppServer(setup: CodexSetup): AppServer {
     serverRequests,
     turnEnded,
     async open(resumeThreadId = null, instructions = null) {
-      await startCodexSession(rpc, { apiKey: LOGIN_KEY, clientVersion: "0.0.0-test" })
-      return openCodexThread(rpc, { ...sessionOptions(setup, instructions), resumeThreadId })
+      await Effect.runPromise(startCodexSession(rpc, { apiKey: LOGIN_KEY, clientVersion: "0.0.0-test" }))
+      return Effect.runPromise(openCodexThread(rpc, { ...sessionOptions(setup, instructions), resumeThreadId }))
     },
     async close() {
       child.stdin.end()
@@ -162,7 +163,7 @@ describe("codex app-server through CodexRpc and the event mapper", () => {
     fake.script([{ kind: "text", text: "Hello from the fake model" }])
     const server = startAppServer(setup)
     const threadId = await server.open(null, "Always answer in one line.")
-    await startCodexTurn(server.rpc, threadId, { text: "Say hello" }, sessionOptions(setup))
+    await Effect.runPromise(startCodexTurn(server.rpc, threadId, { text: "Say hello" }, sessionOptions(setup)))
     const events = await server.turnEnded(1)
 
     expect(events[0]).toEqual({ type: "session.started", runtime: "codex", sessionId: threadId, model: "gpt-5.5" })
@@ -181,7 +182,7 @@ describe("codex app-server through CodexRpc and the event mapper", () => {
     fake.script([{ kind: "writeFile", path: "hello.txt", content: "hello from the fake model\n", then: "Written." }])
     const server = startAppServer(setup)
     const threadId = await server.open()
-    await startCodexTurn(server.rpc, threadId, { text: "Create hello.txt" }, sessionOptions(setup))
+    await Effect.runPromise(startCodexTurn(server.rpc, threadId, { text: "Create hello.txt" }, sessionOptions(setup)))
     const events = await server.turnEnded(1)
 
     expect(readFileSync(join(setup.dirs.workdir, "hello.txt"), "utf8")).toBe("hello from the fake model\n")
@@ -199,9 +200,9 @@ describe("codex app-server through CodexRpc and the event mapper", () => {
     fake.script([{ kind: "text", text: "First answer" }, { kind: "text", text: "Second answer" }])
     const server = startAppServer(setup)
     const threadId = await server.open()
-    await startCodexTurn(server.rpc, threadId, { text: "First question" }, sessionOptions(setup))
+    await Effect.runPromise(startCodexTurn(server.rpc, threadId, { text: "First question" }, sessionOptions(setup)))
     expect(textOf(await server.turnEnded(1))).toBe("First answer")
-    await startCodexTurn(server.rpc, threadId, { text: "Second question" }, sessionOptions(setup))
+    await Effect.runPromise(startCodexTurn(server.rpc, threadId, { text: "Second question" }, sessionOptions(setup)))
     const second = await server.turnEnded(2)
 
     expect(textOf(second)).toBe("Second answer")
@@ -216,13 +217,13 @@ describe("codex app-server through CodexRpc and the event mapper", () => {
     fake.script([{ kind: "text", text: "Remember the word teapot" }, { kind: "text", text: "It was teapot" }, { kind: "text", text: "Fresh start" }])
     const first = startAppServer(setup)
     const threadId = await first.open()
-    await startCodexTurn(first.rpc, threadId, { text: "Pick a word" }, sessionOptions(setup))
+    await Effect.runPromise(startCodexTurn(first.rpc, threadId, { text: "Pick a word" }, sessionOptions(setup)))
     await first.turnEnded(1)
     expect(await first.close()).toBe(0)
 
     const second = startAppServer(setup)
     expect(await second.open(threadId)).toBe(threadId)
-    await startCodexTurn(second.rpc, threadId, { text: "Which word?" }, sessionOptions(setup))
+    await Effect.runPromise(startCodexTurn(second.rpc, threadId, { text: "Which word?" }, sessionOptions(setup)))
     const resumed = await second.turnEnded(1)
     // No thread/started after a resume: the session is announced by the turn, with the same id.
     expect(resumed[0]).toEqual({ type: "session.started", runtime: "codex", sessionId: threadId, model: null })
@@ -232,10 +233,10 @@ describe("codex app-server through CodexRpc and the event mapper", () => {
     expect(resumed.filter((event) => event.type === "usage")).toEqual([{ type: "usage", inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: null }])
 
     const unknown = "01a21fe0-0000-7000-8000-000000000000"
-    const fresh = await openCodexThread(second.rpc, { ...sessionOptions(setup), resumeThreadId: unknown })
+    const fresh = await Effect.runPromise(openCodexThread(second.rpc, { ...sessionOptions(setup), resumeThreadId: unknown }))
     expect(fresh).not.toBe(unknown)
     expect(fresh).not.toBe(threadId)
-    await startCodexTurn(second.rpc, fresh, { text: "Hello again" }, sessionOptions(setup))
+    await Effect.runPromise(startCodexTurn(second.rpc, fresh, { text: "Hello again" }, sessionOptions(setup)))
     const freshEvents = await second.turnEnded(2)
     expect(freshEvents[0]).toEqual({ type: "session.started", runtime: "codex", sessionId: fresh, model: "gpt-5.5" })
     expect(textOf(freshEvents)).toBe("Fresh start")
@@ -248,7 +249,7 @@ describe("codex app-server through CodexRpc and the event mapper", () => {
     const server = startAppServer(setup)
     const threadId = await server.open()
     // "untrusted" makes Codex ask before every action; the worker itself never sends it.
-    await server.rpc.request("turn/start", { threadId, approvalPolicy: "untrusted", input: [{ type: "text", text: "Create hello.txt, then run the canary", text_elements: [] }] })
+    await Effect.runPromise(server.rpc.request("turn/start", { threadId, approvalPolicy: "untrusted", input: [{ type: "text", text: "Create hello.txt, then run the canary", text_elements: [] }] }))
     const events = await server.turnEnded(1)
 
     expect(server.serverRequests).toEqual(["item/fileChange/requestApproval", "item/commandExecution/requestApproval"])
@@ -267,14 +268,14 @@ describe("codex app-server through CodexRpc and the event mapper", () => {
     fake.script([{ kind: "hang", text: "Thinking about it" }])
     const server = startAppServer(setup)
     const threadId = await server.open()
-    const turnId = await startCodexTurn(server.rpc, threadId, { text: "Take your time" }, sessionOptions(setup))
+    const turnId = await Effect.runPromise(startCodexTurn(server.rpc, threadId, { text: "Take your time" }, sessionOptions(setup)))
     await fake.waitForHang(WAIT_MS)
-    expect(await interruptCodexTurn(server.rpc, threadId, turnId)).toBe(true)
+    expect(await Effect.runPromise(interruptCodexTurn(server.rpc, threadId, turnId))).toBe(true)
     const events = await server.turnEnded(1)
 
     expect(outcomeOf(events)).toEqual(["cancelled"])
     await fake.until(() => fake.openHangs() === 0, "Codex to drop the hanging model call", WAIT_MS)
     // Once over, there is nothing left to interrupt.
-    expect(await interruptCodexTurn(server.rpc, threadId, turnId)).toBe(false)
+    expect(await Effect.runPromise(interruptCodexTurn(server.rpc, threadId, turnId))).toBe(false)
   })
 })

@@ -5,14 +5,15 @@
 
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { decodeRunEvent, type RunEvent } from "#shared/runtime/run-event.ts"
 import {
   answerCodexServerRequest, codexServerRequestHandler, createCodexEventMapper, interruptCodexTurn, openCodexThread,
   startCodexSession, startCodexTurn, type CodexSessionOptions,
 } from "./codex-app-server.ts"
 import { classifyCodexError } from "./codex-event-mapper.ts"
-import { CodexRpc, CodexRpcError } from "./codex-rpc.ts"
+import { CodexRpc, CodexRpcError, codexRpcError } from "./codex-rpc.ts"
 
 const SAMPLES = fileURLToPath(new URL("../../../../tests/fixtures/fake-model/samples/", import.meta.url))
 const WORKDIR = "/workspace" // the recordings' working directory, after path scrubbing
@@ -311,44 +312,47 @@ describe("session calls", () => {
   }
   const options: CodexSessionOptions = { cwd: "/w", model: null, instructions: "Be brief.", sandbox: "workspace-write", approvals: "decline" }
 
-  it("initializes, sends initialized, and logs in with the key", async () => {
-    const { rpc, sent } = fakeServer((method) => (method === "account/login/start" ? { type: "apiKey" } : {}))
-    await startCodexSession(rpc, { apiKey: "sk-key-1234567", clientVersion: "1.2.3" })
-    expect(sent).toEqual([
-      { method: "initialize", params: { clientInfo: { name: "second-worker", title: "Second worker", version: "1.2.3" }, capabilities: null } },
-      { method: "initialized", params: undefined },
-      { method: "account/login/start", params: { type: "apiKey", apiKey: "sk-key-1234567" } },
-    ])
-  })
+  it.effect("initializes, sends initialized, and logs in with the key", () =>
+    Effect.gen(function* () {
+      const { rpc, sent } = fakeServer((method) => (method === "account/login/start" ? { type: "apiKey" } : {}))
+      yield* startCodexSession(rpc, { apiKey: "sk-key-1234567", clientVersion: "1.2.3" })
+      expect(sent).toEqual([
+        { method: "initialize", params: { clientInfo: { name: "second-worker", title: "Second worker", version: "1.2.3" }, capabilities: null } },
+        { method: "initialized", params: undefined },
+        { method: "account/login/start", params: { type: "apiKey", apiKey: "sk-key-1234567" } },
+      ])
+    }))
 
-  it("resumes a thread that exists, and starts a new one when Codex has no such thread", async () => {
-    const known = fakeServer((method, params) => ({ thread: { id: method === "thread/resume" ? params["threadId"] : "new" } }))
-    expect(await openCodexThread(known.rpc, { ...options, resumeThreadId: "t-1" })).toBe("t-1")
-    expect(known.sent).toEqual([{ method: "thread/resume", params: { threadId: "t-1", cwd: "/w", approvalPolicy: "never", sandbox: "workspace-write", developerInstructions: "Be brief.", excludeTurns: true } }])
+  it.effect("resumes a thread that exists, and starts a new one when Codex has no such thread", () =>
+    Effect.gen(function* () {
+      const known = fakeServer((method, params) => ({ thread: { id: method === "thread/resume" ? params["threadId"] : "new" } }))
+      expect(yield* openCodexThread(known.rpc, { ...options, resumeThreadId: "t-1" })).toBe("t-1")
+      expect(known.sent).toEqual([{ method: "thread/resume", params: { threadId: "t-1", cwd: "/w", approvalPolicy: "never", sandbox: "workspace-write", developerInstructions: "Be brief.", excludeTurns: true } }])
 
-    const gone = fakeServer((method) => {
-      if (method === "thread/resume") throw new CodexRpcError(method, -32600, "no rollout found for thread id t-1")
-      return { thread: { id: "t-2" } }
-    })
-    expect(await openCodexThread(gone.rpc, { ...options, model: "gpt-5.5", resumeThreadId: "t-1" })).toBe("t-2")
-    expect(gone.sent.map((message) => message.method)).toEqual(["thread/resume", "thread/start"])
-    expect(gone.sent[1]!.params).toEqual({ cwd: "/w", approvalPolicy: "never", sandbox: "workspace-write", model: "gpt-5.5", developerInstructions: "Be brief." })
+      const gone = fakeServer((method) => {
+        if (method === "thread/resume") throw codexRpcError(method, -32600, "no rollout found for thread id t-1")
+        return { thread: { id: "t-2" } }
+      })
+      expect(yield* openCodexThread(gone.rpc, { ...options, model: "gpt-5.5", resumeThreadId: "t-1" })).toBe("t-2")
+      expect(gone.sent.map((message) => message.method)).toEqual(["thread/resume", "thread/start"])
+      expect(gone.sent[1]!.params).toEqual({ cwd: "/w", approvalPolicy: "never", sandbox: "workspace-write", model: "gpt-5.5", developerInstructions: "Be brief." })
 
-    // An internal error is not a missing thread: the run must fail rather than silently lose it.
-    const broken = fakeServer(() => {
-      throw new CodexRpcError("thread/resume", -32603, "disk full")
-    })
-    await expect(openCodexThread(broken.rpc, { ...options, resumeThreadId: "t-1" })).rejects.toMatchObject({ code: -32603 })
-  })
+      // An internal error is not a missing thread: the run must fail rather than silently lose it.
+      const broken = fakeServer(() => {
+        throw codexRpcError("thread/resume", -32603, "disk full")
+      })
+      expect(yield* Effect.flip(openCodexThread(broken.rpc, { ...options, resumeThreadId: "t-1" }))).toMatchObject({ code: -32603 })
+    }))
 
-  it("starts a turn and returns its id; an interrupt of an ended turn resolves false", async () => {
-    const { rpc, sent } = fakeServer((method) => {
-      if (method === "turn/interrupt") throw new CodexRpcError(method, -32600, "no active turn to interrupt")
-      return { turn: { id: "turn-1", status: "inProgress" } }
-    })
-    expect(await startCodexTurn(rpc, "t-1", { text: "Hi" }, options)).toBe("turn-1")
-    expect(sent[0]).toEqual({ method: "turn/start", params: { threadId: "t-1", input: [{ type: "text", text: "Hi", text_elements: [] }], cwd: "/w", approvalPolicy: "never" } })
-    expect(await interruptCodexTurn(rpc, "t-1", "turn-1")).toBe(false)
-    expect(sent[1]).toEqual({ method: "turn/interrupt", params: { threadId: "t-1", turnId: "turn-1" } })
-  })
+  it.effect("starts a turn and returns its id; an interrupt of an ended turn succeeds with false", () =>
+    Effect.gen(function* () {
+      const { rpc, sent } = fakeServer((method) => {
+        if (method === "turn/interrupt") throw codexRpcError(method, -32600, "no active turn to interrupt")
+        return { turn: { id: "turn-1", status: "inProgress" } }
+      })
+      expect(yield* startCodexTurn(rpc, "t-1", { text: "Hi" }, options)).toBe("turn-1")
+      expect(sent[0]).toEqual({ method: "turn/start", params: { threadId: "t-1", input: [{ type: "text", text: "Hi", text_elements: [] }], cwd: "/w", approvalPolicy: "never" } })
+      expect(yield* interruptCodexTurn(rpc, "t-1", "turn-1")).toBe(false)
+      expect(sent[1]).toEqual({ method: "turn/interrupt", params: { threadId: "t-1", turnId: "turn-1" } })
+    }))
 })

@@ -5,7 +5,8 @@
 // changes method names or payloads touches only this folder. Shapes were checked against
 // `codex app-server generate-ts` and the real binary (see codex-app-server.integration.test.ts).
 
-import { CodexRpcError, type CodexRpc } from "./codex-rpc.ts"
+import { Effect } from "effect"
+import { codexRpcError, type CodexRpc } from "./codex-rpc.ts"
 
 export { createCodexEventMapper, type CodexEventMapper, type CodexMapped } from "./codex-event-mapper.ts"
 
@@ -29,18 +30,19 @@ const INVALID_REQUEST = -32600
 const METHOD_NOT_FOUND = -32601
 
 /** Handshake + login: initialize, initialized, account/login/start with the key (never via env). */
-export async function startCodexSession(rpc: CodexRpc, options: { readonly apiKey: string | null; readonly clientVersion: string }): Promise<void> {
-  await rpc.request("initialize", {
-    clientInfo: { name: "second-worker", title: "Second worker", version: options.clientVersion },
-    capabilities: null,
+export const startCodexSession = (rpc: CodexRpc, options: { readonly apiKey: string | null; readonly clientVersion: string }) =>
+  Effect.gen(function* () {
+    yield* rpc.request("initialize", {
+      clientInfo: { name: "second-worker", title: "Second worker", version: options.clientVersion },
+      capabilities: null,
+    })
+    rpc.notify("initialized")
+    // The key goes over stdin, never into the environment, where every command the model runs
+    // could read it. Without one, Codex uses whatever its config provides.
+    if (options.apiKey === null) return
+    const login = yield* rpc.request<{ type?: unknown }>("account/login/start", { type: "apiKey", apiKey: options.apiKey })
+    if (login?.type !== "apiKey") return yield* codexRpcError("account/login/start", undefined, `account/login/start answered ${JSON.stringify(login)}`)
   })
-  rpc.notify("initialized")
-  // The key goes over stdin, never into the environment, where every command the model runs
-  // could read it. Without one, Codex uses whatever its config provides.
-  if (options.apiKey === null) return
-  const login = await rpc.request<{ type?: unknown }>("account/login/start", { type: "apiKey", apiKey: options.apiKey })
-  if (login?.type !== "apiKey") throw new CodexRpcError("account/login/start", undefined, `account/login/start answered ${JSON.stringify(login)}`)
-}
 
 /**
  * Settings shared by thread/start and thread/resume. approvalPolicy "never": Codex does not ask,
@@ -56,60 +58,59 @@ const threadSettings = (options: CodexSessionOptions) => ({
   ...(options.instructions !== null ? { developerInstructions: options.instructions } : {}),
 })
 
-const threadIdOf = (method: string, result: unknown): string => {
+const threadIdOf = (method: string, result: unknown) => {
   const id = (result as { thread?: { id?: unknown } } | null)?.thread?.id
-  if (typeof id !== "string") throw new CodexRpcError(method, undefined, `${method} answered without a thread id`)
-  return id
+  return typeof id === "string" ? Effect.succeed(id) : Effect.fail(codexRpcError(method, undefined, `${method} answered without a thread id`))
 }
 
 /**
  * thread/resume when a thread id is given and still exists, else thread/start. Returns the
  * thread id (a new one when the old thread was gone: compare to know the context was lost).
  */
-export async function openCodexThread(rpc: CodexRpc, options: CodexSessionOptions & { readonly resumeThreadId: string | null }): Promise<string> {
-  if (options.resumeThreadId !== null) {
-    try {
+export const openCodexThread = (rpc: CodexRpc, options: CodexSessionOptions & { readonly resumeThreadId: string | null }) =>
+  Effect.gen(function* () {
+    if (options.resumeThreadId !== null) {
       // excludeTurns: the history stays in Codex; hydrating it here is deprecated and unused.
-      const resumed = await rpc.request("thread/resume", { threadId: options.resumeThreadId, ...threadSettings(options), excludeTurns: true })
-      return threadIdOf("thread/resume", resumed)
-    } catch (error) {
-      // "no rollout found for thread id …" (unknown, or started but never given a turn) and
-      // "invalid session id …" both come as invalid-request errors. Anything else (a timeout, a
-      // dead process, an internal error) is not a missing thread and must not silently drop it.
-      if (!(error instanceof CodexRpcError) || error.code !== INVALID_REQUEST) throw error
+      const resumed = yield* rpc.request("thread/resume", { threadId: options.resumeThreadId, ...threadSettings(options), excludeTurns: true }).pipe(
+        // "no rollout found for thread id …" (unknown, or started but never given a turn) and
+        // "invalid session id …" both come as invalid-request errors. Anything else (a timeout, a
+        // dead process, an internal error) is not a missing thread and must not silently drop it.
+        Effect.map((result) => ({ result })),
+        Effect.catchIf((error) => error.code === INVALID_REQUEST, () => Effect.succeed(null)),
+      )
+      if (resumed !== null) return yield* threadIdOf("thread/resume", resumed.result)
     }
-  }
-  return threadIdOf("thread/start", await rpc.request("thread/start", threadSettings(options)))
-}
-
-/** Resolves with the turn id once turn/start is acknowledged; the turn runs on in notifications. */
-export async function startCodexTurn(rpc: CodexRpc, threadId: string, input: CodexTurnInput, options: CodexSessionOptions): Promise<string> {
-  const result = await rpc.request<{ turn?: { id?: unknown } }>("turn/start", {
-    threadId,
-    input: [{ type: "text", text: input.text, text_elements: [] }],
-    // Per turn as well: a resumed thread must not keep a policy some other client gave it.
-    cwd: options.cwd,
-    approvalPolicy: "never",
-    ...(options.model !== null ? { model: options.model } : {}),
+    return yield* threadIdOf("thread/start", yield* rpc.request("thread/start", threadSettings(options)))
   })
-  const turnId = result?.turn?.id
-  if (typeof turnId !== "string") throw new CodexRpcError("turn/start", undefined, "turn/start answered without a turn id")
-  return turnId
-}
+
+/** Succeeds with the turn id once turn/start is acknowledged; the turn runs on in notifications. */
+export const startCodexTurn = (rpc: CodexRpc, threadId: string, input: CodexTurnInput, options: CodexSessionOptions) =>
+  Effect.gen(function* () {
+    const result = yield* rpc.request<{ turn?: { id?: unknown } }>("turn/start", {
+      threadId,
+      input: [{ type: "text", text: input.text, text_elements: [] }],
+      // Per turn as well: a resumed thread must not keep a policy some other client gave it.
+      cwd: options.cwd,
+      approvalPolicy: "never",
+      ...(options.model !== null ? { model: options.model } : {}),
+    })
+    const turnId = result?.turn?.id
+    if (typeof turnId !== "string") return yield* codexRpcError("turn/start", undefined, "turn/start answered without a turn id")
+    return turnId
+  })
 
 /**
  * turn/interrupt: the turn then completes with status "interrupted" (turn.completed cancelled).
- * Resolves false when Codex had no active turn to interrupt (it ended meanwhile).
+ * Succeeds with false when Codex had no active turn to interrupt (it ended meanwhile).
  */
-export async function interruptCodexTurn(rpc: CodexRpc, threadId: string, turnId: string): Promise<boolean> {
-  try {
-    await rpc.request("turn/interrupt", { threadId, turnId })
-    return true
-  } catch (error) {
-    if (error instanceof CodexRpcError && error.code === INVALID_REQUEST && /no active turn/i.test(error.message)) return false
-    throw error
-  }
-}
+export const interruptCodexTurn = (rpc: CodexRpc, threadId: string, turnId: string) =>
+  rpc.request("turn/interrupt", { threadId, turnId }).pipe(
+    Effect.as(true),
+    Effect.catchIf(
+      (error) => error.code === INVALID_REQUEST && /no active turn/i.test(error.message),
+      () => Effect.succeed(false),
+    ),
+  )
 
 const DECLINED = "declined by the worker: runs are unattended, nobody is there to approve"
 
@@ -147,6 +148,6 @@ export function answerCodexServerRequest(method: string, _params: unknown): { re
 /** answerCodexServerRequest shaped for CodexRpc's onServerRequest (errors thrown as CodexRpcError). */
 export function codexServerRequestHandler(method: string, params: unknown): unknown {
   const answer = answerCodexServerRequest(method, params)
-  if ("error" in answer) throw new CodexRpcError(method, answer.error.code, answer.error.message)
+  if ("error" in answer) throw codexRpcError(method, answer.error.code, answer.error.message)
   return answer.result
 }

@@ -5,6 +5,7 @@
 // not by its id. Knows nothing of processes: the supervisor feeds stdout lines in and gives a
 // transport that writes to stdin, and calls close() when the process is gone.
 
+import { Deferred, Effect, Exit, Schema } from "effect"
 import { redactSecrets } from "./redact-secrets.ts"
 
 export interface CodexRpcTransport {
@@ -14,19 +15,18 @@ export interface CodexRpcTransport {
 
 /**
  * A request that failed: an error response, a timeout, or the connection closing. The message is
- * safe to show and store (key-looking strings redacted, length bounded).
+ * safe to show and store (key-looking strings redacted, length bounded): build it with
+ * `codexRpcError`.
  */
-export class CodexRpcError extends Error {
+export class CodexRpcError extends Schema.TaggedError<CodexRpcError>()("CodexRpcError", {
+  method: Schema.String,
   /** The JSON-RPC error code, or undefined when no response came (timeout, closed). */
-  readonly code: number | undefined
-  readonly method: string
-  constructor(method: string, code: number | undefined, message: string) {
-    super(safeMessage(message))
-    this.name = "CodexRpcError"
-    this.method = method
-    this.code = code
-  }
-}
+  code: Schema.optional(Schema.Number),
+  message: Schema.String,
+}) {}
+
+export const codexRpcError = (method: string, code: number | undefined, message: string): CodexRpcError =>
+  new CodexRpcError({ method, ...(code !== undefined ? { code } : {}), message: safeMessage(message) })
 
 /**
  * The method under which handleLine reports lines that are not JSON-RPC messages (not JSON, no
@@ -62,8 +62,7 @@ export interface CodexRpcOptions {
 
 interface Pending {
   readonly method: string
-  resolve(value: unknown): void
-  reject(error: CodexRpcError): void
+  readonly answer: Deferred.Deferred<unknown, CodexRpcError>
 }
 
 type Message = Record<string, unknown>
@@ -105,29 +104,29 @@ export class CodexRpc {
     this.unparsed(trimmed, "not a JSON-RPC message")
   }
 
-  request<T = unknown>(method: string, params: unknown, options: { readonly timeoutMs?: number } = {}): Promise<T> {
-    if (this.closedReason !== null) return Promise.reject(new CodexRpcError(method, undefined, `${method} not sent: ${this.closedReason}`))
-    const id = this.nextId++
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id)
-        reject(new CodexRpcError(method, undefined, `${method} got no response within ${timeoutMs} ms`))
-      }, timeoutMs)
-      const done = () => {
-        clearTimeout(timer)
-        this.pending.delete(id)
-      }
-      this.pending.set(id, {
-        method,
-        resolve: (value) => (done(), resolve(value as T)),
-        reject: (error) => (done(), reject(error)),
-      })
+  /**
+   * Sends a request and waits for its answer, at most `timeoutMs`. Interrupting the wait forgets
+   * the request: a late answer is then reported as unparsed.
+   */
+  request<T = unknown>(method: string, params: unknown, options: { readonly timeoutMs?: number } = {}): Effect.Effect<T, CodexRpcError> {
+    return Effect.suspend(() => {
+      if (this.closedReason !== null) return Effect.fail(codexRpcError(method, undefined, `${method} not sent: ${this.closedReason}`))
+      const id = this.nextId++
+      const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+      const answer = Deferred.makeUnsafe<unknown, CodexRpcError>()
+      this.pending.set(id, { method, answer })
       try {
         this.transport.write(JSON.stringify({ id, method, params }))
       } catch (error) {
-        this.pending.get(id)?.reject(new CodexRpcError(method, undefined, `${method} not sent: ${errorText(error)}`))
+        Deferred.doneUnsafe(answer, Exit.fail(codexRpcError(method, undefined, `${method} not sent: ${errorText(error)}`)))
       }
+      return Deferred.await(answer).pipe(
+        Effect.timeoutOrElse({
+          duration: timeoutMs,
+          orElse: () => Effect.fail(codexRpcError(method, undefined, `${method} got no response within ${timeoutMs} ms`)),
+        }),
+        Effect.ensuring(Effect.sync(() => this.pending.delete(id))),
+      ) as Effect.Effect<T, CodexRpcError>
     })
   }
 
@@ -141,7 +140,9 @@ export class CodexRpc {
   close(reason: string): void {
     if (this.closedReason !== null) return
     this.closedReason = reason
-    for (const pending of [...this.pending.values()]) pending.reject(new CodexRpcError(pending.method, undefined, `${pending.method} failed: ${reason}`))
+    for (const pending of [...this.pending.values()]) {
+      Deferred.doneUnsafe(pending.answer, Exit.fail(codexRpcError(pending.method, undefined, `${pending.method} failed: ${reason}`)))
+    }
   }
 
   private settle(response: Message, line: string): void {
@@ -149,12 +150,17 @@ export class CodexRpc {
     const pending = typeof id === "number" ? this.pending.get(id) : undefined
     // A late answer to a request that timed out, or an id we never used.
     if (!pending) return this.unparsed(line, "a response to no pending request")
-    if (!("error" in response) || response["error"] === undefined || response["error"] === null) return pending.resolve(response["result"])
+    // Settled once: a second answer with the same id finds nothing pending.
+    this.pending.delete(id as number)
+    if (!("error" in response) || response["error"] === undefined || response["error"] === null) {
+      Deferred.doneUnsafe(pending.answer, Exit.succeed(response["result"]))
+      return
+    }
     const error = response["error"]
     const record = error !== null && typeof error === "object" ? (error as Message) : {}
     const code = typeof record["code"] === "number" ? record["code"] : undefined
     const message = typeof record["message"] === "string" ? record["message"] : JSON.stringify(error)
-    pending.reject(new CodexRpcError(pending.method, code, `${pending.method} failed: ${message}`))
+    Deferred.doneUnsafe(pending.answer, Exit.fail(codexRpcError(pending.method, code, `${pending.method} failed: ${message}`)))
   }
 
   private answer(id: number | string, method: string, params: unknown): void {

@@ -1,0 +1,61 @@
+// The rules every turn follows, whatever the runtime: an overall deadline, an idle deadline reset
+// by each event, and the promise that a turn ends with exactly one turn.completed, after an error
+// event that says what happened when it did not complete. Deadlines end the runtime's stream, and
+// leaving that stream is what stops its processes (they are resources of its scope).
+
+import { Duration, Effect, Schedule, Schema, Stream } from "effect"
+import type { RunEvent } from "#shared/runtime/run-event.ts"
+
+export interface TurnLimits {
+  readonly timeoutMs: number
+  readonly idleTimeoutMs: number
+}
+
+export type StopReason = "cancelled" | "turn_timeout" | "idle_timeout"
+
+/** How a turn stopped from outside ends in its stream. */
+export const stopEvents = (reason: StopReason, limits: TurnLimits): RunEvent[] => {
+  if (reason === "cancelled") return [{ type: "turn.completed", outcome: "cancelled" }]
+  const message =
+    reason === "turn_timeout"
+      ? `The turn took longer than ${Math.round(limits.timeoutMs / 1000)} s and was stopped.`
+      : `The runtime said nothing for ${Math.round(limits.idleTimeoutMs / 1000)} s and was stopped.`
+  return [
+    { type: "error", message, retryable: true, code: reason },
+    { type: "turn.completed", outcome: "failed" },
+  ]
+}
+
+const RUNTIME_EXITED: RunEvent[] = [
+  { type: "error", message: "The runtime stopped before finishing the turn.", retryable: true, code: "runtime_exited" },
+  { type: "turn.completed", outcome: "failed" },
+]
+
+class TurnDeadlineError extends Schema.TaggedError<TurnDeadlineError>()("TurnDeadlineError", {}) {}
+
+/** Bounds a runtime's turn by the limits, and makes sure it ends with one turn.completed. */
+export const superviseTurn = <E>(turn: Stream.Stream<RunEvent, E>, limits: TurnLimits): Stream.Stream<RunEvent, E> =>
+  Stream.suspend(() => {
+    let completed = false
+    const bounded = turn.pipe(
+      Stream.takeUntil((event) => event.type === "turn.completed"),
+      Stream.timeoutOrElse({
+        duration: Duration.millis(limits.idleTimeoutMs),
+        orElse: () => Stream.fromIterable(stopEvents("idle_timeout", limits)),
+      }),
+      Stream.interruptWhen(Effect.andThen(Effect.sleep(Duration.millis(limits.timeoutMs)), Effect.fail(new TurnDeadlineError()))),
+      Stream.catchTag("TurnDeadlineError", () => Stream.fromIterable(stopEvents("turn_timeout", limits))),
+      Stream.tap((event) =>
+        Effect.sync(() => {
+          if (event.type === "turn.completed") completed = true
+        }),
+      ),
+    ) as Stream.Stream<RunEvent, E>
+    return Stream.concat(bounded, Stream.suspend(() => (completed ? Stream.empty : Stream.fromIterable(RUNTIME_EXITED))))
+  })
+
+/** A schedule that waits the given delays in turn, then gives up: the retry limits, written down once. */
+export const delaysSchedule = (delaysMs: readonly number[]) =>
+  Schedule.recurs(delaysMs.length).pipe(
+    Schedule.modifyDelay((metadata) => Effect.succeed(Duration.millis(delaysMs[Math.min(metadata.attempt, delaysMs.length) - 1] ?? 0))),
+  )
