@@ -10,9 +10,9 @@ import { pathToFileURL } from "node:url"
 import { createRequestHandler, type ServerBuild } from "@remix-run/node"
 import type { WebServices } from "../services.server.ts"
 import { discardUnreadBody, sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
-import { checkRequest } from "./request-checks.server.ts"
+import { checkRequest, pathnameOf } from "./request-checks.server.ts"
 import { allowedOrigins, contentSecurityPolicy, DEFAULT_CACHE_CONTROL, redactPath, SECURITY_HEADERS } from "./security.server.ts"
-import { serveStaticFile } from "./static-files.server.ts"
+import { asksForStaticFile, serveStaticFile } from "./static-files.server.ts"
 
 export interface HttpHostOptions {
   readonly services: WebServices
@@ -73,6 +73,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
   const handleWithRemix = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (options.mode === "production" && (await serveStaticFile(req, res, clientDir))) return
+    // A file we do not have is not news: answered here, Remix would log it and render a page.
+    if (asksForStaticFile(req.method, pathnameOf(path))) return refuse(res, 404, "Not found.")
     const cspNonce = randomBytes(16).toString("base64")
     res.setHeader("content-security-policy", contentSecurityPolicy(cspNonce, options.mode))
     const request = toFetchRequest(req, res, { url: new URL(`${origin}${path}`), host: hostForRemix(req) })

@@ -21,6 +21,24 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".txt": "text/plain; charset=utf-8",
 }
 
+/**
+ * Files a browser or crawler asks for on its own: at the top level (favicon.ico, robots.txt,
+ * apple-touch-icon.png, sitemap.xml) or under /assets/ (a chunk of an older build, a source map).
+ * Deeper paths are left to the routes, which may one day serve files of their own (an app's
+ * preview); `.data` (Remix single fetch) is not among the extensions.
+ */
+const STATIC_FILE_PATH = /^\/(?:assets\/.+|[^/]+)\.(?:ico|png|jpe?g|gif|svg|webp|avif|txt|xml|js|mjs|css|map|json|woff2?|ttf|webmanifest)$/i
+
+/**
+ * Whether a GET or HEAD asks for a file rather than a page. Such a request that serveStaticFile
+ * did not answer is a plain 404: rendering the 404 page for it would log a refusal (and React
+ * Router's "No routes matched" warning) for every favicon probe, and send a page with scripts
+ * where an image was expected.
+ */
+export function asksForStaticFile(method: string | undefined, pathname: string): boolean {
+  return (method === "GET" || method === "HEAD") && STATIC_FILE_PATH.test(pathname)
+}
+
 /** Serves the file if the request names one in `clientDir`; returns false to fall through. */
 export async function serveStaticFile(req: IncomingMessage, res: ServerResponse, clientDir: string): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD") return false
