@@ -1,8 +1,8 @@
 // GET /api/runs/:runId/events: a run's events as Server-Sent Events, authorized like its app
 // (signed out 401; another workspace's run, or an app the viewer cannot see: 404). Replays from
 // Last-Event-ID (header, or ?lastEventId= for a first connection that resumes), then follows the
-// live stream to the terminal event. A client already past the end gets 204, which tells
-// EventSource to stop reconnecting.
+// live stream past the turn's end to run.settled. A client already past that gets 204, which
+// tells EventSource to stop reconnecting.
 
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { ID_PATTERN } from "#shared/ids.ts"

@@ -12,7 +12,7 @@ import { RunCard, type BuilderRun } from "../components/builder/run-card.tsx"
 import { FormMessage } from "../components/form-message.tsx"
 import { readForm } from "../forms/read-form.server.ts"
 import { RUNS_PAGE, shownRuns } from "../runs/run-pages.ts"
-import { useRevalidateWhileSettling, useRunEvents } from "../runs/use-run-events.ts"
+import { useRevalidateWhenRunEnds, useRunEvents } from "../runs/use-run-events.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as appLoader } from "./w.$workspaceId.apps.$appId.tsx"
 
@@ -65,7 +65,7 @@ export default function BuilderChat() {
 
   const active: BuilderRun | null = runs.findLast((run) => run.status === "running") ?? null
   const live = useRunEvents(active?.id ?? null)
-  useRevalidateWhileSettling(live !== null && live.phase === "ended" && active?.id === live.runId, runs)
+  useRevalidateWhenRunEnds(live)
   const conflict = useSendConflict(outcome, active?.id ?? null)
   const state: ChatState = conflict ? "already-running" : active ? "working" : "ready"
 

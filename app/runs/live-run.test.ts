@@ -18,11 +18,37 @@ const events: RunEvent[] = [
 
 const apply = (inputs: LiveRunInput[], state: LiveRun = startLiveRun("r1")) => inputs.reduce(applyLiveRunInput, state)
 
+const settled = (status: "completed" | "failed" | "stopped"): LiveRunInput => ({ kind: "event", event: { type: "run.settled", status } })
+
 describe("a live run", () => {
-  it("folds the stream into exactly what the server persists, and ends on turn.completed", () => {
+  it("folds the stream into exactly what the server persists, finishes on turn.completed and ends on run.settled", () => {
     const live = apply([{ kind: "open" }, ...events.map((event) => ({ kind: "event" as const, event }))])
     expect(live.transcript).toEqual(foldEvents(events))
-    expect(live.phase).toBe("ended")
+    expect(live.phase).toBe("finishing")
+    // The connection may come and go while the web records the run: it is still finishing.
+    expect(apply([{ kind: "reconnecting" }, { kind: "open" }], live)).toBe(live)
+    const ended = apply([settled("completed")], live)
+    expect(ended).toEqual({ ...live, phase: "ended" })
+  })
+
+  it("ends when the server says the stream is over, with or without the turn's end", () => {
+    expect(apply([{ kind: "open" }, { kind: "event", event: events[1]! }, { kind: "end" }]).phase).toBe("ended")
+  })
+
+  it("shows a tool that was running when the run was stopped as stopped, not running", () => {
+    const live = apply([
+      { kind: "open" },
+      { kind: "event", event: { type: "tool.started", callId: "c1", name: "Bash", input: { command: "npm test" } } },
+      { kind: "event", event: { type: "turn.completed", outcome: "cancelled" } },
+    ])
+    expect(live.transcript).toEqual([
+      { kind: "tool", callId: "c1", name: "Bash", input: { command: "npm test" }, inputText: "", output: null, isError: false, cutShort: "stopped" },
+    ])
+    const failed = apply([
+      { kind: "event", event: { type: "tool.started", callId: "c1", name: "Bash", input: null } },
+      { kind: "event", event: { type: "turn.completed", outcome: "failed" } },
+    ])
+    expect(failed.transcript[0]).toMatchObject({ kind: "tool", output: null, cutShort: "failed" })
   })
 
   it("replaces what it folded with the transcript a gap carries", () => {
@@ -38,15 +64,18 @@ describe("a live run", () => {
     expect(live.missedEvents).toBe(true)
   })
 
-  it("ignores anything after the end (a late replay must not double the text)", () => {
-    const ended = apply(events.map((event) => ({ kind: "event" as const, event })))
-    expect(apply([{ kind: "event", event: events[1]! }, { kind: "open" }], ended)).toBe(ended)
+  it("ignores anything after the turn's end but the settle, and anything at all after that (a late replay must not double the text)", () => {
+    const finishing = apply(events.map((event) => ({ kind: "event" as const, event })))
+    expect(apply([{ kind: "event", event: events[1]! }, { kind: "open" }], finishing)).toBe(finishing)
+    const ended = apply([settled("completed")], finishing)
+    expect(apply([{ kind: "event", event: events[1]! }, { kind: "open" }, settled("failed")], ended)).toBe(ended)
   })
 })
 
 describe("parsing stream messages", () => {
-  it("accepts run events and skips unknown or malformed ones", () => {
+  it("accepts run events and the settle, and skips unknown or malformed ones", () => {
     expect(parseRunEventData(JSON.stringify(events[1]))).toEqual(events[1])
+    expect(parseRunEventData('{"type":"run.settled","status":"stopped"}')).toEqual({ type: "run.settled", status: "stopped" })
     expect(parseRunEventData('{"type":"from.the.future"}')).toBeNull()
     expect(parseRunEventData("not json")).toBeNull()
   })

@@ -1,12 +1,17 @@
 // A running run as the browser sees it: the SSE messages of /api/runs/:runId/events folded into a
-// transcript with the fold the server persists (shared/runs/transcript.ts), so the live rendering
+// transcript with the fold the server persists (shared/runs/transcript-fold.ts), so the live rendering
 // and the saved one agree part for part. Pure, so the hook that feeds it stays a thin shell.
 
-import { foldEvent, type Transcript } from "#shared/runs/transcript.ts"
-import type { RunEvent } from "#shared/runtime/run-event.ts"
+import type { RunStreamEvent } from "#shared/runs/run-stream.ts"
+import { foldEvent } from "#shared/runs/transcript-fold.ts"
+import type { Transcript } from "#shared/runs/transcript.ts"
 
-/** "connecting" until the stream answers (and again while EventSource reconnects); "ended" for good. */
-export type LiveRunPhase = "connecting" | "streaming" | "ended"
+/**
+ * "connecting" until the stream answers (and again while EventSource reconnects); "finishing"
+ * once the turn has ended, while the web records the run; "ended" for good, when the stored run
+ * is final (run.settled, or the server said the stream is over): reload it then, once.
+ */
+export type LiveRunPhase = "connecting" | "streaming" | "finishing" | "ended"
 
 export interface LiveRun {
   readonly runId: string
@@ -19,7 +24,7 @@ export interface LiveRun {
 /** What the event stream told us, already parsed. */
 export type LiveRunInput =
   | { readonly kind: "open" }
-  | { readonly kind: "event"; readonly event: RunEvent }
+  | { readonly kind: "event"; readonly event: RunStreamEvent }
   | { readonly kind: "gap"; readonly transcript: Transcript | null }
   | { readonly kind: "reconnecting" }
   | { readonly kind: "end" }
@@ -31,23 +36,28 @@ export const startLiveRun = (runId: string): LiveRun => ({ runId, transcript: []
 export function applyLiveRunInput(state: LiveRun, input: LiveRunInput): LiveRun {
   // Nothing that arrives after the end (a late reconnect's replay) may change what was shown.
   if (state.phase === "ended") return state
+  // After the turn's end only the settle counts; the connection coming and going does not.
+  const finishing = state.phase === "finishing"
   switch (input.kind) {
     case "open":
-      return { ...state, phase: "streaming" }
+      return finishing ? state : { ...state, phase: "streaming" }
     case "reconnecting":
-      return { ...state, phase: "connecting" }
+      return finishing ? state : { ...state, phase: "connecting" }
     case "end":
       return { ...state, phase: "ended" }
     case "gap":
       return input.transcript ? { ...state, transcript: input.transcript } : { ...state, missedEvents: true }
     case "event": {
-      const transcript = foldEvent(state.transcript, input.event)
-      return { ...state, transcript, phase: input.event.type === "turn.completed" ? "ended" : "streaming" }
+      const { event } = input
+      if (event.type === "run.settled") return { ...state, phase: "ended" }
+      if (finishing) return state
+      const transcript = foldEvent(state.transcript, event)
+      return { ...state, transcript, phase: event.type === "turn.completed" ? "finishing" : "streaming" }
     }
   }
 }
 
-const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<RunEvent["type"]>([
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<RunStreamEvent["type"]>([
   "session.started",
   "text.delta",
   "reasoning.delta",
@@ -59,18 +69,19 @@ const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<RunEvent["type"]>([
   "turn.completed",
   "error",
   "raw",
+  "run.settled",
 ])
 
 /**
- * A default SSE message's data as a RunEvent, or null. The server wrote it from a validated event,
+ * A default SSE message's data as a stream event, or null. The server wrote it from a validated event,
  * so only the type is checked here: a newer server's unknown type is skipped rather than folded
  * (the fold has no case for it), and the persisted transcript shows it once the run ends.
  */
-export function parseRunEventData(data: string): RunEvent | null {
+export function parseRunEventData(data: string): RunStreamEvent | null {
   try {
     const value: unknown = JSON.parse(data)
     const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined
-    return typeof type === "string" && KNOWN_EVENT_TYPES.has(type) ? (value as RunEvent) : null
+    return typeof type === "string" && KNOWN_EVENT_TYPES.has(type) ? (value as RunStreamEvent) : null
   } catch {
     return null
   }

@@ -1,7 +1,8 @@
 // A run's event stream served as SSE, against both live coordination adapters (in-process and a
 // real redis-server): exactly-once delivery across reconnects and the replay/tail seam, explicit
-// gaps, the ends of a run, one tail loop per run whatever the number of browsers, bounded memory
-// for slow and idle clients, and a Redis restart in the middle of a run.
+// gaps, the ends of a run (the turn's, then the settle's), one tail loop per run whatever the
+// number of browsers, bounded memory for slow and idle clients, and a Redis restart in the middle
+// of a run.
 
 import { randomUUID } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -14,8 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { createMemoryLive } from "#shared/live/memory-live.server.ts"
 import { createRedisLive } from "#shared/live/redis-live.server.ts"
-import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { encodeRunStreamRecord, RUN_STREAM_MAX_LENGTH, runStreamKey } from "#shared/runs/run-stream.ts"
+import { encodeRunStreamRecord, RUN_STREAM_MAX_LENGTH, runStreamKey, type RunStreamEvent } from "#shared/runs/run-stream.ts"
 import { eventually } from "#tests/fixtures/eventually.ts"
 import { startRedisServer, type RedisServer } from "#tests/fixtures/redis-server.ts"
 import { SseReader, type SseMessage } from "#tests/fixtures/sse-client.ts"
@@ -30,7 +30,7 @@ const TRANSCRIPT = [{ kind: "text", text: "what the run said so far" }]
 function runWriter(live: LiveCoordination, runId: string, maxLength = RUN_STREAM_MAX_LENGTH) {
   let prev: string | null = null
   const ids: string[] = []
-  const append = async (event: RunEvent) => {
+  const append = async (event: RunStreamEvent) => {
     const id = await live.append(runStreamKey(runId), encodeRunStreamRecord({ prev, event }), { maxLength })
     prev = id
     ids.push(id)
@@ -40,14 +40,23 @@ function runWriter(live: LiveCoordination, runId: string, maxLength = RUN_STREAM
     ids,
     append,
     text: (index: number, padding = "") => append({ type: "text.delta", text: `e${index}${padding}` }),
-    complete: () => append({ type: "turn.completed", outcome: "completed" }),
+    endTurn: () => append({ type: "turn.completed", outcome: "completed" }),
+    settle: () => append({ type: "run.settled", status: "completed" }),
+    /** The turn's end, then the web's settle, as a run ends; the settle's id. */
+    complete: async () => {
+      await append({ type: "turn.completed", outcome: "completed" })
+      return append({ type: "run.settled", status: "completed" })
+    },
   }
 }
+
+/** How every run's stream ends: the worker's last event, then the web's. */
+const END = ["turn.completed", "run.settled"]
 
 /** What a test compares: the text of a delta, the type of any other event, the name of a control event. */
 const label = (message: SseMessage): string => {
   if (message.event !== "message") return message.event
-  const event = JSON.parse(message.data) as RunEvent
+  const event = JSON.parse(message.data) as RunStreamEvent
   return event.type === "text.delta" ? event.text : event.type
 }
 
@@ -145,7 +154,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
 
     for (let index = 3; index < 6; index += 1) await writer.text(index)
     await writer.complete()
-    expect(await client.labels()).toEqual([...texts(3, 6), "turn.completed"])
+    expect(await client.labels()).toEqual([...texts(3, 6), ...END])
     expect(client.reader.lastEventId).toBe(writer.ids.at(-1))
   })
 
@@ -182,7 +191,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
       await client.disconnect()
     }
     await writing
-    expect(received).toEqual([...texts(0, total), "turn.completed"])
+    expect(received).toEqual([...texts(0, total), ...END])
     expect(reconnects).toBeGreaterThan(10)
   })
 
@@ -210,29 +219,29 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     }
     await writing
     for (const follower of followers) {
-      expect(await follower.done).toEqual([...texts(follower.from, total), "turn.completed"])
+      expect(await follower.done).toEqual([...texts(follower.from, total), ...END])
     }
   })
 
   it("announces a gap, with the transcript, when the client's cursor was trimmed away", async () => {
     const { live, connect } = await setup()
     const runId = randomUUID()
-    const writer = runWriter(live, runId, 10)
+    const writer = runWriter(live, runId, 11)
     for (let index = 0; index < 30; index += 1) await writer.text(index)
     await writer.complete()
-    // The stream now holds e21..e29 and the terminal event.
+    // The stream now holds e21..e29, the terminal event and the settle.
 
     const behind = await connect(runId, writer.ids[5]!).reader.collect()
     expect(behind[0]).toMatchObject({ event: "gap", id: null })
     expect(JSON.parse(behind[0]!.data)).toEqual({ from: writer.ids[5], resumeAt: writer.ids[21], transcript: TRANSCRIPT })
-    expect(behind.slice(1).map(label)).toEqual([...texts(21, 30), "turn.completed"])
+    expect(behind.slice(1).map(label)).toEqual([...texts(21, 30), ...END])
 
     const fromStart = await connect(runId, null).reader.collect()
     expect(JSON.parse(fromStart[0]!.data)).toEqual({ from: null, resumeAt: writer.ids[21], transcript: TRANSCRIPT })
-    expect(fromStart.slice(1).map(label)).toEqual([...texts(21, 30), "turn.completed"])
+    expect(fromStart.slice(1).map(label)).toEqual([...texts(21, 30), ...END])
 
     // The entry just before the oldest one kept is still a continuous cursor: no gap.
-    expect(await connect(runId, writer.ids[20]!).labels()).toEqual([...texts(21, 30), "turn.completed"])
+    expect(await connect(runId, writer.ids[20]!).labels()).toEqual([...texts(21, 30), ...END])
   })
 
   it("announces a gap when the live tail itself fell behind the trimming", async () => {
@@ -248,7 +257,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
       },
     }))
     const runId = randomUUID()
-    const writer = runWriter(live, runId, 10)
+    const writer = runWriter(live, runId, 11)
     await writer.text(0)
     const client = connect(runId, null)
     expect(label((await client.reader.next())!)).toBe("e0")
@@ -263,7 +272,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     const rest = await client.reader.collect()
     expect(rest[0]!.event).toBe("gap")
     expect(JSON.parse(rest[0]!.data)).toEqual({ from: writer.ids[1], resumeAt: writer.ids[21], transcript: TRANSCRIPT })
-    expect(rest.slice(1).map(label)).toEqual([...texts(21, 30), "turn.completed"])
+    expect(rest.slice(1).map(label)).toEqual([...texts(21, 30), ...END])
   })
 
   it("when the stream is gone and the run ended, sends the transcript as a gap, then end", async () => {
@@ -286,7 +295,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     const writer = runWriter(live, runId)
     await writer.text(0)
     await writer.complete()
-    expect(await client.labels()).toEqual(["e0", "turn.completed"])
+    expect(await client.labels()).toEqual(["e0", ...END])
   })
 
   it("ends at once for a client that already saw the terminal event", async () => {
@@ -306,7 +315,46 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     const messages = await connect(runId, terminal).reader.collect()
     expect(messages.map((message) => message.event)).toEqual(["end"])
     expect(hub.stats()).toEqual({ tails: 0, subscribers: 0 })
-    expect(await connect(runId, writer.ids[1]!).labels()).toEqual(["turn.completed"])
+    expect(await connect(runId, writer.ids[1]!).labels()).toEqual(END)
+  })
+
+  it("follows the stream past the turn's end to the settle, and a browser resuming from the turn's end waits for it", async () => {
+    const { live, hub, connect } = await setup()
+    const runId = randomUUID()
+    const writer = runWriter(live, runId)
+    await writer.text(0)
+    const client = connect(runId, null)
+    const reading = client.labels()
+    const turnEnd = await writer.endTurn()
+    await eventually(() => client.reader.lastEventId === turnEnd)
+
+    // The browser is not told to stop (204) between the turn's end and the settle.
+    expect(await isCaughtUpPastEnd(live, runId, turnEnd)).toBe(false)
+    const resumed = connect(runId, turnEnd)
+    const resumedReading = resumed.labels()
+    await eventually(() => hub.stats().subscribers === 2)
+    const settle = await writer.settle()
+    expect(await reading).toEqual(["e0", ...END])
+    expect(await resumedReading).toEqual(["run.settled"])
+    expect(resumed.reader.lastEventId).toBe(settle)
+    await eventually(() => hub.stats().tails === 0)
+  })
+
+  it("ends a stream that never gets its settle once the run is settled in the store", async () => {
+    const { live, connect } = await setup()
+    const runId = randomUUID()
+    const writer = runWriter(live, runId)
+    await writer.text(0)
+    const turnEnd = await writer.endTurn()
+    let settled = false
+    const client = connect(runId, null, { heartbeatMs: 20, runEnded: async () => settled })
+    const reading = client.labels()
+    // Still running in the store: the stream stays open for the settle.
+    await eventually(() => client.reader.lastEventId === turnEnd && client.comments.length >= 3)
+    settled = true
+    expect(await reading).toEqual(["e0", "turn.completed", "end"])
+    // A browser resuming from the turn's end of such a run is let go at once.
+    expect(await connect(runId, turnEnd, { runEnded: async () => true }).labels()).toEqual(["end"])
   })
 
   it("treats an unreadable Last-Event-ID as no cursor", async () => {
@@ -315,7 +363,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     const writer = runWriter(live, runId)
     await writer.text(0)
     await writer.complete()
-    expect(await connect(runId, "not-an-id").labels()).toEqual(["e0", "turn.completed"])
+    expect(await connect(runId, "not-an-id").labels()).toEqual(["e0", ...END])
   })
 
   it("serves every browser on a run from one tail loop, stopped when the last one leaves", async () => {
@@ -376,7 +424,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     for (let index = written; index < written + 20; index += 1) await writer.text(index, padding)
     await writer.complete()
 
-    expect(await fastDone).toEqual([...texts(0, written + 20).map((text) => text + padding), "turn.completed"])
+    expect(await fastDone).toEqual([...texts(0, written + 20).map((text) => text + padding), ...END])
     // The slow client finds its stream closed, holding nothing: its browser resumes from its cursor.
     expect(await slow.reader.collect()).toEqual([])
   })
@@ -406,7 +454,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
       await writer.text(index)
     }
     await writer.complete()
-    expect(await reading).toEqual([...texts(3, 20), "turn.completed"])
+    expect(await reading).toEqual([...texts(3, 20), ...END])
     expect(failures).toBe(0)
   })
 
@@ -420,7 +468,7 @@ describe.each(harnesses)("run events over SSE (%s)", (_name, harness) => {
     const writer = runWriter(live, runId)
     await writer.text(0)
     await writer.complete()
-    expect(await reading).toEqual(["e0", "turn.completed"])
+    expect(await reading).toEqual(["e0", ...END])
   })
 
   it("ends the stream of a viewer who loses access while watching", async () => {
@@ -503,7 +551,7 @@ describe("run events over SSE on Redis only", () => {
         await writer.text(0)
         await writer.complete()
       }
-      for (const messages of await Promise.all(readers)) expect(messages.map(label)).toEqual(["e0", "turn.completed"])
+      for (const messages of await Promise.all(readers)) expect(messages.map(label)).toEqual(["e0", ...END])
       const ours = ((await admin.client("LIST")) as string).split("\n").filter((line) => line.includes(`name=${connectionName}`))
       // Commands and the one blocking stream reader (pub/sub connects only when someone subscribes).
       expect(ours.length).toBeLessThanOrEqual(3)
@@ -551,7 +599,7 @@ describe("run events over SSE on Redis only", () => {
       await writing
 
       received.push(...(await reader.collect()).map(label))
-      expect(received).toEqual([...texts(0, 40), "turn.completed"])
+      expect(received).toEqual([...texts(0, 40), ...END])
       // A browser that reconnects after the restart replays the same run from the restored stream.
       const again = new SseReader(
         openRunEventStream({
@@ -564,7 +612,7 @@ describe("run events over SSE on Redis only", () => {
           runEnded: async () => false,
         }),
       )
-      expect((await again.collect()).map(label)).toEqual([...texts(10, 40), "turn.completed"])
+      expect((await again.collect()).map(label)).toEqual([...texts(10, 40), ...END])
     } finally {
       abort.abort()
       await hub.close()

@@ -5,8 +5,7 @@
 // every entry after the tail's cursor at the moment you subscribed reaches you once, in order.
 
 import { compareStreamIds, parseStreamId, type LiveCoordination, type StreamEntry } from "#shared/live/live.server.ts"
-import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { decodeRunStreamRecord, isTerminalEvent, runStreamKey } from "#shared/runs/run-stream.ts"
+import { decodeRunStreamRecord, isSettledEvent, runStreamKey, type RunStreamEvent } from "#shared/runs/run-stream.ts"
 import { formatSse } from "../sse/sse.server.ts"
 
 /** One stream entry, decoded and framed once for every subscriber. */
@@ -18,7 +17,8 @@ export interface RunStreamItem {
   /** The writer's link to the entry before it (null for the run's first); checked to detect gaps. */
   readonly prev: string | null
   /** Null when the entry is not a run stream record (never written by the worker): it is skipped. */
-  readonly event: RunEvent | null
+  readonly event: RunStreamEvent | null
+  /** The stream's last entry (run.settled): nothing follows it. */
   readonly terminal: boolean
   /** The SSE message (`id:` + `data:` with the event JSON), or empty when `event` is null. */
   readonly message: Uint8Array
@@ -68,7 +68,31 @@ export function toRunStreamItem(entry: StreamEntry): RunStreamItem {
     return { id: entry.id, ms, seq, prev: null, event: null, terminal: false, message: EMPTY }
   }
   const message = encoder.encode(formatSse({ id: entry.id, data: JSON.stringify(record.event) }))
-  return { id: entry.id, ms, seq, prev: record.prev, event: record.event, terminal: isTerminalEvent(record.event), message }
+  return { id: entry.id, ms, seq, prev: record.prev, event: record.event, terminal: isSettledEvent(record.event), message }
+}
+
+const joinedCache = new WeakMap<readonly RunStreamItem[], Uint8Array | null>()
+
+/**
+ * A batch's messages as one buffer, joined once for every subscriber it is fanned out to; null
+ * when it skips entries or is not a contiguous chain.
+ */
+export function joinedBatch(items: readonly RunStreamItem[]): Uint8Array | null {
+  let joined = joinedCache.get(items)
+  if (joined !== undefined) return joined
+  const contiguous = items.every((item, index) => item.event !== null && (index === 0 || item.prev === items[index - 1]!.id))
+  if (!contiguous) joined = null
+  else if (items.length === 1) joined = items[0]!.message
+  else {
+    joined = new Uint8Array(items.reduce((sum, item) => sum + item.message.byteLength, 0))
+    let offset = 0
+    for (const item of items) {
+      joined.set(item.message, offset)
+      offset += item.message.byteLength
+    }
+  }
+  joinedCache.set(items, joined)
+  return joined
 }
 
 /** Waits `ms`, or less when the signal aborts. */
@@ -139,7 +163,7 @@ export function createRunEventHub(live: LiveCoordination, options: RunEventHubOp
         next.catch(() => undefined)
       }
       for (const listener of [...tail.listeners]) listener.onItems(items)
-      // Nothing follows the terminal event: everyone still here has just received it.
+      // Nothing follows run.settled: everyone still here has just received it.
       if (items.some((item) => item.terminal)) retire(tail)
     }
   }

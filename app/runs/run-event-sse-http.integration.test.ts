@@ -10,8 +10,7 @@ import { Readable } from "node:stream"
 import { afterEach, beforeEach, expect, it } from "vitest"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { createMemoryLive } from "#shared/live/memory-live.server.ts"
-import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { encodeRunStreamRecord, runStreamKey } from "#shared/runs/run-stream.ts"
+import { encodeRunStreamRecord, runStreamKey, type RunStreamEvent } from "#shared/runs/run-stream.ts"
 import { eventually } from "#tests/fixtures/eventually.ts"
 import { SseReader, type SseMessage } from "#tests/fixtures/sse-client.ts"
 import { sendFetchResponse, toFetchRequest } from "../server/node-fetch.server.ts"
@@ -59,19 +58,23 @@ afterEach(async () => {
 function runWriter(runId: string) {
   let prev: string | null = null
   const ids: string[] = []
-  const append = async (event: RunEvent) => {
+  const append = async (event: RunStreamEvent) => {
     prev = await live.append(runStreamKey(runId), encodeRunStreamRecord({ prev, event }), { maxLength: 100_000 })
     ids.push(prev)
   }
   return {
     ids,
     text: (index: number, padding = "") => append({ type: "text.delta", text: `e${index}${padding}` }),
-    complete: () => append({ type: "turn.completed", outcome: "completed" }),
+    /** The turn's end, then the web's settle, as a run ends. */
+    complete: async () => {
+      await append({ type: "turn.completed", outcome: "completed" })
+      await append({ type: "run.settled", status: "completed" })
+    },
   }
 }
 
 const label = (message: SseMessage) => {
-  const event = JSON.parse(message.data) as RunEvent
+  const event = JSON.parse(message.data) as RunStreamEvent
   return event.type === "text.delta" ? event.text.replace(/x+$/, "") : event.type
 }
 
@@ -95,7 +98,7 @@ it("streams over HTTP and resumes from the Last-Event-ID header", async () => {
   await writer.complete()
   const resumed = await fetch(`${base}/?run=${runId}`, { headers: { "last-event-id": reader.lastEventId! } })
   seen.push(...(await new SseReader(resumed).collect()).map(label))
-  expect(seen).toEqual(["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "turn.completed"])
+  expect(seen).toEqual(["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "turn.completed", "run.settled"])
 })
 
 it("pushes a stalled socket's backlog back onto its stream, which the cap then cuts off", async () => {
@@ -127,5 +130,5 @@ it("pushes a stalled socket's backlog back onto its stream, which the cap then c
   await writer.complete()
   const resumed = await fetch(`${base}/?run=${runId}`, { headers: { "last-event-id": reader.lastEventId! } })
   const rest = (await new SseReader(resumed).collect()).map(label)
-  expect([...received, ...rest]).toEqual([...Array.from({ length: written + 3 }, (_, index) => `e${index}`), "turn.completed"])
+  expect([...received, ...rest]).toEqual([...Array.from({ length: written + 3 }, (_, index) => `e${index}`), "turn.completed", "run.settled"])
 })

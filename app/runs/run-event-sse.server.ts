@@ -1,5 +1,6 @@
 // One browser's view of a run as Server-Sent Events: the entries after its Last-Event-ID, replayed
-// from the stream, then the live tail from the process's RunEventHub, each exactly once.
+// from the stream, then the live tail from the process's RunEventHub, each exactly once, up to
+// run.settled: the web's entry after the turn's end, saying the stored run is final.
 //
 // The seam: the hub subscription is made BEFORE the replay, from an id the stream really reached,
 // so the hub delivers every entry past its cursor while the replay reads up to the stream's end;
@@ -16,8 +17,8 @@
 import { compareStreamIds, parseStreamId, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
 import { runStreamKey } from "#shared/runs/run-stream.ts"
 import { formatSse, SSE_HEARTBEAT, SSE_HEARTBEAT_MS } from "../sse/sse.server.ts"
-import { isCaughtUpPastEnd, parseLastEventId } from "./run-stream-cursor.server.ts"
-import { pause, toRunStreamItem, type RunEventHub, type RunStreamItem, type RunStreamListener } from "./run-event-hub.server.ts"
+import { caughtUpEnd, parseLastEventId } from "./run-stream-cursor.server.ts"
+import { joinedBatch, pause, toRunStreamItem, type RunEventHub, type RunStreamItem, type RunStreamListener } from "./run-event-hub.server.ts"
 
 /** Bytes queued for one client (produced, not yet taken by the response) before it is cut off. */
 export const MAX_QUEUED_BYTES = 1024 * 1024
@@ -33,6 +34,7 @@ export interface RunEventStreamOptions {
   readonly lastEventId: string | null
   /** The run's transcript so far (or final), sent with a gap so the browser can rebuild what it missed. */
   readonly loadTranscript: () => Promise<unknown[] | null>
+  /** Whether the stored run is no longer running (its stream may end without run.settled). */
   readonly runEnded: () => Promise<boolean>
   /**
    * Asked again at every heartbeat: false (the viewer was removed, lost the app, or signed out)
@@ -59,26 +61,6 @@ export interface RunStreamGap {
 const encoder = new TextEncoder()
 const HEARTBEAT_BYTES = encoder.encode(SSE_HEARTBEAT)
 const END_BYTES = encoder.encode(formatSse({ event: "end", data: "{}" }))
-
-const joinedCache = new WeakMap<readonly RunStreamItem[], Uint8Array | null>()
-/** A batch's messages as one buffer, or null when it skips entries or is not a contiguous chain. */
-function joinedBatch(items: readonly RunStreamItem[]): Uint8Array | null {
-  let joined = joinedCache.get(items)
-  if (joined !== undefined) return joined
-  const contiguous = items.every((item, index) => item.event !== null && (index === 0 || item.prev === items[index - 1]!.id))
-  if (!contiguous) joined = null
-  else if (items.length === 1) joined = items[0]!.message
-  else {
-    joined = new Uint8Array(items.reduce((sum, item) => sum + item.message.byteLength, 0))
-    let offset = 0
-    for (const item of items) {
-      joined.set(item.message, offset)
-      offset += item.message.byteLength
-    }
-  }
-  joinedCache.set(items, joined)
-  return joined
-}
 
 export function openRunEventStream(options: RunEventStreamOptions): ReadableStream<Uint8Array> {
   const { live, hub, runId, loadTranscript, runEnded, signal } = options
@@ -110,6 +92,8 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
   let heartbeat: NodeJS.Timeout | null = null
   /** The id of the last entry sent (or skipped as undecodable); null before the first. */
   let cursor = parseLastEventId(options.lastEventId)
+  /** The client has the turn's end: only run.settled can follow. */
+  let turnOver = false
 
   const wake = () => {
     wakePump?.()
@@ -258,6 +242,7 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
     cursor = item.id
     cursorMs = item.ms
     cursorSeq = item.seq
+    if (item.event?.type === "turn.completed") turnOver = true
   }
   if (cursor !== null) [cursorMs, cursorSeq] = parseStreamId(cursor)
   const sendItem = (item: RunStreamItem) => {
@@ -284,6 +269,16 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
   const roomForReplay = () =>
     outboxBytes <= replayLowWater || !active() ? Promise.resolve() : new Promise<void>((resolve) => (wakeReplay = resolve))
 
+  // A stream that never gets run.settled (older, or the append failed) still ends once the run
+  // is settled in the store: checked after the replay and at every heartbeat.
+  const endIfRunEnded = async () => {
+    if (!turnOver || !active()) return
+    if ((await runEnded().catch(() => false)) && active()) {
+      send(END_BYTES)
+      finish()
+    }
+  }
+
   const workArrived = () =>
     inbox.length > 0 || !active() ? Promise.resolve() : new Promise<void>((resolve) => (wakePump = resolve))
 
@@ -299,10 +294,12 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
         return finish()
       }
     } else if (cursor !== null && compareStreamIds(cursor, info.lastId!) >= 0) {
-      if (await retrying(() => isCaughtUpPastEnd(live, runId, cursor))) {
+      const end = await retrying(() => caughtUpEnd(live, runId, cursor))
+      if (end === "settled") {
         send(END_BYTES)
         return finish()
       }
+      if (end === "turn-over") turnOver = true
     }
     if (!active()) return
 
@@ -335,6 +332,7 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
       }
       if (page.length < limit) break
     }
+    await endIfRunEnded()
 
     while (active()) {
       await workArrived()
@@ -362,6 +360,7 @@ export function openRunEventStream(options: RunEventStreamOptions): ReadableStre
         heartbeat = setInterval(() => {
           if (!sentSinceTick) send(HEARTBEAT_BYTES, true)
           sentSinceTick = false
+          void endIfRunEnded()
           options.stillAllowed?.().then(
             (allowed) => allowed || closeNow(),
             () => undefined,

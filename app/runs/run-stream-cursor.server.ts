@@ -2,7 +2,7 @@
 // compared with where the stream ends.
 
 import { compareStreamIds, parseStreamId, STREAM_START, type LiveCoordination } from "#shared/live/live.server.ts"
-import { runStreamHasEnded, runStreamKey } from "#shared/runs/run-stream.ts"
+import { isSettledEvent, isTerminalEvent, lastRunStreamEvent, runStreamKey } from "#shared/runs/run-stream.ts"
 
 /** What is wrong with a Last-Event-ID a client sent, or null when it is absent or a stream id. */
 export function lastEventIdProblem(value: string | null | undefined): string | null {
@@ -32,14 +32,24 @@ export function parseLastEventId(value: string | null | undefined): string | nul
   }
 }
 
+/** How far a client that is at the stream's last entry has read: past the settle, or past the turn only. */
+export type CaughtUpEnd = "settled" | "turn-over"
+
 /**
- * True when the client has already seen the run's terminal event: its cursor is at or past the
- * stream's last entry and that entry ends the run. The route answers 204 so EventSource stops.
+ * Whether the client's cursor is at or past the stream's last entry, and that entry ends
+ * something: "settled" (run.settled: nothing more will come; the route answers 204 so EventSource
+ * stops) or "turn-over" (the turn's end: only the settle can follow). Null otherwise.
  */
-export async function isCaughtUpPastEnd(live: LiveCoordination, runId: string, lastEventId: string | null): Promise<boolean> {
+export async function caughtUpEnd(live: LiveCoordination, runId: string, lastEventId: string | null): Promise<CaughtUpEnd | null> {
   const cursor = parseLastEventId(lastEventId)
-  if (cursor === null) return false
+  if (cursor === null) return null
   const { lastId } = await live.streamInfo(runStreamKey(runId))
-  if (lastId === null || compareStreamIds(cursor, lastId) < 0) return false
-  return runStreamHasEnded(live, runId, lastId)
+  if (lastId === null || compareStreamIds(cursor, lastId) < 0) return null
+  const last = await lastRunStreamEvent(live, runId, lastId)
+  if (last === null) return null
+  return isSettledEvent(last) ? "settled" : isTerminalEvent(last) ? "turn-over" : null
 }
+
+/** True when the client has already seen run.settled, the stream's last entry. */
+export const isCaughtUpPastEnd = async (live: LiveCoordination, runId: string, lastEventId: string | null): Promise<boolean> =>
+  (await caughtUpEnd(live, runId, lastEventId)) === "settled"

@@ -1,16 +1,21 @@
 // Reads what a run's live stream holds, for the web's own bookkeeping (settling a run whose
 // worker went away, stopping a run): the events folded into a transcript, whether the terminal
-// event is there, and the last id (so an appended event links to it).
+// event is there, and the last id (so an appended event links to it). Writes the web's own
+// entries: the end of a turn the worker could not end, and the run.settled after every settle.
 
 import { STREAM_START, StreamAppendConflict, type LiveCoordination } from "#shared/live/live.server.ts"
 import {
   decodeRunStreamRecord,
   encodeRunStreamRecord,
+  isPastTurn,
+  isSettledEvent,
   isTerminalEvent,
+  lastRunStreamEvent,
   RUN_STREAM_MAX_LENGTH,
   RUN_STREAM_TTL_AFTER_END_MS,
-  runStreamHasEnded,
   runStreamKey,
+  type RunSettled,
+  type RunStreamEvent,
 } from "#shared/runs/run-stream.ts"
 import { foldEvent, type Transcript } from "#shared/runs/transcript.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
@@ -42,7 +47,7 @@ export async function readRunStream(live: LiveCoordination, runId: string): Prom
   }
 }
 
-/** How many times ending a stream is attempted before it is left to the stream's readers. */
+/** How many times an append of the web's is attempted before it is left to the stream's readers. */
 const END_ATTEMPTS = 5
 
 /**
@@ -51,7 +56,23 @@ const END_ATTEMPTS = 5
  * (we go again from its entry) or is refused after ours, and a failed write is retried from where
  * it stopped, so the stream gets its terminal event once and nothing is written twice.
  */
-export async function endRunStream(live: LiveCoordination, runId: string, events: readonly RunEvent[]): Promise<void> {
+export const endRunStream = (live: LiveCoordination, runId: string, events: readonly RunEvent[]): Promise<void> =>
+  appendUnlessEnded(live, runId, events, (last) => last !== null && isPastTurn(last))
+
+/**
+ * Appends `run.settled` once the run is settled, so every browser following the stream reloads
+ * the run once and stops, instead of polling until the settle shows. Once per stream, however
+ * often it is retried.
+ */
+export const markRunSettled = (live: LiveCoordination, runId: string, status: RunSettled["status"]): Promise<void> =>
+  appendUnlessEnded(live, runId, [{ type: "run.settled", status }], (last) => last !== null && isSettledEvent(last))
+
+async function appendUnlessEnded(
+  live: LiveCoordination,
+  runId: string,
+  events: readonly RunStreamEvent[],
+  ended: (last: RunStreamEvent | null) => boolean,
+): Promise<void> {
   const key = runStreamKey(runId)
   let next = 0
   let prev: string | null = null
@@ -60,7 +81,7 @@ export async function endRunStream(live: LiveCoordination, runId: string, events
     try {
       if (fromTop) {
         prev = (await live.streamInfo(key)).lastId
-        if (await runStreamHasEnded(live, runId, prev)) break
+        if (ended(await lastRunStreamEvent(live, runId, prev))) break
         fromTop = false
       }
       for (; next < events.length; next += 1) {

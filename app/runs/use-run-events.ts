@@ -1,6 +1,7 @@
 // React's way in to a running run's live events: one EventSource per running run, folded with
 // live-run.ts. EventSource reconnects by itself with Last-Event-ID; it is closed here once the
-// run's turn has completed (or the server says the stream ended), so it never reconnects forever.
+// run is settled (run.settled, or the server says the stream ended), so it never reconnects
+// forever, and the page's data is reloaded then, once.
 
 import { useRevalidator } from "@remix-run/react"
 import { useEffect, useRef, useState } from "react"
@@ -28,7 +29,7 @@ export function useRunEvents(runId: string | null): LiveRun | null {
       const event = parseRunEventData(message.data)
       if (!event) return
       update({ kind: "event", event })
-      if (event.type === "turn.completed") finish()
+      if (event.type === "run.settled") finish()
     }
     source.addEventListener("gap", (message) => update({ kind: "gap", transcript: parseGapData((message as MessageEvent<string>).data) }))
     source.addEventListener("end", finish)
@@ -41,34 +42,18 @@ export function useRunEvents(runId: string | null): LiveRun | null {
   return live?.runId === runId ? live : null
 }
 
-const FIRST_RETRY_MS = 150
-const LONGEST_RETRY_MS = 3_000
-const MAX_ATTEMPTS = 25
-
 /**
- * While a run's stream has ended but the page's data still says it is running, reloads the data
- * (backing off) until the persisted run arrives. The worker ends the stream a moment before the
- * web records the end, so a single reload right away would often still see "running".
- * `data` is the loader data: each reload yields a new object, which schedules the next check.
+ * Reloads the page's data once when the live run ends: by then the web has stored the run as it
+ * ended (run.settled comes after that), so one reload shows it. If the stream ended some other way
+ * and the run still shows as running, the workspace's run events reload the page when it settles.
  */
-export function useRevalidateWhileSettling(settling: boolean, data: unknown): void {
+export function useRevalidateWhenRunEnds(live: LiveRun | null): void {
   const revalidator = useRevalidator()
   const revalidate = useRef(revalidator.revalidate)
   revalidate.current = revalidator.revalidate
-  const attempts = useRef(0)
-  const idle = revalidator.state === "idle"
+  const endedRunId = live?.phase === "ended" ? live.runId : null
 
   useEffect(() => {
-    if (!settling) {
-      attempts.current = 0
-      return
-    }
-    if (!idle || attempts.current >= MAX_ATTEMPTS) return
-    const delay = attempts.current === 0 ? 0 : Math.min(FIRST_RETRY_MS * 2 ** (attempts.current - 1), LONGEST_RETRY_MS)
-    const timer = setTimeout(() => {
-      attempts.current += 1
-      revalidate.current()
-    }, delay)
-    return () => clearTimeout(timer)
-  }, [settling, idle, data])
+    if (endedRunId !== null) revalidate.current()
+  }, [endedRunId])
 }

@@ -16,10 +16,26 @@ export const RUN_STREAM_MAX_LENGTH = 20_000
 /** How long a finished run's stream stays replayable. */
 export const RUN_STREAM_TTL_AFTER_END_MS = 60 * 60 * 1000
 
+/**
+ * The web's last word on a run's stream, appended once it has settled the run (status, transcript
+ * and snapshot recorded, the app free for the next message): a browser reloads the run once on
+ * it, and nothing follows it. Runtimes never produce it, so it is not a RunEvent, and the worker,
+ * which appends only RunEvents, cannot write one.
+ */
+export const RunSettled = Schema.Struct({
+  type: Schema.Literal("run.settled"),
+  status: Schema.Literals(["completed", "failed", "stopped"]),
+})
+export type RunSettled = typeof RunSettled.Type
+
+/** What a run's stream holds: the turn's events, then the web's `run.settled`. */
+export const RunStreamEvent = Schema.Union([RunEvent, RunSettled])
+export type RunStreamEvent = typeof RunStreamEvent.Type
+
 export const RunStreamRecord = Schema.Struct({
   /** The stream id of the previous entry of this run, or null for the first. */
   prev: Schema.NullOr(Schema.String),
-  event: RunEvent,
+  event: RunStreamEvent,
 })
 export type RunStreamRecord = typeof RunStreamRecord.Type
 
@@ -27,8 +43,14 @@ export const encodeRunStreamRecord = (record: RunStreamRecord): string => JSON.s
 const decodeRecordJson = Schema.decodeUnknownSync(Schema.fromJsonString(RunStreamRecord))
 export const decodeRunStreamRecord = (data: string): RunStreamRecord => decodeRecordJson(data)
 
-/** The event that ends a run's stream: nothing is appended after it. */
-export const isTerminalEvent = (event: RunEvent): boolean => event.type === "turn.completed"
+/** The event that ends a run's turn: its worker appends nothing after it (the web may: run.settled). */
+export const isTerminalEvent = (event: RunStreamEvent): boolean => event.type === "turn.completed"
+
+/** The event that ends a run's stream: nothing at all is appended after it. */
+export const isSettledEvent = (event: RunStreamEvent): event is RunSettled => event.type === "run.settled"
+
+/** Whether a stream ending with `event` is past its turn: the terminal event, or the settle after it. */
+export const isPastTurn = (event: RunStreamEvent): boolean => isTerminalEvent(event) || isSettledEvent(event)
 
 const MAX_STREAM_SEQ = "18446744073709551615"
 
@@ -39,15 +61,21 @@ export function streamIdBefore(id: string): string {
   return ms > 0 ? `${ms - 1}-${MAX_STREAM_SEQ}` : STREAM_START
 }
 
-/**
- * Whether the run's stream ends with its terminal event, from its last entry alone (cheap enough
- * for every send, every connecting browser and every worker heartbeat). `lastId` saves a round
- * trip when already known.
- */
-export async function runStreamHasEnded(live: LiveCoordination, runId: string, lastId?: string | null): Promise<boolean> {
+/** The event a run's stream ends with so far, from its last entry alone; null when it has none. */
+export async function lastRunStreamEvent(live: LiveCoordination, runId: string, lastId?: string | null): Promise<RunStreamEvent | null> {
   const key = runStreamKey(runId)
   const last = lastId === undefined ? (await live.streamInfo(key)).lastId : lastId
-  if (last === null) return false
+  if (last === null) return null
   const [entry] = await live.read(key, { after: streamIdBefore(last), limit: 1 })
-  return entry?.id === last && isTerminalEvent(decodeRunStreamRecord(entry.data).event)
+  return entry?.id === last ? decodeRunStreamRecord(entry.data).event : null
+}
+
+/**
+ * Whether the run's turn has ended: its stream ends with the terminal event (or the settle after
+ * it). From the last entry alone, cheap enough for every send, every connecting browser and every
+ * worker heartbeat. `lastId` saves a round trip when already known.
+ */
+export async function runStreamHasEnded(live: LiveCoordination, runId: string, lastId?: string | null): Promise<boolean> {
+  const last = await lastRunStreamEvent(live, runId, lastId)
+  return last !== null && isPastTurn(last)
 }

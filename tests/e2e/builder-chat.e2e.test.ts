@@ -1,7 +1,8 @@
 // The builder loop in real Chromium with the real Claude Code behind the worker and a scripted
 // model: create an app from a prompt, watch the reply stream in two tabs, reload one tab in the
 // middle of the stream, and see it catch up to exactly the same text as the other — nothing
-// missing, nothing twice — before both show the run as completed.
+// missing, nothing twice — before both show the run as completed. And stop a run in the middle of
+// a tool call: its card says stopped, not running, live and once the stopped run is reloaded.
 
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
@@ -71,4 +72,38 @@ it("streams one reply to two tabs, and a tab reloaded mid-stream catches up with
     expect((await assistantText(page)).trim()).toBe(REPLY.trim())
   }
   expect(a.cspViolations).toEqual([])
+})
+
+it("shows a tool call that was running when the run was stopped as stopped, live and after the reload", { timeout: 120_000 }, async () => {
+  const person = await chromium.person("B", server.url)
+  const { page } = person
+  await page.goto("/onboarding")
+  await page.getByLabel("Display name").fill("Bea Builder")
+  await page.getByLabel("Email").fill("bea@example.com")
+  await page.getByRole("button", { name: "Continue" }).click()
+  await page.waitForURL((url) => url.pathname === "/workspaces/new")
+  await page.getByLabel("Workspace name").fill("Stoppers")
+  await page.getByRole("button", { name: "Create workspace" }).click()
+  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
+
+  fake.script([{ kind: "shell", command: "sleep 600" }])
+  await page.goto(`${new URL(page.url()).pathname}/apps`)
+  await page.getByTestId("new-app-prompt").fill("Wait for ten minutes")
+  await page.getByTestId("runtime-picker").selectOption("claude")
+  await page.getByTestId("create-app").click()
+  await page.waitForURL((url) => /\/apps\/[a-z2-7]{24}$/.test(url.pathname))
+  const tool = page.getByTestId("run").last().getByTestId("tool-call").last()
+  await page.waitForSelector('[data-testid="tool-call"][data-tool-state="running"]', { timeout: 60_000 })
+  await expect(tool.innerText()).resolves.toContain("running…")
+
+  await page.getByTestId("stop-run").click()
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="run"]')].at(-1)?.getAttribute("data-status") === "stopped", undefined, {
+    timeout: 60_000,
+  })
+  await expect(tool.getAttribute("data-tool-state")).resolves.toBe("stopped")
+  await expect(tool.innerText()).resolves.not.toContain("running")
+  // The stored run says the same to whoever opens it later.
+  await page.reload()
+  await expect(page.getByTestId("run").last().getByTestId("tool-call").last().getAttribute("data-tool-state")).resolves.toBe("stopped")
+  expect(person.cspViolations).toEqual([])
 })

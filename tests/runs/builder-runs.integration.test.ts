@@ -1,6 +1,6 @@
 // The builder loop end to end on the embedded default (one process, SQLite file, in-process live
 // port), with the real Claude Code against the fake model: create an app from a prompt, watch
-// its run over Server-Sent Events to the terminal event, and find the transcript and the source
+// its run over Server-Sent Events to the turn's end and the settle, and find the transcript and the source
 // snapshot persisted (binary files included, and naming the files too large to keep); one turn at a time (a concurrent send gets 409); stop within 2 s;
 // retry after a retryable failure; delete leaves nothing behind.
 
@@ -65,11 +65,15 @@ describe("a builder run", () => {
     const messages = await followRun(created.run.id)
     const events = messages.filter((message) => message.event === "message").map((message) => JSON.parse(message.data) as { type: string })
     expect(events.filter((event) => event.type === "error")).toEqual([])
-    expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+    expect(events.slice(-2)).toEqual([
+      { type: "turn.completed", outcome: "completed" },
+      { type: "run.settled", status: "completed" },
+    ])
     expect(events.map((event) => event.type)).toContain("tool.started")
     expect(new Set(messages.map((message) => message.id)).size).toBe(messages.length)
 
-    const run = await settled(created.app.id, created.run.id)
+    // Once the stream says the run is settled, one reload shows it as it ended: no polling.
+    const run = (await runsOf(created.app.id)).find((candidate) => candidate.id === created.run.id)!
     expect(run.status).toBe("completed")
     expect(run.transcript).toContainEqual({ kind: "text", text: "Your page is ready." })
     type Files = { source: string; files: Record<string, string>; binaryFiles: Record<string, number>; skipped: string[] }
@@ -114,7 +118,10 @@ describe("a builder run", () => {
     expect(Date.now() - startedAt).toBeLessThan(2_000)
     expect(stopped.status).toBe("stopped")
     const seen = await watching
-    expect(JSON.parse(seen.at(-1)!.data)).toEqual({ type: "turn.completed", outcome: "cancelled" })
+    expect(seen.slice(-2).map((message) => JSON.parse(message.data))).toEqual([
+      { type: "turn.completed", outcome: "cancelled" },
+      { type: "run.settled", status: "stopped" },
+    ])
   })
 
   it("fails with a retryable error when the runtime cannot be used, and can be retried", { timeout: 90_000 }, async () => {

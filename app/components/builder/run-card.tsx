@@ -63,7 +63,7 @@ export function RunCard({ run, live, canRetry, pending, fileHref }: RunCardProps
         ) : null}
         {running ? (
           <p className="working" data-testid="run-working">
-            {live?.phase === "connecting" ? "Connecting…" : live?.phase === "ended" ? "Finishing…" : "Working…"}
+            {live?.phase === "connecting" ? "Connecting…" : live?.phase === "finishing" || live?.phase === "ended" ? "Finishing…" : "Working…"}
           </p>
         ) : null}
         {running || canRetry ? (

@@ -60,13 +60,29 @@ function PartView({ part, fileHref }: { part: TranscriptPart; fileHref: Transcri
   }
 }
 
+/** A tool card's state: "stopped" or "failed" (with its turn) when the turn ended before it returned. */
+function toolCallState(part: Pick<ToolPart, "output" | "isError" | "cutShort">): ToolCallState {
+  if (part.output !== null) return part.isError ? "error" : "done"
+  return part.cutShort ?? "running"
+}
+
+type ToolCallState = "running" | "done" | "error" | "stopped" | "failed"
+
+const TOOL_CALL_LABELS: Readonly<Record<ToolCallState, string>> = {
+  running: "running…",
+  done: "done",
+  error: "failed",
+  stopped: "stopped",
+  failed: "failed",
+}
+
 function ToolCall({ part }: { part: ToolPart }) {
   const input = toolInputText(part)
-  const state = part.output === null ? "running" : part.isError ? "error" : "done"
+  const state = toolCallState(part)
   return (
     <div className={`tool-call tool-${state}`} data-testid="tool-call" data-tool-state={state}>
       <div className="tool-head">
-        <span className="tool-name">{part.name}</span> <span className="muted">{state === "running" ? "running…" : state === "error" ? "failed" : "done"}</span>
+        <span className="tool-name">{part.name}</span> <span className="muted">{TOOL_CALL_LABELS[state]}</span>
       </div>
       {input ? <pre className="tool-input">{input}</pre> : null}
       {part.output !== null ? (
