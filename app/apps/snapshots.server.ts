@@ -1,11 +1,13 @@
-// The app's source as of the end of a turn, taken from the worker and kept durably, so a new
-// worker can be given the app back. An unchanged source is not stored again.
+// The app's source as of the end of a turn, reported by the worker with the turn's end and kept
+// durably, so a new worker can be given the app back. An unchanged source is not stored again.
 
 import { sha256 } from "@oslojs/crypto/sha2"
 import { encodeHexLowerCase } from "@oslojs/encoding"
 import { newId } from "#shared/ids.ts"
+import type { AppSourceAnswer } from "#shared/runs/internal-api.ts"
 import type { WebServices } from "../services.server.ts"
 import { snapshots, type AppDocument, type SnapshotDocument } from "../store/collections.server.ts"
+import { appFiles } from "../worker-client/worker-client.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
 
 const sortedEntries = (files: Readonly<Record<string, string>>) => Object.keys(files).sort().map((path) => [path, files[path]])
@@ -26,21 +28,15 @@ export async function loadSnapshot(services: WebServices, app: AppDocument): Pro
 }
 
 /**
- * Takes the app's files from the worker and stores them when they changed. Returns the snapshot
- * id to record on the app, or null to keep the current one (unchanged, unreachable, too large).
+ * Stores the app's source as the worker reported it at the end of a turn, when it changed.
+ * Returns the snapshot id to record on the app, or null to keep the current one (unchanged, too large).
  */
-export async function captureSnapshot(services: WebServices, app: AppDocument, runId: string): Promise<string | null> {
-  let answer: Awaited<ReturnType<WebServices["worker"]["files"]>>
-  try {
-    answer = await services.worker.files(app.id)
-  } catch (error) {
-    services.log.warn("could not take the app's source from the worker", { appId: app.id, error })
+export async function captureSnapshot(services: WebServices, app: AppDocument, runId: string, source: AppSourceAnswer): Promise<string | null> {
+  if ("tooLarge" in source) {
+    services.log.warn("the app's source is too large to keep", { appId: app.id, reason: source.tooLarge })
     return null
   }
-  if ("tooLarge" in answer) {
-    services.log.warn("the app's source is too large to keep", { appId: app.id })
-    return null
-  }
+  const answer = appFiles(source)
   const hash = hashFiles(answer.files, answer.binaryFiles, { paths: answer.skipped, count: answer.skippedCount })
   const current = await loadSnapshot(services, app)
   if (current?.hash === hash) return null

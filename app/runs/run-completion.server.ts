@@ -2,7 +2,6 @@
 // its folded transcript and the runtime's session id. Any web instance may receive it.
 
 import type { RunCompletion } from "#shared/runs/internal-api.ts"
-import type { Transcript } from "#shared/runs/transcript.ts"
 import type { WebServices } from "../services.server.ts"
 import { runs } from "../store/collections.server.ts"
 import { closingEvents, settleRun, STATUS_FOR_OUTCOME } from "./run-settlement.server.ts"
@@ -21,10 +20,10 @@ export async function completeRun(services: WebServices, runId: string, completi
     // The worker ends the stream itself; when it could not (its store was unreachable for a
     // while), this ends it for whoever watches. A stream that has ended is left alone.
     closeStreamWith: closingEvents(status, error),
-    // Folded by the worker with shared/runs/transcript.ts; stored as the parts it produced.
-    transcript: completion.transcript as Transcript,
+    // Folded by the worker with shared/runs/transcript.ts, and decoded by its schema on arrival.
+    transcript: completion.transcript,
     nativeSessionId: completion.nativeSessionId,
-    takeSnapshot: true,
+    source: completion.source ?? null,
   })
   return settled ? "settled" : "already-settled"
 }

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest"
 import { newId } from "#shared/ids.ts"
 import { createMemoryLive } from "#shared/live/memory-live.server.ts"
 import { STREAM_START } from "#shared/live/live.server.ts"
-import { decodeRunStreamRecord, encodeRunStreamRecord, runLeaseKey, runStreamKey } from "#shared/runs/run-stream.ts"
+import { decodeRunStreamRecord, encodeRunStreamRecord, runLeaseKey, runStreamKey, type RunStreamEvent } from "#shared/runs/run-stream.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { completedRun } from "#tests/fixtures/run-documents.ts"
 import { AppError } from "../errors.server.ts"
@@ -23,7 +23,7 @@ import { completeRun } from "./run-completion.server.ts"
 import { reapRun } from "./run-reaper.server.ts"
 import { HANDOFF_TURNS } from "./conversation-handoff.server.ts"
 import { RUNS_PAGE } from "./run-pages.ts"
-import { listRuns, sendMessage } from "./runs.server.ts"
+import { listRuns, sendMessage, stopRun } from "./runs.server.ts"
 
 const LEASE_MS = 200
 const cleanups: (() => Promise<void>)[] = []
@@ -42,10 +42,11 @@ function createWorld() {
     runtimes: async () => [],
     startRun: async (_appId, request) => {
       started.push(request.runId)
-      prompts.push(request.prompt)
+      // What a runtime without a session of its own is given.
+      prompts.push(request.handoffPrompt ?? request.prompt)
       return { started: true }
     },
-    status: async () => ({ busy: false, runtime: null, nativeSessionId: null, hasSource: true }),
+    status: async () => ({ exists: false, busy: false, runtime: null, nativeSessionId: null, lastActiveAt: null, hasSource: true }),
     cancel: async () => ({ cancelled: false }),
     files: async () => ({ files: {}, binaryFiles: {}, skipped: [], skippedCount: 0 }),
     destroy: async () => undefined,
@@ -79,7 +80,7 @@ function createWorld() {
   return { services, scope, app, started, prompts, store, live }
 }
 
-const events = async (live: ReturnType<typeof createMemoryLive>, runId: string): Promise<RunEvent[]> =>
+const events = async (live: ReturnType<typeof createMemoryLive>, runId: string): Promise<RunStreamEvent[]> =>
   (await live.read(runStreamKey(runId), { after: STREAM_START, limit: 100 })).map((entry) => decodeRunStreamRecord(entry.data).event)
 
 describe("claiming an app for a turn", () => {
@@ -160,8 +161,20 @@ describe("the reaper", () => {
     const settled = await store.collection(runs).findOne({ id: run.id })
     expect(settled).toMatchObject({ status: "completed", error: null, transcript: [{ kind: "text", text: "Done." }] })
     expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBeNull()
-    // Nothing was appended after the worker's own terminal event.
+    // Nothing was appended after the worker's own terminal event but the settle.
+    expect((await events(live, run.id)).slice(-2)).toEqual([
+      { type: "turn.completed", outcome: "completed" },
+      { type: "run.settled", status: "completed" },
+    ])
     expect((await events(live, run.id)).filter((event) => event.type === "turn.completed")).toHaveLength(1)
+  })
+
+  it("stores a tool call its dead worker left running as failed, not running", async () => {
+    const { services, run, live, store } = await runningRun()
+    await append(live, run.id, [{ type: "tool.started", callId: "c1", name: "Bash", input: { command: "npm test" } }])
+    expect(await sweep(services, run.id, store)).toBe(true)
+    const failed = await store.collection(runs).findOne({ id: run.id })
+    expect(failed?.transcript[0]).toMatchObject({ kind: "tool", callId: "c1", output: null, cutShort: "failed" })
   })
 
   it("fails a run whose worker died as retryable, and ends its stream for everyone watching", async () => {
@@ -170,10 +183,26 @@ describe("the reaper", () => {
     expect(await sweep(services, run.id, store)).toBe(true)
     const failed = await store.collection(runs).findOne({ id: run.id })
     expect(failed).toMatchObject({ status: "failed", error: { code: "worker_lost", retryable: true } })
-    expect((await events(live, run.id)).slice(-2).map((event) => event.type)).toEqual(["error", "turn.completed"])
+    expect((await events(live, run.id)).slice(-3).map((event) => event.type)).toEqual(["error", "turn.completed", "run.settled"])
     expect((await store.collection(apps).findOne({ id: app.id }))?.activeRunId).toBeNull()
     // A second reaper (another web process) finds nothing left to do.
     expect(await reapRun(services, failed!)).toBe(false)
+  })
+})
+
+describe("stopping a run its worker does not confirm stopping", () => {
+  it("stores the tool call it was running as stopped, and ends the stream with the turn's end and the settle", async () => {
+    const { services, scope, run, live, store } = await runningRun()
+    await append(live, run.id, [{ type: "tool.started", callId: "c1", name: "Bash", input: { command: "sleep 600" } }])
+    expect((await stopRun(services, scope, run.id)).status).toBe("stopped")
+    const stopped = await store.collection(runs).findOne({ id: run.id })
+    expect(stopped?.transcript).toEqual([
+      { kind: "tool", callId: "c1", name: "Bash", input: { command: "sleep 600" }, inputText: "", output: null, isError: false, cutShort: "stopped" },
+    ])
+    expect((await events(live, run.id)).slice(-2)).toEqual([
+      { type: "turn.completed", outcome: "cancelled" },
+      { type: "run.settled", status: "stopped" },
+    ])
   })
 })
 
@@ -183,7 +212,7 @@ describe("the worker's end-of-turn report", () => {
     await append(ended.live, ended.run.id, [{ type: "text.delta", text: "Done" }, { type: "turn.completed", outcome: "completed" }])
     const report = { appId: ended.app.id, runtime: "claude" as const, nativeSessionId: null, transcript: [] }
     expect(await completeRun(ended.services, ended.run.id, { ...report, outcome: "completed", error: null })).toBe("settled")
-    expect((await events(ended.live, ended.run.id)).map((event) => event.type)).toEqual(["text.delta", "turn.completed"])
+    expect((await events(ended.live, ended.run.id)).map((event) => event.type)).toEqual(["text.delta", "turn.completed", "run.settled"])
 
     // The worker's store went away mid-turn: its report arrives, its stream has no end.
     const cut = await runningRun()
@@ -191,7 +220,11 @@ describe("the worker's end-of-turn report", () => {
     const error = { message: "The run's live stream could not be written.", code: "run_stream_unavailable", retryable: true }
     expect(await completeRun(cut.services, cut.run.id, { ...report, appId: cut.app.id, outcome: "failed", error })).toBe("settled")
     expect(await cut.store.collection(runs).findOne({ id: cut.run.id })).toMatchObject({ status: "failed", error })
-    expect((await events(cut.live, cut.run.id)).slice(1)).toEqual([{ type: "error", ...error }, { type: "turn.completed", outcome: "failed" }])
+    expect((await events(cut.live, cut.run.id)).slice(1)).toEqual([
+      { type: "error", ...error },
+      { type: "turn.completed", outcome: "failed" },
+      { type: "run.settled", status: "failed" },
+    ])
   })
 })
 

@@ -34,7 +34,7 @@ export async function reapRun(services: WebServices, run: RunDocument): Promise<
   if (!(await leaseLostForLong(services, run.id))) return false
   const { transcript, terminal } = await readRunStream(services.live, run.id)
   if (terminal) {
-    const settled = await settleRun(services, run, { ...endingFromStream(terminal, transcript), transcript, takeSnapshot: true })
+    const settled = await settleRun(services, run, { ...endingFromStream(terminal, transcript), transcript, source: null })
     return settled !== null
   }
   const settled = await settleRun(services, run, {
@@ -42,7 +42,7 @@ export async function reapRun(services: WebServices, run: RunDocument): Promise<
     error: workerLostError,
     transcript: [...transcript, { kind: "error", ...workerLostError }],
     closeStreamWith: closingEvents("failed", workerLostError),
-    takeSnapshot: false,
+    source: null,
   })
   return settled !== null
 }

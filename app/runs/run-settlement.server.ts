@@ -1,10 +1,11 @@
 // Ending a run, whoever notices the end first: the worker's report, a stop that the worker did
 // not confirm in time, or the reaper finding a run whose worker stopped heartbeating. The run's
 // status changes only from "running", in one atomic update, so exactly one of them settles it;
-// only that one appends to the stream, takes the source snapshot and releases the app.
+// only that one appends to the stream, takes the source snapshot, releases the app, and last of
+// all tells the stream's watchers (run.settled) that the run as stored is final.
 
-import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
-import type { Transcript } from "#shared/runs/transcript.ts"
+import type { AppSourceAnswer, RunErrorInfo } from "#shared/runs/internal-api.ts"
+import { closeOpenToolCalls, type Transcript } from "#shared/runs/transcript.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { appAudience } from "../apps/app-access.server.ts"
 import { captureSnapshot } from "../apps/snapshots.server.ts"
@@ -12,7 +13,7 @@ import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, runs, snapshots, type AppDocument, type RunDocument, type RunStatus } from "../store/collections.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
-import { endRunStream } from "./run-stream-reader.server.ts"
+import { endRunStream, markRunSettled } from "./run-stream-reader.server.ts"
 
 export interface RunEnding {
   readonly status: Exclude<RunStatus, "running">
@@ -22,8 +23,8 @@ export interface RunEnding {
   readonly nativeSessionId?: string | null
   /** Events to end the stream with, unless it has ended (the worker is gone, did not stop, or could not write). */
   readonly closeStreamWith?: readonly RunEvent[]
-  /** Whether the worker still holds the app's files (false when it is gone). */
-  readonly takeSnapshot: boolean
+  /** The app's source as the worker reported it with the turn's end; null keeps the app's current snapshot. */
+  readonly source: AppSourceAnswer | null
 }
 
 /** How a turn's terminal outcome maps onto the run's status. */
@@ -46,11 +47,14 @@ const EVENT_FOR_STATUS = { completed: "run.completed", failed: "run.failed", sto
 
 /** Settles the run once; returns null when something else already had. */
 export async function settleRun(services: WebServices, run: RunDocument, ending: RunEnding): Promise<RunDocument | null> {
+  // A stream cut short (stopped, reaped) was folded without the turn's end: no tool call of it
+  // may stay "running" in the stored transcript.
+  const transcript = closeOpenToolCalls(ending.transcript, ending.status === "failed" ? "failed" : "stopped")
   const settled = await services.store
     .collection(runs)
     .updateOne(
       { id: run.id, workspaceId: run.workspaceId, status: "running" },
-      { status: ending.status, error: ending.error, transcript: ending.transcript, endedAt: nowIso() },
+      { status: ending.status, error: ending.error, transcript, endedAt: nowIso() },
     )
   if (!settled) return null
 
@@ -59,12 +63,25 @@ export async function settleRun(services: WebServices, run: RunDocument, ending:
       services.log.warn("could not end the run's stream", { runId: run.id, error }),
     )
   }
-  const app = await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId })
-  if (!app) return settled
+  try {
+    await recordTurnOnApp(services, run, ending)
+  } finally {
+    // Watchers reload the run once on this, so it comes after everything they would read.
+    await markRunSettled(services.live, run.id, ending.status).catch((error: unknown) =>
+      services.log.warn("could not mark the run's stream settled", { runId: run.id, error }),
+    )
+  }
+  return settled
+}
 
-  // The app stays claimed until here, so no new turn changes the files while they are copied.
-  const snapshotId = ending.takeSnapshot
-    ? await captureSnapshot(services, app, run.id).catch((error: unknown) => {
+/** Stores what the turn left on its app (snapshot, runtime session), releases it and tells the workspace. */
+async function recordTurnOnApp(services: WebServices, run: RunDocument, ending: RunEnding): Promise<void> {
+  const app = await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId })
+  if (!app) return
+
+  // Read by the worker once the turn was over, before it reported: no later turn had changed them.
+  const snapshotId = ending.source
+    ? await captureSnapshot(services, app, run.id, ending.source).catch((error: unknown) => {
         services.log.warn("could not store the app's source snapshot", { appId: app.id, error })
         return null
       })
@@ -87,7 +104,6 @@ export async function settleRun(services: WebServices, run: RunDocument, ending:
     appAudience(app),
     services.log,
   )
-  return settled
 }
 
 async function dropSnapshot(services: WebServices, app: AppDocument, snapshotId: string) {

@@ -128,43 +128,58 @@ export async function sendMessage(services: WebServices, scope: WorkspaceScope, 
       error: failure,
       transcript: [{ kind: "error", ...failure }],
       closeStreamWith: closingEvents("failed", failure),
-      takeSnapshot: false,
+      source: null,
     })
   }
   return toRunView((await services.store.collection(runs).findOne({ id: runId, workspaceId: app.workspaceId })) ?? run)
 }
 
-/** Resume the runtime's own session when it has seen everything; otherwise hand the conversation over. */
 /** A conversation's order, newest first: by creation, then id for runs of the same millisecond. */
 const NEWEST_FIRST = [["createdAt", -1], ["id", -1]] as const
 
+/**
+ * Asks the worker to drive the run, in one call. The worker continues its open session when it
+ * has one for the runtime; otherwise it resumes the runtime's own session when that has seen the
+ * whole conversation, or starts one handed the conversation as text. A worker without the app's
+ * source answers `source_needed` and gets the snapshot (and the handover) in a second call.
+ */
 async function startOnWorker(services: WebServices, app: AppDocument, run: RunDocument): Promise<StartRunResult> {
-  const status = await services.worker.status(app.id)
   const appRuns = services.store.collection(runs)
   const scopeOfApp = { appId: app.id, workspaceId: app.workspaceId }
-  // Only the previous run decides whether the runtime's own session has seen everything.
-  const last = (await appRuns.findMany(scopeOfApp, { sort: [["createdAt", -1]], limit: 2 })).find((other) => other.id !== run.id)
+  // Only the previous run decides whether the runtime's own session has seen everything; two
+  // runs of the same millisecond are told apart by id, as everywhere else in the conversation.
+  const last = (await appRuns.findMany(scopeOfApp, { sort: NEWEST_FIRST, limit: 2 })).find((other) => other.id !== run.id)
   const native = app.runtimeSessions[run.runtime]
-  const liveSession = status.runtime === run.runtime && status.nativeSessionId !== null
-  const resumable = status.hasSource && native !== undefined && native.throughRunId === last?.id
-  const snapshot = status.hasSource ? null : await loadSnapshot(services, app)
+  const resumable = native !== undefined && native.throughRunId === last?.id
   // The conversation is read only when it has to be handed over, and only its newest turns: the
   // handover keeps the last HANDOFF_TURNS at most, and the agent has the files for the rest.
   const handoff = async () => {
     const newest = await appRuns.findMany(scopeOfApp, { sort: NEWEST_FIRST, limit: HANDOFF_TURNS + 1 })
-    return withHandoff(run.prompt, newest.reverse().filter((other) => other.id !== run.id && other.status !== "running"))
+    const prompt = withHandoff(run.prompt, newest.reverse().filter((other) => other.id !== run.id && other.status !== "running"))
+    return prompt === run.prompt ? null : prompt
   }
   const request: StartRunRequest = {
-    prompt: liveSession || resumable ? run.prompt : await handoff(),
+    prompt: run.prompt,
     runtime: run.runtime,
     model: run.model,
     runId: run.id,
-    resumeSessionId: !liveSession && resumable ? native.sessionId : null,
-    sourceFiles: snapshot ? snapshot.files : null,
-    sourceBinaryFiles: snapshot?.binaryFiles ?? null,
+    resumeSessionId: resumable ? native.sessionId : null,
+    handoffPrompt: resumable ? null : await handoff(),
+    snapshotAvailable: app.snapshotId !== null,
     delivery: { leaseMs: services.config.runLeaseMs },
   }
-  return services.worker.startRun(app.id, request)
+  const started = await services.worker.startRun(app.id, request)
+  if (started.started || started.code !== "source_needed") return started
+  // A new worker, or one that lost the app: it gets the source, and the conversation as text.
+  const snapshot = await loadSnapshot(services, app)
+  return services.worker.startRun(app.id, {
+    ...request,
+    resumeSessionId: null,
+    handoffPrompt: await handoff(),
+    snapshotAvailable: false,
+    sourceFiles: snapshot ? snapshot.files : null,
+    sourceBinaryFiles: snapshot?.binaryFiles ?? null,
+  })
 }
 
 export async function requireVisibleRun(services: WebServices, scope: WorkspaceScope, runId: string): Promise<RunDocument> {
@@ -199,7 +214,8 @@ export async function stopRun(services: WebServices, scope: WorkspaceScope, runI
   await settleRun(services, run, {
     ...(terminal ? endingFromStream(terminal, transcript) : { status: "stopped" as const, error: null, closeStreamWith: closingEvents("stopped", null) }),
     transcript,
-    takeSnapshot: true,
+    // The worker did not confirm in time; its own report, if it comes, finds the run settled.
+    source: null,
   })
   return toRunView((await services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })) ?? run)
 }

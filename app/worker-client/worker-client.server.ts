@@ -1,10 +1,21 @@
 // How the web tier calls the worker's internal HTTP API: always with the internal bearer token,
-// always with a deadline. Answers are decoded here, so callers get typed results or a
-// WorkerUnavailableError that says what went wrong without any worker internals.
+// always with a deadline. Every answer is decoded here with its schema from
+// shared/runs/internal-api.ts, so callers get typed results, or a WorkerUnavailableError that
+// says what went wrong without any worker internals.
 
+import { Schema } from "effect"
 import type { Secret } from "#shared/config/secret.ts"
 import { brandedErrorClass } from "#shared/errors/branded-error.ts"
-import type { RunDelivery, SourceFiles } from "#shared/runs/internal-api.ts"
+import {
+  type AppSource,
+  AppSourceAnswer,
+  CancelAnswer,
+  RuntimesReport,
+  StartTurnAccepted,
+  StartTurnRequest,
+  WorkerProblem,
+  WorkerSessionStatus,
+} from "#shared/runs/internal-api.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 
 export type WorkerHealth = "ok" | "unreachable" | "unauthorized"
@@ -16,23 +27,10 @@ export interface WorkerRuntimeReport {
   readonly version: string | null
 }
 
-export interface WorkerSessionStatus {
-  readonly busy: boolean
-  readonly runtime: RuntimeId | null
-  readonly nativeSessionId: string | null
-  readonly hasSource: boolean
-}
+export type { WorkerSessionStatus }
 
-export interface StartRunRequest {
-  readonly prompt: string
-  readonly runtime: RuntimeId
-  readonly model: string | null
-  readonly runId: string
-  readonly resumeSessionId: string | null
-  readonly sourceFiles: SourceFiles | null
-  readonly sourceBinaryFiles: SourceFiles | null
-  readonly delivery: RunDelivery
-}
+/** A detached turn, as the web asks for one (always with delivery). */
+export type StartRunRequest = StartTurnRequest & { readonly delivery: NonNullable<StartTurnRequest["delivery"]> }
 
 export type StartRunResult =
   | { readonly started: true }
@@ -58,9 +56,18 @@ export interface WorkerAppFiles {
 /** How many left-out paths are named (an app of thousands of images is summed up, not listed). */
 export const SKIPPED_NAMED = 100
 
+/** The worker's source answer as the web keeps it: the left-out paths named up to SKIPPED_NAMED, and counted. */
+export const appFiles = (source: AppSource): WorkerAppFiles => ({
+  files: source.files,
+  binaryFiles: source.binaryFiles,
+  skipped: source.skipped.slice(0, SKIPPED_NAMED),
+  skippedCount: source.skipped.length,
+})
+
 export interface WorkerClient {
   health(): Promise<WorkerHealth>
   runtimes(): Promise<readonly WorkerRuntimeReport[]>
+  /** One call per turn: the worker answers 202 and drives the run, or says why not (`source_needed`: send the snapshot). */
   startRun(appId: string, request: StartRunRequest): Promise<StartRunResult>
   status(appId: string): Promise<WorkerSessionStatus>
   /** With `runId`, cancels only that run's turn. */
@@ -92,10 +99,16 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
       throw new WorkerUnavailableError(error instanceof Error && error.name === "TimeoutError" ? "no answer in time" : "unreachable")
     }
   }
-  const json = async <T>(response: Response): Promise<T> => {
+  /** The answer decoded by its schema; anything else is the worker misbehaving, said without its internals. */
+  const decoded = async <A, I>(schema: Schema.Codec<A, I>, response: Response): Promise<A> => {
     if (!response.ok) throw new WorkerUnavailableError(`it answered ${response.status}`)
-    return (await response.json()) as T
+    const body: unknown = await response.json().catch(() => undefined)
+    const result = Schema.decodeUnknownExit(schema)(body)
+    if (result._tag === "Failure") throw new WorkerUnavailableError("it answered something this version does not understand")
+    return result.value
   }
+  const encodeStart = Schema.encodeSync(StartTurnRequest)
+  const decodeProblem = Schema.decodeUnknownExit(WorkerProblem)
   const session = (appId: string, rest = "") => `/sessions/${encodeURIComponent(appId)}${rest}`
 
   return {
@@ -110,36 +123,40 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
     },
 
     async runtimes() {
-      const report = await json<{ runtimes: WorkerRuntimeReport[] }>(await call("/runtimes", { timeoutMs: 15_000 }))
+      const report = await decoded(RuntimesReport, await call("/runtimes", { timeoutMs: 15_000 }))
       return report.runtimes.map(({ id, usable, reason, version }) => ({ id, usable, reason, version }))
     },
 
     async startRun(appId, request) {
       // Restoring a snapshot can take a moment on a cold worker; the turn itself is not waited for.
-      const response = await call(session(appId, "/messages"), { method: "POST", body: request, timeoutMs: 30_000 })
-      if (response.status === 202) return { started: true }
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }
-      const message = body.error?.message ?? `The worker answered ${response.status}.`
-      const code = body.error?.code ?? (response.status === 409 ? "busy" : "worker_error")
+      const response = await call(session(appId, "/messages"), { method: "POST", body: encodeStart(request), timeoutMs: 30_000 })
+      if (response.status === 202) {
+        await decoded(StartTurnAccepted, response)
+        return { started: true }
+      }
+      const problem = decodeProblem(await response.json().catch(() => undefined))
+      const message = problem._tag === "Success" ? problem.value.error.message : `The worker answered ${response.status}.`
+      const code = problem._tag === "Success" ? problem.value.error.code : response.status === 409 ? "busy" : "worker_error"
       return { started: false, code, message, retryable: response.status === 409 || response.status === 503 }
     },
 
     async status(appId) {
-      const status = await json<WorkerSessionStatus>(await call(session(appId, "/status")))
-      return { busy: status.busy, runtime: status.runtime, nativeSessionId: status.nativeSessionId, hasSource: status.hasSource }
+      return decoded(WorkerSessionStatus, await call(session(appId, "/status")))
     },
 
     async cancel(appId, runId) {
       const query = runId ? `?runId=${encodeURIComponent(runId)}` : ""
-      return json<{ cancelled: boolean }>(await call(session(appId, `/cancel${query}`), { method: "POST" }))
+      return decoded(CancelAnswer, await call(session(appId, `/cancel${query}`), { method: "POST" }))
     },
 
     async files(appId) {
       const response = await call(session(appId, "/files"), { timeoutMs: 30_000 })
-      if (response.status === 413) return { tooLarge: ((await response.json()) as { error: { message: string } }).error.message }
-      const answer = await json<{ files: Record<string, string>; binaryFiles?: Record<string, string>; skipped?: string[] }>(response)
-      const skipped = answer.skipped ?? []
-      return { files: answer.files, binaryFiles: answer.binaryFiles ?? {}, skipped: skipped.slice(0, SKIPPED_NAMED), skippedCount: skipped.length }
+      if (response.status === 413) {
+        const problem = decodeProblem(await response.json().catch(() => undefined))
+        return { tooLarge: problem._tag === "Success" ? problem.value.error.message : "The app's source is too large to send." }
+      }
+      const answer = await decoded(AppSourceAnswer, response)
+      return "tooLarge" in answer ? answer : appFiles(answer)
     },
 
     async destroy(appId) {

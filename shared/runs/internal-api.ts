@@ -7,6 +7,7 @@
 import { Schema } from "effect"
 import { MODEL_NAME_PATTERN, RUNTIME_SESSION_ID_PATTERN } from "../runtime/cli-arguments.ts"
 import { RuntimeId } from "../runtime/run-event.ts"
+import { TranscriptSchema } from "./transcript.ts"
 
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
@@ -119,7 +120,7 @@ export const RunCompletion = Schema.Struct({
   /** The runtime's own session id, to resume the conversation later. */
   nativeSessionId: Schema.NullOr(Schema.String),
   /** The turn's events folded by shared/runs/transcript.ts. */
-  transcript: Schema.Array(Schema.Unknown),
+  transcript: TranscriptSchema,
   /** The app's source at the end of the turn, so settling never asks the worker again; null when it could not be read. */
   source: Schema.optional(Schema.NullOr(AppSourceAnswer)),
 })

@@ -97,4 +97,26 @@ describe("POST /api/internal/runs/:runId/complete", () => {
     expect((await post(runId, appId, { authorization })).status).toBe(409)
     expect((await post("a".repeat(24), appId, { authorization })).status, "no such run").toBe(404)
   })
+
+  it("refuses a report that does not match the shared contract with 400, and settles nothing", async () => {
+    const { appId, runId } = await makeApp(given.world, given.world.as("owner"))
+    const authorization = `Bearer ${internalToken}`
+    const malformed = [
+      "not json",
+      JSON.stringify({ ...report(appId), outcome: "done" }),
+      JSON.stringify({ ...report(appId), transcript: "all of it" }),
+      JSON.stringify({ ...report(appId), runtime: "gpt" }),
+      JSON.stringify({ ...report(appId), source: { files: { "a.txt": 1 }, binaryFiles: {}, skipped: [] } }),
+      JSON.stringify({ appId }),
+    ]
+    for (const body of malformed) {
+      const response = await given.world.as("owner").request(`/api/internal/runs/${runId}/complete`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization },
+        body,
+      })
+      expect(response.status, body).toBe(400)
+      expect(await response.json(), body).toMatchObject({ error: { code: "invalid_completion" } })
+    }
+  })
 })

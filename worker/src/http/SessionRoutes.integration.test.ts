@@ -81,6 +81,26 @@ describe("command-line values", () => {
   })
 })
 
+describe("a message that does not match the shared contract", () => {
+  it.each([
+    ["not JSON", "{prompt:"],
+    ["no runtime", JSON.stringify({ prompt: "hello", runId: "contract-run" })],
+    ["an unknown runtime", JSON.stringify({ prompt: "hello", runtime: "gpt", runId: "contract-run" })],
+    ["an empty handover", JSON.stringify({ prompt: "hello", runtime: "claude", runId: "contract-run", handoffPrompt: "" })],
+    ["a lease out of range", JSON.stringify({ prompt: "hello", runtime: "claude", runId: "contract-run", delivery: { leaseMs: 5 } })],
+    ["source that is not text", JSON.stringify({ prompt: "hello", runtime: "claude", runId: "contract-run", sourceFiles: { "a.txt": 1 } })],
+  ])("is refused with a typed 400 (%s), and claims nothing", async (_what, body) => {
+    const response = await fetch(new URL("/sessions/contract-app/messages", worker.url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    })
+    expect(response.status).toBe(400)
+    expect((await response.json()).error.code).toMatch(/^(invalid_request|bad_request)$/)
+    expect(await (await call(worker, "/sessions/contract-app/status")).json()).toMatchObject({ exists: false, busy: false })
+  })
+})
+
 describe("app ids", () => {
   it.each(["..", "%2e%2e", "..%2Fetc", "a%2Fb", "App", "-x", "x".repeat(65), "a.b"])("refuses %s before touching the disk", async (appId) => {
     for (const [method, path] of [
