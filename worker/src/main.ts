@@ -28,16 +28,30 @@ import { SecretStore } from "./secrets/SecretStore.ts"
 
 const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, InternalAuth, ErrorResponses)
 
-const RuntimeLayer = Runtimes.layerWith({ claude: claudeAdapter, codex: codexAdapter, opencode: opencodeAdapter })
+/** Where runtimes start: app directories, the allowlisted environment, bubblewrap. */
+const SandboxEnvLayer = SandboxEnv.layer
+/** The provider keys, as Redacted values handed only to the runtime that needs them. */
+const SecretStoreLayer = SecretStore.layer
+/** The per-run tokens a runtime presents to our tools (the MCP broker itself comes with its issue). */
+const McpBrokerLayer = McpTokens.layer
 
-/** Everything the routes use; Sessions also reads the server's own address (for MCP URLs). */
-const WorkerServices = (injectedLive: LiveCoordination | undefined) => Layer.mergeAll(Sessions.layer, RunDriver.layer).pipe(
-  Layer.provideMerge(RunLive.layer(injectedLive)),
-  Layer.provideMerge(RuntimeLayer),
-  Layer.provideMerge(SandboxEnv.layer),
-  Layer.provideMerge(SecretStore.layer),
-  Layer.provideMerge(McpTokens.layer),
-)
+/**
+ * Detection and adapters, sessions and turn supervision, and the detached runs they drive (which
+ * write run streams through RunLive). Sessions also reads the server's own address (for MCP URLs).
+ */
+const RuntimeLayer = (injectedLive: LiveCoordination | undefined) =>
+  Layer.mergeAll(Sessions.layer, RunDriver.layer).pipe(
+    Layer.provideMerge(RunLive.layer(injectedLive)),
+    Layer.provideMerge(Runtimes.layerWith({ claude: claudeAdapter, codex: codexAdapter, opencode: opencodeAdapter })),
+  )
+
+/** Everything the routes use. */
+const WorkerServices = (injectedLive: LiveCoordination | undefined) =>
+  RuntimeLayer(injectedLive).pipe(
+    Layer.provideMerge(SandboxEnvLayer),
+    Layer.provideMerge(SecretStoreLayer),
+    Layer.provideMerge(McpBrokerLayer),
+  )
 
 const StartupWarnings = Layer.effectDiscard(
   Effect.gen(function* () {

@@ -57,4 +57,7 @@ export class McpTokens extends Context.Service<
       }),
     })
   })
+
+  /** The in-memory token store is its own test double: unit tests swap it in unchanged. */
+  static readonly layerTest = McpTokens.layer
 }

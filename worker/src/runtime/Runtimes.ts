@@ -18,6 +18,18 @@ export class RuntimeUnavailableError extends Schema.TaggedError<RuntimeUnavailab
   }
 }
 
+/** The seam between detection and use: what `require` hands Sessions. */
+const requireFrom =
+  (detected: () => readonly RuntimeDetection[], adapters: Readonly<Partial<Record<RuntimeId, RuntimeAdapter>>>) => (runtime: RuntimeId) =>
+    Effect.suspend(() => {
+      const detection = detected().find((candidate) => candidate.id === runtime)
+      const adapter = adapters[runtime]
+      if (!detection || !detection.usable || !adapter) {
+        return Effect.fail(new RuntimeUnavailableError({ runtime, reason: detection?.reason ?? "unknown runtime" }))
+      }
+      return Effect.succeed({ detection, adapter })
+    })
+
 export class Runtimes extends Context.Service<
   Runtimes,
   {
@@ -55,15 +67,22 @@ export class Runtimes extends Context.Service<
               if (options?.refresh) detected = detectAll()
               return detected
             }),
-          require: (runtime) =>
-            Effect.suspend(() => {
-              const detection = detected.find((candidate) => candidate.id === runtime)
-              if (!detection || !detection.usable) {
-                return Effect.fail(new RuntimeUnavailableError({ runtime, reason: detection?.reason ?? "unknown runtime" }))
-              }
-              return Effect.succeed({ detection, adapter: adapters[runtime] })
-            }),
+          require: requireFrom(() => detected, adapters),
         })
       }),
     )
+
+  /** Runtimes backed by the given adapters (a scripted one in unit tests), usable without detecting anything. */
+  static readonly layerTest = (adapters: Readonly<Partial<Record<RuntimeId, RuntimeAdapter>>>) => {
+    const detected: RuntimeDetection[] = RUNTIME_IDS.map((id) => ({
+      id,
+      usable: adapters[id] !== undefined,
+      reason: adapters[id] ? null : "not part of this test",
+      binary: adapters[id] ? `/test/${id}` : null,
+      version: adapters[id] ? "test" : null,
+      credentialsConfigured: true,
+      installation: [],
+    }))
+    return Layer.succeed(Runtimes, Runtimes.of({ detect: () => Effect.succeed(detected), require: requireFrom(() => detected, adapters) }))
+  }
 }

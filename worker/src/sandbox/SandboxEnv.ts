@@ -86,4 +86,27 @@ export class SandboxEnv extends Context.Service<
       })
     }),
   )
+
+  /** No bubblewrap and no probing: app directories under WorkerConfig's workspaces, commands run as given. */
+  static readonly layerTest = Layer.effect(
+    SandboxEnv,
+    Effect.gen(function* () {
+      const config = yield* WorkerConfig
+      return SandboxEnv.of({
+        mode: "none",
+        missingProtections: PROTECTIONS_WITHOUT_BUBBLEWRAP,
+        directories: (appId, runtime) =>
+          Effect.try({
+            try: () => appDirectories(config.workspacesDir, appId, runtime),
+            catch: (error) => new SandboxAppIdError({ message: error instanceof InvalidAppIdError ? error.message : String(error) }),
+          }),
+        command: (input) => ({
+          command: input.command,
+          args: input.args,
+          cwd: input.dirs.workdir,
+          env: runtimeEnvironment({ home: input.dirs.home, extraPath: input.installation, variables: input.variables }),
+        }),
+      })
+    }),
+  )
 }

@@ -5,8 +5,8 @@
 
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
-import type { Secret } from "#shared/config/secret.ts"
-import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { Secret } from "#shared/config/secret.ts"
+import { WorkerConfig, type ProviderKeys } from "../config/WorkerConfig.ts"
 
 /** OpenCode's model ids start with their provider: "openai/gpt-5.5", "anthropic/...", "google/...". */
 export type OpencodeProvider = "openai" | "anthropic" | "google"
@@ -26,39 +26,53 @@ export class SecretStore extends Context.Service<
     SecretStore,
     Effect.gen(function* () {
       const { providerKeys } = yield* WorkerConfig
-      const redact = (secret: Secret | undefined) =>
-        secret === undefined ? Option.none() : Option.some(Redacted.make(secret.reveal()))
-      const anthropic = redact(providerKeys.anthropic)
-      const openai = redact(providerKeys.openai)
-      const codex = Option.orElse(redact(providerKeys.codex), () => openai)
-      const google = Option.orElse(redact(providerKeys.google), () => redact(providerKeys.gemini))
-
-      const entries = (pairs: readonly (readonly [string, Option.Option<Redacted.Redacted<string>>])[]) =>
-        Object.fromEntries(pairs.flatMap(([name, value]) => (Option.isSome(value) ? [[name, value.value]] : [])))
-
-      return SecretStore.of({
-        environmentFor: (runtime, opencodeProvider = "openai") => {
-          if (runtime === "claude") return entries([["ANTHROPIC_API_KEY", anthropic]])
-          if (runtime === "codex") return {}
-          switch (opencodeProvider) {
-            case "anthropic":
-              return entries([["ANTHROPIC_API_KEY", anthropic]])
-            case "google":
-              return entries([["GOOGLE_GENERATIVE_AI_API_KEY", google]])
-            default:
-              return entries([["OPENAI_API_KEY", openai]])
-          }
-        },
-        codexLoginKey: codex,
-        hasCredentials: (runtime) =>
-          runtime === "claude"
-            ? Option.isSome(anthropic)
-            : runtime === "codex"
-              ? Option.isSome(codex)
-              : Option.isSome(openai) || Option.isSome(anthropic) || Option.isSome(google),
-      })
+      return secretStoreOf(providerKeys)
     }),
   )
+
+  /** Fake keys for Anthropic and OpenAI (Codex falls back to OpenAI's), without any configuration. */
+  static readonly layerTest = Layer.sync(SecretStore, () =>
+    secretStoreOf({
+      anthropic: new Secret("sk-test-anthropic"),
+      openai: new Secret("sk-test-openai"),
+      codex: undefined,
+      google: undefined,
+      gemini: undefined,
+    }),
+  )
+}
+
+function secretStoreOf(providerKeys: ProviderKeys) {
+  const redact = (secret: Secret | undefined) => (secret === undefined ? Option.none() : Option.some(Redacted.make(secret.reveal())))
+  const anthropic = redact(providerKeys.anthropic)
+  const openai = redact(providerKeys.openai)
+  const codex = Option.orElse(redact(providerKeys.codex), () => openai)
+  const google = Option.orElse(redact(providerKeys.google), () => redact(providerKeys.gemini))
+
+  const entries = (pairs: readonly (readonly [string, Option.Option<Redacted.Redacted<string>>])[]) =>
+    Object.fromEntries(pairs.flatMap(([name, value]) => (Option.isSome(value) ? [[name, value.value]] : [])))
+
+  return SecretStore.of({
+    environmentFor: (runtime, opencodeProvider = "openai") => {
+      if (runtime === "claude") return entries([["ANTHROPIC_API_KEY", anthropic]])
+      if (runtime === "codex") return {}
+      switch (opencodeProvider) {
+        case "anthropic":
+          return entries([["ANTHROPIC_API_KEY", anthropic]])
+        case "google":
+          return entries([["GOOGLE_GENERATIVE_AI_API_KEY", google]])
+        default:
+          return entries([["OPENAI_API_KEY", openai]])
+      }
+    },
+    codexLoginKey: codex,
+    hasCredentials: (runtime) =>
+      runtime === "claude"
+        ? Option.isSome(anthropic)
+        : runtime === "codex"
+          ? Option.isSome(codex)
+          : Option.isSome(openai) || Option.isSome(anthropic) || Option.isSome(google),
+  })
 }
 
 /** The plain values, for the one place that puts them into a child's environment. */

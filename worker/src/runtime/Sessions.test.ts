@@ -1,0 +1,159 @@
+// Sessions over a scripted adapter, with every other layer swapped for its test layer: one turn
+// per app at a time, cancel as interruption (the runtime's stream is released, the reader told
+// "cancelled"), the reader leaving stops the turn, the model and conversation a message gets, and
+// start-up failures retried on the schedule (virtual time) before the turn says so.
+
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Layer, Stream } from "effect"
+import { TestClock } from "effect/testing"
+import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { loadWorkerConfig, WorkerConfig } from "../config/WorkerConfig.ts"
+import { McpTokens } from "../mcp/McpTokens.ts"
+import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
+import { SecretStore } from "../secrets/SecretStore.ts"
+import { runtimeStartError, type RuntimeAdapter } from "./adapters/runtime-adapter.ts"
+import { Runtimes } from "./Runtimes.ts"
+import { Sessions, type SendRequest } from "./Sessions.ts"
+
+/** What the scripted runtime was asked, and what became of its turns. */
+interface Journal {
+  readonly opened: { readonly model: string | null; readonly resume: string | null }[]
+  readonly prompts: string[]
+  readonly released: string[]
+  startFailures: number
+}
+
+/** A runtime whose turns answer the prompt; "hang" never ends, "fail" fails to start `startFailures` times. */
+function scriptedAdapter(journal: Journal): RuntimeAdapter {
+  return {
+    id: "claude",
+    open: (setup) =>
+      Effect.sync(() => {
+        journal.opened.push({ model: setup.model, resume: setup.resumeSessionId })
+        const native = setup.resumeSessionId ?? `native-${journal.opened.length}`
+        return {
+          runtime: "claude",
+          nativeSessionId: () => native,
+          turn: (prompt) =>
+            Stream.suspend((): Stream.Stream<RunEvent, ReturnType<typeof runtimeStartError>> => {
+              if (prompt === "fail" && journal.startFailures > 0) {
+                journal.startFailures -= 1
+                return Stream.fail(runtimeStartError("the scripted runtime would not start"))
+              }
+              journal.prompts.push(prompt)
+              const started: RunEvent = { type: "session.started", runtime: "claude", sessionId: native, model: setup.model }
+              const rest: Stream.Stream<RunEvent> =
+                prompt === "hang" ? Stream.never : Stream.make<RunEvent[]>({ type: "text.delta", text: prompt }, { type: "turn.completed", outcome: "completed" })
+              return Stream.concat(Stream.make(started), rest).pipe(Stream.ensuring(Effect.sync(() => void journal.released.push(prompt))))
+            }),
+        }
+      }),
+  }
+}
+
+const withSessions = (journal: Journal) => {
+  const settings = loadWorkerConfig({ SECOND_WORKSPACES_DIR: mkdtempSync(join(tmpdir(), "sessions-test-")) })
+  return Sessions.layer.pipe(
+    Layer.provide(Runtimes.layerTest({ claude: scriptedAdapter(journal) })),
+    Layer.provide(SandboxEnv.layerTest),
+    Layer.provide(SecretStore.layerTest),
+    Layer.provide(McpTokens.layerTest),
+    Layer.provide(NodeHttpServer.layerTest),
+    Layer.provide(WorkerConfig.layer(settings)),
+  )
+}
+
+const request = (runId: string, prompt: string, extra: Partial<SendRequest> = {}): SendRequest => ({
+  prompt,
+  runtime: "claude",
+  model: "model-a",
+  systemPrompt: null,
+  runId,
+  resumeSessionId: null,
+  sourceFiles: null,
+  ...extra,
+})
+
+/** Lets other fibers run until `done` holds (no time passes: a virtual clock stays where it is). */
+const until = (done: () => boolean) =>
+  Effect.gen(function* () {
+    for (let spin = 0; spin < 10_000 && !done(); spin += 1) yield* Effect.yieldNow
+    expect(done()).toBe(true)
+  })
+
+const newJournal = (): Journal => ({ opened: [], prompts: [], released: [], startFailures: 0 })
+
+describe("Sessions", () => {
+  it.live("takes one turn per app; cancel interrupts it, releases the runtime's stream and ends it as cancelled", () => {
+    const journal = newJournal()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const first = yield* sessions.send("app", request("run-1", "hang"))
+      const reading = yield* Effect.forkChild(Stream.runCollect(first))
+      yield* until(() => journal.prompts.includes("hang"))
+      const busy = yield* Effect.flip(sessions.send("app", request("run-2", "hello")))
+      expect(busy._tag).toBe("SessionBusyError")
+      expect(yield* sessions.cancel("app", "another-run")).toEqual({ cancelled: false })
+      expect(yield* sessions.cancel("app", "run-1")).toEqual({ cancelled: true })
+      const events = yield* Fiber.join(reading)
+      expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "cancelled" })
+      expect(journal.released).toEqual(["hang"])
+      expect((yield* sessions.status("app")).busy).toBe(false)
+      const next = yield* Stream.runCollect(yield* sessions.send("app", request("run-3", "hello")))
+      expect(next.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+
+  it.live("stops the turn when its reader leaves, and frees the app", () => {
+    const journal = newJournal()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const events = yield* sessions.send("app", request("run-1", "hang"))
+      expect(yield* Stream.runCollect(Stream.take(events, 1))).toMatchObject([{ type: "session.started" }])
+      yield* Effect.yieldNow
+      expect(journal.released).toEqual(["hang"])
+      expect((yield* sessions.status("app")).busy).toBe(false)
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+
+  it.live("answers with the model picked, resuming the conversation when only the model changed, and hands a new session the conversation", () => {
+    const journal = newJournal()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const run = (runId: string, extra: Partial<SendRequest>) => Effect.flatMap(sessions.send("app", request(runId, "hello", extra)), Stream.runCollect)
+      yield* run("run-1", { handoffPrompt: "earlier turns, then hello" })
+      yield* run("run-2", { handoffPrompt: "earlier turns, then hello" })
+      yield* run("run-3", { model: "model-b" })
+      expect(journal.opened).toEqual([
+        { model: "model-a", resume: null },
+        { model: "model-b", resume: "native-1" },
+      ])
+      // A new session without one to resume is handed the conversation; an open or resumed one is not.
+      expect(journal.prompts).toEqual(["earlier turns, then hello", "hello", "hello"])
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+
+  it.effect("retries a runtime that fails to start after 250 ms and 1 s, then ends the turn saying so", () => {
+    const journal = { ...newJournal(), startFailures: 5 }
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const reading = yield* Effect.forkChild(Stream.runCollect(yield* sessions.send("app", request("run-1", "fail"))))
+      yield* until(() => journal.startFailures === 4)
+      yield* TestClock.adjust("249 millis")
+      expect(journal.startFailures).toBe(4)
+      yield* TestClock.adjust("1 millis")
+      expect(journal.startFailures).toBe(3)
+      yield* TestClock.adjust("1 second")
+      const events = yield* Fiber.join(reading)
+      expect(journal.startFailures).toBe(2)
+      expect(events).toEqual([
+        { type: "error", message: "the scripted runtime would not start", retryable: true, code: "runtime_start_failed" },
+        { type: "turn.completed", outcome: "failed" },
+      ])
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+})
