@@ -241,6 +241,21 @@ async function storeConversation(world: ReturnType<typeof createWorld>, count: n
   return prompts
 }
 describe("handing the conversation over", () => {
+  it("resumes the runtime's session when it saw the last run, even when two runs share a millisecond", async () => {
+    const conversation = createWorld()
+    const { services, scope, app, store, prompts } = conversation
+    const at = "2026-01-01T00:00:00.000Z"
+    // The conversation's order breaks ties by id: "z…" came after "0…", and the runtime saw it.
+    const earlier = { ...completedRun(app, { prompt: "First", answer: "one", createdAt: at }), id: "0".repeat(24) }
+    const later = { ...completedRun(app, { prompt: "Second", answer: "two", createdAt: at }), id: "z".repeat(24) }
+    await store.collection(apps).insert({ ...app, runtimeSessions: { claude: { sessionId: "native-1", throughRunId: later.id } } })
+    await store.collection(runs).insert(earlier)
+    await store.collection(runs).insert(later)
+    await sendMessage(services, scope, app.id, { prompt: "Next", runtime: "claude" })
+    expect(prompts, "no handover: the runtime's own session has the whole conversation").toEqual(["Next"])
+  })
+
+
   it("gives a runtime that has not seen it the newest turns, in order, in front of the message", async () => {
     const conversation = createWorld()
     const { services, scope, app, store, prompts } = conversation
