@@ -80,6 +80,9 @@ interface Claim {
   fiber: Fiber.Fiber<void> | null
 }
 
+/** Whether runtimes are given the MCP broker's endpoint (false until the broker serves it). */
+const MCP_BROKER_SERVES = false
+
 /** Waits between attempts to start a runtime that failed to come up. */
 export const START_BACKOFF_MS = [250, 1_000] as const
 /** A claimed turn whose events nobody started reading is released after this long. */
@@ -156,7 +159,9 @@ export class Sessions extends Context.Service<
           providerVariables: revealAll(secrets.environmentFor(request.runtime, opencodeProvider)),
           codexLoginKey: Option.getOrNull(Option.map(secrets.codexLoginKey, Redacted.value)),
           providerEndpoints: config.providerEndpoints,
-          mcp: { url: `http://127.0.0.1:${workerPort}/mcp/${request.runId}`, token: Redacted.value(minted.token) },
+          // NOTE: nothing serves /mcp/* until the MCP broker does (its own issue). Pointing runtimes at
+          // an endpoint that refuses them cost Codex a failed MCP start-up on every turn.
+          mcp: MCP_BROKER_SERVES ? { url: `http://127.0.0.1:${workerPort}/mcp/${request.runId}`, token: Redacted.value(minted.token) } : null,
           claudeSubprocessEnvScrub: config.claudeSubprocessEnvScrub,
           codexSandbox: config.codexSandbox,
           keepWarm: config.codexAppServerWarm,

@@ -69,6 +69,8 @@ describe(`stopping a turn at a random moment (SEED=${SEED})`, () => {
       const way = (["cancel", "idle deadline", "reader gone"] as const)[Math.floor(next() * 3)]!
       const afterMs = Math.floor(next() * 4_000)
       seen.push(`${way} after ${afterMs} ms`)
+      // A turn stopped before it asked the model leaves its step behind: start each round afresh.
+      fake.clearScript()
       fake.script([{ kind: "hang", text: "Thinking" }])
       const reader = new AbortController()
       const runId = `interrupted-${round}`
@@ -99,6 +101,7 @@ describe(`stopping a turn at a random moment (SEED=${SEED})`, () => {
       })
     }
     // And the session still answers.
+    fake.clearScript()
     fake.script([{ kind: "text", text: "Still here." }])
     const last = await call(`/sessions/${appId}/messages`, {
       method: "POST",

@@ -15,7 +15,7 @@ import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type Sessi
 export const CLAUDE_ALLOWED_TOOLS = ["Bash", "Edit", "MultiEdit", "Write", "Read", "Glob", "Grep"] as const
 
 /** The MCP servers file, private to this runtime's home: the run's token is in it. */
-function writeMcpConfig(setup: SessionSetup): string {
+function writeMcpConfig(setup: SessionSetup & { readonly mcp: NonNullable<SessionSetup["mcp"]> }): string {
   const directory = join(setup.dirs.home, ".second")
   mkdirSync(directory, { recursive: true, mode: 0o700 })
   const file = join(directory, "mcp.json")
@@ -24,7 +24,7 @@ function writeMcpConfig(setup: SessionSetup): string {
   return file
 }
 
-export function claudeArguments(setup: SessionSetup, mcpConfig: string, resume: string | null): string[] {
+export function claudeArguments(setup: SessionSetup, mcpConfig: string | null, resume: string | null): string[] {
   return [
     "-p",
     "--verbose",
@@ -37,8 +37,7 @@ export function claudeArguments(setup: SessionSetup, mcpConfig: string, resume: 
     "acceptEdits",
     "--allowedTools",
     CLAUDE_ALLOWED_TOOLS.join(","),
-    "--mcp-config",
-    mcpConfig,
+    ...(mcpConfig ? ["--mcp-config", mcpConfig] : []),
     ...(setup.model ? ["--model", setup.model] : []),
     ...(setup.systemPrompt ? ["--append-system-prompt", setup.systemPrompt] : []),
     ...(resume ? ["--resume", resume] : []),
@@ -71,7 +70,7 @@ export const claudeAdapter: RuntimeAdapter = {
   open: (setup) =>
     Effect.gen(function* () {
       const sessionScope = yield* Effect.scope
-      const mcpConfig = writeMcpConfig(setup)
+      const mcpConfig = setup.mcp ? writeMcpConfig({ ...setup, mcp: setup.mcp }) : null
       let sessionId = setup.resumeSessionId
       let current: ClaudeProcess | null = null
 

@@ -62,10 +62,7 @@ export function codexConfig(setup: SessionSetup): string {
     `exclude = ["*KEY*", "*TOKEN*", "*SECRET*", "*PASSWORD*", "CODEX_*", "SECOND_*", "AUTHORIZATION", "COOKIE"]`,
     `set = { HOME = ${toml(setup.dirs.shellHome)} }`,
     "",
-    "[mcp_servers.second]",
-    `url = ${toml(setup.mcp.url)}`,
-    `bearer_token_env_var = "SECOND_MCP_TOKEN"`,
-    "",
+    ...(setup.mcp ? ["[mcp_servers.second]", `url = ${toml(setup.mcp.url)}`, `bearer_token_env_var = "SECOND_MCP_TOKEN"`, ""] : []),
   ].join("\n")
 }
 
@@ -115,7 +112,7 @@ export const codexAdapter: RuntimeAdapter = {
         if (connection) return connection
         const scope = yield* Scope.fork(sessionScope)
         const process = yield* setup
-          .start({ args: ["app-server"], variables: { CODEX_HOME: codexHome, SECOND_MCP_TOKEN: setup.mcp.token } })
+          .start({ args: ["app-server"], variables: { CODEX_HOME: codexHome, SECOND_MCP_TOKEN: setup.mcp?.token } })
           .pipe(
             Scope.provide(scope),
             Effect.tapError(() => Scope.close(scope, Exit.void)),
@@ -146,11 +143,10 @@ export const codexAdapter: RuntimeAdapter = {
         return opened
       })
 
-      const turn = (prompt: string): Stream.Stream<RunEvent, RuntimeStartError> =>
+      /** The turn once its thread is open: acknowledged, then Codex's notifications until it ends. */
+      const turnEvents = (open: Connection, thread: string, prompt: string): Stream.Stream<RunEvent, RuntimeStartError> =>
         Stream.unwrap(
           Effect.gen(function* () {
-            const open = yield* connect
-            const thread = threadId!
             const turnId = yield* startCodexTurn(open.rpc, thread, { text: prompt }, options).pipe(
               Effect.catch((error) => Effect.andThen(disconnect, Effect.fail(runtimeStartError(`Codex refused the turn: ${error.message}`)))),
             )
@@ -179,8 +175,18 @@ export const codexAdapter: RuntimeAdapter = {
               if (ended) return setup.keepWarm ? Effect.void : disconnect
               return interruptCodexTurn(open.rpc, thread, turnId).pipe(Effect.timeoutOption(INTERRUPT_WAIT_MS), Effect.ignore, Effect.andThen(disconnect))
             })
+            return Stream.concat(events, died).pipe(Stream.ensuring(leave))
+          }),
+        )
+
+      const turn = (prompt: string): Stream.Stream<RunEvent, RuntimeStartError> =>
+        Stream.unwrap(
+          Effect.map(connect, (open) => {
+            const thread = threadId!
+            // Said as soon as the thread is open, while Codex acknowledges the turn (a refused
+            // turn/start is retried as a start-up failure, as a failed start of the thread is).
             const started: RunEvent = { type: "session.started", runtime: "codex", sessionId: thread, model: options.model }
-            return Stream.concat(Stream.make(started), Stream.concat(events, died)).pipe(Stream.ensuring(leave))
+            return Stream.concat(Stream.make(started), turnEvents(open, thread, prompt))
           }),
         )
 

@@ -47,9 +47,9 @@ function writeConfig(setup: SessionSetup, model: string): string {
     share: "disabled",
     // Writes and commands inside the app's directory only; nothing to ask, nobody to answer.
     permission: { edit: "allow", bash: "allow", webfetch: "deny", external_directory: "deny", question: "deny" },
-    mcp: {
-      second: { type: "remote", url: setup.mcp.url, enabled: true, headers: { Authorization: `Bearer ${setup.mcp.token}` } },
-    },
+    ...(setup.mcp
+      ? { mcp: { second: { type: "remote", url: setup.mcp.url, enabled: true, headers: { Authorization: `Bearer ${setup.mcp.token}` } } } }
+      : {}),
     ...(setup.systemPrompt ? { agent: { [AGENT]: { mode: "primary", prompt: setup.systemPrompt } } } : {}),
     ...(provider === GATEWAY_PROVIDER && endpoint
       ? {

@@ -46,7 +46,7 @@ export interface SessionSetup {
   readonly codexLoginKey: string | null
   readonly providerEndpoints: { readonly anthropic: URL | undefined; readonly openai: URL | undefined }
   /** Where this run reaches the worker's tools, with its short-lived token. */
-  readonly mcp: { readonly url: string; readonly token: string }
+  readonly mcp: { readonly url: string; readonly token: string } | null
   readonly claudeSubprocessEnvScrub: boolean
   readonly codexSandbox: "workspace-write" | "danger-full-access"
   /** Keep Codex's app-server alive between turns (local development only). */
