@@ -33,19 +33,25 @@ export class RunDriver extends Context.Service<
       const encodeCompletion = Schema.encodeSync(RunCompletion)
 
       const report = (runId: string, completion: RunCompletion) =>
-        Effect.tryPromise({
-          try: (signal) =>
-            fetch(new URL(runCompletionPath(runId), config.webUrl), {
-              method: "POST",
-              headers: {
-                "content-type": "application/json",
-                ...(config.internalApiToken ? { authorization: `Bearer ${config.internalApiToken.reveal()}` } : {}),
-              },
-              body: JSON.stringify(encodeCompletion(completion)),
-              signal,
-            }),
-          catch: () => new RunReportError({ reason: "the web was unreachable" }),
+        Effect.try({
+          try: () => JSON.stringify(encodeCompletion(completion)),
+          catch: () => new RunReportError({ reason: "the report does not match its schema" }),
         }).pipe(
+          Effect.flatMap((body) =>
+            Effect.tryPromise({
+              try: (signal) =>
+                fetch(new URL(runCompletionPath(runId), config.webUrl), {
+                  method: "POST",
+                  headers: {
+                    "content-type": "application/json",
+                    ...(config.internalApiToken ? { authorization: `Bearer ${config.internalApiToken.reveal()}` } : {}),
+                  },
+                  body,
+                  signal,
+                }),
+              catch: () => new RunReportError({ reason: "the web was unreachable" }),
+            }),
+          ),
           Effect.timeoutOrElse({ duration: REPORT_TIMEOUT, orElse: () => Effect.fail(new RunReportError({ reason: "no answer in time" })) }),
           Effect.flatMap((response) =>
             // 409: the run was already settled (stopped, or failed by the reaper); nothing to retry.

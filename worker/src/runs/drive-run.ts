@@ -31,6 +31,9 @@ export class RunReportError extends Schema.TaggedError<RunReportError>()("RunRep
   reason: Schema.String,
 }) {}
 
+/** Everything a detached run can meet on its way (handled inside driveRun, which never fails). */
+export type DriveRunError = RunStreamError | RunReportError
+
 /** A turn to run detached, as the session routes hand it over. */
 export interface DetachedRun {
   readonly appId: string

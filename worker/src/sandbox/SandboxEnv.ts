@@ -22,6 +22,9 @@ export class SandboxAppIdError extends Schema.TaggedError<SandboxAppIdError>()("
   message: Schema.String,
 }) {}
 
+/** Everything SandboxEnv can fail with. */
+export type SandboxEnvError = SandboxUnavailableError | SandboxAppIdError
+
 export interface RuntimeCommand {
   readonly dirs: AppDirectories
   readonly command: string
