@@ -67,7 +67,7 @@ export default function Apps() {
           </label>
           <div className="composer-options">
             <RuntimePicker runtimes={runtimes} defaultValue={defaultRuntime(runtimes, null)} />
-            <ModelInput defaultValue={null} />
+            <ModelInput defaultValue={null} runtime={defaultRuntime(runtimes, null)} />
             <label>
               <span>
                 Name <span className="muted">(optional)</span>

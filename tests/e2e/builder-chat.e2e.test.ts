@@ -105,5 +105,16 @@ it("shows a tool call that was running when the run was stopped as stopped, live
   // The stored run says the same to whoever opens it later.
   await page.reload()
   await expect(page.getByTestId("run").last().getByTestId("tool-call").last().getAttribute("data-tool-state")).resolves.toBe("stopped")
+
+  // A model belongs to its runtime: switching runtime empties the field, so the next message
+  // goes to the new runtime's default rather than to a model it does not have.
+  await page.getByTestId("model-input").fill("claude-sonnet-4-5")
+  const other = await page.$$eval('[data-testid="runtime-picker"] option:not([disabled])', (options) =>
+    options.map((option) => (option as HTMLOptionElement).value).find((value) => value !== "claude"),
+  )
+  expect(other, "a second usable runtime to switch to").toBeDefined()
+  await page.getByTestId("runtime-picker").selectOption(other!)
+  await expect(page.getByTestId("model-input").inputValue()).resolves.toBe("")
+  await expect(page.getByTestId("model-input").getAttribute("placeholder")).resolves.toMatch(/default/)
   expect(person.cspViolations).toEqual([])
 })

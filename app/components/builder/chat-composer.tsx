@@ -43,7 +43,7 @@ export function ChatComposer({ runtimes, runtime, model, sending, sentKey }: Cha
       </label>
       <div className="composer-options">
         <RuntimePicker runtimes={runtimes} defaultValue={runtime} />
-        <ModelInput defaultValue={model} />
+        <ModelInput defaultValue={model} runtime={runtime} />
         <button type="submit" name="intent" value="send" className="primary" disabled={sending} data-testid="send-message">
           {sending ? "Sending…" : "Send"}
         </button>

@@ -21,13 +21,31 @@ export function defaultRuntime(runtimes: readonly RuntimeOption[], preferred: Ru
   return usable[0]?.id ?? preferred ?? runtimes[0]?.id
 }
 
+/** What the empty model field means, and what a model is called, for each runtime. */
+export const MODEL_HINTS: Readonly<Record<RuntimeId, string>> = {
+  claude: "Claude Code's default, or e.g. claude-sonnet-4-5",
+  codex: "Codex's default, or e.g. gpt-5.5",
+  opencode: "OpenCode's default, or provider/model, e.g. openai/gpt-5.5",
+}
+
+/**
+ * A model belongs to its runtime: when the runtime changes, the model field is emptied (the new
+ * runtime's default) rather than sending one runtime's model to another.
+ */
+function forgetModel(select: HTMLSelectElement) {
+  const model = select.form?.elements.namedItem("model")
+  if (!(model instanceof HTMLInputElement)) return
+  model.value = ""
+  model.placeholder = MODEL_HINTS[select.value as RuntimeId] ?? ""
+}
+
 export function RuntimePicker({ runtimes, defaultValue }: { runtimes: readonly RuntimeOption[]; defaultValue: RuntimeId | undefined }) {
   const unusable = runtimes.filter((runtime) => !runtime.usable)
   return (
     <div className="runtime-picker">
       <label>
         Runtime
-        <select name="runtime" defaultValue={defaultValue} data-testid="runtime-picker">
+        <select name="runtime" defaultValue={defaultValue} data-testid="runtime-picker" onChange={(event) => forgetModel(event.currentTarget)}>
           {runtimes.map((runtime) => (
             <option key={runtime.id} value={runtime.id} disabled={!runtime.usable}>
               {runtimeLabel(runtime.id)}
@@ -50,7 +68,7 @@ export function RuntimePicker({ runtimes, defaultValue }: { runtimes: readonly R
 }
 
 /** The model field: empty means the runtime's own default. */
-export function ModelInput({ defaultValue }: { defaultValue: string | null }) {
+export function ModelInput({ defaultValue, runtime }: { defaultValue: string | null; runtime: RuntimeId | undefined }) {
   return (
     <label>
       {/* One grid cell: the label's text and its hint stay on one line. */}
@@ -61,7 +79,7 @@ export function ModelInput({ defaultValue }: { defaultValue: string | null }) {
         name="model"
         defaultValue={defaultValue ?? ""}
         maxLength={200}
-        placeholder="the runtime's default"
+        placeholder={runtime ? MODEL_HINTS[runtime] : "the runtime's default"}
         autoComplete="off"
         data-testid="model-input"
       />
