@@ -2,6 +2,8 @@
 // request); each runtime's adapter is looked up here. Unusable runtimes are refused with the
 // reason detection gave.
 
+import { existsSync, realpathSync } from "node:fs"
+import { resolve } from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
 import { RUNTIME_IDS, type RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
@@ -16,6 +18,11 @@ export class RuntimeUnavailableError extends Schema.TaggedError<RuntimeUnavailab
   override get message() {
     return `The ${this.runtime} runtime cannot be used on this worker: ${this.reason}`
   }
+}
+
+const isUnderTmp = (directory: string) => {
+  const real = existsSync(directory) ? realpathSync(directory) : resolve(directory)
+  return real === "/tmp" || real.startsWith("/tmp/")
 }
 
 /** The seam between detection and use: what `require` hands Sessions. */
@@ -57,6 +64,13 @@ export class Runtimes extends Context.Service<
         for (const runtime of detected) {
           if (runtime.usable) yield* Effect.logInfo(`runtime ${runtime.id}: ${runtime.version}`)
           else yield* Effect.logWarning(`runtime ${runtime.id} unavailable: ${runtime.reason}`)
+        }
+        // NOTE: Codex's command sandbox cannot start (execvp codex-linux-sandbox) when CODEX_HOME is
+        // under /tmp, and the turn still ends "completed": say so once, where an operator looks.
+        if (detected.some((runtime) => runtime.id === "codex" && runtime.usable) && isUnderTmp(config.workspacesDir)) {
+          yield* Effect.logWarning(
+            `App directories are under /tmp (${config.workspacesDir}): Codex cannot run commands from there. Set SECOND_DATA_DIR (or SECOND_WORKSPACES_DIR) elsewhere, e.g. /var/lib/second.`,
+          )
         }
         if (!config.claudeSubprocessEnvScrub) {
           yield* Effect.logWarning("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0: Claude Code's subprocesses keep its environment (escape hatch for externally isolated workers).")
