@@ -10,8 +10,11 @@ import { appWorkdir } from "../sandbox/app-directories.ts"
 import { driveRun, RunReportError, type DetachedRun } from "./drive-run.ts"
 import { RunLive } from "./RunLive.ts"
 
-/** How long shutdown waits for runs to write their last events and report. */
-const SHUTDOWN_GRACE = Duration.seconds(3)
+/**
+ * How long shutdown waits for runs to write their last events and report: longer than stopping a
+ * turn can take (Codex's interrupt 1.5 s, then SIGTERM's grace 1.5 s and SIGKILL's wait 2 s).
+ */
+const SHUTDOWN_GRACE = Duration.seconds(6)
 /** How long one report may take before it is tried again. */
 const REPORT_TIMEOUT = Duration.seconds(15)
 
@@ -35,7 +38,7 @@ export class RunDriver extends Context.Service<
       const report = (runId: string, completion: RunCompletion) =>
         Effect.try({
           try: () => JSON.stringify(encodeCompletion(completion)),
-          catch: () => new RunReportError({ reason: "the report does not match its schema" }),
+          catch: () => new RunReportError({ reason: "the report does not match its schema", permanent: true }),
         }).pipe(
           Effect.flatMap((body) =>
             Effect.tryPromise({
@@ -49,15 +52,15 @@ export class RunDriver extends Context.Service<
                   body,
                   signal,
                 }),
-              catch: () => new RunReportError({ reason: "the web was unreachable" }),
+              catch: () => new RunReportError({ reason: "the web was unreachable", permanent: false }),
             }),
           ),
-          Effect.timeoutOrElse({ duration: REPORT_TIMEOUT, orElse: () => Effect.fail(new RunReportError({ reason: "no answer in time" })) }),
+          Effect.timeoutOrElse({ duration: REPORT_TIMEOUT, orElse: () => Effect.fail(new RunReportError({ reason: "no answer in time", permanent: false })) }),
           Effect.flatMap((response) =>
             // 409: the run was already settled (stopped, or failed by the reaper); nothing to retry.
             response.ok || response.status === 409 || response.status === 404
               ? Effect.void
-              : Effect.fail(new RunReportError({ reason: `the web answered ${response.status}` })),
+              : Effect.fail(new RunReportError({ reason: `the web answered ${response.status}`, permanent: false })),
           ),
         )
 

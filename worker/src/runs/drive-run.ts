@@ -29,6 +29,8 @@ export class RunStreamError extends Schema.TaggedError<RunStreamError>()("RunStr
 /** The web could not be told how the run ended. */
 export class RunReportError extends Schema.TaggedError<RunReportError>()("RunReportError", {
   reason: Schema.String,
+  /** Trying again cannot help (the report itself is wrong). */
+  permanent: Schema.Boolean,
 }) {}
 
 /** Everything a detached run can meet on its way (handled inside driveRun, which never fails). */
@@ -180,7 +182,7 @@ export const driveRun = (options: DriveRunOptions): Effect.Effect<void> =>
         const source = options.readSource ? yield* options.readSource : null
         const completion: RunCompletion = { appId: options.appId, outcome, error: firstError, runtime: options.runtime, nativeSessionId, transcript: [...transcript], source }
         yield* options.report(completion).pipe(
-          Effect.retry(retries),
+          Effect.retry({ schedule: retries, while: (error) => !error.permanent }),
           Effect.catch(() => options.warn(`run ${runId}: could not report the end of the turn to the web; its reaper will settle the run`)),
         )
       }

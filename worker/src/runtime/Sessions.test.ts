@@ -25,6 +25,8 @@ interface Journal {
   readonly prompts: string[]
   readonly released: string[]
   startFailures: number
+  /** The runtime never names its conversation (stopped before it said its session id). */
+  unnamed?: boolean
 }
 
 /** A runtime whose turns answer the prompt; "hang" never ends, "fail" fails to start `startFailures` times. */
@@ -37,7 +39,7 @@ function scriptedAdapter(journal: Journal): RuntimeAdapter {
         const native = setup.resumeSessionId ?? `native-${journal.opened.length}`
         return {
           runtime: "claude",
-          nativeSessionId: () => native,
+          nativeSessionId: () => (journal.unnamed ? null : native),
           turn: (prompt) =>
             Stream.suspend((): Stream.Stream<RunEvent, ReturnType<typeof runtimeStartError>> => {
               if (prompt === "fail" && journal.startFailures > 0) {
@@ -46,8 +48,13 @@ function scriptedAdapter(journal: Journal): RuntimeAdapter {
               }
               journal.prompts.push(prompt)
               const started: RunEvent = { type: "session.started", runtime: "claude", sessionId: native, model: setup.model }
+              const chatter = Stream.map(Stream.range(1, 1_000), (n): RunEvent => ({ type: "text.delta", text: `${n} ` }))
               const rest: Stream.Stream<RunEvent> =
-                prompt === "hang" ? Stream.never : Stream.make<RunEvent[]>({ type: "text.delta", text: prompt }, { type: "turn.completed", outcome: "completed" })
+                prompt === "hang"
+                  ? Stream.never
+                  : prompt === "chatty"
+                    ? Stream.concat(chatter, Stream.never)
+                    : Stream.make<RunEvent[]>({ type: "text.delta", text: prompt }, { type: "turn.completed", outcome: "completed" })
               return Stream.concat(Stream.make(started), rest).pipe(Stream.ensuring(Effect.sync(() => void journal.released.push(prompt))))
             }),
         }
@@ -117,6 +124,36 @@ describe("Sessions", () => {
       yield* Effect.yieldNow
       expect(journal.released).toEqual(["hang"])
       expect((yield* sessions.status("app")).busy).toBe(false)
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+
+  it.live("frees the app when its reader leaves a full buffer behind", () => {
+    const journal = newJournal()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const events = yield* sessions.send("app", request("run-1", "chatty"))
+      // The reader stalls on its first event while the runtime fills the buffer, then fails (as
+      // a run whose stream cannot be written does).
+      const read = yield* Effect.exit(Stream.runForEach(events, () => Effect.andThen(Effect.sleep("50 millis"), Effect.fail("the store is gone"))))
+      expect(read._tag).toBe("Failure")
+      yield* until(() => journal.released.includes("chatty"))
+      yield* Effect.sleep("20 millis")
+      expect((yield* sessions.status("app")).busy).toBe(false)
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+
+  it.live("hands the conversation to an open session that never named its own", () => {
+    const journal = { ...newJournal(), unnamed: true }
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const first = yield* sessions.send("app", request("run-1", "hang", { handoffPrompt: "hang" }))
+      const reading = yield* Effect.forkChild(Stream.runCollect(first))
+      yield* until(() => journal.prompts.length === 1)
+      yield* sessions.cancel("app", "run-1")
+      yield* Fiber.join(reading)
+      yield* Stream.runCollect(yield* sessions.send("app", request("run-2", "hello", { handoffPrompt: "earlier turns, then hello" })))
+      expect(journal.opened).toHaveLength(1)
+      expect(journal.prompts).toEqual(["hang", "earlier turns, then hello"])
     }).pipe(Effect.provide(withSessions(journal)))
   })
 

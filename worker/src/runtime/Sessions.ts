@@ -17,6 +17,7 @@ import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
 import { revealAll, SecretStore, type OpencodeProvider } from "../secrets/SecretStore.ts"
 import type { RuntimeSession, RuntimeStartError, SessionSetup } from "./adapters/runtime-adapter.ts"
 import { spawnProcess } from "./process/RuntimeProcess.ts"
+import { redactSecrets } from "./protocol/redact-secrets.ts"
 import { Runtimes, type RuntimeUnavailableError } from "./Runtimes.ts"
 import { delaysSchedule, stopEvents, superviseTurn } from "./turn-pipeline.ts"
 
@@ -177,8 +178,10 @@ export class Sessions extends Context.Service<
        */
       const sessionFor = Effect.fn("Sessions.sessionFor")(function* (appId: string, request: SendRequest) {
         const current = entries.get(appId)
+        const handedOver = request.handoffPrompt ?? request.prompt
         if (current && current.runtime === request.runtime && current.model === request.model) {
-          return { session: current.session, prompt: request.prompt }
+          // A session stopped before the runtime named its conversation holds none to continue.
+          return { session: current.session, prompt: current.session.nativeSessionId() !== null ? request.prompt : handedOver }
         }
         const continued = current?.runtime === request.runtime ? current.session.nativeSessionId() : null
         if (current) yield* closeEntry(appId, current)
@@ -187,8 +190,7 @@ export class Sessions extends Context.Service<
         const scope = yield* Scope.fork(layerScope)
         const session = yield* adapter.open(setup).pipe(Scope.provide(scope))
         entries.set(appId, { runtime: request.runtime, model: request.model, session, scope, token, lastActiveAt: Date.now() })
-        const seen = current?.runtime === request.runtime || resume !== null
-        return { session, prompt: seen ? request.prompt : (request.handoffPrompt ?? request.prompt) }
+        return { session, prompt: resume !== null ? request.prompt : handedOver }
       })
 
       /** The runtime's turn, retrying a start-up failure in a fresh session; a lasting one ends the turn with an error. */
@@ -231,6 +233,62 @@ export class Sessions extends Context.Service<
         }),
       )
 
+      /** The claimed turn: checked, then forked into its fiber, which owns the claim from then on. */
+      const claimedTurn = Effect.fn("Sessions.claimedTurn")(function* (appId: string, request: SendRequest, claim: Claim) {
+        // Refuse an unusable runtime, a bad app id, or a message this worker lacks the app for,
+        // before anything starts.
+        yield* Effect.gen(function* () {
+          yield* runtimes.require(request.runtime)
+          const dirs = yield* sandbox.directories(appId, request.runtime)
+          const files = request.sourceFiles
+          if (files) return yield* Effect.sync(() => restoreSource(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
+          // A new worker (or one that lost the app): without the source, and with nothing of the
+          // conversation, it would start over. The web then sends both.
+          const openSession = entries.get(appId)?.runtime === request.runtime
+          const lacksApp = !openSession && !hasSource(dirs.workdir) && (request.snapshotAvailable === true || request.resumeSessionId !== null)
+          if (lacksApp) return yield* new SessionSourceNeededError({ appId })
+        })
+        yield* FiberMap.remove(idleClosers, appId)
+
+        const events = yield* Queue.bounded<RunEvent, Cause.Done>(TURN_BUFFER)
+        const readerStarted = Deferred.makeUnsafe<void>()
+        let completed = false
+        const turn = Effect.gen(function* () {
+          const started = yield* Deferred.await(readerStarted).pipe(Effect.timeoutOption(UNSTARTED_CLAIM))
+          if (Option.isNone(started)) return
+          yield* superviseTurn(runtimeTurn(appId, request), limits).pipe(
+            Stream.runForEach((event) =>
+              Effect.gen(function* () {
+                // What the person is told went wrong is in the log too.
+                if (event.type === "error") yield* Effect.logWarning(redactSecrets(`run ${request.runId} (${request.runtime}): ${event.code}: ${event.message}`))
+                yield* Queue.offer(events, event)
+                // Only once its reader has it: a cancel while it waits still ends the turn as cancelled.
+                if (event.type === "turn.completed") completed = true
+              }),
+            ),
+          )
+        }).pipe(
+          // Interrupted mid-turn (cancel, shutdown): the turn ends as cancelled for its reader.
+          Effect.onExit((exit) =>
+            Effect.gen(function* () {
+              if (!completed && Exit.hasInterrupts(exit)) yield* Queue.offerAll(events, stopEvents("cancelled", limits))
+              if (Exit.isFailure(exit) && !Exit.hasInterrupts(exit)) yield* Queue.failCause(events, exit.cause)
+              else yield* Queue.end(events)
+              yield* release(appId, claim)
+            }),
+          ),
+        )
+        const fiber = yield* FiberMap.run(turns, appId, turn)
+        claim.fiber = fiber
+        return Stream.fromQueue(events).pipe(
+          Stream.onStart(Deferred.succeed(readerStarted, undefined)),
+          // The reader went away mid-turn: stop the turn rather than leave it working unread.
+          // The queue goes first, so a turn waiting for room in it (a full buffer nobody will
+          // read) is not left waiting forever with the app claimed.
+          Stream.ensuring(Effect.andThen(Queue.shutdown(events), Fiber.interrupt(fiber))),
+        ) as Stream.Stream<RunEvent>
+      })
+
       return Sessions.of({
         send: Effect.fn("Sessions.send")(function* (appId, request) {
           // Check and claim in one synchronous step: nothing can run between them.
@@ -241,55 +299,11 @@ export class Sessions extends Context.Service<
             return created
           })
           if (claim === null) return yield* new SessionBusyError({ appId })
-          // Refuse an unusable runtime, a bad app id, or a message this worker lacks the app for,
-          // before anything starts.
-          yield* Effect.gen(function* () {
-            yield* runtimes.require(request.runtime)
-            const dirs = yield* sandbox.directories(appId, request.runtime)
-            const files = request.sourceFiles
-            if (files) return yield* Effect.sync(() => restoreSource(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
-            // A new worker (or one that lost the app): without the source, and with nothing of the
-            // conversation, it would start over. The web then sends both.
-            const openSession = entries.get(appId)?.runtime === request.runtime
-            const lacksApp = !openSession && !hasSource(dirs.workdir) && (request.snapshotAvailable === true || request.resumeSessionId !== null)
-            if (lacksApp) return yield* new SessionSourceNeededError({ appId })
-          }).pipe(Effect.onError(() => release(appId, claim)))
-          yield* FiberMap.remove(idleClosers, appId)
-
-          const events = yield* Queue.bounded<RunEvent, Cause.Done>(TURN_BUFFER)
-          const readerStarted = Deferred.makeUnsafe<void>()
-          let completed = false
-          const turn = Effect.gen(function* () {
-            const started = yield* Deferred.await(readerStarted).pipe(Effect.timeoutOption(UNSTARTED_CLAIM))
-            if (Option.isNone(started)) return
-            yield* superviseTurn(runtimeTurn(appId, request), limits).pipe(
-              Stream.runForEach((event) =>
-                Effect.gen(function* () {
-                  if (event.type === "turn.completed") completed = true
-                  // What the person is told went wrong is in the log too (messages are redacted).
-                  if (event.type === "error") yield* Effect.logWarning(`run ${request.runId} (${request.runtime}): ${event.code}: ${event.message}`)
-                  yield* Queue.offer(events, event)
-                }),
-              ),
-            )
-          }).pipe(
-            // Interrupted mid-turn (cancel, shutdown): the turn ends as cancelled for its reader.
-            Effect.onExit((exit) =>
-              Effect.gen(function* () {
-                if (!completed && Exit.hasInterrupts(exit)) yield* Queue.offerAll(events, stopEvents("cancelled", limits))
-                if (Exit.isFailure(exit) && !Exit.hasInterrupts(exit)) yield* Queue.failCause(events, exit.cause)
-                else yield* Queue.end(events)
-                yield* release(appId, claim)
-              }),
-            ),
+          // Until the turn's fiber owns the claim, any way out of here (a refusal, the caller
+          // hanging up) gives it back.
+          return yield* claimedTurn(appId, request, claim).pipe(
+            Effect.onExit((exit) => (Exit.isSuccess(exit) || claim.fiber !== null ? Effect.void : release(appId, claim))),
           )
-          claim.fiber = yield* FiberMap.run(turns, appId, turn)
-          const fiber = claim.fiber
-          return Stream.fromQueue(events).pipe(
-            Stream.onStart(Deferred.succeed(readerStarted, undefined)),
-            // The reader went away mid-turn: stop the turn rather than leave it working unread.
-            Stream.ensuring(Fiber.interrupt(fiber)),
-          ) as Stream.Stream<RunEvent>
         }),
 
         cancel: (appId, runId) =>

@@ -82,7 +82,8 @@ export const claudeAdapter: RuntimeAdapter = {
           .start({ args: claudeArguments(setup, mcpConfig, sessionId), variables: claudeVariables(setup) })
           .pipe(
             Scope.provide(scope),
-            Effect.tapError(() => Scope.close(scope, Exit.void)),
+            // Failed, or stopped while it started: no process is left in the session unowned.
+            Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void))),
             Effect.mapError((error) => runtimeStartError(`Claude Code could not start: ${error.message}`)),
           )
         current = { process, scope, parser: createClaudeStreamParser({ workdir: setup.dirs.workdir }) }

@@ -115,7 +115,7 @@ export const codexAdapter: RuntimeAdapter = {
           .start({ args: ["app-server"], variables: { CODEX_HOME: codexHome, SECOND_MCP_TOKEN: setup.mcp?.token } })
           .pipe(
             Scope.provide(scope),
-            Effect.tapError(() => Scope.close(scope, Exit.void)),
+            Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void))),
             Effect.mapError((error) => runtimeStartError(`Codex could not start: ${error.message}`)),
           )
         const notifications = yield* Queue.unbounded<Notification, Cause.Done>()
@@ -124,7 +124,6 @@ export const codexAdapter: RuntimeAdapter = {
           { onServerRequest: codexServerRequestHandler, onNotification: (method, params) => void Queue.offerUnsafe(notifications, { method, params }) },
         )
         const opened: Connection = { process, rpc, notifications, scope }
-        connection = opened
         const readOutput = Effect.gen(function* () {
           for (let line = yield* process.nextLine; line !== null; line = yield* process.nextLine) rpc.handleLine(line)
           rpc.close("Codex stopped")
@@ -136,10 +135,11 @@ export const codexAdapter: RuntimeAdapter = {
           yield* startCodexSession(rpc, { apiKey: setup.codexLoginKey, clientVersion: "1.0.0" })
           threadId = yield* openCodexThread(rpc, { ...options, resumeThreadId: threadId })
         }).pipe(
-          Effect.catch((error) =>
-            Effect.andThen(disconnect, Effect.fail(runtimeStartError(`Codex could not start a session: ${error.message}; ${lastWords(process)}`))),
-          ),
+          Effect.mapError((error) => runtimeStartError(`Codex could not start a session: ${error.message}; ${lastWords(process)}`)),
+          // Failed or stopped half-way (not logged in, no thread): nothing of it is kept for the next turn.
+          Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void))),
         )
+        connection = opened
         return opened
       })
 
@@ -147,9 +147,21 @@ export const codexAdapter: RuntimeAdapter = {
       const turnEvents = (open: Connection, thread: string, prompt: string): Stream.Stream<RunEvent, RuntimeStartError> =>
         Stream.unwrap(
           Effect.gen(function* () {
-            const turnId = yield* startCodexTurn(open.rpc, thread, { text: prompt }, options).pipe(
-              Effect.catch((error) => Effect.andThen(disconnect, Effect.fail(runtimeStartError(`Codex refused the turn: ${error.message}`)))),
+            // session.started is out already, so a refusal ends the turn rather than retrying it
+            // (a retried stream that has emitted starts its schedule over, for ever). Stopped
+            // while Codex acknowledges, the turn it may have started goes with its process.
+            const started = yield* startCodexTurn(open.rpc, thread, { text: prompt }, options).pipe(
+              Effect.map((turnId) => ({ turnId })),
+              Effect.catch((error) => Effect.as(disconnect, { refused: error.message })),
+              Effect.onInterrupt(() => disconnect),
             )
+            if ("refused" in started) {
+              return Stream.make<RunEvent[]>(
+                { type: "error", message: `Codex refused the turn: ${started.refused}`, retryable: true, code: "runtime_start_failed" },
+                { type: "turn.completed", outcome: "failed" },
+              )
+            }
+            const { turnId } = started
             const mapper = createCodexEventMapper({ workdir: setup.dirs.workdir })
             let ended = false
             const step: Effect.Effect<Step, Cause.Done> = Effect.map(Queue.take(open.notifications), (next) => {

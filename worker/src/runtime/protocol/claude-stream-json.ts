@@ -19,6 +19,7 @@ import {
   NOTHING, neverThrowing, numberOf, rawLine, readJsonLine, recordOf, recordsOf, stringOf,
   type Json, type LineParser, type ParsedLine,
 } from "./parsed-line.ts"
+import { redactSecrets } from "./redact-secrets.ts"
 import { relativeToWorkdir } from "./relative-path.ts"
 import { isRetryableStatus, statusKind } from "./http-failure.ts"
 
@@ -255,7 +256,8 @@ const roundUsd = (value: number): number => Math.round(value * 1e9) / 1e9
  */
 function resultError(line: Json, subtype: string, kind: string | undefined): RunEvent {
   const errors = Array.isArray(line["errors"]) ? line["errors"].filter((entry): entry is string => typeof entry === "string") : []
-  const message = stringOf(line["result"]) || errors.join("\n") || `Claude Code turn failed (${subtype})`
+  // Shown to people and logged: an API error body can echo a key.
+  const message = redactSecrets(stringOf(line["result"]) || errors.join("\n") || `Claude Code turn failed (${subtype})`)
   const status = numberOf(line["api_error_status"])
   if (status !== undefined) {
     const retryable = isRetryableStatus(status)
