@@ -18,7 +18,7 @@ import { Runtimes } from "../runtime/Runtimes.ts"
 import { Sessions } from "../runtime/Sessions.ts"
 import { APP_ID_PATTERN, appWorkdir, removeAppDirectories } from "../sandbox/app-directories.ts"
 import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
-import { readAppFiles } from "./app-files.ts"
+import { readAppSource } from "./app-files.ts"
 import { errorResponse } from "./errorResponse.ts"
 
 /** Every answer goes out through its shared schema: what the web decodes is what was encoded here. */
@@ -92,9 +92,9 @@ const Files = HttpRouter.add(
   forApp((appId) =>
     Effect.gen(function* () {
       const { workspacesDir } = yield* WorkerConfig
-      const files = yield* Effect.sync(() => readAppFiles(appWorkdir(workspacesDir, appId)))
-      if (!files.ok) return errorResponse(413, "too_large", `The app's source is too large to send: ${files.reason}.`)
-      return answer(AppSourceAnswer, { files: files.files, binaryFiles: files.binaryFiles, skipped: files.skipped })
+      const source = yield* Effect.sync(() => readAppSource(appWorkdir(workspacesDir, appId)))
+      if ("tooLarge" in source) return errorResponse(413, "too_large", `The app's source is too large to send: ${source.tooLarge}.`)
+      return answer(AppSourceAnswer, source)
     }),
   ),
 )

@@ -7,6 +7,7 @@
 import { isUtf8 } from "node:buffer"
 import { lstatSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
+import type { AppSourceAnswer } from "#shared/runs/internal-api.ts"
 
 export const FILE_LIMITS = { maxFileBytes: 512 * 1024, maxTotalBytes: 12 * 1024 * 1024, maxFiles: 2_000 } as const
 
@@ -67,4 +68,10 @@ export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, files: {}, binaryFiles: {}, skipped: [] }
     throw error
   }
+}
+
+/** The app's source as the contract with the web carries it: its files, or why they are too large. */
+export function readAppSource(workdir: string, limits = FILE_LIMITS): AppSourceAnswer {
+  const read = readAppFiles(workdir, limits)
+  return read.ok ? { files: read.files, binaryFiles: read.binaryFiles, skipped: [...read.skipped] } : { tooLarge: read.reason }
 }

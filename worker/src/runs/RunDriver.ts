@@ -3,9 +3,9 @@
 // reports its end, within a deadline.
 
 import { Duration, Effect, Fiber, FiberSet, Layer, Context, Schema } from "effect"
-import { RunCompletion, runCompletionPath, type AppSourceAnswer } from "#shared/runs/internal-api.ts"
+import { RunCompletion, runCompletionPath } from "#shared/runs/internal-api.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
-import { readAppFiles } from "../http/app-files.ts"
+import { readAppSource } from "../http/app-files.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
 import { driveRun, RunReportError, type DetachedRun } from "./drive-run.ts"
 import { RunLive } from "./RunLive.ts"
@@ -76,10 +76,7 @@ export class RunDriver extends Context.Service<
       // Read once the turn is over, so settling the run never has to ask this worker again.
       const readSource = (appId: string) =>
         Effect.try({
-          try: (): AppSourceAnswer => {
-            const read = readAppFiles(appWorkdir(config.workspacesDir, appId))
-            return read.ok ? { files: read.files, binaryFiles: read.binaryFiles, skipped: [...read.skipped] } : { tooLarge: read.reason }
-          },
+          try: () => readAppSource(appWorkdir(config.workspacesDir, appId)),
           catch: (error) => error,
         }).pipe(
           Effect.catch(() => Effect.as(Effect.logWarning(`app ${appId}: could not read its source for the run's report`), null)),

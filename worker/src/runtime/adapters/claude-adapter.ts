@@ -9,7 +9,7 @@ import type { RuntimeProcess } from "../process/RuntimeProcess.ts"
 import { claudeUserMessage, createClaudeStreamParser } from "../protocol/claude-stream-json.ts"
 import type { LineParser } from "../protocol/parsed-line.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
-import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
+import { startInChildScope, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
 /** Builder tools Claude may use without asking (there is nobody to ask). */
 export const CLAUDE_ALLOWED_TOOLS = ["Bash", "Edit", "MultiEdit", "Write", "Read", "Glob", "Grep"] as const
@@ -77,15 +77,11 @@ export const claudeAdapter: RuntimeAdapter = {
       // A stopped or crashed process cannot take the next turn; the next one resumes by id.
       const ensureProcess = Effect.gen(function* () {
         if (current) return current
-        const scope = yield* Scope.fork(sessionScope)
-        const process = yield* setup
-          .start({ args: claudeArguments(setup, mcpConfig, sessionId), variables: claudeVariables(setup) })
-          .pipe(
-            Scope.provide(scope),
-            // Failed, or stopped while it started: no process is left in the session unowned.
-            Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void))),
-            Effect.mapError((error) => runtimeStartError(`Claude Code could not start: ${error.message}`)),
-          )
+        const { process, scope } = yield* startInChildScope(
+          sessionScope,
+          setup.start({ args: claudeArguments(setup, mcpConfig, sessionId), variables: claudeVariables(setup) }),
+          "Claude Code",
+        )
         current = { process, scope, parser: createClaudeStreamParser({ workdir: setup.dirs.workdir }) }
         return current
       })

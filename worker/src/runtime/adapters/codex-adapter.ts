@@ -20,7 +20,15 @@ import {
 } from "../protocol/codex-app-server.ts"
 import { CodexRpc } from "../protocol/codex-rpc.ts"
 import { lastWords } from "./read-turn-lines.ts"
-import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type RuntimeStartError, type SessionSetup } from "./runtime-adapter.ts"
+import {
+  closeUnlessSucceeded,
+  runtimeStartError,
+  startInChildScope,
+  type RuntimeAdapter,
+  type RuntimeSession,
+  type RuntimeStartError,
+  type SessionSetup,
+} from "./runtime-adapter.ts"
 
 export const DEFAULT_CODEX_MODEL = "gpt-5.5"
 const GATEWAY_PROVIDER = "second"
@@ -110,14 +118,11 @@ export const codexAdapter: RuntimeAdapter = {
       /** The app-server, started and logged in, with the thread open (resumed when it still exists). */
       const connect = Effect.gen(function* () {
         if (connection) return connection
-        const scope = yield* Scope.fork(sessionScope)
-        const process = yield* setup
-          .start({ args: ["app-server"], variables: { CODEX_HOME: codexHome, SECOND_MCP_TOKEN: setup.mcp?.token } })
-          .pipe(
-            Scope.provide(scope),
-            Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void))),
-            Effect.mapError((error) => runtimeStartError(`Codex could not start: ${error.message}`)),
-          )
+        const { process, scope } = yield* startInChildScope(
+          sessionScope,
+          setup.start({ args: ["app-server"], variables: { CODEX_HOME: codexHome, SECOND_MCP_TOKEN: setup.mcp?.token } }),
+          "Codex",
+        )
         const notifications = yield* Queue.unbounded<Notification, Cause.Done>()
         const rpc = new CodexRpc(
           { write: process.writeLine },
@@ -137,7 +142,7 @@ export const codexAdapter: RuntimeAdapter = {
         }).pipe(
           Effect.mapError((error) => runtimeStartError(`Codex could not start a session: ${error.message}; ${lastWords(process)}`)),
           // Failed or stopped half-way (not logged in, no thread): nothing of it is kept for the next turn.
-          Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void))),
+          Effect.onExit(closeUnlessSucceeded(scope)),
         )
         connection = opened
         return opened

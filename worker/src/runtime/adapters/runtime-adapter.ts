@@ -4,7 +4,7 @@
 // and ties each process to a scope: the session's for a process that outlives a turn, the turn
 // stream's own for one that does not.
 
-import { Effect, Schema, Scope, Stream } from "effect"
+import { Effect, Exit, Schema, Scope, Stream } from "effect"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import type { AppDirectories } from "../../sandbox/app-directories.ts"
 import type { RuntimeDetection } from "../detection.ts"
@@ -71,6 +71,32 @@ export class RuntimeStartError extends Schema.TaggedError<RuntimeStartError>()("
 }) {}
 
 export const runtimeStartError = (message: string) => new RuntimeStartError({ message: redactSecrets(message) })
+
+/** For `Effect.onExit`: whatever was started in `scope` goes unless the step succeeded (failed, or stopped half-way). */
+export const closeUnlessSucceeded =
+  (scope: Scope.Closeable) =>
+  <A, E>(exit: Exit.Exit<A, E>): Effect.Effect<void> =>
+    Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, Exit.void)
+
+/**
+ * Starts a process that outlives one turn (Claude's, a warm Codex app-server) in a child scope of
+ * the session's: closing that scope stops it alone, and closing the session stops it too. A start
+ * that fails, or is stopped while it starts, leaves nothing in the session unowned.
+ */
+export const startInChildScope = (
+  session: Scope.Scope,
+  start: Effect.Effect<RuntimeProcess, ProcessStartError, Scope.Scope>,
+  name: string,
+): Effect.Effect<{ readonly process: RuntimeProcess; readonly scope: Scope.Closeable }, RuntimeStartError> =>
+  Effect.gen(function* () {
+    const scope = yield* Scope.fork(session)
+    const process = yield* start.pipe(
+      Scope.provide(scope),
+      Effect.onExit(closeUnlessSucceeded(scope)),
+      Effect.mapError((error) => runtimeStartError(`${name} could not start: ${error.message}`)),
+    )
+    return { process, scope }
+  })
 
 /** The words of an unknown failure, for a message. */
 export const describeFailure = (error: unknown): string => (error instanceof Error ? error.message : String(error))
