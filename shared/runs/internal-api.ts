@@ -52,6 +52,11 @@ export const StartTurnRequest = Schema.Struct({
   prompt: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200_000)),
   runtime: RuntimeId,
   runId: Schema.String.check(Schema.isPattern(RUN_ID_PATTERN)),
+  /**
+   * The app's workspace, bound into the run's MCP token so the web can re-check a tool call's
+   * claims. Optional for callers that use no web-answered tool (tests driving the worker alone).
+   */
+  workspaceId: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(RUN_ID_PATTERN)))),
   model: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isPattern(MODEL_NAME_PATTERN)))),
   systemPrompt: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(200_000)))),
   /** The runtime's own session to resume when the worker has none open for this runtime. */

@@ -1,0 +1,44 @@
+// The broker's calls to the web for tools that need durable state: POST {TOOL_EXECUTE_URL}
+// (/api/internal/tool-execute) under INTERNAL_API_TOKEN. The body carries the claims of the run
+// token the runtime presented, and the web re-checks them against its own state (the run exists,
+// is running, and belongs to that app, workspace and runtime) before it does anything.
+
+import { Schema } from "effect"
+import { RuntimeId } from "../runtime/run-event.ts"
+import { AppMetadataResult, IntegrationKeysResult, ListIntegrationKeysInput, SetAppMetadataInput } from "./builder-tools.ts"
+
+const Id = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,64}$/))
+
+/** What a valid run token stands for, as the broker verified it. */
+export const ToolCallClaims = Schema.Struct({
+  workspaceId: Id,
+  appId: Id,
+  runId: Id,
+  runtime: RuntimeId,
+})
+export type ToolCallClaims = typeof ToolCallClaims.Type
+
+export const ToolExecuteRequest = Schema.Union([
+  Schema.Struct({
+    claims: ToolCallClaims,
+    toolSet: Schema.Literal("second"),
+    tool: Schema.Literal("set_app_metadata"),
+    input: SetAppMetadataInput,
+  }),
+  Schema.Struct({
+    claims: ToolCallClaims,
+    toolSet: Schema.Literal("second"),
+    tool: Schema.Literal("list_app_integration_keys"),
+    input: ListIntegrationKeysInput,
+  }),
+])
+export type ToolExecuteRequest = typeof ToolExecuteRequest.Type
+
+/** The web's answer, per tool: what the agent is told. */
+export const ToolExecuteAnswers = {
+  set_app_metadata: AppMetadataResult,
+  list_app_integration_keys: IntegrationKeysResult,
+} as const
+
+/** 200 { result } where `result` matches ToolExecuteAnswers[tool]; refusals are WorkerProblem-shaped 4xx. */
+export const ToolExecuteResponse = Schema.Struct({ result: Schema.Unknown })

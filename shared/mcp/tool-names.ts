@@ -1,0 +1,30 @@
+// The builder tools' names, and the canonical names the chat and stored transcripts know them by
+// (`second.present_plan`, whatever the runtime called it). Plain TypeScript with no Effect, so
+// the browser bundle can import it; the tools' schemas live in builder-tools.ts.
+
+/** The tool sets the broker serves; each is one MCP server name in a runtime's configuration. */
+export const TOOL_SETS = ["second"] as const
+export type ToolSet = (typeof TOOL_SETS)[number]
+
+/** The `second` tool set, in the order the broker lists them. */
+export const BUILDER_TOOL_NAMES = ["present_plan", "present_suggestions", "set_app_metadata", "done_building", "list_app_integration_keys"] as const
+export type BuilderToolName = (typeof BUILDER_TOOL_NAMES)[number]
+
+/** Tools whose call ends the turn once it has returned without error: the person answers next. */
+export const APPROVAL_STOP_TOOLS: ReadonlySet<BuilderToolName> = new Set(["present_plan", "present_suggestions"])
+
+export const isBuilderToolName = (name: string): name is BuilderToolName => (BUILDER_TOOL_NAMES as readonly string[]).includes(name)
+
+export const canonicalToolName = (toolSet: ToolSet, tool: string): string => `${toolSet}.${tool}`
+
+/** The builder tool a canonical name stands for, or null. */
+export function builderToolOf(canonicalName: string): BuilderToolName | null {
+  const [set, tool, ...rest] = canonicalName.split(".")
+  return set === "second" && tool !== undefined && rest.length === 0 && isBuilderToolName(tool) ? tool : null
+}
+
+/** Whether a call of this (canonical) tool ends the turn once it has returned without error. */
+export function isApprovalStop(canonicalName: string): boolean {
+  const tool = builderToolOf(canonicalName)
+  return tool !== null && APPROVAL_STOP_TOOLS.has(tool)
+}
