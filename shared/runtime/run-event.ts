@@ -24,7 +24,7 @@ export const ReasoningDelta = event("reasoning.delta", { text: Schema.String })
 
 export const ToolStarted = event("tool.started", {
   callId: Schema.String,
-  /** The runtime's tool name (Bash, Write, shell, apply_patch, mcp__second__present_plan, ...). */
+  /** The runtime's tool name (Bash, Write, shell, apply_patch; our own tools canonically: second.present_plan, ...). */
   name: Schema.String,
   input: Schema.NullOr(Schema.Unknown),
 })

@@ -1,13 +1,14 @@
 // superviseTurn on scripted runtime streams, on the test clock: a completed turn passes untouched,
 // a silent runtime and an overlong turn are stopped with a retryable error, a runtime that ends
 // early is reported, and leaving the stream (interruption: a cancel, a reader gone) stops the
-// runtime's stream, running its finalizer. delaysSchedule waits exactly the delays it is given.
+// runtime's stream, running its finalizer. endAtApprovalStop ends a turn whose approval tool
+// returned, leaving the runtime's stream. delaysSchedule waits exactly the delays it is given.
 
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Deferred, Effect, Exit, Fiber, Queue, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
-import { delaysSchedule, stopEvents, superviseTurn } from "./turn-pipeline.ts"
+import { delaysSchedule, endAtApprovalStop, stopEvents, superviseTurn } from "./turn-pipeline.ts"
 
 const limits = { timeoutMs: 60_000, idleTimeoutMs: 60_000 }
 const text = (value: string): RunEvent => ({ type: "text.delta", text: value })
@@ -135,6 +136,67 @@ describe("superviseTurn", () => {
         { type: "error", message: "The runtime stopped before finishing the turn.", retryable: true, code: "runtime_exited" },
         { type: "turn.completed", outcome: "failed" },
       ])
+    }))
+})
+
+describe("endAtApprovalStop", () => {
+  const started = (callId: string, name: string): RunEvent => ({ type: "tool.started", callId, name, input: null })
+  const result = (callId: string, isError = false): RunEvent => ({ type: "tool.result", callId, output: isError ? "invalid plan" : "shown", isError })
+  const plan = started("p1", "second.present_plan")
+
+  /** The runtime's events, then a runtime that keeps running (as Claude's process does) until it is stopped. */
+  function runningRuntime(events: readonly RunEvent[]) {
+    const state = { stopped: false }
+    const stream = Stream.concat(Stream.fromIterable(events), Stream.never).pipe(Stream.ensuring(Effect.sync(() => (state.stopped = true))))
+    return { stream, state }
+  }
+
+  it.effect("ends the turn completed right after a present_plan that returned, and stops the runtime", () =>
+    Effect.gen(function* () {
+      const runtime = runningRuntime([text("Here is the plan"), plan, { type: "tool.input", callId: "p1", delta: "{}" }, result("p1"), text("I will now build it"), done])
+      const events = yield* Stream.runCollect(endAtApprovalStop(runtime.stream))
+      expect(events).toEqual([text("Here is the plan"), plan, { type: "tool.input", callId: "p1", delta: "{}" }, result("p1"), done])
+      // Left early: the finalizer that stops the runtime's processes ran.
+      expect(runtime.state.stopped).toBe(true)
+    }))
+
+  it.effect("stops at present_suggestions too, and emits nothing the runtime says after it", () =>
+    Effect.gen(function* () {
+      const source = Stream.make(started("s1", "second.present_suggestions"), result("s1"), text("one more thing"), started("b1", "Bash"), result("b1"), done)
+      expect(yield* Stream.runCollect(endAtApprovalStop(source))).toEqual([started("s1", "second.present_suggestions"), result("s1"), done])
+    }))
+
+  it.effect("lets the turn go on after a present_plan that failed, and after tools that are no approval stop", () =>
+    Effect.gen(function* () {
+      const events = [
+        plan, result("p1", true),
+        started("d1", "second.done_building"), result("d1"),
+        started("b1", "Bash"), result("b1"),
+        // A runtime's own name for the tool is not the canonical one: protocol modules map it first.
+        started("m1", "mcp__second__present_plan"), result("m1"),
+        text("fixed it"), done,
+      ]
+      expect(yield* Stream.runCollect(endAtApprovalStop(Stream.fromIterable(events)))).toEqual(events)
+    }))
+
+  it.effect("stops only on the result of the approval call itself, when it comes", () =>
+    Effect.gen(function* () {
+      const source = Stream.make(plan, started("b1", "Bash"), result("b1"), text("waiting"), result("p1"), text("after"))
+      expect(yield* Stream.runCollect(endAtApprovalStop(source))).toEqual([plan, started("b1", "Bash"), result("b1"), text("waiting"), result("p1"), done])
+    }))
+
+  it.effect("changes nothing once the runtime has completed the turn itself", () =>
+    Effect.gen(function* () {
+      const events = [plan, done, result("p1"), started("p2", "second.present_plan"), result("p2"), text("late")]
+      expect(yield* Stream.runCollect(endAtApprovalStop(Stream.fromIterable(events)))).toEqual(events)
+    }))
+
+  it.effect("under superviseTurn the stopped turn ends with its one turn.completed, not as a runtime that exited", () =>
+    Effect.gen(function* () {
+      const runtime = runningRuntime([plan, result("p1"), text("building anyway")])
+      const events = yield* Stream.runCollect(superviseTurn(endAtApprovalStop(runtime.stream), limits))
+      expect(events).toEqual([plan, result("p1"), done])
+      expect(runtime.state.stopped).toBe(true)
     }))
 })
 

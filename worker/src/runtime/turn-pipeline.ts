@@ -1,9 +1,11 @@
 // The rules every turn follows, whatever the runtime: an overall deadline, an idle deadline reset
-// by each event, and the promise that a turn ends with exactly one turn.completed, after an error
-// event that says what happened when it did not complete. Deadlines end the runtime's stream, and
-// leaving that stream is what stops its processes (they are resources of its scope).
+// by each event, the end of a turn at an approval stop, and the promise that a turn ends with
+// exactly one turn.completed, after an error event that says what happened when it did not
+// complete. Deadlines and approval stops end the runtime's stream, and leaving that stream is
+// what stops its processes (they are resources of its scope).
 
 import { Duration, Effect, Schedule, Schema, Stream } from "effect"
+import { isApprovalStop } from "#shared/mcp/tool-names.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 
 export interface TurnLimits {
@@ -53,6 +55,42 @@ export const superviseTurn = <E>(turn: Stream.Stream<RunEvent, E>, limits: TurnL
     ) as Stream.Stream<RunEvent, E>
     return Stream.concat(bounded, Stream.suspend(() => (completed ? Stream.empty : Stream.fromIterable(RUNTIME_EXITED))))
   })
+
+/**
+ * Ends the turn once an approval stop (present_plan, present_suggestions, by canonical name) has
+ * returned without error: its result, then turn.completed, and the runtime's stream is left, so
+ * the person answers next instead of the model carrying on. A failed call does not stop the turn
+ * (the model may try again), and after the runtime's own turn.completed nothing changes.
+ */
+export const endAtApprovalStop = <E, R>(events: Stream.Stream<RunEvent, E, R>): Stream.Stream<RunEvent, E, R> =>
+  events.pipe(
+    Stream.mapAccum(
+      (): ApprovalWatch => ({ approvals: new Set(), over: false }),
+      (watch, event): readonly [ApprovalWatch, ReadonlyArray<Step>] => {
+        const passed: Step[] = [{ event, last: false }]
+        if (watch.over) return [watch, passed]
+        if (event.type === "turn.completed") return [{ approvals: new Set(), over: true }, passed]
+        if (event.type === "tool.started" && isApprovalStop(event.name)) watch.approvals.add(event.callId)
+        if (event.type !== "tool.result" || event.isError || !watch.approvals.has(event.callId)) return [watch, passed]
+        return [watch, [...passed, { event: { type: "turn.completed", outcome: "completed" }, last: true }]]
+      },
+    ),
+    Stream.takeUntil((step: Step) => step.last),
+    Stream.map((step: Step) => step.event),
+  )
+
+interface ApprovalWatch {
+  /** Calls of approval-stop tools in this turn, by callId. */
+  readonly approvals: Set<string>
+  /** The runtime ended the turn itself: from then on events pass as they are. */
+  readonly over: boolean
+}
+
+interface Step {
+  readonly event: RunEvent
+  /** The stream ends after this event. */
+  readonly last: boolean
+}
 
 /** A schedule that waits the given delays in turn, then gives up: the retry limits, written down once. */
 export const delaysSchedule = (delaysMs: readonly number[]) =>

@@ -194,6 +194,29 @@ describe("Claude stream-json shapes beyond the recordings", () => {
     expect(events.some((event) => event.type === "file.changed")).toBe(false)
   })
 
+  it("names the broker's MCP tools canonically and reports what they returned, an isError result as an error", () => {
+    // Recorded from claude 2.1.197 (--include-partial-messages, --allowedTools …,mcp__second)
+    // against a streamable-HTTP MCP server: present_plan answered, done_building answered isError.
+    const events = visible(parseLines([
+      line({ type: "stream_event", event: { type: "message_start", message: { id: "msg_fake1mxab99y5", type: "message", role: "assistant", model: "claude-opus-4-8", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0} }}, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", parent_tool_use_id: null, uuid: "6d8a7c16-d2e6-4f55-8a2a-394eb0e0c379", ttft_ms: 14}),
+      line({ type: "stream_event", event: { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_fake2mxab99y5", name: "mcp__second__present_plan", input: {} } }, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", parent_tool_use_id: null, uuid: "8571f68c-57fd-4682-ac7d-4e908b4197af" }),
+      line({ type: "stream_event", event: { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: "{\"title\":\"T\"}" } }, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", parent_tool_use_id: null, uuid: "ec83c8c2-ee3d-4b34-b199-ad577080751b" }),
+      line({ type: "assistant", message: { id: "msg_fake1mxab99y5", type: "message", role: "assistant", model: "claude-opus-4-8", content: [{ type: "tool_use", id: "toolu_fake2mxab99y5", name: "mcp__second__present_plan", input: { title: "T" } }], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0}, context_management: null}, parent_tool_use_id: null, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", uuid: "d66e2b98-537d-41b1-b808-47a60134e203", tool_use_meta: [{ id: "toolu_fake2mxab99y5", display_name: "Present Plan", server_display_name: "second" }] }),
+      line({ type: "user", message: { role: "user", content: [{ tool_use_id: "toolu_fake2mxab99y5", type: "tool_result", content: [{ type: "text", text: "Plan shown to the person." }] }] }, parent_tool_use_id: null, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", uuid: "9d68d4fc-e1b9-4182-836e-f8fbd7f8cd16", timestamp: "2026-12-05T11:09:57.579Z", tool_use_result: [{ type: "text", text: "Plan shown to the person." }] }),
+      line({ type: "stream_event", event: { type: "message_start", message: { id: "msg_fake3mxab99zz", type: "message", role: "assistant", model: "claude-opus-4-8", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0} }}, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", parent_tool_use_id: null, uuid: "496fb905-8bdb-41a4-81a2-4a40e61c113e", ttft_ms: 18}),
+      line({ type: "stream_event", event: { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_fake4mxab99zz", name: "mcp__second__done_building", input: {} } }, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", parent_tool_use_id: null, uuid: "4e5a724c-aa79-4887-8019-972fbe5b4a41" }),
+      line({ type: "stream_event", event: { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: "{\"title\":\"D\"}" } }, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", parent_tool_use_id: null, uuid: "25509ba8-dee6-42bb-9aa2-d03487a12d1c" }),
+      line({ type: "assistant", message: { id: "msg_fake3mxab99zz", type: "message", role: "assistant", model: "claude-opus-4-8", content: [{ type: "tool_use", id: "toolu_fake4mxab99zz", name: "mcp__second__done_building", input: { title: "D" } }], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0}, context_management: null}, parent_tool_use_id: null, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", uuid: "fce3a60e-c7d0-4f34-a7ff-add6ae07aaf2", tool_use_meta: [{ id: "toolu_fake4mxab99zz", display_name: "Done Building", server_display_name: "second" }] }),
+      line({ type: "user", message: { role: "user", content: [{ type: "tool_result", content: "Nothing was built.", is_error: true, tool_use_id: "toolu_fake4mxab99zz" }] }, parent_tool_use_id: null, session_id: "27fc50d1-89a5-4f8a-9dbf-4eb8e836daba", uuid: "d1c11e61-2b39-45ce-9a21-cf70a6259a57", timestamp: "2026-12-05T11:09:57.648Z", tool_use_result: "Error: Nothing was built." }),
+    ]))
+    expect(events.filter((event) => event.type === "tool.started" || event.type === "tool.result")).toEqual([
+      { type: "tool.started", callId: "toolu_fake2mxab99y5", name: "second.present_plan", input: null },
+      { type: "tool.result", callId: "toolu_fake2mxab99y5", output: "Plan shown to the person.", isError: false },
+      { type: "tool.started", callId: "toolu_fake4mxab99zz", name: "second.done_building", input: null },
+      { type: "tool.result", callId: "toolu_fake4mxab99zz", output: "Nothing was built.", isError: true },
+    ])
+  })
+
   it("keeps a subagent's words out of the answer but shows its tools", () => {
     const events = visible(parseLines([
       assistantLine("m9", [{ type: "text", text: "subagent musing" }, { type: "tool_use", id: "t9", name: "Bash", input: { command: "ls" } }], { parent_tool_use_id: "task-1" }),

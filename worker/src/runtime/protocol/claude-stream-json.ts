@@ -22,6 +22,7 @@ import {
 import { redactSecrets } from "./redact-secrets.ts"
 import { relativeToWorkdir } from "./relative-path.ts"
 import { isRetryableStatus, statusKind } from "./http-failure.ts"
+import { claudeToolName } from "./mcp-tool-names.ts"
 
 /** The stdin line (without its newline) that sends one user message to `claude -p --input-format stream-json`. */
 export function claudeUserMessage(text: string): string {
@@ -52,7 +53,7 @@ export function createClaudeStreamParser(options: { readonly workdir: string }):
     if (startedCalls.has(id)) return []
     startedCalls.add(id)
     calls.set(id, { name, input })
-    return [{ type: "tool.started", callId: id, name, input: input ?? null }]
+    return [{ type: "tool.started", callId: id, name: claudeToolName(name), input: input ?? null }]
   }
 
   const streamEvent = (line: Json): ParsedLine => {

@@ -165,9 +165,9 @@ describe("Codex notifications → RunEvents, shapes the recordings lack", () => 
       { type: "tool.result", callId: "c1", output: "partial output", isError: true },
       { type: "tool.started", callId: "c2", name: "shell", input: { command: "ls" } },
       { type: "tool.result", callId: "c2", output: "a\nb\n", isError: false },
-      { type: "tool.started", callId: "m1", name: "mcp__second__present_plan", input: { plan: "x" } },
+      { type: "tool.started", callId: "m1", name: "second.present_plan", input: { plan: "x" } },
       { type: "tool.result", callId: "m1", output: "ok", isError: false },
-      { type: "tool.started", callId: "m2", name: "mcp__second__boom", input: {} },
+      { type: "tool.started", callId: "m2", name: "second.boom", input: {} },
       { type: "tool.result", callId: "m2", output: "tool crashed", isError: true },
       {
         type: "tool.started", callId: "p1", name: "apply_patch", input: {
@@ -179,6 +179,35 @@ describe("Codex notifications → RunEvents, shapes the recordings lack", () => 
       { type: "file.changed", path: "old.txt", change: "deleted" },
       { type: "file.changed", path: "b.ts", change: "deleted" },
       { type: "file.changed", path: "lib/b.ts", change: "created" },
+    ])
+  })
+
+  it("names the broker's MCP tools canonically and reports their text, an isError result as an error (Codex 0.171 items)", () => {
+    // Recorded from codex 0.171.0 app-server against a streamable-HTTP MCP server: present_plan
+    // answered, done_building answered with isError (status "failed", result kept, error null),
+    // and a tool of another server whose approval was declined (result null, error set).
+    const mcpItem = (id: string, server: string, tool: string, status: string, result: unknown, error: unknown) => ({
+      type: "mcpToolCall", id, server, environmentId: null, tool, status, arguments: { title: "T" }, appContext: null, mcpAppUi: null,
+      pluginId: null, readOnlyHint: null, result, error, durationMs: status === "inProgress" ? null : 7, startedAtMs: 1796469347686,
+      completedAtMs: status === "inProgress" ? null : 1796469347693,
+    })
+    const text = (value: string) => ({ content: [{ type: "text", text: value }], structuredContent: null, _meta: null })
+    const { events } = run([
+      turnStarted,
+      item("item/started", mcpItem("call_fc2", "second", "present_plan", "inProgress", null, null)),
+      item("item/completed", mcpItem("call_fc2", "second", "present_plan", "completed", text("Plan shown to the person."), null)),
+      item("item/started", mcpItem("call_fc4", "second", "done_building", "inProgress", null, null)),
+      item("item/completed", mcpItem("call_fc4", "second", "done_building", "failed", text("Nothing was built."), null)),
+      item("item/started", mcpItem("call_fc6", "other", "lookup", "inProgress", null, null)),
+      item("item/completed", mcpItem("call_fc6", "other", "lookup", "failed", null, { message: "user rejected MCP tool call" })),
+    ])
+    expect(events.filter((event) => event.type !== "session.started")).toEqual([
+      { type: "tool.started", callId: "call_fc2", name: "second.present_plan", input: { title: "T" } },
+      { type: "tool.result", callId: "call_fc2", output: "Plan shown to the person.", isError: false },
+      { type: "tool.started", callId: "call_fc4", name: "second.done_building", input: { title: "T" } },
+      { type: "tool.result", callId: "call_fc4", output: "Nothing was built.", isError: true },
+      { type: "tool.started", callId: "call_fc6", name: "mcp__other__lookup", input: { title: "T" } },
+      { type: "tool.result", callId: "call_fc6", output: "user rejected MCP tool call", isError: true },
     ])
   })
 
@@ -279,6 +308,26 @@ describe("answers to server requests", () => {
     ["something/new", { error: { code: -32601, message: "the worker does not handle something/new" } }],
   ])("%s", (method, answer) => {
     expect(answerCodexServerRequest(method, {})).toEqual(answer)
+  })
+
+  it("accepts Codex's request to run a tool of the broker's server, and declines it for any other server or elicitation", () => {
+    // What codex 0.171.0 sent (approval_policy "on-request", no pre-approval) before calling the tool.
+    const approval = (serverName: string) => ({
+      threadId: THREAD, turnId: TURN, serverName, environmentId: null, mode: "form",
+      _meta: {
+        codex_approval_kind: "mcp_tool_call", persist: ["session", "always"], tool_name: "present_plan", tool_description: "Show a plan",
+        tool_params: { title: "T" }, tool_params_display: [{ name: "title", value: "T", display_name: "title" }],
+      },
+      message: 'Allow the second MCP server to run tool "present_plan"?',
+      requestedSchema: { type: "object", properties: {} },
+    })
+    expect(codexServerRequestHandler("mcpServer/elicitation/request", approval("second"))).toEqual({ action: "accept", content: null, _meta: null })
+    expect(codexServerRequestHandler("mcpServer/elicitation/request", approval("other"))).toEqual({ action: "decline", content: null, _meta: null })
+    expect(codexServerRequestHandler("mcpServer/elicitation/request", approval("second_brain"))).toMatchObject({ action: "decline" })
+    // The server itself asking the person for input is not a tool approval: nobody is there to answer.
+    const serverForm = { ...approval("second"), _meta: null, message: "Which repository?", requestedSchema: { type: "object", properties: { repo: { type: "string" } } } }
+    expect(codexServerRequestHandler("mcpServer/elicitation/request", serverForm)).toMatchObject({ action: "decline" })
+    expect(codexServerRequestHandler("mcpServer/elicitation/request", null)).toMatchObject({ action: "decline" })
   })
 
   it("codexServerRequestHandler throws the error answers as CodexRpcError", () => {

@@ -6,6 +6,7 @@
 // `codex app-server generate-ts` and the real binary (see codex-app-server.integration.test.ts).
 
 import { Effect } from "effect"
+import { TOOL_SETS } from "#shared/mcp/tool-names.ts"
 import { codexRpcError, type CodexRpc } from "./codex-rpc.ts"
 
 export { createCodexEventMapper, type CodexEventMapper, type CodexMapped } from "./codex-event-mapper.ts"
@@ -21,7 +22,7 @@ export interface CodexSessionOptions {
   /** Added to Codex's system prompt as developer instructions; null for none. */
   readonly instructions: string | null
   readonly sandbox: "read-only" | "workspace-write" | "danger-full-access"
-  /** Every approval request is declined: the worker runs unattended, nobody is there to approve. */
+  /** Every approval request is declined (the worker runs unattended, nobody is there to approve), except the broker's own tools. */
   readonly approvals: "decline"
 }
 
@@ -115,11 +116,24 @@ export const interruptCodexTurn = (rpc: CodexRpc, threadId: string, turnId: stri
 const DECLINED = "declined by the worker: runs are unattended, nobody is there to approve"
 
 /**
- * What the worker answers to server requests: approvals declined by policy, elicitations and
- * questions declined or left unanswered, permission requests granted nothing, and anything
- * unknown a JSON-RPC error. Returns the result object to send.
+ * Whether an elicitation is Codex asking to run a tool of the broker's own MCP server. Codex
+ * 0.171 asks that way (mode "form", `_meta.codex_approval_kind` "mcp_tool_call", the server in
+ * `serverName`) when approvals are on and the server's tools are not pre-approved; with
+ * approval_policy "never" it asks nothing and fails the call unless the server has
+ * `default_tools_approval_mode = "approve"` in config.toml.
  */
-export function answerCodexServerRequest(method: string, _params: unknown): { result: unknown } | { error: { code: number; message: string } } {
+function isBrokerToolApproval(params: unknown): boolean {
+  const record = params !== null && typeof params === "object" ? (params as Record<string, unknown>) : {}
+  const meta = record["_meta"] !== null && typeof record["_meta"] === "object" ? (record["_meta"] as Record<string, unknown>) : {}
+  return typeof record["serverName"] === "string" && (TOOL_SETS as readonly string[]).includes(record["serverName"]) && meta["codex_approval_kind"] === "mcp_tool_call"
+}
+
+/**
+ * What the worker answers to server requests: approvals declined by policy except a call of the
+ * broker's own tools, other elicitations and questions declined or left unanswered, permission
+ * requests granted nothing, and anything unknown a JSON-RPC error. Returns the result object to send.
+ */
+export function answerCodexServerRequest(method: string, params: unknown): { result: unknown } | { error: { code: number; message: string } } {
   switch (method) {
     // "decline" lets the turn go on (the model is told and may try something else); "cancel"
     // would end the turn. Codex 0.171.0 accepts "decline" for commands although its
@@ -131,8 +145,9 @@ export function answerCodexServerRequest(method: string, _params: unknown): { re
     case "execCommandApproval":
     case "applyPatchApproval":
       return { result: { decision: { denied: { rejection: DECLINED } } } }
+    // Accepting with no content runs the tool once; nothing is remembered (no `persist`).
     case "mcpServer/elicitation/request":
-      return { result: { action: "decline", content: null, _meta: null } }
+      return { result: { action: isBrokerToolApproval(params) ? "accept" : "decline", content: null, _meta: null } }
     case "item/permissions/requestApproval":
       return { result: { permissions: {}, scope: "turn" } }
     case "item/tool/requestUserInput":

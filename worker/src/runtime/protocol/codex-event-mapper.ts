@@ -8,6 +8,7 @@
 
 import { posix } from "node:path"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { codexMcpToolName } from "./mcp-tool-names.ts"
 import { redactSecrets } from "./redact-secrets.ts"
 
 export interface CodexMapped {
@@ -108,7 +109,7 @@ export function createCodexEventMapper(options: { readonly workdir: string; read
       const changes = Array.isArray(item["changes"]) ? item["changes"].map(rec) : []
       return [{ type: "tool.started", callId: id, name: "apply_patch", input: { changes: changes.map((change) => ({ path: relativePath(str(change["path"]) ?? "") ?? str(change["path"]) ?? "", kind: str(rec(change["kind"])["type"]) ?? "unknown" })) } }]
     }
-    if (type === "mcpToolCall") return [{ type: "tool.started", callId: id, name: `mcp__${str(item["server"]) ?? "unknown"}__${str(item["tool"]) ?? "unknown"}`, input: item["arguments"] ?? null }]
+    if (type === "mcpToolCall") return [{ type: "tool.started", callId: id, name: codexMcpToolName(str(item["server"]) ?? "unknown", str(item["tool"]) ?? "unknown"), input: item["arguments"] ?? null }]
     if (type === "dynamicToolCall") return [{ type: "tool.started", callId: id, name: str(item["tool"]) ?? "unknown", input: item["arguments"] ?? null }]
     return [{ type: "tool.started", callId: id, name: "web_search", input: { query: str(item["query"]) ?? "" } }]
   }

@@ -117,6 +117,21 @@ describe("OpenCode shapes beyond the recordings", () => {
     ])
   })
 
+  it("names the broker's MCP tools canonically, with what they returned, an isError result as an error", () => {
+    // Recorded from opencode 1.18.33 with the `second` MCP server (streamable HTTP) in its config:
+    // present_plan answered, done_building answered isError.
+    const events = visible(parseLines([
+      JSON.stringify({ type: "tool_use", timestamp: 1796469753778, sessionID: "ses_dba0f0581ffehmXyjFi064hjB0", part: { type: "tool", tool: "second_present_plan", callID: "call_fake3mxabpgzs", state: { status: "completed", input: { title: "T" }, output: "Plan shown to the person.", metadata: { truncated: false}, title: "", time: { start: 1796469753686, end: 1796469753746} }, id: "prt_245f10745001hiXEUzSlyNpvbf", sessionID: "ses_dba0f0581ffehmXyjFi064hjB0", messageID: "msg_245f10045001Ln01dbWdubZkTb" } }),
+      JSON.stringify({ type: "tool_use", timestamp: 1796469753996, sessionID: "ses_dba0f0581ffehmXyjFi064hjB0", part: { type: "tool", tool: "second_done_building", callID: "call_fake5mxabphjq", state: { status: "error", input: { title: "D" }, error: "Nothing was built.", time: { start: 1796469753910, end: 1796469753953} }, id: "prt_245f10826001YR6Ar01CTgyF6r", sessionID: "ses_dba0f0581ffehmXyjFi064hjB0", messageID: "msg_245f107a4001k1z2Iw81f6DqcQ" } }),
+    ]))
+    expect(events.filter((event) => event.type === "tool.started" || event.type === "tool.result")).toEqual([
+      { type: "tool.started", callId: "call_fake3mxabpgzs", name: "second.present_plan", input: { title: "T" } },
+      { type: "tool.result", callId: "call_fake3mxabpgzs", output: "Plan shown to the person.", isError: false },
+      { type: "tool.started", callId: "call_fake5mxabphjq", name: "second.done_building", input: { title: "D" } },
+      { type: "tool.result", callId: "call_fake5mxabphjq", output: "Nothing was built.", isError: true },
+    ])
+  })
+
   it("reports edits as modified files and failed tools as errors without a change", () => {
     const events = visible(parseLines([
       toolPart("call_e", "edit", {

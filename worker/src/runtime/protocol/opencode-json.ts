@@ -34,6 +34,7 @@ import {
 import { redactSecrets } from "./redact-secrets.ts"
 import { relativeToWorkdir } from "./relative-path.ts"
 import { isRetryableStatus, statusKind } from "./http-failure.ts"
+import { opencodeToolName } from "./mcp-tool-names.ts"
 
 /** step_finish reasons after which OpenCode runs another step. */
 const CONTINUING = new Set(["tool-calls", "unknown"])
@@ -83,7 +84,7 @@ export function createOpencodeParser(options: OpencodeParserOptions): LineParser
     const events: RunEvent[] = []
     if (!startedCalls.has(callId)) {
       startedCalls.add(callId)
-      events.push({ type: "tool.started", callId, name, input: state["input"] ?? null })
+      events.push({ type: "tool.started", callId, name: opencodeToolName(name), input: state["input"] ?? null })
     }
     const status = state["status"]
     if ((status !== "completed" && status !== "error") || finishedCalls.has(callId)) return events

@@ -1,0 +1,40 @@
+// Each runtime's name for a broker tool becomes `second.<tool>`; everything else keeps its name.
+
+import { describe, expect, it } from "vitest"
+import { isApprovalStop } from "#shared/mcp/tool-names.ts"
+import { claudeToolName, codexMcpToolName, opencodeToolName } from "./mcp-tool-names.ts"
+
+describe("claudeToolName", () => {
+  it("names the second server's tools canonically", () => {
+    expect(claudeToolName("mcp__second__present_plan")).toBe("second.present_plan")
+    expect(claudeToolName("mcp__second__list_app_integration_keys")).toBe("second.list_app_integration_keys")
+    expect(isApprovalStop(claudeToolName("mcp__second__present_suggestions"))).toBe(true)
+  })
+
+  it("keeps built-in tools and other servers' tools as Claude names them", () => {
+    for (const name of ["Bash", "Write", "mcp__github__create_issue", "mcp__secondary__present_plan", "mcp__second__", "second.present_plan"]) {
+      expect(claudeToolName(name)).toBe(name)
+    }
+  })
+})
+
+describe("codexMcpToolName", () => {
+  it("names the second server's tools canonically, and others as before", () => {
+    expect(codexMcpToolName("second", "present_plan")).toBe("second.present_plan")
+    expect(codexMcpToolName("github", "create_issue")).toBe("mcp__github__create_issue")
+    expect(codexMcpToolName("second_brain", "recall")).toBe("mcp__second_brain__recall")
+  })
+})
+
+describe("opencodeToolName", () => {
+  it("names the builder tools of the second server canonically", () => {
+    expect(opencodeToolName("second_present_plan")).toBe("second.present_plan")
+    expect(opencodeToolName("second_done_building")).toBe("second.done_building")
+  })
+
+  it("keeps OpenCode's own tools and other servers' tools, even one whose name starts with second_", () => {
+    for (const name of ["bash", "write", "github_create_issue", "second_brain_recall", "second_", "secondpresent_plan"]) {
+      expect(opencodeToolName(name)).toBe(name)
+    }
+  })
+})
