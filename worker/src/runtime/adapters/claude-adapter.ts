@@ -5,14 +5,19 @@
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, Exit, Scope, Stream } from "effect"
+import { TOOL_SETS } from "#shared/mcp/tool-names.ts"
 import type { RuntimeProcess } from "../process/RuntimeProcess.ts"
 import { claudeUserMessage, createClaudeStreamParser } from "../protocol/claude-stream-json.ts"
 import type { LineParser } from "../protocol/parsed-line.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
 import { startInChildScope, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
-/** Builder tools Claude may use without asking (there is nobody to ask). */
-export const CLAUDE_ALLOWED_TOOLS = ["Bash", "Edit", "MultiEdit", "Write", "Read", "Glob", "Grep"] as const
+/**
+ * Tools Claude may use without asking (there is nobody to ask): its own builder tools and every
+ * tool of the broker's MCP servers. `mcp__<server>` allows a whole server; without it a `claude -p`
+ * turn answers each broker call with "Claude requested permissions to use mcp__second__…".
+ */
+export const CLAUDE_ALLOWED_TOOLS: readonly string[] = ["Bash", "Edit", "MultiEdit", "Write", "Read", "Glob", "Grep", ...TOOL_SETS.map((set) => `mcp__${set}`)]
 
 /** The MCP servers file, private to this runtime's home: the run's token is in it. */
 function writeMcpConfig(setup: SessionSetup & { readonly mcp: NonNullable<SessionSetup["mcp"]> }): string {
@@ -51,6 +56,9 @@ export function claudeVariables(setup: SessionSetup): Record<string, string | un
     CLAUDE_CONFIG_DIR: join(setup.dirs.home, ".claude"),
     DISABLE_AUTOUPDATER: "1",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    // The broker on a busy machine: time to connect, and for a tool's answer.
+    MCP_TIMEOUT: "30000",
+    MCP_TOOL_TIMEOUT: "60000",
     DISABLE_TELEMETRY: "1",
     DISABLE_ERROR_REPORTING: "1",
     // On by default: Claude removes provider keys from the environment of the commands it runs.

@@ -70,7 +70,7 @@ export function codexConfig(setup: SessionSetup): string {
     `exclude = ["*KEY*", "*TOKEN*", "*SECRET*", "*PASSWORD*", "CODEX_*", "SECOND_*", "AUTHORIZATION", "COOKIE"]`,
     `set = { HOME = ${toml(setup.dirs.shellHome)} }`,
     "",
-    ...(setup.mcp ? ["[mcp_servers.second]", `url = ${toml(setup.mcp.url)}`, `bearer_token_env_var = "SECOND_MCP_TOKEN"`, ""] : []),
+    ...(setup.mcp ? ["[mcp_servers.second]", `url = ${toml(setup.mcp.url)}`, `bearer_token_env_var = "SECOND_MCP_TOKEN"`, `default_tools_approval_mode = "approve"`, "startup_timeout_sec = 30", "tool_timeout_sec = 60", ""] : []),
   ].join("\n")
 }
 

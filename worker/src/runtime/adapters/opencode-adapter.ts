@@ -2,9 +2,10 @@
 // session by id, with a private generated config (provider, the MCP broker with this run's token
 // in a header, tool permissions) in the runtime's home.
 
-import { mkdirSync, writeFileSync } from "node:fs"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, Stream } from "effect"
+import { TOOL_SETS } from "#shared/mcp/tool-names.ts"
 import { createOpencodeParser, OPENCODE_ERROR_LOG } from "../protocol/opencode-json.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
 import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
@@ -21,6 +22,24 @@ export const OPENCODE_QUIET = {
   OPENCODE_DISABLE_DEFAULT_PLUGINS: "1",
   OPENCODE_DISABLE_CLAUDE_CODE: "1",
 } as const
+
+/**
+ * Writes and commands inside the app's directory only, and the broker's tools: nothing to ask,
+ * nobody to answer (`opencode run` rejects whatever would ask). OpenCode names an MCP tool
+ * `<server>_<tool>` and lets the last matching key win, so the broker's keys come last: an
+ * unlisted tool is allowed today, and these stay allowed should that default change.
+ */
+export const OPENCODE_PERMISSION: Readonly<Record<string, "allow" | "deny" | "ask">> = {
+  edit: "allow",
+  bash: "allow",
+  webfetch: "deny",
+  external_directory: "deny",
+  question: "deny",
+  ...Object.fromEntries(TOOL_SETS.map((set) => [`${set}_*`, "allow"])),
+}
+
+/** How long OpenCode waits for the broker: to connect, and for a tool's answer. */
+const MCP_TIMEOUT_MS = 60_000
 
 /** The agent that carries the system prompt, when one is given. */
 const AGENT = "second-builder"
@@ -45,10 +64,21 @@ function writeConfig(setup: SessionSetup, model: string): string {
     small_model: model,
     autoupdate: false,
     share: "disabled",
-    // Writes and commands inside the app's directory only; nothing to ask, nobody to answer.
-    permission: { edit: "allow", bash: "allow", webfetch: "deny", external_directory: "deny", question: "deny" },
+    permission: OPENCODE_PERMISSION,
     ...(setup.mcp
-      ? { mcp: { second: { type: "remote", url: setup.mcp.url, enabled: true, headers: { Authorization: `Bearer ${setup.mcp.token}` } } } }
+      ? {
+          mcp: {
+            second: {
+              type: "remote",
+              url: setup.mcp.url,
+              enabled: true,
+              headers: { Authorization: `Bearer ${setup.mcp.token}` },
+              // NOTE: OpenCode's default (5 s) covers connecting and every call; on a busy machine the
+              // connection alone can outlast it, and the turn then runs without the builder's tools.
+              timeout: MCP_TIMEOUT_MS,
+            },
+          },
+        }
       : {}),
     ...(setup.systemPrompt ? { agent: { [AGENT]: { mode: "primary", prompt: setup.systemPrompt } } } : {}),
     ...(provider === GATEWAY_PROVIDER && endpoint
@@ -66,6 +96,16 @@ function writeConfig(setup: SessionSetup, model: string): string {
   }
   writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 })
   return file
+}
+
+/**
+ * Removes the file locks OpenCode keeps in its state directory. NOTE: a process stopped mid-turn
+ * (an approval stop, a cancel, a deadline) leaves its lock behind, and the next `opencode run`
+ * waits for it to go stale: a full minute before the next message is answered. The home is this
+ * app's OpenCode session's alone and its one process has exited, so no lock there is anyone's.
+ */
+function clearLocks(home: string): void {
+  rmSync(join(home, ".local/state/opencode/locks"), { recursive: true, force: true })
 }
 
 export const opencodeAdapter: RuntimeAdapter = {
@@ -106,6 +146,8 @@ export const opencodeAdapter: RuntimeAdapter = {
         turn: (prompt) =>
           Stream.unwrap(
             Effect.gen(function* () {
+              // Runs after the process is gone (finalizers run in reverse): see clearLocks.
+              yield* Effect.addFinalizer(() => Effect.sync(() => clearLocks(home)))
               const process = yield* setup
                 .start({ args: turnArguments(prompt), variables })
                 .pipe(Effect.mapError((error) => runtimeStartError(`OpenCode could not start: ${error.message}`)))
