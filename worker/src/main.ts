@@ -1,6 +1,6 @@
 // The worker's composition root: every layer is put together here, and only here: the HTTP
-// routes over RuntimeLayer (Runtimes, Sessions), SandboxEnvLayer, SecretStoreLayer and the MCP
-// broker's tokens, all configured by WorkerConfig.
+// routes (sessions, the MCP broker) over RuntimeLayer (Runtimes, Sessions), SandboxEnvLayer,
+// SecretStoreLayer and McpBrokerLayer (run tokens, builder tools), all configured by WorkerConfig.
 
 import { createServer } from "node:http"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -15,6 +15,8 @@ import { ErrorResponses } from "./http/ErrorResponses.ts"
 import { HealthRoutes } from "./http/HealthRoutes.ts"
 import { InternalAuth } from "./http/InternalAuth.ts"
 import { SessionRoutes } from "./http/SessionRoutes.ts"
+import { BuilderTools } from "./mcp/BuilderTools.ts"
+import { McpBrokerRoutes } from "./mcp/McpBroker.ts"
 import { McpTokens } from "./mcp/McpTokens.ts"
 import { claudeAdapter } from "./runtime/adapters/claude-adapter.ts"
 import { codexAdapter } from "./runtime/adapters/codex-adapter.ts"
@@ -26,14 +28,14 @@ import { Sessions } from "./runtime/Sessions.ts"
 import { SandboxEnv } from "./sandbox/SandboxEnv.ts"
 import { SecretStore } from "./secrets/SecretStore.ts"
 
-const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, InternalAuth, ErrorResponses)
+const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, McpBrokerRoutes, InternalAuth, ErrorResponses)
 
 /** Where runtimes start: app directories, the allowlisted environment, bubblewrap. */
 const SandboxEnvLayer = SandboxEnv.layer
 /** The provider keys, as Redacted values handed only to the runtime that needs them. */
 const SecretStoreLayer = SecretStore.layer
-/** The per-run tokens a runtime presents to our tools (the MCP broker itself comes with its issue). */
-const McpBrokerLayer = McpTokens.layer
+/** The broker's run tokens, and what the builder's tools do (the routes are McpBrokerRoutes). */
+const McpBrokerLayer = Layer.mergeAll(McpTokens.layer, BuilderTools.layer)
 
 /**
  * Detection and adapters, sessions and turn supervision, and the detached runs they drive (which

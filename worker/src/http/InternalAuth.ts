@@ -1,11 +1,13 @@
-// Every worker route but the bare liveness check requires `Authorization: Bearer INTERNAL_API_TOKEN`,
-// compared in constant time. The middleware is global, so unknown paths answer 401 to strangers
+// Every worker route but the bare liveness check and the MCP broker requires `Authorization:
+// Bearer INTERNAL_API_TOKEN`, compared in constant time. The broker (/mcp/*) takes run tokens
+// only: the internal token opens nothing there, and a run token opens nothing else. The middleware is global, so unknown paths answer 401 to strangers
 // instead of revealing which routes exist.
 
 import { Effect, Layer } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { bearerToken, tokensMatch } from "#shared/crypto/bearer-token.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { isMcpPath } from "../mcp/McpBroker.ts"
 import { errorResponse } from "./errorResponse.ts"
 
 /** Paths anyone may call: liveness only, which says nothing but "ok". */
@@ -21,7 +23,8 @@ export const InternalAuth = Layer.unwrap(
       (httpEffect) =>
         Effect.gen(function* () {
           const request = yield* HttpServerRequest.HttpServerRequest
-          if (PUBLIC_PATHS.has(pathOf(request.url))) return yield* httpEffect
+          const path = pathOf(request.url)
+          if (PUBLIC_PATHS.has(path) || isMcpPath(path)) return yield* httpEffect
           // No token configured: production refused to start (WorkerConfig); development was warned at startup.
           if (expected === undefined) return yield* httpEffect
           const presented = bearerToken(request.headers["authorization"])

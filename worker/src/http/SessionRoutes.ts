@@ -50,6 +50,7 @@ const Messages = HttpRouter.add(
         prompt: body.prompt,
         runtime: body.runtime,
         runId: body.runId,
+        workspaceId: body.workspaceId ?? null,
         model: body.model ?? null,
         systemPrompt: body.systemPrompt ?? null,
         resumeSessionId: body.resumeSessionId ?? null,

@@ -27,6 +27,8 @@ interface Journal {
   startFailures: number
   /** The runtime never names its conversation (stopped before it said its session id). */
   unnamed?: boolean
+  /** The MCP token each opened session was given. */
+  readonly tokens: string[]
 }
 
 /** A runtime whose turns answer the prompt; "hang" never ends, "fail" fails to start `startFailures` times. */
@@ -36,6 +38,7 @@ function scriptedAdapter(journal: Journal): RuntimeAdapter {
     open: (setup) =>
       Effect.sync(() => {
         journal.opened.push({ model: setup.model, resume: setup.resumeSessionId })
+        if (setup.mcp) journal.tokens.push(setup.mcp.token)
         const native = setup.resumeSessionId ?? `native-${journal.opened.length}`
         return {
           runtime: "claude",
@@ -68,7 +71,7 @@ const withSessions = (journal: Journal) => {
     Layer.provide(Runtimes.layerTest({ claude: scriptedAdapter(journal) })),
     Layer.provide(SandboxEnv.layerTest),
     Layer.provide(SecretStore.layerTest),
-    Layer.provide(McpTokens.layerTest),
+    Layer.provideMerge(McpTokens.layerTest),
     Layer.provide(NodeHttpServer.layerTest),
     Layer.provide(WorkerConfig.layer(settings)),
   )
@@ -92,7 +95,7 @@ const until = (done: () => boolean) =>
     expect(done()).toBe(true)
   })
 
-const newJournal = (): Journal => ({ opened: [], prompts: [], released: [], startFailures: 0 })
+const newJournal = (): Journal => ({ opened: [], prompts: [], released: [], startFailures: 0, tokens: [] })
 
 describe("Sessions", () => {
   it.live("takes one turn per app; cancel interrupts it, releases the runtime's stream and ends it as cancelled", () => {
@@ -112,6 +115,34 @@ describe("Sessions", () => {
       expect((yield* sessions.status("app")).busy).toBe(false)
       const next = yield* Stream.runCollect(yield* sessions.send("app", request("run-3", "hello")))
       expect(next.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+
+  it.live("arms the session's MCP token for the turn's run only while the turn lasts: done, cancelled, or left by its reader", () => {
+    const journal = newJournal()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const tokens = yield* McpTokens
+      const claimsOf = () => tokens.verify(journal.tokens[0] ?? "")
+      yield* Stream.runDrain(yield* sessions.send("app", request("run-1", "hello", { workspaceId: "ws-1" })))
+      expect(journal.tokens).toHaveLength(1)
+      expect(yield* claimsOf()).toBeNull()
+
+      const hanging = yield* sessions.send("app", request("run-2", "hang", { workspaceId: "ws-1" }))
+      const reading = yield* Effect.forkChild(Stream.runCollect(hanging))
+      yield* until(() => journal.prompts.includes("hang"))
+      expect(yield* claimsOf()).toMatchObject({ workspaceId: "ws-1", appId: "app", runId: "run-2", runtime: "claude" })
+      yield* sessions.cancel("app", "run-2")
+      yield* Fiber.join(reading)
+      expect(yield* claimsOf()).toBeNull()
+
+      const left = yield* sessions.send("app", request("run-3", "hang", { workspaceId: "ws-1" }))
+      expect(yield* Stream.runCollect(Stream.take(left, 1))).toMatchObject([{ type: "session.started" }])
+      yield* until(() => journal.released.length === 3)
+      expect(yield* claimsOf()).toBeNull()
+      // Closing the session revokes the token for good.
+      yield* sessions.destroy("app")
+      expect(journal.tokens).toHaveLength(1)
     }).pipe(Effect.provide(withSessions(journal)))
   })
 

@@ -6,10 +6,12 @@
 // stream releases the turn's processes. The runtime or model may change between turns: the old
 // session is closed first, and a model change resumes the same conversation.
 
-import { Cause, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMap, Layer, Option, Queue, Redacted, Schema, Scope, Stream } from "effect"
+import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMap, Layer, Option, Queue, Redacted, Schema, Scope, Stream } from "effect"
 import { HttpServer } from "effect/http"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { BUILDER_TOOL_NAMES } from "#shared/mcp/tool-names.ts"
+import { mcpUrl } from "../mcp/McpBroker.ts"
 import { McpTokens } from "../mcp/McpTokens.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
 import { hasSource, restoreSource } from "../sandbox/restore-source.ts"
@@ -19,7 +21,7 @@ import type { RuntimeSession, RuntimeStartError, SessionSetup } from "./adapters
 import { spawnProcess } from "./process/RuntimeProcess.ts"
 import { redactSecrets } from "./protocol/redact-secrets.ts"
 import { Runtimes, type RuntimeUnavailableError } from "./Runtimes.ts"
-import { delaysSchedule, stopEvents, superviseTurn } from "./turn-pipeline.ts"
+import { delaysSchedule, endAtApprovalStop, stopEvents, superviseTurn } from "./turn-pipeline.ts"
 
 export class SessionBusyError extends Schema.TaggedError<SessionBusyError>()("SessionBusyError", { appId: Schema.String }) {
   override get message() {
@@ -44,6 +46,8 @@ export interface SendRequest {
   readonly model: string | null
   readonly systemPrompt: string | null
   readonly runId: string
+  /** The app's workspace, bound into the run's MCP token (null: the web-answered tools refuse). */
+  readonly workspaceId?: string | null
   readonly resumeSessionId: string | null
   /** The prompt with the conversation so far, for a session that has not seen it (none open, none to resume). */
   readonly handoffPrompt?: string | null
@@ -81,8 +85,8 @@ interface Claim {
   fiber: Fiber.Fiber<void> | null
 }
 
-/** Whether runtimes are given the MCP broker's endpoint (false until the broker serves it). */
-const MCP_BROKER_SERVES = false
+/** How long past the turn's own deadline its MCP token stays armed (the turn's last tool result on its way). */
+const TOKEN_GRACE_MS = 5_000
 
 /** Waits between attempts to start a runtime that failed to come up. */
 export const START_BACKOFF_MS = [250, 1_000] as const
@@ -115,6 +119,9 @@ export class Sessions extends Context.Service<
       const runtimes = yield* Runtimes
       const address = (yield* HttpServer.HttpServer).address
       const workerPort = address._tag === "UnixPathAddress" ? 0 : address.port
+      // Runtimes run on this machine: they reach the broker on loopback unless the worker listens elsewhere only.
+      const brokerHost = ["0.0.0.0", "::", "", "localhost"].includes(config.host) ? "127.0.0.1" : config.host
+      const brokerOrigin = `http://${brokerHost.includes(":") ? `[${brokerHost}]` : brokerHost}:${workerPort}`
       const layerScope = yield* Effect.scope
       const entries = new Map<string, Entry>()
       /** The turn in progress per app: the one claim that makes a second message "busy". */
@@ -145,7 +152,13 @@ export class Sessions extends Context.Service<
       const setupFor = Effect.fn("Sessions.setup")(function* (appId: string, request: SendRequest, resumeSessionId: string | null) {
         const { detection, adapter } = yield* runtimes.require(request.runtime)
         const dirs = yield* sandbox.directories(appId, request.runtime)
-        const minted = yield* tokens.mint({ appId, runId: request.runId, runtime: request.runtime, tools: [] })
+        // The builder's session may call the whole builder tool set; a turn arms the token for its run.
+        const token = yield* tokens.mint({
+          workspaceId: request.workspaceId ?? null,
+          appId,
+          runtime: request.runtime,
+          tools: { second: BUILDER_TOOL_NAMES },
+        })
         const opencodeProvider = (request.model?.split("/")[0] ?? "openai") as OpencodeProvider
         const setup: SessionSetup = {
           appId,
@@ -160,14 +173,12 @@ export class Sessions extends Context.Service<
           providerVariables: revealAll(secrets.environmentFor(request.runtime, opencodeProvider)),
           codexLoginKey: Option.getOrNull(Option.map(secrets.codexLoginKey, Redacted.value)),
           providerEndpoints: config.providerEndpoints,
-          // NOTE: nothing serves /mcp/* until the MCP broker does (its own issue). Pointing runtimes at
-          // an endpoint that refuses them cost Codex a failed MCP start-up on every turn.
-          mcp: MCP_BROKER_SERVES ? { url: `http://127.0.0.1:${workerPort}/mcp/${request.runId}`, token: Redacted.value(minted.token) } : null,
+          mcp: { url: mcpUrl(brokerOrigin, "second"), token: Redacted.value(token) },
           claudeSubprocessEnvScrub: config.claudeSubprocessEnvScrub,
           codexSandbox: config.codexSandbox,
           keepWarm: config.codexAppServerWarm,
         }
-        return { setup, adapter, token: minted.token }
+        return { setup, adapter, token }
       })
 
       /**
@@ -256,7 +267,12 @@ export class Sessions extends Context.Service<
         const turn = Effect.gen(function* () {
           const started = yield* Deferred.await(readerStarted).pipe(Effect.timeoutOption(UNSTARTED_CLAIM))
           if (Option.isNone(started)) return
-          yield* superviseTurn(runtimeTurn(appId, request), limits).pipe(
+          // The session's MCP token works for this run, and only while the turn lasts: however it
+          // ends (done, cancel, timeout, shutdown), closing this scope disarms it.
+          const now = yield* Clock.currentTimeMillis
+          yield* tokens.armTurn(appId, request.runId, now + limits.timeoutMs + TOKEN_GRACE_MS)
+          // A plan or suggestions ends the turn right after its result: the person answers next.
+          yield* superviseTurn(endAtApprovalStop(runtimeTurn(appId, request)), limits).pipe(
             Stream.runForEach((event) =>
               Effect.gen(function* () {
                 // What the person is told went wrong is in the log too.
@@ -268,6 +284,7 @@ export class Sessions extends Context.Service<
             ),
           )
         }).pipe(
+          Effect.scoped,
           // Interrupted mid-turn (cancel, shutdown): the turn ends as cancelled for its reader.
           Effect.onExit((exit) =>
             Effect.gen(function* () {

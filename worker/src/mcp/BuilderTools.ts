@@ -1,0 +1,126 @@
+// What the builder's tools do when the broker has let a call through. Presenting a plan or
+// suggestions and saying "done" need nothing durable: the call itself, in the run's transcript,
+// is the record (the web reads it when the run settles). Naming the app and listing its keys
+// need the web's state, so they go to /api/internal/tool-execute with the token's claims, which
+// the web re-checks. Every outcome is an answer for the agent: a call that cannot be done says
+// why, as a tool error, and never takes the turn down.
+
+import { Context, Effect, Layer, Schema } from "effect"
+import { BUILDER_TOOLS, endsTurn, type BuilderToolName } from "#shared/mcp/builder-tools.ts"
+import { ToolExecuteAnswers, ToolExecuteRequest, ToolExecuteResponse } from "#shared/mcp/tool-execute.ts"
+import { WorkerProblem } from "#shared/runs/internal-api.ts"
+import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { delaysSchedule } from "../runtime/turn-pipeline.ts"
+import type { McpClaims } from "./McpTokens.ts"
+
+/** What the agent is told: the tool's text result, and whether it is an error. */
+export interface ToolAnswer {
+  readonly text: string
+  readonly isError: boolean
+}
+
+export class BuilderToolWebError extends Schema.TaggedError<BuilderToolWebError>()("BuilderToolWebError", {
+  message: Schema.String,
+  /** The web could not be reached or did not answer: another attempt may work. */
+  transient: Schema.Boolean,
+}) {}
+
+const WEB_TIMEOUT = "15 seconds"
+/** Waits between attempts when the web is unreachable. */
+const WEB_RETRY_DELAYS_MS = [250, 1_000] as const
+
+const answer = (value: unknown): ToolAnswer => ({ text: JSON.stringify(value), isError: false })
+const refusal = (text: string): ToolAnswer => ({ text, isError: true })
+
+/** The local tools' answers. Approval stops tell the agent to stop, in case its runtime lets it go on for a moment. */
+const localAnswer = (tool: BuilderToolName): ToolAnswer =>
+  endsTurn(tool)
+    ? answer({ ok: true, status: "presented", next: "Stop here: your turn ends, and the person answers in the next message." })
+    : answer({ ok: true, status: "recorded" })
+
+const decodeProblem = Schema.decodeUnknownOption(WorkerProblem)
+const decodeResponse = Schema.decodeUnknownExit(ToolExecuteResponse)
+const encodeRequest = Schema.encodeSync(ToolExecuteRequest)
+
+export class BuilderTools extends Context.Service<
+  BuilderTools,
+  {
+    /** Runs one allowed call of `tool` for the run the claims stand for. */
+    readonly call: (claims: McpClaims, tool: BuilderToolName, input: unknown) => Effect.Effect<ToolAnswer>
+  }
+>()("worker/BuilderTools") {
+  static readonly layer = Layer.effect(
+    BuilderTools,
+    Effect.gen(function* () {
+      const config = yield* WorkerConfig
+
+      const askWeb = (body: string) =>
+        Effect.tryPromise({
+          try: (signal) =>
+            fetch(config.toolExecuteUrl, {
+              method: "POST",
+              headers: {
+                "content-type": "application/json",
+                ...(config.internalApiToken ? { authorization: `Bearer ${config.internalApiToken.reveal()}` } : {}),
+              },
+              body,
+              signal,
+            }).then(async (response) => ({ status: response.status, body: (await response.json().catch(() => null)) as unknown })),
+          catch: () => new BuilderToolWebError({ message: "Second's web tier could not be reached.", transient: true }),
+        }).pipe(
+          Effect.timeoutOrElse({
+            duration: WEB_TIMEOUT,
+            orElse: () => Effect.fail(new BuilderToolWebError({ message: "Second's web tier did not answer in time.", transient: true })),
+          }),
+          Effect.retry({ schedule: delaysSchedule(WEB_RETRY_DELAYS_MS), while: (error) => error.transient }),
+        )
+
+      const callWeb = Effect.fn("BuilderTools.callWeb")(function* (
+        claims: McpClaims,
+        tool: "set_app_metadata" | "list_app_integration_keys",
+        input: unknown,
+      ) {
+        if (claims.workspaceId === null) return refusal("This run was started without a workspace, so this tool cannot be used.")
+        const request = {
+          claims: { workspaceId: claims.workspaceId, appId: claims.appId, runId: claims.runId, runtime: claims.runtime },
+          toolSet: "second",
+          tool,
+          input,
+        }
+        const body = yield* Effect.try({
+          // The encoder checks the input against the tool's schema on the way out.
+          try: () => JSON.stringify(encodeRequest(request as never)),
+          catch: () => new BuilderToolWebError({ message: `The input does not match ${tool}'s schema.`, transient: false }),
+        })
+        const reply = yield* askWeb(body)
+        if (reply.status !== 200) {
+          const problem = decodeProblem(reply.body)
+          return refusal(problem._tag === "Some" ? problem.value.error.message : `Second refused the call (HTTP ${reply.status}).`)
+        }
+        const decoded = decodeResponse(reply.body)
+        const result = decoded._tag === "Success" ? Schema.decodeUnknownExit(ToolExecuteAnswers[tool])(decoded.value.result) : null
+        if (!result || result._tag === "Failure") return refusal("Second answered in a shape this worker does not understand.")
+        return answer(result.value)
+      })
+
+      return BuilderTools.of({
+        call: Effect.fn("BuilderTools.call")(function* (claims, tool, input) {
+          const decoded = Schema.decodeUnknownResult(BUILDER_TOOLS[tool].input as Schema.Codec<unknown, unknown>)(input, { errors: "all" })
+          if (decoded._tag === "Failure") {
+            return refusal(`The input does not match ${tool}'s schema; fix it and call again. ${describeIssue(decoded.failure)}`)
+          }
+          if (!BUILDER_TOOLS[tool].answeredByWeb) return localAnswer(tool)
+          return yield* callWeb(claims, tool as "set_app_metadata" | "list_app_integration_keys", decoded.success).pipe(
+            Effect.catchTag("BuilderToolWebError", (error) => Effect.succeed(refusal(`${error.message} Try again in a moment.`))),
+          )
+        }),
+      })
+    }),
+  )
+}
+
+/** The schema's words for what is wrong with an input, bounded. */
+function describeIssue(error: Schema.SchemaError): string {
+  const text = error.message
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text
+}

@@ -1,0 +1,117 @@
+// The MCP endpoint the runtimes call back into: /mcp/:toolSet, served by the MCP SDK's Streamable
+// HTTP transport in stateless mode (one SDK server per request, answering in plain JSON). Only a
+// run token opens it — INTERNAL_API_TOKEN does not — and a token that is missing, wrong, expired,
+// revoked, outside its turn or for another tool set gets the same 401, with nothing run. The
+// tools listed and callable are exactly the ones the token grants; their JSON Schemas are made
+// from the shared schemas the calls are then decoded with.
+//
+// NOTE: the SDK's low-level `Server` rather than `McpServer`: McpServer takes only zod schemas,
+// and the tools' one contract is the Effect Schema in shared/mcp/builder-tools.ts.
+
+import { Server } from "@modelcontextprotocol/sdk/server/index.js"
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js"
+import { Effect, Layer, Schema } from "effect"
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { bearerToken } from "#shared/crypto/bearer-token.ts"
+import { BUILDER_TOOLS, BUILDER_TOOL_NAMES, isBuilderToolName, type BuilderToolName } from "#shared/mcp/builder-tools.ts"
+import { TOOL_SETS, type ToolSet } from "#shared/mcp/tool-names.ts"
+import { errorResponse } from "../http/errorResponse.ts"
+import { BuilderTools, type ToolAnswer } from "./BuilderTools.ts"
+import { McpTokens, type McpClaims } from "./McpTokens.ts"
+
+const MCP_PATH_PREFIX = "/mcp/"
+
+/**
+ * The paths InternalAuth leaves to the broker: exactly /mcp/<tool set name>, so no spelling of a
+ * path (dot segments, encoded slashes) reaches another route without the internal token.
+ */
+export const isMcpPath = (path: string): boolean => /^\/mcp\/[a-z_]{1,32}$/.test(path)
+
+/** Where a runtime on this machine reaches a tool set. */
+export const mcpUrl = (origin: string, toolSet: ToolSet) => `${origin}${MCP_PATH_PREFIX}${toolSet}`
+
+/** A JSON-RPC request is small; anything larger is not a tool call we serve. */
+const MAX_BODY_BYTES = 1024 * 1024
+
+const unauthorized = errorResponse(401, "unauthorized", "Send Authorization: Bearer <this run's MCP token>.")
+
+/** Each builder tool as MCP lists it, its input schema made from the shared one. */
+const BUILDER_TOOL_LISTING = BUILDER_TOOL_NAMES.map((name) => {
+  const { schema } = Schema.toJsonSchemaDocument(BUILDER_TOOLS[name].input)
+  return { name, description: BUILDER_TOOLS[name].description, inputSchema: schema as { type: "object"; [key: string]: unknown } }
+})
+
+const noStream = errorResponse(405, "method_not_allowed", "This MCP endpoint is stateless: send JSON-RPC requests with POST.").pipe(
+  HttpServerResponse.setHeader("allow", "POST"),
+)
+
+const toolResult = ({ text, isError }: ToolAnswer): CallToolResult => ({ content: [{ type: "text", text }], isError })
+
+/** The tools of `toolSet` the claims allow, in listing order. */
+const allowedTools = (claims: McpClaims, toolSet: ToolSet): ReadonlySet<BuilderToolName> => {
+  const granted = new Set(claims.tools[toolSet] ?? [])
+  return new Set(BUILDER_TOOL_NAMES.filter((name) => granted.has(name)))
+}
+
+/** One SDK server for one request, answering only what the claims allow. */
+function serverFor(allowed: ReadonlySet<BuilderToolName>, call: (tool: BuilderToolName, input: unknown, signal: AbortSignal) => Promise<ToolAnswer>) {
+  const server = new Server({ name: "second", version: "1.0.0" }, { capabilities: { tools: {} } })
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: BUILDER_TOOL_LISTING.filter((tool) => allowed.has(tool.name)) }))
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const name = request.params.name
+    // Not granted (or not a tool at all): refused before anything runs, in the same words either way.
+    if (!isBuilderToolName(name) || !allowed.has(name)) {
+      return toolResult({ text: `The tool ${JSON.stringify(name.slice(0, 80))} is not available to this run.`, isError: true })
+    }
+    return toolResult(await call(name, request.params.arguments ?? {}, extra.signal))
+  })
+  return server
+}
+
+const McpRoute = HttpRouter.add(
+  "*",
+  `${MCP_PATH_PREFIX}:toolSet`,
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const { toolSet } = yield* HttpRouter.params
+    const tokens = yield* McpTokens
+    const presented = bearerToken(request.headers["authorization"])
+    const claims = presented === null ? null : yield* tokens.verify(presented)
+    const set = TOOL_SETS.find((candidate) => candidate === toolSet)
+    if (claims === null || set === undefined || claims.tools[set] === undefined) return unauthorized
+    // Stateless: no stream for the server to push on, and no session to end. Saying so (405, as the
+    // transport's spec allows) keeps clients from reopening a stream that closes at once.
+    if (request.method !== "POST") return noStream
+
+    const tools = yield* BuilderTools
+    const services = yield* Effect.context<never>()
+    const run = Effect.runPromiseWith(services)
+    const call = (tool: BuilderToolName, input: unknown, signal: AbortSignal) => run(tools.call(claims, tool, input), { signal })
+
+    const webRequest = yield* HttpServerRequest.toWeb(request)
+    const response = yield* Effect.tryPromise({
+      try: async () => {
+        const server = serverFor(allowedTools(claims, set), call)
+        const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true, maxRequestBodySize: MAX_BODY_BYTES })
+        await server.connect(transport)
+        try {
+          return await transport.handleRequest(webRequest)
+        } finally {
+          await server.close()
+        }
+      },
+      catch: (error) => error,
+    })
+    return HttpServerResponse.fromWeb(response)
+  }).pipe(
+    Effect.catch((error) =>
+      Effect.logWarning("the MCP broker could not answer a request", error).pipe(
+        Effect.as(errorResponse(400, "invalid_mcp_request", "The request is not a Streamable HTTP MCP request this server can answer.")),
+      ),
+    ),
+  ),
+)
+
+/** McpBrokerLayer's HTTP side; its tokens and tools come from McpTokens and BuilderTools. */
+export const McpBrokerRoutes = Layer.mergeAll(McpRoute)
