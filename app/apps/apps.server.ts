@@ -19,6 +19,8 @@ import { loadSnapshot } from "./snapshots.server.ts"
 export interface AppSummary {
   readonly id: string
   readonly name: string
+  /** One line saying what the app is for (the builder agent writes it); null until it does. */
+  readonly description: string | null
   readonly createdByUserId: string
   readonly collaboratorUserIds: readonly string[]
   readonly runtime: RuntimeId
@@ -31,6 +33,7 @@ export interface AppSummary {
 export const summarizeApp = (app: AppDocument): AppSummary => ({
   id: app.id,
   name: app.name,
+  description: app.description ?? null,
   createdByUserId: app.createdByUserId,
   collaboratorUserIds: app.collaboratorUserIds,
   runtime: app.runtime,
@@ -62,10 +65,14 @@ export interface NewApp {
 
 export async function createApp(services: WebServices, scope: WorkspaceScope, input: NewApp): Promise<AppDocument> {
   const at = nowIso()
+  const given = input.name?.trim()
   const app: AppDocument = {
     id: newId(),
     workspaceId: scope.workspace.id,
-    name: input.name?.trim() || nameFromPrompt(input.prompt),
+    name: given || nameFromPrompt(input.prompt),
+    // A name the person gave is theirs: the builder agent's suggestion does not replace it.
+    nameSetBy: given ? "user" : "prompt",
+    description: null,
     prompt: input.prompt,
     createdByUserId: scope.user.id,
     collaboratorUserIds: [],
@@ -91,7 +98,9 @@ export async function createApp(services: WebServices, scope: WorkspaceScope, in
 
 export async function renameApp(services: WebServices, scope: WorkspaceScope, appId: string, name: string): Promise<AppSummary> {
   const app = await requireVisibleApp(services, scope, appId)
-  const renamed = await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId }, { name, updatedAt: nowIso() })
+  const renamed = await services.store
+    .collection(apps)
+    .updateOne({ id: app.id, workspaceId: app.workspaceId }, { name, nameSetBy: "user", updatedAt: nowIso() })
   if (!renamed) throw new AppError("NOT_FOUND", "App not found.")
   await recordAudit(services.store, {
     workspaceId: app.workspaceId,

@@ -68,6 +68,11 @@ export default function AppFrame() {
           <Link to={apps}>Apps</Link> /
         </p>
         <h1 data-testid="app-name">{app.name}</h1>
+        {app.description ? (
+          <span className="muted" data-testid="app-description">
+            {app.description}
+          </span>
+        ) : null}
         {app.running ? (
           <span className="pill badge-running" data-testid="app-running">
             working

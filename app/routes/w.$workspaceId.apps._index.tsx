@@ -100,6 +100,11 @@ export default function Apps() {
                 <Link to={`${base}/${app.id}`} className="app-name">
                   {app.name}
                 </Link>
+                {app.description ? (
+                  <span className="muted" data-testid="app-description">
+                    {app.description}
+                  </span>
+                ) : null}
                 <span className="pill">{runtimeLabel(app.runtime)}</span>
                 {app.running ? (
                   <span className="pill badge-running" data-testid="app-running">

@@ -13,6 +13,7 @@ import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, runs, snapshots, type AppDocument, type RunDocument, type RunStatus } from "../store/collections.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
+import { buildOutcome } from "./build-outcome.ts"
 import { endRunStream, markRunSettled } from "./run-stream-reader.server.ts"
 
 export interface RunEnding {
@@ -54,7 +55,7 @@ export async function settleRun(services: WebServices, run: RunDocument, ending:
     .collection(runs)
     .updateOne(
       { id: run.id, workspaceId: run.workspaceId, status: "running" },
-      { status: ending.status, error: ending.error, transcript, endedAt: nowIso() },
+      { status: ending.status, error: ending.error, transcript, endedAt: nowIso(), build: buildOutcome(ending.status, transcript) },
     )
   if (!settled) return null
 

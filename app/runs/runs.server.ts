@@ -12,10 +12,12 @@ import { loadSnapshot } from "../apps/snapshots.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { apps, runs, type AppDocument, type RunDocument } from "../store/collections.server.ts"
+import { apps, runs, type AppDocument, type RunApproval, type RunDocument } from "../store/collections.server.ts"
 import { WorkerUnavailableError, type StartRunRequest, type StartRunResult } from "../worker-client/worker-client.server.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
+import type { RunBuild } from "./build-outcome.ts"
+import { BUILDER_SYSTEM_PROMPT } from "./builder-system-prompt.server.ts"
 import { HANDOFF_TURNS, withHandoff } from "./conversation-handoff.server.ts"
 import { readRunStream } from "./run-stream-reader.server.ts"
 import { RUNS_PAGE } from "./run-pages.ts"
@@ -135,7 +137,7 @@ export async function sendMessage(services: WebServices, scope: WorkspaceScope, 
 }
 
 /** A conversation's order, newest first: by creation, then id for runs of the same millisecond. */
-const NEWEST_FIRST = [["createdAt", -1], ["id", -1]] as const
+export const NEWEST_FIRST = [["createdAt", -1], ["id", -1]] as const
 
 /**
  * Asks the worker to drive the run, in one call. The worker continues its open session when it
@@ -163,6 +165,9 @@ async function startOnWorker(services: WebServices, app: AppDocument, run: RunDo
     runtime: run.runtime,
     model: run.model,
     runId: run.id,
+    // Bound into the run's tool token, so the web can re-check each tool call against this run.
+    workspaceId: app.workspaceId,
+    systemPrompt: BUILDER_SYSTEM_PROMPT,
     resumeSessionId: resumable ? native.sessionId : null,
     handoffPrompt: resumable ? null : await handoff(),
     snapshotAvailable: app.snapshotId !== null,
@@ -241,6 +246,10 @@ export interface RunView {
   readonly retryOf: string | null
   readonly createdAt: string
   readonly endedAt: string | null
+  /** "built" (with done_building's summary), "incomplete" (files changed, never built), or null. */
+  readonly build: RunBuild | null
+  /** Who approved the plan this run ended with, when, and the run that builds it; null until approved. */
+  readonly approval: RunApproval | null
 }
 
 export const toRunView = (run: RunDocument): RunView => ({
@@ -256,6 +265,8 @@ export const toRunView = (run: RunDocument): RunView => ({
   retryOf: run.retryOf,
   createdAt: run.createdAt,
   endedAt: run.endedAt,
+  build: run.build ?? null,
+  approval: run.approval ?? null,
 })
 
 export interface RunList {

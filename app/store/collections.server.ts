@@ -6,6 +6,7 @@ import type { Role } from "#shared/auth/permissions.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import type { RunBuild } from "../runs/build-outcome.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
 
 export type { Role }
@@ -177,6 +178,13 @@ export type AppRuntimeSessions = { readonly [R in RuntimeId]?: { readonly sessio
 export interface AppDocument extends StoredDocument {
   readonly workspaceId: string
   readonly name: string
+  /**
+   * Who chose the name: the prompt's first words, the builder agent, or a person. The agent may
+   * replace the first two, never a person's. Missing on older apps: read it as "prompt".
+   */
+  readonly nameSetBy?: "prompt" | "agent" | "user"
+  /** One line saying what the app is for, from the builder agent; missing or null until it gives one. */
+  readonly description?: string | null
   /** The prompt the app was created from. */
   readonly prompt: string
   readonly createdByUserId: string
@@ -214,6 +222,19 @@ export interface RunDocument extends StoredDocument {
   readonly retryOf: string | null
   readonly createdAt: string
   readonly endedAt: string | null
+  /** What the turn left the app in (app/runs/build-outcome.ts), set when it settles; missing on older runs. */
+  readonly build?: RunBuild | null
+  /** The person's approval of the plan this turn ended with; missing or null until then. */
+  readonly approval?: RunApproval | null
+}
+
+export interface RunApproval {
+  readonly byUserId: string
+  /** The approver's display name when they approved, so the chat can say who without another lookup. */
+  readonly byName: string
+  readonly at: string
+  /** The run that builds the plan; null only while it is being started. */
+  readonly followUpRunId: string | null
 }
 
 export interface SnapshotDocument extends StoredDocument {

@@ -3,7 +3,9 @@
 // no provider key, so no runtime is usable: each app's first run fails at once with a retryable
 // error and leaves the app free, which is exactly what stop, retry and send cases need.
 
+import { apps, runs } from "#app/store/collections.server.ts"
 import type { HttpPerson } from "#tests/fixtures/http-person.ts"
+import { plannedRun } from "#tests/fixtures/run-documents.ts"
 import type { World } from "./world.ts"
 
 export interface MadeApp {
@@ -30,4 +32,21 @@ export async function makeApp(world: World, creator: HttpPerson): Promise<MadeAp
     )
   }
   return { appId: app.id, runId: run.id }
+}
+
+/**
+ * An app whose latest turn ended at a plan waiting for approval. Such a turn needs an agent, so it
+ * is stored as the web stores finished runs, after the app's first (failed) run.
+ */
+export async function makeAppWithPlan(world: World, creator: HttpPerson, title = "Lunch orders"): Promise<{ appId: string; planRunId: string }> {
+  const { appId } = await makeApp(world, creator)
+  const store = await world.server.openStore()
+  try {
+    const app = (await store.collection(apps).findOne({ id: appId }))!
+    const run = plannedRun(app, { title, createdAt: new Date(Date.now() + 1_000).toISOString() })
+    await store.collection(runs).insert(run)
+    return { appId, planRunId: run.id }
+  } finally {
+    await store.close()
+  }
 }

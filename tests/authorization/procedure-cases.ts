@@ -3,7 +3,7 @@
 // For workspace procedures the test adds workspaceId (W's) itself.
 
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import { makeApp } from "./app-fixtures.ts"
+import { makeApp, makeAppWithPlan } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 /** Builds the input for one procedure. `caller` is who will make the call that must succeed. */
@@ -67,4 +67,5 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   // Stopping a run that has already ended answers with the run as it is.
   "runs.stop": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
   "runs.retry": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
+  "runs.approve": async (world, caller) => ({ runId: (await makeAppWithPlan(world, caller)).planRunId }),
 }

@@ -180,4 +180,10 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
       status: 401,
     },
   },
+  // The broker's builder tool calls: the same bearer token; claims, bodies and answers are proven in
+  // tests/runs/tool-execute.integration.test.ts.
+  "routes/api.internal.tool-execute": {
+    get: { access: publicAccess, path: () => "/api/internal/tool-execute", status: 405 },
+    post: { access: publicAccess, path: () => "/api/internal/tool-execute", form: async () => ({}), status: 401 },
+  },
 }

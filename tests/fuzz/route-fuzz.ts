@@ -7,7 +7,7 @@ import type { FuzzRequest, FuzzTargets } from "./fuzz-request.ts"
 import { ODD_BODIES, ODD_COOKIES, ODD_HEADERS, ODD_QUERIES, ODD_SEGMENTS } from "./malformed.ts"
 
 /** Every intent any page form sends, and some none does; "delete" last, since it ends the target. */
-const INTENTS = ["", "x", "__proto__", "create", "rename", "changeRole", "remove", "revoke", "resend", "addMember", "removeMember", "send", "stop", "retry", "add-collaborator", "remove-collaborator", "delete"]
+const INTENTS = ["", "x", "__proto__", "create", "rename", "changeRole", "remove", "revoke", "resend", "addMember", "removeMember", "send", "stop", "retry", "approve", "add-collaborator", "remove-collaborator", "delete"]
 const FORM_FIELDS = ["name", "email", "role", "userId", "teamId", "runId", "sessionId", "invitationId", "prompt", "runtime", "model", "displayName", "returnTo", "teamIds"]
 /** Empty, and every kind of unshowable character at once. (Each field's limits are fuzzed through its procedure.) */
 const FORM_VALUES = ["", "a\u0000b\u202egnp.exe\ud800"]
@@ -22,6 +22,25 @@ function formBody(fields: Readonly<Record<string, string>>): string {
 }
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" }
+
+/**
+ * Builder tool calls as the broker sends them (shared/mcp/tool-execute.ts), odd ones and ones whose
+ * claims name a run that has ended: each must be refused without a write.
+ */
+function toolCalls(targets: FuzzTargets): string[] {
+  const claims = { workspaceId: targets.workspaceId, appId: targets.appId, runId: targets.runId, runtime: "claude" }
+  const call = (tool: string, input: unknown, claimed: unknown = claims) => JSON.stringify({ claims: claimed, toolSet: "second", tool, input })
+  return [
+    call("set_app_metadata", { name: "Lunch", description: "Orders" }),
+    call("list_app_integration_keys", { domain: null }),
+    call("set_app_metadata", { name: "\u0000\u202e", description: "x" }),
+    call("set_app_metadata", { name: "x".repeat(61), description: "y" }),
+    call("done_building", { summary: "x" }),
+    call("list_app_integration_keys", {}, { ...claims, runId: "../x" }),
+    call("list_app_integration_keys", {}, { ...claims, runtime: "gpt" }),
+    call("__proto__", {}),
+  ]
+}
 
 export function routeRequests(
   routes: RouteManifest,
@@ -98,7 +117,7 @@ export function routeRequests(
       }
     }
     if (internal) {
-      for (const report of ['{"appId":1}', '{"outcome":"completed","transcript":"x"}', "[]", "null", '{"transcript":[{"kind":"x"}]}']) {
+      for (const report of ['{"appId":1}', '{"outcome":"completed","transcript":"x"}', "[]", "null", '{"transcript":[{"kind":"x"}]}', ...toolCalls(targets)]) {
         requests.push({ label: `POST ${id} report ${report}`, as: "nobody", method: "POST", path, headers: { ...internal, "content-type": "application/json" }, body: report })
       }
     }

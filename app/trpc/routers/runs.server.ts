@@ -1,6 +1,8 @@
-// Builder runs: list an app's conversation, send a message (one turn), stop, retry a failure.
+// Builder runs: list an app's conversation, send a message (one turn), stop, retry a failure, approve
+// the plan a turn ended with.
 
 import { z } from "zod"
+import { approveRun } from "../../runs/approvals.server.ts"
 import { RUNS_PAGE } from "../../runs/run-pages.ts"
 import { listRuns, retryRun, sendMessage, stopRun } from "../../runs/runs.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
@@ -27,4 +29,9 @@ export const runsRouter = createTRPCRouter({
   retry: workspaceProcedure("apps:build")
     .input(runInput)
     .mutation(({ ctx, input }) => retryRun(ctx.services, ctx.scope, input.runId)),
+
+  /** Approves the plan the app's latest run ended with, once, and sends the builder the message to build it. */
+  approve: workspaceProcedure("apps:build")
+    .input(runInput)
+    .mutation(({ ctx, input }) => approveRun(ctx.services, ctx.scope, input.runId)),
 })
