@@ -7,8 +7,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
 import { Link, useActionData, useLoaderData, useNavigation, useParams, useRouteLoaderData } from "@remix-run/react"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { ChatComposer } from "../components/builder/chat-composer.tsx"
+import { awaitsApproval } from "../components/builder/builder-run.ts"
 import { ChatStatus, useSendConflict, type ChatState } from "../components/builder/chat-status.tsx"
-import { RunCard, type BuilderRun } from "../components/builder/run-card.tsx"
+import { useReloadWhenApprovalRefused } from "../components/builder/plan-card.tsx"
+import { RunCard, type BuilderRun, type RunCardProps } from "../components/builder/run-card.tsx"
 import { FormMessage } from "../components/form-message.tsx"
 import { readForm } from "../forms/read-form.server.ts"
 import { RUNS_PAGE, shownRuns } from "../runs/run-pages.ts"
@@ -37,6 +39,8 @@ export async function action(args: ActionFunctionArgs) {
       return reply(await act(args, intent, (caller) => caller.runs.stop({ workspaceId, runId })))
     case "retry":
       return reply(await act(args, intent, (caller) => caller.runs.retry({ workspaceId, runId })))
+    case "approve":
+      return reply(await act(args, intent, (caller) => caller.runs.approve({ workspaceId, runId })))
     default: {
       // A disabled (unusable) runtime is not submitted at all: the app's runtime is used then.
       const runtime = field(form, "runtime")
@@ -64,15 +68,20 @@ export default function BuilderChat() {
   const params = useParams()
 
   const active: BuilderRun | null = runs.findLast((run) => run.status === "running") ?? null
+  // The run the person answers next (its plan, its suggestions), while nothing runs.
+  const answered: BuilderRun | null = active ? null : (runs.at(-1) ?? null)
   const live = useRunEvents(active?.id ?? null)
   useRevalidateWhenRunEnds(live)
   const conflict = useSendConflict(outcome, active?.id ?? null)
-  const state: ChatState = conflict ? "already-running" : active ? "working" : "ready"
+  useReloadWhenApprovalRefused(outcome)
+  const state: ChatState = conflict ? "already-running" : active ? "working" : answered && awaitsApproval(answered) ? "awaiting-approval" : "ready"
 
   const submitting = navigation.state === "submitting" ? navigation.formData : undefined
   // Not `field`: that lives in a server module, and this runs in the browser too.
   const pendingIntent = submitting ? String(submitting.get("intent") ?? "send") : null
   const pendingRunId = submitting?.get("runId") ?? null
+  const isCardIntent = (intent: string | null): intent is NonNullable<RunCardProps["pending"]> =>
+    intent === "stop" || intent === "retry" || intent === "approve" || intent === "send"
   const retried = new Set(runs.map((run) => run.retryOf).filter((id): id is string => id !== null))
   const filesPath = `/w/${params["workspaceId"]}/apps/${params["appId"]}/files`
   const fileHref = (path: string) => `${filesPath}?path=${encodeURIComponent(path)}`
@@ -96,14 +105,16 @@ export default function BuilderChat() {
               live={live?.runId === run.id ? live : null}
               // Retrying while another run works would only be refused; a retried run is done with.
               canRetry={run.status === "failed" && Boolean(run.error?.retryable) && !active && !retried.has(run.id)}
-              pending={pendingRunId === run.id && (pendingIntent === "stop" || pendingIntent === "retry") ? pendingIntent : null}
+              latest={run.id === answered?.id}
+              // A send carries a runId only when one of this run's cards sent it (a suggestion, Continue).
+              pending={pendingRunId === run.id && isCardIntent(pendingIntent) ? pendingIntent : null}
               fileHref={fileHref}
             />
           </li>
         ))}
       </ol>
       <ChatStatus state={state} empty={runs.length === 0} />
-      {["stop", "retry"].map((intent) => (
+      {["stop", "retry", "approve"].map((intent) => (
         <FormMessage key={intent} outcome={outcome} intent={intent} />
       ))}
       {/* A 409 is said by the status line above; other refusals (an empty message, say) here. */}

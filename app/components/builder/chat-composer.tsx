@@ -16,10 +16,25 @@ export interface ChatComposerProps {
   readonly sentKey: unknown
 }
 
+/** The message box's id: a card's "#message" link lands on it without JavaScript. */
+export const MESSAGE_INPUT_ID = "message"
+const DEFAULT_PLACEHOLDER = "Ask the agent for a change…"
+
+/** Puts the cursor in the message box with a hint of what to write there (until the next send). */
+export function askInComposer(placeholder: string): boolean {
+  const box = document.getElementById(MESSAGE_INPUT_ID)
+  if (!(box instanceof HTMLTextAreaElement)) return false
+  box.placeholder = placeholder
+  box.focus()
+  return true
+}
+
 export function ChatComposer({ runtimes, runtime, model, sending, sentKey }: ChatComposerProps) {
   const message = useRef<HTMLTextAreaElement>(null)
   useEffect(() => {
-    if (sentKey && message.current) message.current.value = ""
+    if (!sentKey || !message.current) return
+    message.current.value = ""
+    message.current.placeholder = DEFAULT_PLACEHOLDER
   }, [sentKey])
   return (
     <Form method="post" className="composer card">
@@ -27,11 +42,12 @@ export function ChatComposer({ runtimes, runtime, model, sending, sentKey }: Cha
         Message
         <textarea
           ref={message}
+          id={MESSAGE_INPUT_ID}
           name="prompt"
           required
           rows={3}
           maxLength={100_000}
-          placeholder="Ask the agent for a change…"
+          placeholder={DEFAULT_PLACEHOLDER}
           data-testid="message-input"
           onKeyDown={(event) => {
             if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {

@@ -1,10 +1,11 @@
 // The one line that says what the builder is doing: working on a message, already busy when a
-// send was refused (409: another tab or person sent first), or ready for the next message.
+// send was refused (409: another tab or person sent first), waiting for the person to approve
+// its plan, or ready for the next message.
 
 import { useNavigation, useRevalidator } from "@remix-run/react"
 import { useEffect, useRef, useState } from "react"
 
-export type ChatState = "working" | "already-running" | "ready"
+export type ChatState = "working" | "already-running" | "awaiting-approval" | "ready"
 
 interface SendOutcome {
   readonly ok: boolean
@@ -49,6 +50,7 @@ export function useSendConflict(outcome: SendOutcome | undefined, activeRunId: s
 const MESSAGES: Readonly<Record<ChatState, string>> = {
   working: "Working… the agent is answering. You can stop it at any time.",
   "already-running": "Already running: the agent is still working on an earlier message. Wait for it to finish, or stop it, then send again.",
+  "awaiting-approval": "The agent is waiting for your approval of its plan.",
   ready: "Ready for your next message.",
 }
 

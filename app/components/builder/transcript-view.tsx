@@ -1,9 +1,12 @@
 // The assistant's side of one run, part by part: text (newlines kept), reasoning (muted, folded),
 // tool calls with their input and result, file changes, usage and errors. The same component
 // renders the live fold and the persisted transcript, so a run looks the same before and after.
+// The builder's own tools (second.*) get their own cards (builder-tool-cards.tsx).
 
 import { Link } from "@remix-run/react"
 import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
+import type { RunAnswer } from "./builder-run.ts"
+import { builderCardsContext, builderToolCard, type BuilderCardsContext } from "./builder-tool-cards.tsx"
 
 type ToolPart = Extract<TranscriptPart, { kind: "tool" }>
 type UsagePart = Extract<TranscriptPart, { kind: "usage" }>
@@ -12,20 +15,33 @@ export interface TranscriptViewProps {
   readonly parts: Transcript
   /** Where a changed file can be read; no link when absent (a deleted file, say). */
   readonly fileHref?: (path: string) => string
+  /**
+   * How the person can answer the run (approve its plan, pick a suggestion). Without it the cards
+   * are read-only and need no router: the buttons, Remix forms, appear only when it is answerable.
+   */
+  readonly answer?: RunAnswer
 }
 
-export function TranscriptView({ parts, fileHref }: TranscriptViewProps) {
+export function TranscriptView({ parts, fileHref, answer }: TranscriptViewProps) {
+  const cards = builderCardsContext(parts, answer ?? null)
   return (
     <div className="transcript">
       {/* Parts are only appended or updated in place, so their position is a stable key. */}
       {parts.map((part, index) => (
-        <PartView key={index} part={part} fileHref={fileHref} />
+        <PartView key={index} part={part} index={index} cards={cards} fileHref={fileHref} />
       ))}
     </div>
   )
 }
 
-function PartView({ part, fileHref }: { part: TranscriptPart; fileHref: TranscriptViewProps["fileHref"] }) {
+interface PartViewProps {
+  readonly part: TranscriptPart
+  readonly index: number
+  readonly cards: BuilderCardsContext
+  readonly fileHref: TranscriptViewProps["fileHref"]
+}
+
+function PartView({ part, index, cards, fileHref }: PartViewProps) {
   switch (part.kind) {
     case "text":
       return (
@@ -41,7 +57,7 @@ function PartView({ part, fileHref }: { part: TranscriptPart; fileHref: Transcri
         </details>
       )
     case "tool":
-      return <ToolCall part={part} />
+      return builderToolCard(part, index, cards) ?? <ToolCall part={part} />
     case "file":
       return (
         <div className="file-change" data-testid="file-change" data-change={part.change}>

@@ -1,0 +1,105 @@
+// The builder tools' calls (second.*) as the person should read them: a plan, next-step chips,
+// a line for the app's name, a "Built" card, a line for the integration keys. A call these cards
+// cannot show (a malformed input, or a call that failed) gets the generic tool card instead.
+
+import type { ReactElement } from "react"
+import { builderToolOf } from "#shared/mcp/tool-names.ts"
+import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
+import { endingPlanIndex, type RunAnswer } from "./builder-run.ts"
+import { PlanCard } from "./plan-card.tsx"
+import { SuggestionChips } from "./suggestion-chips.tsx"
+import {
+  appMetadataInput,
+  appMetadataNameApplied,
+  doneBuildingInput,
+  integrationKeyCount,
+  integrationKeysDomain,
+  planInput,
+  suggestionsInput,
+  toolInputFields,
+} from "./tool-input.ts"
+
+type ToolPart = Extract<TranscriptPart, { kind: "tool" }>
+
+/** What a card needs to know of the rest of its transcript, worked out once per transcript. */
+export interface BuilderCardsContext {
+  /** The run's answer, when its cards can be answered or show an approval; null in read-only views. */
+  readonly answer: RunAnswer | null
+  readonly endingPlan: number
+  readonly lastPlan: number
+  readonly lastSuggestions: number
+}
+
+const lastCallOf = (parts: Transcript, tool: string) => parts.findLastIndex((part) => part.kind === "tool" && builderToolOf(part.name) === tool)
+
+export function builderCardsContext(parts: Transcript, answer: RunAnswer | null): BuilderCardsContext {
+  return {
+    answer,
+    endingPlan: endingPlanIndex(parts),
+    lastPlan: lastCallOf(parts, "present_plan"),
+    lastSuggestions: lastCallOf(parts, "present_suggestions"),
+  }
+}
+
+/** The card for a builder tool's call at `index`, or null when the generic tool card should show it. */
+export function builderToolCard(part: ToolPart, index: number, context: BuilderCardsContext): ReactElement | null {
+  const tool = builderToolOf(part.name)
+  // A failed call is told by the generic card, which shows the error the agent was given.
+  if (tool === null || part.isError) return null
+  const fields = toolInputFields(part)
+  const answerable = context.answer?.answerable ? context.answer : null
+  switch (tool) {
+    case "present_plan": {
+      const plan = planInput(fields)
+      if (!plan) return null
+      const approval = index === context.lastPlan ? (context.answer?.approval ?? null) : null
+      return <PlanCard plan={plan} approval={approval} answer={index === context.endingPlan ? answerable : null} />
+    }
+    case "present_suggestions": {
+      const suggestions = suggestionsInput(fields)
+      if (!suggestions) return null
+      const current = index === context.lastSuggestions && part.output !== null
+      return <SuggestionChips suggestions={suggestions} answer={current ? answerable : null} />
+    }
+    case "set_app_metadata": {
+      const metadata = appMetadataInput(fields)
+      if (!metadata || part.cutShort) return null
+      return (
+        <p className="tool-line" data-testid="app-metadata">
+          {appMetadataNameApplied(part.output) === false
+            ? `Described the app — ${metadata.description} (it keeps the name you gave it)`
+            : `Named the app “${metadata.name}” — ${metadata.description}`}
+        </p>
+      )
+    }
+    case "done_building": {
+      const done = doneBuildingInput(fields)
+      if (!done || part.cutShort) return null
+      return (
+        <section className="done-building" data-testid="done-building" aria-label="Built">
+          <p className="done-title">
+            <span aria-hidden="true">✓ </span>Built
+          </p>
+          <p className="done-summary">{done.summary}</p>
+        </section>
+      )
+    }
+    case "list_app_integration_keys": {
+      const domain = integrationKeysDomain(fields)
+      if (domain === undefined || part.cutShort) return null
+      return (
+        <p className="tool-line" data-testid="integration-keys">
+          {describeKeyCheck(domain, part.output)}
+        </p>
+      )
+    }
+  }
+}
+
+function describeKeyCheck(domain: string | null, output: string | null): string {
+  const subject = `the app's integration keys${domain ? ` for ${domain}` : ""}`
+  if (output === null) return `Checking ${subject}…`
+  const count = integrationKeyCount(output)
+  if (count === null) return `Checked ${subject}`
+  return `Checked ${subject}: ${count === 0 ? "none" : count === 1 ? "1 key" : `${count} keys`}`
+}
