@@ -10,7 +10,7 @@ import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { HttpPerson, type TrpcErrorBody } from "#tests/fixtures/http-person.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
-import { SseReader, type SseMessage } from "#tests/fixtures/sse-client.ts"
+import { followRun as followStream } from "#tests/fixtures/sse-client.ts"
 
 type Run = { id: string; appId: string; status: string; error: { code: string; retryable: boolean } | null; transcript: unknown[]; prompt: string }
 type Created = { app: { id: string; name: string }; run: Run }
@@ -33,16 +33,7 @@ afterAll(async () => {
 })
 
 /** Reads a run's events to the end, as a browser's EventSource would. */
-async function followRun(runId: string, lastEventId?: string): Promise<SseMessage[]> {
-  const response = await person.request(`/api/runs/${runId}/events`, { headers: lastEventId ? { "last-event-id": lastEventId } : {} })
-  if (response.status === 204) return []
-  expect(response.status).toBe(200)
-  expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/)
-  const reader = new SseReader(response)
-  const messages: SseMessage[] = []
-  for (let message = await reader.next(); message; message = await reader.next()) messages.push(message)
-  return messages
-}
+const followRun = (runId: string, lastEventId?: string) => followStream(person, runId, lastEventId)
 
 const runsOf = async (appId: string) => (await person.must<{ runs: Run[] }>("query", "runs.list", { workspaceId, appId })).runs
 

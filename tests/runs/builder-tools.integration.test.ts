@@ -12,7 +12,7 @@ import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
-import { SseReader } from "#tests/fixtures/sse-client.ts"
+import { followRun } from "#tests/fixtures/sse-client.ts"
 
 type ToolPart = { kind: "tool"; name: string; input?: unknown; inputText: string; output: string | null; isError: boolean }
 type Run = {
@@ -58,16 +58,8 @@ afterAll(async () => {
 })
 
 /** The run's events to the end of its stream, as a browser would read them. */
-async function eventsOf(runId: string): Promise<Event[]> {
-  const response = await person.request(`/api/runs/${runId}/events`)
-  if (response.status === 204) return []
-  const reader = new SseReader(response)
-  const events: Event[] = []
-  for (let message = await reader.next(); message; message = await reader.next()) {
-    if (message.event === "message") events.push(JSON.parse(message.data) as Event)
-  }
-  return events
-}
+const eventsOf = async (runId: string): Promise<Event[]> =>
+  (await followRun(person, runId)).filter((message) => message.event === "message").map((message) => JSON.parse(message.data) as Event)
 
 const runsOf = async (appId: string) => (await person.must<{ runs: Run[] }>("query", "runs.list", { workspaceId, appId })).runs
 

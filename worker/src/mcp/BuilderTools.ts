@@ -10,6 +10,7 @@ import { BUILDER_TOOLS, endsTurn, type BuilderToolName } from "#shared/mcp/build
 import { ToolExecuteAnswers, ToolExecuteRequest, ToolExecuteResponse } from "#shared/mcp/tool-execute.ts"
 import { WorkerProblem } from "#shared/runs/internal-api.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { postToWeb } from "../http/post-to-web.ts"
 import { delaysSchedule } from "../runtime/turn-pipeline.ts"
 import type { McpClaims } from "./McpTokens.ts"
 
@@ -57,15 +58,10 @@ export class BuilderTools extends Context.Service<
       const askWeb = (body: string) =>
         Effect.tryPromise({
           try: (signal) =>
-            fetch(config.toolExecuteUrl, {
-              method: "POST",
-              headers: {
-                "content-type": "application/json",
-                ...(config.internalApiToken ? { authorization: `Bearer ${config.internalApiToken.reveal()}` } : {}),
-              },
-              body,
-              signal,
-            }).then(async (response) => ({ status: response.status, body: (await response.json().catch(() => null)) as unknown })),
+            postToWeb(config, config.toolExecuteUrl, body, signal).then(async (response) => ({
+              status: response.status,
+              body: (await response.json().catch(() => null)) as unknown,
+            })),
           catch: () => new BuilderToolWebError({ message: "Second's web tier could not be reached.", transient: true }),
         }).pipe(
           Effect.timeoutOrElse({

@@ -5,6 +5,7 @@
 import { Duration, Effect, Fiber, FiberSet, Layer, Context, Schema } from "effect"
 import { RunCompletion, runCompletionPath } from "#shared/runs/internal-api.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { postToWeb } from "../http/post-to-web.ts"
 import { readAppSource } from "../http/app-files.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
 import { driveRun, RunReportError, type DetachedRun } from "./drive-run.ts"
@@ -42,16 +43,7 @@ export class RunDriver extends Context.Service<
         }).pipe(
           Effect.flatMap((body) =>
             Effect.tryPromise({
-              try: (signal) =>
-                fetch(new URL(runCompletionPath(runId), config.webUrl), {
-                  method: "POST",
-                  headers: {
-                    "content-type": "application/json",
-                    ...(config.internalApiToken ? { authorization: `Bearer ${config.internalApiToken.reveal()}` } : {}),
-                  },
-                  body,
-                  signal,
-                }),
+              try: (signal) => postToWeb(config, new URL(runCompletionPath(runId), config.webUrl), body, signal),
               catch: () => new RunReportError({ reason: "the web was unreachable", permanent: false }),
             }),
           ),
