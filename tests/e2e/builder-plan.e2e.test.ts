@@ -107,15 +107,16 @@ const focused = (page: Page) =>
   })
 
 /**
- * What in the app's page reaches past the viewport's right edge. NOTE: the builder's page only:
- * the workspace's own tabs above it are not this file's concern.
+ * What makes the page wider than the viewport: the page itself scrolling sideways, or anything in
+ * the app's page reaching past the right edge. (The workspace's tabs may scroll within their bar.)
  */
 const widerThanViewport = (page: Page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll("main.builder *")]
+  page.evaluate(() => [
+    ...(document.documentElement.scrollWidth > document.documentElement.clientWidth + 0.5 ? [`the page (${document.documentElement.scrollWidth} px)`] : []),
+    ...[...document.querySelectorAll("main.builder *")]
       .filter((element) => element.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
       .map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
-  )
+  ])
 
 it("shows the plan, approves it from the keyboard, builds, and sends a picked suggestion", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
   const { person, name } = await newAppFrom("Plan an app for our lunch spots", [
