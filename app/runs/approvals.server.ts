@@ -8,7 +8,8 @@ import type { WebServices } from "../services.server.ts"
 import { runs, type RunApproval, type RunDocument } from "../store/collections.server.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { approvalPrompt } from "./approval-prompt.ts"
-import { decodeToolInput, isCallOf, lastToolPart, returnedWithoutError, type ToolPart } from "./builder-tool-parts.ts"
+import { endingApprovalStop } from "#shared/runs/approval-stop.ts"
+import { decodeToolInput, isCallOf, type ToolPart } from "./builder-tool-parts.ts"
 import { NEWEST_FIRST, requireVisibleRun, sendMessage, type RunView } from "./runs.server.ts"
 
 /** The plan the run ended with, or why it cannot be approved. */
@@ -17,8 +18,8 @@ async function requireApprovablePlan(services: WebServices, run: RunDocument): P
   if (run.status !== "completed") {
     throw new AppError("BAD_REQUEST", "Only a plan from a turn that completed can be approved; this turn is still running or did not complete.")
   }
-  const last = lastToolPart(run.transcript)
-  if (!last || !isCallOf(last, "present_plan") || !returnedWithoutError(last)) {
+  const last = run.transcript[endingApprovalStop(run.transcript)]
+  if (last?.kind !== "tool" || !isCallOf(last, "present_plan")) {
     throw new AppError("BAD_REQUEST", "This turn did not end with a plan to approve.")
   }
   const [latest] = await services.store.collection(runs).findMany({ appId: run.appId, workspaceId: run.workspaceId }, { sort: NEWEST_FIRST, limit: 1 })

@@ -50,10 +50,15 @@ describe("a turn's build outcome", () => {
     expect(buildOutcome("completed", [tool("Write", {}, { isError: true, output: "denied" }), tool("Read", {})])).toBeNull()
   })
 
-  it("says nothing for a turn that stopped for approval after writing", () => {
+  it("says nothing for a turn that stopped at a plan after writing, but suggestions excuse no missing done_building", () => {
     expect(buildOutcome("completed", [write, plan, text("Shall I build it?")])).toBeNull()
     const suggestions = tool("second.present_suggestions", { suggestions: [{ title: "a" }, { title: "b" }] })
-    expect(buildOutcome("completed", [write, suggestions])).toBeNull()
+    expect(buildOutcome("completed", [write, suggestions])).toEqual({ state: "incomplete" })
+    expect(buildOutcome("completed", [write, done("Built"), suggestions])).toEqual({ state: "built", summary: "Built" })
+  })
+
+  it("is incomplete when files changed after the last done_building", () => {
+    expect(buildOutcome("completed", [write, done("First pass"), tool("Edit", {})])).toEqual({ state: "incomplete" })
   })
 
   it("is incomplete when the approval stop is not the last call, or failed", () => {

@@ -1,6 +1,6 @@
-// Reading the builder's own tool calls back out of a stored transcript: which call is the last, whether it
-// returned, and its input decoded with the tool's shared schema (the runtimes report streamed input as
-// text, so `input` alone is not enough).
+// Reading the builder's own tool calls back out of a stored transcript: whether a call returned, and
+// its input decoded with the tool's shared schema (the runtimes report streamed input as text, so
+// `input` alone is not enough).
 
 import { Exit, Schema } from "effect"
 import { canonicalToolName } from "#shared/mcp/tool-names.ts"
@@ -11,9 +11,6 @@ export type ToolPart = Extract<TranscriptPart, { kind: "tool" }>
 
 /** A call that came back with a result, not an error, before its turn ended. */
 export const returnedWithoutError = (part: ToolPart) => part.output !== null && !part.isError && part.cutShort === undefined
-
-export const lastToolPart = (transcript: Transcript): ToolPart | null =>
-  transcript.findLast((part): part is ToolPart => part.kind === "tool") ?? null
 
 export const isCallOf = (part: ToolPart, tool: BuilderToolName) => part.name === canonicalToolName("second", tool)
 

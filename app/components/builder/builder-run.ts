@@ -5,6 +5,7 @@
 import { builderToolOf } from "#shared/mcp/tool-names.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
 import { planInput, toolInputFields } from "./tool-input.ts"
+import { endingApprovalStop } from "#shared/runs/approval-stop.ts"
 
 /** Who approved a run's plan, and the run their approval started. */
 export interface PlanApproval {
@@ -29,12 +30,12 @@ export interface RunAnswer {
 }
 
 /**
- * The index of the plan the transcript ended at: its last tool call, when that is a present_plan
- * that returned without error and reads as a plan; else -1. That call ended the turn, so the
- * person's next word is the answer to it.
+ * The index of the plan the transcript ended at (shared/runs/approval-stop.ts), when it is a
+ * present_plan that reads as a plan; else -1. That call ended the turn, so the person's next word
+ * is the answer to it.
  */
 export function endingPlanIndex(parts: Transcript): number {
-  const index = parts.findLastIndex((part) => part.kind === "tool")
+  const index = endingApprovalStop(parts)
   const part = parts[index]
   if (part?.kind !== "tool" || builderToolOf(part.name) !== "present_plan") return -1
   return part.output !== null && !part.isError && planInput(toolInputFields(part)) !== null ? index : -1

@@ -87,11 +87,14 @@ const McpRoute = HttpRouter.add(
     const tools = yield* BuilderTools
     const services = yield* Effect.context<never>()
     const run = Effect.runPromiseWith(services)
-    const call = (tool: BuilderToolName, input: unknown, signal: AbortSignal) => run(tools.call(claims, tool, input), { signal })
 
     const webRequest = yield* HttpServerRequest.toWeb(request)
     const response = yield* Effect.tryPromise({
-      try: async () => {
+      // `interrupted` fires when this request's fiber is interrupted (the client gone, shutdown):
+      // a tool still running for it is interrupted too.
+      try: async (interrupted) => {
+        const call = (tool: BuilderToolName, input: unknown, cancelled: AbortSignal) =>
+          run(tools.call(claims, tool, input), { signal: AbortSignal.any([cancelled, interrupted]) })
         const server = serverFor(allowedTools(claims, set), call)
         const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true, maxRequestBodySize: MAX_BODY_BYTES })
         await server.connect(transport)

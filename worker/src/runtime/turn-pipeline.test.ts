@@ -160,6 +160,15 @@ describe("endAtApprovalStop", () => {
       expect(runtime.state.stopped).toBe(true)
     }))
 
+  it.effect("lets a call made alongside the plan finish before the turn ends, and runs no call started after the plan", () =>
+    Effect.gen(function* () {
+      const named = started("n1", "second.set_app_metadata")
+      const alongside = Stream.make(named, plan, result("p1"), text("naming…"), result("n1"), text("after"), done)
+      expect(yield* Stream.runCollect(endAtApprovalStop(alongside))).toEqual([named, plan, result("p1"), text("naming…"), result("n1"), done])
+      const after = Stream.make(named, plan, result("p1"), started("w1", "Write"), result("n1"), done)
+      expect(yield* Stream.runCollect(endAtApprovalStop(after))).toEqual([named, plan, result("p1"), done])
+    }))
+
   it.effect("stops at present_suggestions too, and emits nothing the runtime says after it", () =>
     Effect.gen(function* () {
       const source = Stream.make(started("s1", "second.present_suggestions"), result("s1"), text("one more thing"), started("b1", "Bash"), result("b1"), done)

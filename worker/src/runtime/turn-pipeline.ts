@@ -58,30 +58,46 @@ export const superviseTurn = <E>(turn: Stream.Stream<RunEvent, E>, limits: TurnL
 
 /**
  * Ends the turn once an approval stop (present_plan, present_suggestions, by canonical name) has
- * returned without error: its result, then turn.completed, and the runtime's stream is left, so
- * the person answers next instead of the model carrying on. A failed call does not stop the turn
- * (the model may try again), and after the runtime's own turn.completed nothing changes.
+ * returned without error, so the person answers next instead of the model carrying on. Calls the
+ * model made alongside it (naming the app, say) are let finish first; a call started after it is
+ * not run: the turn ends before it, and the runtime's stream is left. A failed approval call does
+ * not stop the turn (the model may try again), and after the runtime's own turn.completed nothing
+ * changes.
  */
 export const endAtApprovalStop = <E, R>(events: Stream.Stream<RunEvent, E, R>): Stream.Stream<RunEvent, E, R> =>
   events.pipe(
     Stream.mapAccum(
-      (): ApprovalWatch => ({ approvals: new Set(), over: false }),
+      (): ApprovalWatch => ({ approvals: new Set(), open: new Set(), stopping: false, over: false }),
       (watch, event): readonly [ApprovalWatch, ReadonlyArray<Step>] => {
-        const passed: Step[] = [{ event, last: false }]
-        if (watch.over) return [watch, passed]
-        if (event.type === "turn.completed") return [{ approvals: new Set(), over: true }, passed]
-        if (event.type === "tool.started" && isApprovalStop(event.name)) watch.approvals.add(event.callId)
-        if (event.type !== "tool.result" || event.isError || !watch.approvals.has(event.callId)) return [watch, passed]
-        return [watch, [...passed, { event: { type: "turn.completed", outcome: "completed" }, last: true }]]
+        if (watch.over) return [watch, [{ event, last: false }]]
+        if (event.type === "turn.completed") return [{ ...watch, over: true }, [{ event, last: false }]]
+        // The model went on after its plan: end the turn here, before the new call runs.
+        if (watch.stopping && event.type === "tool.started") return [watch, [{ event: COMPLETED, last: true }]]
+        if (event.type === "tool.started") {
+          watch.open.add(event.callId)
+          if (isApprovalStop(event.name)) watch.approvals.add(event.callId)
+        }
+        if (event.type === "tool.result") {
+          watch.open.delete(event.callId)
+          if (!event.isError && watch.approvals.has(event.callId)) watch.stopping = true
+        }
+        const end = watch.stopping && watch.open.size === 0
+        return [watch, end ? [{ event, last: false }, { event: COMPLETED, last: true }] : [{ event, last: false }]]
       },
     ),
     Stream.takeUntil((step: Step) => step.last),
     Stream.map((step: Step) => step.event),
   )
 
+const COMPLETED: RunEvent = { type: "turn.completed", outcome: "completed" }
+
 interface ApprovalWatch {
   /** Calls of approval-stop tools in this turn, by callId. */
   readonly approvals: Set<string>
+  /** Calls started and not yet returned. */
+  readonly open: Set<string>
+  /** An approval stop has returned: the turn ends once the calls still open have returned. */
+  stopping: boolean
   /** The runtime ended the turn itself: from then on events pass as they are. */
   readonly over: boolean
 }
