@@ -73,6 +73,8 @@ function writeConfig(setup: SessionSetup, model: string): string {
               url: setup.mcp.url,
               enabled: true,
               headers: { Authorization: `Bearer ${setup.mcp.token}` },
+              // The bearer header is the whole of its authentication: no OAuth discovery to try first.
+              oauth: false,
               // NOTE: OpenCode's default (5 s) covers connecting and every call; on a busy machine the
               // connection alone can outlast it, and the turn then runs without the builder's tools.
               timeout: MCP_TIMEOUT_MS,
