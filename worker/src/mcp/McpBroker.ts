@@ -85,6 +85,9 @@ const McpRoute = HttpRouter.add(
     if (request.method !== "POST") return noStream
 
     const tools = yield* BuilderTools
+    // NOTE: the one bridge out of Effect in the worker. The SDK calls its tool handler and awaits a
+    // Promise, so the tool's Effect runs from there, with this request's services (logger, tracer)
+    // and interrupted with the request (below). Everything around it stays in Effect.
     const services = yield* Effect.context<never>()
     const run = Effect.runPromiseWith(services)
 
