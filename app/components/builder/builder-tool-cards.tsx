@@ -11,6 +11,7 @@ import { SuggestionChips } from "./suggestion-chips.tsx"
 import {
   appMetadataInput,
   appMetadataNameApplied,
+  appMetadataStored,
   doneBuildingInput,
   integrationKeyCount,
   integrationKeysDomain,
@@ -62,13 +63,17 @@ export function builderToolCard(part: ToolPart, index: number, context: BuilderC
       return <SuggestionChips suggestions={suggestions} answer={current ? answerable : null} />
     }
     case "set_app_metadata": {
-      const metadata = appMetadataInput(fields)
-      if (!metadata || part.cutShort) return null
+      const asked = appMetadataInput(fields)
+      if (!asked || part.cutShort) return null
+      // What the web stored (cleaned) once it answered; until then the call is still on its way.
+      const metadata = appMetadataStored(part.output) ?? asked
       return (
         <p className="tool-line" data-testid="app-metadata">
-          {appMetadataNameApplied(part.output) === false
-            ? `Described the app — ${metadata.description} (it keeps the name you gave it)`
-            : `Named the app “${metadata.name}” — ${metadata.description}`}
+          {part.output === null
+            ? "Naming the app…"
+            : appMetadataNameApplied(part.output) === false
+              ? `Described the app — ${metadata.description} (it keeps the name you gave it)`
+              : `Named the app “${metadata.name}” — ${metadata.description}`}
         </p>
       )
     }

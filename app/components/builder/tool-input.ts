@@ -137,6 +137,11 @@ export function integrationKeyCount(output: string | null): number | null {
   return Array.isArray(keys) ? keys.length : null
 }
 
+/** The name and description the web stored (cleaned), from set_app_metadata's answer; null when it cannot be read. */
+export function appMetadataStored(output: string | null): AppMetadataView | null {
+  return appMetadataInput(toolOutputFields(output))
+}
+
 /** What set_app_metadata answered: false when the person had named the app, whose name stays. */
 export function appMetadataNameApplied(output: string | null): boolean | null {
   const applied = toolOutputFields(output)?.["nameApplied"]

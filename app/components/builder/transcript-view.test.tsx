@@ -168,6 +168,13 @@ describe("the builder's other tools", () => {
     expect(html).toMatch(/data-testid="app-metadata">Named the app “Lunch” — Team lunch orders</)
   })
 
+  it("say the app is being named while the call is on its way, then the name the web stored", () => {
+    const asked = { name: "  Lunch\u0007 ", description: "Team lunch orders" }
+    expect(textOf(render([tool("second.set_app_metadata", asked, null)]))).toContain("Naming the app…")
+    const stored = render([tool("second.set_app_metadata", asked, '{"nameApplied":true,"name":"Lunch","description":"Team lunch orders"}')])
+    expect(stored).toMatch(/data-testid="app-metadata">Named the app “Lunch” — Team lunch orders</)
+  })
+
   it("show a Built card with the summary", () => {
     const html = render([tool("second.done_building", { summary: "Added the order form." }, "Noted.")])
     expect(html).toContain('data-testid="done-building"')
