@@ -45,7 +45,9 @@ beforeAll(async () => {
     ANTHROPIC_API_KEY: FAKE_API_KEY,
   })
   // Shorter than the configurable minimum, so the idle deadline is one of the ways a turn ends here.
-  worker = await startWorker({ ...settings, turnIdleTimeoutMs: 3_000 })
+  // NOTE: it also bounds a cold start (Claude connects its MCP servers before it says anything),
+  // which on a loaded CI machine has taken over 3 s: long enough for that, short enough for a test.
+  worker = await startWorker({ ...settings, turnIdleTimeoutMs: 8_000 })
 }, 120_000)
 
 afterAll(async () => {
