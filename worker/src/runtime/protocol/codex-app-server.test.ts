@@ -1,7 +1,7 @@
 // The Codex protocol without a process: notifications recorded from the real app-server mapped to
-// RunEvents (text, a patch that created a file, a command), the answers the worker gives to the
-// server's requests, the session calls' JSON-RPC traffic, and the shapes the recordings lack
-// (reasoning, MCP tools, declined or failed tools, errors, interruption, sub-agents, resume).
+// RunEvents (text, a patch that created a file, a command), the session calls' JSON-RPC traffic,
+// and the shapes the recordings lack (reasoning, MCP tools, declined or failed tools, errors,
+// interruption, sub-agents, resume). The answers to the server's requests: codex-server-requests.test.ts.
 
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -294,45 +294,6 @@ describe("classifyCodexError", () => {
     ["nothing known", "something odd", null, false, false],
   ])("%s", (_name, message, info, willRetry, retryable) => {
     expect(classifyCodexError(message, info, willRetry).retryable).toBe(retryable)
-  })
-})
-
-describe("answers to server requests", () => {
-  it.each([
-    ["item/commandExecution/requestApproval", { result: { decision: "decline" } }],
-    ["item/fileChange/requestApproval", { result: { decision: "decline" } }],
-    ["mcpServer/elicitation/request", { result: { action: "decline", content: null, _meta: null } }],
-    ["item/permissions/requestApproval", { result: { permissions: {}, scope: "turn" } }],
-    ["item/tool/requestUserInput", { result: { answers: {} } }],
-    ["account/chatgptAuthTokens/refresh", { error: { code: -32601, message: "the worker does not handle account/chatgptAuthTokens/refresh" } }],
-    ["something/new", { error: { code: -32601, message: "the worker does not handle something/new" } }],
-  ])("%s", (method, answer) => {
-    expect(answerCodexServerRequest(method, {})).toEqual(answer)
-  })
-
-  it("accepts Codex's request to run a tool of the broker's server, and declines it for any other server or elicitation", () => {
-    // What codex 0.171.0 sent (approval_policy "on-request", no pre-approval) before calling the tool.
-    const approval = (serverName: string) => ({
-      threadId: THREAD, turnId: TURN, serverName, environmentId: null, mode: "form",
-      _meta: {
-        codex_approval_kind: "mcp_tool_call", persist: ["session", "always"], tool_name: "present_plan", tool_description: "Show a plan",
-        tool_params: { title: "T" }, tool_params_display: [{ name: "title", value: "T", display_name: "title" }],
-      },
-      message: 'Allow the second MCP server to run tool "present_plan"?',
-      requestedSchema: { type: "object", properties: {} },
-    })
-    expect(codexServerRequestHandler("mcpServer/elicitation/request", approval("second"))).toEqual({ action: "accept", content: null, _meta: null })
-    expect(codexServerRequestHandler("mcpServer/elicitation/request", approval("other"))).toEqual({ action: "decline", content: null, _meta: null })
-    expect(codexServerRequestHandler("mcpServer/elicitation/request", approval("second_brain"))).toMatchObject({ action: "decline" })
-    // The server itself asking the person for input is not a tool approval: nobody is there to answer.
-    const serverForm = { ...approval("second"), _meta: null, message: "Which repository?", requestedSchema: { type: "object", properties: { repo: { type: "string" } } } }
-    expect(codexServerRequestHandler("mcpServer/elicitation/request", serverForm)).toMatchObject({ action: "decline" })
-    expect(codexServerRequestHandler("mcpServer/elicitation/request", null)).toMatchObject({ action: "decline" })
-  })
-
-  it("codexServerRequestHandler throws the error answers as CodexRpcError", () => {
-    expect(codexServerRequestHandler("item/fileChange/requestApproval", {})).toEqual({ decision: "decline" })
-    expect(() => codexServerRequestHandler("x/y", {})).toThrow(CodexRpcError)
   })
 })
 
