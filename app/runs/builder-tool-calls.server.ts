@@ -51,5 +51,11 @@ export async function executeBuilderTool(services: WebServices, call: ToolExecut
       // Grants will be read here: the app's integration grants, filtered by `call.input.domain` when given.
       return { ok: true, result: { keys: [] } }
     }
+    case "list_documents":
+    case "insert_document":
+    case "update_document":
+    case "delete_document":
+      // The app data issue's helper answers these (app/app-data/).
+      return { ok: false, status: 400, code: "not_available", message: "App data tools are not available yet." }
   }
 }

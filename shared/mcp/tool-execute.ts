@@ -5,6 +5,7 @@
 
 import { Schema } from "effect"
 import { RuntimeId } from "../runtime/run-event.ts"
+import { DeleteDocumentInput, InsertDocumentInput, ListDocumentsInput, UpdateDocumentInput } from "./app-data-tools.ts"
 import { AppMetadataResult, IntegrationKeysResult, ListIntegrationKeysInput, SetAppMetadataInput } from "./builder-tools.ts"
 
 const Id = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,64}$/))
@@ -17,6 +18,21 @@ export const ToolCallClaims = Schema.Struct({
   runtime: RuntimeId,
 })
 export type ToolCallClaims = typeof ToolCallClaims.Type
+
+/**
+ * The collections the app declares (second.json's dataCollections, as the worker read it from
+ * the app's directory when the call came): the app_data tools work on these only.
+ */
+const DeclaredCollections = Schema.Array(Schema.String).check(Schema.isMaxLength(100))
+
+const appDataCall = <const T extends string, S extends Schema.Top>(tool: T, input: S) =>
+  Schema.Struct({
+    claims: ToolCallClaims,
+    toolSet: Schema.Literal("app_data"),
+    tool: Schema.Literal(tool),
+    declaredCollections: DeclaredCollections,
+    input,
+  })
 
 export const ToolExecuteRequest = Schema.Union([
   Schema.Struct({
@@ -31,13 +47,21 @@ export const ToolExecuteRequest = Schema.Union([
     tool: Schema.Literal("list_app_integration_keys"),
     input: ListIntegrationKeysInput,
   }),
+  appDataCall("list_documents", ListDocumentsInput),
+  appDataCall("insert_document", InsertDocumentInput),
+  appDataCall("update_document", UpdateDocumentInput),
+  appDataCall("delete_document", DeleteDocumentInput),
 ])
 export type ToolExecuteRequest = typeof ToolExecuteRequest.Type
 
-/** The web's answer, per tool: what the agent is told. */
+/** The web's answer, per tool: what the agent is told. App data answers are the documents as JSON. */
 export const ToolExecuteAnswers = {
   set_app_metadata: AppMetadataResult,
   list_app_integration_keys: IntegrationKeysResult,
+  list_documents: Schema.Unknown,
+  insert_document: Schema.Unknown,
+  update_document: Schema.Unknown,
+  delete_document: Schema.Unknown,
 } as const
 
 /** 200 { result } where `result` matches ToolExecuteAnswers[tool]; refusals are WorkerProblem-shaped 4xx. */

@@ -3,12 +3,21 @@
 // the browser bundle can import it; the tools' schemas live in builder-tools.ts.
 
 /** The tool sets the broker serves; each is one MCP server name in a runtime's configuration. */
-export const TOOL_SETS = ["second"] as const
+export const TOOL_SETS = ["second", "app_data"] as const
 export type ToolSet = (typeof TOOL_SETS)[number]
 
 /** The `second` tool set, in the order the broker lists them. */
 export const BUILDER_TOOL_NAMES = ["present_plan", "present_suggestions", "set_app_metadata", "done_building", "list_app_integration_keys"] as const
 export type BuilderToolName = (typeof BUILDER_TOOL_NAMES)[number]
+
+/**
+ * The `app_data` tool set: the builder reads and writes the app's own data (draft scope), in the
+ * collections the app declares in its second.json, e.g. to seed sample data.
+ */
+export const APP_DATA_TOOL_NAMES = ["list_documents", "insert_document", "update_document", "delete_document"] as const
+export type AppDataToolName = (typeof APP_DATA_TOOL_NAMES)[number]
+
+export const isAppDataToolName = (name: string): name is AppDataToolName => (APP_DATA_TOOL_NAMES as readonly string[]).includes(name)
 
 /** Tools whose call ends the turn once it has returned without error: the person answers next. */
 export const APPROVAL_STOP_TOOLS: ReadonlySet<BuilderToolName> = new Set(["present_plan", "present_suggestions"])

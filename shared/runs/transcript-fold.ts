@@ -6,6 +6,11 @@
 import type { RunStreamEvent } from "./run-stream.ts"
 import type { ToolCallCutShort, Transcript, TranscriptPart } from "./transcript.ts"
 
+/** How much of a build's output a transcript keeps: the end, where the errors are. */
+export const BUILD_OUTPUT_TAIL = 8_000
+
+const tail = (text: string) => (text.length > BUILD_OUTPUT_TAIL ? text.slice(text.length - BUILD_OUTPUT_TAIL) : text)
+
 /**
  * Closes every tool call still open when a turn ends: failed for a failed turn, stopped for any
  * other end (a stop, or a turn that completed without the tool's result). The web applies it to
@@ -54,6 +59,29 @@ export function foldEvent(transcript: Transcript, event: RunStreamEvent): Transc
     }
     case "error":
       return [...transcript, { kind: "error", message: event.message, code: event.code, retryable: event.retryable }]
+    case "build.started":
+      return [
+        ...transcript,
+        { kind: "build", buildId: event.buildId, state: "running", output: "", message: null, durationMs: null, problems: [], versionNumber: null },
+      ]
+    case "build.output":
+    case "build.finished": {
+      const index = transcript.findLastIndex((part) => part.kind === "build" && part.buildId === event.buildId)
+      const build = transcript[index]
+      if (build?.kind !== "build") return transcript
+      const updated =
+        event.type === "build.output"
+          ? { ...build, output: tail(build.output + event.text) }
+          : {
+              ...build,
+              state: event.ok ? ("succeeded" as const) : ("failed" as const),
+              message: event.message,
+              durationMs: event.durationMs,
+              problems: event.problems,
+              versionNumber: event.versionNumber,
+            }
+      return transcript.map((part, at) => (at === index ? updated : part))
+    }
     case "turn.completed":
       return closeOpenToolCalls(transcript, event.outcome === "failed" ? "failed" : "stopped")
     case "session.started":

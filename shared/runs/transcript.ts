@@ -5,6 +5,7 @@
 // that Effect stays out of its bundle.
 
 import { Schema } from "effect"
+import { BuildProblem } from "../runtime/run-event.ts"
 
 const part = <const K extends string, const F extends Schema.Struct.Fields>(kind: K, fields: F) =>
   Schema.Struct({ kind: Schema.Literal(kind), ...fields })
@@ -45,13 +46,25 @@ export const UsagePart = part("usage", {
   costUsd: Schema.NullOr(Schema.Number),
 })
 
+/** A build done_building ran: its state, the tail of its output, and what it found wrong. */
+export const BuildPart = part("build", {
+  buildId: Schema.String,
+  state: Schema.Literals(["running", "succeeded", "failed"]),
+  /** The last BUILD_OUTPUT_TAIL characters of the steps' output. */
+  output: Schema.String,
+  message: Schema.NullOr(Schema.String),
+  durationMs: Schema.NullOr(Schema.Number),
+  problems: Schema.Array(BuildProblem),
+  versionNumber: Schema.NullOr(Schema.Number),
+})
+
 export const ErrorPart = part("error", { message: Schema.String, code: Schema.String, retryable: Schema.Boolean })
 
 /** One part of a transcript, as the worker reports it and the web stores and renders it. */
-export const TranscriptPartSchema = Schema.Union([TextPart, ReasoningPart, ToolPart, FilePart, UsagePart, ErrorPart])
+export const TranscriptPartSchema = Schema.Union([TextPart, ReasoningPart, ToolPart, FilePart, UsagePart, ErrorPart, BuildPart])
 export type TranscriptPart = typeof TranscriptPartSchema.Type
 
 export const TranscriptSchema = Schema.Array(TranscriptPartSchema)
 export type Transcript = typeof TranscriptSchema.Type
 
-export { closeOpenToolCalls, foldEvent, foldEvents } from "./transcript-fold.ts"
+export { BUILD_OUTPUT_TAIL, closeOpenToolCalls, foldEvent, foldEvents } from "./transcript-fold.ts"

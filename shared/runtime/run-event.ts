@@ -61,6 +61,37 @@ export const RunError = event("error", {
   code: Schema.String,
 })
 
+/** One thing a build found wrong, with where it is when the tool said so (paths relative to the app). */
+export const BuildProblem = Schema.Struct({
+  step: Schema.Literals(["build", "typecheck", "dependencies"]),
+  file: Schema.NullOr(Schema.String),
+  line: Schema.NullOr(Schema.Number),
+  column: Schema.NullOr(Schema.Number),
+  message: Schema.String,
+})
+export type BuildProblem = typeof BuildProblem.Type
+
+/** done_building started the app's build (vite build and a typecheck, in the sandbox). */
+export const BuildStarted = event("build.started", { buildId: Schema.String })
+
+/** A chunk of a build step's output, as it comes (bounded by the worker). */
+export const BuildOutput = event("build.output", {
+  buildId: Schema.String,
+  step: Schema.Literals(["build", "typecheck", "dependencies"]),
+  text: Schema.String,
+})
+
+export const BuildFinished = event("build.finished", {
+  buildId: Schema.String,
+  ok: Schema.Boolean,
+  durationMs: Schema.Number,
+  /** One line for the person: "Built in 2.1 s" or what failed. */
+  message: Schema.String,
+  problems: Schema.Array(BuildProblem),
+  /** The app version the web recorded for a successful build; null when it failed or was not recorded. */
+  versionNumber: Schema.NullOr(Schema.Number),
+})
+
 export const Raw = event("raw", { runtime: RuntimeId, payload: Schema.Unknown })
 
 export const RunEvent = Schema.Union([
@@ -74,6 +105,9 @@ export const RunEvent = Schema.Union([
   Usage,
   TurnCompleted,
   RunError,
+  BuildStarted,
+  BuildOutput,
+  BuildFinished,
   Raw,
 ])
 export type RunEvent = typeof RunEvent.Type

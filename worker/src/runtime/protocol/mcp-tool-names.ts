@@ -2,10 +2,10 @@
 // runtime gives it, so the chat and stored transcripts know a builder tool whatever ran it. Tools
 // of any other MCP server, and the runtimes' own tools, keep the runtime's name.
 
-import { BUILDER_TOOL_NAMES, canonicalToolName, TOOL_SETS, type ToolSet } from "#shared/mcp/tool-names.ts"
+import { APP_DATA_TOOL_NAMES, BUILDER_TOOL_NAMES, canonicalToolName, TOOL_SETS, type ToolSet } from "#shared/mcp/tool-names.ts"
 
 /** The tools each tool set serves; OpenCode's names can only be told apart by them (see below). */
-const TOOLS_OF: { readonly [S in ToolSet]: readonly string[] } = { second: BUILDER_TOOL_NAMES }
+const TOOLS_OF: { readonly [S in ToolSet]: readonly string[] } = { second: BUILDER_TOOL_NAMES, app_data: APP_DATA_TOOL_NAMES }
 
 const isToolSet = (server: string): server is ToolSet => (TOOL_SETS as readonly string[]).includes(server)
 

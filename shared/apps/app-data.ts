@@ -1,0 +1,53 @@
+// An app's own data: schemaless JSON documents in named collections, kept per app in two scopes
+// (the draft the builders work on, and the published app's). These are the names, limits and
+// shapes every side agrees on: the web's store and tRPC procedures, the preview bridge, and the
+// builder's app_data tools. Plain TypeScript, so the browser can import it.
+
+export const APP_DATA_SCOPES = ["draft", "published"] as const
+export type AppDataScope = (typeof APP_DATA_SCOPES)[number]
+
+/** A collection name: what `useCollection("todos")` names. */
+export const COLLECTION_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/
+export const COLLECTION_NAME_RULE = "a collection name is 1–64 letters, digits, '_' or '-', starting with a letter"
+
+export const APP_DATA_LIMITS = {
+  /** One document's data, as JSON in UTF-8. */
+  maxDocumentBytes: 64 * 1024,
+  /** All documents of one app in one scope. */
+  maxScopeBytes: 20 * 1024 * 1024,
+  /** Collections per app and scope. */
+  maxCollections: 100,
+  /** Documents a list returns at most per page. */
+  maxPageSize: 100,
+  defaultPageSize: 50,
+  /** How deep a document may nest. */
+  maxDepth: 32,
+} as const
+
+export interface AppDataDocument {
+  readonly id: string
+  readonly collection: string
+  readonly data: Readonly<Record<string, unknown>>
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export interface AppDataPage {
+  readonly documents: readonly AppDataDocument[]
+  /** Pass back as `cursor` for the next page; null on the last. */
+  readonly nextCursor: string | null
+}
+
+/** A change to one document, as every open preview and Data tab of the app hears it. */
+export interface AppDataChange {
+  readonly appId: string
+  readonly scope: AppDataScope
+  readonly collection: string
+  readonly op: "insert" | "update" | "delete"
+  readonly documentId: string
+  /** The document after the change; null for a delete. */
+  readonly document: AppDataDocument | null
+}
+
+/** The app's manifest at its root: what it declares (today, the collections its builder may write). */
+export const APP_MANIFEST_FILE = "second.json"
