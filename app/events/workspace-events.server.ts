@@ -11,6 +11,8 @@ export const WORKSPACE_EVENT_TYPES = [
   "app.created",
   "app.updated",
   "app.deleted",
+  /** A build succeeded or a version was restored: open previews load the app's current version. */
+  "app.version.created",
   "run.started",
   "run.completed",
   "run.failed",
