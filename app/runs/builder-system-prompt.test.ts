@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { BUILDER_TOOL_NAMES, isBuilderToolName } from "#shared/mcp/tool-names.ts"
+import { APP_DATA_TOOL_NAMES, BUILDER_TOOL_NAMES, isAppDataToolName, isBuilderToolName, TOOL_SETS } from "#shared/mcp/tool-names.ts"
 import { approvalPrompt } from "./approval-prompt.ts"
 import { BUILDER_SYSTEM_PROMPT } from "./builder-system-prompt.server.ts"
 
@@ -8,20 +8,21 @@ const toolLikeWords = (text: string) => new Set(text.match(/\b[a-z][a-z0-9]*(?:_
 
 /** Runtime tools the prompt may name: Codex keeps MCP tools behind its own tool search. */
 const RUNTIME_TOOLS = new Set(["tool_search"])
+const isServedName = (word: string) => isBuilderToolName(word) || isAppDataToolName(word) || (TOOL_SETS as readonly string[]).includes(word)
 
 describe("the builder's system prompt", () => {
   it("names only tools the broker serves", () => {
-    const unknown = [...toolLikeWords(BUILDER_SYSTEM_PROMPT)].filter((word) => !isBuilderToolName(word) && !RUNTIME_TOOLS.has(word))
+    const unknown = [...toolLikeWords(BUILDER_SYSTEM_PROMPT)].filter((word) => !isServedName(word) && !RUNTIME_TOOLS.has(word))
     expect(unknown, "tool names in the prompt that are not in BUILDER_TOOL_NAMES").toEqual([])
   })
 
   it("tells the agent when to use every builder tool", () => {
     const named = toolLikeWords(BUILDER_SYSTEM_PROMPT)
-    expect(BUILDER_TOOL_NAMES.filter((tool) => !named.has(tool)), "builder tools the prompt never mentions").toEqual([])
+    expect([...BUILDER_TOOL_NAMES, ...APP_DATA_TOOL_NAMES].filter((tool) => !named.has(tool)), "builder tools the prompt never mentions").toEqual([])
   })
 
   it("names tools bare, as every runtime's prefix differs", () => {
-    expect(BUILDER_SYSTEM_PROMPT).not.toMatch(/second\.|mcp__/)
+    expect(BUILDER_SYSTEM_PROMPT).not.toMatch(/second\.(?!json)|mcp__/)
   })
 
   it("quotes the message an approval sends, so the agent recognises it", () => {

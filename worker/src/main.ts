@@ -16,6 +16,7 @@ import { HealthRoutes } from "./http/HealthRoutes.ts"
 import { InternalAuth } from "./http/InternalAuth.ts"
 import { SessionRoutes } from "./http/SessionRoutes.ts"
 import { BuilderTools } from "./mcp/BuilderTools.ts"
+import { AppDataTools } from "./mcp/AppDataTools.ts"
 import { McpBrokerRoutes } from "./mcp/McpBroker.ts"
 import { McpTokens } from "./mcp/McpTokens.ts"
 import { claudeAdapter } from "./runtime/adapters/claude-adapter.ts"
@@ -35,7 +36,7 @@ const SandboxEnvLayer = SandboxEnv.layer
 /** The provider keys, as Redacted values handed only to the runtime that needs them. */
 const SecretStoreLayer = SecretStore.layer
 /** The broker's run tokens, and what the builder's tools do (the routes are McpBrokerRoutes). */
-const McpBrokerLayer = Layer.mergeAll(McpTokens.layer, BuilderTools.layer)
+const McpBrokerLayer = Layer.mergeAll(McpTokens.layer, BuilderTools.layer, AppDataTools.layer)
 
 /**
  * Detection and adapters, sessions and turn supervision, and the detached runs they drive (which

@@ -4,6 +4,8 @@
 // token does not grant — is refused with nothing run. The web behind the web-answered tools is a
 // plain HTTP server that records what reaches it.
 
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BROKER_INTERNAL_TOKEN as INTERNAL_TOKEN, startBroker, type Broker } from "#tests/fixtures/mcp-broker.ts"
 import type { McpGrant } from "./McpTokens.ts"
@@ -79,6 +81,44 @@ describe("a run token during its turn", () => {
         },
       },
     ])
+    await client.close()
+    await end()
+  })
+
+  it("serves the app_data tool set to a token that grants it, passing the collections the app's second.json declares", async () => {
+    const token = await mint({ ...grant("app-data"), tools: { app_data: ["list_documents", "insert_document"] } })
+    const end = await startTurn("app-data", "run-data")
+    const workdir = join(broker.workspacesDir, "apps", "app-data")
+    mkdirSync(workdir, { recursive: true })
+    writeFileSync(join(workdir, "second.json"), JSON.stringify({ dataCollections: ["todos", "bad name", 7, "todos", "notes"] }))
+    const client = await connect(token, "app_data")
+    const { tools } = await client.listTools()
+    expect(tools.map((tool) => tool.name)).toEqual(["list_documents", "insert_document"])
+    const before = webCalls().length
+    const inserted = await client.callTool({ name: "insert_document", arguments: { collection: "todos", data: { title: "Buy milk" } } })
+    expect(inserted.isError).toBe(false)
+    expect(JSON.parse(textOf(inserted))).toEqual({ echo: { collection: "todos", data: { title: "Buy milk" } } })
+    expect(webCalls().slice(before)).toEqual([
+      {
+        authorization: `Bearer ${INTERNAL_TOKEN}`,
+        body: {
+          claims: { workspaceId: "ws-broker", appId: "app-data", runId: "run-data", runtime: "claude" },
+          toolSet: "app_data",
+          tool: "insert_document",
+          declaredCollections: ["todos", "notes"],
+          input: { collection: "todos", data: { title: "Buy milk" } },
+        },
+      },
+    ])
+    // A collection name the contract refuses never reaches the web; nor does a tool not granted.
+    const refused = await client.callTool({ name: "insert_document", arguments: { collection: "../x", data: {} } })
+    expect(refused.isError).toBe(true)
+    expect(textOf(refused)).toMatch(/does not match insert_document's schema/)
+    const notGranted = await client.callTool({ name: "delete_document", arguments: { collection: "todos", id: "x" } })
+    expect(notGranted.isError).toBe(true)
+    expect(webCalls().length).toBe(before + 1)
+    // The same token does not open the builder's own tool set, which it was not granted.
+    expect((await initialize(token, "/mcp/second")).status).toBe(401)
     await client.close()
     await end()
   })

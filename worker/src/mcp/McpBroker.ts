@@ -6,7 +6,8 @@
 // from the shared schemas the calls are then decoded with.
 //
 // NOTE: the SDK's low-level `Server` rather than `McpServer`: McpServer takes only zod schemas,
-// and the tools' one contract is the Effect Schema in shared/mcp/builder-tools.ts.
+// and the tools' one contract is the Effect Schema in shared/mcp/builder-tools.ts and
+// shared/mcp/app-data-tools.ts.
 
 import { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
@@ -14,9 +15,11 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } fr
 import { Effect, Layer, Schema } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { bearerToken } from "#shared/crypto/bearer-token.ts"
-import { BUILDER_TOOLS, BUILDER_TOOL_NAMES, isBuilderToolName, type BuilderToolName } from "#shared/mcp/builder-tools.ts"
-import { TOOL_SETS, type ToolSet } from "#shared/mcp/tool-names.ts"
+import { APP_DATA_TOOLS } from "#shared/mcp/app-data-tools.ts"
+import { BUILDER_TOOLS } from "#shared/mcp/builder-tools.ts"
+import { APP_DATA_TOOL_NAMES, BUILDER_TOOL_NAMES, TOOL_SETS, type AppDataToolName, type BuilderToolName, type ToolSet } from "#shared/mcp/tool-names.ts"
 import { errorResponse } from "../http/errorResponse.ts"
+import { AppDataTools } from "./AppDataTools.ts"
 import { BuilderTools, type ToolAnswer } from "./BuilderTools.ts"
 import { McpTokens, type McpClaims } from "./McpTokens.ts"
 
@@ -36,11 +39,16 @@ const MAX_BODY_BYTES = 1024 * 1024
 
 const unauthorized = errorResponse(401, "unauthorized", "Send Authorization: Bearer <this run's MCP token>.")
 
-/** Each builder tool as MCP lists it, its input schema made from the shared one. */
-const BUILDER_TOOL_LISTING = BUILDER_TOOL_NAMES.map((name) => {
-  const { schema } = Schema.toJsonSchemaDocument(BUILDER_TOOLS[name].input)
-  return { name, description: BUILDER_TOOLS[name].description, inputSchema: schema as { type: "object"; [key: string]: unknown } }
-})
+const listing = (name: string, definition: { readonly description: string; readonly input: Schema.Top }) => {
+  const { schema } = Schema.toJsonSchemaDocument(definition.input)
+  return { name, description: definition.description, inputSchema: schema as { type: "object"; [key: string]: unknown } }
+}
+
+/** Each tool set's tools as MCP lists them, in order, their input schemas made from the shared ones. */
+const TOOL_LISTINGS: { readonly [S in ToolSet]: readonly ReturnType<typeof listing>[] } = {
+  second: BUILDER_TOOL_NAMES.map((name) => listing(name, BUILDER_TOOLS[name])),
+  app_data: APP_DATA_TOOL_NAMES.map((name) => listing(name, APP_DATA_TOOLS[name])),
+}
 
 const noStream = errorResponse(405, "method_not_allowed", "This MCP endpoint is stateless: send JSON-RPC requests with POST.").pipe(
   HttpServerResponse.setHeader("allow", "POST"),
@@ -48,20 +56,20 @@ const noStream = errorResponse(405, "method_not_allowed", "This MCP endpoint is 
 
 const toolResult = ({ text, isError }: ToolAnswer): CallToolResult => ({ content: [{ type: "text", text }], isError })
 
-/** The tools of `toolSet` the claims allow, in listing order. */
-const allowedTools = (claims: McpClaims, toolSet: ToolSet): ReadonlySet<BuilderToolName> => {
+/** The tools of `toolSet` the claims allow: only names the set really serves. */
+const allowedTools = (claims: McpClaims, toolSet: ToolSet): ReadonlySet<string> => {
   const granted = new Set(claims.tools[toolSet] ?? [])
-  return new Set(BUILDER_TOOL_NAMES.filter((name) => granted.has(name)))
+  return new Set(TOOL_LISTINGS[toolSet].map((tool) => tool.name).filter((name) => granted.has(name)))
 }
 
 /** One SDK server for one request, answering only what the claims allow. */
-function serverFor(allowed: ReadonlySet<BuilderToolName>, call: (tool: BuilderToolName, input: unknown, signal: AbortSignal) => Promise<ToolAnswer>) {
-  const server = new Server({ name: "second", version: "1.0.0" }, { capabilities: { tools: {} } })
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: BUILDER_TOOL_LISTING.filter((tool) => allowed.has(tool.name)) }))
+function serverFor(toolSet: ToolSet, allowed: ReadonlySet<string>, call: (tool: string, input: unknown, signal: AbortSignal) => Promise<ToolAnswer>) {
+  const server = new Server({ name: toolSet, version: "1.0.0" }, { capabilities: { tools: {} } })
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOL_LISTINGS[toolSet].filter((tool) => allowed.has(tool.name)) }))
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const name = request.params.name
     // Not granted (or not a tool at all): refused before anything runs, in the same words either way.
-    if (!isBuilderToolName(name) || !allowed.has(name)) {
+    if (!allowed.has(name)) {
       return toolResult({ text: `The tool ${JSON.stringify(name.slice(0, 80))} is not available to this run.`, isError: true })
     }
     return toolResult(await call(name, request.params.arguments ?? {}, extra.signal))
@@ -84,7 +92,11 @@ const McpRoute = HttpRouter.add(
     // transport's spec allows) keeps clients from reopening a stream that closes at once.
     if (request.method !== "POST") return noStream
 
-    const tools = yield* BuilderTools
+    const builderTools = yield* BuilderTools
+    const appDataTools = yield* AppDataTools
+    // `tool` is one the set serves and the claims grant (checked in serverFor).
+    const toolCall = (tool: string, input: unknown) =>
+      set === "second" ? builderTools.call(claims, tool as BuilderToolName, input) : appDataTools.call(claims, tool as AppDataToolName, input)
     // NOTE: the one bridge out of Effect in the worker. The SDK calls its tool handler and awaits a
     // Promise, so the tool's Effect runs from there, with this request's services (logger, tracer)
     // and interrupted with the request (below). Everything around it stays in Effect.
@@ -96,9 +108,9 @@ const McpRoute = HttpRouter.add(
       // `interrupted` fires when this request's fiber is interrupted (the client gone, shutdown):
       // a tool still running for it is interrupted too.
       try: async (interrupted) => {
-        const call = (tool: BuilderToolName, input: unknown, cancelled: AbortSignal) =>
-          run(tools.call(claims, tool, input), { signal: AbortSignal.any([cancelled, interrupted]) })
-        const server = serverFor(allowedTools(claims, set), call)
+        const call = (tool: string, input: unknown, cancelled: AbortSignal) =>
+          run(toolCall(tool, input), { signal: AbortSignal.any([cancelled, interrupted]) })
+        const server = serverFor(set, allowedTools(claims, set), call)
         const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true, maxRequestBodySize: MAX_BODY_BYTES })
         await server.connect(transport)
         try {
@@ -119,5 +131,5 @@ const McpRoute = HttpRouter.add(
   ),
 )
 
-/** McpBrokerLayer's HTTP side; its tokens and tools come from McpTokens and BuilderTools. */
+/** McpBrokerLayer's HTTP side; its tokens and tools come from McpTokens, BuilderTools and AppDataTools. */
 export const McpBrokerRoutes = Layer.mergeAll(McpRoute)

@@ -10,7 +10,7 @@ import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMa
 import { HttpServer } from "effect/http"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
-import { BUILDER_TOOL_NAMES } from "#shared/mcp/tool-names.ts"
+import { APP_DATA_TOOL_NAMES, BUILDER_TOOL_NAMES } from "#shared/mcp/tool-names.ts"
 import { mcpUrl } from "../mcp/McpBroker.ts"
 import { McpTokens } from "../mcp/McpTokens.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
@@ -157,7 +157,7 @@ export class Sessions extends Context.Service<
           workspaceId: request.workspaceId ?? null,
           appId,
           runtime: request.runtime,
-          tools: { second: BUILDER_TOOL_NAMES },
+          tools: { second: BUILDER_TOOL_NAMES, app_data: APP_DATA_TOOL_NAMES },
         })
         const opencodeProvider = (request.model?.split("/")[0] ?? "openai") as OpencodeProvider
         const setup: SessionSetup = {
@@ -173,7 +173,10 @@ export class Sessions extends Context.Service<
           providerVariables: revealAll(secrets.environmentFor(request.runtime, opencodeProvider)),
           codexLoginKey: Option.getOrNull(Option.map(secrets.codexLoginKey, Redacted.value)),
           providerEndpoints: config.providerEndpoints,
-          mcp: { url: mcpUrl(brokerOrigin, "second"), token: Redacted.value(token) },
+          mcp: {
+            servers: { second: mcpUrl(brokerOrigin, "second"), app_data: mcpUrl(brokerOrigin, "app_data") },
+            token: Redacted.value(token),
+          },
           claudeSubprocessEnvScrub: config.claudeSubprocessEnvScrub,
           codexSandbox: config.codexSandbox,
           keepWarm: config.codexAppServerWarm,

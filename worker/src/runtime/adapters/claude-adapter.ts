@@ -10,7 +10,7 @@ import type { RuntimeProcess } from "../process/RuntimeProcess.ts"
 import { claudeUserMessage, createClaudeStreamParser } from "../protocol/claude-stream-json.ts"
 import type { LineParser } from "../protocol/parsed-line.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
-import { startInChildScope, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
+import { MCP_TOOL_TIMEOUT_MS, mcpServers, startInChildScope, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
 /**
  * Tools Claude may use without asking (there is nobody to ask): its own builder tools and every
@@ -24,7 +24,8 @@ function writeMcpConfig(setup: SessionSetup & { readonly mcp: NonNullable<Sessio
   const directory = join(setup.dirs.home, ".second")
   mkdirSync(directory, { recursive: true, mode: 0o700 })
   const file = join(directory, "mcp.json")
-  const servers = { second: { type: "http", url: setup.mcp.url, headers: { Authorization: `Bearer ${setup.mcp.token}` } } }
+  const headers = { Authorization: `Bearer ${setup.mcp.token}` }
+  const servers = Object.fromEntries(mcpServers(setup.mcp).map(({ name, url }) => [name, { type: "http", url, headers }]))
   writeFileSync(file, JSON.stringify({ mcpServers: servers }), { mode: 0o600 })
   return file
 }
@@ -58,7 +59,7 @@ export function claudeVariables(setup: SessionSetup): Record<string, string | un
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     // The broker on a busy machine: time to connect, and for a tool's answer.
     MCP_TIMEOUT: "30000",
-    MCP_TOOL_TIMEOUT: "60000",
+    MCP_TOOL_TIMEOUT: String(MCP_TOOL_TIMEOUT_MS),
     DISABLE_TELEMETRY: "1",
     DISABLE_ERROR_REPORTING: "1",
     // On by default: Claude removes provider keys from the environment of the commands it runs.

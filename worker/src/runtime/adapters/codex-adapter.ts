@@ -22,6 +22,8 @@ import { CodexRpc } from "../protocol/codex-rpc.ts"
 import { lastWords } from "./read-turn-lines.ts"
 import {
   closeUnlessSucceeded,
+  MCP_TOOL_TIMEOUT_MS,
+  mcpServers,
   runtimeStartError,
   startInChildScope,
   type RuntimeAdapter,
@@ -70,7 +72,17 @@ export function codexConfig(setup: SessionSetup): string {
     `exclude = ["*KEY*", "*TOKEN*", "*SECRET*", "*PASSWORD*", "CODEX_*", "SECOND_*", "AUTHORIZATION", "COOKIE"]`,
     `set = { HOME = ${toml(setup.dirs.shellHome)} }`,
     "",
-    ...(setup.mcp ? ["[mcp_servers.second]", `url = ${toml(setup.mcp.url)}`, `bearer_token_env_var = "SECOND_MCP_TOKEN"`, `default_tools_approval_mode = "approve"`, "startup_timeout_sec = 30", "tool_timeout_sec = 60", ""] : []),
+    ...(setup.mcp
+      ? mcpServers(setup.mcp).flatMap(({ name, url }) => [
+          `[mcp_servers.${name}]`,
+          `url = ${toml(url)}`,
+          `bearer_token_env_var = "SECOND_MCP_TOKEN"`,
+          `default_tools_approval_mode = "approve"`,
+          "startup_timeout_sec = 30",
+          `tool_timeout_sec = ${MCP_TOOL_TIMEOUT_MS / 1000}`,
+          "",
+        ])
+      : []),
   ].join("\n")
 }
 

@@ -8,7 +8,7 @@ import { Effect, Stream } from "effect"
 import { TOOL_SETS } from "#shared/mcp/tool-names.ts"
 import { createOpencodeParser, OPENCODE_ERROR_LOG } from "../protocol/opencode-json.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
-import { runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
+import { MCP_TOOL_TIMEOUT_MS, mcpServers, runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
 export const DEFAULT_OPENCODE_MODEL = "openai/gpt-5.5"
 /** The provider id OpenCode uses for a configured OpenAI-compatible endpoint (a gateway or proxy). */
@@ -39,7 +39,6 @@ export const OPENCODE_PERMISSION: Readonly<Record<string, "allow" | "deny" | "as
 }
 
 /** How long OpenCode waits for the broker: to connect, and for a tool's answer. */
-const MCP_TIMEOUT_MS = 60_000
 
 /** The agent that carries the system prompt, when one is given. */
 const AGENT = "second-builder"
@@ -67,19 +66,23 @@ function writeConfig(setup: SessionSetup, model: string): string {
     permission: OPENCODE_PERMISSION,
     ...(setup.mcp
       ? {
-          mcp: {
-            second: {
-              type: "remote",
-              url: setup.mcp.url,
-              enabled: true,
-              headers: { Authorization: `Bearer ${setup.mcp.token}` },
-              // The bearer header is the whole of its authentication: no OAuth discovery to try first.
-              oauth: false,
-              // NOTE: OpenCode's default (5 s) covers connecting and every call; on a busy machine the
-              // connection alone can outlast it, and the turn then runs without the builder's tools.
-              timeout: MCP_TIMEOUT_MS,
-            },
-          },
+          mcp: Object.fromEntries(
+            mcpServers(setup.mcp).map(({ name, url }) => [
+              name,
+              {
+                type: "remote",
+                url,
+                enabled: true,
+                headers: { Authorization: `Bearer ${setup.mcp!.token}` },
+                // The bearer header is the whole of its authentication: no OAuth discovery to try first.
+                oauth: false,
+                // NOTE: OpenCode's default (5 s) covers connecting and every call; on a busy machine the
+                // connection alone can outlast it, and the turn then runs without the builder's tools.
+                // It also bounds each call, and done_building's build may take a while.
+                timeout: MCP_TOOL_TIMEOUT_MS,
+              },
+            ]),
+          ),
         }
       : {}),
     ...(setup.systemPrompt ? { agent: { [AGENT]: { mode: "primary", prompt: setup.systemPrompt } } } : {}),

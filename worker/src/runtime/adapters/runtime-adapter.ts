@@ -5,6 +5,7 @@
 // stream's own for one that does not.
 
 import { Effect, Exit, Schema, Scope, Stream } from "effect"
+import type { ToolSet } from "#shared/mcp/tool-names.ts"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import type { AppDirectories } from "../../sandbox/app-directories.ts"
 import type { RuntimeDetection } from "../detection.ts"
@@ -45,13 +46,23 @@ export interface SessionSetup {
   /** Codex's key, given through its login call and never its environment. */
   readonly codexLoginKey: string | null
   readonly providerEndpoints: { readonly anthropic: URL | undefined; readonly openai: URL | undefined }
-  /** Where this run reaches the worker's tools, with its short-lived token. */
-  readonly mcp: { readonly url: string; readonly token: string } | null
+  /** Where this run reaches the worker's tool sets (one MCP server each), with its short-lived token. */
+  readonly mcp: { readonly servers: Readonly<Partial<Record<ToolSet, string>>>; readonly token: string } | null
   readonly claudeSubprocessEnvScrub: boolean
   readonly codexSandbox: "workspace-write" | "danger-full-access"
   /** Keep Codex's app-server alive between turns (local development only). */
   readonly keepWarm: boolean
 }
+
+/**
+ * How long a runtime waits for one broker tool call. done_building runs the app's build (its own
+ * limit is SECOND_BUILD_TIMEOUT_MS, 120 s by default), so this is longer than any build may take.
+ */
+export const MCP_TOOL_TIMEOUT_MS = 180_000
+
+/** The configured tool sets, in a stable order. */
+export const mcpServers = (mcp: NonNullable<SessionSetup["mcp"]>) =>
+  (Object.entries(mcp.servers) as [ToolSet, string | undefined][]).flatMap(([name, url]) => (url ? [{ name, url }] : []))
 
 export interface RuntimeAdapter {
   readonly id: RuntimeId
