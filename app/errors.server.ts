@@ -3,7 +3,7 @@
 
 import { brandedErrorClass } from "#shared/errors/branded-error.ts"
 
-export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT"
+export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE"
 
 // NOTE: branded so `instanceof AppError` holds across bundle copies (see shared/errors/branded-error.ts).
 export class AppError extends brandedErrorClass("AppError") {

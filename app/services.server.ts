@@ -3,6 +3,7 @@
 // context, so the server entry owns its lifecycle (open at boot, close on shutdown).
 
 import { join, resolve } from "node:path"
+import { createAppDataHub, type AppDataHub } from "./app-data/app-data-hub.server.ts"
 import type { AuthProvider } from "./auth/external/auth-provider.server.ts"
 import { createOidcProvider } from "./auth/external/oidc-provider.server.ts"
 import { resolveSessionKey, type SessionKeySource } from "./auth/session-key.server.ts"
@@ -28,6 +29,8 @@ export interface WebServices {
   readonly live: LiveCoordination
   /** This process's fan-out of workspace events to open SSE streams. */
   readonly workspaceEvents: WorkspaceEventHub
+  /** This process's fan-out of app data changes: one live subscription per app with open streams. */
+  readonly appDataHub: AppDataHub
   /** This process's fan-out of run event streams: one tail loop per followed run. */
   readonly runEventHub: RunEventHub
   /** How many live event streams this process holds, per session, per person and in all. */
@@ -84,9 +87,10 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
     }
     const auth = { sessionKey: key, sessionKeySource: source, provider: externalProvider(config, live) }
     const workspaceEvents = createWorkspaceEventHub({ live, store, log })
+    const appDataHub = createAppDataHub({ live, store, log })
     const runEventHub = createRunEventHub(live)
     const streamSlots = createStreamSlots(streamSlotLimits(config.maxConnections))
-    return { config, store, live, workspaceEvents, runEventHub, streamSlots, worker, log, instance, auth, lifecycle: { draining: false } }
+    return { config, store, live, workspaceEvents, appDataHub, runEventHub, streamSlots, worker, log, instance, auth, lifecycle: { draining: false } }
   } catch (error) {
     await store.close()
     throw error
@@ -106,6 +110,7 @@ function externalProvider(config: WebConfig, live: LiveCoordination): AuthProvid
 
 export async function closeServices(services: WebServices): Promise<void> {
   await services.workspaceEvents.close()
+  await services.appDataHub.close()
   await services.runEventHub.close()
   await Promise.allSettled([services.live.close(), services.store.close()])
 }

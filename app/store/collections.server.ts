@@ -6,6 +6,7 @@ import type { Role } from "#shared/auth/permissions.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { appDataCollections } from "../app-data/app-data-collections.server.ts"
 import type { RunBuild } from "../runs/build-outcome.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
 
@@ -200,6 +201,13 @@ export interface AppDocument extends StoredDocument {
   readonly snapshotId: string | null
   /** Set when deletion begins: no new turn may claim the app from then on. */
   readonly deleting?: boolean | null
+  /** The highest version number handed out (app/apps/versions.server.ts); missing until the first build. */
+  readonly lastVersionNumber?: number | null
+  /** The version previews show by default, and its number (so a late writer never moves it back). */
+  readonly currentVersionId?: string | null
+  readonly currentVersionNumber?: number | null
+  /** Set by a restore: the next turn replaces the worker's files with the snapshot's (cleared once a worker accepted one). */
+  readonly sourceReplaceVersion?: number | null
   readonly createdAt: string
   readonly updatedAt: string
 }
@@ -255,6 +263,27 @@ export interface SnapshotDocument extends StoredDocument {
   readonly createdAt: string
 }
 
+/** One build of an app, or a restore of an earlier one: numbered 1, 2, 3… per app, never changed afterwards. */
+export interface AppVersionDocument extends StoredDocument {
+  readonly workspaceId: string
+  readonly appId: string
+  readonly number: number
+  /** The source, dist/ included; shared with other versions and the app when unchanged, never deleted while a version names it. */
+  readonly snapshotId: string
+  /** The turn that built it; null for a restore. */
+  readonly runId: string | null
+  /** Who sent the message that built it, or who restored it. */
+  readonly requestedByUserId: string
+  /** The message that built it (bounded); null for a restore. */
+  readonly message: string | null
+  /** done_building's summary; for a restore, the restored version's. */
+  readonly summary: string
+  readonly restoredFromNumber: number | null
+  /** `${runId}:${source hash}`, only on builds: a retried report finds its version by it. */
+  readonly buildKey?: string
+  readonly createdAt: string
+}
+
 export const apps = defineCollection<AppDocument>({
   name: "apps",
   indexes: [
@@ -276,6 +305,15 @@ export const snapshots = defineCollection<SnapshotDocument>({
   indexes: [{ name: "app_created", fields: ["appId", "createdAt"] }],
 })
 
+export const appVersions = defineCollection<AppVersionDocument>({
+  name: "app_versions",
+  indexes: [
+    { name: "app_number_unique", fields: ["appId", "number"], unique: true },
+    { name: "app_build_unique", fields: ["appId", "buildKey"], unique: true },
+    { name: "app_snapshot", fields: ["appId", "snapshotId"] },
+  ],
+})
+
 export const allCollections: readonly AnyCollectionDefinition[] = [
   users,
   sessions,
@@ -289,4 +327,6 @@ export const allCollections: readonly AnyCollectionDefinition[] = [
   apps,
   runs,
   snapshots,
+  appVersions,
+  ...appDataCollections,
 ]

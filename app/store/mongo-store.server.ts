@@ -7,6 +7,7 @@ import {
   assertFieldName,
   assertRegistered,
   definedEntries,
+  isGreaterThanFilter,
   isInFilter,
   isLessThanFilter,
   StoreDuplicateError,
@@ -29,7 +30,13 @@ function toMongoFilter(filter: Filter<object>): MongoFilter<MongoDoc> {
   const result: Record<string, unknown> = {}
   for (const [field, value] of Object.entries(filter)) {
     if (value === undefined) continue
-    result[mongoField(field)] = isInFilter(value) ? { $in: [...value.in] } : isLessThanFilter(value) ? { $lt: value.lt } : value
+    result[mongoField(field)] = isInFilter(value)
+      ? { $in: [...value.in] }
+      : isLessThanFilter(value)
+        ? { $lt: value.lt }
+        : isGreaterThanFilter(value)
+          ? { $gt: value.gt }
+          : value
   }
   return result as MongoFilter<MongoDoc>
 }
@@ -134,11 +141,11 @@ async function ensureIndexes(db: Db, definition: AnyCollectionDefinition) {
   await db.collection(definition.name).createIndexes(
     definition.indexes.map((index) => ({
       name: index.name,
-      key: Object.fromEntries(index.fields.map((field) => [assertFieldName(field), 1])),
+      key: Object.fromEntries(index.fields.map((field) => [mongoField(field), 1])),
       unique: index.unique ?? false,
       // SQLite never constrains rows whose indexed value is missing; this makes Mongo agree.
       ...(index.unique
-        ? { partialFilterExpression: Object.fromEntries(index.fields.map((field) => [field, { $exists: true }])) }
+        ? { partialFilterExpression: Object.fromEntries(index.fields.map((field) => [mongoField(field), { $exists: true }])) }
         : {}),
     })),
   )

@@ -9,6 +9,7 @@ import {
   assertFieldName,
   assertRegistered,
   definedEntries,
+  isGreaterThanFilter,
   isInFilter,
   isLessThanFilter,
   StoreDuplicateError,
@@ -51,6 +52,9 @@ function whereClause(filter: Filter<object>): { sql: string; params: Param[] } {
     } else if (isLessThanFilter(value)) {
       parts.push(`${expression} < ?`)
       params.push(toParam(value.lt))
+    } else if (isGreaterThanFilter(value)) {
+      parts.push(`${expression} > ?`)
+      params.push(toParam(value.gt))
     } else {
       parts.push(`${expression} = ?`)
       params.push(toParam(value))

@@ -9,10 +9,13 @@ export interface StoredDocument {
 }
 
 /**
- * A field's value, any of several values, or (`lt`) values below one — strings compare by their
- * UTF-8 bytes, as ISO timestamps and ids need. `null` matches a missing field.
+ * A field's value, any of several values, or values below (`lt`) or above (`gt`) one — strings
+ * compare by their UTF-8 bytes, as ISO timestamps and ids need (and cursors: `gt` the last key
+ * seen, sorted ascending, reads the next page). `null` matches a missing field.
  */
-export type Filter<T> = { readonly [K in keyof T]?: T[K] | null | { readonly in: readonly T[K][] } | { readonly lt: T[K] } }
+export type Filter<T> = {
+  readonly [K in keyof T]?: T[K] | null | { readonly in: readonly T[K][] } | { readonly lt: T[K] } | { readonly gt: T[K] }
+}
 
 export type Changes<T> = { readonly [K in Exclude<keyof T, "id">]?: T[K] }
 
@@ -29,7 +32,11 @@ export interface SortOnly {
 
 export interface IndexDefinition<T> {
   readonly name: string
-  readonly fields: readonly (Exclude<keyof T, "id"> & string)[]
+  /**
+   * The id may come last, so an index also serves the id tie-break every sort ends with (MongoDB
+   * cannot otherwise use an index for `sort` and reads the whole range to order it).
+   */
+  readonly fields: readonly (keyof T & string)[]
   /** Documents missing one of the fields are not constrained (both engines agree on that). */
   readonly unique?: boolean
 }
@@ -96,6 +103,10 @@ export function isInFilter(value: unknown): value is { readonly in: readonly unk
 
 export function isLessThanFilter(value: unknown): value is { readonly lt: unknown } {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "lt" in value
+}
+
+export function isGreaterThanFilter(value: unknown): value is { readonly gt: unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "gt" in value
 }
 
 /** Drops keys whose value is undefined, so "not given" never overwrites a stored value. */

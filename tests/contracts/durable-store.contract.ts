@@ -26,6 +26,8 @@ export const things = defineCollection<Thing>({
   indexes: [
     { name: "kind_rank", fields: ["kind", "rank"] },
     { name: "owner_unique", fields: ["owner"], unique: true },
+    // The id last: an index that also serves the id tie-break of a sort (app data pages use one).
+    { name: "kind_owner_id", fields: ["kind", "owner", "id"] },
   ],
 })
 
@@ -172,6 +174,46 @@ export function durableStoreContract(name: string, harness: DurableStoreHarness)
       // Strings compare byte by byte: "2026-01-10" is not below "2026-01-02", "2025-12-31" is.
       expect(ids(await collection.findMany({ kind: "lt", id: { lt: "2026-01-02" } }))).toEqual(["2025-12-31", "2026-01-01"])
       expect(await collection.count({ kind: "lt", rank: { lt: 0 } })).toBe(0)
+    })
+
+    it("filters on values above a bound, for numbers and for strings alike, and combines bounds", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      for (const [thingId, rank] of [["2026-01-02", 2], ["2026-01-10", 10], ["2026-01-01", 1], ["2025-12-31", 0]] as const) {
+        await collection.insert({ id: thingId, kind: "gt", rank, active: true })
+      }
+      const ids = (list: Thing[]) => list.map((thing) => thing.id)
+      expect(ids(await collection.findMany({ kind: "gt", rank: { gt: 1 } }, { sort: [["rank", 1]] }))).toEqual(["2026-01-02", "2026-01-10"])
+      // Byte order: "2026-01-10" is above "2026-01-02"; the bound itself is excluded.
+      expect(ids(await collection.findMany({ kind: "gt", id: { gt: "2026-01-02" } }))).toEqual(["2026-01-10"])
+      expect(ids(await collection.findMany({ kind: "gt", id: { gt: "2026-01-01" }, rank: { lt: 10 } }))).toEqual(["2026-01-02"])
+      expect(await collection.count({ kind: "gt", rank: { gt: 10 } })).toBe(0)
+      expect(await collection.deleteMany({ kind: "gt", rank: { gt: 1 } })).toBe(2)
+      expect(ids(await collection.findMany({ kind: "gt" }))).toEqual(["2025-12-31", "2026-01-01"])
+    })
+
+    it("pages with `gt` on an increasing key: every document once, in order, while others are inserted", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      const key = (n: number) => `key-${String(n).padStart(4, "0")}`
+      let inserted = 0
+      const insertNext = async () => {
+        await collection.insert({ id: id(), kind: "page", rank: inserted, active: true, owner: key(inserted) })
+        inserted += 1
+      }
+      for (let n = 0; n < 25; n += 1) await insertNext()
+      const seen: string[] = []
+      let cursor: string | null = null
+      for (;;) {
+        const filter: { kind: string; owner?: { gt: string } } = { kind: "page", ...(cursor === null ? {} : { owner: { gt: cursor } }) }
+        const page = await collection.findMany(filter, { sort: [["owner", 1]], limit: 10 })
+        seen.push(...page.map((thing) => thing.owner!))
+        if (page.length < 10) break
+        cursor = page.at(-1)!.owner!
+        // Inserts between pages land after the cursor and are read on a later page.
+        if (inserted < 40) for (let n = 0; n < 5; n += 1) await insertNext()
+      }
+      expect(seen).toEqual(Array.from({ length: inserted }, (_, n) => key(n)))
     })
 
     it("sorts by fields in priority order, breaks ties by id, and limits", async () => {

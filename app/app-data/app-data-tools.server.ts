@@ -1,0 +1,60 @@
+// The builder's app_data tools, answered by the web once the run's claims were re-checked
+// (app/runs/builder-tool-calls.server.ts): the app's draft data, in the collections the app
+// declares in second.json only, so what the agent writes is what the app's code will read. Every
+// refusal is an answer in words the agent can act on; writes reach open previews like any other.
+
+import { APP_MANIFEST_FILE } from "#shared/apps/app-data.ts"
+import type { ToolExecuteRequest } from "#shared/mcp/tool-execute.ts"
+import { AppError } from "../errors.server.ts"
+import type { AppDocument } from "../store/collections.server.ts"
+import { insertDocument, listDocuments, removeDocument, updateDocument, type AppDataServices, type AppDataTarget } from "./app-data.server.ts"
+
+export type AppDataToolCall = Extract<ToolExecuteRequest, { readonly toolSet: "app_data" }>
+
+export type AppDataToolOutcome =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly status: 400 | 403 | 404 | 409 | 413; readonly code: string; readonly message: string }
+
+const REFUSALS = {
+  BAD_REQUEST: { status: 400, code: "invalid_input" },
+  FORBIDDEN: { status: 403, code: "forbidden" },
+  NOT_FOUND: { status: 404, code: "not_found" },
+  CONFLICT: { status: 409, code: "conflict" },
+  PAYLOAD_TOO_LARGE: { status: 413, code: "too_large" },
+} as const
+
+export const isAppDataToolCall = (call: ToolExecuteRequest): call is AppDataToolCall => call.toolSet === "app_data"
+
+/** Runs one call on the app's draft data. `app` is the app the run's re-checked claims stand for. */
+export async function executeAppDataTool(services: AppDataServices, app: AppDocument, call: AppDataToolCall): Promise<AppDataToolOutcome> {
+  const { collection } = call.input
+  if (!call.declaredCollections.includes(collection)) {
+    const declared = call.declaredCollections.length > 0 ? `It declares ${call.declaredCollections.map((name) => `"${name}"`).join(", ")}.` : "It declares none yet."
+    return {
+      ok: false,
+      status: 400,
+      code: "collection_not_declared",
+      message:
+        `The app does not declare a collection named "${collection}". ${declared} Add "${collection}" to the dataCollections list in ` +
+        `${APP_MANIFEST_FILE} at the app's root (e.g. {"dataCollections": ["${collection}"]}), then call again.`,
+    }
+  }
+  const target: AppDataTarget = { workspaceId: app.workspaceId, appId: app.id, scope: "draft" }
+  try {
+    switch (call.tool) {
+      case "list_documents":
+        return { ok: true, result: await listDocuments(services, target, { collection, cursor: call.input.cursor, limit: call.input.limit }) }
+      case "insert_document":
+        return { ok: true, result: await insertDocument(services, target, collection, call.input.data) }
+      case "update_document":
+        return { ok: true, result: await updateDocument(services, target, collection, call.input.id, call.input.data) }
+      case "delete_document":
+        return { ok: true, result: { deleted: true, ...(await removeDocument(services, target, collection, call.input.id)) } }
+    }
+  } catch (error) {
+    if (error instanceof AppError && error.code in REFUSALS) {
+      return { ok: false, ...REFUSALS[error.code as keyof typeof REFUSALS], message: error.message }
+    }
+    throw error
+  }
+}

@@ -1,0 +1,96 @@
+// App data: the documents an app stores in its collections, for the preview's bridge and the Data
+// tab. Every call names the app and a scope ("draft", the default, or "published"); an app the
+// caller cannot see is a 404 like any other, and writes need mayEditAppData.
+
+import { z } from "zod"
+import { APP_DATA_LIMITS, APP_DATA_SCOPES, COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE } from "#shared/apps/app-data.ts"
+import { mayEditAppData, requireAppDataEditor } from "../../app-data/app-data-access.server.ts"
+import {
+  describeAppData,
+  getDocument,
+  insertDocument,
+  listDocuments,
+  removeDocument,
+  updateDocument,
+  type AppDataTarget,
+} from "../../app-data/app-data.server.ts"
+import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { notFound } from "../../errors.server.ts"
+import type { WebServices } from "../../services.server.ts"
+import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
+import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
+
+const scopeSchema = z.enum(APP_DATA_SCOPES, { message: 'scope must be "draft" or "published"' }).default("draft")
+const collectionSchema = z.string().regex(COLLECTION_NAME_PATTERN, `collection: ${COLLECTION_NAME_RULE}`)
+const documentIdSchema = idSchema
+// Shape only; depth and size are the module's to judge (a 400 or 413 naming the limit).
+const dataSchema = z.record(z.string(), z.unknown(), { message: 'data must be a JSON object of fields, like {"title": "Buy milk", "done": false}' })
+
+const appDataInput = z.object({ appId: idSchema, scope: scopeSchema })
+const documentInput = appDataInput.extend({ collection: collectionSchema, id: documentIdSchema })
+
+interface Context {
+  readonly services: WebServices
+  readonly scope: WorkspaceScope
+}
+
+/** The app, if the caller may see it, and which of its data the call is about. */
+async function visibleTarget(ctx: Context, input: z.infer<typeof appDataInput>) {
+  const app = await requireVisibleApp(ctx.services, ctx.scope, input.appId)
+  // An app being deleted has its data deleted: nothing may be read or written into it meanwhile.
+  if (app.deleting) throw notFound("App")
+  const target: AppDataTarget = { workspaceId: app.workspaceId, appId: app.id, scope: input.scope }
+  return { app, target }
+}
+
+/** As visibleTarget, for a change: the caller must also be allowed to edit this scope's data. */
+async function editableTarget(ctx: Context, input: z.infer<typeof appDataInput>) {
+  const found = await visibleTarget(ctx, input)
+  requireAppDataEditor(found.app, ctx.scope, input.scope)
+  return found.target
+}
+
+export const appDataRouter = createTRPCRouter({
+  /** The scope's collections with their document counts, its size, and whether the caller may change it. */
+  collections: workspaceProcedure("apps:build")
+    .input(appDataInput)
+    .query(async ({ ctx, input }) => {
+      const { app, target } = await visibleTarget(ctx, input)
+      return { ...(await describeAppData(ctx.services, target)), canEdit: mayEditAppData(app, ctx.scope, input.scope) }
+    }),
+
+  /** A page of one collection, oldest first; pass nextCursor back as cursor for the next. */
+  list: workspaceProcedure("apps:build")
+    .input(
+      appDataInput.extend({
+        collection: collectionSchema,
+        cursor: z.string().max(200, "cursor must be at most 200 characters").nullish(),
+        limit: z.number().int().min(1).max(APP_DATA_LIMITS.maxPageSize, `limit must be at most ${APP_DATA_LIMITS.maxPageSize}`).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { target } = await visibleTarget(ctx, input)
+      return listDocuments(ctx.services, target, { collection: input.collection, cursor: input.cursor, limit: input.limit })
+    }),
+
+  get: workspaceProcedure("apps:build")
+    .input(documentInput)
+    .query(async ({ ctx, input }) => getDocument(ctx.services, (await visibleTarget(ctx, input)).target, input.collection, input.id)),
+
+  /** Adds a document; answers it with its id and times. */
+  insert: workspaceProcedure("apps:build")
+    .input(appDataInput.extend({ collection: collectionSchema, data: dataSchema }))
+    .mutation(async ({ ctx, input }) => insertDocument(ctx.services, await editableTarget(ctx, input), input.collection, input.data)),
+
+  /** Sets the given fields of a document and keeps the others; answers the document as it is now. */
+  update: workspaceProcedure("apps:build")
+    .input(documentInput.extend({ data: dataSchema }))
+    .mutation(async ({ ctx, input }) => updateDocument(ctx.services, await editableTarget(ctx, input), input.collection, input.id, input.data)),
+
+  remove: workspaceProcedure("apps:build")
+    .input(documentInput)
+    .mutation(async ({ ctx, input }) => {
+      const { id } = await removeDocument(ctx.services, await editableTarget(ctx, input), input.collection, input.id)
+      return { deleted: true as const, id }
+    }),
+})
