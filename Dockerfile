@@ -6,6 +6,9 @@ WORKDIR /app
 # better-sqlite3 compiles from source (no prebuilt binary is fetched).
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
+# npm ci's postinstall prepares the app template's dependencies (apps link to them) once, here.
+COPY scripts/prepare-app-template.mjs scripts/
+COPY templates/react-app/package.json templates/react-app/package-lock.json templates/react-app/
 RUN npm ci
 
 FROM deps AS build
@@ -30,6 +33,8 @@ FROM runtime AS worker
 RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap socat git ripgrep ca-certificates \
   && rm -rf /var/lib/apt/lists/* \
   && mkdir -p /var/lib/second/workspaces && chown node:node /var/lib/second/workspaces
+# The template new apps start from, with the dependencies every app's build uses (read-only).
+COPY --from=build /app/templates ./templates
 USER node
 EXPOSE 3001
 CMD ["node", "build/node/worker.js"]

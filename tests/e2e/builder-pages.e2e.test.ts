@@ -83,7 +83,7 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
 
   fake.script([
     { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png && truncate -s 600K clip.mp4" },
-    { kind: "writeFile", path: "index.html", content: "<h1>Lunch spots</h1>", then: "Your page is ready.\nOpen index.html to see it." },
+    { kind: "writeFile", path: "lunch.html", content: "<h1>Lunch spots</h1>", then: "Your page is ready.\nOpen lunch.html to see it." },
   ])
   await page.getByTestId("new-app-prompt").fill("A page listing our lunch spots")
   await page.getByTestId("runtime-picker").selectOption("claude")
@@ -94,19 +94,19 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   await expect(lastRun(page).getByTestId("run-prompt").innerText()).resolves.toBe("A page listing our lunch spots")
   await runEnds(page, "completed")
   const run = lastRun(page)
-  await expect(run.getByTestId("tool-call").last().innerText()).resolves.toContain("index.html")
-  await expect(run.getByTestId("file-change").innerText()).resolves.toContain("index.html")
+  await expect(run.getByTestId("tool-call").last().innerText()).resolves.toContain("lunch.html")
+  await expect(run.getByTestId("file-change").innerText()).resolves.toContain("lunch.html")
   // Newlines in the reply are kept, and the text appears once (the persisted run replaced the live one).
-  await expect(run.getByTestId("assistant-text").last().innerText()).resolves.toBe("Your page is ready.\nOpen index.html to see it.")
+  await expect(run.getByTestId("assistant-text").last().innerText()).resolves.toBe("Your page is ready.\nOpen lunch.html to see it.")
   expect(await page.getByText("Your page is ready.", { exact: false }).count()).toBe(1)
   await expect(run.getByTestId("usage").first().innerText()).resolves.toMatch(/input tokens/)
   await expect(page.getByTestId("chat-status").getAttribute("data-state")).resolves.toBe("ready")
 
   // The file change links to the file in the files view.
-  await run.getByTestId("file-change").getByRole("link", { name: "index.html" }).click()
+  await run.getByTestId("file-change").getByRole("link", { name: "lunch.html" }).click()
   await page.waitForURL((url) => url.pathname === `${appPath}/files`)
   await page.getByTestId("file-content").waitFor()
-  await expect(page.getByTestId("file-item").allInnerTexts()).resolves.toContain("index.html")
+  await expect(page.getByTestId("file-item").allInnerTexts()).resolves.toContain("lunch.html")
   await expect(page.getByTestId("file-content").innerText()).resolves.toBe("<h1>Lunch spots</h1>")
   await expect(page.getByTestId("files-source").getAttribute("data-source")).resolves.toBe("worker")
   // A binary file is listed and kept, though not shown; one too large to keep is named as such.

@@ -163,7 +163,7 @@ it("shows the plan, approves it from the keyboard, builds, and sends a picked su
   await expect(focused(page)).resolves.toEqual({ testId: "approve-plan", outlined: true })
 
   fake.script([
-    { kind: "writeFile", path: "index.html", content: "<h1>Lunch spots</h1>" },
+    { kind: "writeFile", path: "lunch.html", content: "<h1>Lunch spots</h1>" },
     { kind: "toolCalls", calls: [{ kind: "named", name: /done_building/, input: { summary: "A page listing our lunch spots, with votes." } }] },
     { kind: "toolCalls", calls: [{ kind: "named", name: /present_suggestions/, input: { suggestions: SUGGESTIONS } }] },
   ])
@@ -178,7 +178,7 @@ it("shows the plan, approves it from the keyboard, builds, and sends a picked su
 
   const built = page.getByTestId("run").nth(1)
   await expect(built.getByTestId("done-building").innerText()).resolves.toContain("A page listing our lunch spots, with votes.")
-  await expect(built.getByTestId("file-change").innerText()).resolves.toContain("index.html")
+  await expect(built.getByTestId("file-change").innerText()).resolves.toContain("lunch.html")
   await expect(built.getByTestId("build-incomplete").count()).resolves.toBe(0)
   const chips = built.getByTestId("suggestion-chip")
   const chipTexts = await chips.allInnerTexts()

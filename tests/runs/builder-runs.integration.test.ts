@@ -47,7 +47,7 @@ describe("a builder run", () => {
   it("streams the scripted reply to the end and persists the transcript and the source", { timeout: 90_000 }, async () => {
     fake.script([
       { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png" },
-      { kind: "writeFile", path: "index.html", content: "<h1>Team lunch</h1>", then: "Your page is ready." },
+      { kind: "writeFile", path: "lunch.html", content: "<h1>Team lunch</h1>", then: "Your page is ready." },
     ])
     const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Build a team lunch page", runtime: "claude" })
     expect(created.app.name).toBe("Build a team lunch page")
@@ -69,7 +69,7 @@ describe("a builder run", () => {
     expect(run.transcript).toContainEqual({ kind: "text", text: "Your page is ready." })
     type Files = { source: string; files: Record<string, string>; binaryFiles: Record<string, number>; skipped: string[] }
     const files = await person.must<Files>("query", "apps.files", { workspaceId, appId: created.app.id })
-    expect(files.files["index.html"]).toBe("<h1>Team lunch</h1>")
+    expect(files.files["lunch.html"]).toBe("<h1>Team lunch</h1>")
     // A binary file is kept with the source (named with its size, not shown).
     expect(files.binaryFiles).toEqual({ "logo.png": 5 })
     expect(files.skipped).toEqual([])
@@ -77,7 +77,7 @@ describe("a builder run", () => {
     try {
       const { snapshots } = await import("#app/store/collections.server.ts")
       const [snapshot] = await store.collection(snapshots).findMany({ appId: created.app.id })
-      expect(snapshot).toMatchObject({ files: { "index.html": "<h1>Team lunch</h1>" }, binaryFiles: { "logo.png": Buffer.from("PNG\0\x01").toString("base64") } })
+      expect(snapshot).toMatchObject({ files: { "lunch.html": "<h1>Team lunch</h1>" }, binaryFiles: { "logo.png": Buffer.from("PNG\0\x01").toString("base64") } })
     } finally {
       await store.close()
     }

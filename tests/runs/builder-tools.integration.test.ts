@@ -107,7 +107,7 @@ describe.each(RUNTIME_IDS)("with %s", (runtime: RuntimeId) => {
 
     // Approving sends the message the approval stands for; the agent builds and says so.
     fake.script([
-      { kind: "writeFile", path: "index.html", content: "<h1>Lunch spots</h1>" },
+      { kind: "writeFile", path: "lunch.html", content: "<h1>Lunch spots</h1>" },
       { kind: "toolCalls", calls: [{ kind: "named", name: /done_building/, input: { summary: "A page listing our lunch spots." } }] },
       { kind: "text", text: "The app is ready." },
     ])
@@ -127,7 +127,7 @@ describe.each(RUNTIME_IDS)("with %s", (runtime: RuntimeId) => {
 
 it("a turn that changes files without saying it is done ends incomplete", { timeout: 120_000 }, async () => {
   fake.clearScript()
-  fake.script([{ kind: "writeFile", path: "index.html", content: "<p>half</p>", then: "Stopping here." }])
+  fake.script([{ kind: "writeFile", path: "lunch.html", content: "<p>half</p>", then: "Stopping here." }])
   const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Start a page", runtime: "claude" })
   await eventsOf(created.run.id)
   const run = await settled(created.app.id, created.run.id)

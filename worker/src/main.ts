@@ -1,6 +1,7 @@
 // The worker's composition root: every layer is put together here, and only here: the HTTP
 // routes (sessions, the MCP broker) over RuntimeLayer (Runtimes, Sessions), SandboxEnvLayer,
-// SecretStoreLayer and McpBrokerLayer (run tokens, builder tools), all configured by WorkerConfig.
+// SecretStoreLayer, McpBrokerLayer (run tokens, builder tools) and BuildLayer (done_building's
+// builds and their way into runs), all configured by WorkerConfig.
 
 import { createServer } from "node:http"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -10,6 +11,8 @@ import { HttpRouter, HttpServer } from "effect/http"
 import { ConfigError } from "#shared/config/env.ts"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { describeListenError } from "#shared/config/listen-error.ts"
+import { AppBuilds } from "./build/AppBuilds.ts"
+import { BuildProgress } from "./build/BuildProgress.ts"
 import { loadWorkerConfig, WorkerConfig, type WorkerSettings } from "./config/WorkerConfig.ts"
 import { ErrorResponses } from "./http/ErrorResponses.ts"
 import { HealthRoutes } from "./http/HealthRoutes.ts"
@@ -37,6 +40,8 @@ const SandboxEnvLayer = SandboxEnv.layer
 const SecretStoreLayer = SecretStore.layer
 /** The broker's run tokens, and what the builder's tools do (the routes are McpBrokerRoutes). */
 const McpBrokerLayer = Layer.mergeAll(McpTokens.layer, BuilderTools.layer, AppDataTools.layer)
+/** App builds in the sandbox (done_building), and the channel their events take into the run's turn. */
+const BuildLayer = AppBuilds.layer.pipe(Layer.provideMerge(BuildProgress.layer))
 
 /**
  * Detection and adapters, sessions and turn supervision, and the detached runs they drive (which
@@ -51,9 +56,10 @@ const RuntimeLayer = (injectedLive: LiveCoordination | undefined) =>
 /** Everything the routes use. */
 const WorkerServices = (injectedLive: LiveCoordination | undefined) =>
   RuntimeLayer(injectedLive).pipe(
+    Layer.provideMerge(McpBrokerLayer),
+    Layer.provideMerge(BuildLayer),
     Layer.provideMerge(SandboxEnvLayer),
     Layer.provideMerge(SecretStoreLayer),
-    Layer.provideMerge(McpBrokerLayer),
   )
 
 const StartupWarnings = Layer.effectDiscard(

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { ConfigError } from "#shared/config/env.ts"
-import { loadWorkerConfig } from "./WorkerConfig.ts"
+import { resolve } from "node:path"
+import { pathToFileURL } from "node:url"
+import { defaultAppTemplateDir, loadWorkerConfig } from "./WorkerConfig.ts"
 
 const token = "fedcba9876543210fedcba9876543210"
 
@@ -51,6 +53,16 @@ describe("worker configuration", () => {
       'Invalid configuration: SECOND_CODEX_PATH must be an absolute path (got "bin/codex"). Example: SECOND_CODEX_PATH=/usr/local/bin/codex',
     )
     expect(() => loadWorkerConfig({ SECOND_ALLOW_CODEX_LOCAL_AUTH: "sure" })).toThrow(ConfigError)
+  })
+
+  it("finds the checkout's app template from source and from the bundle, and builds for two minutes by default", () => {
+    const template = resolve("templates/react-app")
+    expect(loadWorkerConfig({})).toMatchObject({ appTemplateDir: template, buildTimeoutMs: 120_000 })
+    expect(defaultAppTemplateDir(pathToFileURL(resolve("build/node/worker.js")).href)).toBe(template)
+    expect(loadWorkerConfig({ SECOND_APP_TEMPLATE_DIR: "elsewhere/app", SECOND_BUILD_TIMEOUT_MS: "5000" })).toMatchObject({
+      appTemplateDir: resolve("elsewhere/app"),
+      buildTimeoutMs: 5_000,
+    })
   })
 
   it("holds provider keys as redacted values", () => {

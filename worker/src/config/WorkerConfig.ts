@@ -1,7 +1,9 @@
 // The worker's configuration as a service: parsed once from the environment at boot (one-line
 // errors, see shared/config/env.ts) and handed to every layer that needs it.
 
-import { resolve } from "node:path"
+import { existsSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
 import { Context, Layer } from "effect"
 import { host, internalApiToken, nodeEnv, port } from "#shared/config/common.ts"
 import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env } from "#shared/config/env.ts"
@@ -94,6 +96,16 @@ export const workerEnvSpec = {
     describe: "an idle session is closed and its processes stopped after this many seconds (default 900)",
     example: "900",
   }),
+  appTemplateDir: text("SECOND_APP_TEMPLATE_DIR", {
+    describe: "the template new apps start from, its node_modules prepared by npm ci (default: templates/react-app of this checkout)",
+    example: "/app/templates/react-app",
+  }),
+  buildTimeoutMs: integer("SECOND_BUILD_TIMEOUT_MS", {
+    min: 1,
+    max: 3_600_000,
+    describe: "longest each step of an app's build (vite build, the typecheck) may run, in milliseconds (default 120000)",
+    example: "120000",
+  }),
   claudeSubprocessEnvScrub: flag("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", {
     describe: "0 turns off Claude Code's subprocess env scrubbing (needs bwrap on Linux when on); escape hatch only",
     example: "1",
@@ -130,10 +142,29 @@ export interface WorkerSettings {
   readonly turnTimeoutMs: number
   readonly turnIdleTimeoutMs: number
   readonly sessionIdleMs: number
+  /** The app template (absolute): scaffolded into new apps; its node_modules is every app's. */
+  readonly appTemplateDir: string
+  readonly buildTimeoutMs: number
 }
 
 export const DEFAULT_WORKER_PORT = 3001
 const TOOL_EXECUTE_PATH = "/api/internal/tool-execute"
+const TEMPLATE_PATH = join("templates", "react-app")
+
+/**
+ * The checkout's app template. The worker runs from source (worker/src/config) and bundled
+ * (build/node), at different depths: the nearest ancestor of this module holding the template is
+ * the checkout; the working directory is the fallback.
+ */
+export function defaultAppTemplateDir(moduleUrl = import.meta.url): string {
+  let directory = dirname(fileURLToPath(moduleUrl))
+  for (;;) {
+    if (existsSync(join(directory, TEMPLATE_PATH, "package.json"))) return join(directory, TEMPLATE_PATH)
+    const parent = dirname(directory)
+    if (parent === directory) return resolve(TEMPLATE_PATH)
+    directory = parent
+  }
+}
 
 /** Parses and cross-checks the worker configuration. Throws a one-line ConfigError on the first problem. */
 export function loadWorkerConfig(env: Env): WorkerSettings {
@@ -180,6 +211,8 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     turnTimeoutMs: (raw.turnTimeoutSeconds ?? 1800) * 1000,
     turnIdleTimeoutMs: (raw.turnIdleTimeoutSeconds ?? 300) * 1000,
     sessionIdleMs: (raw.sessionIdleSeconds ?? 900) * 1000,
+    appTemplateDir: raw.appTemplateDir ? resolve(raw.appTemplateDir) : defaultAppTemplateDir(),
+    buildTimeoutMs: raw.buildTimeoutMs ?? 120_000,
   }
 }
 

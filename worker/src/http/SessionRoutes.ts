@@ -16,7 +16,7 @@ import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { RunDriver } from "../runs/RunDriver.ts"
 import { Runtimes } from "../runtime/Runtimes.ts"
 import { Sessions } from "../runtime/Sessions.ts"
-import { APP_ID_PATTERN, appWorkdir, removeAppDirectories } from "../sandbox/app-directories.ts"
+import { appWorkdir, isAppId, removeAppDirectories } from "../sandbox/app-directories.ts"
 import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
 import { readAppSource } from "./app-files.ts"
 import { errorResponse } from "./errorResponse.ts"
@@ -31,7 +31,7 @@ const invalidAppId = errorResponse(400, "invalid_app_id", "The app id must be 1â
 const forApp = <E, R>(handle: (appId: string) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
   Effect.gen(function* () {
     const { appId } = yield* HttpRouter.params
-    if (appId === undefined || !APP_ID_PATTERN.test(appId)) return invalidAppId
+    if (appId === undefined || !isAppId(appId)) return invalidAppId
     return yield* handle(appId)
   })
 
@@ -58,6 +58,7 @@ const Messages = HttpRouter.add(
         snapshotAvailable: body.snapshotAvailable ?? false,
         sourceFiles: body.sourceFiles ?? null,
         sourceBinaryFiles: body.sourceBinaryFiles ?? null,
+        replaceSource: body.replaceSource ?? false,
       })
       if (body.delivery) {
         // Only this run's turn: by the time a cancel comes, the app may be on its next turn.

@@ -1,14 +1,17 @@
 // What the builder's tools do when the broker has let a call through. Presenting a plan or
-// suggestions and saying "done" need nothing durable: the call itself, in the run's transcript,
-// is the record (the web reads it when the run settles). Naming the app and listing its keys
+// suggestions needs nothing durable: the call itself, in the run's transcript, is the record (the
+// web reads it when the run settles). Saying "done" builds the app (AppBuilds), and the agent
+// hears what to fix when the build fails. Naming the app and listing its keys
 // need the web's state, so they go to /api/internal/tool-execute with the token's claims, which
 // the web re-checks. Every outcome is an answer for the agent: a call that cannot be done says
 // why, as a tool error, and never takes the turn down.
 
 import { Context, Effect, Layer, Schema } from "effect"
-import { BUILDER_TOOLS, endsTurn, type BuilderToolName } from "#shared/mcp/builder-tools.ts"
+import { BUILDER_TOOLS, endsTurn, type BuilderToolName, type DoneBuildingInput } from "#shared/mcp/builder-tools.ts"
 import { ToolExecuteAnswers, ToolExecuteRequest, ToolExecuteResponse } from "#shared/mcp/tool-execute.ts"
 import { WorkerProblem } from "#shared/runs/internal-api.ts"
+import { AppBuilds, type BuildOutcome } from "../build/AppBuilds.ts"
+import { describeProblems } from "../build/build-problems.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { postToWeb } from "../http/post-to-web.ts"
 import { delaysSchedule } from "../runtime/turn-pipeline.ts"
@@ -39,6 +42,12 @@ const localAnswer = (tool: BuilderToolName): ToolAnswer =>
     ? answer({ ok: true, status: "presented", next: "Stop here: your turn ends, and the person answers in the next message." })
     : answer({ ok: true, status: "recorded" })
 
+/** done_building's answer: a passed build is a result, a failed one an error listing what to fix. */
+const buildAnswer = (outcome: BuildOutcome): ToolAnswer =>
+  outcome.ok
+    ? answer({ ok: true, status: "built", versionNumber: outcome.versionNumber, durationMs: outcome.durationMs, message: outcome.message })
+    : refusal(`${outcome.message}\n${describeProblems(outcome.problems)}\nFix these and call done_building again.`.replace("\n\n", "\n"))
+
 const decodeProblem = Schema.decodeUnknownOption(WorkerProblem)
 const decodeResponse = Schema.decodeUnknownExit(ToolExecuteResponse)
 const encodeRequest = Schema.encodeSync(ToolExecuteRequest)
@@ -54,6 +63,7 @@ export class BuilderTools extends Context.Service<
     BuilderTools,
     Effect.gen(function* () {
       const config = yield* WorkerConfig
+      const builds = yield* AppBuilds
 
       const askWeb = (body: string) =>
         Effect.tryPromise({
@@ -104,6 +114,11 @@ export class BuilderTools extends Context.Service<
           const decoded = Schema.decodeUnknownResult(BUILDER_TOOLS[tool].input as Schema.Codec<unknown, unknown>)(input, { errors: "all" })
           if (decoded._tag === "Failure") {
             return refusal(`The input does not match ${tool}'s schema; fix it and call again. ${describeIssue(decoded.failure)}`)
+          }
+          if (tool === "done_building") {
+            const { summary } = decoded.success as DoneBuildingInput
+            const { appId, runId, workspaceId, runtime } = claims
+            return buildAnswer(yield* builds.build({ appId, runId, workspaceId, runtime, summary }))
           }
           if (!BUILDER_TOOLS[tool].answeredByWeb) return localAnswer(tool)
           return yield* callWeb(claims, tool as "set_app_metadata" | "list_app_integration_keys", decoded.success).pipe(

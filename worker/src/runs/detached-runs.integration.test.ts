@@ -74,7 +74,7 @@ const streamRecords = async (runId: string) =>
 
 describe("a detached run", () => {
   it("is accepted at once, written to its stream in order, and reported with the same transcript", { timeout: 90_000 }, async () => {
-    fake.script([{ kind: "writeFile", path: "index.html", content: "<h1>Hello</h1>", then: "I wrote the page." }])
+    fake.script([{ kind: "writeFile", path: "hello.html", content: "<h1>Hello</h1>", then: "I wrote the page." }])
     const response = await startRun(worker, "app-one", "runone")
     expect(response.status).toBe(202)
     // While the turn runs, the lease is held.
@@ -94,7 +94,7 @@ describe("a detached run", () => {
     expect(await live.ttl(runStreamKey("runone"))).toBeGreaterThan(0)
     // The lease goes once the report has been delivered.
     await eventually(async () => (await live.getKey(runLeaseKey("runone"))) === null)
-    expect(readFileSync(join(root, "workspaces", "apps", "app-one", "index.html"), "utf8")).toBe("<h1>Hello</h1>")
+    expect(readFileSync(join(root, "workspaces", "apps", "app-one", "hello.html"), "utf8")).toBe("<h1>Hello</h1>")
   })
 
   it("refuses a second message while the first runs (409), and stops when cancelled", { timeout: 60_000 }, async () => {

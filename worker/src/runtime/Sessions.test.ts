@@ -12,6 +12,7 @@ import { Effect, Fiber, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { loadWorkerConfig, WorkerConfig } from "../config/WorkerConfig.ts"
+import { BuildProgress } from "../build/BuildProgress.ts"
 import { McpTokens } from "../mcp/McpTokens.ts"
 import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
 import { SecretStore } from "../secrets/SecretStore.ts"
@@ -70,6 +71,7 @@ const withSessions = (journal: Journal) => {
   return Sessions.layer.pipe(
     Layer.provide(Runtimes.layerTest({ claude: scriptedAdapter(journal) })),
     Layer.provide(SandboxEnv.layerTest),
+    Layer.provide(BuildProgress.layer),
     Layer.provide(SecretStore.layerTest),
     Layer.provideMerge(McpTokens.layerTest),
     Layer.provide(NodeHttpServer.layerTest),

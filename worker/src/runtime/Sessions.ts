@@ -9,12 +9,14 @@
 import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMap, Layer, Option, Queue, Redacted, Schema, Scope, Stream } from "effect"
 import { HttpServer } from "effect/http"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
+import { BuildProgress } from "../build/BuildProgress.ts"
+import { scaffoldApp } from "../build/scaffold.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { APP_DATA_TOOL_NAMES, BUILDER_TOOL_NAMES } from "#shared/mcp/tool-names.ts"
 import { mcpUrl } from "../mcp/McpBroker.ts"
 import { McpTokens } from "../mcp/McpTokens.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
-import { hasSource, restoreSource } from "../sandbox/restore-source.ts"
+import { hasSource, replaceSource, restoreSource } from "../sandbox/restore-source.ts"
 import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
 import { revealAll, SecretStore, type OpencodeProvider } from "../secrets/SecretStore.ts"
 import type { RuntimeSession, RuntimeStartError, SessionSetup } from "./adapters/runtime-adapter.ts"
@@ -57,6 +59,8 @@ export interface SendRequest {
   readonly sourceFiles: Readonly<Record<string, string>> | null
   /** The same source's files that are not text, base64-encoded. */
   readonly sourceBinaryFiles?: Readonly<Record<string, string>> | null
+  /** The person restored a version: the source files replace the workdir's instead of only filling an empty one. */
+  readonly replaceSource?: boolean
 }
 
 export interface SessionStatus {
@@ -116,6 +120,7 @@ export class Sessions extends Context.Service<
       const sandbox = yield* SandboxEnv
       const secrets = yield* SecretStore
       const tokens = yield* McpTokens
+      const buildProgress = yield* BuildProgress
       const runtimes = yield* Runtimes
       const address = (yield* HttpServer.HttpServer).address
       const workerPort = address._tag === "UnixPathAddress" ? 0 : address.port
@@ -255,13 +260,15 @@ export class Sessions extends Context.Service<
           yield* runtimes.require(request.runtime)
           const dirs = yield* sandbox.directories(appId, request.runtime)
           const files = request.sourceFiles
-          if (files) return yield* Effect.sync(() => restoreSource(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
+          if (files) return yield* Effect.sync(() => (request.replaceSource ? replaceSource : restoreSource)(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
           // A new worker (or one that lost the app): without the source, and with nothing of the
           // conversation, it would start over. The web then sends both.
           const openSession = entries.get(appId)?.runtime === request.runtime
           const lacksApp = !openSession && !hasSource(dirs.workdir) && (request.snapshotAvailable === true || request.resumeSessionId !== null)
           if (lacksApp) return yield* new SessionSourceNeededError({ appId })
         })
+        // A new app starts from the template; every app's node_modules links to the template's.
+        yield* scaffoldApp(appWorkdir(config.workspacesDir, appId), config.appTemplateDir)
         yield* FiberMap.remove(idleClosers, appId)
 
         const events = yield* Queue.bounded<RunEvent, Cause.Done>(TURN_BUFFER)
@@ -274,8 +281,13 @@ export class Sessions extends Context.Service<
           // ends (done, cancel, timeout, shutdown), closing this scope disarms it.
           const now = yield* Clock.currentTimeMillis
           yield* tokens.armTurn(appId, request.runId, now + limits.timeoutMs + TOKEN_GRACE_MS)
+          // done_building's build reports through the broker, not the runtime: its events join the
+          // turn's (subscribed before the runtime starts, so none are missed; they keep the idle
+          // deadline at bay while the runtime waits on the build) and end with the runtime's.
+          const builds = yield* buildProgress.subscribe(request.runId)
           // A plan or suggestions ends the turn right after its result: the person answers next.
-          yield* superviseTurn(endAtApprovalStop(runtimeTurn(appId, request)), limits).pipe(
+          const turnEvents = Stream.merge(endAtApprovalStop(runtimeTurn(appId, request)), builds, { haltStrategy: "left" })
+          yield* superviseTurn(turnEvents, limits).pipe(
             Stream.runForEach((event) =>
               Effect.gen(function* () {
                 // What the person is told went wrong is in the log too.

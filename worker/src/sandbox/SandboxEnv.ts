@@ -6,7 +6,7 @@ import { Context, Effect, Layer, Schema } from "effect"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import type { ProcessSpec } from "../runtime/process/RuntimeProcess.ts"
-import { appDirectories, InvalidAppIdError, type AppDirectories } from "./app-directories.ts"
+import { appDirectories, InvalidAppIdError, sharedModulesPath, templateModules, type AppDirectories } from "./app-directories.ts"
 import { bubblewrapWorks, findBubblewrap, wrapInBubblewrap } from "./bubblewrap.ts"
 import { runtimeEnvironment, shortPrivateTmpdir } from "./runtime-environment.ts"
 
@@ -32,6 +32,8 @@ export interface RuntimeCommand {
   readonly variables: Readonly<Record<string, string | undefined>>
   /** The runtime's installation, visible read-only inside the sandbox (and put on PATH). */
   readonly installation: readonly string[]
+  /** Run without network (bubblewrap only): an app's build. */
+  readonly offline?: boolean
 }
 
 /** What a runtime cannot reach without bubblewrap, said at startup and by GET /runtimes. */
@@ -84,7 +86,16 @@ export class SandboxEnv extends Context.Service<
           // private tmpfs; without it, a private directory of this runtime's under /tmp.
           env["TMPDIR"] = mode === "none" || !bwrap ? shortPrivateTmpdir(input.dirs.home) : "/tmp"
           if (mode === "none" || !bwrap) return spec
-          return wrapInBubblewrap(bwrap, spec, { workdir: input.dirs.workdir, home: input.dirs.home, readOnly: input.installation })
+          // The template's packages, read-only, in the node_modules beside the app's directory,
+          // where Node and Vite look for them (worker/src/build/scaffold.ts).
+          const mounted = { source: templateModules(config.appTemplateDir), target: sharedModulesPath(input.dirs.workdir) }
+          return wrapInBubblewrap(bwrap, spec, {
+            workdir: input.dirs.workdir,
+            home: input.dirs.home,
+            readOnly: input.installation,
+            offline: input.offline === true,
+            mounted,
+          })
         },
       })
     }),

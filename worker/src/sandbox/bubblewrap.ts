@@ -1,7 +1,8 @@
 // Runs a runtime inside bubblewrap: its own PID, IPC and UTS namespaces (so /proc shows no worker
-// process and its environ), the system read-only, and only three trees visible from the rest of
-// the machine: the runtime's own installation (read-only), the app's working directory and the
-// runtime's private home (read-write). The network stays shared: runtimes call model providers.
+// process and its environ), the system read-only, and only these trees visible from the rest of
+// the machine: the runtime's own installation and the app template (read-only), the app's working
+// directory and the runtime's private home (read-write). The network stays shared (runtimes call
+// model providers), except for an app's build, which needs none.
 
 import { execFileSync } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -41,6 +42,10 @@ export interface SandboxMounts {
   readonly home: string
   /** Extra read-only trees, e.g. the runtime's installation when it is not under /usr. */
   readonly readOnly: readonly string[]
+  /** No network at all (an app's build needs none); runtimes share it to reach model providers. */
+  readonly offline?: boolean
+  /** A read-only tree mounted at another path: the app template's packages, beside the app's directory. */
+  readonly mounted?: { readonly source: string; readonly target: string }
 }
 
 export function bubblewrapArgs(mounts: SandboxMounts, command: string, args: readonly string[]): string[] {
@@ -48,7 +53,7 @@ export function bubblewrapArgs(mounts: SandboxMounts, command: string, args: rea
     paths.filter((path) => existsSync(path)).flatMap((path) => [flag, path, path])
   return [
     "--unshare-all",
-    "--share-net",
+    ...(mounts.offline ? [] : ["--share-net"]),
     "--die-with-parent",
     "--new-session",
     // Fresh /proc, /dev, /tmp and /run first: binds that follow may lie under them (a checkout
@@ -64,6 +69,7 @@ export function bubblewrapArgs(mounts: SandboxMounts, command: string, args: rea
     ...binds("--ro-bind", SYSTEM_READ_ONLY),
     ...binds("--ro-bind", mounts.readOnly),
     ...binds("--bind", [mounts.home, mounts.workdir]),
+    ...(mounts.mounted && existsSync(mounts.mounted.source) ? ["--ro-bind", mounts.mounted.source, mounts.mounted.target] : []),
     "--chdir",
     mounts.workdir,
     "--",
