@@ -1,6 +1,6 @@
 // Apps: created from a prompt (the first builder message), listed, renamed, deleted. Deleting an
-// app removes everything that hangs off it — its runs, their live streams, its source snapshots
-// and its worker session — so nothing is left orphaned.
+// app removes everything that hangs off it — its runs, their live streams, its versions, its
+// source snapshots and its worker session — so nothing is left orphaned.
 
 import { can } from "#shared/auth/permissions.ts"
 import { newId } from "#shared/ids.ts"
@@ -10,7 +10,7 @@ import { recordAudit } from "../audit/audit.server.ts"
 import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { apps, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
+import { apps, appVersions, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
 import { cleanName } from "../text/names.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { appAudience, canSeeApp, requireVisibleApp } from "./app-access.server.ts"
@@ -130,6 +130,7 @@ export async function deleteApp(services: WebServices, scope: WorkspaceScope, ap
   })
   const appRuns = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId })
   await Promise.all(appRuns.map((run) => services.live.deleteKey(runStreamKey(run.id))))
+  await services.store.collection(appVersions).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(snapshots).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(runs).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(apps).deleteMany({ id: app.id, workspaceId: app.workspaceId })
@@ -200,7 +201,10 @@ const binarySizes = (files: Readonly<Record<string, string>>) =>
 /** The app's current source: the worker's live copy when it has one, else the last snapshot. */
 export async function getAppFiles(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AppFiles> {
   const app = await requireVisibleApp(services, scope, appId)
-  const live = await services.worker.files(app.id).catch(() => null)
+  // A version was restored and the worker has not been handed it yet (the next turn does that):
+  // the app's source is the restored snapshot, not what the worker still holds.
+  const restorePending = app.sourceReplaceVersion !== undefined && app.sourceReplaceVersion !== null
+  const live = restorePending ? null : await services.worker.files(app.id).catch(() => null)
   if (live && "files" in live && Object.keys(live.files).length + Object.keys(live.binaryFiles).length + live.skippedCount > 0) {
     return { source: "worker", files: live.files, binaryFiles: binarySizes(live.binaryFiles), skipped: live.skipped, skippedCount: live.skippedCount, liveProblem: null }
   }

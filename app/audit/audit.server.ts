@@ -25,6 +25,7 @@ export type AuditAction =
   | "app.deleted"
   | "app.collaborator_added"
   | "app.collaborator_removed"
+  | "app.version_restored"
 
 export interface AuditEntry {
   readonly workspaceId: string

@@ -5,6 +5,7 @@
 
 import type { AppMetadataResult, IntegrationKeysResult } from "#shared/mcp/builder-tools.ts"
 import type { ToolCallClaims, ToolExecuteRequest } from "#shared/mcp/tool-execute.ts"
+import { executeAppDataTool, type AppDataToolOutcome } from "../app-data/app-data-tools.server.ts"
 import { setAppMetadataByAgent } from "../apps/app-metadata.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, runs, type AppDocument, type RunDocument } from "../store/collections.server.ts"
@@ -13,6 +14,7 @@ import { cleanName } from "../text/names.ts"
 export type ToolExecuteOutcome =
   | { readonly ok: true; readonly result: AppMetadataResult | IntegrationKeysResult }
   | { readonly ok: false; readonly status: 400 | 403; readonly code: string; readonly message: string }
+  | AppDataToolOutcome
 
 /** One answer for every mismatch, so a stale or forged claim learns nothing about what exists. */
 const claimsRejected: ToolExecuteOutcome = {
@@ -22,8 +24,8 @@ const claimsRejected: ToolExecuteOutcome = {
   message: "This run cannot call tools now.",
 }
 
-/** The run and app the claims stand for, if the run is still in its turn; null otherwise. */
-async function claimedTurn(services: WebServices, claims: ToolCallClaims): Promise<{ run: RunDocument; app: AppDocument } | null> {
+/** The run and app the claims stand for, if the run is still in its turn; null otherwise. Also re-checks build reports. */
+export async function claimedTurn(services: WebServices, claims: ToolCallClaims): Promise<{ run: RunDocument; app: AppDocument } | null> {
   const run = await services.store.collection(runs).findOne({ id: claims.runId, workspaceId: claims.workspaceId })
   if (!run || run.status !== "running" || run.appId !== claims.appId || run.runtime !== claims.runtime) return null
   const app = await services.store.collection(apps).findOne({ id: claims.appId, workspaceId: claims.workspaceId })
@@ -54,8 +56,10 @@ export async function executeBuilderTool(services: WebServices, call: ToolExecut
     case "list_documents":
     case "insert_document":
     case "update_document":
-    case "delete_document":
-      // The app data issue's helper answers these (app/app-data/).
-      return { ok: false, status: 400, code: "not_available", message: "App data tools are not available yet." }
+    case "delete_document": {
+      const turn = await claimedTurn(services, call.claims)
+      if (!turn) return claimsRejected
+      return executeAppDataTool(services, turn.app, call)
+    }
   }
 }

@@ -9,9 +9,10 @@ import { closeOpenToolCalls, type Transcript } from "#shared/runs/transcript.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { appAudience } from "../apps/app-access.server.ts"
 import { captureSnapshot } from "../apps/snapshots.server.ts"
+import { dropUnversionedSnapshot } from "../apps/versions.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { apps, runs, snapshots, type AppDocument, type RunDocument, type RunStatus } from "../store/collections.server.ts"
+import { apps, runs, type AppDocument, type RunDocument, type RunStatus } from "../store/collections.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
 import { buildOutcome } from "./build-outcome.ts"
 import { endRunStream, markRunSettled } from "./run-stream-reader.server.ts"
@@ -107,9 +108,8 @@ async function recordTurnOnApp(services: WebServices, run: RunDocument, ending: 
   )
 }
 
-async function dropSnapshot(services: WebServices, app: AppDocument, snapshotId: string) {
-  await services.store.collection(snapshots).deleteMany({ id: snapshotId, appId: app.id, workspaceId: app.workspaceId })
-}
+// A version's snapshot stays as long as the version does (app/apps/versions.server.ts).
+const dropSnapshot = (services: WebServices, app: AppDocument, snapshotId: string) => dropUnversionedSnapshot(services, app, snapshotId)
 
 export const workerLostError: RunErrorInfo = {
   message: "The agent's worker stopped responding (it may have restarted). Send the message again to continue.",

@@ -9,6 +9,7 @@ import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { appAudience, canSeeApp, requireVisibleApp } from "../apps/app-access.server.ts"
 import { loadSnapshot } from "../apps/snapshots.server.ts"
+import { clearSourceReplacement, pendingSourceReplacement, restoredNote } from "../apps/version-restore.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
@@ -153,15 +154,18 @@ async function startOnWorker(services: WebServices, app: AppDocument, run: RunDo
   const last = (await appRuns.findMany(scopeOfApp, { sort: NEWEST_FIRST, limit: 2 })).find((other) => other.id !== run.id)
   const native = app.runtimeSessions[run.runtime]
   const resumable = native !== undefined && native.throughRunId === last?.id
+  // After a restore, the worker's files are replaced with the restored ones, and the agent is told.
+  const replacement = await pendingSourceReplacement(services, app)
+  const turnPrompt = replacement ? `${restoredNote(replacement.restoredFromNumber)}\n\n${run.prompt}` : run.prompt
   // The conversation is read only when it has to be handed over, and only its newest turns: the
   // handover keeps the last HANDOFF_TURNS at most, and the agent has the files for the rest.
   const handoff = async () => {
     const newest = await appRuns.findMany(scopeOfApp, { sort: NEWEST_FIRST, limit: HANDOFF_TURNS + 1 })
-    const prompt = withHandoff(run.prompt, newest.reverse().filter((other) => other.id !== run.id && other.status !== "running"))
-    return prompt === run.prompt ? null : prompt
+    const prompt = withHandoff(turnPrompt, newest.reverse().filter((other) => other.id !== run.id && other.status !== "running"))
+    return prompt === turnPrompt ? null : prompt
   }
   const request: StartRunRequest = {
-    prompt: run.prompt,
+    prompt: turnPrompt,
     runtime: run.runtime,
     model: run.model,
     runId: run.id,
@@ -172,8 +176,12 @@ async function startOnWorker(services: WebServices, app: AppDocument, run: RunDo
     handoffPrompt: resumable ? null : await handoff(),
     snapshotAvailable: app.snapshotId !== null,
     delivery: { leaseMs: services.config.runLeaseMs },
+    ...(replacement
+      ? { replaceSource: true, sourceFiles: replacement.snapshot.files, sourceBinaryFiles: replacement.snapshot.binaryFiles ?? null }
+      : {}),
   }
   const started = await services.worker.startRun(app.id, request)
+  if (started.started && replacement) await clearSourceReplacement(services, app, replacement.versionNumber)
   if (started.started || started.code !== "source_needed") return started
   // A new worker, or one that lost the app: it gets the source, and the conversation as text.
   const snapshot = await loadSnapshot(services, app)

@@ -62,5 +62,5 @@ export function isCrossSiteWrite(method: string | undefined, headers: IncomingHt
   return site !== undefined && site !== "same-origin" && site !== "none"
 }
 
-/** Paths as they may be logged: bearer-style tokens in them (invitation links) are cut out. */
-export const redactPath = (path: string) => path.replace(/[a-z2-7]{40,}/g, "<token>")
+/** Paths as they may be logged: bearer-style tokens in them (invitation links, preview URLs) are cut out. */
+export const redactPath = (path: string) => path.replace(/^(\/preview\/)[^/]+/i, "$1<token>").replace(/[a-z2-7]{40,}/g, "<token>")

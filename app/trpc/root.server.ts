@@ -3,6 +3,7 @@
 // createTRPCClient<AppRouter> with a type-only import of AppRouter.
 
 import { createCallerFactory, createTRPCRouter } from "./init.server.ts"
+import { appDataRouter } from "./routers/app-data.server.ts"
 import { appsRouter } from "./routers/apps.server.ts"
 import { auditRouter } from "./routers/audit.server.ts"
 import { authRouter } from "./routers/auth.server.ts"
@@ -11,6 +12,7 @@ import { invitationsRouter } from "./routers/invitations.server.ts"
 import { membersRouter } from "./routers/members.server.ts"
 import { runsRouter } from "./routers/runs.server.ts"
 import { teamsRouter } from "./routers/teams.server.ts"
+import { versionsRouter } from "./routers/versions.server.ts"
 import { workspacesRouter } from "./routers/workspaces.server.ts"
 
 export const appRouter = createTRPCRouter({
@@ -22,7 +24,9 @@ export const appRouter = createTRPCRouter({
   teams: teamsRouter,
   audit: auditRouter,
   apps: appsRouter,
+  appData: appDataRouter,
   runs: runsRouter,
+  versions: versionsRouter,
 })
 
 export type AppRouter = typeof appRouter

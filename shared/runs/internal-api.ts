@@ -72,6 +72,11 @@ export const StartTurnRequest = Schema.Struct({
   delivery: Schema.optional(RunDelivery),
   sourceFiles: Schema.optional(Schema.NullOr(SourceFiles)),
   sourceBinaryFiles: Schema.optional(Schema.NullOr(SourceFiles)),
+  /**
+   * The person restored an earlier version: the source files REPLACE the working directory's
+   * (everything but dot-entries and node_modules), where otherwise they only fill an empty one.
+   */
+  replaceSource: Schema.optional(Schema.Boolean),
 })
 export type StartTurnRequest = typeof StartTurnRequest.Type
 

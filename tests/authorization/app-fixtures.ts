@@ -3,7 +3,8 @@
 // no provider key, so no runtime is usable: each app's first run fails at once with a retryable
 // error and leaves the app free, which is exactly what stop, retry and send cases need.
 
-import { apps, runs } from "#app/store/collections.server.ts"
+import { newId } from "#shared/ids.ts"
+import { apps, appVersions, runs, snapshots, type AppVersionDocument, type SnapshotDocument } from "#app/store/collections.server.ts"
 import type { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { plannedRun } from "#tests/fixtures/run-documents.ts"
 import type { World } from "./world.ts"
@@ -46,6 +47,57 @@ export async function makeAppWithPlan(world: World, creator: HttpPerson, title =
     const run = plannedRun(app, { title, createdAt: new Date(Date.now() + 1_000).toISOString() })
     await store.collection(runs).insert(run)
     return { appId, planRunId: run.id }
+  } finally {
+    await store.close()
+  }
+}
+
+/**
+ * An app built twice (versions 1 and 2, the second current), stored as the web stores builds:
+ * a build needs an agent and the worker, the worker's tests' business.
+ */
+export async function makeAppWithVersions(world: World, creator: HttpPerson): Promise<MadeApp & { readonly versionIds: readonly string[] }> {
+  const made = await makeApp(world, creator)
+  const store = await world.server.openStore()
+  try {
+    const app = (await store.collection(apps).findOne({ id: made.appId }))!
+    const at = new Date().toISOString()
+    const versions: AppVersionDocument[] = []
+    for (const number of [1, 2]) {
+      const snapshot: SnapshotDocument = {
+        id: newId(),
+        workspaceId: app.workspaceId,
+        appId: app.id,
+        runId: made.runId,
+        files: { "dist/index.html": `<!doctype html><p>version ${number}</p>` },
+        binaryFiles: {},
+        fileCount: 1,
+        sizeBytes: 30,
+        hash: `hash-${number}-${app.id}`,
+        createdAt: at,
+      }
+      await store.collection(snapshots).insert(snapshot)
+      const version: AppVersionDocument = {
+        id: newId(),
+        workspaceId: app.workspaceId,
+        appId: app.id,
+        number,
+        snapshotId: snapshot.id,
+        runId: made.runId,
+        requestedByUserId: app.createdByUserId,
+        message: app.prompt,
+        summary: `Built version ${number}`,
+        restoredFromNumber: null,
+        createdAt: at,
+      }
+      await store.collection(appVersions).insert(version)
+      versions.push(version)
+    }
+    const current = versions.at(-1)!
+    await store
+      .collection(apps)
+      .updateOne({ id: app.id }, { lastVersionNumber: 2, currentVersionId: current.id, currentVersionNumber: 2, snapshotId: current.snapshotId })
+    return { ...made, versionIds: versions.map((version) => version.id) }
   } finally {
     await store.close()
   }

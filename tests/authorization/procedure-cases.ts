@@ -3,8 +3,15 @@
 // For workspace procedures the test adds workspaceId (W's) itself.
 
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import { makeApp, makeAppWithPlan } from "./app-fixtures.ts"
+import { makeApp, makeAppWithPlan, makeAppWithVersions } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
+
+/** A document in a fresh app of the caller's, in its draft data. */
+async function appDocument(world: World, caller: HttpPerson) {
+  const { appId } = await makeApp(world, caller)
+  const { id } = await caller.must<{ id: string }>("mutation", "appData.insert", { workspaceId: world.workspaceId, appId, collection: "todos", data: { title: "Milk" } })
+  return { appId, collection: "todos", id }
+}
 
 /** Builds the input for one procedure. `caller` is who will make the call that must succeed. */
 export type CaseInput = (world: World, caller: HttpPerson) => Promise<Record<string, unknown> | undefined>
@@ -62,10 +69,28 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "apps.addCollaborator": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, userId: world.userId("owner") }),
   "apps.removeCollaborator": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, userId: world.userId("owner") }),
 
+  // App data follows the app's visibility: each case makes its app (and document) as the caller.
+  "appData.collections": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
+  "appData.list": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, collection: "todos" }),
+  "appData.get": appDocument,
+  "appData.insert": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, collection: "todos", data: { title: "Eggs" } }),
+  "appData.update": async (world, caller) => ({ ...(await appDocument(world, caller)), data: { done: true } }),
+  "appData.remove": appDocument,
+
   "runs.list": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
   "runs.send": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, prompt: "Make the text bigger" }),
   // Stopping a run that has already ended answers with the run as it is.
   "runs.stop": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
   "runs.retry": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
   "runs.approve": async (world, caller) => ({ runId: (await makeAppWithPlan(world, caller)).planRunId }),
+
+  "versions.list": async (world, caller) => ({ appId: (await makeAppWithVersions(world, caller)).appId }),
+  "versions.preview": async (world, caller) => {
+    const { appId, versionIds } = await makeAppWithVersions(world, caller)
+    return { appId, versionId: versionIds[0] }
+  },
+  "versions.restore": async (world, caller) => {
+    const { appId, versionIds } = await makeAppWithVersions(world, caller)
+    return { appId, versionId: versionIds[0] }
+  },
 }

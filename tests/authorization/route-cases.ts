@@ -5,7 +5,7 @@
 
 import type { Permission } from "#shared/auth/permissions.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import { makeApp } from "./app-fixtures.ts"
+import { makeApp, makeAppWithVersions } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 export type RouteAccess =
@@ -134,6 +134,18 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
     post: { access: publicAccess, path: (world) => `/api/w/${world.workspaceId}/events`, form: async () => ({}), status: 405 },
   },
 
+  // The app data stream, an API too: only the signed-out refusal fits the kinds above; strangers'
+  // and hidden apps' 404s, the scope's 400 and a builder's stream are proven in
+  // app/app-data/app-data-hub.integration.test.ts.
+  "routes/api.w.$workspaceId.apps.$appId.data.events": {
+    get: {
+      access: publicAccess,
+      path: async (world) => `/api/w/${world.workspaceId}/apps/${(await makeApp(world, world.as("member"))).appId}/data/events`,
+      status: 401,
+    },
+    post: { access: publicAccess, path: (world) => `/api/w/${world.workspaceId}/apps/${"a".repeat(24)}/data/events`, form: async () => ({}), status: 405 },
+  },
+
   // Apps are visible to their creator (and admins), so each case makes its app as the caller.
   "routes/w.$workspaceId.apps._index": {
     get: { access: workspace("apps:build"), path: (world) => `/w/${world.workspaceId}/apps` },
@@ -152,13 +164,13 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
       form: async () => ({ intent: "rename", name: "Renamed from the form" }),
     },
   },
+  // The chat's sends post to the app's route (above) since the chat sits beside every panel.
   "routes/w.$workspaceId.apps.$appId._index": {
     get: { access: workspace("apps:build"), path: async (world, caller) => appPath(world, caller) },
-    post: {
-      access: workspace("apps:build"),
-      path: async (world, caller) => `${await appPath(world, caller)}?index`,
-      form: async () => ({ intent: "send", prompt: "Add a dark mode", runtime: "claude", model: "" }),
-    },
+  },
+  // The preview on a page of its own, outside the workspace frame.
+  "routes/w.$workspaceId_.apps.$appId.view": {
+    get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/view` },
   },
   "routes/w.$workspaceId.apps.$appId.files": {
     get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/files` },
@@ -185,5 +197,25 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   "routes/api.internal.tool-execute": {
     get: { access: publicAccess, path: () => "/api/internal/tool-execute", status: 405 },
     post: { access: publicAccess, path: () => "/api/internal/tool-execute", form: async () => ({}), status: 401 },
+  },
+  // The worker's build reports: the same bearer token; claims, bodies, numbering and retries are
+  // proven in app/apps/app-builds.integration.test.ts.
+  "routes/api.internal.app-builds": {
+    get: { access: publicAccess, path: () => "/api/internal/app-builds", status: 405 },
+    post: { access: publicAccess, path: () => "/api/internal/app-builds", form: async () => ({}), status: 401 },
+  },
+  // Authorized by the capability in its URL alone, never a session (the sandboxed iframe sends
+  // none): anyone holding a preview URL from versions.preview reads that version, and nothing else.
+  // Tokens, paths and headers are proven in app/apps/preview-serving.integration.test.ts.
+  "routes/preview.$token.$": {
+    get: {
+      access: publicAccess,
+      path: async (world) => {
+        const member = world.as("member")
+        const { appId } = await makeAppWithVersions(world, member)
+        return (await member.must<{ url: string }>("query", "versions.preview", { workspaceId: world.workspaceId, appId })).url
+      },
+    },
+    post: { access: publicAccess, path: () => `/preview/${"a".repeat(40)}/`, form: async () => ({}), status: 405 },
   },
 }

@@ -17,6 +17,8 @@ export interface FuzzTargets {
   readonly workspaceId: string
   readonly appId: string
   readonly runId: string
+  /** A version of appId (its first build). */
+  readonly versionId: string
   readonly teamId: string
   readonly userId: string
   readonly invitationId: string

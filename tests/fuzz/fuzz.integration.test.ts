@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { appRouter } from "#app/trpc/root.server.ts"
-import { makeApp } from "#tests/authorization/app-fixtures.ts"
+import { makeApp, makeAppWithVersions } from "#tests/authorization/app-fixtures.ts"
 import { useWorld } from "#tests/authorization/world.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { testMongoUri } from "#tests/fixtures/mongo-uri.ts"
@@ -36,7 +36,7 @@ afterAll(async () => {
 async function targetsIn(): Promise<FuzzTargets> {
   const { world } = given
   const owner = world.as("owner")
-  const { appId, runId } = await makeApp(world, owner)
+  const { appId, runId, versionIds } = await makeAppWithVersions(world, owner)
   const invitation = await world.invite()
   const otherBrowser = await new HttpPerson(world.server.url).signIn(world.emails.get(owner)!)
   const sessions = await otherBrowser.must<{ id: string; current: boolean }[]>("query", "auth.sessions")
@@ -44,6 +44,7 @@ async function targetsIn(): Promise<FuzzTargets> {
     workspaceId: world.workspaceId,
     appId,
     runId,
+    versionId: versionIds[0]!,
     teamId: await world.team([world.userId("member")]),
     userId: world.userId("member"),
     invitationId: invitation.invitationId,

@@ -34,6 +34,7 @@ function validValue(field: string, targets: FuzzTargets): unknown {
     workspaceId: targets.workspaceId,
     appId: targets.appId,
     runId: targets.runId,
+    versionId: targets.versionId,
     before: targets.runId,
     teamId: targets.teamId,
     userId: targets.userId,

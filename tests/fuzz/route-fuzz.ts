@@ -42,6 +42,22 @@ function toolCalls(targets: FuzzTargets): string[] {
   ]
 }
 
+/** Build reports as the worker sends them (shared/apps/app-build.ts), odd ones and ones whose run has ended. */
+function buildReports(targets: FuzzTargets): string[] {
+  const claims = { workspaceId: targets.workspaceId, appId: targets.appId, runId: targets.runId, runtime: "claude" }
+  const source = { files: { "dist/index.html": "<p>x</p>" }, binaryFiles: {}, skipped: [] }
+  const report = (fields: Record<string, unknown>) => JSON.stringify({ claims, summary: "Built", durationMs: 1, source, ...fields })
+  return [
+    report({}),
+    report({ source: { tooLarge: "x" } }),
+    report({ source: { ...source, files: {} } }),
+    report({ source: { ...source, files: { "../../etc/passwd": "x", "dist/index.html": "x" } } }),
+    report({ summary: "x".repeat(5_000) }),
+    report({ durationMs: "soon" }),
+    report({ claims: { ...claims, runId: "../x" } }),
+  ]
+}
+
 export function routeRequests(
   routes: RouteManifest,
   targets: FuzzTargets,
@@ -54,14 +70,15 @@ export function routeRequests(
   const fullyFuzzed = (kind: string) => done.has(kind) || (done.add(kind), false)
   for (const [id, route] of Object.entries(routes)) {
     const pattern = routePattern(id, routes)
-    // The tRPC endpoint's procedures are fuzzed one by one (procedure-fuzz.ts); here only its paths.
+    const params = { workspaceId: targets.workspaceId, token: targets.invitationToken, ...appOf(id) }
+    // Splat routes (the tRPC endpoint, whose procedures are fuzzed one by one in procedure-fuzz.ts;
+    // a preview's files): here their paths, traversal attempts included.
     if (pattern.endsWith("*")) {
-      for (const odd of ["", "..", "%00", "a,b,c", "auth.me,,", "__proto__", "x".repeat(3_000)]) {
-        requests.push({ label: `${id} /${odd.slice(0, 20)}`, as: "owner", method: "GET", path: pattern.replace("*", odd) })
+      for (const odd of ["", "..", "%00", "a,b,c", "auth.me,,", "__proto__", "..%2f..%2fsrc%2fApp.tsx", "%2e%2e/%2e%2e/x", "a/b/c.js", "x".repeat(3_000)]) {
+        requests.push({ label: `${id} /${odd.slice(0, 20)}`, as: "owner", method: "GET", path: fill(pattern, params).replace("*", odd) })
       }
       continue
     }
-    const params = { workspaceId: targets.workspaceId, token: targets.invitationToken, ...appOf(id) }
     const path = fill(pattern, params)
     const index = route.index ? "?index" : ""
     const internal = path.startsWith("/api/internal/") ? { authorization: `Bearer ${targets.internalToken}` } : undefined
@@ -117,7 +134,7 @@ export function routeRequests(
       }
     }
     if (internal) {
-      for (const report of ['{"appId":1}', '{"outcome":"completed","transcript":"x"}', "[]", "null", '{"transcript":[{"kind":"x"}]}', ...toolCalls(targets)]) {
+      for (const report of ['{"appId":1}', '{"outcome":"completed","transcript":"x"}', "[]", "null", '{"transcript":[{"kind":"x"}]}', ...toolCalls(targets), ...buildReports(targets)]) {
         requests.push({ label: `POST ${id} report ${report}`, as: "nobody", method: "POST", path, headers: { ...internal, "content-type": "application/json" }, body: report })
       }
     }
