@@ -1,19 +1,35 @@
-// One app's frame: its name, the Chat and Files tabs, and renaming, collaborators or deleting it. Deleting asks
-// for a second click (a disclosure, so it works without JavaScript too); only the app's creator
-// and workspace admins are offered it, as only they may. An app the viewer cannot see: 404.
+// One app's page: its name and settings, the builder chat on the left and the panels on the right
+// (Preview, Files, Data, Versions: child routes, one URL each; the Preview stays mounted so the
+// app keeps running while another panel is open). The chat lives here rather than in a child
+// route so it stays beside every panel; its forms, the settings' and a restore all post here. An
+// app the viewer cannot see: 404.
 
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
-import { Form, Link, NavLink, Outlet, useActionData, useLoaderData, useParams, useRouteLoaderData } from "@remix-run/react"
+import { Link, Outlet, useActionData, useLoaderData, useMatches, useParams, useRouteLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react"
 import { ID_PATTERN } from "#shared/ids.ts"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import workspaceStyles from "../components/app-workspace/workspace.css?url"
+import { AppSettings } from "../components/app-workspace/app-settings.tsx"
+import { AppWorkspace } from "../components/app-workspace/app-workspace.tsx"
+import type { AppPanelContext } from "../components/app-workspace/panel-context.ts"
+import { PanelTabs, paneOfRoute, panePath } from "../components/app-workspace/panel-tabs.tsx"
 import builderStyles from "../components/builder/builder.css?url"
+import { activeRunOf, BuilderChat } from "../components/builder/builder-chat.tsx"
 import { FormMessage } from "../components/form-message.tsx"
+import { PreviewPanel } from "../components/preview/preview-panel.tsx"
 import { readForm } from "../forms/read-form.server.ts"
+import { loadPreview } from "../preview/load-preview.server.ts"
+import { shownRuns } from "../runs/run-pages.ts"
+import { useRevalidateWhenRunEnds, useRunEvents } from "../runs/use-run-events.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as workspaceLoader } from "./w.$workspaceId.tsx"
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.name ?? "App"} · Second` }]
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: builderStyles }]
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: builderStyles },
+  { rel: "stylesheet", href: workspaceStyles },
+]
 
 function appParams(params: LoaderFunctionArgs["params"]) {
   const workspaceId = params["workspaceId"] ?? ""
@@ -24,10 +40,19 @@ function appParams(params: LoaderFunctionArgs["params"]) {
 
 export async function loader(args: LoaderFunctionArgs) {
   const { workspaceId, appId } = appParams(args.params)
+  const url = new URL(args.request.url)
   return load(args, async (caller) => {
-    const [app, members] = await Promise.all([caller.apps.get({ workspaceId, appId }), caller.members.list({ workspaceId })])
+    const [app, members, { runs, hasEarlier }, runtimes, { versions }, preview] = await Promise.all([
+      caller.apps.get({ workspaceId, appId }),
+      caller.members.list({ workspaceId }),
+      caller.runs.list({ workspaceId, appId, limit: shownRuns(url.searchParams) }),
+      caller.apps.runtimes({ workspaceId }),
+      caller.versions.list({ workspaceId, appId }),
+      loadPreview(caller, workspaceId, appId, url.searchParams.get("version")),
+    ])
     // For the collaborator picker: who is in the workspace, by name.
-    return { ...app, members: members.map((member) => ({ userId: member.userId, name: member.displayName, email: member.email })) }
+    const people = members.map((member) => ({ userId: member.userId, name: member.displayName, email: member.email }))
+    return { ...app, members: people, runs, hasEarlier, runtimes, versions, preview }
   })
 }
 
@@ -35,34 +60,92 @@ export async function action(args: ActionFunctionArgs) {
   const { workspaceId, appId } = appParams(args.params)
   const form = await readForm(args.request)
   const intent = field(form, "intent")
-  if (intent === "add-collaborator" || intent === "remove-collaborator") {
-    const input = { workspaceId, appId, userId: field(form, "userId") }
-    return reply(
-      await act(args, "collaborators", (caller) =>
-        intent === "add-collaborator" ? caller.apps.addCollaborator(input) : caller.apps.removeCollaborator(input),
-      ),
-    )
+  const runId = field(form, "runId")
+  switch (intent) {
+    case "rename":
+      return reply(await act(args, intent, (caller) => caller.apps.rename({ workspaceId, appId, name: field(form, "name") })))
+    case "add-collaborator":
+    case "remove-collaborator": {
+      const input = { workspaceId, appId, userId: field(form, "userId") }
+      return reply(
+        await act(args, "collaborators", (caller) =>
+          intent === "add-collaborator" ? caller.apps.addCollaborator(input) : caller.apps.removeCollaborator(input),
+        ),
+      )
+    }
+    case "delete": {
+      const result = await act(args, intent, (caller) => caller.apps.delete({ workspaceId, appId }))
+      if (result.ok) throw redirect(`/w/${workspaceId}/apps`)
+      return reply(result)
+    }
+    case "restore": {
+      const result = await act(args, intent, (caller) => caller.versions.restore({ workspaceId, appId, versionId: field(form, "versionId") }))
+      // The restored copy is the new current version: show it (on a phone too, where the app's own URL is the chat).
+      if (result.ok) throw redirect(`/w/${workspaceId}/apps/${appId}/preview`)
+      return reply(result)
+    }
+    case "stop":
+      return reply(await act(args, intent, (caller) => caller.runs.stop({ workspaceId, runId })))
+    case "retry":
+      return reply(await act(args, intent, (caller) => caller.runs.retry({ workspaceId, runId })))
+    case "approve":
+      return reply(await act(args, intent, (caller) => caller.runs.approve({ workspaceId, runId })))
+    default: {
+      // A send: the composer's button, or Ctrl+Enter (no button, so no intent). A disabled
+      // (unusable) runtime is not submitted at all: the app's runtime is used then.
+      const runtime = field(form, "runtime")
+      const model = form.get("model")
+      return reply(
+        await act(args, "send", (caller) =>
+          caller.runs.send({
+            workspaceId,
+            appId,
+            prompt: field(form, "prompt"),
+            ...(runtime ? { runtime: runtime as RuntimeId } : {}),
+            ...(model !== null ? { model: String(model) } : {}),
+          }),
+        ),
+      )
+    }
   }
-  if (intent === "delete") {
-    const result = await act(args, "delete", (caller) => caller.apps.delete({ workspaceId, appId }))
-    if (result.ok) throw redirect(`/w/${workspaceId}/apps`)
-    return reply(result)
-  }
-  return reply(await act(args, "rename", (caller) => caller.apps.rename({ workspaceId, appId, name: field(form, "name") })))
 }
 
-const tab = ({ isActive }: { isActive: boolean }) => (isActive ? "active" : "")
+/** Picking a file (?path=) changes nothing the chat, the preview or the versions show: only the Files panel loads. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formMethod, defaultShouldRevalidate }) => {
+  if (formMethod || currentUrl.href === nextUrl.href || currentUrl.pathname !== nextUrl.pathname) return defaultShouldRevalidate
+  const without = (url: URL) => {
+    const params = new URLSearchParams(url.search)
+    params.delete("path")
+    return params.toString()
+  }
+  return without(currentUrl) === without(nextUrl) ? false : defaultShouldRevalidate
+}
 
-export default function AppFrame() {
+/** The latest build of the running run, while it is still building. */
+const isBuilding = (transcript: readonly { readonly kind: string; readonly state?: string }[]) =>
+  transcript.findLast((part) => part.kind === "build")?.state === "running"
+
+export default function AppPage() {
   const app = useLoaderData<typeof loader>()
   const outcome = useActionData<typeof action>()
   const frame = useRouteLoaderData<typeof workspaceLoader>("routes/w.$workspaceId")
+  const pane = paneOfRoute(useMatches().at(-1)?.id)
+  const [searchParams] = useSearchParams()
   const role = frame?.workspace.role
-  const mayDelete = app.createdByUserId === frame?.user?.id || role === "owner" || role === "admin"
-  const apps = `/w/${useParams()["workspaceId"]}/apps`
+  const mayManage = app.createdByUserId === frame?.user?.id || role === "owner" || role === "admin"
+  const workspaceId = useParams()["workspaceId"] ?? ""
+  const apps = `/w/${workspaceId}/apps`
   const base = `${apps}/${app.id}`
+
+  const active = activeRunOf(app.runs)
+  const live = useRunEvents(active?.id ?? null)
+  useRevalidateWhenRunEnds(live)
+  const working = active !== null || app.running
+  const building = live !== null && isBuilding(live.transcript)
+
+  const panel: AppPanelContext = { workspaceId, appId: app.id, base, versions: app.versions, working }
   return (
-    <main className="page builder">
+    <main className="page builder app-page">
       <header className="app-header">
         <p className="crumbs">
           <Link to={apps}>Apps</Link> /
@@ -78,82 +161,44 @@ export default function AppFrame() {
             working
           </span>
         ) : null}
-      </header>
-      <nav className="tabs app-tabs" aria-label="App sections">
-        <NavLink to={base} end className={tab}>
-          Chat
-        </NavLink>
-        <NavLink to={`${base}/files`} className={tab} data-testid="files-tab">
-          Files
-        </NavLink>
         <span className="spacer" />
-        <details className="app-settings">
-          <summary data-testid="app-settings">Settings</summary>
-          <div className="app-settings-body card">
-            <Form method="post" className="inline">
-              <input name="name" defaultValue={app.name} required maxLength={80} aria-label="App name" data-testid="app-name-input" />
-              <button type="submit" name="intent" value="rename" data-testid="rename-app">
-                Rename
-              </button>
-            </Form>
-            {mayDelete ? <Collaborators app={app} /> : null}
-            {mayDelete ? (
-              <details className="confirm">
-                <summary data-testid="delete-app">Delete app…</summary>
-                <Form method="post">
-                  <p>This deletes {app.name}, its conversation and its files for everyone. It cannot be undone.</p>
-                  <button type="submit" name="intent" value="delete" className="danger" data-testid="confirm-delete-app">
-                    Delete {app.name}
-                  </button>
-                </Form>
-              </details>
-            ) : null}
-          </div>
-        </details>
-      </nav>
+        <AppSettings app={app} mayManage={mayManage} action={base} />
+      </header>
       <FormMessage outcome={outcome} intent="rename" success="Renamed." />
       <FormMessage outcome={outcome} intent="delete" />
       <FormMessage outcome={outcome} intent="collaborators" success="Collaborators updated." />
-      <Outlet />
+      {/* A refused restore lands here (the app's URL, where the form posts), not on the Versions panel. */}
+      <FormMessage outcome={outcome} intent="restore" />
+      <AppWorkspace
+        pane={pane}
+        tabs={<PanelTabs base={base} />}
+        chat={
+          <BuilderChat
+            runs={app.runs}
+            hasEarlier={app.hasEarlier}
+            runtimes={app.runtimes}
+            runtime={app.runtime ?? app.runtimes[0]?.id ?? "claude"}
+            model={app.model ?? null}
+            live={live}
+            outcome={outcome}
+            filesPath={panePath(base, "files")}
+          />
+        }
+      >
+        <PreviewPanel
+          workspaceId={workspaceId}
+          appId={app.id}
+          appName={app.name}
+          loaded={app.preview.preview}
+          pinned={searchParams.get("version")}
+          pinnedMissing={app.preview.pinnedMissing}
+          versions={app.versions}
+          working={working}
+          building={building}
+          viewHref={(versionId) => `${base}/view${versionId ? `?version=${encodeURIComponent(versionId)}` : ""}`}
+        />
+        <Outlet context={panel} />
+      </AppWorkspace>
     </main>
-  )
-}
-
-/** Who builds in this app besides its creator; offered to the creator and admins only. */
-function Collaborators({ app }: { app: ReturnType<typeof useLoaderData<typeof loader>> }) {
-  const name = (userId: string) => app.members.find((member) => member.userId === userId)?.name ?? "A former member"
-  const candidates = app.members.filter((member) => member.userId !== app.createdByUserId && !app.collaboratorUserIds.includes(member.userId))
-  return (
-    <section className="collaborators" data-testid="collaborators">
-      <h3>Collaborators</h3>
-      <p className="muted">They see this app and build in it with you. Owners and admins always see it.</p>
-      <ul>
-        {app.collaboratorUserIds.map((userId) => (
-          <li key={userId} data-testid="collaborator">
-            {name(userId)}
-            <Form method="post" className="inline">
-              <input type="hidden" name="userId" value={userId} />
-              <button type="submit" name="intent" value="remove-collaborator">
-                Remove
-              </button>
-            </Form>
-          </li>
-        ))}
-      </ul>
-      {candidates.length > 0 ? (
-        <Form method="post" className="inline">
-          <select name="userId" aria-label="Add a collaborator" data-testid="collaborator-picker">
-            {candidates.map((member) => (
-              <option key={member.userId} value={member.userId}>
-                {member.name} ({member.email})
-              </option>
-            ))}
-          </select>
-          <button type="submit" name="intent" value="add-collaborator" data-testid="add-collaborator">
-            Add
-          </button>
-        </Form>
-      ) : null}
-    </section>
   )
 }

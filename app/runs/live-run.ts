@@ -68,6 +68,9 @@ const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<RunStreamEvent["type"]>([
   "usage",
   "turn.completed",
   "error",
+  "build.started",
+  "build.output",
+  "build.finished",
   "raw",
   "run.settled",
 ])

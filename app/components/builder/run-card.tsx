@@ -74,7 +74,7 @@ export function RunCard({ run, live, canRetry, latest, pending, fileHref }: RunC
           {run.model ? ` · ${run.model}` : ""} · <span className={`run-status status-${status}`}>{STATUS_LABELS[status]}</span>
           {run.retryOf ? " · retry" : ""}
         </p>
-        <TranscriptView parts={transcript} fileHref={fileHref} answer={answer} />
+        <TranscriptView parts={transcript} fileHref={fileHref} answer={answer} ended={!running} />
         {unlistedError ? <RunErrorMessage message={unlistedError.message} code={unlistedError.code} /> : null}
         {incomplete && answer.answerable ? <BuildIncomplete answer={answer} /> : null}
         {running && live?.missedEvents ? (

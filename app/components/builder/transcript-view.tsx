@@ -5,6 +5,7 @@
 
 import { Link } from "@remix-run/react"
 import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
+import { BuildCard } from "./build-card.tsx"
 import type { RunAnswer } from "./builder-run.ts"
 import { builderCardsContext, builderToolCard, type BuilderCardsContext } from "./builder-tool-cards.tsx"
 
@@ -20,15 +21,17 @@ export interface TranscriptViewProps {
    * are read-only and need no router: the buttons, Remix forms, appear only when it is answerable.
    */
   readonly answer?: RunAnswer
+  /** The run has ended: a build it left "running" is shown as unfinished, not as still building. */
+  readonly ended?: boolean
 }
 
-export function TranscriptView({ parts, fileHref, answer }: TranscriptViewProps) {
+export function TranscriptView({ parts, fileHref, answer, ended = false }: TranscriptViewProps) {
   const cards = builderCardsContext(parts, answer ?? null)
   return (
     <div className="transcript">
       {/* Parts are only appended or updated in place, so their position is a stable key. */}
       {parts.map((part, index) => (
-        <PartView key={index} part={part} index={index} cards={cards} fileHref={fileHref} />
+        <PartView key={index} part={part} index={index} cards={cards} fileHref={fileHref} ended={ended} />
       ))}
     </div>
   )
@@ -39,9 +42,10 @@ interface PartViewProps {
   readonly index: number
   readonly cards: BuilderCardsContext
   readonly fileHref: TranscriptViewProps["fileHref"]
+  readonly ended: boolean
 }
 
-function PartView({ part, index, cards, fileHref }: PartViewProps) {
+function PartView({ part, index, cards, fileHref, ended }: PartViewProps) {
   switch (part.kind) {
     case "text":
       return (
@@ -73,6 +77,8 @@ function PartView({ part, index, cards, fileHref }: PartViewProps) {
       )
     case "error":
       return <RunErrorMessage message={part.message} code={part.code} />
+    case "build":
+      return <BuildCard part={part} ended={ended} />
   }
 }
 

@@ -1,0 +1,91 @@
+// A build done_building ran, as the chat shows it: "Building…" with the seconds it has taken so
+// far, then "Built in 2.3 s · version 4" or "Build failed" with each problem where the tool found
+// it (src/App.tsx:3:7 message); the output's tail folds away under both.
+
+import { useEffect, useState } from "react"
+import type { TranscriptPart } from "#shared/runs/transcript.ts"
+
+export type BuildPart = Extract<TranscriptPart, { kind: "build" }>
+type BuildProblem = BuildPart["problems"][number]
+
+export interface BuildCardProps {
+  readonly part: BuildPart
+  /** The run has ended: a build still "running" in it was cut short and never will finish. */
+  readonly ended?: boolean
+}
+
+export const formatSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+
+/** "src/App.tsx:3:7", "src/App.tsx:3", "src/App.tsx", or null when the tool named no file. */
+export function problemLocation(problem: Pick<BuildProblem, "file" | "line" | "column">): string | null {
+  if (problem.file === null) return null
+  if (problem.line === null) return problem.file
+  return problem.column === null ? `${problem.file}:${problem.line}` : `${problem.file}:${problem.line}:${problem.column}`
+}
+
+export function buildHeadline(part: BuildPart, ended: boolean): string {
+  switch (part.state) {
+    case "running":
+      return ended ? "The build did not finish" : "Building…"
+    case "succeeded": {
+      const took = part.durationMs === null ? "Built" : `Built in ${formatSeconds(part.durationMs)}`
+      return part.versionNumber === null ? took : `${took} · version ${part.versionNumber}`
+    }
+    case "failed":
+      return "Build failed"
+  }
+}
+
+/**
+ * Whole seconds since this card first saw the build running. Null until the page is live (and on
+ * the server), so the first render matches the server's. NOTE: a reload mid-build counts from the
+ * reload; the part carries no start time.
+ */
+function useElapsedSeconds(running: boolean): number | null {
+  const [elapsed, setElapsed] = useState<number | null>(null)
+  useEffect(() => {
+    if (!running) return
+    const started = Date.now()
+    setElapsed(0)
+    const timer = setInterval(() => setElapsed(Math.floor((Date.now() - started) / 1000)), 1000)
+    return () => clearInterval(timer)
+  }, [running])
+  return running ? elapsed : null
+}
+
+export function BuildCard({ part, ended = false }: BuildCardProps) {
+  const running = part.state === "running" && !ended
+  const elapsed = useElapsedSeconds(running)
+  const state = part.state === "running" && ended ? "unfinished" : part.state
+  return (
+    <section className={`build-card build-${state}`} data-testid="build-card" data-build-state={state} aria-label="Build" aria-busy={running}>
+      <p className="build-title">
+        {/* The headline is announced when it changes; the ticking seconds beside it are not. */}
+        <span role="status">{buildHeadline(part, ended)}</span>
+        {running && elapsed !== null ? <span className="muted build-elapsed"> {elapsed} s</span> : null}
+      </p>
+      {running ? <progress className="build-progress" aria-label="Building the app" /> : null}
+      {part.state === "failed" && part.message ? <p className="build-message">{part.message}</p> : null}
+      {part.problems.length > 0 ? (
+        <ul className="build-problems" aria-label="Problems">
+          {part.problems.map((problem, index) => {
+            const location = problemLocation(problem)
+            return (
+              <li key={index} data-testid="build-problem">
+                {location ? <code>{location}</code> : null}
+                {location ? " " : null}
+                {problem.message}
+              </li>
+            )
+          })}
+        </ul>
+      ) : null}
+      {part.output ? (
+        <details className="build-output">
+          <summary>Output</summary>
+          <pre data-testid="build-output">{part.output}</pre>
+        </details>
+      ) : null}
+    </section>
+  )
+}

@@ -1,0 +1,10 @@
+// The Data panel of an app's page: its draft data, live (components/app-data/data-panel.tsx).
+// It reads in the browser, a page at a time, so this route loads nothing of its own.
+
+import { useAppPanel } from "../components/app-workspace/panel-context.ts"
+import { DataPanel } from "../components/app-data/data-panel.tsx"
+
+export default function DataPane() {
+  const { workspaceId, appId } = useAppPanel()
+  return <DataPanel workspaceId={workspaceId} appId={appId} />
+}

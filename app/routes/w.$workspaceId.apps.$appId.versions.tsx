@@ -1,0 +1,10 @@
+// The Versions panel of an app's page. The app's route loads the versions (the Preview's picker
+// needs them too) and takes the restores, so this route loads and acts on nothing of its own.
+
+import { useAppPanel } from "../components/app-workspace/panel-context.ts"
+import { VersionsPanel } from "../components/versions/versions-panel.tsx"
+
+export default function VersionsPane() {
+  const { versions, base, working } = useAppPanel()
+  return <VersionsPanel versions={versions} base={base} working={working} />
+}

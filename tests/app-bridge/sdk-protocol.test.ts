@@ -1,0 +1,139 @@
+// The app's SDK (templates/react-app/src/lib/second-sdk.ts) and the platform's bridge speak the
+// same protocol: the SDK restates the message names (it cannot import the platform), so they are
+// compared here, and then the real SDK talks to the real host bridge through a stand-in for
+// postMessage (structured clones, the source window attached), with an in-memory platform behind.
+
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
+import { ALL_MESSAGE_TYPES, APP_SOURCE, DOCUMENT_ID_PATTERN, HOST_SOURCE } from "#shared/app-bridge/messages.ts"
+import { COLLECTION_NAME_PATTERN, type AppDataChange, type AppDataDocument } from "#shared/apps/app-data.ts"
+import { newId } from "#shared/ids.ts"
+import { createPreviewBridge, type AppDataBackend } from "#app/components/preview/preview-bridge.ts"
+import * as sdk from "../../templates/react-app/src/lib/second-sdk.ts"
+
+type Listener = (event: { source: unknown; data: unknown }) => void
+
+// The app's window inside the frame (what the host posts to, and the source of what it hears),
+// and Second's page around it.
+let appListener: Listener = () => {}
+const hostPage = { postMessage: (message: unknown) => bridge.receive(appWindow, structuredClone(message)) }
+const appWindow = {
+  parent: hostPage,
+  addEventListener: (_type: string, listener: Listener) => {
+    appListener = listener
+  },
+  postMessage: (message: unknown) => appListener({ source: hostPage, data: structuredClone(message) }),
+}
+
+// The platform, in memory: what tRPC would answer, and the changes its live stream would carry.
+const documents = new Map<string, AppDataDocument>()
+let slow: Promise<void> | null = null
+const announce = (change: Omit<AppDataChange, "appId" | "scope">) => bridge.pushChange({ appId: "app-1", scope: "draft", ...change })
+const notFound = () => Object.assign(new Error("This document does not exist."), { code: "NOT_FOUND" })
+const backend: AppDataBackend = {
+  appId: "app-1",
+  scope: "draft",
+  async list(collection) {
+    await slow
+    return { documents: [...documents.values()].filter((document) => document.collection === collection), nextCursor: null }
+  },
+  async get(_collection, id) {
+    const found = documents.get(id)
+    if (!found) throw notFound()
+    return found
+  },
+  async insert(collection, data) {
+    const at = new Date().toISOString()
+    const document = { id: newId(), collection, data, createdAt: at, updatedAt: at }
+    documents.set(document.id, document)
+    announce({ collection, op: "insert", documentId: document.id, document })
+    return document
+  },
+  async update(collection, id, data) {
+    const found = documents.get(id)
+    if (!found) throw notFound()
+    const document = { ...found, data: { ...found.data, ...data }, updatedAt: new Date().toISOString() }
+    documents.set(id, document)
+    announce({ collection, op: "update", documentId: id, document })
+    return document
+  },
+  async remove(collection, id) {
+    if (!documents.delete(id)) throw notFound()
+    announce({ collection, op: "delete", documentId: id, document: null })
+    return { deleted: true, id }
+  },
+  problem: (error) => ({ code: (error as { code?: string }).code ?? "INTERNAL", message: (error as Error).message }),
+}
+const bridge = createPreviewBridge({ frame: () => appWindow, backend })
+
+beforeAll(() => {
+  vi.stubGlobal("window", appWindow)
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+  slow = null
+})
+
+describe("the SDK's protocol", () => {
+  it("names every message as the platform does", () => {
+    const sdkTypes = Object.values(sdk.SECOND_MESSAGE_TYPES)
+    const requests = [sdk.SECOND_MESSAGE_TYPES.list, sdk.SECOND_MESSAGE_TYPES.doc, sdk.SECOND_MESSAGE_TYPES.insert, sdk.SECOND_MESSAGE_TYPES.update, sdk.SECOND_MESSAGE_TYPES.delete]
+    expect(new Set([...sdkTypes, ...requests.map((type) => `${type}${sdk.RESPONSE_SUFFIX}`)])).toEqual(new Set(ALL_MESSAGE_TYPES))
+    expect([sdk.APP_SOURCE, sdk.HOST_SOURCE]).toEqual([APP_SOURCE, HOST_SOURCE])
+    // What the SDK refuses at once is exactly what the bridge would ignore.
+    expect(sdk.COLLECTION_NAME_PATTERN.source).toBe(COLLECTION_NAME_PATTERN.source)
+    expect(sdk.DOCUMENT_ID_PATTERN.source).toBe(DOCUMENT_ID_PATTERN.source)
+  })
+
+  it("inserts, reads, updates and deletes through the host bridge", async () => {
+    const stored = await sdk.secondData.insert("todos", { title: "Milk", done: false })
+    expect(stored).toMatchObject({ collection: "todos", data: { title: "Milk", done: false } })
+    await expect(sdk.secondData.get("todos", stored.id)).resolves.toEqual(stored)
+    await expect(sdk.secondData.update("todos", stored.id, { done: true })).resolves.toMatchObject({ data: { title: "Milk", done: true } })
+    await expect(sdk.secondData.listAll("todos")).resolves.toMatchObject([{ id: stored.id, data: { done: true } }])
+    await expect(sdk.secondData.remove("todos", stored.id)).resolves.toEqual({ deleted: true, id: stored.id })
+    await expect(sdk.secondData.listAll("todos")).resolves.toEqual([])
+  })
+
+  it("rejects with the platform's code and message when it refuses", async () => {
+    const missing = sdk.secondData.get("todos", newId())
+    await expect(missing).rejects.toBeInstanceOf(sdk.SecondDataError)
+    await expect(missing).rejects.toMatchObject({ code: "NOT_FOUND", message: "This document does not exist." })
+  })
+
+  it("refuses at once what the bridge would ignore, rather than waiting for a timeout", async () => {
+    await expect(sdk.secondData.list("../other")).rejects.toMatchObject({ code: "BAD_REQUEST" })
+    await expect(sdk.secondData.get("todos", "pending-1")).rejects.toMatchObject({ code: "NOT_READY" })
+  })
+
+  it("hears live changes to the collections it follows", async () => {
+    const heard: sdk.DataChange[] = []
+    const stop = sdk.secondData.subscribe("notes", (change) => heard.push(change))
+    const note = await sdk.secondData.insert("notes", { text: "Hello" })
+    await sdk.secondData.insert("todos", { title: "Not followed" })
+    stop()
+    await sdk.secondData.remove("notes", note.id)
+    expect(heard).toEqual([{ collection: "notes", op: "insert", documentId: note.id, document: note }])
+  })
+
+  it("takes answers from its parent window only, and times out when none comes", async () => {
+    vi.useFakeTimers()
+    let release = () => {}
+    slow = new Promise((resolve) => (release = resolve))
+    const listed = sdk.secondData.list("todos")
+    // The same answer from a window that is not the parent (another frame) settles nothing.
+    sdk.receiveHostMessage({}, { source: "second-host", type: "second:data:list-response", requestId: "r-any", ok: true, result: {} })
+    vi.advanceTimersByTime(sdk.REQUEST_TIMEOUT_MS)
+    await expect(listed).rejects.toMatchObject({ code: "TIMEOUT" })
+    release()
+  })
+
+  it("applies changes by id, a newer document over an older one", () => {
+    const older = { id: "a", collection: "todos", data: { n: 1 }, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" }
+    const newer = { ...older, data: { n: 2 }, updatedAt: "2026-01-01T00:00:01Z" }
+    const update = (document: typeof older) => ({ collection: "todos", op: "update" as const, documentId: "a", document })
+    expect(sdk.applyChange([newer], update(older))).toEqual([newer])
+    expect(sdk.applyChange([older], update(newer))).toEqual([newer])
+    expect(sdk.applyChange([older], { collection: "todos", op: "delete", documentId: "a", document: null })).toEqual([])
+  })
+})
