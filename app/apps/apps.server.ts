@@ -7,6 +7,7 @@ import { newId } from "#shared/ids.ts"
 import { runStreamKey } from "#shared/runs/run-stream.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { recordAudit } from "../audit/audit.server.ts"
+import { deleteAppData } from "../app-data/app-data.server.ts"
 import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
@@ -130,6 +131,7 @@ export async function deleteApp(services: WebServices, scope: WorkspaceScope, ap
   })
   const appRuns = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId })
   await Promise.all(appRuns.map((run) => services.live.deleteKey(runStreamKey(run.id))))
+  await deleteAppData(services.store, app.workspaceId, app.id)
   await services.store.collection(appVersions).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(snapshots).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(runs).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
@@ -182,8 +184,11 @@ export async function setCollaborator(
 }
 
 export interface AppFiles {
-  /** "worker": the live working copy; "snapshot": the last saved source; "none": nothing yet. */
-  readonly source: "worker" | "snapshot" | "none"
+  /**
+   * "worker": the live working copy; "snapshot": the last saved source; "restored": a restored
+   * version, which the worker gets with the next message; "none": nothing yet.
+   */
+  readonly source: "worker" | "snapshot" | "restored" | "none"
   readonly files: Readonly<Record<string, string>>
   /** Files of that copy that are not text (images, fonts): path → size in bytes. Kept in snapshots, not shown. */
   readonly binaryFiles: Readonly<Record<string, number>>
@@ -212,7 +217,7 @@ export async function getAppFiles(services: WebServices, scope: WorkspaceScope, 
   const snapshot = await loadSnapshot(services, app)
   return snapshot
     ? {
-        source: "snapshot",
+        source: restorePending ? "restored" : "snapshot",
         files: snapshot.files,
         binaryFiles: binarySizes(snapshot.binaryFiles ?? {}),
         skipped: snapshot.skipped ?? [],

@@ -25,6 +25,7 @@ const formatSize = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${(byt
 const SOURCE_LABELS = {
   worker: "The live working copy on the agent's worker.",
   snapshot: "The last saved snapshot (taken when a run ended); the worker has no live copy right now.",
+  restored: "The version you restored: the builder continues from these files with your next message.",
   none: "No files yet: the agent has not written any.",
 } as const
 

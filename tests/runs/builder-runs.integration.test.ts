@@ -159,13 +159,17 @@ describe("a builder run", () => {
     fake.script([{ kind: "writeFile", path: "a.txt", content: "a", then: "Done." }])
     const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Write a", runtime: "claude" })
     await settled(created.app.id, created.run.id)
+    await person.must("mutation", "appData.insert", { workspaceId, appId: created.app.id, collection: "notes", data: { text: "kept until the app goes" } })
     await person.must("mutation", "apps.delete", { workspaceId, appId: created.app.id })
     const store = await second.openStore()
     try {
       const { apps, runs, snapshots } = await import("#app/store/collections.server.ts")
+      const { appData, appDataUsage } = await import("#app/app-data/app-data-collections.server.ts")
       expect(await store.collection(apps).count({ id: created.app.id })).toBe(0)
       expect(await store.collection(runs).count({ appId: created.app.id })).toBe(0)
       expect(await store.collection(snapshots).count({ appId: created.app.id })).toBe(0)
+      expect(await store.collection(appData).count({ appId: created.app.id })).toBe(0)
+      expect(await store.collection(appDataUsage).count({ appId: created.app.id })).toBe(0)
     } finally {
       await store.close()
     }
