@@ -204,6 +204,7 @@ it("builds the app, shows it beside the chat, shares its data live, fixes a fail
   await expect(page.getByTestId("version").count()).resolves.toBe(4)
   // The Files view agrees: src/App.tsx is version 1's.
   await page.goto(`${appPath}/files?path=${encodeURIComponent("src/App.tsx")}`)
+  await expect(page.getByTestId("files-source").getAttribute("data-source")).resolves.toBe("restored")
   await expect(page.getByTestId("file-content").innerText()).resolves.toContain("Team notes")
   await expect(page.getByTestId("file-content").innerText()).resolves.not.toContain("notes.length")
   await page.screenshot({ path: join(SCREENSHOTS, "restored-files-1280.png"), fullPage: true })

@@ -12,6 +12,8 @@ export interface BuildCardProps {
   readonly part: BuildPart
   /** The run has ended: a build still "running" in it was cut short and never will finish. */
   readonly ended?: boolean
+  /** What done_building said the build is of, for the person. */
+  readonly summary?: string | null
 }
 
 export const formatSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
@@ -53,7 +55,7 @@ function useElapsedSeconds(running: boolean): number | null {
   return running ? elapsed : null
 }
 
-export function BuildCard({ part, ended = false }: BuildCardProps) {
+export function BuildCard({ part, ended = false, summary = null }: BuildCardProps) {
   const running = part.state === "running" && !ended
   const elapsed = useElapsedSeconds(running)
   const state = part.state === "running" && ended ? "unfinished" : part.state
@@ -65,6 +67,11 @@ export function BuildCard({ part, ended = false }: BuildCardProps) {
         {running && elapsed !== null ? <span className="muted build-elapsed"> {elapsed} s</span> : null}
       </p>
       {running ? <progress className="build-progress" aria-label="Building the app" /> : null}
+      {summary && part.state !== "failed" ? (
+        <p className="done-summary" data-testid="done-building">
+          {summary}
+        </p>
+      ) : null}
       {part.state === "failed" && part.message ? <p className="build-message">{part.message}</p> : null}
       {part.problems.length > 0 ? (
         <ul className="build-problems" aria-label="Problems">

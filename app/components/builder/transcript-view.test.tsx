@@ -181,6 +181,29 @@ describe("the builder's other tools", () => {
     expect(textOf(html)).toContain("✓ Built Added the order form.")
   })
 
+  it("fold a done_building call into the build it ran: one card with the summary, or with the problems the agent was told", () => {
+    const call = (callId: string): RunEvent => ({ type: "tool.started", callId, name: "second.done_building", input: { summary: "Added the order form." } })
+    const built = foldEvents([
+      call("d1"),
+      { type: "build.started", buildId: "b1" },
+      { type: "build.finished", buildId: "b1", ok: true, durationMs: 2100, message: "Built in 2.1 s: version 3.", problems: [], versionNumber: 3 },
+      { type: "tool.result", callId: "d1", output: '{"ok":true}', isError: false },
+    ])
+    const html = render(built)
+    expect(html.match(/data-testid="build-card"/g)).toHaveLength(1)
+    expect(html).not.toContain("✓ Built")
+    expect(textOf(html)).toContain("Built in 2.1 s · version 3 Added the order form.")
+    const problem = { step: "typecheck" as const, file: "src/App.tsx", line: 3, column: 7, message: "Type 'string' is not assignable to type 'number'." }
+    const failed = foldEvents([
+      call("d2"),
+      { type: "build.started", buildId: "b2" },
+      { type: "build.finished", buildId: "b2", ok: false, durationMs: 1900, message: "The build failed with 1 problem.", problems: [problem], versionNumber: null },
+      { type: "tool.result", callId: "d2", output: "The build failed with 1 problem.", isError: true },
+    ])
+    expect(toolCardsOf(failed), "the failed call's raw error is not shown beside its build").toEqual([])
+    expect(textOf(render(failed))).toContain("src/App.tsx:3:7 Type 'string' is not assignable to type 'number'.")
+  })
+
   it("count the integration keys in one line", () => {
     const none = tool("second.list_app_integration_keys", {}, '{"keys":[]}')
     const two = tool("second.list_app_integration_keys", { domain: "api.github.com" }, '{"keys":[{},{}]}')

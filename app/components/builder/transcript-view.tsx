@@ -4,10 +4,12 @@
 // The builder's own tools (second.*) get their own cards (builder-tool-cards.tsx).
 
 import { Link } from "@remix-run/react"
+import { builderToolOf } from "#shared/mcp/tool-names.ts"
 import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
 import { BuildCard } from "./build-card.tsx"
 import type { RunAnswer } from "./builder-run.ts"
 import { builderCardsContext, builderToolCard, type BuilderCardsContext } from "./builder-tool-cards.tsx"
+import { doneBuildingInput, toolInputFields } from "./tool-input.ts"
 
 type ToolPart = Extract<TranscriptPart, { kind: "tool" }>
 type UsagePart = Extract<TranscriptPart, { kind: "usage" }>
@@ -25,14 +27,37 @@ export interface TranscriptViewProps {
   readonly ended?: boolean
 }
 
+/**
+ * The done_building call a build part belongs to: the build runs inside the call, so its part
+ * comes right after the call's (nothing but text in between). The build card then tells it all
+ * (the summary, the outcome, the problems) and the call's own card is not drawn.
+ */
+function buildCalls(parts: Transcript): ReadonlyMap<number, ToolPart> {
+  const calls = new Map<number, ToolPart>()
+  parts.forEach((part, index) => {
+    if (part.kind !== "build") return
+    const call = parts.slice(0, index).findLast((earlier) => earlier.kind === "tool" || earlier.kind === "build")
+    if (call?.kind === "tool" && builderToolOf(call.name) === "done_building") calls.set(index, call)
+  })
+  return calls
+}
+
+const summaryOf = (call: ToolPart | undefined) => (call ? (doneBuildingInput(toolInputFields(call))?.summary ?? null) : null)
+
 export function TranscriptView({ parts, fileHref, answer, ended = false }: TranscriptViewProps) {
   const cards = builderCardsContext(parts, answer ?? null)
+  const calls = buildCalls(parts)
+  const told = new Set(calls.values())
   return (
     <div className="transcript">
       {/* Parts are only appended or updated in place, so their position is a stable key. */}
-      {parts.map((part, index) => (
-        <PartView key={index} part={part} index={index} cards={cards} fileHref={fileHref} ended={ended} />
-      ))}
+      {parts.map((part, index) =>
+        part.kind === "tool" && told.has(part) ? null : part.kind === "build" ? (
+          <BuildCard key={index} part={part} ended={ended} summary={summaryOf(calls.get(index))} />
+        ) : (
+          <PartView key={index} part={part} index={index} cards={cards} fileHref={fileHref} ended={ended} />
+        ),
+      )}
     </div>
   )
 }
