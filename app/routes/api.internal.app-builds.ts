@@ -6,27 +6,18 @@
 // /api/internal/ (app/server/request-checks.server.ts), as the end-of-turn report is.
 
 import type { ActionFunctionArgs } from "@remix-run/node"
-import { Cause, Schema } from "effect"
+import { Schema } from "effect"
 import { AppBuildReport } from "#shared/apps/app-build.ts"
 import { recordAppBuild } from "../apps/app-builds.server.ts"
-import { internalCallerProblem, jsonProblem } from "../internal/internal-caller.server.ts"
+import { jsonProblem, readInternalPost } from "../internal/internal-caller.server.ts"
 
 const decodeReport = Schema.decodeUnknownExit(AppBuildReport)
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { services } = context
-  const refused = internalCallerProblem(request, services.config)
-  if (refused) return refused
-  if (request.method !== "POST") return jsonProblem(405, "method_not_allowed", "Use POST.")
-  const body: unknown = await request.json().catch(() => undefined)
-  const decoded = decodeReport(body)
-  if (decoded._tag === "Failure") {
-    // The schema's own words say which field is wrong and why; the first lines are enough.
-    const why = Cause.squash(decoded.cause)
-    const detail = why instanceof Error ? why.message.split("\n").slice(0, 2).join(" ").slice(0, 300) : ""
-    return jsonProblem(400, "invalid_build_report", `The build report does not match shared/apps/app-build.ts. ${detail}`.trim())
-  }
-  const outcome = await recordAppBuild(services, decoded.value)
+  const report = await readInternalPost(request, services.config, decodeReport, { code: "invalid_build_report", what: "build report", contract: "shared/apps/app-build.ts" })
+  if (!report.ok) return report.response
+  const outcome = await recordAppBuild(services, report.value)
   return outcome.ok ? Response.json(outcome.recorded, { headers: { "cache-control": "no-store" } }) : jsonProblem(outcome.status, outcome.code, outcome.message)
 }
 

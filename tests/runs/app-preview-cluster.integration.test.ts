@@ -15,6 +15,7 @@ import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/serve
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { doneBuilding, NOTES_MANIFEST, notesApp, writeFiles } from "#tests/fixtures/notes-app.ts"
 import { startSecondCluster, type ClusterWeb, type SecondCluster } from "#tests/fixtures/second-cluster.ts"
+import { trpcCall } from "#tests/fixtures/trpc-call.ts"
 import { SseReader } from "#tests/fixtures/sse-client.ts"
 
 type Run = { id: string; status: string }
@@ -41,20 +42,7 @@ afterAll(async () => {
 }, 60_000)
 
 /** tRPC with the person's cookie on either web. */
-async function call<T>(base: string, kind: "query" | "mutation", procedure: string, input: unknown): Promise<T> {
-  const cookie = person.cookieHeader()
-  const response =
-    kind === "query"
-      ? await fetch(`${base}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } })
-      : await fetch(`${base}/api/trpc/${procedure}`, {
-          method: "POST",
-          headers: { cookie, origin: base, "content-type": "application/json" },
-          body: JSON.stringify(input),
-        })
-  const text = await response.text()
-  if (response.status !== 200) throw new Error(`${procedure} on ${base} failed with ${response.status}: ${text}`)
-  return (JSON.parse(text) as { result: { data: T } }).result.data
-}
+const call = <T>(base: string, kind: "query" | "mutation", procedure: string, input: unknown) => trpcCall<T>(person, base, kind, procedure, input)
 
 /** Waits (bounded) until the run has ended, asking `base`. */
 const settled = (base: string, appId: string, runId: string) =>

@@ -18,6 +18,7 @@ import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { startSecondCluster, type ClusterWeb, type SecondCluster } from "#tests/fixtures/second-cluster.ts"
+import { trpcCall } from "#tests/fixtures/trpc-call.ts"
 import { SseReader, type SseMessage } from "#tests/fixtures/sse-client.ts"
 
 type RunEvent = { readonly type: string; readonly [field: string]: unknown }
@@ -51,20 +52,7 @@ afterAll(async () => {
 // ---------------------------------------------------------------- talking to any web
 
 /** tRPC over plain fetch with the person's cookie, on whichever web (the cookie works on every one). */
-async function call<T>(base: string, kind: "query" | "mutation", procedure: string, input: unknown): Promise<T> {
-  const cookie = person.cookieHeader()
-  const response =
-    kind === "query"
-      ? await fetch(`${base}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } })
-      : await fetch(`${base}/api/trpc/${procedure}`, {
-          method: "POST",
-          headers: { cookie, origin: base, "content-type": "application/json" },
-          body: JSON.stringify(input),
-        })
-  const text = await response.text()
-  if (response.status !== 200) throw new Error(`${procedure} on ${base} failed with ${response.status}: ${text}`)
-  return (JSON.parse(text) as { result: { data: T } }).result.data
-}
+const call = <T>(base: string, kind: "query" | "mutation", procedure: string, input: unknown) => trpcCall<T>(person, base, kind, procedure, input)
 
 const listRuns = async (base: string, appId: string) => (await call<{ runs: Run[] }>(base, "query", "runs.list", { workspaceId, appId })).runs
 

@@ -189,7 +189,7 @@ describe("the builder's other tools", () => {
       { type: "build.finished", buildId: "b1", ok: true, durationMs: 2100, message: "Built in 2.1 s: version 3.", problems: [], versionNumber: 3 },
       { type: "tool.result", callId: "d1", output: '{"ok":true}', isError: false },
     ])
-    const html = render(built)
+    const html = render([...built])
     expect(html.match(/data-testid="build-card"/g)).toHaveLength(1)
     expect(html).not.toContain("✓ Built")
     expect(textOf(html)).toContain("Built in 2.1 s · version 3 Added the order form.")
@@ -201,7 +201,7 @@ describe("the builder's other tools", () => {
       { type: "tool.result", callId: "d2", output: "The build failed with 1 problem.", isError: true },
     ])
     expect(toolCardsOf(failed), "the failed call's raw error is not shown beside its build").toEqual([])
-    expect(textOf(render(failed))).toContain("src/App.tsx:3:7 Type 'string' is not assignable to type 'number'.")
+    expect(textOf(render([...failed]))).toContain("src/App.tsx:3:7 Type 'string' is not assignable to type 'number'.")
   })
 
   it("count the integration keys in one line", () => {
