@@ -2,7 +2,7 @@
 // scopes), published after every successful write and heard by each process's app data hub,
 // which passes them on to the open previews and Data tabs of that app and scope.
 
-import { APP_DATA_SCOPES, type AppDataChange, type AppDataDocument } from "#shared/apps/app-data.ts"
+import { parseAppDataChange, type AppDataChange } from "#shared/apps/app-data.ts"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import type { Log } from "../log.server.ts"
 
@@ -20,30 +20,11 @@ export async function publishAppDataChange(live: LiveCoordination, log: Pick<Log
   }
 }
 
-const OPS = ["insert", "update", "delete"] as const
-const isString = (value: unknown): value is string => typeof value === "string"
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
-
-function parseDocument(raw: unknown): AppDataDocument | null {
-  if (!isObject(raw) || !isObject(raw["data"])) return null
-  const { id, collection, createdAt, updatedAt } = raw
-  if (!isString(id) || !isString(collection) || !isString(createdAt) || !isString(updatedAt)) return null
-  return { id, collection, data: raw["data"], createdAt, updatedAt }
-}
-
-/** Reads a change off the channel, rebuilt field by field; null for anything malformed. */
-export function parseAppDataChange(message: string): AppDataChange | null {
-  let raw: unknown
+/** Reads a change off the channel (shared/apps/app-data.ts's parser); null for anything malformed. */
+export function parseAppDataChangeMessage(message: string): AppDataChange | null {
   try {
-    raw = JSON.parse(message)
+    return parseAppDataChange(JSON.parse(message))
   } catch {
     return null
   }
-  if (!isObject(raw)) return null
-  const { appId, scope, collection, op, documentId } = raw
-  if (!isString(appId) || !isString(collection) || !isString(documentId)) return null
-  if (!(APP_DATA_SCOPES as readonly unknown[]).includes(scope) || !(OPS as readonly unknown[]).includes(op)) return null
-  const document = raw["document"] === null ? null : parseDocument(raw["document"])
-  if ((op === "delete") !== (document === null)) return null
-  return { appId, scope: scope as AppDataChange["scope"], collection, op: op as AppDataChange["op"], documentId, document }
 }

@@ -13,7 +13,7 @@ import { parseEnvelope, workspaceEventsChannel } from "../events/workspace-event
 import type { Log } from "../log.server.ts"
 import { apps, memberships, sessions, type UserDocument } from "../store/collections.server.ts"
 import type { DurableStore } from "../store/store.server.ts"
-import { appDataChannel, parseAppDataChange } from "./app-data-changes.server.ts"
+import { appDataChannel, parseAppDataChangeMessage } from "./app-data-changes.server.ts"
 
 /** Who a stream belongs to, as the route established it. */
 export interface AppDataStreamOwner {
@@ -200,7 +200,7 @@ export function createAppDataHub(options: AppDataHubOptions): AppDataHub {
       connections: new Set(),
       queue: Promise.resolve(),
       subscription: live.subscribe(appDataChannel(workspaceId, appId), (message) => {
-        const change = parseAppDataChange(message)
+        const change = parseAppDataChangeMessage(message)
         if (!change || change.appId !== appId) {
           log.warn("app data: ignored a malformed change", { appId })
           return

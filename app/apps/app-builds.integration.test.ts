@@ -119,6 +119,16 @@ describe("refusing build reports", () => {
     expect(await countsOf(given)).toEqual({ versions: 0, snapshots: 0 })
   })
 
+  it("keeps no build of a run that no longer holds the app (stopped while its report was on the way), so it cannot hide what came after", async () => {
+    const given = await world()
+    const { app, run } = await given.appInTurn()
+    // The run is still marked running, but the app has moved on (stopped and released, say).
+    await given.services.store.collection(apps).updateOne({ id: app.id }, { activeRunId: null })
+    expect((await json(await given.postBuild(buildReport(run, "late")))).status).toBe(403)
+    expect((await given.appNow(app.id)).lastVersionNumber ?? null).toBeNull()
+    expect(await countsOf(given)).toEqual({ versions: 0, snapshots: 0 })
+  })
+
   it("answers a body that is not a build report with 400 and the schema's words", async () => {
     const given = await world()
     const { run } = await given.appInTurn()

@@ -11,7 +11,7 @@ import { appVersions, type AppVersionDocument } from "../store/collections.serve
 import { StoreDuplicateError } from "../store/store.server.ts"
 import { appFiles } from "../worker-client/worker-client.server.ts"
 import { captureSnapshot, hashFiles } from "./snapshots.server.ts"
-import { recordVersion, versionMessage } from "./versions.server.ts"
+import { dropUnversionedSnapshot, recordVersion, versionMessage } from "./versions.server.ts"
 
 export type AppBuildOutcome =
   | { readonly ok: true; readonly recorded: AppBuildRecorded }
@@ -70,9 +70,12 @@ export async function recordAppBuild(services: WebServices, report: AppBuildRepo
         restoredFromNumber: null,
         buildKey,
       },
-      { restore: false },
+      { kind: "run", runId: run.id },
     )
-    return "version" in outcome ? recorded(outcome.version) : claimsRejected
+    if ("version" in outcome) return recorded(outcome.version)
+    // Refused (the run no longer holds the app): the snapshot taken for it is nobody's.
+    await dropUnversionedSnapshot(services, app, snapshotId)
+    return claimsRejected
   } catch (error) {
     // The same report twice at once: the other one recorded it.
     if (!(error instanceof StoreDuplicateError)) throw error

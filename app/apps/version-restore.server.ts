@@ -7,7 +7,7 @@
 import { recordAudit } from "../audit/audit.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { apps, appVersions, snapshots, type AppDocument, type AppVersionDocument, type SnapshotDocument } from "../store/collections.server.ts"
+import { apps, snapshots, type AppDocument, type AppVersionDocument, type SnapshotDocument } from "../store/collections.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
 import { requireVisibleApp } from "./app-access.server.ts"
 import { findVersion, recordVersion } from "./versions.server.ts"
@@ -31,7 +31,7 @@ export async function restoreVersion(services: WebServices, scope: WorkspaceScop
       summary: target.summary,
       restoredFromNumber: target.number,
     },
-    { restore: true },
+    { kind: "restore", snapshotId: target.snapshotId, restoredFromNumber: target.number },
   )
   if ("refused" in outcome) throw outcome.refused === "busy" ? busy() : notFound("App")
   await recordAudit(services.store, {
@@ -61,13 +61,22 @@ export async function pendingSourceReplacement(services: WebServices, app: AppDo
   const versionNumber = app.sourceReplaceVersion
   if (versionNumber === undefined || versionNumber === null) return null
   const ofApp = { appId: app.id, workspaceId: app.workspaceId }
-  const restore = await services.store.collection(appVersions).findOne({ ...ofApp, number: versionNumber })
-  const snapshot = restore ? await services.store.collection(snapshots).findOne({ ...ofApp, id: restore.snapshotId }) : null
-  if (!restore || !snapshot) return null
-  return { versionNumber, restoredFromNumber: restore.restoredFromNumber ?? versionNumber, snapshot }
+  const snapshot = app.sourceReplaceSnapshotId ? await services.store.collection(snapshots).findOne({ ...ofApp, id: app.sourceReplaceSnapshotId }) : null
+  if (!snapshot) {
+    // Nothing to hand over (a mark from before the snapshot was recorded with it, or a snapshot
+    // gone with its versions): the worker keeps what it has, and the mark is not left to wipe a later turn.
+    await clearSourceReplacement(services, app, versionNumber)
+    return null
+  }
+  return { versionNumber, restoredFromNumber: app.sourceReplaceFromNumber ?? versionNumber, snapshot }
 }
 
 /** Clears the mark, unless another restore set a newer one meanwhile (that one's turn is still to come). */
 export async function clearSourceReplacement(services: WebServices, app: AppDocument, versionNumber: number): Promise<void> {
-  await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId, sourceReplaceVersion: versionNumber }, { sourceReplaceVersion: null })
+  await services.store
+    .collection(apps)
+    .updateOne(
+      { id: app.id, workspaceId: app.workspaceId, sourceReplaceVersion: versionNumber },
+      { sourceReplaceVersion: null, sourceReplaceSnapshotId: null, sourceReplaceFromNumber: null },
+    )
 }

@@ -21,15 +21,24 @@ export const versionMessage = (prompt: string) =>
 type NumberClaim = { readonly number: number } | { readonly refused: "busy" | "gone" }
 
 /**
- * The app's next version number, taken atomically. `idle`: only while no turn holds the app (a
- * restore), decided in the same update, so a refusal writes nothing.
+ * Who may take a number: a build, only while its run still holds the app (a build reported after
+ * its run was stopped must not hide what came after); a restore, only while no run holds it, and
+ * in the same update it marks the app so the very next turn gets the restored files (a turn
+ * claimed a moment later must not start without them, nor the one after wipe its work).
  */
-async function takeNumber(services: WebServices, app: AppDocument, idle: boolean): Promise<NumberClaim> {
+export type VersionHolder =
+  | { readonly kind: "run"; readonly runId: string }
+  | { readonly kind: "restore"; readonly snapshotId: string; readonly restoredFromNumber: number }
+
+/** The app's next version number, taken atomically; a refusal writes nothing. */
+async function takeNumber(services: WebServices, app: AppDocument, holder: VersionHolder): Promise<NumberClaim> {
+  const idle = holder.kind === "restore"
   const collection = services.store.collection(apps)
   let current: AppDocument | null = app
   for (;;) {
     if (!current || current.deleting) return { refused: "gone" }
     if (idle && current.activeRunId) return { refused: "busy" }
+    if (holder.kind === "run" && current.activeRunId !== holder.runId) return { refused: "busy" }
     const previous = current.lastVersionNumber ?? null
     const number = (previous ?? 0) + 1
     // Each field compared with what was read (all falsy here), so the update fails only when one changed.
@@ -39,9 +48,11 @@ async function takeNumber(services: WebServices, app: AppDocument, idle: boolean
         workspaceId: app.workspaceId,
         deleting: current.deleting ?? null,
         lastVersionNumber: previous,
-        ...(idle ? { activeRunId: current.activeRunId ?? null } : {}),
+        activeRunId: holder.kind === "run" ? holder.runId : null,
       },
-      { lastVersionNumber: number },
+      holder.kind === "run"
+        ? { lastVersionNumber: number }
+        : { lastVersionNumber: number, sourceReplaceVersion: number, sourceReplaceSnapshotId: holder.snapshotId, sourceReplaceFromNumber: holder.restoredFromNumber },
     )
     if (taken) return { number }
     // Someone else took a number (or claimed the app) in between: look again.
@@ -53,12 +64,7 @@ async function takeNumber(services: WebServices, app: AppDocument, idle: boolean
  * Points the app at the version (and its source) unless a newer version is current already.
  * Returns the snapshot the app held before, when this replaced it.
  */
-async function makeCurrent(
-  services: WebServices,
-  app: AppDocument,
-  version: AppVersionDocument,
-  changes: Pick<AppDocument, "sourceReplaceVersion">,
-): Promise<{ readonly replacedSnapshotId: string | null } | null> {
+async function makeCurrent(services: WebServices, app: AppDocument, version: AppVersionDocument): Promise<{ readonly replacedSnapshotId: string | null } | null> {
   const collection = services.store.collection(apps)
   let current: AppDocument | null = app
   for (;;) {
@@ -66,7 +72,7 @@ async function makeCurrent(
     if ((current.currentVersionNumber ?? 0) >= version.number) return { replacedSnapshotId: null }
     const updated = await collection.updateOne(
       { id: app.id, workspaceId: app.workspaceId, currentVersionNumber: current.currentVersionNumber ?? null },
-      { currentVersionId: version.id, currentVersionNumber: version.number, snapshotId: version.snapshotId, updatedAt: nowIso(), ...changes },
+      { currentVersionId: version.id, currentVersionNumber: version.number, snapshotId: version.snapshotId, updatedAt: nowIso() },
     )
     if (updated) return { replacedSnapshotId: current.snapshotId !== version.snapshotId ? current.snapshotId : null }
     current = await collection.findOne({ id: app.id, workspaceId: app.workspaceId })
@@ -89,21 +95,13 @@ export type NewVersion = Omit<AppVersionDocument, "id" | "workspaceId" | "appId"
 
 export type RecordedVersion = { readonly version: AppVersionDocument } | { readonly refused: "busy" | "gone" }
 
-/**
- * Records the app's next version and makes it current; tells every open preview. `restore`: only
- * while no turn holds the app, and the next turn gives the worker this version's files.
- */
-export async function recordVersion(
-  services: WebServices,
-  app: AppDocument,
-  fields: NewVersion,
-  options: { readonly restore: boolean },
-): Promise<RecordedVersion> {
-  const claim = await takeNumber(services, app, options.restore)
+/** Records the app's next version for its holder (see VersionHolder) and makes it current; tells every open preview. */
+export async function recordVersion(services: WebServices, app: AppDocument, fields: NewVersion, holder: VersionHolder): Promise<RecordedVersion> {
+  const claim = await takeNumber(services, app, holder)
   if ("refused" in claim) return claim
   const version: AppVersionDocument = { id: newId(), workspaceId: app.workspaceId, appId: app.id, number: claim.number, ...fields, createdAt: nowIso() }
   await services.store.collection(appVersions).insert(version)
-  const made = await makeCurrent(services, app, version, options.restore ? { sourceReplaceVersion: version.number } : {})
+  const made = await makeCurrent(services, app, version)
   if (made?.replacedSnapshotId) {
     await dropUnversionedSnapshot(services, app, made.replacedSnapshotId).catch((error: unknown) =>
       services.log.warn("could not drop a snapshot no version needs", { appId: app.id, error }),

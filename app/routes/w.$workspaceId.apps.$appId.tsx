@@ -185,7 +185,10 @@ export default function AppPage() {
           />
         }
       >
+        {/* Keyed on the app: its frame, the bridge answering it and what it shows are made anew together,
+            so another app's document can never be answered as this app's (see preview-frame.tsx). */}
         <PreviewPanel
+          key={`${workspaceId}:${app.id}`}
           workspaceId={workspaceId}
           appId={app.id}
           appName={app.name}

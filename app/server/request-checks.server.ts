@@ -134,7 +134,9 @@ function hostnameOf(host: string): string | null {
  * only old or hostile clients send it, and Remix logs a stack for each.
  */
 export function dataRequestProblem(pathname: string, routing: string, search: string): Refusal | null {
-  if (routing.startsWith("/api/") && pathname.endsWith(".data")) return { status: 404, message: "Not found." }
+  // Nor is a preview's file: its own headers (CSP with `sandbox`, CORP) must never be swapped for
+  // the platform's by single fetch encoding an app's bytes.
+  if ((routing.startsWith("/api/") || routing.startsWith("/preview/")) && pathname.endsWith(".data")) return { status: 404, message: "Not found." }
   if (new URLSearchParams(search).has("_data")) {
     return { status: 400, message: "?_data requests are not served: this server speaks Remix single fetch (/path.data)." }
   }

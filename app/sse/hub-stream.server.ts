@@ -2,7 +2,9 @@
 // joined to the hub, each message one `data:` line of JSON, a heartbeat comment while idle, and
 // cleaned up whichever side ends it (the browser going away, or the hub cutting a listener who
 // lost access). The `retry:` and first heartbeat are sent at once, so the headers leave now and
-// the browser's `open` means "subscribed".
+// the browser's `open` means "subscribed". A reader that falls more than MAX_QUEUED_BYTES behind
+// (it stopped reading, and changes keep coming) is cut off rather than buffered without end: a
+// browser reconnects and reloads what it shows.
 
 import { formatSse, SSE_HEADERS, SSE_HEARTBEAT, SSE_HEARTBEAT_MS } from "./sse.server.ts"
 
@@ -24,6 +26,9 @@ export interface HubStreamOptions<T> {
 
 const encoder = new TextEncoder()
 
+/** What one stream may hold unread; an app data change alone can be 64 KiB. */
+export const MAX_QUEUED_BYTES = 1024 * 1024
+
 /** The stream, or null when the live subscription behind it cannot be made right now. */
 export async function openHubStream<T>(options: HubStreamOptions<T>): Promise<Response | null> {
   let controller!: ReadableStreamDefaultController<Uint8Array>
@@ -32,7 +37,9 @@ export async function openHubStream<T>(options: HubStreamOptions<T>): Promise<Re
   let leave = () => {}
 
   const write = (text: string) => {
-    if (!finished) controller.enqueue(encoder.encode(text))
+    if (finished) return
+    controller.enqueue(encoder.encode(text))
+    if ((controller.desiredSize ?? 0) < 0) finish()
   }
   const finish = () => {
     if (finished) return
@@ -47,12 +54,15 @@ export async function openHubStream<T>(options: HubStreamOptions<T>): Promise<Re
     }
   }
 
-  const body = new ReadableStream<Uint8Array>({
-    start(streamController) {
-      controller = streamController
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(streamController) {
+        controller = streamController
+      },
+      cancel: finish,
     },
-    cancel: finish,
-  })
+    new ByteLengthQueuingStrategy({ highWaterMark: MAX_QUEUED_BYTES }),
+  )
 
   try {
     leave = await options.join({ send: (message) => write(formatSse({ data: JSON.stringify(message) })), close: finish })

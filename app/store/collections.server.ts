@@ -208,6 +208,9 @@ export interface AppDocument extends StoredDocument {
   readonly currentVersionNumber?: number | null
   /** Set by a restore: the next turn replaces the worker's files with the snapshot's (cleared once a worker accepted one). */
   readonly sourceReplaceVersion?: number | null
+  /** With sourceReplaceVersion, set in the same update: the restored files, and which version they are. */
+  readonly sourceReplaceSnapshotId?: string | null
+  readonly sourceReplaceFromNumber?: number | null
   readonly createdAt: string
   readonly updatedAt: string
 }

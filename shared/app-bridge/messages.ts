@@ -5,7 +5,9 @@
 // the browser imports it. The app's SDK (templates/react-app/src/lib/second-sdk.ts) cannot import
 // the platform, so it restates these names; tests/app-bridge/sdk-protocol.test.ts keeps the two equal.
 
-import { APP_DATA_LIMITS, APP_DATA_SCOPES, COLLECTION_NAME_PATTERN, type AppDataChange, type AppDataDocument, type AppDataPage } from "../apps/app-data.ts"
+import { APP_DATA_LIMITS, COLLECTION_NAME_PATTERN, type AppDataChange, type AppDataDocument, type AppDataPage } from "../apps/app-data.ts"
+
+export { parseAppDataChange } from "../apps/app-data.ts"
 
 export const APP_SOURCE = "second-app"
 export const HOST_SOURCE = "second-host"
@@ -132,29 +134,6 @@ export function parseAppMessage(value: unknown): AppMessage | null {
     default:
       return null
   }
-}
-
-const CHANGE_OPS: readonly unknown[] = ["insert", "update", "delete"]
-
-function parseDocument(value: unknown): AppDataDocument | null {
-  if (!isPlainObject(value) || !isPlainObject(value["data"])) return null
-  const { id, collection, createdAt, updatedAt } = value
-  if (typeof id !== "string" || typeof collection !== "string" || typeof createdAt !== "string" || typeof updatedAt !== "string") return null
-  return { id, collection, data: value["data"], createdAt, updatedAt }
-}
-
-/**
- * A change as the live stream sends it (JSON-parsed), rebuilt field by field, or null. The host
- * reads its own server's stream with it, so what it forwards to a frame is exactly this shape.
- */
-export function parseAppDataChange(value: unknown): AppDataChange | null {
-  if (!isPlainObject(value)) return null
-  const { appId, scope, collection, op, documentId } = value
-  if (typeof appId !== "string" || typeof collection !== "string" || typeof documentId !== "string") return null
-  if (!(APP_DATA_SCOPES as readonly unknown[]).includes(scope) || !CHANGE_OPS.includes(op)) return null
-  const document = value["document"] === null ? null : parseDocument(value["document"])
-  if ((op === "delete") !== (document === null)) return null
-  return { appId, scope: scope as AppDataChange["scope"], collection, op: op as AppDataChange["op"], documentId, document }
 }
 
 export const isDataRequest = (message: AppMessage): message is DataRequest => (DATA_REQUEST_TYPES as readonly string[]).includes(message.type)

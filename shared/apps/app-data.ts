@@ -51,3 +51,28 @@ export interface AppDataChange {
 
 /** The app's manifest at its root: what it declares (today, the collections its builder may write). */
 export const APP_MANIFEST_FILE = "second.json"
+
+const CHANGE_OPS: readonly unknown[] = ["insert", "update", "delete"]
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
+
+function parseDocument(value: unknown): AppDataDocument | null {
+  if (!isObject(value) || !isObject(value["data"])) return null
+  const { id, collection, createdAt, updatedAt } = value
+  if (typeof id !== "string" || typeof collection !== "string" || typeof createdAt !== "string" || typeof updatedAt !== "string") return null
+  return { id, collection, data: value["data"], createdAt, updatedAt }
+}
+
+/**
+ * A change as it travels (JSON-parsed: between web processes, and from the web to the browser),
+ * rebuilt field by field, or null for anything malformed: what reaches a preview is exactly this shape.
+ */
+export function parseAppDataChange(value: unknown): AppDataChange | null {
+  if (!isObject(value)) return null
+  const { appId, scope, collection, op, documentId } = value
+  if (typeof appId !== "string" || typeof collection !== "string" || typeof documentId !== "string") return null
+  if (!(APP_DATA_SCOPES as readonly unknown[]).includes(scope) || !CHANGE_OPS.includes(op)) return null
+  const document = value["document"] === null ? null : parseDocument(value["document"])
+  if ((op === "delete") !== (document === null)) return null
+  return { appId, scope: scope as AppDataScope, collection, op: op as AppDataChange["op"], documentId, document }
+}

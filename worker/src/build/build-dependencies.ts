@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import type { BuildProblem } from "#shared/runtime/run-event.ts"
-import { templateModules } from "./scaffold.ts"
+import { templateModules } from "../sandbox/app-directories.ts"
 
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/
 

@@ -20,7 +20,6 @@ const notCopied = (relative: string) => {
   return name === "node_modules" || name.startsWith(".") || relative === "dist"
 }
 
-export { sharedModulesPath, templateModules }
 
 /**
  * Makes the node_modules beside the app's directory a link to the template's (for runs without

@@ -100,10 +100,12 @@ export const workerEnvSpec = {
     describe: "the template new apps start from, its node_modules prepared by npm ci (default: templates/react-app of this checkout)",
     example: "/app/templates/react-app",
   }),
+  // At most 120 s: the runtimes wait 180 s for a tool (MCP_TOOL_TIMEOUT_MS), and recording the
+  // build with the web may take up to ~46 s more (three attempts of 15 s).
   buildTimeoutMs: integer("SECOND_BUILD_TIMEOUT_MS", {
     min: 1,
-    max: 3_600_000,
-    describe: "longest each step of an app's build (vite build, the typecheck) may run, in milliseconds (default 120000)",
+    max: 120_000,
+    describe: "longest each step of an app's build (vite build, the typecheck) may run, in milliseconds, at most 120000 (the default)",
     example: "120000",
   }),
   claudeSubprocessEnvScrub: flag("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", {

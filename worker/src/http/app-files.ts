@@ -5,7 +5,7 @@
 // whole answer has size limits (base64 counted as sent).
 
 import { isUtf8 } from "node:buffer"
-import { lstatSync, readdirSync, readFileSync } from "node:fs"
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import type { AppSourceAnswer } from "#shared/runs/internal-api.ts"
 
@@ -33,21 +33,33 @@ export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
   const skipped: string[] = []
   let total = 0
   let count = 0
-  const walk = (relative: string): string | null => {
-    for (const name of readdirSync(join(workdir, relative)).sort()) {
+  // NOTE: every directory is opened (never through a link) and read through its descriptor
+  // (/proc/self/fd/N/name, Linux's openat), so a directory swapped for a link while the runtime's
+  // processes still run cannot lead the worker out of the app's directory.
+  const walk = (directory: number, relative: string): string | null => {
+    const at = (name: string) => `/proc/self/fd/${directory}/${name}`
+    for (const name of readdirSync(`/proc/self/fd/${directory}`).sort()) {
       if (name.startsWith(".") || SKIPPED_DIRECTORIES.has(name)) continue
       const path = relative ? `${relative}/${name}` : name
-      const info = lstatSync(join(workdir, path))
+      const info = lstatOrNull(at(name))
+      if (info === null) continue
       if (info.isDirectory()) {
-        const problem = walk(path)
-        if (problem) return problem
+        const child = openNoFollow(at(name), constants.O_DIRECTORY)
+        if (child === null) continue
+        try {
+          const problem = walk(child, path)
+          if (problem) return problem
+        } finally {
+          closeSync(child)
+        }
       } else if (info.isFile()) {
         if (info.size === 0 && relative === "" && SANDBOX_MOUNT_POINTS.has(name)) continue
         if (info.size > limits.maxFileBytes) {
           skipped.push(path)
           continue
         }
-        const content = readFileSync(join(workdir, path))
+        const content = readRegularFile(at(name), info)
+        if (content === null) continue
         const binary = content.subarray(0, 8_192).includes(0) || !isUtf8(content)
         const sent = binary ? content.toString("base64") : content.toString("utf8")
         count += 1
@@ -61,12 +73,46 @@ export function readAppFiles(workdir: string, limits = FILE_LIMITS): AppFiles {
     }
     return null
   }
+  const root = openNoFollow(workdir, constants.O_DIRECTORY)
+  if (root === null) return { ok: true, files: {}, binaryFiles: {}, skipped: [] }
   try {
-    const problem = walk("")
+    const problem = walk(root, "")
     return problem ? { ok: false, reason: problem } : { ok: true, files, binaryFiles, skipped }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, files: {}, binaryFiles: {}, skipped: [] }
-    throw error
+  } finally {
+    closeSync(root)
+  }
+}
+
+/** Gone between the listing and the look (the runtime deleted it): skipped. */
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path)
+  } catch {
+    return null
+  }
+}
+
+/** A descriptor for the path unless its last component is a link (or it is gone): null then. */
+function openNoFollow(path: string, flags = 0): number | null {
+  try {
+    return openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | flags)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The file's content, or null when it is no longer the regular file `seen` was (swapped for a
+ * link or another file between the lstat and the read).
+ */
+function readRegularFile(path: string, seen: { readonly dev: number; readonly ino: number }): Buffer | null {
+  const fd = openNoFollow(path)
+  if (fd === null) return null
+  try {
+    const opened = fstatSync(fd)
+    return opened.isFile() && opened.dev === seen.dev && opened.ino === seen.ino ? readFileSync(fd) : null
+  } finally {
+    closeSync(fd)
   }
 }
 

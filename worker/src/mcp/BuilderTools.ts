@@ -8,13 +8,11 @@
 
 import { Context, Effect, Layer, Schema } from "effect"
 import { BUILDER_TOOLS, endsTurn, type BuilderToolName, type DoneBuildingInput } from "#shared/mcp/builder-tools.ts"
-import { ToolExecuteAnswers, ToolExecuteRequest, ToolExecuteResponse } from "#shared/mcp/tool-execute.ts"
-import { WorkerProblem } from "#shared/runs/internal-api.ts"
+import { ToolExecuteAnswers, ToolExecuteRequest } from "#shared/mcp/tool-execute.ts"
 import { AppBuilds, type BuildOutcome } from "../build/AppBuilds.ts"
 import { describeProblems } from "../build/build-problems.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
-import { postToWeb } from "../http/post-to-web.ts"
-import { delaysSchedule } from "../runtime/turn-pipeline.ts"
+import { askWebForTool } from "./ask-web.ts"
 import type { McpClaims } from "./McpTokens.ts"
 
 /** What the agent is told: the tool's text result, and whether it is an error. */
@@ -22,16 +20,6 @@ export interface ToolAnswer {
   readonly text: string
   readonly isError: boolean
 }
-
-export class BuilderToolWebError extends Schema.TaggedError<BuilderToolWebError>()("BuilderToolWebError", {
-  message: Schema.String,
-  /** The web could not be reached or did not answer: another attempt may work. */
-  transient: Schema.Boolean,
-}) {}
-
-const WEB_TIMEOUT = "15 seconds"
-/** Waits between attempts when the web is unreachable. */
-const WEB_RETRY_DELAYS_MS = [250, 1_000] as const
 
 const answer = (value: unknown): ToolAnswer => ({ text: JSON.stringify(value), isError: false })
 const refusal = (text: string): ToolAnswer => ({ text, isError: true })
@@ -48,8 +36,6 @@ const buildAnswer = (outcome: BuildOutcome): ToolAnswer =>
     ? answer({ ok: true, status: "built", versionNumber: outcome.versionNumber, durationMs: outcome.durationMs, message: outcome.message })
     : refusal(`${outcome.message}\n${describeProblems(outcome.problems)}\nFix these and call done_building again.`.replace("\n\n", "\n"))
 
-const decodeProblem = Schema.decodeUnknownOption(WorkerProblem)
-const decodeResponse = Schema.decodeUnknownExit(ToolExecuteResponse)
 const encodeRequest = Schema.encodeSync(ToolExecuteRequest)
 
 export class BuilderTools extends Context.Service<
@@ -65,22 +51,6 @@ export class BuilderTools extends Context.Service<
       const config = yield* WorkerConfig
       const builds = yield* AppBuilds
 
-      const askWeb = (body: string) =>
-        Effect.tryPromise({
-          try: (signal) =>
-            postToWeb(config, config.toolExecuteUrl, body, signal).then(async (response) => ({
-              status: response.status,
-              body: (await response.json().catch(() => null)) as unknown,
-            })),
-          catch: () => new BuilderToolWebError({ message: "Second's web tier could not be reached.", transient: true }),
-        }).pipe(
-          Effect.timeoutOrElse({
-            duration: WEB_TIMEOUT,
-            orElse: () => Effect.fail(new BuilderToolWebError({ message: "Second's web tier did not answer in time.", transient: true })),
-          }),
-          Effect.retry({ schedule: delaysSchedule(WEB_RETRY_DELAYS_MS), while: (error) => error.transient }),
-        )
-
       const callWeb = Effect.fn("BuilderTools.callWeb")(function* (
         claims: McpClaims,
         tool: "set_app_metadata" | "list_app_integration_keys",
@@ -93,19 +63,13 @@ export class BuilderTools extends Context.Service<
           tool,
           input,
         }
-        const body = yield* Effect.try({
-          // The encoder checks the input against the tool's schema on the way out.
-          try: () => JSON.stringify(encodeRequest(request as never)),
-          catch: () => new BuilderToolWebError({ message: `The input does not match ${tool}'s schema.`, transient: false }),
-        })
-        const reply = yield* askWeb(body)
-        if (reply.status !== 200) {
-          const problem = decodeProblem(reply.body)
-          return refusal(problem._tag === "Some" ? problem.value.error.message : `Second refused the call (HTTP ${reply.status}).`)
-        }
-        const decoded = decodeResponse(reply.body)
-        const result = decoded._tag === "Success" ? Schema.decodeUnknownExit(ToolExecuteAnswers[tool])(decoded.value.result) : null
-        if (!result || result._tag === "Failure") return refusal("Second answered in a shape this worker does not understand.")
+        // The encoder checks the input against the tool's schema on the way out.
+        const body = yield* Effect.option(Effect.try(() => JSON.stringify(encodeRequest(request as never))))
+        if (body._tag === "None") return refusal(`The input does not match ${tool}'s schema.`)
+        const reply = yield* askWebForTool(config, body.value)
+        if (!reply.ok) return refusal(reply.message)
+        const result = Schema.decodeUnknownExit(ToolExecuteAnswers[tool])(reply.result)
+        if (result._tag === "Failure") return refusal("Second answered in a shape this worker does not understand.")
         return answer(result.value)
       })
 
@@ -122,7 +86,7 @@ export class BuilderTools extends Context.Service<
           }
           if (!BUILDER_TOOLS[tool].answeredByWeb) return localAnswer(tool)
           return yield* callWeb(claims, tool as "set_app_metadata" | "list_app_integration_keys", decoded.success).pipe(
-            Effect.catchTag("BuilderToolWebError", (error) => Effect.succeed(refusal(`${error.message} Try again in a moment.`))),
+            Effect.catchTag("ToolWebError", (error) => Effect.succeed(refusal(`${error.message} Try again in a moment.`))),
           )
         }),
       })

@@ -40,7 +40,8 @@ export interface RuntimeCommand {
 export const PROTECTIONS_WITHOUT_BUBBLEWRAP = [
   "other processes' environments under /proc (the worker's included)",
   "files outside the app's directory that the worker's user can read",
-  "writes outside the app's directory and the runtime's home",
+  "writes outside the app's directory and the runtime's home (the app template's packages, which every app builds with, included)",
+  "the network, from an app's build (vite.config.ts and its plugins run the agent's code)",
 ] as const
 
 export class SandboxEnv extends Context.Service<
