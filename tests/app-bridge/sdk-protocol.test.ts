@@ -123,9 +123,20 @@ describe("the SDK's protocol", () => {
     const listed = sdk.secondData.list("todos")
     // The same answer from a window that is not the parent (another frame) settles nothing.
     sdk.receiveHostMessage({}, { source: "second-host", type: "second:data:list-response", requestId: "r-any", ok: true, result: {} })
-    vi.advanceTimersByTime(sdk.REQUEST_TIMEOUT_MS)
+    await vi.advanceTimersByTimeAsync(sdk.REQUEST_TIMEOUT_MS)
     await expect(listed).rejects.toMatchObject({ code: "TIMEOUT" })
     release()
+  })
+
+  it("sends many requests at once without losing any: past the bridge's limit they wait their turn", async () => {
+    let release = () => {}
+    slow = new Promise((resolve) => (release = resolve))
+    const lists = Array.from({ length: 40 }, () => sdk.secondData.list("todos"))
+    // The first ones hold the bridge's slots until the platform answers; the rest are queued, not refused.
+    await Promise.resolve()
+    release()
+    const answers = await Promise.allSettled(lists)
+    expect(answers.filter((answer) => answer.status === "rejected")).toEqual([])
   })
 
   it("applies changes by id, a newer document over an older one", () => {

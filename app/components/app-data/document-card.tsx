@@ -54,6 +54,11 @@ export function DocumentCard({ document, canEdit, now, onSave, onDelete }: Docum
           <label htmlFor={editorId}>Fields (JSON)</label>
           <textarea
             id={editorId}
+            // The editor replaces the button that opened it: the focus goes with it (Escape goes back).
+            autoFocus
+            onKeyDown={(event) => {
+              if (event.key === "Escape" && !busy) (setMode({ kind: "view" }), setProblem(null))
+            }}
             className="data-json-editor"
             rows={Math.min(20, Math.max(4, mode.text.split("\n").length + 1))}
             value={mode.text}

@@ -43,7 +43,7 @@ describe("the Preview", () => {
 
   it("says which older version it shows, with the way back", async () => {
     const html = await renderInRouter(<PreviewPanel {...props({ loaded: { versionId: "v2", number: 2, url: "/preview/t2/" }, pinned: "v2" })} />, "http://localhost/w/w/apps/a/preview?version=v2&show=60")
-    expect(textOf(html)).toContain("Showing version 2 · Back to current")
+    expect(textOf(html)).toContain("Showing version 2, with the app's current data: what you change here is changed for everyone · Back to current")
     expect(html).toMatch(/<a [^>]*href="\/w\/w\/apps\/a\/preview\?show=60"[^>]*>Back to current<\/a>/)
     expect(html).toContain('href="/w/w/apps/a/view?version=v2"')
   })

@@ -94,7 +94,7 @@ export function PreviewPanel(props: PreviewPanelProps) {
       </div>
       {pinned !== null && shown && !props.pinnedMissing ? (
         <p className="preview-banner" role="status" data-testid="preview-pinned">
-          Showing version {shown.number} ·{" "}
+          Showing version {shown.number}, with the app's current data: what you change here is changed for everyone ·{" "}
           <Link to={{ pathname: location.pathname, search: search(null) }} preventScrollReset>
             Back to current
           </Link>

@@ -24,7 +24,11 @@ const scopeSchema = z.enum(APP_DATA_SCOPES, { message: 'scope must be "draft" or
 const collectionSchema = z.string().regex(COLLECTION_NAME_PATTERN, `collection: ${COLLECTION_NAME_RULE}`)
 const documentIdSchema = idSchema
 // Shape only; depth and size are the module's to judge (a 400 or 413 naming the limit).
-const dataSchema = z.record(z.string(), z.unknown(), { message: 'data must be a JSON object of fields, like {"title": "Buy milk", "done": false}' })
+// NOTE: not z.record, which drops a "__proto__" key without a word: the value is passed on as
+// parsed, and the module keeps every key as a field (never a prototype), as the builder's tools do.
+const dataSchema = z.custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
+  message: 'data must be a JSON object of fields, like {"title": "Buy milk", "done": false}',
+})
 
 const appDataInput = z.object({ appId: idSchema, scope: scopeSchema })
 const documentInput = appDataInput.extend({ collection: collectionSchema, id: documentIdSchema })

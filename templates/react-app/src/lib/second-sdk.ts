@@ -178,10 +178,32 @@ function malformed(fields: Record<string, unknown>): SecondDataError | null {
   return null
 }
 
+/** Second answers at most 16 requests of an app at once: more (a loop of inserts) wait their turn here. */
+const MAX_IN_FLIGHT = 12
+let inFlight = 0
+const queued: (() => void)[] = []
+const takeSlot = () =>
+  new Promise<void>((go) => {
+    const enter = () => {
+      inFlight += 1
+      go()
+    }
+    if (inFlight < MAX_IN_FLIGHT) enter()
+    else queued.push(enter)
+  })
+const releaseSlot = () => {
+  inFlight -= 1
+  queued.shift()?.()
+}
+
 function request<R>(kind: RequestKind, fields: Record<string, unknown>): Promise<R> {
   start()
   const refused = malformed(fields)
   if (refused) return Promise.reject(refused)
+  return takeSlot().then(() => sendRequest<R>(kind, fields).finally(releaseSlot))
+}
+
+function sendRequest<R>(kind: RequestKind, fields: Record<string, unknown>): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     sequence += 1
     const requestId = `r${Date.now().toString(36)}-${sequence}`
