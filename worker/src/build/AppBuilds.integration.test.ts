@@ -2,7 +2,8 @@
 // (bubblewrap where it works) and a stand-in web: a build that passes streams its output, leaves
 // dist/index.html and becomes a version; a type error, a missing dist/index.html and a package the
 // template lacks each fail with a problem the agent can act on; a step past the time limit and a
-// build interrupted mid-way both end with one build.finished and leave no process behind.
+// build interrupted mid-way both end with one build.finished and leave no process behind; and the
+// app's own build code (vite.config.ts) finds no network, read-only packages and no worker secret.
 
 import { readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs"
 import { join } from "node:path"
@@ -91,6 +92,35 @@ describe("AppBuilds", () => {
         const outcome = yield* (yield* AppBuilds).build(request("app-unrecorded"))
         expect(outcome).toMatchObject({ ok: true, versionNumber: null })
         expect(outcome.message).toContain("not saved as a version")
+      }),
+    )
+  })
+
+  it.live("runs the app's own build code with no network, the template's packages read-only and none of the worker's secrets", () => {
+    const settings = buildSettings(web.url, { SECOND_RUNTIME_SANDBOX: "bubblewrap", INTERNAL_API_TOKEN: "worker-secret-0123456789abcdef0123456789" })
+    const workdir = scaffoldedApp(settings, "app-probe")
+    // vite.config.ts is code the agent wrote: it tries the network (the stand-in web on loopback),
+    // a write into the shared packages, and the worker's environment, and prints what it got.
+    const config = readFileSync(join(workdir, "vite.config.ts"), "utf8")
+    const probe = `import { writeFileSync } from "node:fs"
+let network = "unreachable"
+try { await fetch(${JSON.stringify(web.url)}); network = "reached" } catch {}
+let packages = "read-only"
+try { writeFileSync("../node_modules/.poisoned", "x"); packages = "written" } catch {}
+console.log("probe: network=" + network + " packages=" + packages + " token=" + (process.env.INTERNAL_API_TOKEN ?? "none"))
+`
+    writeFileSync(join(workdir, "vite.config.ts"), probe + config)
+    const reportsBefore = web.reports.length
+    web.answer = { status: 200, versionNumber: 1 }
+    return run(
+      settings,
+      Effect.gen(function* () {
+        const { outcome, events } = yield* buildWithEvents("app-probe")
+        expect(outputOf(events)).toContain("probe: network=unreachable packages=read-only token=none")
+        expect(outcome.ok, outcome.message).toBe(true)
+        expect(existsSync(join(settings.appTemplateDir, "node_modules", ".poisoned"))).toBe(false)
+        // The one call that reached the web is the worker's own report, after the build.
+        expect(web.reports.length).toBe(reportsBefore + 1)
       }),
     )
   })
