@@ -11,28 +11,17 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Frame, FrameLocator, Page } from "playwright-core"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
-import { startFakeModel, type FakeModel, type Step } from "#tests/fixtures/fake-model/server.ts"
+import { expect, it } from "vitest"
+import type { Step } from "#tests/fixtures/fake-model/server.ts"
 import { BROKEN_LINE, brokenCountApp, doneBuilding, fixedCountApp, NOTES_MANIFEST, notesApp, writeFiles } from "#tests/fixtures/notes-app.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
 
 const chromium = useChromium()
-let fake: FakeModel
-let server: SecondServer
+const bed = useSecondWithFakeModel()
 // Outside the repository: the screenshots are for a person to look at, not to keep.
 const SCREENSHOTS = mkdtempSync(join(tmpdir(), "second-app-preview-"))
 
-beforeAll(async () => {
-  fake = await startFakeModel()
-  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY })
-}, 90_000)
-
-afterAll(async () => {
-  await server?.stop()
-  await fake?.stop()
-})
 
 /** A turn runs the real CLI and a real build (vite and tsc): generous on a loaded 2-core machine. */
 const RUN_TIMEOUT_MS = 120_000
@@ -50,7 +39,7 @@ let appPath = ""
 /** Ada again, in a new browser (each test's browsers close when it ends), at the app's page. */
 async function adaAtTheApp(path = appPath): Promise<Page> {
   expect(appPath, "the journey above ran").not.toBe("")
-  const { page } = await chromium.person("ada-again", server.url)
+  const { page } = await chromium.person("ada-again", bed.server.url)
   await page.goto("/onboarding")
   await signIn(page, ada)
   await page.waitForURL((url) => url.pathname !== "/onboarding")
@@ -79,14 +68,14 @@ const preview = (page: Page): FrameLocator => page.frameLocator('[data-testid="p
 const notesIn = async (page: Page) => preview(page).getByRole("list", { name: "Notes" }).getByRole("listitem").allInnerTexts()
 
 async function sendMessage(page: Page, text: string, steps: Step[]) {
-  fake.clearScript()
-  fake.script(steps)
+  bed.fake.clearScript()
+  bed.fake.script(steps)
   await page.locator("textarea#message").fill(text)
   await page.getByTestId("send-message").click()
 }
 
 it("builds the app, shows it beside the chat, shares its data live, fixes a failed build, and restores version 1", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
-  const a = await chromium.person("ada", server.url)
+  const a = await chromium.person("ada", bed.server.url)
   const { page } = a
   await page.goto("/onboarding")
   await signIn(page, ada)
@@ -102,7 +91,7 @@ it("builds the app, shows it beside the chat, shares its data live, fixes a fail
   await page.getByRole("combobox", { name: /^Role\b/ }).selectOption("admin")
   await page.getByRole("button", { name: "Create invitation link" }).click()
   const link = await page.getByTestId("invite-link").inputValue()
-  const b = await chromium.person("bea", server.url)
+  const b = await chromium.person("bea", bed.server.url)
   await b.page.goto(link)
   await b.page.getByRole("link", { name: `Sign in as ${bea.email} to accept` }).click()
   await b.page.waitForURL((url) => url.pathname === "/onboarding")
@@ -111,8 +100,8 @@ it("builds the app, shows it beside the chat, shares its data live, fixes a fail
   await b.page.waitForURL((url) => url.pathname === workspacePath)
 
   // Version 1: the builder writes the notes app and builds it.
-  fake.clearScript()
-  fake.script([
+  bed.fake.clearScript()
+  bed.fake.script([
     { kind: "toolCalls", calls: [{ kind: "named", name: /set_app_metadata/, input: { name: "Team Notes", description: "Notes the whole team shares." } }] },
     { kind: "shell", command: writeFiles({ "second.json": NOTES_MANIFEST, "src/App.tsx": notesApp() }) },
     doneBuilding("A shared list of team notes."),
@@ -224,8 +213,8 @@ it("keeps a script inside the preview from the platform's cookies, storage, DOM,
   await preview(page).getByRole("heading", { name: "Team notes" }).waitFor({ timeout: LIVE_TIMEOUT_MS })
   // Another app of the same workspace, with data of its own, reached through its owner's API.
   const workspaceId = workspacePath.split("/")[2]!
-  fake.clearScript()
-  fake.script([{ kind: "text", text: "Hello." }])
+  bed.fake.clearScript()
+  bed.fake.script([{ kind: "text", text: "Hello." }])
   const other = await page.evaluate(
     async ({ workspaceId }) => {
       const post = async (procedure: string, input: unknown) => {

@@ -5,25 +5,12 @@
 // a tool call: its card says stopped, not running, live and once the stopped run is reloaded.
 
 import type { Page } from "playwright-core"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
-import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { expect, it } from "vitest"
+import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { useChromium } from "./browser.ts"
 
 const chromium = useChromium()
-let fake: FakeModel
-let server: SecondServer
-
-beforeAll(async () => {
-  fake = await startFakeModel()
-  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY })
-}, 90_000)
-
-afterAll(async () => {
-  await server?.stop()
-  await fake?.stop()
-})
+const bed = useSecondWithFakeModel()
 
 // Long enough to reload a tab in the middle of it, short enough for CI.
 const CHUNKS = Array.from({ length: 40 }, (_, index) => `part ${index + 1}; `)
@@ -33,7 +20,7 @@ const assistantText = (page: Page) => page.getByTestId("run").last().getByTestId
 const lastRunStatus = (page: Page) => page.getByTestId("run").last().getAttribute("data-status")
 
 it("streams one reply to two tabs, and a tab reloaded mid-stream catches up without duplicates", { timeout: 120_000 }, async () => {
-  const a = await chromium.person("A", server.url)
+  const a = await chromium.person("A", bed.server.url)
   await a.page.goto("/onboarding")
   await a.page.getByLabel("Display name").fill("Ada Builder")
   await a.page.getByLabel("Email").fill("ada@example.com")
@@ -44,7 +31,7 @@ it("streams one reply to two tabs, and a tab reloaded mid-stream catches up with
   await a.page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
   const workspacePath = new URL(a.page.url()).pathname
 
-  fake.script([{ kind: "slowText", chunks: CHUNKS, delayMs: 120 }])
+  bed.fake.script([{ kind: "slowText", chunks: CHUNKS, delayMs: 120 }])
   await a.page.goto(`${workspacePath}/apps`)
   await a.page.getByTestId("new-app-prompt").fill("Build a page that lists our team's lunch spots")
   await a.page.getByTestId("runtime-picker").selectOption("claude")
@@ -75,7 +62,7 @@ it("streams one reply to two tabs, and a tab reloaded mid-stream catches up with
 })
 
 it("shows a tool call that was running when the run was stopped as stopped, live and after the reload", { timeout: 120_000 }, async () => {
-  const person = await chromium.person("B", server.url)
+  const person = await chromium.person("B", bed.server.url)
   const { page } = person
   await page.goto("/onboarding")
   await page.getByLabel("Display name").fill("Bea Builder")
@@ -86,7 +73,7 @@ it("shows a tool call that was running when the run was stopped as stopped, live
   await page.getByRole("button", { name: "Create workspace" }).click()
   await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
 
-  fake.script([{ kind: "shell", command: "sleep 600" }])
+  bed.fake.script([{ kind: "shell", command: "sleep 600" }])
   await page.goto(`${new URL(page.url()).pathname}/apps`)
   await page.getByTestId("new-app-prompt").fill("Wait for ten minutes")
   await page.getByTestId("runtime-picker").selectOption("claude")

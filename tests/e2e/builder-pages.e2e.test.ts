@@ -5,27 +5,13 @@
 // page at a time.
 
 import type { Page } from "playwright-core"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
-import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { expect, it } from "vitest"
 import { completedRun } from "#tests/fixtures/run-documents.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium, type BrowserPerson } from "./browser.ts"
 
 const chromium = useChromium()
-let fake: FakeModel
-let server: SecondServer
-
-beforeAll(async () => {
-  fake = await startFakeModel()
-  // Claude Code is usable (a key and the fake model); Codex and OpenCode have no key, so are not.
-  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY })
-}, 90_000)
-
-afterAll(async () => {
-  await server?.stop()
-  await fake?.stop()
-})
+const bed = useSecondWithFakeModel()
 
 // A real agent turn takes a few seconds; the whole journey a minute at most on a loaded machine.
 const RUN_TIMEOUT_MS = 60_000
@@ -35,7 +21,7 @@ let people = 0
 /** Signs a new person in and creates their workspace; returns the workspace's path. */
 async function newBuilder(): Promise<{ person: BrowserPerson; workspacePath: string }> {
   people += 1
-  const person = await chromium.person(`builder-${people}`, server.url)
+  const person = await chromium.person(`builder-${people}`, bed.server.url)
   const { page } = person
   await page.goto("/onboarding")
   await page.getByLabel("Display name").fill(`Builder ${people}`)
@@ -64,7 +50,7 @@ async function createAppOverApi(person: BrowserPerson, workspacePath: string, ru
   const workspaceId = workspacePath.split("/")[2]
   const response = await person.page.request.post("/api/trpc/apps.create", {
     data: { workspaceId, prompt: `Use ${runtime}`, runtime },
-    headers: { origin: server.url },
+    headers: { origin: bed.server.url },
   })
   expect(response.status()).toBe(200)
   return ((await response.json()) as { result: { data: { app: { id: string } } } }).result.data.app.id
@@ -81,7 +67,7 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   await expect(page.locator('[data-testid="runtime-picker"] option[value="codex"]').isDisabled()).resolves.toBe(true)
   await expect(page.locator('[data-testid="runtime-unavailable"][data-runtime="codex"]').innerText()).resolves.toMatch(/CODEX_API_KEY|OPENAI_API_KEY/)
 
-  fake.script([
+  bed.fake.script([
     { kind: "shell", command: "printf 'PNG\\000\\001' > logo.png && truncate -s 600K clip.mp4" },
     { kind: "writeFile", path: "lunch.html", content: "<h1>Lunch spots</h1>", then: "Your page is ready.\nOpen lunch.html to see it." },
   ])
@@ -123,14 +109,14 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
 it("stops a run from another tab, and says 'already running' when a send is refused", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
   const { person, workspacePath } = await newBuilder()
   const { page } = person
-  fake.script([{ kind: "text", text: "Hello." }])
+  bed.fake.script([{ kind: "text", text: "Hello." }])
   await page.goto(`${workspacePath}/apps`)
   await page.getByTestId("new-app-prompt").fill("Say hello")
   await page.getByTestId("create-app").click()
   await page.waitForURL((url) => /\/apps\/[a-z2-7]{24}$/.test(url.pathname))
   await runEnds(page, "completed")
 
-  fake.script([{ kind: "hang", text: "Thinking about colours" }])
+  bed.fake.script([{ kind: "hang", text: "Thinking about colours" }])
   await page.getByTestId("message-input").fill("Make it blue")
   await page.getByTestId("send-message").click()
   await page.getByTestId("run").nth(1).waitFor()
@@ -203,7 +189,7 @@ it("shows a long conversation's latest messages, and earlier ones on request", {
   const { page } = person
   const appId = await createAppOverApi(person, workspacePath, "codex")
   // The conversation so far: 34 earlier turns, stored as the web stores finished runs.
-  const store = await server.openStore()
+  const store = await bed.server.openStore()
   try {
     const { apps, runs } = await import("#app/store/collections.server.ts")
     const app = (await store.collection(apps).findOne({ id: appId }))!

@@ -8,27 +8,16 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Page } from "playwright-core"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
-import { startFakeModel, type FakeModel, type Step } from "#tests/fixtures/fake-model/server.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { expect, it } from "vitest"
+import type { Step } from "#tests/fixtures/fake-model/server.ts"
+import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { useChromium, type BrowserPerson } from "./browser.ts"
 
 const chromium = useChromium()
-let fake: FakeModel
-let server: SecondServer
+const bed = useSecondWithFakeModel()
 // Outside the repository: the screenshots are for a person to look at, not to keep.
 const SCREENSHOTS = mkdtempSync(join(tmpdir(), "second-builder-plan-"))
 
-beforeAll(async () => {
-  fake = await startFakeModel()
-  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY })
-}, 90_000)
-
-afterAll(async () => {
-  await server?.stop()
-  await fake?.stop()
-})
 
 const RUN_TIMEOUT_MS = 60_000
 const JOURNEY_TIMEOUT_MS = 180_000
@@ -56,7 +45,7 @@ let people = 0
 async function newAppFrom(prompt: string, steps: Step[]): Promise<{ person: BrowserPerson; name: string }> {
   people += 1
   const name = `Ada Planner ${people}`
-  const person = await chromium.person(`planner-${people}`, server.url)
+  const person = await chromium.person(`planner-${people}`, bed.server.url)
   const { page } = person
   await page.goto("/onboarding")
   await page.getByLabel("Display name").fill(name)
@@ -66,8 +55,8 @@ async function newAppFrom(prompt: string, steps: Step[]): Promise<{ person: Brow
   await page.getByLabel("Workspace name").fill(`Planners ${people}`)
   await page.getByRole("button", { name: "Create workspace" }).click()
   await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
-  fake.clearScript()
-  fake.script(steps)
+  bed.fake.clearScript()
+  bed.fake.script(steps)
   await page.goto(`${new URL(page.url()).pathname}/apps`)
   await page.getByTestId("new-app-prompt").fill(prompt)
   await page.getByTestId("runtime-picker").selectOption("claude")
@@ -126,7 +115,7 @@ it("shows the plan, approves it from the keyboard, builds, and sends a picked su
   const { page } = person
   await runReaches(page, 1, "completed")
   // The turn ended at the plan; a request the CLI made before it was stopped must not eat the next turn's script.
-  fake.clearScript()
+  bed.fake.clearScript()
 
   const plan = lastRun(page).getByTestId("plan-card")
   await expect(plan.getByRole("heading", { name: PLAN.title }).count()).resolves.toBe(1)
@@ -162,7 +151,7 @@ it("shows the plan, approves it from the keyboard, builds, and sends a picked su
   await page.keyboard.press("Shift+Tab")
   await expect(focused(page)).resolves.toEqual({ testId: "approve-plan", outlined: true })
 
-  fake.script([
+  bed.fake.script([
     { kind: "writeFile", path: "lunch.html", content: "<h1>Lunch spots</h1>" },
     { kind: "toolCalls", calls: [{ kind: "named", name: /done_building/, input: { summary: "A page listing our lunch spots, with votes." } }] },
     { kind: "toolCalls", calls: [{ kind: "named", name: /present_suggestions/, input: { suggestions: SUGGESTIONS } }] },
@@ -174,7 +163,7 @@ it("shows the plan, approves it from the keyboard, builds, and sends a picked su
   await page.waitForSelector('[data-testid="run"][data-status="running"] [data-testid="run-working"]')
   await expect(chatState(page)).resolves.toBe("working")
   await runReaches(page, 2, "completed")
-  fake.clearScript()
+  bed.fake.clearScript()
 
   const built = page.getByTestId("run").nth(1)
   await expect(built.getByTestId("done-building").innerText()).resolves.toContain("A page listing our lunch spots, with votes.")
@@ -195,7 +184,7 @@ it("shows the plan, approves it from the keyboard, builds, and sends a picked su
 
   // A chip sends its title as the next message, answered live.
   const REPLY = ["A map ", "is a good ", "next step; ", "I will add ", "one."]
-  fake.script([{ kind: "slowText", chunks: REPLY, delayMs: 150 }])
+  bed.fake.script([{ kind: "slowText", chunks: REPLY, delayMs: 150 }])
   await chips.first().click()
   await page.getByTestId("run").nth(2).waitFor()
   await expect(lastRun(page).getByTestId("run-prompt").innerText()).resolves.toBe(SUGGESTIONS[0]!.title)
@@ -215,7 +204,7 @@ it("hands the message box to the person who requests changes to the plan", { tim
   const { person } = await newAppFrom("Plan a team birthday calendar", planSteps({ ...PLAN, title: "Birthdays" }))
   const { page } = person
   await runReaches(page, 1, "completed")
-  fake.clearScript()
+  bed.fake.clearScript()
   await page.getByTestId("plan-card").getByRole("heading", { name: "Birthdays" }).waitFor()
   await expect(chatState(page)).resolves.toBe("awaiting-approval")
 
