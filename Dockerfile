@@ -6,7 +6,7 @@ WORKDIR /app
 # better-sqlite3 compiles from source (no prebuilt binary is fetched).
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
-# npm ci's postinstall prepares the app template's dependencies (apps link to them) once, here.
+# npm ci's postinstall prepares the app template's dependencies (every app builds with them) once, here.
 COPY scripts/prepare-app-template.mjs scripts/
 COPY templates/react-app/package.json templates/react-app/package-lock.json templates/react-app/
 RUN npm ci

@@ -1,6 +1,6 @@
-// Installs the app template's dependencies once, for every app the worker scaffolds: apps link
-// their node_modules to templates/react-app/node_modules (read-only in the sandbox), because the
-// builder agent has no registry to install from. Runs as the root package's postinstall, so a
+// Installs the app template's dependencies once, for every app the worker scaffolds: every app
+// finds templates/react-app/node_modules beside its directory (mounted read-only in the sandbox;
+// decision 015), because the builder agent has no registry to install from. Runs as the root package's postinstall, so a
 // fresh clone's `npm ci` prepares it; afterwards it does nothing until the template's lockfile
 // changes (a stamp in node_modules records what was installed). Prints one line either way.
 

@@ -267,7 +267,7 @@ export class Sessions extends Context.Service<
           const lacksApp = !openSession && !hasSource(dirs.workdir) && (request.snapshotAvailable === true || request.resumeSessionId !== null)
           if (lacksApp) return yield* new SessionSourceNeededError({ appId })
         })
-        // A new app starts from the template; every app's node_modules links to the template's.
+        // A new app starts from the template; every app finds the template's packages beside its directory.
         yield* scaffoldApp(appWorkdir(config.workspacesDir, appId), config.appTemplateDir)
         yield* FiberMap.remove(idleClosers, appId)
 
