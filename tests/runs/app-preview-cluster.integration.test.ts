@@ -15,7 +15,7 @@ import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/serve
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { doneBuilding, NOTES_MANIFEST, notesApp, writeFiles } from "#tests/fixtures/notes-app.ts"
 import { startSecondCluster, type ClusterWeb, type SecondCluster } from "#tests/fixtures/second-cluster.ts"
-import { trpcCall } from "#tests/fixtures/trpc-call.ts"
+import { runSettled, trpcCall } from "#tests/fixtures/trpc-call.ts"
 import { SseReader } from "#tests/fixtures/sse-client.ts"
 
 type Run = { id: string; status: string }
@@ -45,12 +45,7 @@ afterAll(async () => {
 const call = <T>(base: string, kind: "query" | "mutation", procedure: string, input: unknown) => trpcCall<T>(person, base, kind, procedure, input)
 
 /** Waits (bounded) until the run has ended, asking `base`. */
-const settled = (base: string, appId: string, runId: string) =>
-  eventuallyValue(async () => {
-    const { runs } = await call<{ runs: Run[] }>(base, "query", "runs.list", { workspaceId, appId })
-    const run = runs.find((candidate) => candidate.id === runId)
-    return run && run.status !== "running" ? run : null
-  }, 120_000)
+const settled = (base: string, appId: string, runId: string) => runSettled<Run>(person, base, { workspaceId, appId }, runId, 120_000)
 
 const versions = async (base: string, appId: string) => (await call<{ versions: Version[] }>(base, "query", "versions.list", { workspaceId, appId })).versions
 

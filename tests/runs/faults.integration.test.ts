@@ -18,7 +18,7 @@ import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { startSecondCluster, type ClusterWeb, type SecondCluster } from "#tests/fixtures/second-cluster.ts"
-import { trpcCall } from "#tests/fixtures/trpc-call.ts"
+import { runSettled, trpcCall } from "#tests/fixtures/trpc-call.ts"
 import { SseReader, type SseMessage } from "#tests/fixtures/sse-client.ts"
 
 type RunEvent = { readonly type: string; readonly [field: string]: unknown }
@@ -57,12 +57,7 @@ const call = <T>(base: string, kind: "query" | "mutation", procedure: string, in
 const listRuns = async (base: string, appId: string) => (await call<{ runs: Run[] }>(base, "query", "runs.list", { workspaceId, appId })).runs
 
 /** Waits (bounded) until the run is no longer running, asking `base`. */
-async function settled(base: string, appId: string, runId: string, timeoutMs = 90_000): Promise<Run> {
-  return eventuallyValue(async () => {
-    const run = (await listRuns(base, appId).catch(() => [])).find((candidate) => candidate.id === runId)
-    return run && run.status !== "running" ? run : null
-  }, timeoutMs)
-}
+const settled = (base: string, appId: string, runId: string, timeoutMs?: number) => runSettled<Run>(person, base, { workspaceId, appId }, runId, timeoutMs)
 
 // ---------------------------------------------------------------- following a run like a browser
 
