@@ -4,6 +4,7 @@
 //   leaving node_modules external, so production runs plain JavaScript.
 
 import { vitePlugin as remix } from "@remix-run/dev"
+import tailwindcss from "@tailwindcss/vite"
 import { defineConfig, type UserConfig } from "vite"
 import { remixConfig } from "./remix.config.ts"
 
@@ -25,4 +26,4 @@ const nodeEntries: UserConfig = {
   },
 }
 
-export default defineConfig(({ mode }) => (mode === "node-entries" ? nodeEntries : { plugins: [remix(remixConfig)] }))
+export default defineConfig(({ mode }) => (mode === "node-entries" ? nodeEntries : { plugins: [tailwindcss(), remix(remixConfig)] }))

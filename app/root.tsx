@@ -1,22 +1,32 @@
-// The document shell every page renders into, and the one error boundary that renders thrown
-// responses (403, 404, ...) and unexpected errors.
+// The document shell every page renders into (the theme on <html>, so the first paint has the
+// right colours), and the one error boundary that renders thrown responses (403, 404, ...) and
+// unexpected errors.
 
-import type { LinksFunction } from "@remix-run/node"
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react"
 import type { ReactNode } from "react"
 import { useNonce } from "./components/nonce.tsx"
+import { ErrorPage } from "./components/error-page.tsx"
 import stylesheet from "./styles.css?url"
+import { readTheme } from "./theme/theme.server.ts"
+import { useTheme } from "./theme/use-theme.ts"
 
-// An empty icon: browsers stop asking for /favicon.ico (and logging its 404).
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
-  { rel: "icon", href: "data:," },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ]
+
+export const meta: MetaFunction = () => [{ title: "Second" }]
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return { theme: readTheme(request) }
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
+  const theme = useTheme()
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -44,21 +54,14 @@ const ROUTER_REFUSALS: Readonly<Record<number, string>> = {
 
 export function ErrorBoundary() {
   const error = useRouteError()
-  const [title, detail] = isRouteErrorResponse(error)
-    ? [
-        error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`,
-        (error as { internal?: boolean }).internal
-          ? (ROUTER_REFUSALS[error.status] ?? null)
-          : typeof error.data === "string" && error.data
-            ? error.data
-            : null,
-      ]
-    : ["Something went wrong", "The error was logged on the server."]
-  return (
-    <main className="narrow">
-      <h1>{title}</h1>
-      {detail ? <p className="lede" data-testid="error-detail">{detail}</p> : null}
-      <a href="/">Back to the start</a>
-    </main>
-  )
+  if (!isRouteErrorResponse(error)) {
+    return <ErrorPage status={500} title="Something went wrong" detail="The error was logged on the server. Try again; if it keeps happening, tell your administrator." />
+  }
+  const detail = (error as { internal?: boolean }).internal
+    ? (ROUTER_REFUSALS[error.status] ?? null)
+    : typeof error.data === "string" && error.data
+      ? error.data
+      : null
+  const title = error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`
+  return <ErrorPage status={error.status} title={title} detail={detail} />
 }

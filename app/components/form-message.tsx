@@ -1,5 +1,7 @@
-// Shows the outcome of a form submission: the refusal message the server wrote (what to fix), or
-// a confirmation, next to the form that was submitted.
+// Shows the outcome of a form submission next to the form that was submitted: the refusal message
+// the server wrote (what to fix), or a confirmation.
+
+import { Notice } from "./ui/notice.tsx"
 
 interface Outcome {
   readonly ok: boolean
@@ -9,16 +11,6 @@ interface Outcome {
 
 export function FormMessage({ outcome, intent, success }: { outcome: Outcome | undefined; intent: string; success?: string }) {
   if (!outcome || outcome.intent !== intent) return null
-  if (!outcome.ok) {
-    return (
-      <p className="form-error" role="alert">
-        {outcome.message}
-      </p>
-    )
-  }
-  return success ? (
-    <p className="form-ok" role="status">
-      {success}
-    </p>
-  ) : null
+  if (!outcome.ok) return <Notice tone="error">{outcome.message}</Notice>
+  return success ? <Notice tone="success">{success}</Notice> : null
 }

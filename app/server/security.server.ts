@@ -26,7 +26,9 @@ export function contentSecurityPolicy(nonce: string, mode: "production" | "devel
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'${development ? " 'unsafe-inline'" : ""}`,
-    `style-src 'self'${development ? " 'unsafe-inline'" : ""}`,
+    // The nonce admits only the dialogs' scroll-lock <style> (entry.client.tsx). Development
+    // leaves it out: with a nonce present, browsers ignore 'unsafe-inline', which Vite needs.
+    `style-src 'self' ${development ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self'${development ? " ws: wss:" : ""}`,

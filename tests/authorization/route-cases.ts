@@ -42,8 +42,18 @@ const otherSessionOf = async (world: World, caller: HttpPerson) => {
 const appPath = async (world: World, caller: HttpPerson) => `/w/${world.workspaceId}/apps/${(await makeApp(world, caller)).appId}`
 
 export const routeCases: Readonly<Record<string, RouteCase>> = {
-  root: {},
+  // The root loader reads the theme cookie for every page.
+  root: { get: { access: publicAccess, path: () => "/" } },
   "routes/_index": { get: { access: publicAccess, path: () => "/" } },
+  // Any address no other route answers: a 404 page for everyone.
+  "routes/$": {
+    get: { access: publicAccess, path: () => "/no/such/page", status: 404 },
+    post: { access: publicAccess, path: () => "/no/such/page", form: async () => ({}), status: 404 },
+  },
+  "routes/theme": {
+    get: { access: publicAccess, path: () => "/theme", status: 405 },
+    post: { access: publicAccess, path: () => "/theme", form: async () => ({ theme: "dark" }) },
+  },
   "routes/healthz": {
     get: { access: publicAccess, path: () => "/healthz" },
     post: { access: publicAccess, path: () => "/healthz", form: async () => ({}), status: 405 },
