@@ -10,6 +10,7 @@ import {
   type AppSource,
   AppSourceAnswer,
   CancelAnswer,
+  type RuntimeModelOffer,
   RuntimesReport,
   StartTurnAccepted,
   StartTurnRequest,
@@ -25,6 +26,10 @@ export interface WorkerRuntimeReport {
   readonly usable: boolean
   readonly reason: string | null
   readonly version: string | null
+  /** The models a person may pick; empty when the worker could not find out. */
+  readonly models: readonly RuntimeModelOffer[]
+  /** The model used when none is picked; null: the CLI's own choice. */
+  readonly defaultModel: string | null
 }
 
 export type { WorkerSessionStatus }
@@ -124,7 +129,7 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
 
     async runtimes() {
       const report = await decoded(RuntimesReport, await call("/runtimes", { timeoutMs: 15_000 }))
-      return report.runtimes.map(({ id, usable, reason, version }) => ({ id, usable, reason, version }))
+      return report.runtimes.map(({ id, usable, reason, version, models, defaultModel }) => ({ id, usable, reason, version, models, defaultModel }))
     },
 
     async startRun(appId, request) {

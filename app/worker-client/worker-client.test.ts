@@ -41,6 +41,23 @@ const request = {
   delivery: { leaseMs: 30_000 },
 }
 
+/** A worker's runtime report with one runtime, its fields overridden. */
+const runtimesReport = (claude: Record<string, unknown> = {}) => ({
+  runtimes: [
+    {
+      id: "claude",
+      usable: true,
+      reason: null,
+      version: "2.1.197",
+      credentialsConfigured: true,
+      models: [{ id: "opus", label: "Opus" }],
+      defaultModel: "opus",
+      ...claude,
+    },
+  ],
+  sandbox: { mode: "bubblewrap", missingProtections: [] },
+})
+
 describe("the worker client", () => {
   it.each([
     ["status", () => client.status("app"), { busy: "no" }],
@@ -49,6 +66,9 @@ describe("the worker client", () => {
     ["files", () => client.files("app"), { files: { "a.txt": 1 } }],
     ["files", () => client.files("app"), '{"files":'],
     ["runtimes", () => client.runtimes(), { runtimes: [{ id: "gpt", usable: true }] }],
+    // A model id that reads as a command-line option is not one a picker may offer.
+    ["runtimes", () => client.runtimes(), runtimesReport({ models: [{ id: "--dangerously-skip-permissions", label: "x" }] })],
+    ["runtimes", () => client.runtimes(), runtimesReport({ defaultModel: 42 })],
     ["startRun", () => client.startRun("app", request), { accepted: "maybe" }],
   ])("refuses a malformed answer to %s with a typed error", async (method, call, body) => {
     answer(method === "startRun" ? 202 : 200, body)
@@ -67,6 +87,10 @@ describe("the worker client", () => {
     expect(await client.files("app")).toEqual({ files: { "a.txt": "A" }, binaryFiles: {}, skipped: ["big.bin"], skippedCount: 1 })
     answer(202, { accepted: true })
     expect(await client.startRun("app", request)).toEqual({ started: true })
+    answer(200, runtimesReport())
+    expect(await client.runtimes()).toEqual([
+      { id: "claude", usable: true, reason: null, version: "2.1.197", models: [{ id: "opus", label: "Opus" }], defaultModel: "opus" },
+    ])
   })
 
   it("sends the turn as the shared schema encodes it, and reads a refusal's code", async () => {

@@ -105,7 +105,16 @@ export type WorkerSessionStatus = typeof WorkerSessionStatus.Type
 /** POST /sessions/:appId/cancel[?runId=]. */
 export const CancelAnswer = Schema.Struct({ cancelled: Schema.Boolean })
 
-/** GET /runtimes: what each runtime can do here, and the sandbox. */
+const ModelId = Schema.String.check(Schema.isPattern(MODEL_NAME_PATTERN))
+
+/** A model a runtime offers: the id its CLI is given, and what a person reads. */
+export const RuntimeModelOffer = Schema.Struct({
+  id: ModelId,
+  label: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200)),
+})
+export type RuntimeModelOffer = typeof RuntimeModelOffer.Type
+
+/** GET /runtimes: what each runtime can do here, the models it offers, and the sandbox. */
 export const RuntimesReport = Schema.Struct({
   runtimes: Schema.Array(
     Schema.Struct({
@@ -114,6 +123,10 @@ export const RuntimesReport = Schema.Struct({
       reason: Schema.NullOr(Schema.String),
       version: Schema.NullOr(Schema.String),
       credentialsConfigured: Schema.Boolean,
+      /** Empty when the worker could not find out (then the web lets any well-formed id through). */
+      models: Schema.Array(RuntimeModelOffer).check(Schema.isMaxLength(1_000)),
+      /** The model used when none is picked; null: the CLI's own choice. */
+      defaultModel: Schema.NullOr(ModelId),
     }),
   ),
   sandbox: Schema.Struct({ mode: Schema.Literals(["bubblewrap", "none"]), missingProtections: Schema.Array(Schema.String) }),

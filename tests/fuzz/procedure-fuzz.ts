@@ -44,7 +44,8 @@ function validValue(field: string, targets: FuzzTargets): unknown {
     name: "Fuzzed name",
     prompt: "Say hello",
     runtime: "claude",
-    model: "fuzz-model",
+    // One Claude Code offers (runtime above), so a valid request gets past the model check.
+    model: "sonnet",
     email: "fuzz@example.com",
     role: "member",
     teamIds: [],

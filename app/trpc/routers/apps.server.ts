@@ -1,10 +1,11 @@
 // Apps: list, create from a prompt (which sends the first builder message), get, rename, delete,
-// read the current source, and the runtimes the worker can use.
+// read the current source, and the runtimes the worker can use with the models each offers.
 
 import { z } from "zod"
 import { MODEL_NAME_PATTERN } from "#shared/runtime/cli-arguments.ts"
 import { RUNTIME_IDS } from "#shared/runtime/run-event.ts"
 import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { listRuntimes, requireOfferedModel } from "../../apps/runtime-models.server.ts"
 import { createApp, deleteApp, getAppFiles, listApps, renameApp, setCollaborator, summarizeApp } from "../../apps/apps.server.ts"
 import { sendMessage } from "../../runs/runs.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
@@ -33,6 +34,8 @@ export const appsRouter = createTRPCRouter({
   create: workspaceProcedure("apps:build")
     .input(z.object({ prompt: promptSchema, runtime: runtimeSchema, model: modelSchema.optional(), name: nameSchema("name").optional() }))
     .mutation(async ({ ctx, input }) => {
+      // Before anything is written: a refused model leaves no app behind.
+      await requireOfferedModel(ctx.services, input.runtime, input.model ?? null)
       const app = await createApp(ctx.services, ctx.scope, { prompt: input.prompt, runtime: input.runtime, model: input.model ?? null, name: input.name })
       const run = await sendMessage(ctx.services, ctx.scope, app.id, { prompt: input.prompt })
       return { app: summarizeApp(app), run }
@@ -59,9 +62,6 @@ export const appsRouter = createTRPCRouter({
 
   files: workspaceProcedure("apps:build").input(appInput).query(({ ctx, input }) => getAppFiles(ctx.services, ctx.scope, input.appId)),
 
-  /** What the runtime picker offers: each runtime, and why it cannot be used when it cannot. */
-  runtimes: workspaceProcedure("apps:build").query(async ({ ctx }) => {
-    const runtimes = await ctx.services.worker.runtimes().catch(() => null)
-    return runtimes ?? RUNTIME_IDS.map((id) => ({ id, usable: false, reason: "The agent worker is unreachable.", version: null }))
-  }),
+  /** What the runtime picker offers: each runtime, why it cannot be used when it cannot, and its models. */
+  runtimes: workspaceProcedure("apps:build").query(({ ctx }) => listRuntimes(ctx.services)),
 })

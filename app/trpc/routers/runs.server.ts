@@ -2,6 +2,8 @@
 // the plan a turn ended with.
 
 import { z } from "zod"
+import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { requireOfferedModel } from "../../apps/runtime-models.server.ts"
 import { approveRun } from "../../runs/approvals.server.ts"
 import { RUNS_PAGE } from "../../runs/run-pages.ts"
 import { listRuns, retryRun, sendMessage, stopRun } from "../../runs/runs.server.ts"
@@ -18,9 +20,14 @@ export const runsRouter = createTRPCRouter({
 
   send: workspaceProcedure("apps:build")
     .input(z.object({ appId: idSchema, prompt: promptSchema, runtime: runtimeSchema.optional(), model: modelSchema.optional() }))
-    .mutation(({ ctx, input }) =>
-      sendMessage(ctx.services, ctx.scope, input.appId, { prompt: input.prompt, runtime: input.runtime, model: input.model }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      // A model picked with no runtime is for the app's current one.
+      if (typeof input.model === "string") {
+        const runtime = input.runtime ?? (await requireVisibleApp(ctx.services, ctx.scope, input.appId)).runtime
+        await requireOfferedModel(ctx.services, runtime, input.model)
+      }
+      return sendMessage(ctx.services, ctx.scope, input.appId, { prompt: input.prompt, runtime: input.runtime, model: input.model })
+    }),
 
   stop: workspaceProcedure("apps:build")
     .input(runInput)

@@ -4,8 +4,11 @@
 
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { RuntimesReport } from "#shared/runs/internal-api.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { eventuallyValue } from "#tests/fixtures/eventually.ts"
 import { FAKE_API_KEY, testHomesRoot } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { loadWorkerConfig } from "../config/WorkerConfig.ts"
@@ -154,18 +157,30 @@ describe("the app's files", () => {
 })
 
 describe("the runtime report", () => {
-  it("lists the three runtimes, whether each is usable, and the sandbox", async () => {
-    const report = (await (await call(worker, "/runtimes")).json()) as {
-      runtimes: { id: string; usable: boolean; version: string | null; credentialsConfigured: boolean }[]
-      sandbox: { mode: string; missingProtections: string[] }
+  it("lists the three runtimes, whether each is usable, the models each offers, and the sandbox", { timeout: 90_000 }, async () => {
+    const fetchReport = async () => {
+      const body: unknown = await (await call(worker, "/runtimes")).json()
+      return { body, report: Schema.decodeUnknownSync(RuntimesReport)(body) }
     }
+    // OpenCode's list is made on the first report, which waits for it only so long: on a busy
+    // machine the list arrives in a later one.
+    const { body, report } = await eventuallyValue(async () => {
+      const answer = await fetchReport()
+      return answer.report.runtimes[2]?.models.length ? answer : null
+    }, 80_000)
     expect(report.runtimes.map((runtime) => [runtime.id, runtime.usable, runtime.credentialsConfigured])).toEqual([
       ["claude", true, true],
       ["codex", true, true],
       ["opencode", true, true],
     ])
+    expect(report.runtimes.map((runtime) => runtime.defaultModel)).toEqual(["opus", "gpt-5.5", "openai/gpt-5.5"])
+    for (const runtime of report.runtimes) expect(runtime.models.map((model) => model.id)).toContain(runtime.defaultModel)
+    // OpenCode lists the models of the providers this worker has keys for (OpenAI through the fake
+    // gateway, Anthropic), and of no other.
+    const providers = new Set(report.runtimes[2]?.models.map((model) => model.id.split("/")[0]))
+    expect([...providers].sort()).toEqual(["anthropic", "openai"])
     expect(report.sandbox).toEqual({ mode: "bubblewrap", missingProtections: [] })
-    expect(JSON.stringify(report)).not.toContain(FAKE_API_KEY)
+    expect(JSON.stringify(body)).not.toContain(FAKE_API_KEY)
   })
 })
 

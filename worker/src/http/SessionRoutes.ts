@@ -138,7 +138,15 @@ const RuntimesRoute = HttpRouter.add(
     const runtimes = yield* (yield* Runtimes).detect({ refresh })
     const sandbox = yield* SandboxEnv
     return answer(RuntimesReport, {
-      runtimes: runtimes.map(({ id, usable, reason, version, credentialsConfigured }) => ({ id, usable, reason, version, credentialsConfigured })),
+      runtimes: runtimes.map(({ id, usable, reason, version, credentialsConfigured, models, defaultModel }) => ({
+        id,
+        usable,
+        reason,
+        version,
+        credentialsConfigured,
+        models,
+        defaultModel,
+      })),
       sandbox: { mode: sandbox.mode, missingProtections: sandbox.missingProtections },
     })
   }),

@@ -1,15 +1,15 @@
-// RuntimeLayer: the runtimes this worker offers. Detection runs once at startup (and again on
-// request); each runtime's adapter is looked up here. Unusable runtimes are refused with the
-// reason detection gave.
+// RuntimeLayer: the runtimes this worker offers, and the models each offers. Detection runs once
+// at startup (and again on request); each runtime's adapter is looked up here. Unusable runtimes
+// are refused with the reason detection gave.
 
 import { existsSync, realpathSync } from "node:fs"
 import { resolve } from "node:path"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Schema } from "effect"
 import { RUNTIME_IDS, type RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
-import { SecretStore } from "../secrets/SecretStore.ts"
+import { SecretStore, type OpencodeProvider } from "../secrets/SecretStore.ts"
 import type { RuntimeAdapter } from "./adapters/runtime-adapter.ts"
-import { detectRuntime, type RuntimeDetection } from "./detection.ts"
+import { detectRuntime, withModels, type DetectionInput, type RuntimeDetection } from "./detection.ts"
 
 export class RuntimeUnavailableError extends Schema.TaggedError<RuntimeUnavailableError>()("RuntimeUnavailableError", {
   runtime: Schema.String,
@@ -19,6 +19,15 @@ export class RuntimeUnavailableError extends Schema.TaggedError<RuntimeUnavailab
     return `The ${this.runtime} runtime cannot be used on this worker: ${this.reason}`
   }
 }
+
+/**
+ * How long a runtime report waits for OpenCode's model list; a report that cannot wait longer
+ * says its list is unknown (the list keeps being made for the next report).
+ */
+const REPORT_WAIT = Duration.seconds(5)
+
+/** The providers the worker can give OpenCode a key for (see SecretStore.environmentFor). */
+const OPENCODE_PROVIDERS: readonly OpencodeProvider[] = ["openai", "anthropic", "google"]
 
 const isUnderTmp = (directory: string) => {
   const real = existsSync(directory) ? realpathSync(directory) : resolve(directory)
@@ -40,6 +49,7 @@ const requireFrom =
 export class Runtimes extends Context.Service<
   Runtimes,
   {
+    /** Each runtime with the models it offers (OpenCode's listed from the first call on, again on a refresh). */
     readonly detect: (options?: { readonly refresh?: boolean }) => Effect.Effect<readonly RuntimeDetection[]>
     /** The usable runtime's detection and adapter, or why it cannot be used. */
     readonly require: (runtime: RuntimeId) => Effect.Effect<{ detection: RuntimeDetection; adapter: RuntimeAdapter }, RuntimeUnavailableError>
@@ -51,16 +61,34 @@ export class Runtimes extends Context.Service<
       Effect.gen(function* () {
         const config = yield* WorkerConfig
         const secrets = yield* SecretStore
+        // Only the variables' names: OpenCode lists a provider's models when its key variable is set.
+        const opencodeProviders = OPENCODE_PROVIDERS.map((provider) => ({
+          provider,
+          keyVariables: Object.keys(secrets.environmentFor("opencode", provider)),
+        })).filter(({ keyVariables }) => keyVariables.length > 0)
+        const inputFor = (id: RuntimeId): DetectionInput => ({
+          configuredPath: config.runtimePaths[id],
+          searchPath: process.env["PATH"] ?? "",
+          credentialsConfigured: secrets.hasCredentials(id),
+          claudeEnvScrub: config.claudeSubprocessEnvScrub,
+          opencodeProviders,
+        })
+        // OpenCode's list costs about 2 s of CPU (far more on a busy machine): it is made on the
+        // first report rather than at every start, and a report waits for it only so long.
         const detectAll = () =>
-          RUNTIME_IDS.map((id) =>
-            detectRuntime(id, {
-              configuredPath: config.runtimePaths[id],
-              searchPath: process.env["PATH"] ?? "",
-              credentialsConfigured: secrets.hasCredentials(id),
-              claudeEnvScrub: config.claudeSubprocessEnvScrub,
-            }),
-          )
-        let detected = detectAll()
+          Promise.all(RUNTIME_IDS.map((id) => detectRuntime(id, inputFor(id), { models: id === "opencode" ? "later" : "now" })))
+        let detected: readonly RuntimeDetection[] = yield* Effect.promise(detectAll)
+        let listing: Promise<void> | null = null
+        let listed: readonly RuntimeDetection[] | null = null
+        const listModels = () =>
+          (listing ??= (async (from) => {
+            const done = await Promise.all(from.map((runtime) => (runtime.id === "opencode" ? withModels(runtime, inputFor(runtime.id)) : runtime)))
+            if (detected === from) listed = done
+          })(detected))
+        const report = Effect.promise(listModels).pipe(
+          Effect.timeoutOption(REPORT_WAIT),
+          Effect.map(() => listed ?? detected),
+        )
         for (const runtime of detected) {
           if (runtime.usable) yield* Effect.logInfo(`runtime ${runtime.id}: ${runtime.version}`)
           else yield* Effect.logWarning(`runtime ${runtime.id} unavailable: ${runtime.reason}`)
@@ -77,10 +105,18 @@ export class Runtimes extends Context.Service<
         }
         return Runtimes.of({
           detect: (options) =>
-            Effect.sync(() => {
-              if (options?.refresh) detected = detectAll()
-              return detected
-            }),
+            options?.refresh
+              ? Effect.promise(detectAll).pipe(
+                  Effect.tap((fresh) =>
+                    Effect.sync(() => {
+                      detected = fresh
+                      listing = null
+                      listed = null
+                    }),
+                  ),
+                  Effect.andThen(report),
+                )
+              : report,
           require: requireFrom(() => detected, adapters),
         })
       }),
@@ -96,6 +132,9 @@ export class Runtimes extends Context.Service<
       version: adapters[id] ? "test" : null,
       credentialsConfigured: true,
       installation: [],
+      // Unknown lists: tests pick whatever model their scripted adapter answers as.
+      models: [],
+      defaultModel: null,
     }))
     return Layer.succeed(Runtimes, Runtimes.of({ detect: () => Effect.succeed(detected), require: requireFrom(() => detected, adapters) }))
   }

@@ -1,12 +1,27 @@
 // Which runtimes this worker can run, and why not when it cannot: the binary (SECOND_*_PATH, else
 // PATH, else this project's node_modules/.bin), its version, whether credentials look configured
-// (never their values), OpenCode's JSON output support, and bubblewrap for Claude's env scrub.
+// (never their values), OpenCode's JSON output support, bubblewrap for Claude's env scrub, and the
+// models each offers (model-catalog.ts). The probes run concurrently, each with a deadline.
 
-import { spawnSync } from "node:child_process"
-import { existsSync, realpathSync } from "node:fs"
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { dirname, join, resolve, sep } from "node:path"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { findBubblewrap } from "../sandbox/bubblewrap.ts"
+import { OPENCODE_QUIET } from "./adapters/opencode-adapter.ts"
+import {
+  CLAUDE_DEFAULT_MODEL,
+  CLAUDE_MODELS,
+  CODEX_FALLBACK_MODELS,
+  codexDefault,
+  opencodeDefault,
+  parseCodexCatalog,
+  parseOpencodeModels,
+  type RuntimeModel,
+} from "./model-catalog.ts"
+
+export type { RuntimeModel }
 
 export interface RuntimeDetection {
   readonly id: RuntimeId
@@ -18,6 +33,10 @@ export interface RuntimeDetection {
   readonly credentialsConfigured: boolean
   /** Trees the sandbox must show read-only for the binary to run (its installation). */
   readonly installation: readonly string[]
+  /** What a person may pick; empty when it could not be found out (then any well-formed id is let through). */
+  readonly models: readonly RuntimeModel[]
+  /** The model used when none is picked (one of `models` when they are known); null: the CLI's own. */
+  readonly defaultModel: string | null
 }
 
 const BINARY_NAMES: Readonly<Record<RuntimeId, string>> = { claude: "claude", codex: "codex", opencode: "opencode" }
@@ -32,6 +51,13 @@ export interface DetectionInput {
   readonly searchPath: string
   readonly credentialsConfigured: boolean
   readonly claudeEnvScrub: boolean
+  /**
+   * OpenCode's providers this worker has a key for, with the names of the variables that carry it
+   * (the values never reach detection: OpenCode lists a provider's models when its variable is set).
+   */
+  readonly opencodeProviders: readonly { readonly provider: string; readonly keyVariables: readonly string[] }[]
+  /** How long a CLI may take to list its models (default MODELS_TIMEOUT_MS); a slower list counts as unknown. */
+  readonly modelsTimeoutMs?: number
 }
 
 /**
@@ -65,31 +91,165 @@ export function installationOf(binary: string): string[] {
   return [...new Set([tree, dirname(process.execPath)])]
 }
 
-/** What the command printed on stdout and stderr together (OpenCode prints help on stderr); null if it could not run. */
-function run(binary: string, args: readonly string[]): string | null {
-  const result = spawnSync(binary, [...args], {
-    encoding: "utf8",
-    timeout: 15_000,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: "/nonexistent", NO_COLOR: "1" } as unknown as NodeJS.ProcessEnv,
-  })
-  if (result.error) return null
-  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`
-  return result.status === 0 || output.length > 0 ? output : null
+const PROBE_TIMEOUT_MS = 15_000
+/**
+ * OpenCode lists its models in about 2 s on two idle cores, and in 15 s with four listings on a
+ * busy machine. Runtimes makes the list in the background, so it can take that long.
+ */
+const MODELS_TIMEOUT_MS = 60_000
+/** `opencode models --verbose` prints some 200 KB for three providers. */
+const PROBE_MAX_OUTPUT = 8 * 1024 * 1024
+const PROBE_PATH = `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`
+
+interface ProbeOptions {
+  /** Added to a bare environment (PATH, a HOME that does not exist, NO_COLOR). */
+  readonly env?: Readonly<Record<string, string>>
+  readonly timeoutMs?: number
 }
 
-export function detectRuntime(runtime: RuntimeId, input: DetectionInput): RuntimeDetection {
+interface ProbeOutput {
+  readonly stdout: string
+  readonly stderr: string
+  readonly exitedCleanly: boolean
+}
+
+/**
+ * Runs a command with a deadline; null if it could not run, ran out of time or printed too much.
+ * It runs in a process group of its own, killed whole at the deadline: a helper it started must
+ * not hold its output open, and detection waiting, past the deadline.
+ */
+function probe(binary: string, args: readonly string[], options: ProbeOptions = {}): Promise<ProbeOutput | null> {
+  return new Promise((done) => {
+    const child = spawn(binary, [...args], {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      // NOTE: the project's ProcessEnv type requires NODE_ENV; a probe's environment is bare on purpose.
+      env: { PATH: PROBE_PATH, HOME: "/nonexistent", NO_COLOR: "1", ...options.env } as unknown as NodeJS.ProcessEnv,
+    })
+    const output = { stdout: [] as Buffer[], stderr: [] as Buffer[], bytes: 0 }
+    let answered = false
+    const finish = (result: ProbeOutput | null) => {
+      if (answered) return
+      answered = true
+      clearTimeout(deadline)
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) killGroup(child.pid)
+      done(result)
+    }
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      output.bytes += chunk.length
+      if (output.bytes > PROBE_MAX_OUTPUT) finish(null)
+      else into.push(chunk)
+    }
+    const deadline = setTimeout(() => {
+      if (child.pid !== undefined) killGroup(child.pid)
+      finish(null)
+    }, options.timeoutMs ?? PROBE_TIMEOUT_MS)
+    child.stdout.on("data", collect(output.stdout))
+    child.stderr.on("data", collect(output.stderr))
+    child.on("error", () => finish(null))
+    child.on("close", (code) =>
+      finish({ stdout: Buffer.concat(output.stdout).toString("utf8"), stderr: Buffer.concat(output.stderr).toString("utf8"), exitedCleanly: code === 0 }),
+    )
+  })
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL")
+  } catch {
+    // Already gone.
+  }
+}
+
+/** What the command printed on stdout and stderr together (OpenCode prints help on stderr); null if it could not run. */
+async function run(binary: string, args: readonly string[]): Promise<string | null> {
+  const result = await probe(binary, args)
+  if (result === null) return null
+  const output = `${result.stdout}${result.stderr}`
+  return result.exitedCleanly || output.length > 0 ? output : null
+}
+
+/** Codex's bundled catalog (no network, no login), else the table. */
+async function codexModels(binary: string, timeoutMs: number): Promise<readonly RuntimeModel[]> {
+  const result = await probe(binary, ["debug", "models", "--bundled"], { timeoutMs })
+  return (result?.exitedCleanly ? parseCodexCatalog(result.stdout) : null) ?? CODEX_FALLBACK_MODELS
+}
+
+/**
+ * The configured providers' models as OpenCode lists them offline: a private, throw-away home
+ * and a placeholder in each key variable (OpenCode only checks that it is set), so no key and no
+ * operator file is involved. Empty when OpenCode could not list them in time.
+ */
+async function opencodeModels(binary: string, providers: DetectionInput["opencodeProviders"], timeoutMs: number): Promise<readonly RuntimeModel[]> {
+  if (providers.length === 0) return []
+  const home = mkdtempSync(join(tmpdir(), "second-opencode-models-"))
+  try {
+    const keys = Object.fromEntries(providers.flatMap(({ keyVariables }) => keyVariables.map((name) => [name, "configured-on-the-worker"])))
+    const result = await probe(binary, ["models", "--verbose", "--pure"], {
+      timeoutMs,
+      env: {
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, ".config"),
+        XDG_DATA_HOME: join(home, ".local/share"),
+        XDG_STATE_HOME: join(home, ".local/state"),
+        XDG_CACHE_HOME: join(home, ".cache"),
+        ...OPENCODE_QUIET,
+        ...keys,
+      },
+    })
+    return result?.exitedCleanly ? parseOpencodeModels(result.stdout, providers.map(({ provider }) => provider)) : []
+  } finally {
+    rmSync(home, { recursive: true, force: true })
+  }
+}
+
+async function modelsOf(runtime: RuntimeId, binary: string, input: DetectionInput): Promise<Pick<RuntimeDetection, "models" | "defaultModel">> {
+  const timeoutMs = input.modelsTimeoutMs ?? MODELS_TIMEOUT_MS
+  switch (runtime) {
+    case "claude":
+      return { models: CLAUDE_MODELS, defaultModel: CLAUDE_DEFAULT_MODEL }
+    case "codex": {
+      // About 50 ms: it runs with the start-up probes, so it gets their deadline.
+      const models = await codexModels(binary, Math.min(timeoutMs, PROBE_TIMEOUT_MS))
+      return { models, defaultModel: codexDefault(models) }
+    }
+    case "opencode": {
+      const models = await opencodeModels(binary, input.opencodeProviders, timeoutMs)
+      return { models, defaultModel: opencodeDefault(models, input.opencodeProviders.map(({ provider }) => provider)) }
+    }
+  }
+}
+
+const MODELS_UNKNOWN = { models: [], defaultModel: null } as const
+
+/** The detection with the models its runtime offers (unknown when the runtime was not found). */
+export async function withModels(detection: RuntimeDetection, input: DetectionInput): Promise<RuntimeDetection> {
+  if (detection.binary === null || detection.version === null) return { ...detection, ...MODELS_UNKNOWN }
+  return { ...detection, ...(await modelsOf(detection.id, detection.binary, input)) }
+}
+
+/**
+ * What the runtime is and whether it can be used; with `models: "later"`, without listing its
+ * models (OpenCode's list costs about 2 s of CPU; `withModels` adds them when they are wanted).
+ */
+export async function detectRuntime(runtime: RuntimeId, input: DetectionInput, options: { readonly models?: "now" | "later" } = {}): Promise<RuntimeDetection> {
   const base = { id: runtime, credentialsConfigured: input.credentialsConfigured }
   const binary = findBinary(runtime, input.configuredPath, input.searchPath)
   const variable = `SECOND_${runtime.toUpperCase()}_PATH`
+  const none = MODELS_UNKNOWN
   if (!binary) {
-    return { ...base, usable: false, binary: null, version: null, installation: [], reason: `${BINARY_NAMES[runtime]} was not found on PATH; install it or set ${variable}.` }
+    return { ...base, ...none, usable: false, binary: null, version: null, installation: [], reason: `${BINARY_NAMES[runtime]} was not found on PATH; install it or set ${variable}.` }
   }
-  const version = run(binary, ["--version"])?.trim().split("\n")[0] || null
+  const [versionOutput, runHelp, models] = await Promise.all([
+    run(binary, ["--version"]),
+    runtime === "opencode" ? run(binary, ["run", "--help"]) : Promise.resolve(null),
+    options.models === "later" ? Promise.resolve(none) : modelsOf(runtime, binary, input),
+  ])
+  const version = versionOutput?.trim().split("\n")[0] || null
   const installation = installationOf(binary)
-  const found = { ...base, binary, version, installation }
-  if (version === null) return { ...found, usable: false, reason: `${binary} did not answer --version; check the installation.` }
-  if (runtime === "opencode" && !(run(binary, ["run", "--help"]) ?? "").includes("--format")) {
+  const found = { ...base, binary, version, installation, ...models }
+  if (version === null) return { ...found, ...none, usable: false, reason: `${binary} did not answer --version; check the installation.` }
+  if (runtime === "opencode" && !(runHelp ?? "").includes("--format")) {
     return { ...found, usable: false, reason: "this OpenCode does not support `run --format json`; upgrade it." }
   }
   if (runtime === "claude" && input.claudeEnvScrub && process.platform === "linux") {
