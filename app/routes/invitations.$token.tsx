@@ -4,11 +4,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
+import { AuthShell } from "../components/auth-shell.tsx"
 import { FormMessage } from "../components/form-message.tsx"
+import { Button } from "../components/ui/button.tsx"
+import { Notice } from "../components/ui/notice.tsx"
+import { pageTitle } from "../text/page-title.ts"
 import { withArticle } from "../components/roles.ts"
 import { act, load, reply, signInPath } from "../trpc/caller.server.ts"
 
-export const meta: MetaFunction = () => [{ title: "Invitation · Second" }]
+export const meta: MetaFunction = () => pageTitle("Invitation")
 
 const INVALID_LINK = "This invitation link is not valid. Ask for a new one."
 
@@ -37,40 +41,39 @@ export default function Invitation() {
   const role = withArticle(invitation.role)
   const isInvitee = user !== null && user.email.toLowerCase() === invitation.email.toLowerCase()
   return (
-    <main className="narrow">
-      <h1>Join {invitation.workspaceName}</h1>
-      <p className="lede">
-        {invitation.invitedBy} invited {invitation.email} to join as {role}.
-      </p>
+    <AuthShell
+      title={`Join ${invitation.workspaceName}`}
+      description={`${invitation.invitedBy} invited ${invitation.email} to join as ${role}.`}
+    >
       {invitation.state !== "pending" ? (
-        <p className="form-error" role="alert">
+        <Notice tone="error">
           This invitation {invitation.state === "expired" ? "has expired" : `was already ${invitation.state}`}. Ask for a new one.
-        </p>
+        </Notice>
       ) : user && !isInvitee ? (
-        <Form method="post" action="/auth/sign-out" className="stack card">
-          <p className="form-error" role="alert">
+        <Form method="post" action="/auth/sign-out" className="grid gap-4">
+          <Notice tone="warning">
             You are signed in as {user.email}, but this invitation is for {invitation.email}.
-          </p>
+          </Notice>
           <input type="hidden" name="returnTo" value={invitationPath} />
-          <button type="submit">Sign out to accept as {invitation.email}</button>
+          <Button type="submit" variant="outline" className="h-auto min-h-9 whitespace-normal">
+            Sign out to accept as {invitation.email}
+          </Button>
         </Form>
       ) : user ? (
-        <Form method="post" className="stack card">
-          <p>
-            Signed in as {user.displayName} ({user.email}).
+        <Form method="post" className="grid gap-4">
+          <p className="break-words">
+            Signed in as {user.displayName} <span className="text-muted-foreground">({user.email})</span>.
           </p>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? "Joining…" : `Join ${invitation.workspaceName}`}
-          </button>
           <FormMessage outcome={outcome} intent="accept" />
+          <Button type="submit" disabled={busy} className="w-full">
+            {busy ? "Joining…" : `Join ${invitation.workspaceName}`}
+          </Button>
         </Form>
       ) : (
-        <p>
-          <Link to={signIn} className="button-link">
-            Sign in as {invitation.email} to accept
-          </Link>
-        </p>
+        <Button asChild className="h-auto min-h-9 w-full whitespace-normal">
+          <Link to={signIn}>Sign in as {invitation.email} to accept</Link>
+        </Button>
       )}
-    </main>
+    </AuthShell>
   )
 }

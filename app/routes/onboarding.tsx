@@ -5,6 +5,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node"
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
 import { z } from "zod"
+import { AuthShell } from "../components/auth-shell.tsx"
+import { Button } from "../components/ui/button.tsx"
+import { Input } from "../components/ui/input.tsx"
+import { Field } from "../components/ui/label.tsx"
+import { Notice } from "../components/ui/notice.tsx"
+import { pageTitle } from "../text/page-title.ts"
 import { signInLocally } from "../auth/local-sign-in.server.ts"
 import { completeSignIn, safeReturnTo } from "../auth/sign-in-response.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
@@ -12,7 +18,7 @@ import { readForm } from "../forms/read-form.server.ts"
 import { issuesMessage } from "../trpc/issue-messages.server.ts"
 import { emailSchema, nameSchema } from "../trpc/schemas.server.ts"
 
-export const meta: MetaFunction = () => [{ title: "Welcome · Second" }]
+export const meta: MetaFunction = () => pageTitle("Welcome")
 
 const identity = z.object({ displayName: nameSchema("display name"), email: emailSchema })
 
@@ -43,28 +49,20 @@ export default function Onboarding() {
   const result = useActionData<typeof action>()
   const busy = useNavigation().state !== "idle"
   return (
-    <main className="narrow">
-      <h1>Welcome to Second</h1>
-      <p className="lede">Tell us who you are. On this local server your name and email are all it takes to sign in.</p>
-      <Form method="post" className="stack card">
+    <AuthShell title="Welcome to Second" description="Tell us who you are. On this local server your name and email are all it takes to sign in.">
+      <Form method="post" className="grid gap-4">
         <input type="hidden" name="returnTo" value={returnTo} />
-        <label>
-          Display name
-          <input name="displayName" autoComplete="name" required maxLength={80} />
-        </label>
-        <label>
-          Email
-          <input name="email" type="email" autoComplete="email" required maxLength={254} defaultValue={email} />
-        </label>
-        <button type="submit" className="primary" disabled={busy}>
+        <Field label="Display name">
+          <Input name="displayName" autoComplete="name" required maxLength={80} placeholder="Ada Lovelace" />
+        </Field>
+        <Field label="Email">
+          <Input name="email" type="email" autoComplete="email" required maxLength={254} defaultValue={email} placeholder="ada@example.com" />
+        </Field>
+        {result?.message ? <Notice tone="error">{result.message}</Notice> : null}
+        <Button type="submit" disabled={busy} className="w-full">
           {busy ? "Signing in…" : "Continue"}
-        </button>
-        {result?.message ? (
-          <p className="form-error" role="alert">
-            {result.message}
-          </p>
-        ) : null}
+        </Button>
       </Form>
-    </main>
+    </AuthShell>
   )
 }

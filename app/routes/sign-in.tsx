@@ -4,11 +4,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { useLoaderData } from "@remix-run/react"
+import { LogIn } from "lucide-react"
+import { AuthShell } from "../components/auth-shell.tsx"
+import { Button } from "../components/ui/button.tsx"
+import { Notice } from "../components/ui/notice.tsx"
 import { signInMessage } from "../auth/sign-in-errors.server.ts"
 import { safeReturnTo } from "../auth/sign-in-response.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
+import { pageTitle } from "../text/page-title.ts"
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Second" }]
+export const meta: MetaFunction = () => pageTitle("Sign in")
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams
@@ -26,19 +31,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function SignIn() {
   const { label, start, error } = useLoaderData<typeof loader>()
   return (
-    <main className="narrow">
-      <h1>Sign in to Second</h1>
-      <p className="lede">Use your organization's account.</p>
-      <p>
-        <a href={start} className="button-link" data-testid="sign-in-sso">
+    <AuthShell title="Sign in to Second" description="Use your organization's account.">
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      <Button asChild size="lg" className="w-full">
+        <a href={start} data-testid="sign-in-sso">
+          <LogIn aria-hidden />
           {`Continue with ${label}`}
         </a>
-      </p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </main>
+      </Button>
+    </AuthShell>
   )
 }

@@ -1,16 +1,41 @@
-// A workspace's overview: the way in to its apps, the name, and renaming it for those who
-// manage the workspace.
+// A workspace's overview: where to start (build an app), the apps changed most recently, whether
+// an agent can build right now (and, when not, what the operator sets), and renaming the workspace
+// for those who manage it.
 
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react"
+import { ArrowRight, Sparkles } from "lucide-react"
+import { AppCard } from "../components/apps/app-card.tsx"
+import { runtimeLabel } from "../components/builder/runtime-picker.tsx"
 import { FormMessage } from "../components/form-message.tsx"
 import { withArticle } from "../components/roles.ts"
+import { Button } from "../components/ui/button.tsx"
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../components/ui/card.tsx"
+import { Input } from "../components/ui/input.tsx"
+import { Notice } from "../components/ui/notice.tsx"
+import { PageMain, SectionTitle } from "../components/ui/page.tsx"
 import { readForm } from "../forms/read-form.server.ts"
+import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+
+export const meta: MetaFunction = ({ matches }) => pageTitle("Overview", workspaceNameIn(matches))
+
+const RECENT_APPS = 3
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
-  return load(args, (caller) => caller.workspaces.get({ workspaceId }))
+  return load(args, async (caller) => {
+    const none: Record<string, string> = {}
+    const workspace = await caller.workspaces.get({ workspaceId })
+    if (!workspace.permissions.includes("apps:build")) return { workspace, recent: [], runtimes: null, builders: none }
+    const [apps, runtimes, members] = await Promise.all([
+      caller.apps.list({ workspaceId }),
+      caller.apps.runtimes({ workspaceId }),
+      caller.members.list({ workspaceId }),
+    ])
+    const builders: Record<string, string> = Object.fromEntries(members.map((member) => [member.userId, member.displayName]))
+    return { workspace, recent: apps.slice(0, RECENT_APPS), runtimes, builders }
+  })
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -20,25 +45,80 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function WorkspaceOverview() {
-  const workspace = useLoaderData<typeof loader>()
+  const { workspace, recent, runtimes, builders } = useLoaderData<typeof loader>()
   const outcome = useActionData<typeof action>()
+  const base = `/w/${workspace.id}`
+  const unusable = runtimes && !runtimes.some((runtime) => runtime.usable) ? runtimes : null
   return (
-    <main className="page">
-      <h1 data-testid="workspace-name">{workspace.name}</h1>
-      <p className="lede">You are {withArticle(workspace.role)} of this workspace.</p>
-      <Link to={`/w/${workspace.id}/apps`} className="button-link" data-testid="open-apps">
-        Build an app
-      </Link>
-      {workspace.permissions.includes("workspace:manage") ? (
-        <section className="card">
-          <h2>Workspace name</h2>
-          <Form method="post" className="inline">
-            <input name="name" defaultValue={workspace.name} required maxLength={80} aria-label="Workspace name" />
-            <button type="submit">Rename</button>
-          </Form>
-          <FormMessage outcome={outcome} intent="rename" success="Renamed." />
+    <PageMain className="grid gap-8">
+      <div className="grid gap-1">
+        <h1 className="break-words text-2xl font-semibold tracking-tight" data-testid="workspace-name">
+          {workspace.name}
+        </h1>
+        <p className="text-muted-foreground">You are {withArticle(workspace.role)} of this workspace.</p>
+      </div>
+
+      {unusable ? (
+        <Notice tone="warning" title="No agent can build apps right now" data-testid="no-runtime">
+          <ul className="mt-1 grid gap-1">
+            {unusable.map((runtime) => (
+              <li key={runtime.id}>
+                <span className="font-medium text-foreground">{runtimeLabel(runtime.id)}:</span> {runtime.reason ?? "unavailable."}
+              </li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
+
+      <Card className="bg-accent/40">
+        <CardHeader>
+          <CardTitle>Build an app</CardTitle>
+          <CardDescription>Describe what you need in a sentence; an agent plans it with you, builds it and shows it running.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Button asChild>
+            <Link to={`${base}/apps`} data-testid="open-apps">
+              <Sparkles aria-hidden />
+              Build an app
+            </Link>
+          </Button>
+        </CardContent>
+      </Card>
+
+      {recent.length > 0 ? (
+        <section aria-labelledby="recent-apps">
+          <div className="flex items-baseline justify-between gap-4">
+            <SectionTitle id="recent-apps">Recent apps</SectionTitle>
+            <Link to={`${base}/apps`} className="inline-flex items-center gap-1 text-sm font-medium text-primary hover:underline">
+              All apps
+              <ArrowRight className="size-3.5" aria-hidden />
+            </Link>
+          </div>
+          <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            {recent.map((app) => (
+              <AppCard key={app.id} app={app} href={`${base}/apps/${app.id}`} builtBy={builders[app.createdByUserId] ?? null} />
+            ))}
+          </ul>
         </section>
       ) : null}
-    </main>
+
+      {workspace.permissions.includes("workspace:manage") ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Workspace name</CardTitle>
+            <CardDescription>Everyone in the workspace sees this name.</CardDescription>
+          </CardHeader>
+          <CardContent className="grid gap-3">
+            <Form method="post" className="flex flex-col gap-2 sm:flex-row">
+              <Input name="name" defaultValue={workspace.name} required maxLength={80} aria-label="Workspace name" className="sm:max-w-sm" />
+              <Button type="submit" variant="secondary">
+                Rename
+              </Button>
+            </Form>
+            <FormMessage outcome={outcome} intent="rename" success="Renamed." />
+          </CardContent>
+        </Card>
+      ) : null}
+    </PageMain>
   )
 }

@@ -1,24 +1,39 @@
 // Apps: the workspace's apps the viewer can see (their own, ones they collaborate on, or all for
 // admins), and the composer that creates an app from a first message and opens its builder.
 
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react"
+import { LockKeyhole, Sparkles } from "lucide-react"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
-import builderStyles from "../components/builder/builder.css?url"
-import { defaultRuntime, ModelInput, RuntimePicker, runtimeLabel } from "../components/builder/runtime-picker.tsx"
+import { AppCard } from "../components/apps/app-card.tsx"
+import { defaultRuntime, RuntimePicker } from "../components/builder/runtime-picker.tsx"
 import { FormMessage } from "../components/form-message.tsx"
+import { Button } from "../components/ui/button.tsx"
+import { Card, CardContent, CardHeader, CardTitle } from "../components/ui/card.tsx"
+import { EmptyState } from "../components/ui/empty-state.tsx"
+import { Input, Textarea } from "../components/ui/input.tsx"
+import { Field } from "../components/ui/label.tsx"
+import { Notice } from "../components/ui/notice.tsx"
+import { PageHeader, PageMain, SectionTitle } from "../components/ui/page.tsx"
+import { Spinner } from "../components/ui/spinner.tsx"
+import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
 import { readForm } from "../forms/read-form.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 
-export const meta: MetaFunction = () => [{ title: "Apps · Second" }]
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: builderStyles }]
+export const meta: MetaFunction = ({ matches }) => pageTitle("Apps", workspaceNameIn(matches))
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   return load(args, async (caller) => {
-    const [apps, runtimes] = await Promise.all([caller.apps.list({ workspaceId }), caller.apps.runtimes({ workspaceId })])
-    return { apps, runtimes }
+    const [apps, runtimes, members] = await Promise.all([
+      caller.apps.list({ workspaceId }),
+      caller.apps.runtimes({ workspaceId }),
+      caller.members.list({ workspaceId }),
+    ])
+    // Who built each app, by name (a former member's apps show no name).
+    const builders: Record<string, string> = Object.fromEntries(members.map((member) => [member.userId, member.displayName]))
+    return { apps, runtimes, builders }
   })
 }
 
@@ -41,85 +56,68 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Apps() {
-  const { apps, runtimes } = useLoaderData<typeof loader>()
+  const { apps, runtimes, builders } = useLoaderData<typeof loader>()
   const outcome = useActionData<typeof action>()
   const creating = useNavigation().state === "submitting"
   const noneUsable = !runtimes.some((runtime) => runtime.usable)
   const base = `/w/${useParams()["workspaceId"]}/apps`
   return (
-    <main className="page">
-      <h1>Apps</h1>
-      <p className="lede">Describe an app and an agent builds it; keep chatting to change it.</p>
+    <PageMain>
+      <PageHeader title="Apps" description="Describe an app and an agent builds it; keep chatting to change it." />
 
-      <section className="card" aria-label="New app">
-        <h2>New app</h2>
-        <Form method="post" className="stack new-app">
-          <label>
-            What should it do?
-            <textarea
-              name="prompt"
-              required
-              rows={4}
-              maxLength={100_000}
-              placeholder="A page where the team can log lunch orders, with a total per person…"
-              data-testid="new-app-prompt"
-            />
-          </label>
-          <div className="composer-options">
-            <RuntimePicker runtimes={runtimes} defaultValue={defaultRuntime(runtimes, null)} />
-            <ModelInput defaultValue={null} runtime={defaultRuntime(runtimes, null)} />
-            <label>
-              <span>
-                Name <span className="muted">(optional)</span>
-              </span>
-              <input name="name" maxLength={80} placeholder="from the message" data-testid="new-app-name" />
-            </label>
-          </div>
-          {noneUsable ? (
-            <p className="form-error" role="alert">
-              No runtime can be used right now, so no app can be built; the reasons are listed above.
-            </p>
-          ) : null}
-          <button type="submit" className="primary" disabled={creating || noneUsable} data-testid="create-app">
-            {creating ? "Creating…" : "Create app"}
-          </button>
-          <FormMessage outcome={outcome} intent="create" />
-        </Form>
-      </section>
+      <Card aria-label="New app" role="region" className="mb-10">
+        <CardHeader>
+          <CardTitle>New app</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <Form method="post" className="grid gap-4">
+            <Field label="What should it do?">
+              <Textarea
+                name="prompt"
+                required
+                rows={4}
+                maxLength={100_000}
+                placeholder="A page where the team can log lunch orders, with a total per person…"
+                data-testid="new-app-prompt"
+              />
+            </Field>
+            <div className="grid gap-4 sm:grid-cols-3">
+              <RuntimePicker runtimes={runtimes} runtime={defaultRuntime(runtimes, null)} model={null} className="sm:col-span-2" />
+              <Field label="Name" optional>
+                <Input name="name" maxLength={80} placeholder="from the message" data-testid="new-app-name" />
+              </Field>
+            </div>
+            {noneUsable ? (
+              <Notice tone="warning" title="No agent can build right now">
+                No runtime can be used, so no app can be built; each runtime's reason is listed above. An operator fixes this on the worker.
+              </Notice>
+            ) : null}
+            <FormMessage outcome={outcome} intent="create" />
+            <div>
+              <Button type="submit" disabled={creating || noneUsable} data-testid="create-app">
+                {creating ? <Spinner label="Creating" className="text-primary-foreground" /> : <Sparkles aria-hidden />}
+                {creating ? "Creating…" : "Create app"}
+              </Button>
+            </div>
+          </Form>
+        </CardContent>
+      </Card>
 
-      <section aria-label="Your apps">
-        <h2>Your apps</h2>
+      <section aria-labelledby="your-apps">
+        <SectionTitle id="your-apps">Your apps</SectionTitle>
         {apps.length === 0 ? (
-          <p className="muted" data-testid="no-apps">
-            No apps yet.
-          </p>
+          <EmptyState icon={LockKeyhole} title="No apps yet" data-testid="no-apps">
+            Apps are private while they are built: you see the ones you build and the ones their builders add you to. Describe one above to
+            start.
+          </EmptyState>
         ) : (
-          <ul className="app-list">
+          <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
             {apps.map((app) => (
-              <li key={app.id} data-testid="app-item" data-app-id={app.id}>
-                <Link to={`${base}/${app.id}`} className="app-name">
-                  {app.name}
-                </Link>
-                {app.description ? (
-                  <span className="muted" data-testid="app-description">
-                    {app.description}
-                  </span>
-                ) : null}
-                <span className="pill">{runtimeLabel(app.runtime)}</span>
-                {app.running ? (
-                  <span className="pill badge-running" data-testid="app-running">
-                    working
-                  </span>
-                ) : null}
-                <span className="spacer" />
-                <time className="muted" dateTime={app.updatedAt}>
-                  updated {new Date(app.updatedAt).toUTCString()}
-                </time>
-              </li>
+              <AppCard key={app.id} app={app} href={`${base}/${app.id}`} builtBy={builders[app.createdByUserId] ?? null} />
             ))}
           </ul>
         )}
       </section>
-    </main>
+    </PageMain>
   )
 }

@@ -3,7 +3,10 @@
 
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { data } from "@remix-run/node"
-import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react"
+import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react"
+import { cn } from "../components/ui/cn.ts"
+import { LogoMark } from "../components/ui/logo.tsx"
+import { AccountMenu, WorkspaceSwitcher } from "../components/workspace-frame/workspace-menus.tsx"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { serializeCookie } from "../auth/session-cookie.server.ts"
 import { isSecureRequest } from "../auth/viewer.server.ts"
@@ -24,7 +27,11 @@ export async function loader(args: LoaderFunctionArgs) {
   return data({ workspace, workspaces, user: me.user }, { headers: { "set-cookie": remember } })
 }
 
-const tab = ({ isActive }: { isActive: boolean }) => (isActive ? "active" : "")
+const tab = ({ isActive }: { isActive: boolean }) =>
+  cn(
+    "flex h-10 shrink-0 items-center whitespace-nowrap border-b-2 border-transparent text-sm font-medium text-muted-foreground transition-colors hover:text-foreground",
+    isActive && "active border-primary text-foreground",
+  )
 
 export default function WorkspaceLayout() {
   const { workspace, workspaces, user } = useLoaderData<typeof loader>()
@@ -33,59 +40,46 @@ export default function WorkspaceLayout() {
   const may = (permission: string) => workspace.permissions.includes(permission as never)
   const base = `/w/${workspace.id}`
   return (
-    <>
-      <header className="topbar">
-        <Link to="/" className="brand">
-          Second
-        </Link>
-        <details className="switcher">
-          <summary data-testid="workspace-switcher">{workspace.name} ▾</summary>
-          <ul>
-            {workspaces.map((other) => (
-              <li key={other.id}>
-                <Link to={`/w/${other.id}`} aria-current={other.id === workspace.id}>
-                  {other.name} <span className="muted">({other.role})</span>
-                </Link>
-              </li>
-            ))}
-            <li>
-              <Link to="/workspaces/new">+ New workspace</Link>
-            </li>
-          </ul>
-        </details>
-        <span className="spacer" />
-        <Link to="/account" className="muted" data-testid="signed-in-as">
-          {user?.displayName}
-        </Link>
-        <Form method="post" action="/auth/sign-out" className="inline">
-          <button type="submit">Sign out</button>
-        </Form>
+    <div className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-40 border-b bg-background/95 backdrop-blur-sm">
+        <div className="flex h-12 items-center gap-1 px-3 sm:gap-2 sm:px-4">
+          <Link to="/" className="flex shrink-0 items-center rounded-md p-1" aria-label="Second, home">
+            <LogoMark />
+          </Link>
+          <span aria-hidden className="text-border">
+            /
+          </span>
+          <WorkspaceSwitcher current={workspace} workspaces={workspaces} />
+          <span className="flex-1" />
+          {user ? <AccountMenu user={user} /> : null}
+        </div>
+        {/* On a phone the section tabs scroll sideways within their bar; the page itself never does. */}
+        <nav className="flex gap-5 overflow-x-auto px-4 [scrollbar-width:none]" aria-label="Workspace sections">
+          <NavLink to={base} end className={tab}>
+            Overview
+          </NavLink>
+          <NavLink to={`${base}/apps`} className={tab} data-testid="nav-apps">
+            Apps
+          </NavLink>
+          <NavLink to={`${base}/settings/members`} className={tab}>
+            Members
+          </NavLink>
+          {may("members:invite") ? (
+            <NavLink to={`${base}/settings/invitations`} className={tab}>
+              Invitations
+            </NavLink>
+          ) : null}
+          <NavLink to={`${base}/settings/teams`} className={tab}>
+            Teams
+          </NavLink>
+          {may("audit:read") ? (
+            <NavLink to={`${base}/settings/audit`} className={tab}>
+              Audit log
+            </NavLink>
+          ) : null}
+        </nav>
       </header>
-      <nav className="tabs" aria-label="Workspace sections">
-        <NavLink to={base} end className={tab}>
-          Overview
-        </NavLink>
-        <NavLink to={`${base}/apps`} className={tab} data-testid="nav-apps">
-          Apps
-        </NavLink>
-        <NavLink to={`${base}/settings/members`} className={tab}>
-          Members
-        </NavLink>
-        {may("members:invite") ? (
-          <NavLink to={`${base}/settings/invitations`} className={tab}>
-            Invitations
-          </NavLink>
-        ) : null}
-        <NavLink to={`${base}/settings/teams`} className={tab}>
-          Teams
-        </NavLink>
-        {may("audit:read") ? (
-          <NavLink to={`${base}/settings/audit`} className={tab}>
-            Audit log
-          </NavLink>
-        ) : null}
-      </nav>
       <Outlet />
-    </>
+    </div>
   )
 }

@@ -3,11 +3,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
+import { AuthShell } from "../components/auth-shell.tsx"
 import { FormMessage } from "../components/form-message.tsx"
+import { Button } from "../components/ui/button.tsx"
+import { Input } from "../components/ui/input.tsx"
+import { Field } from "../components/ui/label.tsx"
+import { pageTitle } from "../text/page-title.ts"
 import { readForm } from "../forms/read-form.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 
-export const meta: MetaFunction = () => [{ title: "New workspace · Second" }]
+export const meta: MetaFunction = () => pageTitle("New workspace")
 
 export async function loader(args: LoaderFunctionArgs) {
   return load(args, async (caller) => ({ workspaces: await caller.workspaces.list() }))
@@ -25,24 +30,30 @@ export default function NewWorkspace() {
   const outcome = useActionData<typeof action>()
   const busy = useNavigation().state !== "idle"
   return (
-    <main className="narrow">
-      <h1>{workspaces.length === 0 ? "Create your first workspace" : "New workspace"}</h1>
-      <p className="lede">A workspace holds your team's apps, people and integrations. You will be its owner.</p>
-      <Form method="post" className="stack card">
-        <label>
-          Workspace name
-          <input name="name" required maxLength={80} placeholder="Acme" />
-        </label>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Creating…" : "Create workspace"}
-        </button>
+    <AuthShell
+      title={workspaces.length === 0 ? "Create your first workspace" : "New workspace"}
+      description="A workspace holds your team's apps, people and integrations. You will be its owner."
+      footer={
+        workspaces.length > 0 ? (
+          <>
+            Or go back to{" "}
+            <Link to={`/w/${workspaces[0]!.id}`} className="font-medium text-foreground underline underline-offset-4">
+              {workspaces[0]!.name}
+            </Link>
+            .
+          </>
+        ) : null
+      }
+    >
+      <Form method="post" className="grid gap-4">
+        <Field label="Workspace name">
+          <Input name="name" required maxLength={80} placeholder="Acme" />
+        </Field>
         <FormMessage outcome={outcome} intent="create" />
+        <Button type="submit" disabled={busy} className="w-full">
+          {busy ? "Creating…" : "Create workspace"}
+        </Button>
       </Form>
-      {workspaces.length > 0 ? (
-        <p className="muted">
-          Or go back to <Link to={`/w/${workspaces[0]!.id}`}>{workspaces[0]!.name}</Link>.
-        </p>
-      ) : null}
-    </main>
+    </AuthShell>
   )
 }
