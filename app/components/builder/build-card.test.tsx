@@ -23,7 +23,8 @@ describe("a build in the chat", () => {
     expect(html).toContain('data-build-state="running"')
     expect(html).toMatch(/<progress[^>]*aria-label="Building the app"/)
     expect(textOf(html)).toMatch(/^Building… Output vite v6 building for production/)
-    expect(html).toMatch(/<details class="build-output"><summary>Output<\/summary>/)
+    // Folded: a closed <details> whose summary says what is inside.
+    expect(html).toMatch(/<details class="[^"]*"><summary[^>]*>.*?Output<\/summary><pre[^>]*data-testid="build-output"/)
   })
 
   it("says how long it took and which version it made", () => {
@@ -54,7 +55,7 @@ describe("a build in the chat", () => {
         versionNumber: null,
       },
     ])
-    const problems = [...html.matchAll(/<li data-testid="build-problem">(.*?)<\/li>/g)].map(([, item]) => textOf(item ?? ""))
+    const problems = [...html.matchAll(/<li[^>]*data-testid="build-problem">(.*?)<\/li>/g)].map(([, item]) => textOf(item ?? ""))
     expect(textOf(html)).toMatch(/^Build failed The typecheck failed\./)
     expect(problems).toEqual(["src/App.tsx:3:7 Cannot find name 'foo'.", "src/main.tsx Could not resolve './missing'.", "npm install failed."])
   })

@@ -2,7 +2,8 @@
 // a line for the app's name, a "Built" card, a line for the integration keys. A call these cards
 // cannot show (a malformed input, or a call that failed) gets the generic tool card instead.
 
-import type { ReactElement } from "react"
+import { CircleCheck, KeyRound, Tag, type LucideIcon } from "lucide-react"
+import type { ReactElement, ReactNode } from "react"
 import { builderToolOf } from "#shared/mcp/tool-names.ts"
 import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
 import { endingPlanIndex, type RunAnswer } from "./builder-run.ts"
@@ -68,24 +69,25 @@ export function builderToolCard(part: ToolPart, index: number, context: BuilderC
       // What the web stored (cleaned) once it answered; until then the call is still on its way.
       const metadata = appMetadataStored(part.output) ?? asked
       return (
-        <p className="tool-line" data-testid="app-metadata">
+        <ToolLine icon={Tag} testId="app-metadata">
           {part.output === null
             ? "Naming the app…"
             : appMetadataNameApplied(part.output) === false
               ? `Described the app — ${metadata.description} (it keeps the name you gave it)`
               : `Named the app “${metadata.name}” — ${metadata.description}`}
-        </p>
+        </ToolLine>
       )
     }
     case "done_building": {
       const done = doneBuildingInput(fields)
       if (!done || part.cutShort) return null
       return (
-        <section className="done-building" data-testid="done-building" aria-label="Built">
-          <p className="done-title">
-            <span aria-hidden="true">✓ </span>Built
+        <section className="grid min-w-0 gap-1 rounded-xl border border-success/30 bg-card px-4 py-3 text-card-foreground shadow-xs" data-testid="done-building" aria-label="Built">
+          <p className="flex items-center gap-2 font-medium text-success">
+            <CircleCheck className="size-4 shrink-0" aria-hidden />
+            Built
           </p>
-          <p className="done-summary">{done.summary}</p>
+          <p className="whitespace-pre-wrap wrap-anywhere">{done.summary}</p>
         </section>
       )
     }
@@ -93,9 +95,9 @@ export function builderToolCard(part: ToolPart, index: number, context: BuilderC
       const domain = integrationKeysDomain(fields)
       if (domain === undefined || part.cutShort) return null
       return (
-        <p className="tool-line" data-testid="integration-keys">
+        <ToolLine icon={KeyRound} testId="integration-keys">
           {describeKeyCheck(domain, part.output)}
-        </p>
+        </ToolLine>
       )
     }
   }
@@ -107,4 +109,14 @@ function describeKeyCheck(domain: string | null, output: string | null): string 
   const count = integrationKeyCount(output)
   if (count === null) return `Checked ${subject}`
   return `Checked ${subject}: ${count === 0 ? "none" : count === 1 ? "1 key" : `${count} keys`}`
+}
+
+/** A builder tool's one-line account, in the rhythm of the tool rows around it. */
+function ToolLine({ icon: Icon, testId, children }: { icon: LucideIcon; testId: string; children: ReactNode }) {
+  return (
+    <p className="flex min-w-0 items-start gap-2 px-2 py-1 text-muted-foreground" data-testid={testId}>
+      <Icon className="mt-1 size-4 shrink-0" aria-hidden />
+      <span className="min-w-0 wrap-anywhere">{children}</span>
+    </p>
+  )
 }

@@ -3,7 +3,9 @@
 // its plan, or ready for the next message.
 
 import { useNavigation, useRevalidator } from "@remix-run/react"
+import { Hand, LoaderCircle, TriangleAlert } from "lucide-react"
 import { useEffect, useRef, useState } from "react"
+import { cn } from "../ui/cn.ts"
 
 export type ChatState = "working" | "already-running" | "awaiting-approval" | "ready"
 
@@ -48,16 +50,38 @@ export function useSendConflict(outcome: SendOutcome | undefined, activeRunId: s
 }
 
 const MESSAGES: Readonly<Record<ChatState, string>> = {
-  working: "Working… the agent is answering. You can stop it at any time.",
+  working: "The agent is working on it…",
   "already-running": "Already running: the agent is still working on an earlier message. Wait for it to finish, or stop it, then send again.",
   "awaiting-approval": "The agent is waiting for your approval of its plan.",
   ready: "Ready for your next message.",
 }
 
+const ICONS = {
+  working: <LoaderCircle className="size-4 shrink-0 animate-spin motion-reduce:animate-none" aria-hidden />,
+  "already-running": <TriangleAlert className="size-4 shrink-0 text-warning" aria-hidden />,
+  "awaiting-approval": <Hand className="size-4 shrink-0 text-primary" aria-hidden />,
+  ready: null,
+} as const
+
+/**
+ * The line above the message box. "Ready" is said to screen readers only, unless the
+ * conversation is empty and the line tells what to do first.
+ */
 export function ChatStatus({ state, empty }: { state: ChatState; empty: boolean }) {
+  const quiet = state === "ready" && !empty
   return (
-    <p className={`chat-status chat-${state}`} role="status" data-testid="chat-status" data-state={state}>
-      {state === "ready" && empty ? "Send a message to start building." : MESSAGES[state]}
+    <p
+      className={cn(
+        "flex min-w-0 items-start gap-2 text-sm",
+        quiet && "sr-only",
+        state === "already-running" ? "font-medium text-foreground" : state === "awaiting-approval" ? "font-medium" : "text-muted-foreground",
+      )}
+      role="status"
+      data-testid="chat-status"
+      data-state={state}
+    >
+      {ICONS[state]}
+      <span className="min-w-0">{state === "ready" && empty ? "Send a message to start building." : MESSAGES[state]}</span>
     </p>
   )
 }

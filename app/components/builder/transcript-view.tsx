@@ -1,18 +1,26 @@
-// The assistant's side of one run, part by part: text (newlines kept), reasoning (muted, folded),
-// tool calls with their input and result, file changes, usage and errors. The same component
-// renders the live fold and the persisted transcript, so a run looks the same before and after.
-// The builder's own tools (second.*) get their own cards (builder-tool-cards.tsx).
+// The assistant's side of one run, part by part: text as Markdown, reasoning folded away, each
+// tool call as one line that opens onto its details, file changes linked to the files view, and
+// errors saying what happened. Usage is not here: the run card keeps it behind its Usage toggle.
+// The same component renders the live fold and the persisted transcript, so a run looks the same
+// before and after it ends. The builder's own tools (second.*) get their own cards
+// (builder-tool-cards.tsx).
 
 import { Link } from "@remix-run/react"
+import { Brain, ChevronRight, FilePen, FilePlus, FileX } from "lucide-react"
 import { builderToolOf } from "#shared/mcp/tool-names.ts"
 import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
+import { Badge } from "../ui/badge.tsx"
+import { Notice } from "../ui/notice.tsx"
 import { BuildCard } from "./build-card.tsx"
 import type { RunAnswer } from "./builder-run.ts"
 import { builderCardsContext, builderToolCard, type BuilderCardsContext } from "./builder-tool-cards.tsx"
+import { MarkdownText } from "./rich-text.tsx"
 import { doneBuildingInput, toolInputFields } from "./tool-input.ts"
+import { pathContextOf, type PathContext } from "./tool-paths.ts"
+import { ToolRow } from "./tool-row.tsx"
 
 type ToolPart = Extract<TranscriptPart, { kind: "tool" }>
-type UsagePart = Extract<TranscriptPart, { kind: "usage" }>
+type FilePart = Extract<TranscriptPart, { kind: "file" }>
 
 export interface TranscriptViewProps {
   readonly parts: Transcript
@@ -48,14 +56,15 @@ export function TranscriptView({ parts, fileHref, answer, ended = false }: Trans
   const cards = builderCardsContext(parts, answer ?? null)
   const calls = buildCalls(parts)
   const told = new Set(calls.values())
+  const paths = pathContextOf(parts)
   return (
-    <div className="transcript">
+    <div className="grid min-w-0 gap-2">
       {/* Parts are only appended or updated in place, so their position is a stable key. */}
       {parts.map((part, index) =>
         part.kind === "tool" && told.has(part) ? null : part.kind === "build" ? (
           <BuildCard key={index} part={part} ended={ended} summary={summaryOf(calls.get(index))} />
         ) : (
-          <PartView key={index} part={part} index={index} cards={cards} fileHref={fileHref} ended={ended} />
+          <PartView key={index} part={part} index={index} cards={cards} paths={paths} fileHref={fileHref} ended={ended} />
         ),
       )}
     </div>
@@ -66,109 +75,81 @@ interface PartViewProps {
   readonly part: TranscriptPart
   readonly index: number
   readonly cards: BuilderCardsContext
+  readonly paths: PathContext
   readonly fileHref: TranscriptViewProps["fileHref"]
   readonly ended: boolean
 }
 
-function PartView({ part, index, cards, fileHref, ended }: PartViewProps) {
+function PartView({ part, index, cards, paths, fileHref, ended }: PartViewProps) {
   switch (part.kind) {
     case "text":
       return (
-        <div className="assistant-text" data-testid="assistant-text">
-          {part.text}
+        <div className="min-w-0" data-testid="assistant-text">
+          <MarkdownText text={part.text} />
         </div>
       )
     case "reasoning":
       return (
-        <details className="reasoning" data-testid="reasoning">
-          <summary>Reasoning</summary>
-          <div className="reasoning-text">{part.text}</div>
+        <details className="group min-w-0 text-muted-foreground" data-testid="reasoning">
+          <summary className="flex w-fit cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 hover:bg-muted hover:text-foreground [&::-webkit-details-marker]:hidden">
+            <Brain className="size-4 shrink-0" aria-hidden />
+            Reasoning
+            <ChevronRight className="size-4 shrink-0 transition-transform group-open:rotate-90 motion-reduce:transition-none" aria-hidden />
+          </summary>
+          <div className="mt-1 ml-4 border-l-2 pl-4">
+            <MarkdownText text={part.text} />
+          </div>
         </details>
       )
     case "tool":
-      return builderToolCard(part, index, cards) ?? <ToolCall part={part} />
+      return builderToolCard(part, index, cards) ?? <ToolRow part={part} paths={paths} />
     case "file":
-      return (
-        <div className="file-change" data-testid="file-change" data-change={part.change}>
-          <span className={`pill change-${part.change}`}>{part.change}</span>{" "}
-          {fileHref && part.change !== "deleted" ? <Link to={fileHref(part.path)}>{part.path}</Link> : <code>{part.path}</code>}
-        </div>
-      )
+      return <FileChange part={part} fileHref={fileHref} />
     case "usage":
-      return (
-        <p className="usage" data-testid="usage">
-          {describeUsage(part)}
-        </p>
-      )
+      return null
     case "error":
-      return <RunErrorMessage message={part.message} code={part.code} />
+      return <RunErrorMessage message={part.message} code={part.code} retryable={part.retryable} />
     case "build":
       return <BuildCard part={part} ended={ended} />
   }
 }
 
-/** A tool card's state: "stopped" or "failed" (with its turn) when the turn ended before it returned. */
-function toolCallState(part: Pick<ToolPart, "output" | "isError" | "cutShort">): ToolCallState {
-  if (part.output !== null) return part.isError ? "error" : "done"
-  return part.cutShort ?? "running"
-}
+const FILE_ICONS = { created: FilePlus, modified: FilePen, deleted: FileX } as const
+const FILE_BADGES = { created: "success", modified: "outline", deleted: "destructive" } as const
 
-type ToolCallState = "running" | "done" | "error" | "stopped" | "failed"
-
-const TOOL_CALL_LABELS: Readonly<Record<ToolCallState, string>> = {
-  running: "running…",
-  done: "done",
-  error: "failed",
-  stopped: "stopped",
-  failed: "failed",
-}
-
-function ToolCall({ part }: { part: ToolPart }) {
-  const input = toolInputText(part)
-  const state = toolCallState(part)
+function FileChange({ part, fileHref }: { part: FilePart; fileHref: TranscriptViewProps["fileHref"] }) {
+  const Icon = FILE_ICONS[part.change]
+  const path = (
+    <code className="min-w-0 truncate font-mono text-xs" title={part.path}>
+      {part.path}
+    </code>
+  )
   return (
-    <div className={`tool-call tool-${state}`} data-testid="tool-call" data-tool-state={state}>
-      <div className="tool-head">
-        <span className="tool-name">{part.name}</span> <span className="muted">{TOOL_CALL_LABELS[state]}</span>
-      </div>
-      {input ? <pre className="tool-input">{input}</pre> : null}
-      {part.output !== null ? (
-        <details className="tool-result" open={part.isError}>
-          <summary>{part.isError ? "Error output" : "Result"}</summary>
-          <pre data-testid="tool-result">{part.output || "(no output)"}</pre>
-        </details>
-      ) : null}
+    <div className="flex min-w-0 items-center gap-2 px-2 py-1" data-testid="file-change" data-change={part.change}>
+      <Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+      {fileHref && part.change !== "deleted" ? (
+        <Link to={fileHref(part.path)} className="flex min-w-0 text-primary underline-offset-2 hover:underline">
+          {path}
+        </Link>
+      ) : (
+        path
+      )}
+      <Badge variant={FILE_BADGES[part.change]}>{part.change}</Badge>
     </div>
   )
 }
 
-export function RunErrorMessage({ message, code }: { message: string; code: string }) {
+/** A failure of the run: what happened, and whether trying again may help. */
+export function RunErrorMessage({ message, code, retryable }: { message: string; code: string; retryable: boolean }) {
   return (
-    <p className="run-error" role="alert" data-testid="run-error" data-code={code}>
-      {message} <span className="muted">({code})</span>
-    </p>
+    <div data-testid="run-error" data-code={code}>
+      <Notice tone="error" title="The agent stopped with an error">
+        <p className="wrap-anywhere">{message}</p>
+        <p className="text-xs">
+          {retryable ? "It may work if you try again." : "Trying again will not change this: the message above says what to fix."}{" "}
+          <span className="font-mono">({code})</span>
+        </p>
+      </Notice>
+    </div>
   )
-}
-
-/** The input as the runtime sent it: streamed input text (pretty when it is JSON), else the input object. */
-export function toolInputText(part: Pick<ToolPart, "input" | "inputText">): string {
-  if (part.inputText.length > 0) {
-    try {
-      return JSON.stringify(JSON.parse(part.inputText), null, 2)
-    } catch {
-      return part.inputText
-    }
-  }
-  if (part.input === null || part.input === undefined) return ""
-  return typeof part.input === "string" ? part.input : JSON.stringify(part.input, null, 2)
-}
-
-// A fixed locale, so the server's rendering and the browser's agree (no hydration mismatch).
-const count = (n: number) => n.toLocaleString("en-US")
-
-export function describeUsage(usage: Omit<UsagePart, "kind">): string {
-  const pieces = [`${count(usage.inputTokens)} input tokens`, `${count(usage.outputTokens)} output tokens`]
-  if (usage.cachedInputTokens !== null) pieces.push(`${count(usage.cachedInputTokens)} cached`)
-  if (usage.costUsd !== null) pieces.push(`$${usage.costUsd.toFixed(4)}`)
-  return pieces.join(" · ")
 }
