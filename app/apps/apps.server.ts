@@ -12,7 +12,7 @@ import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, appVersions, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
-import { cleanName } from "../text/names.ts"
+import { appNameFromPrompt } from "../text/names.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { appAudience, canSeeApp, requireVisibleApp } from "./app-access.server.ts"
 import { loadSnapshot } from "./snapshots.server.ts"
@@ -33,7 +33,7 @@ export interface AppSummary {
 
 export const summarizeApp = (app: AppDocument): AppSummary => ({
   id: app.id,
-  name: app.name,
+  name: shownName(app),
   description: app.description ?? null,
   createdByUserId: app.createdByUserId,
   collaboratorUserIds: app.collaboratorUserIds,
@@ -44,11 +44,16 @@ export const summarizeApp = (app: AppDocument): AppSummary => ({
   updatedAt: app.updatedAt,
 })
 
-/** A first name from the prompt; the person can rename the app at any time. */
-export function nameFromPrompt(prompt: string): string {
-  const words = cleanName(prompt.slice(0, 1_000), 1_000)
-  const name = words.length <= 48 ? words : `${words.slice(0, 47).replace(/\s\S*$/, "")}…`
-  return name.length > 0 ? name : "Untitled app"
+/** A first name from the prompt (app/text/names.ts); the agent or the person names the app later. */
+export const nameFromPrompt = appNameFromPrompt
+
+/**
+ * Apps named before names from prompts read well were named "the prompt cut off with …": until
+ * the agent or a person names one, it is shown with the name its prompt gives it today.
+ */
+function shownName(app: AppDocument): string {
+  const fromPrompt = (app.nameSetBy ?? "prompt") === "prompt"
+  return fromPrompt && app.name.endsWith("…") ? appNameFromPrompt(app.prompt) : app.name
 }
 
 export async function listApps(services: WebServices, scope: WorkspaceScope): Promise<AppSummary[]> {

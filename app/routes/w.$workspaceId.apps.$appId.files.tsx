@@ -2,9 +2,17 @@
 // shows: the worker's live working copy, or the last snapshot saved when a run ended (what the
 // app is rebuilt from when the worker no longer has it).
 
-import type { LoaderFunctionArgs } from "@remix-run/node"
-import { Link, useLoaderData } from "@remix-run/react"
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
+import { useLoaderData } from "@remix-run/react"
+import { FileCode2 } from "lucide-react"
+import { FileList, FileSource } from "../components/app-files/file-view.tsx"
+import { EmptyState } from "../components/ui/empty-state.tsx"
+import { Notice } from "../components/ui/notice.tsx"
+import { appNameIn } from "../components/app-workspace/panel-context.ts"
+import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
 import { load } from "../trpc/caller.server.ts"
+
+export const meta: MetaFunction = ({ matches }) => pageTitle("Files", appNameIn(matches), workspaceNameIn(matches))
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
@@ -20,69 +28,43 @@ export async function loader(args: LoaderFunctionArgs) {
   return { source, paths, skipped, skippedCount, liveProblem, selected, missing: asked !== null && !found ? asked : null }
 }
 
-const formatSize = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`)
-
 const SOURCE_LABELS = {
   worker: "The live working copy on the agent's worker.",
   snapshot: "The last saved snapshot (taken when a run ended); the worker has no live copy right now.",
   restored: "The version you restored: the builder continues from these files with your next message.",
-  none: "No files yet: the agent has not written any.",
+  none: "No files yet.",
 } as const
 
 export default function AppFiles() {
   const { source, paths, skipped, skippedCount, liveProblem, selected, missing } = useLoaderData<typeof loader>()
   return (
-    <div className="files">
-      <p className="muted" data-testid="files-source" data-source={source}>
+    <div className="flex min-h-0 min-w-0 flex-1 flex-col gap-3">
+      <p className="text-sm text-muted-foreground" data-testid="files-source" data-source={source}>
         {SOURCE_LABELS[source]}
       </p>
       {liveProblem ? (
-        <p className="form-error" role="alert" data-testid="files-live-problem">
+        <Notice tone="error" data-testid="files-live-problem">
           The worker's live copy cannot be shown or saved: {liveProblem} Runs keep the last snapshot that could be saved.
-        </p>
+        </Notice>
       ) : null}
       {skippedCount > 0 ? (
         // Said plainly: a new worker gets the app back from snapshots, and these are not in them.
-        <p className="muted" data-testid="files-skipped">
+        <p className="text-sm break-words text-muted-foreground" data-testid="files-skipped">
           Not shown, and not kept in saved snapshots (over 512 KB): {skipped.join(", ")}
           {skippedCount > skipped.length ? `, and ${skippedCount - skipped.length} more` : ""}
         </p>
       ) : null}
-      {missing ? (
-        <p className="form-error" role="alert">
-          There is no file {missing} in this copy.
-        </p>
-      ) : null}
+      {missing ? <Notice tone="error">There is no file {missing} in this copy; pick one from the list.</Notice> : null}
       {paths.length > 0 ? (
-        <div className="files-layout">
-          <ul className="file-list" aria-label="Files">
-            {paths.map((path) => (
-              <li key={path}>
-                <Link
-                  to={`?path=${encodeURIComponent(path)}`}
-                  data-testid="file-item"
-                  aria-current={path === selected?.path ? "page" : undefined}
-                  preventScrollReset
-                >
-                  {path}
-                </Link>
-              </li>
-            ))}
-          </ul>
-          {selected ? (
-            <section className="file-view" aria-label={selected.path}>
-              <h2 className="file-path">{selected.path}</h2>
-              {selected.content === null ? (
-                <p className="muted" data-testid="file-binary">
-                  A binary file of {formatSize(selected.sizeBytes ?? 0)}: kept with the app's source, not shown here.
-                </p>
-              ) : (
-                <pre data-testid="file-content">{selected.content}</pre>
-              )}
-            </section>
-          ) : null}
+        <div className="flex min-h-0 min-w-0 flex-1 flex-col gap-3 @2xl:flex-row">
+          <FileList paths={paths} selected={selected?.path ?? null} />
+          {selected ? <FileSource file={selected} /> : null}
         </div>
-      ) : null}
+      ) : (
+        <EmptyState icon={FileCode2} title="No files yet">
+          The agent writes the app's source as it builds; ask for something in the chat and its files appear here.
+        </EmptyState>
+      )}
     </div>
   )
 }

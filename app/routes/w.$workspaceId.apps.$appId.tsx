@@ -1,35 +1,33 @@
-// One app's page: its name and settings, the builder chat on the left and the panels on the right
+// One app's page: its header (name, settings), the builder chat on the left and the panels on the right
 // (Preview, Files, Data, Versions: child routes, one URL each; the Preview stays mounted so the
 // app keeps running while another panel is open). The chat lives here rather than in a child
 // route so it stays beside every panel; its forms, the settings' and a restore all post here. An
 // app the viewer cannot see: 404.
 
-import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
-import { Link, Outlet, useActionData, useLoaderData, useMatches, useParams, useRouteLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react"
+import { Outlet, useActionData, useLoaderData, useMatches, useParams, useRouteLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react"
+import { useRef } from "react"
 import { ID_PATTERN } from "#shared/ids.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
-import workspaceStyles from "../components/app-workspace/workspace.css?url"
-import { AppSettings } from "../components/app-workspace/app-settings.tsx"
+import { AppHeader } from "../components/app-workspace/app-header.tsx"
 import { AppWorkspace } from "../components/app-workspace/app-workspace.tsx"
 import type { AppPanelContext } from "../components/app-workspace/panel-context.ts"
 import { PanelTabs, paneOfRoute, panePath } from "../components/app-workspace/panel-tabs.tsx"
-import builderStyles from "../components/builder/builder.css?url"
+import { FILL_VIEWPORT, useFillViewport } from "../components/app-workspace/use-fill-viewport.ts"
 import { activeRunOf, BuilderChat } from "../components/builder/builder-chat.tsx"
 import { FormMessage } from "../components/form-message.tsx"
 import { PreviewPanel } from "../components/preview/preview-panel.tsx"
+import { cn } from "../components/ui/cn.ts"
 import { readForm } from "../forms/read-form.server.ts"
 import { loadPreview } from "../preview/load-preview.server.ts"
 import { shownRuns } from "../runs/run-pages.ts"
 import { useRevalidateWhenRunEnds, useRunEvents } from "../runs/use-run-events.ts"
+import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as workspaceLoader } from "./w.$workspaceId.tsx"
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.name ?? "App"} · Second` }]
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: builderStyles },
-  { rel: "stylesheet", href: workspaceStyles },
-]
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(data?.name ?? "App", workspaceNameIn(matches))
 
 function appParams(params: LoaderFunctionArgs["params"]) {
   const workspaceId = params["workspaceId"] ?? ""
@@ -144,31 +142,21 @@ export default function AppPage() {
   const building = live !== null && isBuilding(live.transcript)
 
   const panel: AppPanelContext = { workspaceId, appId: app.id, base, versions: app.versions, working }
+  const pinned = searchParams.get("version")
+  const viewHref = (versionId: string | null) => `${base}/view${versionId ? `?version=${encodeURIComponent(versionId)}` : ""}`
+  // The Preview stays mounted under every panel (the app keeps running) and steps aside for the others.
+  const showsPreview = pane === "chat" || pane === "preview"
+  const page = useRef<HTMLElement>(null)
+  useFillViewport(page)
   return (
-    <main className="page builder app-page">
-      <header className="app-header">
-        <p className="crumbs">
-          <Link to={apps}>Apps</Link> /
-        </p>
-        <h1 data-testid="app-name">{app.name}</h1>
-        {app.description ? (
-          <span className="muted" data-testid="app-description">
-            {app.description}
-          </span>
-        ) : null}
-        {app.running ? (
-          <span className="pill badge-running" data-testid="app-running">
-            working
-          </span>
-        ) : null}
-        <span className="spacer" />
-        <AppSettings app={app} mayManage={mayManage} action={base} />
-      </header>
-      <FormMessage outcome={outcome} intent="rename" success="Renamed." />
-      <FormMessage outcome={outcome} intent="delete" />
-      <FormMessage outcome={outcome} intent="collaborators" success="Collaborators updated." />
+    <main ref={page} className={cn("flex min-h-0 min-w-0 flex-col", FILL_VIEWPORT)} data-testid="app-page">
+      <AppHeader app={app} mayManage={mayManage} appsHref={apps} base={base} viewHref={viewHref(pinned)} />
       {/* A refused restore lands here (the app's URL, where the form posts), not on the Versions panel. */}
-      <FormMessage outcome={outcome} intent="restore" />
+      {outcome?.intent === "restore" && !outcome.ok ? (
+        <div className="shrink-0 px-3 pt-3 sm:px-4">
+          <FormMessage outcome={outcome} intent="restore" />
+        </div>
+      ) : null}
       <AppWorkspace
         pane={pane}
         tabs={<PanelTabs base={base} />}
@@ -185,21 +173,23 @@ export default function AppPage() {
           />
         }
       >
-        {/* Keyed on the app: its frame, the bridge answering it and what it shows are made anew together,
-            so another app's document can never be answered as this app's (see preview-frame.tsx). */}
-        <PreviewPanel
-          key={`${workspaceId}:${app.id}`}
-          workspaceId={workspaceId}
-          appId={app.id}
-          appName={app.name}
-          loaded={app.preview.preview}
-          pinned={searchParams.get("version")}
-          pinnedMissing={app.preview.pinnedMissing}
-          versions={app.versions}
-          working={working}
-          building={building}
-          viewHref={(versionId) => `${base}/view${versionId ? `?version=${encodeURIComponent(versionId)}` : ""}`}
-        />
+        <div className={cn("min-h-0 flex-1 flex-col", showsPreview ? "flex" : "hidden")}>
+          {/* Keyed on the app: its frame, the bridge answering it and what it shows are made anew together,
+              so another app's document can never be answered as this app's (see preview-frame.tsx). */}
+          <PreviewPanel
+            key={`${workspaceId}:${app.id}`}
+            workspaceId={workspaceId}
+            appId={app.id}
+            appName={app.name}
+            loaded={app.preview.preview}
+            pinned={pinned}
+            pinnedMissing={app.preview.pinnedMissing}
+            versions={app.versions}
+            working={working}
+            building={building}
+            viewHref={viewHref}
+          />
+        </div>
         <Outlet context={panel} />
       </AppWorkspace>
     </main>

@@ -1,19 +1,22 @@
-// An app's preview on a page of its own ("Open in new tab"), outside the workspace's frame: the
-// same sandboxed frame and the same bridge as in the app page, so the app's data works here too,
+// An app's preview on a page of its own ("Open full page", "Open in new tab"), outside the
+// workspace's frame: a slim bar back to the builder, and the same sandboxed frame and bridge as in
+// the app page filling the rest, so the app's data works here too,
 // and it loads each new version as it is built. ?version= shows an older one. An app the viewer
 // cannot see: 404.
 
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react"
+import { ChevronLeft } from "lucide-react"
 import { ID_PATTERN } from "#shared/ids.ts"
-import workspaceStyles from "../components/app-workspace/workspace.css?url"
 import { PreviewPanel } from "../components/preview/preview-panel.tsx"
+import { Button } from "../components/ui/button.tsx"
+import { LogoMark } from "../components/ui/logo.tsx"
 import { useRevalidateOnWorkspaceEvents } from "../events/use-workspace-events.ts"
 import { loadPreview } from "../preview/load-preview.server.ts"
+import { pageTitle } from "../text/page-title.ts"
 import { load } from "../trpc/caller.server.ts"
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.app.name ?? "App"} · Preview · Second` }]
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: workspaceStyles }]
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data?.app.name ?? "App", data?.workspaceName)
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
@@ -21,12 +24,13 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!ID_PATTERN.test(workspaceId) || !ID_PATTERN.test(appId)) throw new Response("App not found.", { status: 404 })
   const asked = new URL(args.request.url).searchParams.get("version")
   return load(args, async (caller) => {
-    const [app, { versions }, preview] = await Promise.all([
+    const [workspace, app, { versions }, preview] = await Promise.all([
+      caller.workspaces.get({ workspaceId }),
       caller.apps.get({ workspaceId, appId }),
       caller.versions.list({ workspaceId, appId }),
       loadPreview(caller, workspaceId, appId, asked),
     ])
-    return { workspaceId, app: { id: app.id, name: app.name, running: app.running }, versions, preview }
+    return { workspaceId, workspaceName: workspace.name, app: { id: app.id, name: app.name, running: app.running }, versions, preview }
   })
 }
 
@@ -35,27 +39,37 @@ export default function AppView() {
   const [searchParams] = useSearchParams()
   // No workspace frame here to do it: new versions, runs starting and ending, reload this page's data.
   useRevalidateOnWorkspaceEvents(workspaceId)
+  const builder = `/w/${workspaceId}/apps/${app.id}`
   return (
-    <main className="preview-page">
-      <p className="preview-page-bar">
-        <Link to={`/w/${workspaceId}/apps/${app.id}`} data-testid="preview-back">
-          ← {app.name}
-        </Link>
-      </p>
-      {/* Keyed on the app: its frame, the bridge answering it and what it shows are made anew together,
-          so another app's document can never be answered as this app's (see preview-frame.tsx). */}
-      <PreviewPanel
-        key={`${workspaceId}:${app.id}`}
-        workspaceId={workspaceId}
-        appId={app.id}
-        appName={app.name}
-        loaded={preview.preview}
-        pinned={searchParams.get("version")}
-        pinnedMissing={preview.pinnedMissing}
-        versions={versions}
-        working={app.running}
-        building={false}
-      />
+    <main className="flex h-dvh min-w-0 flex-col">
+      <div className="flex h-11 shrink-0 items-center gap-2 border-b px-2 sm:px-3">
+        <Button asChild variant="ghost" size="sm" className="min-w-0 shrink px-2">
+          <Link to={builder} data-testid="preview-back" title={`Back to the builder of ${app.name}`}>
+            <ChevronLeft aria-hidden />
+            <span className="sr-only sm:not-sr-only">Builder</span>
+          </Link>
+        </Button>
+        <LogoMark className="size-5 shrink-0" />
+        <h1 className="min-w-0 flex-1 truncate text-sm font-semibold" title={app.name}>
+          {app.name}
+        </h1>
+      </div>
+      <div className="flex min-h-0 flex-1 flex-col p-2 sm:p-3">
+        {/* Keyed on the app: its frame, the bridge answering it and what it shows are made anew together,
+            so another app's document can never be answered as this app's (see preview-frame.tsx). */}
+        <PreviewPanel
+          key={`${workspaceId}:${app.id}`}
+          workspaceId={workspaceId}
+          appId={app.id}
+          appName={app.name}
+          loaded={preview.preview}
+          pinned={searchParams.get("version")}
+          pinnedMissing={preview.pinnedMissing}
+          versions={versions}
+          working={app.running}
+          building={false}
+        />
+      </div>
     </main>
   )
 }

@@ -85,7 +85,11 @@ it("creates an app from the Apps tab and shows its run part by part, then its fi
   // Newlines in the reply are kept, and the text appears once (the persisted run replaced the live one).
   await expect(run.getByTestId("assistant-text").last().innerText()).resolves.toBe("Your page is ready.\nOpen lunch.html to see it.")
   expect(await page.getByText("Your page is ready.", { exact: false }).count()).toBe(1)
-  await expect(run.getByTestId("usage").first().innerText()).resolves.toMatch(/input tokens/)
+  // The usage is not under the reply but behind its toggle.
+  const inputTokens = run.getByTestId("usage").getByText("Input tokens", { exact: true })
+  await expect(inputTokens.isVisible()).resolves.toBe(false)
+  await run.getByTestId("usage").getByText("Usage", { exact: true }).click()
+  await expect(inputTokens.isVisible()).resolves.toBe(true)
   await expect(page.getByTestId("chat-status").getAttribute("data-state")).resolves.toBe("ready")
 
   // The file change links to the file in the files view.
@@ -173,13 +177,16 @@ it("renames an app, and deletes it after a confirmation", { timeout: JOURNEY_TIM
   await page.goto(`${workspacePath}/apps/${appId}`)
   await page.waitForFunction(() => "__remixRouter" in window)
 
+  // The settings open in a dialog (a sheet), not in the page over the chat.
   await page.getByTestId("app-settings").click()
-  await page.getByTestId("app-name-input").fill("Lunch planner")
-  await page.getByTestId("rename-app").click()
+  const settings = page.getByRole("dialog", { name: "App settings" })
+  await settings.getByTestId("app-name-input").fill("Lunch planner")
+  await settings.getByTestId("rename-app").click()
   await page.waitForFunction(() => document.querySelector('[data-testid="app-name"]')?.textContent === "Lunch planner")
+  await settings.getByRole("status").filter({ hasText: "Saved: the app is now called Lunch planner." }).waitFor()
 
-  await page.getByTestId("delete-app").click()
-  await page.getByTestId("confirm-delete-app").click()
+  await settings.getByTestId("delete-app").click()
+  await page.getByRole("dialog", { name: "Delete Lunch planner?" }).getByTestId("confirm-delete-app").click()
   await page.waitForURL((url) => url.pathname === `${workspacePath}/apps`)
   await expect(page.getByTestId("app-item").count()).resolves.toBe(0)
 })

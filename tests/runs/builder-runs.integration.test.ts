@@ -50,7 +50,7 @@ describe("a builder run", () => {
       { kind: "writeFile", path: "lunch.html", content: "<h1>Team lunch</h1>", then: "Your page is ready." },
     ])
     const created = await person.must<Created>("mutation", "apps.create", { workspaceId, prompt: "Build a team lunch page", runtime: "claude" })
-    expect(created.app.name).toBe("Build a team lunch page")
+    expect(created.app.name).toBe("Team lunch page")
     expect(created.run.status).toBe("running")
 
     const messages = await followRun(created.run.id)

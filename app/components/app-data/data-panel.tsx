@@ -3,13 +3,18 @@
 // person appear as they happen. People who may change the data can edit, delete and add
 // documents; everyone else reads.
 
-import { useCallback, useEffect, useRef, useState } from "react"
+import { Database, LoaderCircle } from "lucide-react"
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react"
 import type { AppDataDocument } from "#shared/apps/app-data.ts"
-import { useNow } from "../../text/relative-time.ts"
 import { apiProblem, trpc } from "../../trpc/client.ts"
 import { subscribeAppDataChanges } from "../preview/app-data-events.ts"
+import { Button } from "../ui/button.tsx"
+import { cn } from "../ui/cn.ts"
+import { EmptyState } from "../ui/empty-state.tsx"
+import { Notice } from "../ui/notice.tsx"
 import { applyChange, withDocument, withNextPage, type DocumentsView } from "./data-state.ts"
-import { DocumentCard, NewDocumentForm } from "./document-card.tsx"
+import { DocumentCard } from "./document-card.tsx"
+import { NewDocumentDialog } from "./new-document-dialog.tsx"
 
 interface Overview {
   readonly collections: readonly { readonly name: string; readonly count: number }[]
@@ -26,7 +31,6 @@ export function DataPanel({ workspaceId, appId }: { workspaceId: string; appId: 
   const [view, setView] = useState<DocumentsView | null>(null)
   const [loading, setLoading] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
-  const now = useNow()
   const selectedRef = useRef(selected)
   selectedRef.current = selected
 
@@ -111,55 +115,64 @@ export function DataPanel({ workspaceId, appId }: { workspaceId: string; appId: 
   }
 
   const canEdit = overview?.canEdit ?? false
+  const add = (collection: string, data: Record<string, unknown>) =>
+    write(async () => {
+      const document = await trpc.appData.insert.mutate({ ...at, collection, data })
+      if (collection !== selectedRef.current) setSelected(collection)
+      return document
+    })
   return (
-    <section className="data-panel" aria-label="Data" data-testid="data-panel">
-      <p className="muted">
-        The app's draft data: what the preview reads and writes.{" "}
-        {overview && !canEdit ? "You can read it; only the app's builders and workspace admins can change it." : null}
-      </p>
-      {problem ? (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      {overview === null ? <p className="muted" role="status">Loading the app's data…</p> : null}
+    <section className="grid min-w-0 content-start gap-3" aria-labelledby="data-title" data-testid="data-panel">
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div className="grid min-w-0 flex-1 gap-0.5">
+          <h2 id="data-title" className="text-sm font-semibold">
+            App data
+          </h2>
+          <p className="text-sm text-muted-foreground">
+            What the preview reads and writes, live.{" "}
+            {overview && !canEdit ? "You can read it; only the app's builders and workspace admins can change it." : null}
+          </p>
+        </div>
+        {canEdit ? <NewDocumentDialog collection={selected ?? ""} onAdd={add} /> : null}
+      </div>
+      {problem ? <Notice tone="error">{problem}</Notice> : null}
+      {overview === null ? <Loading>Loading the app's data…</Loading> : null}
       {overview !== null && overview.collections.length === 0 ? (
-        <p className="muted" data-testid="data-empty">
-          No data yet. The app's collections appear here once it (or the builder) stores a document.
-        </p>
+        <EmptyState icon={Database} title="No data yet" data-testid="data-empty">
+          When the app stores something (a note, an order, a vote), it keeps it here in collections of documents, shared by everyone who uses the
+          app. The builder can add some too.
+        </EmptyState>
       ) : null}
       {overview !== null && overview.collections.length > 0 ? (
-        <ul className="data-collections" aria-label="Collections">
-          {overview.collections.map((collection) => (
-            <li key={collection.name}>
-              <button type="button" aria-pressed={collection.name === selected} onClick={() => setSelected(collection.name)} data-testid="data-collection">
-                {collection.name} <span className="muted">({collection.count})</span>
-              </button>
-            </li>
-          ))}
+        <ul className="flex flex-wrap gap-2" aria-label="Collections">
+          {overview.collections.map((collection) => {
+            const pressed = collection.name === selected
+            return (
+              <li key={collection.name} className="min-w-0 max-w-full">
+                <Button
+                  variant="outline"
+                  size="sm"
+                  aria-pressed={pressed}
+                  onClick={() => setSelected(collection.name)}
+                  className={cn("max-w-full", pressed && "border-primary bg-accent text-accent-foreground")}
+                  data-testid="data-collection"
+                >
+                  <span className="truncate">{collection.name}</span>
+                  <span className="text-muted-foreground">{collection.count}</span>
+                </Button>
+              </li>
+            )
+          })}
         </ul>
       ) : null}
-      {canEdit ? (
-        <NewDocumentForm
-          collection={selected ?? ""}
-          onAdd={(collection, data) =>
-            write(async () => {
-              const document = await trpc.appData.insert.mutate({ ...at, collection, data })
-              if (collection !== selectedRef.current) setSelected(collection)
-              return document
-            })
-          }
-        />
-      ) : null}
       {view ? (
-        <div className="data-documents" aria-label={`Documents in ${view.collection}`} role="region" aria-busy={loading}>
-          {view.documents.length === 0 && !loading ? <p className="muted">No documents in {view.collection}.</p> : null}
+        <div className="grid min-w-0 gap-2" aria-label={`Documents in ${view.collection}`} role="region" aria-busy={loading}>
+          {view.documents.length === 0 && !loading ? <p className="text-sm text-muted-foreground">No documents in {view.collection}.</p> : null}
           {view.documents.map((document) => (
             <DocumentCard
               key={document.id}
               document={document}
               canEdit={canEdit}
-              now={now}
               onSave={(data) => write(() => trpc.appData.update.mutate({ ...at, collection: document.collection, id: document.id, data }))}
               onDelete={() =>
                 write(async () => {
@@ -171,16 +184,23 @@ export function DataPanel({ workspaceId, appId }: { workspaceId: string; appId: 
             />
           ))}
           {view.nextCursor ? (
-            <button type="button" onClick={() => void readMore()} disabled={loading} data-testid="data-more">
+            <Button variant="outline" className="justify-self-start" onClick={() => void readMore()} disabled={loading} data-testid="data-more">
               {loading ? "Loading…" : "Show more"}
-            </button>
+            </Button>
           ) : null}
         </div>
       ) : selected !== null && loading ? (
-        <p className="muted" role="status">
-          Loading {selected}…
-        </p>
+        <Loading>Loading {selected}…</Loading>
       ) : null}
     </section>
+  )
+}
+
+function Loading({ children }: { children: ReactNode }) {
+  return (
+    <p className="flex items-center gap-2 text-sm text-muted-foreground" role="status">
+      <LoaderCircle className="size-4 animate-spin motion-reduce:animate-none" aria-hidden />
+      {children}
+    </p>
   )
 }

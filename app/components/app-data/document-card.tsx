@@ -1,170 +1,149 @@
 // One document of the Data tab: its fields as readable JSON, when it was changed, and for people
 // who may change the app's data, Edit (the JSON, checked before it is sent; the server's refusal
-// is shown as it says it) and Delete (asked twice).
+// is shown as it says it) and Delete (confirmed in a dialog).
 
+import { Pencil, Trash2 } from "lucide-react"
 import { useState } from "react"
 import type { AppDataDocument } from "#shared/apps/app-data.ts"
-import { whenText } from "../../text/relative-time.ts"
+import { Button } from "../ui/button.tsx"
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "../ui/dialog.tsx"
+import { Textarea } from "../ui/input.tsx"
+import { Label } from "../ui/label.tsx"
+import { Notice } from "../ui/notice.tsx"
+import { RelativeTime } from "../ui/relative-time.tsx"
 import { documentText, parseDocumentText } from "./data-state.ts"
 
 export interface DocumentCardProps {
   readonly document: AppDataDocument
   readonly canEdit: boolean
-  readonly now: number | null
   /** Saves the fields; resolves to an error message, or null when saved. */
   readonly onSave: (data: Record<string, unknown>) => Promise<string | null>
   readonly onDelete: () => Promise<string | null>
 }
 
-type Mode = { readonly kind: "view" } | { readonly kind: "edit"; readonly text: string } | { readonly kind: "confirm-delete" }
-
-export function DocumentCard({ document, canEdit, now, onSave, onDelete }: DocumentCardProps) {
-  const [mode, setMode] = useState<Mode>({ kind: "view" })
+export function DocumentCard({ document, canEdit, onSave, onDelete }: DocumentCardProps) {
+  const [editing, setEditing] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const editorId = `document-${document.id}-json`
+  const stopEditing = () => (setEditing(null), setProblem(null))
 
-  const run = async (action: () => Promise<string | null>) => {
-    setBusy(true)
-    const refused = await action()
-    setBusy(false)
-    setProblem(refused)
-    if (refused === null) setMode({ kind: "view" })
-  }
-
-  const save = (text: string) => {
+  const save = async (text: string) => {
     const parsed = parseDocumentText(text, document.data)
     if (!parsed.ok) return setProblem(parsed.message)
-    void run(() => onSave(parsed.data))
+    setBusy(true)
+    const refused = await onSave(parsed.data)
+    setBusy(false)
+    setProblem(refused)
+    if (refused === null) setEditing(null)
   }
 
   return (
-    <article className="data-document card" aria-label={`Document ${document.id}`} data-testid="data-document" data-document-id={document.id}>
-      <p className="data-document-meta muted">
-        <code>{document.id}</code> · changed <time dateTime={document.updatedAt}>{whenText(document.updatedAt, now)}</time>
-      </p>
-      {mode.kind === "edit" ? (
+    <article
+      className="grid min-w-0 gap-2 rounded-xl border bg-card p-3 shadow-xs sm:p-4"
+      aria-label={`Document ${document.id}`}
+      data-testid="data-document"
+      data-document-id={document.id}
+    >
+      <div className="flex min-w-0 items-center gap-2">
+        <p className="min-w-0 flex-1 truncate text-xs text-muted-foreground" title={document.id}>
+          <code>{document.id}</code> · <RelativeTime iso={document.updatedAt} prefix="changed" />
+        </p>
+        {canEdit && editing === null ? (
+          <div className="flex shrink-0 gap-1">
+            <Button variant="ghost" size="sm" onClick={() => (setEditing(documentText(document.data)), setProblem(null))}>
+              <Pencil aria-hidden />
+              Edit<span className="sr-only"> document {document.id}</span>
+            </Button>
+            <DeleteDocument id={document.id} onDelete={onDelete} />
+          </div>
+        ) : null}
+      </div>
+      {editing !== null ? (
         <form
-          className="stack"
+          className="grid gap-2"
           onSubmit={(event) => {
             event.preventDefault()
-            save(mode.text)
+            void save(editing)
           }}
         >
-          <label htmlFor={editorId}>Fields (JSON)</label>
-          <textarea
+          <Label htmlFor={editorId}>Fields (JSON)</Label>
+          <Textarea
             id={editorId}
             // The editor replaces the button that opened it: the focus goes with it (Escape goes back).
             autoFocus
             onKeyDown={(event) => {
-              if (event.key === "Escape" && !busy) (setMode({ kind: "view" }), setProblem(null))
+              if (event.key === "Escape" && !busy) stopEditing()
             }}
-            className="data-json-editor"
-            rows={Math.min(20, Math.max(4, mode.text.split("\n").length + 1))}
-            value={mode.text}
+            className="font-mono text-xs"
+            rows={Math.min(20, Math.max(4, editing.split("\n").length + 1))}
+            value={editing}
             spellCheck={false}
-            onChange={(event) => setMode({ kind: "edit", text: event.target.value })}
+            onChange={(event) => setEditing(event.target.value)}
             aria-invalid={problem !== null}
             aria-describedby={problem ? `${editorId}-problem` : undefined}
           />
-          <div className="card-actions">
-            <button type="submit" className="primary" disabled={busy}>
+          {problem ? (
+            <p className="text-sm text-destructive" role="alert" id={`${editorId}-problem`}>
+              {problem}
+            </p>
+          ) : null}
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" size="sm" disabled={busy}>
               {busy ? "Saving…" : "Save"}
-            </button>
-            <button type="button" onClick={() => (setMode({ kind: "view" }), setProblem(null))} disabled={busy}>
+            </Button>
+            <Button variant="outline" size="sm" onClick={stopEditing} disabled={busy}>
               Cancel
-            </button>
+            </Button>
           </div>
         </form>
       ) : (
-        <pre className="data-json" data-testid="data-document-json">
+        <pre className="rounded-md bg-muted px-3 py-2 font-mono text-xs leading-5 whitespace-pre-wrap wrap-anywhere" data-testid="data-document-json">
           {documentText(document.data)}
         </pre>
       )}
-      {problem ? (
-        <p className="form-error" role="alert" id={`${editorId}-problem`}>
-          {problem}
-        </p>
-      ) : null}
-      {canEdit && mode.kind === "view" ? (
-        <div className="card-actions">
-          <button type="button" onClick={() => (setMode({ kind: "edit", text: documentText(document.data) }), setProblem(null))}>
-            Edit<span className="visually-hidden"> document {document.id}</span>
-          </button>
-          <button type="button" className="danger" onClick={() => setMode({ kind: "confirm-delete" })}>
-            Delete<span className="visually-hidden"> document {document.id}</span>
-          </button>
-        </div>
-      ) : null}
-      {canEdit && mode.kind === "confirm-delete" ? (
-        <div className="card-actions" role="group" aria-label="Confirm the deletion">
-          <span>Delete this document? The app loses it for everyone.</span>
-          <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void run(onDelete)}>
-            {busy ? "Deleting…" : "Delete it"}
-          </button>
-          <button type="button" disabled={busy} onClick={() => setMode({ kind: "view" })}>
-            Keep it
-          </button>
-        </div>
-      ) : null}
     </article>
   )
 }
 
-/** The form that adds a document to a collection (an existing one, or a new name). */
-export function NewDocumentForm({ collection, onAdd }: { collection: string; onAdd: (collection: string, data: Record<string, unknown>) => Promise<string | null> }) {
+function DeleteDocument({ id, onDelete }: { id: string; onDelete: () => Promise<string | null> }) {
   const [open, setOpen] = useState(false)
-  const [name, setName] = useState(collection)
-  const [text, setText] = useState("{\n  \n}")
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
-
-  if (!open) {
-    return (
-      <button type="button" onClick={() => (setOpen(true), setName(collection))} data-testid="data-add-open">
-        Add a document
-      </button>
-    )
+  const remove = async () => {
+    setBusy(true)
+    const refused = await onDelete()
+    setBusy(false)
+    setProblem(refused)
+    if (refused === null) setOpen(false)
   }
   return (
-    <form
-      className="stack data-new card"
-      aria-label="Add a document"
-      onSubmit={async (event) => {
-        event.preventDefault()
-        const parsed = parseDocumentText(text)
-        if (!parsed.ok) return setProblem(parsed.message)
-        setBusy(true)
-        const refused = await onAdd(name.trim(), parsed.data)
-        setBusy(false)
-        setProblem(refused)
-        if (refused === null) {
-          setOpen(false)
-          setText("{\n  \n}")
-        }
-      }}
-    >
-      <label>
-        Collection
-        <input value={name} onChange={(event) => setName(event.target.value)} required maxLength={64} data-testid="data-add-collection" />
-      </label>
-      <label>
-        Fields (JSON)
-        <textarea className="data-json-editor" rows={5} value={text} spellCheck={false} onChange={(event) => setText(event.target.value)} data-testid="data-add-json" />
-      </label>
-      {problem ? (
-        <p className="form-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <div className="card-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Adding…" : "Add"}
-        </button>
-        <button type="button" disabled={busy} onClick={() => (setOpen(false), setProblem(null))}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <Dialog open={open} onOpenChange={(next) => (busy ? undefined : (setOpen(next), setProblem(null)))}>
+      <DialogTrigger asChild>
+        <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive">
+          <Trash2 aria-hidden />
+          Delete<span className="sr-only"> document {id}</span>
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Delete this document?</DialogTitle>
+          <DialogDescription className="break-words">
+            Document <code>{id}</code> goes for everyone using the app. This cannot be undone.
+          </DialogDescription>
+        </DialogHeader>
+        {problem ? <Notice tone="error">{problem}</Notice> : null}
+        <DialogFooter>
+          <DialogClose asChild>
+            <Button variant="outline" disabled={busy}>
+              Keep it
+            </Button>
+          </DialogClose>
+          <Button variant="destructive" disabled={busy} onClick={() => void remove()}>
+            {busy ? "Deleting…" : "Delete it"}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
   )
 }

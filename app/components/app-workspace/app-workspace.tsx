@@ -1,9 +1,11 @@
 // The app page's body: the chat on the left, the panels on the right (tabs, then the panel), and
 // between them a separator that resizes the two, by pointer or by keyboard (arrow keys, Home,
-// End on the focused separator). On a phone (≤ 768 px, CSS) one column: the tabs, then the chat
-// or the open panel. Which one is open is `pane`, from the URL.
+// End on the focused separator). Below `md` one column: the tabs, then the chat or the open
+// panel. Which one is open is `pane`, from the URL. Each column scrolls inside itself: the page
+// around it has a bounded height (use-fill-viewport.ts), and every flex child here is `min-h-0`.
 
 import { useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from "react"
+import { cn } from "../ui/cn.ts"
 import type { AppPane } from "./panel-tabs.tsx"
 import { CHAT_WIDTH, useChatWidth } from "./use-chat-width.ts"
 
@@ -15,10 +17,18 @@ export interface AppWorkspaceProps {
   readonly children: ReactNode
 }
 
+const KEY_WIDTHS: Readonly<Record<string, (percent: number) => number>> = {
+  ArrowLeft: (percent) => percent - CHAT_WIDTH.step,
+  ArrowRight: (percent) => percent + CHAT_WIDTH.step,
+  Home: () => CHAT_WIDTH.min,
+  End: () => CHAT_WIDTH.max,
+}
+
 export function AppWorkspace({ pane, chat, tabs, children }: AppWorkspaceProps) {
   const container = useRef<HTMLDivElement>(null)
   const width = useChatWidth(container)
   const [dragging, setDragging] = useState(false)
+  const onChat = pane === "chat"
 
   const widthAt = (clientX: number) => {
     const box = container.current?.getBoundingClientRect()
@@ -42,28 +52,31 @@ export function AppWorkspace({ pane, chat, tabs, children }: AppWorkspaceProps) 
     width.set(widthAt(event.clientX), true)
   }
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const next =
-      event.key === "ArrowLeft"
-        ? width.percent - CHAT_WIDTH.step
-        : event.key === "ArrowRight"
-          ? width.percent + CHAT_WIDTH.step
-          : event.key === "Home"
-            ? CHAT_WIDTH.min
-            : event.key === "End"
-              ? CHAT_WIDTH.max
-              : null
-    if (next === null) return
+    const next = KEY_WIDTHS[event.key]
+    if (!next) return
     event.preventDefault()
-    width.set(next, true)
+    width.set(next(width.percent), true)
   }
 
   return (
-    <div ref={container} className={`app-workspace${dragging ? " resizing" : ""}`} data-pane={pane} data-testid="app-workspace">
-      <section className="workspace-chat" aria-label="Chat">
+    <div
+      ref={container}
+      className={cn(
+        "flex min-h-0 min-w-0 flex-1 flex-col md:flex-row",
+        // The frame would swallow the pointer while dragging over it.
+        dragging && "cursor-col-resize select-none [&_iframe]:pointer-events-none",
+      )}
+      data-pane={pane}
+      data-testid="app-workspace"
+    >
+      <section
+        aria-label="Chat"
+        className={cn("min-h-0 min-w-0 flex-1 flex-col overflow-y-auto px-3 pt-3 sm:px-4 md:flex md:flex-none md:basis-[var(--chat-width,42%)]", onChat ? "flex" : "hidden")}
+      >
         {chat}
       </section>
       <div
-        className="workspace-handle"
+        className="group relative hidden w-3 shrink-0 cursor-col-resize touch-none -outline-offset-2 md:block"
         role="separator"
         aria-orientation="vertical"
         aria-label="Resize the chat and the panel"
@@ -78,10 +91,13 @@ export function AppWorkspace({ pane, chat, tabs, children }: AppWorkspaceProps) 
         onPointerUp={onPointerEnd}
         onPointerCancel={onPointerEnd}
         onKeyDown={onKeyDown}
-      />
-      <div className="workspace-side">
+      >
+        <span aria-hidden className={cn("absolute inset-y-0 left-1/2 w-px -translate-x-1/2 bg-border group-hover:w-0.5 group-hover:bg-ring", dragging && "w-0.5 bg-ring")} />
+      </div>
+      {/* On a phone the tabs come first, above the chat too; the panel under them only off the chat. */}
+      <div className={cn("order-first flex min-h-0 min-w-0 flex-col md:order-none md:flex-1 md:border-l-0", onChat ? "flex-none" : "flex-1")}>
         {tabs}
-        <div className="workspace-body">{children}</div>
+        <div className={cn("@container min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-3 sm:p-4 md:flex", onChat ? "hidden" : "flex")}>{children}</div>
       </div>
     </div>
   )

@@ -1,5 +1,5 @@
 // What the app page hands the panel routes (Files, Data, Versions) through its Outlet: which app,
-// its versions, and whether the builder is working.
+// its versions, and whether the builder is working; and the app's name for the panels' titles.
 
 import { useOutletContext } from "@remix-run/react"
 
@@ -25,3 +25,9 @@ export interface AppPanelContext {
 }
 
 export const useAppPanel = () => useOutletContext<AppPanelContext>()
+
+/** The app's name from the app page's loader data, for the titles of its panels ("Files · Lunch · Acme · Second"). */
+export function appNameIn(matches: readonly { id: string; data?: unknown }[]): string | undefined {
+  const page = matches.find((match) => match.id === "routes/w.$workspaceId.apps.$appId")?.data as { name?: unknown } | undefined
+  return typeof page?.name === "string" ? page.name : undefined
+}

@@ -4,6 +4,7 @@
 // once the page is live and the bridge listens, so an app's first request is never missed.
 
 import { useEffect, useRef, useState } from "react"
+import { cn } from "../ui/cn.ts"
 import type { PreviewInfo } from "./use-preview.ts"
 import { usePreviewBridge, type BridgeTarget } from "./use-preview-bridge.ts"
 
@@ -16,9 +17,17 @@ export interface PreviewFrameProps {
   readonly loadCount: number
   readonly target: BridgeTarget
   readonly title: string
+  readonly className?: string
 }
 
-export function PreviewFrame({ info, loadCount, target, title }: PreviewFrameProps) {
+/**
+ * The frame's own background is the page's: an app that leaves its background to the browser gets
+ * the browser's opaque canvas when its colour scheme differs from the page's (a light app in the
+ * dark theme), and shows through to the page's background when they agree.
+ */
+const FRAME = "block min-h-80 w-full flex-1 rounded-lg border bg-background"
+
+export function PreviewFrame({ info, loadCount, target, title, className }: PreviewFrameProps) {
   const frame = useRef<HTMLIFrameElement>(null)
   const bridge = usePreviewBridge(frame, target)
   const [live, setLive] = useState(false)
@@ -27,7 +36,7 @@ export function PreviewFrame({ info, loadCount, target, title }: PreviewFramePro
   // Another document is on its way: what the last one subscribed to and asked is forgotten.
   useEffect(() => bridge.current?.reset(), [bridge, info.url, loadCount])
 
-  if (!live) return <div className="preview-frame preview-frame-pending" aria-busy="true" />
+  if (!live) return <div className={cn(FRAME, "animate-pulse bg-muted motion-reduce:animate-none", className)} aria-busy="true" data-testid="preview-frame-pending" />
   return (
     <iframe
       key={loadCount}
@@ -36,7 +45,7 @@ export function PreviewFrame({ info, loadCount, target, title }: PreviewFramePro
       title={title}
       sandbox={PREVIEW_SANDBOX}
       referrerPolicy="no-referrer"
-      className="preview-frame"
+      className={cn(FRAME, className)}
       data-testid="preview-frame"
       data-version-number={info.number}
     />

@@ -24,21 +24,22 @@ const props = (extra: Partial<PreviewPanelProps> = {}): PreviewPanelProps => ({
 
 describe("the Preview", () => {
   it("says there is nothing yet for an app never built, and that it is building while it is", async () => {
-    expect(textOf(await renderInRouter(<PreviewPanel {...props({ loaded: null, versions: [] })} />))).toMatch(/^Nothing built yet — ask the builder/)
+    expect(textOf(await renderInRouter(<PreviewPanel {...props({ loaded: null, versions: [] })} />))).toMatch(/^Nothing built yet Ask the builder in the chat/)
     const building = await renderInRouter(<PreviewPanel {...props({ loaded: null, versions: [], working: true, building: true })} />)
     expect(textOf(building)).toMatch(/Building…/)
-    expect(building).toContain("<progress")
+    expect(building).toMatch(/role="status" aria-busy="true"/)
+    expect(building).toContain('aria-label="Building the app"')
   })
 
   it("shows the version and the way to reload it or open it in a tab; the frame waits for the page to be live", async () => {
     const html = await renderInRouter(<PreviewPanel {...props()} />)
     expect(textOf(html)).toMatch(/^v4 · Mar 5, 2026, 14:03 UTC/)
-    expect(html).toMatch(/<a href="\/w\/w\/apps\/a\/view" target="_blank" rel="noopener noreferrer"[^>]*>Open in new tab<\/a>/)
+    expect(html).toMatch(/<a [^>]*href="\/w\/w\/apps\/a\/view" target="_blank" rel="noopener noreferrer"[^>]*>.*?<span class="sr-only">Open in new tab<\/span><\/a>/)
     expect(html).toContain('aria-label="Reload the preview"')
     expect(html).toContain('aria-label="Version to preview"')
     // Rendered by the server without its address: the bridge must listen before the app can speak.
     expect(html).not.toContain("<iframe")
-    expect(html).toContain("preview-frame-pending")
+    expect(html).toContain('data-testid="preview-frame-pending"')
   })
 
   it("says which older version it shows, with the way back", async () => {

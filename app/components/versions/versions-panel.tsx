@@ -1,10 +1,16 @@
 // The Versions tab: every version of the app, newest first (each successful build makes one, and
 // so does a restore), who asked for it and what changed; Preview shows one in the Preview tab, and
-// Restore (asked twice, refused while the builder works) makes a copy of it the current version.
+// Restore (confirmed in a dialog, refused while the builder works) makes a copy of it the current
+// version.
 
 import { Form, Link, useNavigation } from "@remix-run/react"
-import { useNow, whenText } from "../../text/relative-time.ts"
+import { Eye, History, RotateCcw } from "lucide-react"
 import type { VersionView } from "../app-workspace/panel-context.ts"
+import { Badge } from "../ui/badge.tsx"
+import { Button } from "../ui/button.tsx"
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "../ui/dialog.tsx"
+import { EmptyState } from "../ui/empty-state.tsx"
+import { RelativeTime } from "../ui/relative-time.tsx"
 
 export interface VersionsPanelProps {
   readonly versions: readonly VersionView[]
@@ -16,72 +22,101 @@ export interface VersionsPanelProps {
 export const WORKING_REASON = "The builder is working on the app; restore a version once it has finished."
 
 export function VersionsPanel({ versions, base, working }: VersionsPanelProps) {
-  const now = useNow()
   const navigation = useNavigation()
   const restoring = navigation.formData?.get("intent") === "restore" ? String(navigation.formData.get("versionId")) : null
+  const next = nextNumber(versions)
   return (
-    <section className="versions-panel" aria-label="Versions" data-testid="versions-panel">
+    <section className="grid min-w-0 content-start gap-3" aria-labelledby="versions-title" data-testid="versions-panel">
+      <h2 id="versions-title" className="sr-only">
+        Versions
+      </h2>
       {versions.length === 0 ? (
-        <p className="muted" data-testid="versions-empty">
-          No versions yet: each time the builder builds the app successfully, that build becomes a version.
-        </p>
+        <EmptyState icon={History} title="No versions yet" data-testid="versions-empty">
+          Each time the builder builds the app successfully, that build becomes a version you can preview and restore.
+        </EmptyState>
       ) : null}
       {working && versions.length > 0 ? (
-        <p className="muted" id="restore-working-reason">
+        <p className="text-sm text-muted-foreground" id="restore-working-reason">
           {WORKING_REASON}
         </p>
       ) : null}
-      <ol className="versions" aria-label="Versions, newest first">
+      <ol className="grid gap-2" aria-label="Versions, newest first">
         {versions.map((version) => (
-          <li key={version.id} className="version card" data-testid="version" data-version-number={version.number} data-current={version.current}>
-            <h3 className="version-title">
-              Version {version.number} {version.current ? <span className="pill badge-running">current</span> : null}
-            </h3>
-            <p className="muted version-meta">
-              <time dateTime={version.createdAt}>{whenText(version.createdAt, now)}</time>
-              {version.requestedBy ? ` · asked by ${version.requestedBy.name}` : ""}
-              {version.restoredFromNumber !== null ? ` · restored from v${version.restoredFromNumber}` : ""}
-            </p>
+          <li
+            key={version.id}
+            className="grid min-w-0 gap-1.5 rounded-xl border bg-card p-3 shadow-xs sm:p-4"
+            data-testid="version"
+            data-version-number={version.number}
+            data-current={version.current}
+          >
+            <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
+              <h3 className="text-sm font-semibold">Version {version.number}</h3>
+              {version.current ? <Badge variant="success">current</Badge> : null}
+              <span className="text-xs text-muted-foreground">
+                <RelativeTime iso={version.createdAt} />
+                {version.requestedBy ? ` · asked by ${version.requestedBy.name}` : ""}
+                {version.restoredFromNumber !== null ? ` · restored from v${version.restoredFromNumber}` : ""}
+              </span>
+            </div>
             {version.message ? (
-              <p className="version-message" title={version.message}>
+              <p className="line-clamp-3 text-sm break-words whitespace-pre-wrap" title={version.message}>
                 {version.message}
               </p>
             ) : null}
-            {version.summary ? <p className="version-summary">{version.summary}</p> : null}
-            <div className="card-actions">
-              <Link
-                to={version.current ? `${base}/preview` : `${base}/preview?version=${encodeURIComponent(version.id)}`}
-                className="button-secondary"
-                data-testid="version-preview"
-              >
-                Preview<span className="visually-hidden"> version {version.number}</span>
-              </Link>
+            {version.summary ? <p className="text-sm break-words whitespace-pre-wrap text-muted-foreground">{version.summary}</p> : null}
+            <div className="mt-1 flex flex-wrap gap-2">
+              <Button asChild variant="outline" size="sm">
+                <Link to={version.current ? `${base}/preview` : `${base}/preview?version=${encodeURIComponent(version.id)}`} data-testid="version-preview">
+                  <Eye aria-hidden />
+                  Preview<span className="sr-only"> version {version.number}</span>
+                </Link>
+              </Button>
               {version.current ? null : working ? (
-                <button type="button" disabled aria-describedby="restore-working-reason" data-testid="version-restore">
-                  Restore<span className="visually-hidden"> version {version.number}</span>
-                </button>
+                <Button variant="outline" size="sm" disabled aria-describedby="restore-working-reason" data-testid="version-restore">
+                  <RotateCcw aria-hidden />
+                  Restore<span className="sr-only"> version {version.number}</span>
+                </Button>
               ) : (
-                <details className="confirm version-restore">
-                  <summary data-testid="version-restore">
-                    Restore<span className="visually-hidden"> version {version.number}</span>…
-                  </summary>
-                  <Form method="post" action={base} className="stack">
-                    <p>
-                      This makes a copy of version {version.number} the app's current version (version {nextNumber(versions)}). Nothing is lost: the
-                      versions after it stay in this list.
-                    </p>
-                    <input type="hidden" name="versionId" value={version.id} />
-                    <button type="submit" name="intent" value="restore" className="primary" disabled={restoring !== null} data-testid="confirm-restore">
-                      {restoring === version.id ? "Restoring…" : `Restore version ${version.number}`}
-                    </button>
-                  </Form>
-                </details>
+                <RestoreDialog version={version} next={next} base={base} restoring={restoring} />
               )}
             </div>
           </li>
         ))}
       </ol>
     </section>
+  )
+}
+
+function RestoreDialog({ version, next, base, restoring }: { version: VersionView; next: number; base: string; restoring: string | null }) {
+  return (
+    <Dialog>
+      <DialogTrigger asChild>
+        <Button variant="outline" size="sm" data-testid="version-restore">
+          <RotateCcw aria-hidden />
+          Restore<span className="sr-only"> version {version.number}</span>…
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Restore version {version.number}?</DialogTitle>
+          <DialogDescription>
+            This makes a copy of version {version.number} the app's current version (version {next}). Nothing is lost: the versions after it stay in
+            this list, and the app's data is not changed.
+          </DialogDescription>
+        </DialogHeader>
+        <Form method="post" action={base}>
+          <input type="hidden" name="versionId" value={version.id} />
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button variant="outline">Cancel</Button>
+            </DialogClose>
+            <Button type="submit" name="intent" value="restore" disabled={restoring !== null} data-testid="confirm-restore">
+              {restoring === version.id ? "Restoring…" : `Restore version ${version.number}`}
+            </Button>
+          </DialogFooter>
+        </Form>
+      </DialogContent>
+    </Dialog>
   )
 }
 

@@ -1,0 +1,118 @@
+// The app page's header: back to the apps, the app's name (cut to one line, whole in its title)
+// with what it is for under it, what it builds with, whether the builder is working, and the
+// actions. On a phone the actions are icons, and the ones that do not fit go into a menu.
+
+import { Link } from "@remix-run/react"
+import { ChevronLeft, Ellipsis, ExternalLink, LoaderCircle, Maximize2, Settings, Trash2 } from "lucide-react"
+import { useState } from "react"
+import { runtimeLabel } from "../builder/runtime-picker.tsx"
+import { Badge } from "../ui/badge.tsx"
+import { Button } from "../ui/button.tsx"
+import { Dialog, DialogTrigger } from "../ui/dialog.tsx"
+import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "../ui/menu.tsx"
+import { AppSettingsSheet, type AppSettingsApp } from "./app-settings.tsx"
+import { DeleteAppDialog } from "./delete-app-dialog.tsx"
+
+export interface AppHeaderProps {
+  readonly app: AppSettingsApp & { readonly running: boolean }
+  readonly mayManage: boolean
+  /** The apps list. */
+  readonly appsHref: string
+  /** The app page's URL: the settings' forms post there. */
+  readonly base: string
+  /** The full-page view of what the Preview shows. */
+  readonly viewHref: string
+}
+
+export function AppHeader({ app, mayManage, appsHref, base, viewHref }: AppHeaderProps) {
+  const [settingsOpen, setSettingsOpen] = useState(false)
+  const [deleteOpen, setDeleteOpen] = useState(false)
+  const askToDelete = () => {
+    setSettingsOpen(false)
+    setDeleteOpen(true)
+  }
+  return (
+    <header className="flex shrink-0 items-center gap-2 border-b px-2 py-2 sm:gap-3 sm:px-4">
+      <Button asChild variant="ghost" size="icon-sm">
+        <Link to={appsHref} title="All apps">
+          <ChevronLeft aria-hidden />
+          <span className="sr-only">All apps</span>
+        </Link>
+      </Button>
+      <div className="grid min-w-0 flex-1">
+        <div className="flex min-w-0 items-center gap-2">
+          <h1 className="truncate text-base font-semibold tracking-tight" title={app.name} data-testid="app-name">
+            {app.name}
+          </h1>
+          <Badge variant="outline" className="hidden sm:inline-flex" title="The agent runtime it builds with">
+            {runtimeLabel(app.runtime)}
+          </Badge>
+          {app.running ? (
+            <Badge variant="success" data-testid="app-running">
+              <LoaderCircle className="animate-spin motion-reduce:animate-none" aria-hidden />
+              Working
+            </Badge>
+          ) : null}
+        </div>
+        {app.description ? (
+          <p className="truncate text-xs text-muted-foreground" title={app.description} data-testid="app-description">
+            {app.description}
+          </p>
+        ) : null}
+      </div>
+      <div className="flex shrink-0 items-center gap-1 sm:gap-2">
+        <Button asChild variant="outline" size="sm" className="hidden lg:inline-flex">
+          <Link to={viewHref} data-testid="open-full-page">
+            <Maximize2 aria-hidden />
+            Open full page
+          </Link>
+        </Button>
+        <Dialog open={settingsOpen} onOpenChange={setSettingsOpen}>
+          <DialogTrigger asChild>
+            <Button variant="outline" size="sm" title="App settings" data-testid="app-settings">
+              <Settings aria-hidden />
+              <span className="sr-only sm:not-sr-only">Settings</span>
+            </Button>
+          </DialogTrigger>
+          <AppSettingsSheet app={app} mayManage={mayManage} action={base} onDelete={askToDelete} />
+        </Dialog>
+        <Menu>
+          <MenuTrigger>
+            <Button variant="ghost" size="icon-sm" title="More actions" data-testid="app-actions">
+              <Ellipsis aria-hidden />
+              <span className="sr-only">More actions</span>
+            </Button>
+          </MenuTrigger>
+          <MenuContent align="end">
+            <MenuItem asChild>
+              <Link to={viewHref}>
+                <Maximize2 aria-hidden />
+                Open full page
+              </Link>
+            </MenuItem>
+            <MenuItem asChild>
+              <a href={viewHref} target="_blank" rel="noopener noreferrer">
+                <ExternalLink aria-hidden />
+                Open in a new tab
+              </a>
+            </MenuItem>
+            <MenuItem onSelect={() => setSettingsOpen(true)}>
+              <Settings aria-hidden />
+              Settings
+            </MenuItem>
+            {mayManage ? (
+              <>
+                <MenuSeparator />
+                <MenuItem onSelect={() => setDeleteOpen(true)} className="text-destructive [&_svg]:text-destructive" data-testid="app-actions-delete">
+                  <Trash2 aria-hidden />
+                  Delete app…
+                </MenuItem>
+              </>
+            ) : null}
+          </MenuContent>
+        </Menu>
+      </div>
+      {mayManage ? <DeleteAppDialog appName={app.name} action={base} open={deleteOpen} onOpenChange={setDeleteOpen} /> : null}
+    </header>
+  )
+}
