@@ -1,13 +1,20 @@
 // Settings → Teams: everyone sees the teams; admins create, rename, delete and staff them. The
 // General team holds everyone and cannot be renamed, deleted or left.
 
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
 import { Form, useActionData, useLoaderData } from "@remix-run/react"
-import { FormMessage } from "../components/form-message.tsx"
+import { Plus } from "lucide-react"
+import { useEffect, useRef } from "react"
+import { TeamCard } from "../components/settings/team-card.tsx"
+import { settingsMeta } from "../components/settings/workspace-title.ts"
+import { Button } from "../components/ui/button.tsx"
+import { Input } from "../components/ui/input.tsx"
+import { Notice } from "../components/ui/notice.tsx"
+import { PageHeader, PageMain } from "../components/ui/page.tsx"
 import { readForm } from "../forms/read-form.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 
-export const meta: MetaFunction = () => [{ title: "Teams · Second" }]
+export const meta = settingsMeta("Teams")
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
@@ -24,100 +31,77 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   const form = await readForm(args.request)
-  const intent = field(form, "intent")
+  const intent = field(form, "intent") || "create"
   const teamId = field(form, "teamId")
   const userId = field(form, "userId")
   const name = field(form, "name")
-  switch (intent) {
-    case "rename":
-      return reply(await act(args, intent, (caller) => caller.teams.rename({ workspaceId, teamId, name })))
-    case "delete":
-      return reply(await act(args, intent, (caller) => caller.teams.delete({ workspaceId, teamId })))
-    case "addMember":
-      return reply(await act(args, intent, (caller) => caller.teams.addMember({ workspaceId, teamId, userId })))
-    case "removeMember":
-      return reply(await act(args, intent, (caller) => caller.teams.removeMember({ workspaceId, teamId, userId })))
-    default:
-      return reply(await act(args, "create", (caller) => caller.teams.create({ workspaceId, name })))
-  }
+  return reply(
+    await act(args, intent, async (caller) => {
+      // The confirmation names the team and the person, read before either may be gone.
+      const [teams, members] = await Promise.all([caller.teams.list({ workspaceId }), caller.members.list({ workspaceId })])
+      const team = teams.find((each) => each.id === teamId)?.name ?? "the team"
+      const person = members.find((each) => each.userId === userId)?.displayName ?? "That person"
+      switch (intent) {
+        case "rename": {
+          const renamed = await caller.teams.rename({ workspaceId, teamId, name })
+          return { done: `Renamed ${team} to ${renamed.name}.` }
+        }
+        case "delete":
+          await caller.teams.delete({ workspaceId, teamId })
+          return { done: `Deleted the team ${team}.` }
+        case "addMember":
+          await caller.teams.addMember({ workspaceId, teamId, userId })
+          return { done: `Added ${person} to ${team}.` }
+        case "removeMember":
+          await caller.teams.removeMember({ workspaceId, teamId, userId })
+          return { done: `Removed ${person} from ${team}.` }
+        default: {
+          const created = await caller.teams.create({ workspaceId, name })
+          return { done: `Created the team ${created.name}.` }
+        }
+      }
+    }),
+  )
 }
 
 export default function Teams() {
   const { workspace, teams, members } = useLoaderData<typeof loader>()
   const outcome = useActionData<typeof action>()
   const manage = workspace.permissions.includes("teams:manage")
-  const person = new Map(members.map((member) => [member.userId, member]))
+  const people = new Map(members.map((member) => [member.userId, member]))
+  const createForm = useRef<HTMLFormElement>(null)
+  // A created team clears the name field, ready for the next one.
+  useEffect(() => {
+    if (outcome?.ok && outcome.intent === "create") createForm.current?.reset()
+  }, [outcome])
   return (
-    <main className="page">
-      <h1>Teams</h1>
-      {["create", "rename", "delete", "addMember", "removeMember"].map((intent) => (
-        <FormMessage key={intent} outcome={outcome} intent={intent} />
-      ))}
+    <PageMain>
+      <PageHeader title="Teams" description={`Groups of people in ${workspace.name}. Everyone is in General; an invitation can add people to more teams.`} />
       {manage ? (
-        <section className="card">
-          <Form method="post" className="inline">
-            <input name="name" required maxLength={80} placeholder="New team name" aria-label="New team name" />
-            <button type="submit" name="intent" value="create" className="primary">
-              Create team
-            </button>
-          </Form>
-        </section>
+        <Form method="post" ref={createForm} className="mb-6 flex flex-col gap-2 rounded-xl border bg-card p-4 sm:flex-row">
+          <Input name="name" required maxLength={80} placeholder="New team name" aria-label="New team name" className="sm:max-w-sm" />
+          <Button type="submit" name="intent" value="create">
+            <Plus aria-hidden />
+            Create team
+          </Button>
+        </Form>
       ) : null}
-      {teams.map((team) => (
-        <section key={team.id} data-testid="team" aria-label={team.name}>
-          <h2>
-            {team.name} {team.isDefault ? <span className="pill">everyone</span> : null}
-          </h2>
-          <ul>
-            {team.memberIds.map((userId) => (
-              <li key={userId}>
-                {person.get(userId)?.displayName ?? "former member"}
-                {manage && !team.isDefault ? (
-                  <Form method="post" className="inline">
-                    <input type="hidden" name="teamId" value={team.id} />
-                    <input type="hidden" name="userId" value={userId} />
-                    <button type="submit" name="intent" value="removeMember">
-                      Remove
-                    </button>
-                  </Form>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-          {manage && !team.isDefault ? (
-            <div className="inline">
-              <Form method="post" className="inline">
-                <input type="hidden" name="teamId" value={team.id} />
-                <select name="userId" aria-label={`Add to ${team.name}`}>
-                  {members
-                    .filter((member) => !team.memberIds.includes(member.userId))
-                    .map((member) => (
-                      <option key={member.userId} value={member.userId}>
-                        {member.displayName}
-                      </option>
-                    ))}
-                </select>
-                <button type="submit" name="intent" value="addMember">
-                  Add
-                </button>
-              </Form>
-              <Form method="post" className="inline">
-                <input type="hidden" name="teamId" value={team.id} />
-                <input name="name" defaultValue={team.name} required maxLength={80} aria-label={`Rename ${team.name}`} />
-                <button type="submit" name="intent" value="rename">
-                  Rename
-                </button>
-              </Form>
-              <Form method="post" className="inline">
-                <input type="hidden" name="teamId" value={team.id} />
-                <button type="submit" name="intent" value="delete" className="danger">
-                  Delete team
-                </button>
-              </Form>
-            </div>
-          ) : null}
-        </section>
-      ))}
-    </main>
+      {outcome ? (
+        <div className="mb-6">
+          {outcome.ok ? <Notice tone="success">{outcome.data.done}</Notice> : <Notice tone="error">{outcome.message}</Notice>}
+        </div>
+      ) : null}
+      <div className="grid gap-4">
+        {teams.map((team) => (
+          <TeamCard
+            key={team.id}
+            team={team}
+            people={people}
+            candidates={members.filter((member) => !team.memberIds.includes(member.userId))}
+            manage={manage}
+          />
+        ))}
+      </div>
+    </PageMain>
   )
 }

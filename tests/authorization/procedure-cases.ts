@@ -23,6 +23,7 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   health: none,
 
   "auth.me": none,
+  "auth.updateProfile": async () => ({ displayName: "Renamed by the enumeration" }),
   "auth.sessions": none,
   "auth.revokeSession": async (world, caller) => {
     // A second browser of the same person, which the caller signs out.
@@ -57,6 +58,7 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "teams.removeMember": async (world) => ({ teamId: await world.team([world.userId("member")]), userId: world.userId("member") }),
 
   "audit.list": async () => ({ limit: 10 }),
+  "audit.feed": async () => ({ limit: 10 }),
 
   // Each case makes its app as the caller: an app is visible only to its creator (and admins).
   "apps.list": empty,

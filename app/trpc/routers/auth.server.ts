@@ -1,11 +1,12 @@
-// Who am I, and my signed-in browsers (each can be revoked from any other).
+// Who am I (and what I am called), and my signed-in browsers (each can be revoked from any other).
 
 import { TRPCError } from "@trpc/server"
 import { z } from "zod"
+import { renameUser } from "../../auth/profile.server.ts"
 import { revokeSession } from "../../auth/sessions.server.ts"
 import { sessions } from "../../store/collections.server.ts"
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../init.server.ts"
-import { sessionIdSchema } from "../schemas.server.ts"
+import { nameSchema, sessionIdSchema } from "../schemas.server.ts"
 
 export const authRouter = createTRPCRouter({
   me: publicProcedure.query(({ ctx }) => ({
@@ -14,6 +15,10 @@ export const authRouter = createTRPCRouter({
       ? { id: ctx.viewer.user.id, displayName: ctx.viewer.user.displayName, email: ctx.viewer.user.email }
       : null,
   })),
+
+  updateProfile: protectedProcedure
+    .input(z.object({ displayName: nameSchema("display name") }))
+    .mutation(({ ctx, input }) => renameUser(ctx.services.store, ctx.viewer.user, input.displayName, ctx.services.config.authMode)),
 
   sessions: protectedProcedure.query(async ({ ctx }) => {
     const mine = await ctx.services.store

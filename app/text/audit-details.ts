@@ -1,0 +1,111 @@
+// An audit event's details as labelled fields ("Role: member → admin", "Teams: Design, Ops") and
+// what it was about ("Team Design"), for the log's details drawer. Ids appear only as secondary
+// text; values are never shown as JSON.
+
+import { formatUtcTime } from "./relative-time.ts"
+import { appName, humanizeAction, teamName, text, type AuditDirectory, type AuditEventView } from "./audit-sentence.ts"
+
+export interface AuditField {
+  readonly label: string
+  readonly before: string | null
+  readonly after: string | null
+  /** An id or other reference a person rarely needs: shown small and muted. */
+  readonly secondary?: boolean
+}
+
+export interface AuditSubject {
+  /** "Member", "Team", "Invitation", ... */
+  readonly kind: string
+  readonly name: string | null
+  /** What else identifies it (an email), if anything. */
+  readonly detail: string | null
+  readonly id: string
+}
+
+const personLabel = (directory: AuditDirectory, userId: unknown) => {
+  const person = typeof userId === "string" ? directory.people[userId] : undefined
+  return person ? `${person.name} (${person.email})` : "someone no longer here"
+}
+
+const list = (values: unknown, each: (value: unknown) => string) =>
+  Array.isArray(values) ? (values.length === 0 ? "none" : values.map(each).join(", ")) : null
+
+/** "restoredFromNumber" → "Restored from number". */
+const labelOf = (key: string) => {
+  const words = key.replace(/([a-z\d])([A-Z])/g, "$1 $2").replace(/[_.-]+/g, " ").toLowerCase().trim()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+function plain(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === "string") return value
+  if (typeof value === "number" || typeof value === "boolean") return String(value)
+  if (Array.isArray(value)) return value.map((item) => plain(item) ?? "none").join(", ")
+  if (typeof value === "object") {
+    return Object.entries(value)
+      .map(([key, item]) => `${labelOf(key).toLowerCase()}: ${plain(item) ?? "none"}`)
+      .join("; ")
+  }
+  return String(value)
+}
+
+type Format = { readonly label: string; readonly value: (value: unknown, directory: AuditDirectory) => string | null; readonly secondary?: boolean }
+
+const version = (value: unknown) => (typeof value === "number" ? `version ${value}` : value === null ? "none" : plain(value))
+
+const FORMATS: Readonly<Record<string, Format>> = {
+  name: { label: "Name", value: plain },
+  email: { label: "Email", value: plain },
+  role: { label: "Role", value: plain },
+  status: { label: "Status", value: plain },
+  runtime: { label: "Runtime", value: plain },
+  userId: { label: "Person", value: (value, directory) => personLabel(directory, value) },
+  memberIds: { label: "Members", value: (value, directory) => list(value, (id) => personLabel(directory, id)) },
+  teamIds: { label: "Teams", value: (value, directory) => list(value, (id) => teamName(directory, id) ?? "a deleted team") },
+  source: {
+    label: "Membership",
+    value: (value) => (value === "external" ? "managed by the identity provider" : value === "local" ? "granted in this workspace" : plain(value)),
+  },
+  expiresAt: { label: "Link expires", value: (value) => (typeof value === "string" ? formatUtcTime(value) : plain(value)) },
+  versionNumber: { label: "Current version", value: version },
+  restoredFromNumber: { label: "Restored from", value: version },
+  by: { label: "Changed by", value: (value) => (value === "builder agent" ? "the builder agent" : plain(value)) },
+  runId: { label: "Builder run", value: plain, secondary: true },
+}
+
+/** Every field the event recorded, before and after, in the order first seen. */
+export function auditFields(event: AuditEventView, directory: AuditDirectory): AuditField[] {
+  const keys = [...new Set([...Object.keys(event.before ?? {}), ...Object.keys(event.after ?? {})])]
+  return keys.map((key) => {
+    const format = FORMATS[key]
+    const show = (record: AuditEventView["before"]) => {
+      if (!record || !(key in record)) return null
+      return format ? format.value(record[key], directory) : plain(record[key])
+    }
+    return { label: format?.label ?? labelOf(key), before: show(event.before), after: show(event.after), ...(format?.secondary ? { secondary: true } : {}) }
+  })
+}
+
+const KINDS: Readonly<Record<string, string>> = { workspace: "Workspace", member: "Member", invitation: "Invitation", team: "Team", app: "App" }
+
+/** What the event was about, by name where the log knows one. */
+export function auditSubject(event: AuditEventView, directory: AuditDirectory): AuditSubject {
+  const { targetType, targetId, before, after } = event
+  const base = { kind: KINDS[targetType] ?? labelOf(humanizeAction(targetType)), id: targetId }
+  switch (targetType) {
+    case "member": {
+      const person = directory.people[targetId]
+      return { ...base, name: person?.name ?? null, detail: person?.email ?? null }
+    }
+    case "invitation": {
+      const invitation = directory.invitations[targetId]
+      return { ...base, name: text(after?.["email"]) ?? invitation?.email ?? null, detail: invitation ? `as ${invitation.role}` : null }
+    }
+    case "team":
+      return { ...base, name: teamName(directory, targetId, after?.["name"], before?.["name"]), detail: null }
+    case "app":
+      return { ...base, name: appName(directory, targetId, after?.["name"], before?.["name"]), detail: null }
+    default:
+      return { ...base, name: text(after?.["name"]) ?? text(before?.["name"]), detail: null }
+  }
+}

@@ -1,0 +1,141 @@
+// The audit log in plain words: each event as a sentence with people's and things' names ("Ada
+// invited bob@example.com as member"), never ids or JSON. Pure, so every action is unit-tested.
+
+import { withArticle } from "../components/roles.ts"
+
+export interface AuditPerson {
+  readonly name: string
+  readonly email: string
+}
+
+/** Names for the ids the events mention, resolved on the server (see app/audit/audit-directory.server.ts). */
+export interface AuditDirectory {
+  readonly people: Readonly<Record<string, AuditPerson>>
+  /** Current name, or the last one the log knew for a deleted team. */
+  readonly teams: Readonly<Record<string, string>>
+  readonly apps: Readonly<Record<string, string>>
+  readonly invitations: Readonly<Record<string, { readonly email: string; readonly role: string }>>
+}
+
+export interface AuditEventView {
+  readonly id: string
+  readonly occurredAt: string
+  readonly actorUserId: string | null
+  readonly action: string
+  readonly targetType: string
+  readonly targetId: string
+  readonly before: Readonly<Record<string, unknown>> | null
+  readonly after: Readonly<Record<string, unknown>> | null
+}
+
+/** Words, or a name to emphasise (with the email on hover for people). */
+export type SentencePart = string | { readonly name: string; readonly hint?: string }
+
+export const EMPTY_DIRECTORY: AuditDirectory = { people: {}, teams: {}, apps: {}, invitations: {} }
+
+/** Who made a change when nobody signed in did: the identity provider's sync. */
+export const IDENTITY_PROVIDER = "The identity provider"
+
+export const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null)
+
+export const personPart = (directory: AuditDirectory, userId: unknown): SentencePart => {
+  const person = typeof userId === "string" ? directory.people[userId] : undefined
+  return person ? { name: person.name, hint: person.email } : "someone no longer here"
+}
+
+export const teamName = (directory: AuditDirectory, teamId: unknown, ...known: unknown[]): string | null =>
+  (typeof teamId === "string" ? directory.teams[teamId] : undefined) ?? known.map(text).find(Boolean) ?? null
+
+export const appName = (directory: AuditDirectory, appId: string, ...known: unknown[]): string | null =>
+  directory.apps[appId] ?? known.map(text).find(Boolean) ?? null
+
+const named = (kind: string, name: string | null): SentencePart[] => (name ? [`the ${kind} `, { name }] : [`a deleted ${kind}`])
+
+const possessive = (part: SentencePart): SentencePart[] => (typeof part === "string" ? [`the role of ${part}`] : [part, "'s role"])
+
+function invitationEmail(event: AuditEventView, directory: AuditDirectory): SentencePart {
+  const email = text(event.after?.["email"]) ?? directory.invitations[event.targetId]?.email
+  return email ? { name: email } : "someone"
+}
+
+/** "team.member_added" → "team member added", for actions this module does not know yet. */
+export const humanizeAction = (action: string) => action.replace(/[._]+/g, " ").trim()
+
+/** The sentence's parts without the actor in front: "invited ", {bob@…}, " as member". */
+function predicate(event: AuditEventView, directory: AuditDirectory): SentencePart[] {
+  const { before, after, targetId } = event
+  const member = () => personPart(directory, targetId)
+  // Created and deleted things are named as they were then; others by their name now.
+  const recorded = text(after?.["name"]) ?? text(before?.["name"])
+  const team = () => named("team", recorded ?? teamName(directory, targetId))
+  const app = () => named("app", recorded ?? appName(directory, targetId))
+  const role = (record: typeof before) => text(record?.["role"]) ?? "another role"
+  switch (event.action) {
+    case "workspace.created":
+      return ["created the workspace ", { name: text(after?.["name"]) ?? "" }]
+    case "workspace.renamed":
+      return ["renamed the workspace from ", { name: text(before?.["name"]) ?? "" }, " to ", { name: text(after?.["name"]) ?? "" }]
+    case "member.added":
+      // Joining by oneself (creating the workspace, accepting an invitation) reads as becoming one.
+      if (event.actorUserId === targetId) return [`became ${withArticle(role(after))}`]
+      return ["added ", member(), ` as ${role(after)}`]
+    case "member.role_changed":
+      return ["changed ", ...possessive(member()), ` from ${role(before)} to ${role(after)}`]
+    case "member.removed":
+      return ["removed ", member(), " from the workspace"]
+    case "invitation.created":
+      return ["invited ", invitationEmail(event, directory), ` as ${text(after?.["role"]) ?? directory.invitations[targetId]?.role ?? "member"}`]
+    case "invitation.resent":
+      return ["sent a new invitation link to ", invitationEmail(event, directory)]
+    case "invitation.revoked":
+      return ["revoked the invitation for ", invitationEmail(event, directory)]
+    case "invitation.accepted":
+      return ["joined via invitation"]
+    case "team.created":
+      return ["created ", ...team()]
+    case "team.renamed":
+      return ["renamed the team ", { name: text(before?.["name"]) ?? "" }, " to ", { name: text(after?.["name"]) ?? "" }]
+    case "team.deleted":
+      return ["deleted ", ...team()]
+    case "team.member_added":
+      return ["added ", personPart(directory, after?.["userId"]), " to ", ...team()]
+    case "team.member_removed":
+      return ["removed ", personPart(directory, before?.["userId"]), " from ", ...team()]
+    case "app.created":
+      return ["created ", ...app()]
+    case "app.renamed":
+      return ["renamed the app ", { name: text(before?.["name"]) ?? "" }, " to ", { name: text(after?.["name"]) ?? "" }]
+    case "app.deleted":
+      return ["deleted ", ...app()]
+    case "app.collaborator_added":
+      return ["added ", personPart(directory, after?.["userId"]), " as a collaborator on ", ...app()]
+    case "app.collaborator_removed":
+      return ["removed ", personPart(directory, after?.["userId"] ?? before?.["userId"]), " as a collaborator on ", ...app()]
+    case "app.version_restored": {
+      const from = after?.["restoredFromNumber"]
+      return [typeof from === "number" ? `restored version ${from} of ` : "restored an earlier version of ", ...app()]
+    }
+    default:
+      return [`made a change (${humanizeAction(event.action)})`]
+  }
+}
+
+function capitalized(parts: readonly SentencePart[]): SentencePart[] {
+  const [first, ...rest] = parts
+  if (typeof first !== "string") return [...parts]
+  return [first.charAt(0).toUpperCase() + first.slice(1), ...rest]
+}
+
+/** The whole sentence: who, then what they did. */
+export function auditSentence(event: AuditEventView, directory: AuditDirectory): SentencePart[] {
+  const words = predicate(event, directory)
+  // The builder renames apps on its own, in the turn of the person who sent the message.
+  if (event.action === "app.renamed" && event.after?.["by"] === "builder agent") {
+    return ["The builder ", ...words, " for ", personPart(directory, event.actorUserId)]
+  }
+  const actor: SentencePart = event.actorUserId === null ? IDENTITY_PROVIDER : personPart(directory, event.actorUserId)
+  return capitalized([actor, " ", ...words])
+}
+
+/** The sentence as plain text, for titles, tests and screen readers. */
+export const sentenceText = (parts: readonly SentencePart[]) => parts.map((part) => (typeof part === "string" ? part : part.name)).join("")
