@@ -13,7 +13,7 @@ import { join } from "node:path"
 import type { Frame, FrameLocator, Page } from "playwright-core"
 import { expect, it } from "vitest"
 import type { Step } from "#tests/fixtures/fake-model/server.ts"
-import { BROKEN_LINE, brokenCountApp, doneBuilding, fixedCountApp, NOTES_MANIFEST, notesApp, writeFiles } from "#tests/fixtures/notes-app.ts"
+import { BROKEN_LINE, brokenCountApp, createNotesAppFromAppsPage, doneBuilding, fixedCountApp, notesAppFirstTurn, writeFiles } from "#tests/fixtures/notes-app.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
 
@@ -101,18 +101,8 @@ it("builds the app, shows it beside the chat, shares its data live, fixes a fail
 
   // Version 1: the builder writes the notes app and builds it.
   bed.fake.clearScript()
-  bed.fake.script([
-    { kind: "toolCalls", calls: [{ kind: "named", name: /set_app_metadata/, input: { name: "Team Notes", description: "Notes the whole team shares." } }] },
-    { kind: "shell", command: writeFiles({ "second.json": NOTES_MANIFEST, "src/App.tsx": notesApp() }) },
-    doneBuilding("A shared list of team notes."),
-    { kind: "text", text: "Your notes app is ready: add a note on the right." },
-  ])
-  await page.goto(`${workspacePath}/apps`)
-  await page.getByTestId("new-app-prompt").fill("An app where the team keeps shared notes")
-  await page.getByTestId("runtime-picker").selectOption("claude")
-  await page.getByTestId("create-app").click()
-  await page.waitForURL((url) => /\/apps\/[a-z2-7]{24}$/.test(url.pathname))
-  appPath = new URL(page.url()).pathname
+  bed.fake.script(notesAppFirstTurn("Your notes app is ready: add a note on the right."))
+  appPath = await createNotesAppFromAppsPage(page, workspacePath)
   await runReaches(page, 1, "completed")
   const firstBuild = page.getByTestId("run").first().getByTestId("build-card")
   await expect(firstBuild.getAttribute("data-build-state")).resolves.toBe("succeeded")
@@ -182,7 +172,8 @@ it("builds the app, shows it beside the chat, shares its data live, fixes a fail
   await page.goto(`${appPath}/versions`)
   const version = (number: number) => page.locator(`[data-testid="version"][data-version-number="${number}"]`)
   await version(1).getByTestId("version-restore").click()
-  await version(1).getByTestId("confirm-restore").click()
+  // Asked once more, in a dialog.
+  await page.getByRole("dialog", { name: "Restore version 1?" }).getByTestId("confirm-restore").click()
   // Restoring shows the restored app at once.
   await page.waitForFunction(() => document.querySelector('[data-testid="preview-version"]')?.textContent?.startsWith("v4"), undefined, { timeout: LIVE_TIMEOUT_MS })
   await preview(page).getByRole("heading", { name: "Team notes" }).waitFor({ timeout: LIVE_TIMEOUT_MS })
