@@ -176,7 +176,8 @@ describe("the runtime report", () => {
     expect(report.runtimes.map((runtime) => runtime.defaultModel)).toEqual(["opus", "gpt-5.5", "openai/gpt-5.5"])
     for (const runtime of report.runtimes) expect(runtime.models.map((model) => model.id)).toContain(runtime.defaultModel)
     // OpenCode lists the models of the providers this worker has keys for (OpenAI through the fake
-    // gateway, Anthropic), and of no other.
+    // gateway, Anthropic), and of no other. (Its list once came back cut short through a pipe on a
+    // busy machine, without OpenAI's default: detection now reads it from a file.)
     const providers = new Set(report.runtimes[2]?.models.map((model) => model.id.split("/")[0]))
     expect([...providers].sort()).toEqual(["anthropic", "openai"])
     expect(report.sandbox).toEqual({ mode: "bubblewrap", missingProtections: [] })

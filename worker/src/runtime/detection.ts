@@ -4,7 +4,7 @@
 // models each offers (model-catalog.ts). The probes run concurrently, each with a deadline.
 
 import { spawn } from "node:child_process"
-import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs"
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve, sep } from "node:path"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
@@ -105,6 +105,12 @@ interface ProbeOptions {
   /** Added to a bare environment (PATH, a HOME that does not exist, NO_COLOR). */
   readonly env?: Readonly<Record<string, string>>
   readonly timeoutMs?: number
+  /**
+   * Standard output goes to this file instead of a pipe, and is read from it once the command
+   * has exited. NOTE: OpenCode (Bun) exits without draining a full pipe: on a busy machine a
+   * long listing through a pipe came back cut short, silently missing models.
+   */
+  readonly stdoutFile?: string
 }
 
 interface ProbeOutput {
@@ -120,14 +126,17 @@ interface ProbeOutput {
  */
 function probe(binary: string, args: readonly string[], options: ProbeOptions = {}): Promise<ProbeOutput | null> {
   return new Promise((done) => {
+    const stdoutFd = options.stdoutFile === undefined ? null : openSync(options.stdoutFile, "w", 0o600)
     const child = spawn(binary, [...args], {
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", stdoutFd ?? "pipe", "pipe"],
       // NOTE: the project's ProcessEnv type requires NODE_ENV; a probe's environment is bare on purpose.
       env: { PATH: PROBE_PATH, HOME: "/nonexistent", NO_COLOR: "1", ...options.env } as unknown as NodeJS.ProcessEnv,
     })
     const output = { stdout: [] as Buffer[], stderr: [] as Buffer[], bytes: 0 }
     let answered = false
+    // The child holds its own copy of the descriptor; ours is not needed past the spawn.
+    if (stdoutFd !== null) closeSync(stdoutFd)
     const finish = (result: ProbeOutput | null) => {
       if (answered) return
       answered = true
@@ -144,13 +153,25 @@ function probe(binary: string, args: readonly string[], options: ProbeOptions = 
       if (child.pid !== undefined) killGroup(child.pid)
       finish(null)
     }, options.timeoutMs ?? PROBE_TIMEOUT_MS)
-    child.stdout.on("data", collect(output.stdout))
-    child.stderr.on("data", collect(output.stderr))
+    child.stdout?.on("data", collect(output.stdout))
+    child.stderr?.on("data", collect(output.stderr))
     child.on("error", () => finish(null))
-    child.on("close", (code) =>
-      finish({ stdout: Buffer.concat(output.stdout).toString("utf8"), stderr: Buffer.concat(output.stderr).toString("utf8"), exitedCleanly: code === 0 }),
-    )
+    child.on("close", (code) => {
+      // After a deadline the answer is given, and the output file may be gone with its directory.
+      if (answered) return
+      const stdout = options.stdoutFile === undefined ? Buffer.concat(output.stdout) : readOutputFile(options.stdoutFile)
+      if (stdout === null || stdout.length > PROBE_MAX_OUTPUT) return finish(null)
+      finish({ stdout: stdout.toString("utf8"), stderr: Buffer.concat(output.stderr).toString("utf8"), exitedCleanly: code === 0 })
+    })
   })
+}
+
+function readOutputFile(path: string): Buffer | null {
+  try {
+    return readFileSync(path)
+  } catch {
+    return null
+  }
 }
 
 function killGroup(pid: number): void {
@@ -187,6 +208,7 @@ async function opencodeModels(binary: string, providers: DetectionInput["opencod
     const keys = Object.fromEntries(providers.flatMap(({ keyVariables }) => keyVariables.map((name) => [name, "configured-on-the-worker"])))
     const result = await probe(binary, ["models", "--verbose", "--pure"], {
       timeoutMs,
+      stdoutFile: join(home, "models.txt"),
       env: {
         HOME: home,
         XDG_CONFIG_HOME: join(home, ".config"),
