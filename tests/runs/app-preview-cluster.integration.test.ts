@@ -97,6 +97,8 @@ it("builds through the worker, previews on any web, fans data out across webs, a
   await expect(settled(webA.url, appId, second.id)).resolves.toMatchObject({ status: "completed" })
   const appFile = () => readFileSync(join(cluster.worker.workspacesDir, "apps", appId, "src", "App.tsx"), "utf8")
   expect(appFile()).toContain("Crew notes")
+  // The run is recorded as completed a moment before the app is released for the next change.
+  await eventuallyValue(async () => ((await call<{ running: boolean }>(webB.url, "query", "apps.get", { workspaceId, appId })).running ? null : true), 10_000)
   const first = (await versions(webB.url, appId)).find((version) => version.number === 1)!
   const restored = await call<Version>(webB.url, "mutation", "versions.restore", { workspaceId, appId, versionId: first.id })
   expect(restored).toMatchObject({ number: 3, restoredFromNumber: 1, current: true })

@@ -10,7 +10,8 @@ const given = useWorld()
 const routes = await loadRouteManifest()
 
 /** Page actions that read no form: accepting an invitation takes no fields. */
-const FORMLESS_ACTIONS = new Set(["routes/invitations.$token"])
+// Actions that read no form: accepting an invitation, and the 404 of an address no route answers.
+const FORMLESS_ACTIONS = new Set(["routes/invitations.$token", "routes/$"])
 
 type Issues = TrpcErrorBody & { error: { data: { issues: { path: string; message: string }[] | null } } }
 
