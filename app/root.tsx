@@ -8,6 +8,7 @@ import type { ReactNode } from "react"
 import { useNonce } from "./components/nonce.tsx"
 import { ErrorPage } from "./components/error-page.tsx"
 import stylesheet from "./styles.css?url"
+import { pageTitle } from "./text/page-title.ts"
 import { readTheme } from "./theme/theme.server.ts"
 import { useTheme } from "./theme/use-theme.ts"
 
@@ -16,7 +17,13 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ]
 
-export const meta: MetaFunction = () => [{ title: "Second" }]
+/** Pages name themselves; a page replaced by the error boundary is named by what went wrong. */
+export const meta: MetaFunction = ({ error }) => (error ? pageTitle(errorTitle(error)) : [{ title: "Second" }])
+
+function errorTitle(error: unknown): string {
+  if (!isRouteErrorResponse(error)) return "Something went wrong"
+  return error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`
+}
 
 export function loader({ request }: LoaderFunctionArgs) {
   return { theme: readTheme(request) }
@@ -55,13 +62,12 @@ const ROUTER_REFUSALS: Readonly<Record<number, string>> = {
 export function ErrorBoundary() {
   const error = useRouteError()
   if (!isRouteErrorResponse(error)) {
-    return <ErrorPage status={500} title="Something went wrong" detail="The error was logged on the server. Try again; if it keeps happening, tell your administrator." />
+    return <ErrorPage status={500} title={errorTitle(error)} detail="The error was logged on the server. Try again; if it keeps happening, tell your administrator." />
   }
   const detail = (error as { internal?: boolean }).internal
     ? (ROUTER_REFUSALS[error.status] ?? null)
     : typeof error.data === "string" && error.data
       ? error.data
       : null
-  const title = error.status === 404 ? "Not found" : error.status === 403 ? "Not allowed" : `Error ${error.status}`
-  return <ErrorPage status={error.status} title={title} detail={detail} />
+  return <ErrorPage status={error.status} title={errorTitle(error)} detail={detail} />
 }

@@ -7,7 +7,6 @@ import { Logo } from "./ui/logo.tsx"
 
 const NEXT_STEP: Readonly<Record<number, string>> = {
   404: "It may have been deleted, or you may not have access to it. Check the address, or ask whoever shared it.",
-  403: "Your role in this workspace does not allow it. An owner or admin can change your role.",
 }
 
 export function ErrorPage({ status, title, detail }: { status: number; title: string; detail: string | null }) {

@@ -52,9 +52,9 @@ export default function Home() {
     <PageMain width="narrow" className="grid min-h-dvh content-center gap-8">
       <div className="grid gap-4">
         <Logo />
-        <h1 className="text-3xl font-semibold tracking-tight text-balance">Second</h1>
+        <h1 className="text-3xl font-semibold tracking-tight text-balance">Build small web apps for your company</h1>
         <p className="text-base text-muted-foreground text-pretty">
-          Build small web apps for your company by chatting with a coding agent, then share them with colleagues.
+          Chat with a coding agent to build them, then share them with colleagues.
         </p>
         <div>
           <Button asChild size="lg">

@@ -33,7 +33,7 @@ export async function action(args: ActionFunctionArgs) {
     return reply(
       await act(args, intent, async (caller) => {
         const { displayName } = await caller.auth.updateProfile({ displayName: field(form, "displayName") })
-        return { done: `Saved. People now see you as ${displayName}.` }
+        return { done: `Saved. People now see you as “${displayName}”.` }
       }),
     )
   }

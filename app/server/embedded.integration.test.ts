@@ -58,7 +58,7 @@ describe("the embedded default (npm start)", () => {
     const home = await fetch(url)
     expect(home.status).toBe(200)
     const html = await home.text()
-    expect(html).toMatch(/<h1[^>]*>Second<\/h1>/)
+    expect(html).toMatch(/<h1[^>]*>Build small web apps for your company<\/h1>/)
     for (const component of ["web", "store", "live", "worker"]) {
       expect(html).toMatch(new RegExp(`data-testid="state-${component}">(?:<svg.*?</svg>)?ready</span>`))
     }

@@ -1,5 +1,5 @@
 // The theme choice lives in a cookie, so the server renders the right theme on the first byte (no
-// flash of the wrong colours) and it works without JavaScript. "system" is the cookie's absence.
+// flash of the wrong colours); a plain form post to /theme with `returnTo` stores it without JavaScript. "system" is the cookie's absence.
 
 import { clearCookie, readCookie, serializeCookie } from "../auth/session-cookie.server.ts"
 import { isTheme, type Theme } from "./theme.ts"

@@ -29,8 +29,11 @@ export function apiProblem(error: unknown): ApiProblem {
   if (error instanceof TRPCClientError) {
     const data: unknown = error.data
     const code = typeof data === "object" && data !== null && typeof (data as { code?: unknown }).code === "string" ? (data as { code: string }).code : null
-    // No code: no JSON answer came back (a proxy's error page, a dropped connection).
+    // No code: no JSON answer came back (a proxy's error page, a dropped connection) ...
     if (code) return { code, message: error.message }
+    // ... or the server refused the request's size before tRPC saw it.
+    const status = (error.meta as { response?: { status?: unknown } } | undefined)?.response?.status
+    if (status === 413) return { code: "PAYLOAD_TOO_LARGE", message: "That is too large to send. Make it smaller and try again." }
   }
   return { code: "UNAVAILABLE", message: "Second could not be reached. Check your connection and try again." }
 }

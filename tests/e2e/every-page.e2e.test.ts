@@ -89,7 +89,9 @@ it("makes a lived-in workspace: two members, a team, a pending invitation, and a
 
   // The builder's turn runs (a real CLI and build) while the rest of the workspace is made in other tabs.
   bed.fake.clearScript()
-  bed.fake.script(notesAppFirstTurn("Your notes app is ready: add a note on the right.\n\n- Notes are shared with the team\n- They stay after a reload"))
+  bed.fake.script(
+    notesAppFirstTurn("Your notes app is ready: add a note on the right.\n\n- [x] Notes are shared with the team\n- [x] They stay after a reload\n- [ ] Sorting"),
+  )
   const appPath = await createNotesAppFromAppsPage(page, workspacePath)
 
   const settings = await a.context.newPage()
@@ -147,6 +149,8 @@ interface PageSpec {
   readonly ready: (page: Page) => Promise<unknown>
   /** Walk the page with Tab; `reach` is a control the keyboard must get to. */
   readonly keyboard?: { readonly reach?: string }
+  /** The page is one screen whose parts scroll inside themselves: the document itself never scrolls. */
+  readonly oneScreen?: boolean
 }
 
 const heading = (name: string | RegExp) => (page: Page) => page.getByRole("heading", { name, level: 1 }).waitFor()
@@ -176,6 +180,7 @@ const PAGES: readonly PageSpec[] = [
       await previewShown(page)
     },
     keyboard: { reach: MESSAGE_BOX },
+    oneScreen: true,
   },
   { name: "app-preview", as: "ada", path: (w) => `${w.appPath}/preview`, ready: previewShown },
   { name: "app-files", as: "ada", path: (w) => `${w.appPath}/files?path=${encodeURIComponent("src/App.tsx")}`, ready: testId("file-content") },
@@ -237,6 +242,10 @@ async function lookAt(spec: PageSpec, baseURL: string, path: string, cookies: re
       const overflow = await horizontalOverflow(page)
       overflows[variant] = overflow
       if (overflow.by > 0) problems.push(`[${variant}] ${overflow.by} px wider than the screen: ${overflow.offenders.join("; ")}`)
+      if (spec.oneScreen) {
+        const taller = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)
+        if (taller > 0) problems.push(`[${variant}] the page scrolls as a whole: ${taller} px taller than the screen`)
+      }
       await page.screenshot({ path: join(SCREENSHOTS, `${spec.name}-${viewport.width}-${theme}.png`), fullPage: true })
 
       if (spec.keyboard && viewport.width === 1440 && theme === "light") {

@@ -93,6 +93,20 @@ it("refuses a theme that does not exist with a 400 that lists the choices", asyn
   expect(await response.text()).toBe("Choose a theme: system, light, dark.")
 })
 
+it("stores the theme for a plain POST without returnTo (the cookie comes with the JSON answer), and takes nothing but POST", async () => {
+  const post = (method: string) =>
+    fetch(new URL("/theme", server.url), {
+      method,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url },
+      body: "theme=dark",
+    })
+  const stored = await post("POST")
+  expect(stored.status).toBe(200)
+  expect(await stored.json()).toEqual({ theme: "dark" })
+  expect(stored.headers.get("set-cookie")).toMatch(/^second_theme=dark;/)
+  for (const method of ["PUT", "PATCH", "DELETE"]) expect((await post(method)).status, method).toBe(405)
+})
+
 it("goes back only to a path on this site after a theme is stored without JavaScript", async () => {
   for (const [returnTo, expected] of [
     ["/account", "/account"],

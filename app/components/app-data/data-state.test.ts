@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import type { AppDataChange, AppDataDocument } from "#shared/apps/app-data.ts"
-import { applyChange, parseDocumentText, withDocument, withNextPage, type DocumentsView } from "./data-state.ts"
+import { applyChange, documentText, parseDocumentText, withDocument, withNextPage, type DocumentsView } from "./data-state.ts"
 
 const doc = (id: string, data: Record<string, unknown>, updatedAt = "2026-01-01T00:00:00Z"): AppDataDocument => ({
   id,
@@ -59,5 +59,16 @@ describe("a document typed in the editor", () => {
     const refused = parseDocumentText('{"title": "Milk"}', { title: "Milk", done: false })
     expect(refused).toEqual({ ok: false, message: 'Saving keeps fields that are left out, so "done" would stay. Set it to null instead.' })
     expect(parseDocumentText('{"title": "Milk", "done": null}', { title: "Milk", done: false })).toMatchObject({ ok: true })
+  })
+})
+
+describe("documentText", () => {
+  it("shows characters that reorder or hide text escaped, and parses back to the same document", () => {
+    const data = { note: "\u202etxt.exe", joined: "a\u200bb", plain: "Buy milk" }
+    const text = documentText(data)
+    expect(text).toContain('"note": "\\u202etxt.exe"')
+    expect(text).toContain('"joined": "a\\u200bb"')
+    expect(text).not.toMatch(/[\u202e\u200b]/)
+    expect(JSON.parse(text)).toEqual(data)
   })
 })

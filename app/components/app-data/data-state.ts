@@ -73,4 +73,12 @@ export function parseDocumentText(text: string, original?: Readonly<Record<strin
   return { ok: true, data }
 }
 
-export const documentText = (data: Readonly<Record<string, unknown>>) => JSON.stringify(data, null, 2)
+/**
+ * Characters that reorder or hide what follows them (bidirectional overrides and isolates, marks,
+ * zero-width characters): in a document they are shown escaped, as JSON allows, so "‮txt.exe"
+ * reads as "\u202etxt.exe" and not as "exe.txt".
+ */
+const HIDDEN_CHARACTERS = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g
+
+export const documentText = (data: Readonly<Record<string, unknown>>) =>
+  JSON.stringify(data, null, 2).replace(HIDDEN_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`)

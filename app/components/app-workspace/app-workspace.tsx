@@ -71,7 +71,7 @@ export function AppWorkspace({ pane, chat, tabs, children }: AppWorkspaceProps) 
     >
       <section
         aria-label="Chat"
-        className={cn("min-h-0 min-w-0 flex-1 flex-col overflow-y-auto px-3 pt-3 sm:px-4 md:flex md:flex-none md:basis-[var(--chat-width,42%)]", onChat ? "flex" : "hidden")}
+        className={cn("relative min-h-0 min-w-0 flex-1 scroll-pb-40 flex-col overflow-y-auto px-3 pt-3 sm:px-4 md:flex md:flex-none md:basis-[var(--chat-width,42%)]", onChat ? "flex" : "hidden")}
       >
         {chat}
       </section>
@@ -97,7 +97,7 @@ export function AppWorkspace({ pane, chat, tabs, children }: AppWorkspaceProps) 
       {/* On a phone the tabs come first, above the chat too; the panel under them only off the chat. */}
       <div className={cn("order-first flex min-h-0 min-w-0 flex-col md:order-none md:flex-1 md:border-l-0", onChat ? "flex-none" : "flex-1")}>
         {tabs}
-        <div className={cn("@container min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-3 sm:p-4 md:flex", onChat ? "hidden" : "flex")}>{children}</div>
+        <div className={cn("@container relative min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-3 sm:p-4 md:flex", onChat ? "hidden" : "flex")}>{children}</div>
       </div>
     </div>
   )

@@ -88,7 +88,7 @@ const COMPONENTS: Components = {
   li: ({ className, children }) => <li className={className?.includes("task-list-item") ? "flex items-start gap-2" : "pl-1"}>{children}</li>,
   input: ({ type, checked }) =>
     type === "checkbox" ? (
-      <span className="mt-1 shrink-0">
+      <span className="relative mt-1 shrink-0">
         {checked ? <CircleCheck className="size-4 text-success" aria-hidden /> : <Circle className="size-4 text-muted-foreground" aria-hidden />}
         <span className="sr-only">{checked ? "Done:" : "To do:"}</span>
       </span>

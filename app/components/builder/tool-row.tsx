@@ -10,6 +10,7 @@ import {
 import type { ReactNode } from "react"
 import type { TranscriptPart } from "#shared/runs/transcript.ts"
 import { Badge } from "../ui/badge.tsx"
+import { withoutTerminalCodes } from "../../text/terminal-text.ts"
 import { cn } from "../ui/cn.ts"
 import { HighlightedCode } from "./rich-text.tsx"
 import type { DiffLine } from "./tool-diff.ts"
@@ -211,7 +212,7 @@ function Output({ part, command }: { part: ToolPart; command: boolean }) {
   if (part.output === null) return null
   const label = part.isError ? "Error" : command ? "Output" : "Result"
   // Claude Code wraps the errors it gives the model in <tool_use_error>; a person needs only the words.
-  const output = part.output.replace(/^\s*<tool_use_error>([\s\S]*)<\/tool_use_error>\s*$/, "$1")
+  const output = withoutTerminalCodes(part.output.replace(/^\s*<tool_use_error>([\s\S]*)<\/tool_use_error>\s*$/, "$1"))
   if (output.trim() === "") return (
       <Section label={label}>
         <p className="text-muted-foreground">No output.</p>

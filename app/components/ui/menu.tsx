@@ -1,10 +1,11 @@
 // Menus (the workspace switcher, the account menu, an app's "More actions") on the browser's own
 // Popover API: the trigger opens it without JavaScript (popovertarget), a click outside or Escape
-// closes it and focus returns to the trigger, Tab walks its items and the arrow keys move between
-// them. It is a disclosure of links and buttons, not an ARIA menu, so nothing depends on script
-// for screen readers either. The only script places it under its trigger (through the CSSOM, which
-// the Content-Security-Policy allows) and closes it after a choice. Much lighter than a
-// positioning library, which mattered for the builder page's first-load budget.
+// closes it and focus returns to the trigger; opening focuses the first item, the arrow keys move
+// between items, and Tab walks them and closes the menu on leaving it. It is a disclosure of links
+// and buttons, not an ARIA menu, so nothing depends on script for screen readers either. Script
+// places it under its trigger (through the CSSOM, which the Content-Security-Policy allows) and
+// closes it after a choice. Much lighter than a positioning library, which mattered for the
+// builder page's first-load budget.
 
 import { Slot } from "@radix-ui/react-slot"
 import {
@@ -82,10 +83,23 @@ export function MenuContent({ align = "start", className, children, ...props }: 
     const element = content.current
     if (!element) return
     const onToggle = (event: Event) => {
-      if ((event as ToggleEvent).newState === "open" && trigger.current) place(element, trigger.current, align)
+      if ((event as ToggleEvent).newState !== "open" || !trigger.current) return
+      place(element, trigger.current, align)
+      // Arrow keys work at once; after a click the browser shows no focus ring for this.
+      element.querySelector<HTMLElement>(ITEM_SELECTOR)?.focus()
+    }
+    // Tabbing past the last item (or away) closes the menu instead of leaving it over the page.
+    const onFocusOut = (event: FocusEvent) => {
+      const next = event.relatedTarget
+      if (next instanceof Node && (element.contains(next) || trigger.current?.contains(next))) return
+      if (next !== null && element.matches(":popover-open")) element.hidePopover()
     }
     element.addEventListener("toggle", onToggle)
-    return () => element.removeEventListener("toggle", onToggle)
+    element.addEventListener("focusout", onFocusOut)
+    return () => {
+      element.removeEventListener("toggle", onToggle)
+      element.removeEventListener("focusout", onFocusOut)
+    }
   }, [align, content, trigger])
 
   const moveFocus = (event: KeyboardEvent<HTMLDivElement>) => {

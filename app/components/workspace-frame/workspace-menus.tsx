@@ -47,12 +47,13 @@ export function WorkspaceSwitcher({ current, workspaces }: { current: WorkspaceC
   )
 }
 
+/** Up to two initials from the name's words that start with a letter or digit ("Bob <script>" is "B"). */
 const initials = (name: string) =>
   name
     .split(/\s+/)
-    .filter(Boolean)
+    .filter((word) => /^[\p{L}\p{N}]/u.test(word))
     .slice(0, 2)
-    .map((part) => part[0]!.toUpperCase())
+    .map((word) => [...word][0]!.toUpperCase())
     .join("") || "?"
 
 export function AccountMenu({ user }: { user: { displayName: string; email: string } }) {
