@@ -198,7 +198,13 @@ const PAGES: readonly PageSpec[] = [
   { name: "members", as: "ada", path: (w) => `${w.workspacePath}/settings/members`, ready: testId("member-row"), keyboard: {} },
   { name: "invitations", as: "ada", path: (w) => `${w.workspacePath}/settings/invitations`, ready: testId("invitation-row") },
   { name: "teams", as: "ada", path: (w) => `${w.workspacePath}/settings/teams`, ready: testId("team") },
-  { name: "audit", as: "ada", path: (w) => `${w.workspacePath}/settings/audit`, ready: testId("audit-row") },
+  {
+    name: "audit",
+    as: "ada",
+    path: (w) => `${w.workspacePath}/settings/audit`,
+    // Once the page is live its times read as people say them, the exact time on hover.
+    ready: (page) => page.locator('[data-testid="audit-row"] time[title$="UTC"]', { hasText: /^(just now|\d+ min ago)$/ }).first().waitFor(),
+  },
   { name: "not-found", as: "ada", path: (w) => `${w.workspacePath}/nope`, status: 404, ready: heading("Not found") },
 ]
 
@@ -235,6 +241,12 @@ async function lookAt(spec: PageSpec, baseURL: string, path: string, cookies: re
       const times = await loadTimes(page, STEP_TIMEOUT_MS)
       firstLoad ??= times
       await spec.ready(page)
+      if (variant === "1440 light") {
+        // Each page names itself in the tab (only the front door is just "Second"), with the icon.
+        const { title, icon } = await page.evaluate(() => ({ title: document.title, icon: document.querySelector('link[rel="icon"]')?.getAttribute("href") }))
+        if (spec.name !== "landing" && !/^.+ · Second$/.test(title)) problems.push(`[${variant}] the tab's title is "${title}", not "<what is on the page> · Second"`)
+        if (icon !== "/favicon.svg") problems.push(`[${variant}] no icon link (found ${String(icon)})`)
+      }
 
       const findings = await axeFindings(page)
       axe[variant] = findings
