@@ -17,6 +17,7 @@ import { PageMain, SectionTitle } from "../components/ui/page.tsx"
 import { readForm } from "../forms/read-form.server.ts"
 import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { displayNamesById } from "../workspaces/display-names.ts"
 
 export const meta: MetaFunction = ({ matches }) => pageTitle("Overview", workspaceNameIn(matches))
 
@@ -33,8 +34,7 @@ export async function loader(args: LoaderFunctionArgs) {
       caller.apps.runtimes({ workspaceId }),
       caller.members.list({ workspaceId }),
     ])
-    const builders: Record<string, string> = Object.fromEntries(members.map((member) => [member.userId, member.displayName]))
-    return { workspace, recent: apps.slice(0, RECENT_APPS), runtimes, builders }
+    return { workspace, recent: apps.slice(0, RECENT_APPS), runtimes, builders: displayNamesById(members) }
   })
 }
 

@@ -18,6 +18,7 @@ import { Notice } from "../components/ui/notice.tsx"
 import { PageHeader, PageMain, SectionTitle } from "../components/ui/page.tsx"
 import { Spinner } from "../components/ui/spinner.tsx"
 import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
+import { displayNamesById } from "../workspaces/display-names.ts"
 import { readForm } from "../forms/read-form.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 
@@ -32,8 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
       caller.members.list({ workspaceId }),
     ])
     // Who built each app, by name (a former member's apps show no name).
-    const builders: Record<string, string> = Object.fromEntries(members.map((member) => [member.userId, member.displayName]))
-    return { apps, runtimes, builders }
+    return { apps, runtimes, builders: displayNamesById(members) }
   })
 }
 

@@ -18,6 +18,7 @@ import { Field } from "../components/ui/label.tsx"
 import { PageHeader, PageMain, SectionTitle } from "../components/ui/page.tsx"
 import { readForm } from "../forms/read-form.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { displayNamesById } from "../workspaces/display-names.ts"
 
 export const meta = settingsMeta("Invitations")
 
@@ -30,7 +31,7 @@ export async function loader(args: LoaderFunctionArgs) {
       caller.teams.list({ workspaceId }),
       caller.members.list({ workspaceId }),
     ])
-    return { workspace, invitations, teams, names: Object.fromEntries(members.map((member) => [member.userId, member.displayName])) }
+    return { workspace, invitations, teams, names: displayNamesById(members) }
   })
 }
 
