@@ -2,7 +2,7 @@
 // whose first render differs from the server's is a hydration error, so pages show the UTC time
 // until they are live (useNow is null until then) and the relative one from then on.
 
-import { useEffect, useState } from "react"
+import { useSyncExternalStore } from "react"
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 const twoDigits = (n: number) => String(n).padStart(2, "0")
@@ -29,15 +29,38 @@ export function relativeTime(iso: string, now: number): string {
   return formatUtcTime(iso).replace(/, \d\d:\d\d UTC$/, "")
 }
 
-/** The time now, refreshed every `everyMs`; null on the server and in the first render. */
-export function useNow(everyMs = 30_000): number | null {
-  const [now, setNow] = useState<number | null>(null)
-  useEffect(() => {
-    setNow(Date.now())
-    const timer = setInterval(() => setNow(Date.now()), everyMs)
-    return () => clearInterval(timer)
-  }, [everyMs])
-  return now
+const CLOCK_TICK_MS = 30_000
+
+// One clock for the whole page: a list of 200 times shares one timer and one tick instead of
+// keeping 200 intervals. 0 until someone first subscribes.
+let clockNow = 0
+let clockTimer: ReturnType<typeof setInterval> | null = null
+const clockListeners = new Set<() => void>()
+
+function subscribeToClock(listener: () => void): () => void {
+  clockListeners.add(listener)
+  if (clockTimer === null) {
+    clockNow = Date.now()
+    clockTimer = setInterval(() => {
+      clockNow = Date.now()
+      for (const notify of clockListeners) notify()
+    }, CLOCK_TICK_MS)
+  }
+  return () => {
+    clockListeners.delete(listener)
+    if (clockListeners.size === 0 && clockTimer !== null) {
+      clearInterval(clockTimer)
+      clockTimer = null
+    }
+  }
+}
+
+const clockSnapshot = () => (clockNow === 0 ? null : clockNow)
+const serverSnapshot = () => null
+
+/** The time now, refreshed every 30 s; null on the server and while the page hydrates. */
+export function useNow(): number | null {
+  return useSyncExternalStore(subscribeToClock, clockSnapshot, serverSnapshot)
 }
 
 /** What to show for `iso` given useNow's value. */
