@@ -149,4 +149,22 @@ describe("the SDK's protocol", () => {
     expect(sdk.applyChange([older], update(newer))).toEqual([newer])
     expect(sdk.applyChange([older], { collection: "todos", op: "delete", documentId: "a", document: null })).toEqual([])
   })
+
+  it("keeps what was confirmed while a read was on its way, which the read's older snapshot lacks", () => {
+    const at = "2026-01-01T00:00:00Z"
+    const doc = (id: string, n: number, updatedAt = at) => ({ id, collection: "todos", data: { n }, createdAt: at, updatedAt })
+    const inserted = doc("b", 1)
+    const edited = doc("a", 2, "2026-01-01T00:00:05Z")
+    const saving = { ...doc("pending-7", 3) }
+    // The read was answered before the insert of b, the edit of a and the delete of c reached Second.
+    const read = [doc("a", 1), doc("c", 1)]
+    const seen = [
+      { collection: "todos", op: "insert" as const, documentId: "b", document: inserted },
+      { collection: "todos", op: "update" as const, documentId: "a", document: edited },
+      { collection: "todos", op: "delete" as const, documentId: "c", document: null },
+    ]
+    expect(sdk.settleRead(read, seen, [inserted, saving])).toEqual([edited, inserted, saving])
+    // A read that already holds them is left as it is.
+    expect(sdk.settleRead([edited, inserted], seen, [])).toEqual([edited, inserted])
+  })
 })

@@ -286,6 +286,17 @@ export function applyChange(documents: readonly SecondDocument[], change: DataCh
   return upsert(documents, change.document)
 }
 
+/**
+ * A fresh read of a collection, brought up to date. The read is a snapshot taken when Second got
+ * the request, so what this app saw confirmed while it was on its way (its own writes, live
+ * changes) may be missing from it: those are applied over it again. Optimistic documents still
+ * being saved stay shown.
+ */
+export function settleRead(read: readonly SecondDocument[], seenSince: readonly DataChange[], shown: readonly SecondDocument[]): SecondDocument[] {
+  const settled = seenSince.reduce<SecondDocument[]>((documents, change) => applyChange(documents, change), [...read])
+  return [...settled, ...shown.filter((document) => document.id.startsWith(TEMP_PREFIX))]
+}
+
 const TEMP_PREFIX = "pending-"
 let temporary = 0
 
@@ -305,6 +316,8 @@ export function useCollection<T extends Fields = Fields>(name: string): Collecti
   const [error, setError] = useState<SecondDataError | null>(null)
   const current = useRef<SecondDocument[]>(documents)
   current.current = documents
+  // What was confirmed or changed since the latest read began (null while none is on its way).
+  const seenSinceRead = useRef<DataChange[] | null>(null)
 
   useEffect(() => {
     let alive = true
@@ -312,19 +325,26 @@ export function useCollection<T extends Fields = Fields>(name: string): Collecti
     setLoading(true)
     const read = async () => {
       const mine = (reads += 1)
+      const seen: DataChange[] = []
+      seenSinceRead.current = seen
       try {
         const all = await secondData.listAll(name)
-        // Optimistic documents still on their way stay shown after a fresh read.
-        if (alive && mine === reads) setDocuments((shown) => [...all, ...shown.filter((document) => document.id.startsWith(TEMP_PREFIX))])
+        if (alive && mine === reads) setDocuments((shown) => settleRead(all, seen, shown))
         if (alive && mine === reads) setError(null)
       } catch (failure) {
         if (alive && mine === reads) setError(toError(failure))
       } finally {
-        if (alive && mine === reads) setLoading(false)
+        if (alive && mine === reads) {
+          setLoading(false)
+          seenSinceRead.current = null
+        }
       }
     }
     // Following first, then reading: no change falls between the two.
-    const stopChanges = followChanges(name, (change) => setDocuments((shown) => applyChange(shown, change)))
+    const stopChanges = followChanges(name, (change) => {
+      seenSinceRead.current?.push(change)
+      setDocuments((shown) => applyChange(shown, change))
+    })
     const stopResyncs = followResyncs(() => void read())
     void read()
     return () => {
@@ -342,6 +362,7 @@ export function useCollection<T extends Fields = Fields>(name: string): Collecti
       setDocuments((shown) => [...shown, { id: tempId, collection: name, data, createdAt: now, updatedAt: now }])
       try {
         const stored = await secondData.insert(name, data)
+        seenSinceRead.current?.push({ collection: name, op: "insert", documentId: stored.id, document: stored })
         // In the optimistic one's place, unless the live change brought it first.
         setDocuments((shown) =>
           shown.some((document) => document.id === stored.id)
@@ -368,6 +389,7 @@ export function useCollection<T extends Fields = Fields>(name: string): Collecti
       }
       try {
         const stored = await secondData.update(name, id, patch as Fields)
+        seenSinceRead.current?.push({ collection: name, op: "update", documentId: id, document: stored })
         setDocuments((shown) => shown.map((document) => (document.id === id ? stored : document)))
         setError(null)
         return toItem<T>(stored)
@@ -387,6 +409,7 @@ export function useCollection<T extends Fields = Fields>(name: string): Collecti
       setDocuments((shown) => shown.filter((document) => document.id !== id))
       try {
         await secondData.remove(name, id)
+        seenSinceRead.current?.push({ collection: name, op: "delete", documentId: id, document: null })
         setError(null)
         return true
       } catch (failure) {
