@@ -13,6 +13,7 @@ import { createMemoryLive } from "#shared/live/memory-live.server.ts"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { createRedisLive } from "#shared/live/redis-live.server.ts"
 import { createWorkspaceEventHub, type WorkspaceEventHub } from "./events/workspace-event-hub.server.ts"
+import { egressPolicyFromConfig, type EgressPolicy } from "./integrations/egress-policy.server.ts"
 import type { Log } from "./log.server.ts"
 import { createRunEventHub, type RunEventHub } from "./runs/run-event-hub.server.ts"
 import { createStreamSlots, streamSlotLimits, type StreamSlots } from "./sse/stream-slots.server.ts"
@@ -36,6 +37,8 @@ export interface WebServices {
   /** How many live event streams this process holds, per session, per person and in all. */
   readonly streamSlots: StreamSlots
   readonly worker: WorkerClient
+  /** Where agent tools may send requests (app/integrations); test hosts only outside production. */
+  readonly egress: EgressPolicy
   readonly log: Log
   readonly instance: InstanceDocument
   readonly auth: {
@@ -90,7 +93,9 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
     const appDataHub = createAppDataHub({ live, store, log })
     const runEventHub = createRunEventHub(live)
     const streamSlots = createStreamSlots(streamSlotLimits(config.maxConnections))
-    return { config, store, live, workspaceEvents, appDataHub, runEventHub, streamSlots, worker, log, instance, auth, lifecycle: { draining: false } }
+    const egress = egressPolicyFromConfig(config.egressTest)
+    if (config.egressTest !== null) log.warn(`Test-only egress exceptions are on (SECOND_EGRESS_TEST_HOSTS / SECOND_EGRESS_TEST_CA): ${[...config.egressTest.hosts.keys()].join(", ") || "extra CA only"}.`)
+    return { config, store, live, workspaceEvents, appDataHub, runEventHub, streamSlots, worker, egress, log, instance, auth, lifecycle: { draining: false } }
   } catch (error) {
     await store.close()
     throw error

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest"
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { startBroker, type Broker } from "#tests/fixtures/mcp-broker.ts"
 import type { McpClaims } from "#worker/src/mcp/McpTokens.ts"
+import { alternately, percentile } from "./timing.ts"
 
 const CALLS = Number(process.env["BENCH_CALLS"] ?? 200)
 const WARM_UP = 20
@@ -32,37 +33,13 @@ afterAll(async () => {
   await broker?.close()
 })
 
-const percentile = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
-}
-
-async function timed(call: () => Promise<unknown>): Promise<number> {
-  const started = performance.now()
-  await call()
-  return performance.now() - started
-}
-
 it(`a tool call through the broker against the same handler in process (${CALLS} calls each)`, { timeout: 120_000 }, async () => {
   const viaBroker = () => client.callTool({ name: "present_plan", arguments: PLAN })
   const inProcess = () => broker.callInProcess(claims, "present_plan", PLAN)
   const first = await viaBroker()
   expect(first.isError).toBe(false)
   expect((await inProcess()).isError).toBe(false)
-  for (let index = 0; index < WARM_UP; index += 1) await Promise.all([viaBroker(), inProcess()])
-
-  const broker_: number[] = []
-  const local: number[] = []
-  for (let index = 0; index < CALLS; index += 1) {
-    // Alternate which goes first, so neither side always runs on a warmer machine.
-    if (index % 2 === 0) {
-      broker_.push(await timed(viaBroker))
-      local.push(await timed(inProcess))
-    } else {
-      local.push(await timed(inProcess))
-      broker_.push(await timed(viaBroker))
-    }
-  }
+  const { measured: broker_, baseline: local } = await alternately(CALLS, WARM_UP, viaBroker, inProcess)
   const row = (name: string, values: number[]) => `${name.padEnd(26)} p50 ${percentile(values, 50).toFixed(2)} ms   p99 ${percentile(values, 99).toFixed(2)} ms`
   const overhead50 = percentile(broker_, 50) - percentile(local, 50)
   const overhead99 = percentile(broker_, 99) - percentile(local, 99)

@@ -1,22 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { ConfigError } from "#shared/config/env.ts"
 import { loadWebConfig } from "./config.server.ts"
-
-const token = "0123456789abcdef0123456789abcdef"
-
-/** A complete, valid production environment; tests remove or break one thing at a time. */
-const production = {
-  NODE_ENV: "production",
-  SECOND_AUTH_MODE: "external",
-  SECOND_PUBLIC_URL: "https://second.example.com",
-  WORKER_URL: "http://worker:3001",
-  MONGODB_URI: "mongodb://mongo:27017/second?replicaSet=rs0",
-  REDIS_URL: "redis://redis:6379",
-  INTERNAL_API_TOKEN: token,
-  SECOND_TOKEN_ENCRYPTION_KEY: "a".repeat(64),
-  SECOND_OIDC_ISSUER: "https://login.example.com/realms/acme",
-  SECOND_OIDC_CLIENT_ID: "second",
-}
+import { PRODUCTION_INTERNAL_TOKEN as token, productionEnv as production } from "./production-env.fixture.ts"
 
 /** The message of the ConfigError that loading `env` throws. */
 function problem(env: Record<string, string | undefined>): string {

@@ -1,11 +1,14 @@
 // The web tier's configuration: every variable it reads, validated once at boot into a typed
 // object. Business code receives this object; it never reads process.env.
 
+import { isIP } from "node:net"
 import { isRole, type Role } from "#shared/auth/permissions.ts"
-import { flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
+import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
 import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
 import type { Secret } from "#shared/config/secret.ts"
 import { tokenEncryptionKey } from "./encryption-key.server.ts"
+import { DOMAIN_PATTERN } from "#shared/agents/agents-config.ts"
+import type { EgressTestConfig } from "../integrations/egress-policy.server.ts"
 
 export const webEnvSpec = {
   nodeEnv,
@@ -143,6 +146,14 @@ export const webEnvSpec = {
     describe: "CI only: uploads source maps at build time; never set it on a running server",
     example: "sntrys_...",
   }),
+  egressTestHosts: text("SECOND_EGRESS_TEST_HOSTS", {
+    describe: "tests only (refused in production): host=address pairs agent tools resolve that way, and exactly those addresses are allowed",
+    example: "provider.test=127.0.0.1:8443",
+  }),
+  egressTestCa: absolutePath("SECOND_EGRESS_TEST_CA", {
+    describe: "tests only (refused in production): a PEM CA agent tool calls trust besides the usual roots",
+    example: "/tmp/fake-provider/ca.pem",
+  }),
 } as const
 
 export interface TelemetryConfig {
@@ -186,6 +197,8 @@ export interface WebConfig {
   /** How long a run's lease lasts without a heartbeat from its worker. */
   readonly runLeaseMs: number
   readonly telemetry: TelemetryConfig
+  /** Test-only egress exceptions (never in production); null = the production egress rule alone. */
+  readonly egressTest: EgressTestConfig | null
 }
 
 export const DEFAULT_WEB_PORT = 3000
@@ -219,6 +232,9 @@ export function loadWebConfig(env: Env): WebConfig {
       webEnvSpec.tokenEncryptionKey,
       "is required in production when OAuth integrations are on and WORKOS_API_KEY is not set (or set SECOND_OAUTH_DISABLED=1)",
     )
+    const testOnly = "is for tests only and is refused when NODE_ENV=production; unset it"
+    requireThat(raw.egressTestHosts === undefined, webEnvSpec.egressTestHosts, testOnly)
+    requireThat(raw.egressTestCa === undefined, webEnvSpec.egressTestCa, testOnly)
   }
   const authMode = raw.authMode ?? "none"
   requireThat(
@@ -255,6 +271,7 @@ export function loadWebConfig(env: Env): WebConfig {
     perfTrace: raw.perfTrace === true,
     maxConnections: raw.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     runLeaseMs: (raw.runLeaseSeconds ?? 20) * 1000,
+    egressTest: egressTestConfig(raw),
     telemetry: {
       posthog:
         telemetryOff || raw.posthogDisabled === true || raw.posthogToken === undefined
@@ -306,6 +323,28 @@ function parseRoleMap(value: string | undefined): Record<string, Role> {
     map[claimValue!] = role as Role
   }
   return map
+}
+
+function egressTestConfig(raw: Parsed<typeof webEnvSpec>): EgressTestConfig | null {
+  if (raw.egressTestHosts === undefined && raw.egressTestCa === undefined) return null
+  const hosts = new Map<string, string>()
+  const ports = new Map<string, number>()
+  for (const pair of (raw.egressTestHosts ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+    const [host = "", target = ""] = pair.split("=").map((part) => part.trim())
+    // An optional port ("127.0.0.1:43123", "[::1]:43123"): a fake provider listens on any port,
+    // while the tools' URLs, like production ones, name none.
+    const withPort = /^(?:\[([0-9a-f:.]+)\]|([0-9.]+)):(\d{1,5})$/i.exec(target)
+    const address = withPort ? (withPort[1] ?? withPort[2] ?? "") : target
+    const port = withPort ? Number(withPort[3]) : null
+    requireThat(
+      DOMAIN_PATTERN.test(host) && isIP(address) !== 0 && (port === null || (port > 0 && port < 65_536)),
+      webEnvSpec.egressTestHosts,
+      `must be host=address or host=address:port pairs with a lower-case host name and an IP address (got ${JSON.stringify(pair)})`,
+    )
+    hosts.set(host, address)
+    if (port !== null) ports.set(host, port)
+  }
+  return { hosts, ...(ports.size > 0 ? { ports } : {}), caFile: raw.egressTestCa ?? null }
 }
 
 function checkMongoUri(value: Secret) {
