@@ -4,6 +4,7 @@
 // the next turn must replace them; that turn carries the restored files (replaceSource) and tells
 // the agent what happened, and the mark is cleared once a worker has accepted such a turn.
 
+import { clearChangedDraftApprovalQuietly } from "../agents/approvals.server.ts"
 import { recordAudit } from "../audit/audit.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
@@ -42,6 +43,7 @@ export async function restoreVersion(services: WebServices, scope: WorkspaceScop
     before: { versionNumber: app.currentVersionNumber ?? null },
     after: { versionNumber: outcome.version.number, restoredFromNumber: target.number },
   })
+  await clearChangedDraftApprovalQuietly(services, app, { kind: "restore", restoredFromNumber: target.number, actorUserId: scope.user.id })
   return outcome.version
 }
 

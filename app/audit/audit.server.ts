@@ -26,6 +26,17 @@ export type AuditAction =
   | "app.collaborator_added"
   | "app.collaborator_removed"
   | "app.version_restored"
+  | "app.agents_approved"
+  | "app.agents_revoked"
+  | "app.agents_approval_cleared"
+  | "agent_run.started"
+  | "agent_run.cancelled"
+  | "agent_run.repair_requested"
+  | "tool.executed"
+  | "tool.mocked"
+  | "tool.denied"
+  | "tool.failed"
+  | "agent.tool_failure_reported"
 
 export interface AuditEntry {
   readonly workspaceId: string

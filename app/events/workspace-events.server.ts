@@ -13,10 +13,15 @@ export const WORKSPACE_EVENT_TYPES = [
   "app.deleted",
   /** A build succeeded or a version was restored: open previews load the app's current version. */
   "app.version.created",
+  /** The app's agents.json approval changed (approved, revoked, cleared by an edit, published): the Agents page reloads. */
+  "app.agents.changed",
   "run.started",
   "run.completed",
   "run.failed",
   "run.stopped",
+  /** An app agent run started or ended (runId is the agent run's). */
+  "agent_run.started",
+  "agent_run.ended",
   "member.changed",
 ] as const
 

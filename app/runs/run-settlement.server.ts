@@ -7,6 +7,7 @@
 import type { AppSourceAnswer, RunErrorInfo } from "#shared/runs/internal-api.ts"
 import { closeOpenToolCalls, type Transcript } from "#shared/runs/transcript.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { clearChangedDraftApprovalQuietly } from "../agents/approvals.server.ts"
 import { appAudience } from "../apps/app-access.server.ts"
 import { captureSnapshot } from "../apps/snapshots.server.ts"
 import { dropUnversionedSnapshot } from "../apps/versions.server.ts"
@@ -99,6 +100,9 @@ async function recordTurnOnApp(services: WebServices, run: RunDocument, ending: 
     .updateOne({ id: app.id, workspaceId: app.workspaceId }, { runtimeSessions, updatedAt: nowIso(), ...(snapshotId ? { snapshotId } : {}) })
   await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId, activeRunId: run.id }, { activeRunId: null })
   if (snapshotId && recorded && app.snapshotId && app.snapshotId !== snapshotId) await dropSnapshot(services, app, app.snapshotId)
+  // Whether or not this settlement kept a new snapshot (a build during the turn may have): an
+  // approval of agents.json the turn changed stops counting here, visibly.
+  if (recorded) await clearChangedDraftApprovalQuietly(services, app, { kind: "run", runId: run.id, actorUserId: run.createdByUserId })
   void publishWorkspaceEvent(
     services.live,
     run.workspaceId,

@@ -6,6 +6,8 @@ import type { Role } from "#shared/auth/permissions.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { agentsApprovals } from "../agents/agent-approval-collections.server.ts"
+import { agentRunCollections } from "../agents/agent-run-collections.server.ts"
 import { appDataCollections } from "../app-data/app-data-collections.server.ts"
 import type { RunBuild } from "../runs/build-outcome.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
@@ -332,4 +334,6 @@ export const allCollections: readonly AnyCollectionDefinition[] = [
   snapshots,
   appVersions,
   ...appDataCollections,
+  ...agentRunCollections,
+  agentsApprovals,
 ]

@@ -71,6 +71,9 @@ const FORMATS: Readonly<Record<string, Format>> = {
   restoredFromNumber: { label: "Restored from", value: version },
   by: { label: "Changed by", value: (value) => (value === "builder agent" ? "the builder agent" : plain(value)) },
   runId: { label: "Builder run", value: plain, secondary: true },
+  mode: { label: "Agents' tools", value: (value) => (value === "live" ? "live calls" : value === "mock" ? "mock data only" : plain(value)) },
+  hash: { label: "Agents hash", value: (value) => (value === null ? "none (invalid or removed)" : plain(value)), secondary: true },
+  agentsFile: { label: "agents.json", value: plain },
 }
 
 /** Every field the event recorded, before and after, in the order first seen. */

@@ -95,6 +95,25 @@ describe("an audit event as a sentence", () => {
       "Ada restored version 2 of the app Lunch orders",
     ))
 
+  it("app.agents_approved, live and mock-only", () => {
+    expect(say(event("app.agents_approved", { targetId: APP, after: { hash: "v1:ab", mode: "live" } }))).toBe("Ada approved the agents of the app Lunch orders for live calls")
+    expect(say(event("app.agents_approved", { actorUserId: BEA, targetId: APP, after: { hash: "v1:ab", mode: "mock" } }))).toBe(
+      "Bea approved the agents of the app Lunch orders for mock data only",
+    )
+  })
+  it("app.agents_revoked", () =>
+    expect(say(event("app.agents_revoked", { targetId: APP, before: { hash: "v1:ab", mode: "live", scope: "draft" } }))).toBe(
+      "Ada revoked the approval of the agents of the app Lunch orders",
+    ))
+  it("app.agents_approval_cleared, by the builder's edit", () =>
+    expect(say(event("app.agents_approval_cleared", { targetId: APP, before: { hash: "v1:ab" }, after: { hash: "v1:cd", by: "builder agent", runId: "r".repeat(24) } }))).toBe(
+      "The builder changed the agents of the app Lunch orders for Ada, which cleared their approval",
+    ))
+  it("app.agents_approval_cleared, by a restore", () =>
+    expect(say(event("app.agents_approval_cleared", { targetId: APP, before: { hash: "v1:ab" }, after: { hash: null, restoredFromNumber: 2 } }))).toBe(
+      "Ada restored version 2 of the app Lunch orders, which changed its agents and cleared their approval",
+    ))
+
   it("has its own sentence for every action the server records", () => {
     // A new AuditAction fails to compile here until it is listed, and then fails until it has a sentence.
     const recorded: Record<AuditAction, true> = {
@@ -104,6 +123,9 @@ describe("an audit event as a sentence", () => {
       "team.created": true, "team.renamed": true, "team.deleted": true, "team.member_added": true, "team.member_removed": true,
       "app.created": true, "app.renamed": true, "app.deleted": true, "app.collaborator_added": true, "app.collaborator_removed": true,
       "app.version_restored": true,
+      "app.agents_approved": true, "app.agents_revoked": true, "app.agents_approval_cleared": true,
+      "agent_run.started": true, "agent_run.cancelled": true, "agent_run.repair_requested": true,
+      "tool.executed": true, "tool.mocked": true, "tool.denied": true, "tool.failed": true, "agent.tool_failure_reported": true,
     }
     const generic = Object.keys(recorded).filter((action) => say(event(action)).includes("made a change"))
     expect(generic).toEqual([])

@@ -115,6 +115,37 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
       const from = after?.["restoredFromNumber"]
       return [typeof from === "number" ? `restored version ${from} of ` : "restored an earlier version of ", ...app()]
     }
+    case "app.agents_approved":
+      return ["approved the agents of ", ...app(), after?.["mode"] === "live" ? " for live calls" : " for mock data only"]
+    case "app.agents_revoked":
+      return ["revoked the approval of the agents of ", ...app(), before?.["scope"] === "published" ? " (published)" : ""]
+    case "app.agents_approval_cleared": {
+      const from = after?.["restoredFromNumber"]
+      if (typeof from === "number") return [`restored version ${from} of `, ...app(), ", which changed its agents and cleared their approval"]
+      // The builder changes agents.json in the turn of the person who sent the message (see auditSentence).
+      if (after?.["by"] === "builder agent") return ["changed the agents of ", ...app()]
+      return ["approved the agents of ", ...app(), ", but they changed meanwhile, so the approval was cleared"]
+    }
+    case "agent_run.started":
+      return [`ran the agent ${text(after?.["agentId"]) ?? ""} of `, ...app(), after?.["mode"] === "mock" ? " (mock data only)" : ""]
+    case "agent_run.cancelled":
+      return [`cancelled a run of the agent ${text(after?.["agentId"]) ?? ""} of `, ...app()]
+    case "agent_run.repair_requested":
+      return [`asked the builder (through an agent) to repair `, ...app(), ` after its agent ${text(after?.["agentId"]) ?? ""} reported a failing tool`]
+    case "tool.executed":
+    case "tool.mocked":
+    case "tool.denied":
+    case "tool.failed": {
+      const tool = text(after?.["tool"]) ?? "a tool"
+      const by = text(after?.["agentId"])
+      const through = by ? ` through its agent ${by}` : ""
+      if (event.action === "tool.executed") return [`called ${tool} of `, ...app(), through]
+      if (event.action === "tool.mocked") return [`called ${tool} of `, ...app(), through, " (answered with mock data)"]
+      if (event.action === "tool.denied") return [`was refused ${tool} of `, ...app(), through]
+      return [`called ${tool} of `, ...app(), through, ", which failed"]
+    }
+    case "agent.tool_failure_reported":
+      return [`ran the agent ${text(after?.["agentId"]) ?? ""} of `, ...app(), `, which reported that ${text(after?.["tool"]) ?? "a tool"} fails`, after?.["blocking"] === true ? " (blocking)" : ""]
     default:
       return [`made a change (${humanizeAction(event.action)})`]
   }
@@ -132,6 +163,9 @@ export function auditSentence(event: AuditEventView, directory: AuditDirectory):
   // The builder renames apps on its own, in the turn of the person who sent the message.
   if (event.action === "app.renamed" && event.after?.["by"] === "builder agent") {
     return ["The builder ", ...words, " for ", personPart(directory, event.actorUserId)]
+  }
+  if (event.action === "app.agents_approval_cleared" && event.after?.["by"] === "builder agent") {
+    return ["The builder ", ...words, " for ", personPart(directory, event.actorUserId), ", which cleared their approval"]
   }
   const actor: SentencePart = event.actorUserId === null ? IDENTITY_PROVIDER : personPart(directory, event.actorUserId)
   return capitalized([actor, " ", ...words])

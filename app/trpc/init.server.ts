@@ -62,7 +62,7 @@ const t = initTRPC
             : isUnreadableInput(error)
               ? UNREADABLE_INPUT_MESSAGE
               : shape.message,
-        data: { ...data, issues },
+        data: { ...data, issues, ...(error.cause instanceof AppError && error.cause.reasonCode ? { reasonCode: error.cause.reasonCode } : {}) },
       }
     },
   })
@@ -74,7 +74,7 @@ export const createCallerFactory = t.createCallerFactory
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next()
   if (!result.ok && result.error.cause instanceof AppError) {
-    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message })
+    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message, cause: result.error.cause })
   }
   return result
 })

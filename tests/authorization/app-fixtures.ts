@@ -3,6 +3,8 @@
 // no provider key, so no runtime is usable: each app's first run fails at once with a retryable
 // error and leaves the app free, which is exactly what stop, retry and send cases need.
 
+import { exampleAgentsConfig } from "#shared/agents/agents-config.fixture.ts"
+import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
 import { newId } from "#shared/ids.ts"
 import { apps, appVersions, runs, snapshots, type AppVersionDocument, type SnapshotDocument } from "#app/store/collections.server.ts"
 import type { HttpPerson } from "#tests/fixtures/http-person.ts"
@@ -98,6 +100,36 @@ export async function makeAppWithVersions(world: World, creator: HttpPerson): Pr
       .collection(apps)
       .updateOne({ id: app.id }, { lastVersionNumber: 2, currentVersionId: current.id, currentVersionNumber: 2, snapshotId: current.snapshotId })
     return { ...made, versionIds: versions.map((version) => version.id) }
+  } finally {
+    await store.close()
+  }
+}
+
+/**
+ * An app whose kept source declares agents (the example agents.json, with the collection it names
+ * in second.json), stored as a settled turn stores it: writing it needs an agent.
+ */
+export async function makeAppWithAgents(world: World, creator: HttpPerson): Promise<MadeApp & { readonly agentsHash: string }> {
+  const made = await makeApp(world, creator)
+  const store = await world.server.openStore()
+  try {
+    const app = (await store.collection(apps).findOne({ id: made.appId }))!
+    const files = { "second.json": JSON.stringify({ dataCollections: ["tickets"] }), "agents.json": JSON.stringify(exampleAgentsConfig()) }
+    const snapshot: SnapshotDocument = {
+      id: newId(),
+      workspaceId: app.workspaceId,
+      appId: app.id,
+      runId: made.runId,
+      files,
+      binaryFiles: {},
+      fileCount: 2,
+      sizeBytes: Object.values(files).reduce((total, text) => total + text.length, 0),
+      hash: `agents-${app.id}`,
+      createdAt: new Date().toISOString(),
+    }
+    await store.collection(snapshots).insert(snapshot)
+    await store.collection(apps).updateOne({ id: app.id }, { snapshotId: snapshot.id })
+    return { ...made, agentsHash: agentsConfigHash(exampleAgentsConfig()) }
   } finally {
     await store.close()
   }
