@@ -42,6 +42,13 @@ export const PresentSuggestionsInput = Schema.Struct({
 })
 export type PresentSuggestionsInput = typeof PresentSuggestionsInput.Type
 
+/**
+ * present_agents and present_integration_setup read the files the builder wrote: they take
+ * nothing. NOTE: not `Schema.Struct({})`, whose JSON Schema is "anything but null" — MCP clients
+ * drop a whole server whose tool's input schema is not an object.
+ */
+export const PresentFileInput = Schema.Record(Schema.String, Schema.Unknown)
+
 export const SetAppMetadataInput = Schema.Struct({
   name: text(60).annotate({ description: "A short, human name for the app (not a sentence)." }),
   description: text(200).annotate({ description: "One line saying what the app is for." }),
@@ -99,6 +106,18 @@ export const BUILDER_TOOLS: { readonly [K in BuilderToolName]: ToolDefinition } 
     description:
       "Offer the person 2 to 6 next steps as chips they can click. Use it at the end of a turn that finished something. Your turn ends when it returns.",
     input: PresentSuggestionsInput,
+    answeredByWeb: false,
+  },
+  present_agents: {
+    description:
+      "Show the person the app's agents (agents.json) for approval: each agent, its tools, the API domains they call and the data collections they use. Call it after writing or changing agents.json; if the file has problems you get them back, with the JSON path of each, to fix first. Your turn ends when it returns.",
+    input: PresentFileInput,
+    answeredByWeb: false,
+  },
+  present_integration_setup: {
+    description:
+      "Show the admin what integrations the app needs set up (integration-setup.json): each API, why, the permissions and the secrets to provide. Call it after writing integration-setup.json; problems come back with their JSON paths. Your turn ends when it returns.",
+    input: PresentFileInput,
     answeredByWeb: false,
   },
   set_app_metadata: {

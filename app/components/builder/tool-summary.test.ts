@@ -100,6 +100,29 @@ describe("the builder's own tools", () => {
     expect(sentence(call("app_data.list_documents", {}))).toBe("Read documents in the app's data")
   })
 
+  it("say how many agents were presented, and which file could not be presented when the call failed", () => {
+    const summary = { agents: [{ id: "triage" }, { id: "digest" }], appTools: [], domains: [] }
+    expect(sentence(call("second.present_agents", {}, JSON.stringify({ ok: true, status: "presented", hash: "v1:ab", summary })))).toBe("Presented 2 agents for approval")
+    expect(sentence(call("second.present_agents", {}, JSON.stringify({ ok: true, summary: { agents: [{ id: "a" }] } })))).toBe("Presented 1 agent for approval")
+    expect(sentence(call("second.present_agents", {}, null))).toBe("Presenting the agents")
+    expect(sentence(call("second.present_agents", {}, "agents[0].id: …", { isError: true }))).toBe("Could not present agents.json")
+    expect(sentence(call("second.present_integration_setup", {}, JSON.stringify({ ok: true })))).toBe("Presented the integration setup")
+    expect(sentence(call("second.present_integration_setup", {}, "x", { isError: true }))).toBe("Could not present integration-setup.json")
+  })
+
+  it("say an app agent's tool calls by the tool's name, marking mock answers", () => {
+    const live = JSON.stringify({ mock: false, mockReason: null, status: 200, body: { temp: 21 } })
+    const mock = JSON.stringify({ mock: true, mockReason: "approved for mock data only", status: null, body: { temp: 20 } })
+    expect(sentence(call("app_tools.get_weather", { city: "Oslo" }, live))).toBe("Called get_weather")
+    expect(sentence(call("app_tools.get_weather", { city: "Oslo" }, mock))).toBe("Called get_weather · mock")
+    const workerMock = `[mock data] Approved for mock data only. ${JSON.stringify({ mock: true, body: { temp: 20 } })}`
+    expect(sentence(call("app_tools.get_weather", { city: "Oslo" }, workerMock))).toBe("Called get_weather · mock")
+    expect(sentence(call("app_tools.get_weather", { city: "Oslo" }, JSON.stringify({ status: 200, body: { temp: 21 } })))).toBe("Called get_weather")
+    expect(sentence(call("app_tools.get_weather", { city: "Oslo" }, null))).toBe("Calling get_weather")
+    expect(sentence(call("app_tools.report_tool_call_failed", { description: "404 every time", toolName: "get_weather" }))).toBe("Reported a failure of get_weather")
+    expect(sentence(call("app_tools.report_tool_call_failed", { description: "404 every time" }))).toBe("Reported a tool failure")
+  })
+
   it("say any other tool as used, with its input kept for the details", () => {
     const summary = describeTool(call("frobnicate", { level: 3 }))
     expect(toolSentence(summary)).toBe("Used frobnicate")

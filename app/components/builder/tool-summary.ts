@@ -1,13 +1,13 @@
 // Each tool call of a turn as one sentence a person reads at a glance ("Edited `src/App.tsx`
 // +12 −3", "Ran `npm test` · exit 0"), with what its details show. Knows the three runtimes' own
 // tools (Claude Code's Bash/Edit/Write/Read/Grep…, Codex's shell and apply_patch, OpenCode's
-// bash/edit/write/read/grep…) and the broker's (second.*, app_data.*); any other tool is "Used
-// `name`". Pure: tool-row.tsx draws the summary.
+// bash/edit/write/read/grep…) and the broker's (second.*, app_data.*, an app agent's app_tools.*);
+// any other tool is "Used `name`". Pure: tool-row.tsx draws the summary.
 
-import { builderToolOf, isAppDataToolName } from "#shared/mcp/tool-names.ts"
+import { builderToolOf, isAppDataToolName, MOCK_ANSWER_PREFIX, REPORT_TOOL_FAILURE } from "#shared/mcp/tool-names.ts"
 import type { TranscriptPart } from "#shared/runs/transcript.ts"
 import { diffStats, lineDiff, readPatch, splitLines, type DiffLine, type DiffStats, type PatchFile } from "./tool-diff.ts"
-import { toolInputFields } from "./tool-input.ts"
+import { toolInputFields, toolOutputFields } from "./tool-input.ts"
 import { displayCommand, displayPath, NO_PATH_CONTEXT, type PathContext } from "./tool-paths.ts"
 
 type ToolPart = Extract<TranscriptPart, { kind: "tool" }>
@@ -227,6 +227,8 @@ const RUNTIME_TOOLS: Readonly<Record<string, (call: Call) => Sentence>> = {
 const BUILDER_SENTENCES = {
   present_plan: ["plan", "Planning the app", "Planned the app"],
   present_suggestions: ["plan", "Suggesting next steps", "Suggested next steps"],
+  present_agents: ["agent", "Presenting the agents", "Presented the agents for approval"],
+  present_integration_setup: ["plan", "Presenting the integration setup", "Presented the integration setup"],
   set_app_metadata: ["plan", "Naming the app", "Named the app"],
   done_building: ["build", "Checking the build", "Checked the build"],
   list_app_integration_keys: ["data", "Checking the app's integration keys", "Checked the app's integration keys"],
@@ -239,13 +241,51 @@ const APP_DATA_SENTENCES = {
   delete_document: ["Deleting a document from", "Deleted a document from"],
 } as const
 
+/** The files present_agents and present_integration_setup read: a failed call is about the file (missing, or with problems). */
+const PRESENTED_FILES = { present_agents: "agents.json", present_integration_setup: "integration-setup.json" } as const
+
+/** The tool's answer, when it is a JSON object (the broker's tools answer JSON), however the runtime wrapped it. */
+const outputFields = (part: ToolPart): Fields | null => (part.isError ? null : toolOutputFields(part.output))
+
+function presented(call: Call, tool: keyof typeof PRESENTED_FILES): Sentence | null {
+  if (call.part.isError) return { icon: BUILDER_SENTENCES[tool][0], verb: "Could not present", subject: PRESENTED_FILES[tool], showOutput: true }
+  if (tool !== "present_agents") return null
+  // present_agents answers with the summary its card shows: the count reads better than "the agents".
+  const summary = outputFields(call.part)?.["summary"]
+  const agents = typeof summary === "object" && summary !== null ? records((summary as Fields)["agents"]).length : null
+  if (agents === null || agents === 0) return null
+  return { icon: "agent", verb: `Presented ${agents} ${agents === 1 ? "agent" : "agents"} for approval`, showOutput: true }
+}
+
+
+/** An app agent's call of one of its custom tools (or its report of a failing one). */
+function appTool(call: Call, tool: string): Sentence {
+  if (tool === REPORT_TOOL_FAILURE) {
+    const description = field(call.fields, "description")
+    const failing = field(call.fields, "toolName")
+    return {
+      icon: "tool",
+      verb: failing ? call.say("Reporting a failure of", "Reported a failure of") : call.say("Reporting a tool failure", "Reported a tool failure"),
+      subject: failing,
+      details: description ? [{ kind: "text", label: "Report", text: description }] : [],
+    }
+  }
+  // A mock answer (the tool's declared mock data) says so: the worker starts its text with the
+  // mock prefix (worker/src/mcp/AppTools.ts); an AppToolAnswer passed on as JSON has mock: true.
+  const mock = (call.part.output?.startsWith(MOCK_ANSWER_PREFIX) ?? false) || outputFields(call.part)?.["mock"] === true
+  return { icon: "tool", verb: call.say("Calling", "Called"), subject: tool, tail: mock ? "· mock" : null, details: inputDetails(call.part), showOutput: true }
+}
+
 function brokerTool(call: Call): Sentence | null {
   const builder = builderToolOf(call.part.name)
   if (builder) {
+    const special = builder === "present_agents" || builder === "present_integration_setup" ? presented(call, builder) : null
+    if (special) return special
     const [icon, doing, did] = BUILDER_SENTENCES[builder]
     return { icon, verb: call.say(doing, did), details: inputDetails(call.part), showOutput: true }
   }
-  const [set, tool] = call.part.name.split(".")
+  const [set, tool, ...rest] = call.part.name.split(".")
+  if (set === "app_tools" && tool !== undefined && tool !== "" && rest.length === 0) return appTool(call, tool)
   if (set !== "app_data" || tool === undefined || !isAppDataToolName(tool)) return null
   const [doing, did] = APP_DATA_SENTENCES[tool]
   const collection = field(call.fields, "collection")

@@ -1,10 +1,12 @@
 // What the builder's tools do when the broker has let a call through. Presenting a plan or
 // suggestions needs nothing durable: the call itself, in the run's transcript, is the record (the
-// web reads it when the run settles). Saying "done" builds the app (AppBuilds), and the agent
-// hears what to fix when the build fails. Naming the app and listing its keys
-// need the web's state, so they go to /api/internal/tool-execute with the token's claims, which
-// the web re-checks. Every outcome is an answer for the agent: a call that cannot be done says
-// why, as a tool error, and never takes the turn down.
+// web reads it when the run settles). Presenting agents or an integration setup reads and checks
+// the file the agent wrote (present-config.ts): the answer carries what the chat's card shows, or
+// what to fix. Saying "done" builds the app (AppBuilds), and the agent hears what to fix when the
+// build fails. Naming the app and listing its keys need the web's state, so they go to
+// /api/internal/tool-execute with the token's claims, which the web re-checks. Every outcome is
+// an answer for the agent: a call that cannot be done says why, as a tool error, and never takes
+// the turn down.
 
 import { Context, Effect, Layer, Schema } from "effect"
 import { BUILDER_TOOLS, endsTurn, type BuilderToolName, type DoneBuildingInput } from "#shared/mcp/builder-tools.ts"
@@ -12,8 +14,10 @@ import { ToolExecuteAnswers, ToolExecuteRequest } from "#shared/mcp/tool-execute
 import { AppBuilds, type BuildOutcome } from "../build/AppBuilds.ts"
 import { describeProblems } from "../build/build-problems.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { appWorkdir } from "../sandbox/app-directories.ts"
 import { askWebForTool } from "./ask-web.ts"
 import type { McpClaims } from "./McpTokens.ts"
+import { presentAgents, presentIntegrationSetup } from "./present-config.ts"
 
 /** What the agent is told: the tool's text result, and whether it is an error. */
 export interface ToolAnswer {
@@ -78,6 +82,14 @@ export class BuilderTools extends Context.Service<
           const decoded = Schema.decodeUnknownResult(BUILDER_TOOLS[tool].input as Schema.Codec<unknown, unknown>)(input, { errors: "all" })
           if (decoded._tag === "Failure") {
             return refusal(`The input does not match ${tool}'s schema; fix it and call again. ${describeIssue(decoded.failure)}`)
+          }
+          if (tool === "present_agents" || tool === "present_integration_setup") {
+            const present = tool === "present_agents" ? presentAgents : presentIntegrationSetup
+            return yield* Effect.try(() => present(appWorkdir(config.workspacesDir, claims.appId))).pipe(
+              Effect.catch((error) =>
+                Effect.logWarning(`${tool} could not read the app's files`, error).pipe(Effect.as(refusal("The app's files could not be read just now; try again in a moment."))),
+              ),
+            )
           }
           if (tool === "done_building") {
             const { summary } = decoded.success as DoneBuildingInput
