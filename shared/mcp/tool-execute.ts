@@ -5,17 +5,24 @@
 
 import { Schema } from "effect"
 import { RuntimeId } from "../runtime/run-event.ts"
+import { AppToolAnswer, AppToolInput, REPORT_TOOL_FAILURE, ReportToolFailureInput } from "./app-tools.ts"
 import { DeleteDocumentInput, InsertDocumentInput, ListDocumentsInput, UpdateDocumentInput } from "./app-data-tools.ts"
+import { AGENT_ID_PATTERN, TOOL_NAME_PATTERN } from "../agents/agents-config.ts"
 import { AppMetadataResult, IntegrationKeysResult, ListIntegrationKeysInput, SetAppMetadataInput } from "./builder-tools.ts"
 
 const Id = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,64}$/))
 
-/** What a valid run token stands for, as the broker verified it. */
+/**
+ * What a valid run token stands for, as the broker verified it. `agentId` is present for an app
+ * agent's run (runId is then an agent run's id): the web checks every call against that agent's
+ * approved definition, never against anything the worker sends.
+ */
 export const ToolCallClaims = Schema.Struct({
   workspaceId: Id,
   appId: Id,
   runId: Id,
   runtime: RuntimeId,
+  agentId: Schema.optionalKey(Schema.String.check(Schema.isPattern(AGENT_ID_PATTERN))),
 })
 export type ToolCallClaims = typeof ToolCallClaims.Type
 
@@ -51,8 +58,25 @@ export const ToolExecuteRequest = Schema.Union([
   appDataCall("insert_document", InsertDocumentInput),
   appDataCall("update_document", UpdateDocumentInput),
   appDataCall("delete_document", DeleteDocumentInput),
+  // Before the generic app tool below, whose name pattern report_tool_call_failed also matches.
+  Schema.Struct({
+    claims: ToolCallClaims,
+    toolSet: Schema.Literal("app_tools"),
+    tool: Schema.Literal(REPORT_TOOL_FAILURE),
+    input: ReportToolFailureInput,
+  }),
+  // An app agent's declared tool, by name alone: the web finds its definition in the approved configuration.
+  Schema.Struct({
+    claims: ToolCallClaims,
+    toolSet: Schema.Literal("app_tools"),
+    tool: Schema.String.check(Schema.isPattern(TOOL_NAME_PATTERN)),
+    input: AppToolInput,
+  }),
 ])
 export type ToolExecuteRequest = typeof ToolExecuteRequest.Type
+
+/** The web's answer to an app tool call: what the agent is told. */
+export type AppToolAnswer = typeof AppToolAnswer.Type
 
 /** The web's answer, per tool: what the agent is told. App data answers are the documents as JSON. */
 export const ToolExecuteAnswers = {

@@ -1,5 +1,5 @@
 // The worker's composition root: every layer is put together here, and only here: the HTTP
-// routes (sessions, the MCP broker) over RuntimeLayer (Runtimes, Sessions), SandboxEnvLayer,
+// routes (sessions, agent runs, the MCP broker) over RuntimeLayer (Runtimes, Sessions), SandboxEnvLayer,
 // SecretStoreLayer, McpBrokerLayer (run tokens, builder tools) and BuildLayer (done_building's
 // builds and their way into runs), all configured by WorkerConfig.
 
@@ -18,6 +18,9 @@ import { ErrorResponses } from "./http/ErrorResponses.ts"
 import { HealthRoutes } from "./http/HealthRoutes.ts"
 import { InternalAuth } from "./http/InternalAuth.ts"
 import { SessionRoutes } from "./http/SessionRoutes.ts"
+import { AgentRunRoutes } from "./http/AgentRunRoutes.ts"
+import { AgentRuns } from "./agents/AgentRuns.ts"
+import { AppTools } from "./mcp/AppTools.ts"
 import { BuilderTools } from "./mcp/BuilderTools.ts"
 import { AppDataTools } from "./mcp/AppDataTools.ts"
 import { McpBrokerRoutes } from "./mcp/McpBroker.ts"
@@ -32,23 +35,24 @@ import { Sessions } from "./runtime/Sessions.ts"
 import { SandboxEnv } from "./sandbox/SandboxEnv.ts"
 import { SecretStore } from "./secrets/SecretStore.ts"
 
-const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, McpBrokerRoutes, InternalAuth, ErrorResponses)
+const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, AgentRunRoutes, McpBrokerRoutes, InternalAuth, ErrorResponses)
 
 /** Where runtimes start: app directories, the allowlisted environment, bubblewrap. */
 const SandboxEnvLayer = SandboxEnv.layer
 /** The provider keys, as Redacted values handed only to the runtime that needs them. */
 const SecretStoreLayer = SecretStore.layer
-/** The broker's run tokens, and what the builder's tools do (the routes are McpBrokerRoutes). */
-const McpBrokerLayer = Layer.mergeAll(McpTokens.layer, BuilderTools.layer, AppDataTools.layer)
+/** The broker's run tokens, and what the builder's and app agents' tools do (the routes are McpBrokerRoutes). */
+const McpBrokerLayer = Layer.mergeAll(McpTokens.layer, BuilderTools.layer, AppDataTools.layer, AppTools.layer)
 /** App builds in the sandbox (done_building), and the channel their events take into the run's turn. */
 const BuildLayer = AppBuilds.layer.pipe(Layer.provideMerge(BuildProgress.layer))
 
 /**
- * Detection and adapters, sessions and turn supervision, and the detached runs they drive (which
- * write run streams through RunLive). Sessions also reads the server's own address (for MCP URLs).
+ * Detection and adapters, sessions and app agent runs with their turn supervision, and the
+ * detached runs they drive (which write run streams through RunLive). Sessions and AgentRuns also
+ * read the server's own address (for MCP URLs).
  */
 const RuntimeLayer = (injectedLive: LiveCoordination | undefined) =>
-  Layer.mergeAll(Sessions.layer, RunDriver.layer).pipe(
+  Layer.mergeAll(Sessions.layer, AgentRuns.layer, RunDriver.layer).pipe(
     Layer.provideMerge(RunLive.layer(injectedLive)),
     Layer.provideMerge(Runtimes.layerWith({ claude: claudeAdapter, codex: codexAdapter, opencode: opencodeAdapter })),
   )

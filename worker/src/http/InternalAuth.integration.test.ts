@@ -41,6 +41,13 @@ describe("worker HTTP authentication", () => {
     expect(await response.json()).toMatchObject({ status: "ok" })
   })
 
+  it("refuses the agent-run routes without the token, before reading the body", async () => {
+    for (const path of ["/agent-runs", "/agent-runs/run1/cancel"]) {
+      const response = await fetch(new URL(path, worker.url), { method: "POST", body: "{}", headers: { authorization: `Bearer ${token}x` } })
+      expect(response.status, path).toBe(401)
+    }
+  })
+
   it("does not reveal which routes exist to callers without the token", async () => {
     expect((await call("/sessions/app-1/status")).status).toBe(401)
     const known = await call("/no-such-route", `Bearer ${token}`)

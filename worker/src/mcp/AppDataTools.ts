@@ -2,7 +2,8 @@
 // state) in the draft scope. The worker's part is to check the call against the tool's schema, to
 // read which collections the app declares (second.json's dataCollections, in the app's directory
 // as the agent left it a moment ago), and to pass both with the token's claims, which the web
-// re-checks. Every outcome is an answer for the agent, never a failed turn.
+// re-checks. App agents use the same tools on the collections their run was granted. Every
+// outcome is an answer for the agent, never a failed turn.
 
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
@@ -49,11 +50,19 @@ export class AppDataTools extends Context.Service<
             return refusal(`The input does not match ${tool}'s schema; fix it and call again. ${decoded.failure.message.slice(0, 600)}`)
           }
           if (claims.workspaceId === null) return refusal("This run was started without a workspace, so this tool cannot be used.")
+          // An app agent's run has no app directory: its collections are its grant's (the web
+          // re-checks them against the approved agent, never trusting these alone).
           const request = {
-            claims: { workspaceId: claims.workspaceId, appId: claims.appId, runId: claims.runId, runtime: claims.runtime },
+            claims: {
+              workspaceId: claims.workspaceId,
+              appId: claims.appId,
+              runId: claims.runId,
+              runtime: claims.runtime,
+              ...(claims.agent ? { agentId: claims.agent.agentId } : {}),
+            },
             toolSet: "app_data",
             tool,
-            declaredCollections: declaredCollections(appWorkdir(config.workspacesDir, claims.appId)),
+            declaredCollections: claims.agent ? [...claims.agent.dataCollections] : declaredCollections(appWorkdir(config.workspacesDir, claims.appId)),
             input: decoded.success,
           }
           // The encoder checks the whole call against the contract on the way out.

@@ -123,6 +123,39 @@ describe("a run token during its turn", () => {
     await end()
   })
 
+  it("presents the agents.json in the app's directory, or says what to fix in it, without asking the web", async () => {
+    const token = await mint(grant("app-agents", ["present_agents", "present_integration_setup"]))
+    const end = await startTurn("app-agents", "run-agents")
+    const workdir = join(broker.workspacesDir, "apps", "app-agents")
+    mkdirSync(workdir, { recursive: true })
+    const client = await connect(token)
+    const before = webCalls().length
+
+    const missing = await client.callTool({ name: "present_agents", arguments: {} })
+    expect(missing.isError).toBe(true)
+    expect(textOf(missing)).toMatch(/^Write agents\.json first/)
+
+    const agents = { agents: [{ id: "greeter", name: "Greeter", description: "Says hello.", systemPrompt: "Greet the person.", tools: [] }] }
+    writeFileSync(join(workdir, "agents.json"), JSON.stringify({ agents: [{ ...agents.agents[0], id: "No Good" }] }))
+    const invalid = await client.callTool({ name: "present_agents", arguments: {} })
+    expect(invalid.isError).toBe(true)
+    expect(textOf(invalid)).toMatch(/^agents\[0\]\.id: /m)
+
+    writeFileSync(join(workdir, "agents.json"), JSON.stringify(agents))
+    const presented = await client.callTool({ name: "present_agents", arguments: {} })
+    expect(presented.isError).toBe(false)
+    const result = JSON.parse(textOf(presented))
+    expect(result).toMatchObject({ ok: true, status: "presented", hash: expect.stringMatching(/^v1:[0-9a-f]{64}$/), summary: { agents: [{ id: "greeter", name: "Greeter" }] } })
+    expect(result.next).toMatch(/^Stop here/)
+
+    const setup = await client.callTool({ name: "present_integration_setup", arguments: {} })
+    expect(setup.isError).toBe(true)
+    expect(textOf(setup)).toMatch(/^Write integration-setup\.json first/)
+    expect(webCalls().length).toBe(before)
+    await client.close()
+    await end()
+  })
+
   it("answers a call that does not match the tool's schema with a tool error saying what is wrong", async () => {
     const token = await mint(grant("app-bad-input"))
     const end = await startTurn("app-bad-input", "run-bad-input")

@@ -7,7 +7,7 @@
 //
 // NOTE: the SDK's low-level `Server` rather than `McpServer`: McpServer takes only zod schemas,
 // and the tools' one contract is the Effect Schema in shared/mcp/builder-tools.ts and
-// shared/mcp/app-data-tools.ts.
+// shared/mcp/app-data-tools.ts (an app agent's `app_tools` are listed from its run's grant).
 
 import { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"
@@ -20,6 +20,7 @@ import { BUILDER_TOOLS } from "#shared/mcp/builder-tools.ts"
 import { APP_DATA_TOOL_NAMES, BUILDER_TOOL_NAMES, TOOL_SETS, type AppDataToolName, type BuilderToolName, type ToolSet } from "#shared/mcp/tool-names.ts"
 import { errorResponse } from "../http/errorResponse.ts"
 import { AppDataTools } from "./AppDataTools.ts"
+import { AppTools } from "./AppTools.ts"
 import { BuilderTools, type ToolAnswer } from "./BuilderTools.ts"
 import { McpTokens, type McpClaims } from "./McpTokens.ts"
 
@@ -44,11 +45,22 @@ const listing = (name: string, definition: { readonly description: string; reado
   return { name, description: definition.description, inputSchema: schema as { type: "object"; [key: string]: unknown } }
 }
 
-/** Each tool set's tools as MCP lists them, in order, their input schemas made from the shared ones. */
-const TOOL_LISTINGS: { readonly [S in ToolSet]: readonly ReturnType<typeof listing>[] } = {
+type Listing = ReturnType<typeof listing>
+
+/** The fixed tool sets' tools as MCP lists them, in order, their input schemas made from the shared ones. */
+const TOOL_LISTINGS: { readonly [S in Exclude<ToolSet, "app_tools">]: readonly Listing[] } = {
   second: BUILDER_TOOL_NAMES.map((name) => listing(name, BUILDER_TOOLS[name])),
   app_data: APP_DATA_TOOL_NAMES.map((name) => listing(name, APP_DATA_TOOLS[name])),
 }
+
+/**
+ * The tools a set lists for these claims. `app_tools` differs per agent: its listings come from
+ * the run's grant (the agent's declared tools, as the web sent them, and report_tool_call_failed).
+ */
+const listingsFor = (claims: McpClaims, toolSet: ToolSet): readonly Listing[] =>
+  toolSet === "app_tools"
+    ? (claims.agent?.appTools ?? []).map((tool) => ({ ...tool, inputSchema: tool.inputSchema as Listing["inputSchema"] }))
+    : TOOL_LISTINGS[toolSet]
 
 const noStream = errorResponse(405, "method_not_allowed", "This MCP endpoint is stateless: send JSON-RPC requests with POST.").pipe(
   HttpServerResponse.setHeader("allow", "POST"),
@@ -56,16 +68,17 @@ const noStream = errorResponse(405, "method_not_allowed", "This MCP endpoint is 
 
 const toolResult = ({ text, isError }: ToolAnswer): CallToolResult => ({ content: [{ type: "text", text }], isError })
 
-/** The tools of `toolSet` the claims allow: only names the set really serves. */
-const allowedTools = (claims: McpClaims, toolSet: ToolSet): ReadonlySet<string> => {
+/** The tools of `toolSet` the claims allow, as listed: only names the set really serves. */
+const allowedTools = (claims: McpClaims, toolSet: ToolSet): readonly Listing[] => {
   const granted = new Set(claims.tools[toolSet] ?? [])
-  return new Set(TOOL_LISTINGS[toolSet].map((tool) => tool.name).filter((name) => granted.has(name)))
+  return listingsFor(claims, toolSet).filter((tool) => granted.has(tool.name))
 }
 
 /** One SDK server for one request, answering only what the claims allow. */
-function serverFor(toolSet: ToolSet, allowed: ReadonlySet<string>, call: (tool: string, input: unknown, signal: AbortSignal) => Promise<ToolAnswer>) {
+function serverFor(toolSet: ToolSet, listed: readonly Listing[], call: (tool: string, input: unknown, signal: AbortSignal) => Promise<ToolAnswer>) {
+  const allowed = new Set(listed.map((tool) => tool.name))
   const server = new Server({ name: toolSet, version: "1.0.0" }, { capabilities: { tools: {} } })
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOL_LISTINGS[toolSet].filter((tool) => allowed.has(tool.name)) }))
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...listed] }))
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const name = request.params.name
     // Not granted (or not a tool at all): refused before anything runs, in the same words either way.
@@ -94,9 +107,14 @@ const McpRoute = HttpRouter.add(
 
     const builderTools = yield* BuilderTools
     const appDataTools = yield* AppDataTools
+    const appTools = yield* AppTools
     // `tool` is one the set serves and the claims grant (checked in serverFor).
     const toolCall = (tool: string, input: unknown) =>
-      set === "second" ? builderTools.call(claims, tool as BuilderToolName, input) : appDataTools.call(claims, tool as AppDataToolName, input)
+      set === "second"
+        ? builderTools.call(claims, tool as BuilderToolName, input)
+        : set === "app_data"
+          ? appDataTools.call(claims, tool as AppDataToolName, input)
+          : appTools.call(claims, tool, input)
     // NOTE: the one bridge out of Effect in the worker. The SDK calls its tool handler and awaits a
     // Promise, so the tool's Effect runs from there, with this request's services (logger, tracer)
     // and interrupted with the request (below). Everything around it stays in Effect.
@@ -131,5 +149,5 @@ const McpRoute = HttpRouter.add(
   ),
 )
 
-/** McpBrokerLayer's HTTP side; its tokens and tools come from McpTokens, BuilderTools and AppDataTools. */
+/** McpBrokerLayer's HTTP side; its tokens and tools come from McpTokens, BuilderTools, AppDataTools and AppTools. */
 export const McpBrokerRoutes = Layer.mergeAll(McpRoute)

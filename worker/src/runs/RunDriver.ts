@@ -86,7 +86,7 @@ export class RunDriver extends Context.Service<
                 ...run,
                 report: (completion) => report(run.runId, completion),
                 warn: (message) => Effect.logWarning(message),
-                readSource: readSource(run.appId),
+                ...(run.reportsSource === false ? {} : { readSource: readSource(run.appId) }),
               }),
             )
             cancels.set(fiber, run.cancel)

@@ -45,6 +45,14 @@ export interface DetachedRun {
   readonly events: Stream.Stream<RunEvent>
   /** Stops this run's turn (the web has already ended the run); its events still end as usual. */
   readonly cancel: Effect.Effect<void>
+  /** False for a run that never works on the app's source (an app agent's): its report carries none. */
+  readonly reportsSource?: boolean
+  /**
+   * The stream's last entry when the run is started again after a worker was lost (its stream
+   * already holds the first attempt's events): appends link after it instead of expecting an
+   * empty stream.
+   */
+  readonly streamAfterId?: string | null
 }
 
 export interface DriveRunOptions extends DetachedRun {
@@ -82,7 +90,7 @@ export const driveRun = (options: DriveRunOptions): Effect.Effect<void> =>
       const streamKey = runStreamKey(runId)
       const leaseKey = runLeaseKey(runId)
 
-      let prev: string | null = null
+      let prev: string | null = options.streamAfterId ?? null
       let transcript: Transcript = []
       let firstError: RunErrorInfo | null = null
       let nativeSessionId: string | null = null

@@ -18,12 +18,12 @@ import { McpTokens } from "../mcp/McpTokens.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
 import { hasSource, replaceSource, restoreSource } from "../sandbox/restore-source.ts"
 import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
-import { revealAll, SecretStore, type OpencodeProvider } from "../secrets/SecretStore.ts"
+import { SecretStore } from "../secrets/SecretStore.ts"
 import type { RuntimeSession, RuntimeStartError, SessionSetup } from "./adapters/runtime-adapter.ts"
-import { spawnProcess } from "./process/RuntimeProcess.ts"
 import { redactSecrets } from "./protocol/redact-secrets.ts"
 import { Runtimes, type RuntimeUnavailableError } from "./Runtimes.ts"
-import { delaysSchedule, endAtApprovalStop, stopEvents, superviseTurn } from "./turn-pipeline.ts"
+import { brokerOrigin, runtimeSetup } from "./session-setup.ts"
+import { delaysSchedule, endAtApprovalStop, startFailedTurn, stopEvents, superviseTurn } from "./turn-pipeline.ts"
 
 export class SessionBusyError extends Schema.TaggedError<SessionBusyError>()("SessionBusyError", { appId: Schema.String }) {
   override get message() {
@@ -122,11 +122,7 @@ export class Sessions extends Context.Service<
       const tokens = yield* McpTokens
       const buildProgress = yield* BuildProgress
       const runtimes = yield* Runtimes
-      const address = (yield* HttpServer.HttpServer).address
-      const workerPort = address._tag === "UnixPathAddress" ? 0 : address.port
-      // Runtimes run on this machine: they reach the broker on loopback unless the worker listens elsewhere only.
-      const brokerHost = ["0.0.0.0", "::", "", "localhost"].includes(config.host) ? "127.0.0.1" : config.host
-      const brokerOrigin = `http://${brokerHost.includes(":") ? `[${brokerHost}]` : brokerHost}:${workerPort}`
+      const origin = brokerOrigin(config.host, (yield* HttpServer.HttpServer).address)
       const layerScope = yield* Effect.scope
       const entries = new Map<string, Entry>()
       /** The turn in progress per app: the one claim that makes a second message "busy". */
@@ -164,26 +160,17 @@ export class Sessions extends Context.Service<
           runtime: request.runtime,
           tools: { second: BUILDER_TOOL_NAMES, app_data: APP_DATA_TOOL_NAMES },
         })
-        const opencodeProvider = (request.model?.split("/")[0] ?? "openai") as OpencodeProvider
         const setup: SessionSetup = {
+          ...runtimeSetup({ config, sandbox, secrets }, { runtime: request.runtime, model: request.model, detection, dirs }),
           appId,
           runId: request.runId,
           model: request.model,
           systemPrompt: request.systemPrompt,
           resumeSessionId,
-          dirs,
-          detection,
-          start: ({ args, variables }) =>
-            spawnProcess(sandbox.command({ dirs, command: detection.binary!, args, variables, installation: detection.installation })),
-          providerVariables: revealAll(secrets.environmentFor(request.runtime, opencodeProvider)),
-          codexLoginKey: Option.getOrNull(Option.map(secrets.codexLoginKey, Redacted.value)),
-          providerEndpoints: config.providerEndpoints,
           mcp: {
-            servers: { second: mcpUrl(brokerOrigin, "second"), app_data: mcpUrl(brokerOrigin, "app_data") },
+            servers: { second: mcpUrl(origin, "second"), app_data: mcpUrl(origin, "app_data") },
             token: Redacted.value(token),
           },
-          claudeSubprocessEnvScrub: config.claudeSubprocessEnvScrub,
-          codexSandbox: config.codexSandbox,
           keepWarm: config.codexAppServerWarm,
         }
         return { setup, adapter, token }
@@ -227,12 +214,7 @@ export class Sessions extends Context.Service<
           ),
         ).pipe(
           Stream.retry(delaysSchedule(START_BACKOFF_MS)),
-          Stream.catch((error: RuntimeStartError | RuntimeUnavailableError | SandboxAppIdError) =>
-            Stream.make<RunEvent[]>(
-              { type: "error", message: error.message, retryable: true, code: "runtime_start_failed" },
-              { type: "turn.completed", outcome: "failed" },
-            ),
-          ),
+          Stream.catch((error: RuntimeStartError | RuntimeUnavailableError | SandboxAppIdError) => startFailedTurn(error)),
         )
 
       const release = (appId: string, claim: Claim) =>

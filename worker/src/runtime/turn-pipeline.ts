@@ -28,6 +28,13 @@ export const stopEvents = (reason: StopReason, limits: TurnLimits): RunEvent[] =
   ]
 }
 
+/** A runtime that still would not start after its retries: the turn ends with a retryable error saying why. */
+export const startFailedTurn = (error: { readonly message: string }): Stream.Stream<RunEvent> =>
+  Stream.make<RunEvent[]>(
+    { type: "error", message: error.message, retryable: true, code: "runtime_start_failed" },
+    { type: "turn.completed", outcome: "failed" },
+  )
+
 const RUNTIME_EXITED: RunEvent[] = [
   { type: "error", message: "The runtime stopped before finishing the turn.", retryable: true, code: "runtime_exited" },
   { type: "turn.completed", outcome: "failed" },

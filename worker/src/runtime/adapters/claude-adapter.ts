@@ -10,7 +10,7 @@ import type { RuntimeProcess } from "../process/RuntimeProcess.ts"
 import { claudeUserMessage, createClaudeStreamParser } from "../protocol/claude-stream-json.ts"
 import type { LineParser } from "../protocol/parsed-line.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
-import { MCP_TOOL_TIMEOUT_MS, mcpServers, startInChildScope, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
+import { isAgentSession, MCP_TOOL_TIMEOUT_MS, mcpServers, startInChildScope, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
 /**
  * Tools Claude may use without asking (there is nobody to ask): its own builder tools and every
@@ -30,7 +30,38 @@ function writeMcpConfig(setup: SessionSetup & { readonly mcp: NonNullable<Sessio
   return file
 }
 
+/**
+ * Claude Code's own tools an app agent never gets, whatever it is granted: everything that reads
+ * or writes files, runs commands or starts other agents. Denied on top of `--tools`, which already
+ * leaves them out, so a CLI that ignored one would still be held by the other.
+ */
+export const CLAUDE_AGENT_DENIED_TOOLS: readonly string[] = [
+  "Bash", "BashOutput", "KillShell", "Edit", "MultiEdit", "Write", "NotebookEdit", "Read", "Glob", "Grep", "LS",
+  "Task", "Agent", "TodoWrite", "ExitPlanMode", "SlashCommand", "Skill",
+]
+
+/**
+ * An app agent's tool flags: only its granted built-ins exist (`--tools`), and only they and the
+ * broker's tool sets of its run are allowed; anything else is refused without asking.
+ */
+function agentToolArguments(setup: SessionSetup): string[] {
+  const builtins = [...(setup.allowedBuiltins ?? [])]
+  const servers = setup.mcp ? mcpServers(setup.mcp).map(({ name }) => `mcp__${name}`) : []
+  return [
+    "--permission-mode",
+    "dontAsk",
+    "--tools",
+    builtins.join(","),
+    "--allowedTools",
+    [...servers, ...builtins].join(","),
+    "--disallowedTools",
+    CLAUDE_AGENT_DENIED_TOOLS.join(","),
+    "--strict-mcp-config",
+  ]
+}
+
 export function claudeArguments(setup: SessionSetup, mcpConfig: string | null, resume: string | null): string[] {
+  const agent = isAgentSession(setup)
   return [
     "-p",
     "--verbose",
@@ -39,13 +70,11 @@ export function claudeArguments(setup: SessionSetup, mcpConfig: string | null, r
     "--input-format",
     "stream-json",
     "--include-partial-messages",
-    "--permission-mode",
-    "acceptEdits",
-    "--allowedTools",
-    CLAUDE_ALLOWED_TOOLS.join(","),
+    ...(agent ? agentToolArguments(setup) : ["--permission-mode", "acceptEdits", "--allowedTools", CLAUDE_ALLOWED_TOOLS.join(",")]),
     ...(mcpConfig ? ["--mcp-config", mcpConfig] : []),
     ...(setup.model ? ["--model", setup.model] : []),
-    ...(setup.systemPrompt ? ["--append-system-prompt", setup.systemPrompt] : []),
+    // An agent's prompt is the whole of its instructions: Claude Code's own (a coding assistant) does not apply.
+    ...(setup.systemPrompt ? [agent ? "--system-prompt" : "--append-system-prompt", setup.systemPrompt] : []),
     ...(resume ? ["--resume", resume] : []),
   ]
 }

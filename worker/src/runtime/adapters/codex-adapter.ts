@@ -22,6 +22,7 @@ import { CodexRpc } from "../protocol/codex-rpc.ts"
 import { lastWords } from "./read-turn-lines.ts"
 import {
   closeUnlessSucceeded,
+  isAgentSession,
   MCP_TOOL_TIMEOUT_MS,
   mcpServers,
   runtimeStartError,
@@ -38,14 +39,32 @@ const GATEWAY_PROVIDER = "second"
 const INTERRUPT_WAIT_MS = 1_500
 const toml = (value: string) => JSON.stringify(value)
 
+/** Codex features an app agent runs without: everything that runs commands, reads files, or acts beyond its tools (sub-agents: [agents]). */
+export const CODEX_AGENT_FEATURES_OFF = [
+  "shell_tool",
+  "unified_exec",
+  "view_image",
+  "goals",
+  "image_generation",
+  "apps",
+  "plugins",
+  "browser_use",
+  "in_app_browser",
+  "computer_use",
+] as const
+
 /** CODEX_HOME/config.toml: provider, sandbox, shell environment policy and the MCP broker. */
 export function codexConfig(setup: SessionSetup): string {
   const endpoint = setup.providerEndpoints.openai
+  const agent = isAgentSession(setup)
   return [
     `model = ${toml(setup.model ?? DEFAULT_CODEX_MODEL)}`,
     `model_provider = ${toml(endpoint ? GATEWAY_PROVIDER : "openai")}`,
     `approval_policy = "never"`,
-    `sandbox_mode = ${toml(setup.codexSandbox)}`,
+    `sandbox_mode = ${toml(codexSandboxFor(setup))}`,
+    ...(agent
+      ? [`web_search = ${toml(setup.allowedBuiltins?.includes("WebSearch") ? "live" : "disabled")}`]
+      : []),
     `cli_auth_credentials_store = "file"`,
     `check_for_update_on_startup = false`,
     "",
@@ -63,6 +82,9 @@ export function codexConfig(setup: SessionSetup): string {
     "[analytics]",
     "enabled = false",
     "",
+    // An app agent: no shell, no file viewer, no sub-agents or browsers; only its MCP tools. Its
+    // patch tool cannot be switched off, and meets the read-only sandbox instead.
+    ...(agent ? ["[features]", ...CODEX_AGENT_FEATURES_OFF.map((feature) => `${feature} = false`), "", "[agents]", "enabled = false", ""] : []),
     `[projects.${toml(setup.dirs.workdir)}]`,
     `trust_level = "trusted"`,
     "",
@@ -85,6 +107,9 @@ export function codexConfig(setup: SessionSetup): string {
       : []),
   ].join("\n")
 }
+
+/** The builder writes the app; an app agent may write nothing (it has no files of its own to keep). */
+export const codexSandboxFor = (setup: SessionSetup): CodexSessionOptions["sandbox"] => (isAgentSession(setup) ? "read-only" : setup.codexSandbox)
 
 interface Notification {
   readonly method: string
@@ -115,7 +140,7 @@ export const codexAdapter: RuntimeAdapter = {
         cwd: setup.dirs.workdir,
         model: setup.model ?? DEFAULT_CODEX_MODEL,
         instructions: setup.systemPrompt,
-        sandbox: setup.codexSandbox,
+        sandbox: codexSandboxFor(setup),
         approvals: "decline",
       }
       let threadId = setup.resumeSessionId

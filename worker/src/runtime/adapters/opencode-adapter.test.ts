@@ -2,7 +2,8 @@
 
 import { describe, expect, it } from "vitest"
 import { BUILDER_TOOL_NAMES } from "#shared/mcp/tool-names.ts"
-import { OPENCODE_PERMISSION } from "./opencode-adapter.ts"
+import { OPENCODE_PERMISSION, opencodeAgentPermission } from "./opencode-adapter.ts"
+import type { SessionSetup } from "./runtime-adapter.ts"
 
 const wildcard = (pattern: string) => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`)
 
@@ -16,5 +17,20 @@ describe("OPENCODE_PERMISSION", () => {
       for (const tool of BUILDER_TOOL_NAMES) expect(ruleFor(permission, `second_${tool}`), tool).toBe("allow")
       expect(ruleFor(permission, "webfetch")).toBe("deny")
     }
+  })
+})
+
+describe("opencodeAgentPermission", () => {
+  it("denies every tool but the run's tool sets and granted built-ins", () => {
+    const setup = {
+      purpose: "agent",
+      allowedBuiltins: ["WebFetch"],
+      mcp: { servers: { app_tools: "http://127.0.0.1:1/mcp/app_tools", app_data: "http://127.0.0.1:1/mcp/app_data" }, token: "t" },
+    } as unknown as SessionSetup
+    const permission = opencodeAgentPermission(setup)
+    for (const tool of ["bash", "edit", "write", "read", "glob", "grep", "list", "task", "todowrite", "websearch", "second_present_plan"]) {
+      expect(ruleFor(permission, tool), tool).toBe("deny")
+    }
+    for (const tool of ["app_tools_get_weather", "app_tools_report_tool_call_failed", "app_data_list_documents", "webfetch"]) expect(ruleFor(permission, tool), tool).toBe("allow")
   })
 })

@@ -8,7 +8,7 @@ import { Effect, Stream } from "effect"
 import { TOOL_SETS } from "#shared/mcp/tool-names.ts"
 import { createOpencodeParser, OPENCODE_ERROR_LOG } from "../protocol/opencode-json.ts"
 import { readTurnLines } from "./read-turn-lines.ts"
-import { MCP_TOOL_TIMEOUT_MS, mcpServers, runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
+import { isAgentSession, MCP_TOOL_TIMEOUT_MS, mcpServers, runtimeStartError, type RuntimeAdapter, type RuntimeSession, type SessionSetup } from "./runtime-adapter.ts"
 
 export const DEFAULT_OPENCODE_MODEL = "openai/gpt-5.5"
 /** The provider id OpenCode uses for a configured OpenAI-compatible endpoint (a gateway or proxy). */
@@ -38,7 +38,28 @@ export const OPENCODE_PERMISSION: Readonly<Record<string, "allow" | "deny" | "as
   ...Object.fromEntries(TOOL_SETS.map((set) => [`${set}_*`, "allow"])),
 }
 
-/** How long OpenCode waits for the broker: to connect, and for a tool's answer. */
+/** OpenCode's names for an agent's granted built-ins. */
+const OPENCODE_BUILTINS = { WebSearch: "websearch", WebFetch: "webfetch" } as const
+
+/**
+ * An app agent's permissions: every tool denied (files, shell, sub-agents, todo lists, questions)
+ * except the broker's tool sets of its run and its granted built-ins. Keys match in order and the
+ * last match wins, so the deny-all comes first.
+ */
+export function opencodeAgentPermission(setup: SessionSetup): Record<string, "allow" | "deny"> {
+  const servers = setup.mcp ? mcpServers(setup.mcp).map(({ name }) => name) : []
+  return {
+    "*": "deny",
+    ...Object.fromEntries((setup.allowedBuiltins ?? []).map((tool) => [OPENCODE_BUILTINS[tool], "allow"])),
+    ...Object.fromEntries(servers.map((name) => [`${name}_*`, "allow"])),
+  }
+}
+
+/** The same as tool switches, which take a denied tool out of the list the model sees rather than refusing its calls. */
+function opencodeAgentTools(setup: SessionSetup): Record<string, boolean> {
+  return Object.fromEntries(Object.entries(opencodeAgentPermission(setup)).map(([name, decision]) => [name, decision === "allow"]))
+}
+
 
 /** The agent that carries the system prompt, when one is given. */
 const AGENT = "second-builder"
@@ -63,7 +84,9 @@ function writeConfig(setup: SessionSetup, model: string): string {
     small_model: model,
     autoupdate: false,
     share: "disabled",
-    permission: OPENCODE_PERMISSION,
+    ...(isAgentSession(setup)
+      ? { permission: opencodeAgentPermission(setup), tools: opencodeAgentTools(setup) }
+      : { permission: OPENCODE_PERMISSION }),
     ...(setup.mcp
       ? {
           mcp: Object.fromEntries(

@@ -5,6 +5,7 @@
 // stream's own for one that does not.
 
 import { Effect, Exit, Schema, Scope, Stream } from "effect"
+import type { BuiltinToolName } from "#shared/agents/agents-config.ts"
 import type { ToolSet } from "#shared/mcp/tool-names.ts"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import type { AppDirectories } from "../../sandbox/app-directories.ts"
@@ -52,7 +53,17 @@ export interface SessionSetup {
   readonly codexSandbox: "workspace-write" | "danger-full-access"
   /** Keep Codex's app-server alive between turns (local development only). */
   readonly keepWarm: boolean
+  /**
+   * What the session is for (absent: the builder). An app agent's session gets no tool that
+   * touches files or runs commands: only its MCP tool sets and `allowedBuiltins`.
+   */
+  readonly purpose?: "builder" | "agent"
+  /** An agent's runtime tools it may use besides MCP (WebSearch, WebFetch); ignored for the builder. */
+  readonly allowedBuiltins?: readonly BuiltinToolName[]
 }
+
+/** Whether the session is an app agent's, restricted to its MCP tools and granted built-ins. */
+export const isAgentSession = (setup: Pick<SessionSetup, "purpose">): boolean => setup.purpose === "agent"
 
 /**
  * How long a runtime waits for one broker tool call. done_building runs the app's build (its own

@@ -1,0 +1,226 @@
+// App agent runs: one turn each, in a directory of the run's own (`agent-<runId>`: no app source,
+// no template, nothing of the builder's), with only the agent's tools. The runtime's session is
+// opened in the turn's scope and closed with it — no idle session is kept, since an agent run
+// has no next message — and the directory is removed after it. A turn is a fiber per run that
+// runs the supervised event stream into a queue its reader (the RunDriver) drains: cancel
+// interrupts that fiber, and leaving the stream stops every process the run started.
+
+import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMap, Layer, Option, Queue, Redacted, Schema, Stream } from "effect"
+import { HttpServer } from "effect/http"
+import { agentRunSessionKey, type StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
+import { APP_DATA_TOOL_NAMES } from "#shared/mcp/tool-names.ts"
+import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { appToolsGrant } from "../mcp/AppTools.ts"
+import { mcpUrl } from "../mcp/McpBroker.ts"
+import { McpTokens, type McpGrant } from "../mcp/McpTokens.ts"
+import type { RuntimeStartError, SessionSetup } from "../runtime/adapters/runtime-adapter.ts"
+import { redactSecrets } from "../runtime/protocol/redact-secrets.ts"
+import { Runtimes, type RuntimeUnavailableError } from "../runtime/Runtimes.ts"
+import { delaysSchedule, startFailedTurn, stopEvents, superviseTurn } from "../runtime/turn-pipeline.ts"
+import { START_BACKOFF_MS } from "../runtime/Sessions.ts"
+import { brokerOrigin, runtimeSetup } from "../runtime/session-setup.ts"
+import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
+import { SecretStore } from "../secrets/SecretStore.ts"
+import { removeAgentRunDirectories, removeLeftoverAgentRunDirectories } from "./agent-directories.ts"
+
+export class AgentRunBusyError extends Schema.TaggedError<AgentRunBusyError>()("AgentRunBusyError", { runId: Schema.String }) {
+  override get message() {
+    return `The agent run ${this.runId} is already running on this worker.`
+  }
+}
+
+/** Everything starting an agent run can be refused with. */
+export type AgentRunStartError = AgentRunBusyError | RuntimeUnavailableError | SandboxAppIdError
+
+/** How long past the turn's own deadline its MCP token stays armed (the turn's last tool result on its way). */
+const TOKEN_GRACE_MS = 5_000
+/** A started run whose events nobody began reading is given up after this long. */
+const UNSTARTED_RUN = Duration.seconds(30)
+/** Events a slow reader may fall behind by before the runtime waits for it. */
+const TURN_BUFFER = 256
+
+/** How a run stopped by the worker going away ends: failed, and worth starting again. */
+const WORKER_STOPPING: RunEvent[] = [
+  { type: "error", message: "The worker running this agent stopped (a restart or deploy). Run the agent again.", retryable: true, code: "worker_stopping" },
+  { type: "turn.completed", outcome: "failed" },
+]
+
+interface Running {
+  fiber: Fiber.Fiber<void> | null
+  /** Why the turn is being stopped from outside, once it is. */
+  stop: "cancelled" | "worker_stopping" | null
+}
+
+export class AgentRuns extends Context.Service<
+  AgentRuns,
+  {
+    /** Starts the run's turn and returns its events. Fails at once when the run is here already or cannot run. */
+    readonly start: (request: StartAgentRunRequest) => Effect.Effect<Stream.Stream<RunEvent>, AgentRunStartError>
+    /** Stops the run's turn; its events end as cancelled. */
+    readonly cancel: (runId: string) => Effect.Effect<{ readonly cancelled: boolean }>
+    /** Stops the run's turn because this worker cannot go on with it; its events end as a retryable failure. */
+    readonly stop: (runId: string) => Effect.Effect<void>
+  }
+>()("worker/AgentRuns") {
+  static readonly layer = Layer.effect(
+    AgentRuns,
+    Effect.gen(function* () {
+      const config = yield* WorkerConfig
+      const sandbox = yield* SandboxEnv
+      const secrets = yield* SecretStore
+      const tokens = yield* McpTokens
+      const runtimes = yield* Runtimes
+      const origin = brokerOrigin(config.host, (yield* HttpServer.HttpServer).address)
+      const layerScope = yield* Effect.scope
+      const limits = { timeoutMs: config.turnTimeoutMs, idleTimeoutMs: config.turnIdleTimeoutMs }
+      const running = new Map<string, Running>()
+      const turns = yield* FiberMap.make<string>()
+
+      // A worker that stopped mid-run left its runs' directories behind; no run of them is ours now.
+      yield* Effect.sync(() => removeLeftoverAgentRunDirectories(config.workspacesDir))
+
+      const interruptRun = (runId: string, reason: NonNullable<Running["stop"]>) =>
+        Effect.gen(function* () {
+          const run = running.get(runId)
+          if (!run || run.fiber === null) return false
+          run.stop ??= reason
+          // Answer at once; the turn's processes are stopped by its scope meanwhile.
+          yield* Effect.forkIn(Fiber.interrupt(run.fiber), layerScope)
+          return true
+        })
+
+      // Shutdown: every run ends as a retryable failure (not as cancelled: nobody cancelled it).
+      yield* Effect.addFinalizer(() =>
+        Effect.gen(function* () {
+          for (const run of running.values()) run.stop ??= "worker_stopping"
+          yield* FiberMap.clear(turns)
+        }),
+      )
+
+      const setupFor = Effect.fn("AgentRuns.setup")(function* (request: StartAgentRunRequest, key: string, token: string) {
+        const { detection, adapter } = yield* runtimes.require(request.runtime)
+        const dirs = yield* sandbox.directories(key, request.runtime)
+        const granted = request.dataCollections.length > 0
+        const setup: SessionSetup = {
+          ...runtimeSetup({ config, sandbox, secrets }, { runtime: request.runtime, model: request.model, detection, dirs }),
+          appId: key,
+          runId: request.runId,
+          model: request.model,
+          systemPrompt: request.systemPrompt,
+          resumeSessionId: null,
+          mcp: {
+            servers: { app_tools: mcpUrl(origin, "app_tools"), ...(granted ? { app_data: mcpUrl(origin, "app_data") } : {}) },
+            token,
+          },
+          keepWarm: false,
+          purpose: "agent",
+          allowedBuiltins: request.builtinTools,
+        }
+        return { setup, adapter }
+      })
+
+      /** The grant of the run's token: the real app, the agent, its listed tools and collections; armed by the run's own key. */
+      const grantFor = (request: StartAgentRunRequest, key: string): McpGrant => {
+        const appTools = appToolsGrant(request.tools)
+        return {
+          workspaceId: request.workspaceId,
+          appId: request.appId,
+          runtime: request.runtime,
+          turnKey: key,
+          tools: {
+            app_tools: appTools.map((tool) => tool.name),
+            ...(request.dataCollections.length > 0 ? { app_data: APP_DATA_TOOL_NAMES } : {}),
+          },
+          agent: { agentId: request.agentId, appTools, dataCollections: [...request.dataCollections] },
+        }
+      }
+
+      /** The runtime's one turn in a session opened for it, retrying a start-up failure; a lasting one ends the turn with an error. */
+      const runtimeTurn = (request: StartAgentRunRequest, key: string, token: string): Stream.Stream<RunEvent, never, never> =>
+        Stream.unwrap(
+          Effect.gen(function* () {
+            const { setup, adapter } = yield* setupFor(request, key, token)
+            // Opened in this stream's scope: leaving the stream (done, deadline, cancel) stops the session's processes.
+            const session = yield* adapter.open(setup)
+            return session.turn(request.prompt).pipe(Stream.retry(delaysSchedule(START_BACKOFF_MS)))
+          }),
+        ).pipe(
+          Stream.catch((error: RuntimeStartError | RuntimeUnavailableError | SandboxAppIdError) => startFailedTurn(error)),
+        )
+
+      const started = Effect.fn("AgentRuns.started")(function* (request: StartAgentRunRequest, run: Running) {
+        const key = agentRunSessionKey(request.runId)
+        // Refuse an unusable runtime or a run id that makes no directory name before anything starts.
+        yield* runtimes.require(request.runtime)
+        yield* Effect.sync(() => removeAgentRunDirectories(config.workspacesDir, key))
+        yield* sandbox.directories(key, request.runtime)
+
+        const events = yield* Queue.bounded<RunEvent, Cause.Done>(TURN_BUFFER)
+        const readerStarted = Deferred.makeUnsafe<void>()
+        let completed = false
+        const turn = Effect.gen(function* () {
+          // Last of all, once the processes are gone: nothing of the run stays on the worker.
+          yield* Effect.addFinalizer(() => Effect.sync(() => removeAgentRunDirectories(config.workspacesDir, key)))
+          const begun = yield* Deferred.await(readerStarted).pipe(Effect.timeoutOption(UNSTARTED_RUN))
+          if (Option.isNone(begun)) return
+          const token = yield* Effect.acquireRelease(tokens.mint(grantFor(request, key)), (minted) => tokens.revoke(minted))
+          const now = yield* Clock.currentTimeMillis
+          yield* tokens.armTurn(key, request.runId, now + limits.timeoutMs + TOKEN_GRACE_MS)
+          yield* superviseTurn(runtimeTurn(request, key, Redacted.value(token)), limits).pipe(
+            Stream.runForEach((event) =>
+              Effect.gen(function* () {
+                if (event.type === "error") yield* Effect.logWarning(redactSecrets(`agent run ${request.runId} (${request.runtime}): ${event.code}: ${event.message}`))
+                yield* Queue.offer(events, event)
+                if (event.type === "turn.completed") completed = true
+              }),
+            ),
+          )
+        }).pipe(
+          Effect.scoped,
+          // Stopped mid-turn (cancel, shutdown, the reader gone): the turn ends saying why, after its processes are gone.
+          Effect.onExit((exit) =>
+            Effect.gen(function* () {
+              if (!completed && Exit.hasInterrupts(exit)) {
+                yield* Queue.offerAll(events, run.stop === "worker_stopping" ? WORKER_STOPPING : stopEvents("cancelled", limits))
+              }
+              if (Exit.isFailure(exit) && !Exit.hasInterrupts(exit)) yield* Queue.failCause(events, exit.cause)
+              else yield* Queue.end(events)
+              if (running.get(request.runId) === run) running.delete(request.runId)
+            }),
+          ),
+        )
+        run.fiber = yield* FiberMap.run(turns, request.runId, turn)
+        return Stream.fromQueue(events).pipe(
+          Stream.onStart(Deferred.succeed(readerStarted, undefined)),
+          // The reader went away mid-turn: stop the turn rather than leave it working unread.
+          Stream.ensuring(Effect.andThen(Queue.shutdown(events), Fiber.interrupt(run.fiber))),
+        ) as Stream.Stream<RunEvent>
+      })
+
+      return AgentRuns.of({
+        start: Effect.fn("AgentRuns.start")(function* (request) {
+          // Check and claim in one synchronous step: a retried start cannot run the same turn twice.
+          const run = yield* Effect.sync((): Running | null => {
+            if (running.has(request.runId)) return null
+            const created: Running = { fiber: null, stop: null }
+            running.set(request.runId, created)
+            return created
+          })
+          if (run === null) return yield* new AgentRunBusyError({ runId: request.runId })
+          return yield* started(request, run).pipe(
+            Effect.onExit((exit) =>
+              Effect.sync(() => {
+                if (Exit.isSuccess(exit) || run.fiber !== null) return
+                if (running.get(request.runId) === run) running.delete(request.runId)
+                removeAgentRunDirectories(config.workspacesDir, agentRunSessionKey(request.runId))
+              }),
+            ),
+          )
+        }),
+        cancel: (runId) => Effect.map(interruptRun(runId, "cancelled"), (cancelled) => ({ cancelled })),
+        stop: (runId) => Effect.asVoid(interruptRun(runId, "worker_stopping")),
+      })
+    }),
+  )
+}
