@@ -1,9 +1,10 @@
 // The builder's app_data tools, answered by the web once the run's claims were re-checked
 // (app/runs/builder-tool-calls.server.ts): the app's draft data, in the collections the app
-// declares in second.json only, so what the agent writes is what the app's code will read. Every
-// refusal is an answer in words the agent can act on; writes reach open previews like any other.
+// declares in second.json only, so what the agent writes is what the app's code will read. App
+// agents use the same tools, limited to their approved dataCollections (app/agents/agent-tool-calls).
+// Every refusal is an answer in words the agent can act on; writes reach open previews like any other.
 
-import { APP_MANIFEST_FILE } from "#shared/apps/app-data.ts"
+import { APP_MANIFEST_FILE, type AppDataScope } from "#shared/apps/app-data.ts"
 import type { ToolExecuteRequest } from "#shared/mcp/tool-execute.ts"
 import { AppError } from "../errors.server.ts"
 import type { AppDocument } from "../store/collections.server.ts"
@@ -25,10 +26,36 @@ const REFUSALS = {
 
 export const isAppDataToolCall = (call: ToolExecuteRequest): call is AppDataToolCall => call.toolSet === "app_data"
 
-/** Runs one call on the app's draft data. `app` is the app the run's re-checked claims stand for. */
-export async function executeAppDataTool(services: AppDataServices, app: AppDocument, call: AppDataToolCall): Promise<AppDataToolOutcome> {
+/**
+ * For an app agent's run: the collections its approved definition declares (nothing else, whatever
+ * the worker says the app declares) and the data of the run's scope.
+ */
+export interface AgentDataRestriction {
+  readonly agentId: string
+  readonly scope: AppDataScope
+  readonly dataCollections: readonly string[]
+}
+
+function collectionNotAllowed(agent: AgentDataRestriction, collection: string): AppDataToolOutcome {
+  const allowed =
+    agent.dataCollections.length > 0 ? `It may use ${agent.dataCollections.map((name) => `"${name}"`).join(", ")}.` : "It may use no collection."
+  return {
+    ok: false,
+    status: 403,
+    code: "collection_not_allowed",
+    message: `The agent "${agent.agentId}" may not use the collection "${collection}": its approved dataCollections in agents.json do not list it. ${allowed}`,
+  }
+}
+
+/**
+ * Runs one call on the app's data: the builder's on the draft, in the collections the app
+ * declares; an agent's (with `agent`) as AgentDataRestriction says. `app` is the app the run's
+ * re-checked claims stand for.
+ */
+export async function executeAppDataTool(services: AppDataServices, app: AppDocument, call: AppDataToolCall, agent?: AgentDataRestriction): Promise<AppDataToolOutcome> {
   const { collection } = call.input
-  if (!call.declaredCollections.includes(collection)) {
+  if (agent && !agent.dataCollections.includes(collection)) return collectionNotAllowed(agent, collection)
+  if (!agent && !call.declaredCollections.includes(collection)) {
     const declared = call.declaredCollections.length > 0 ? `It declares ${call.declaredCollections.map((name) => `"${name}"`).join(", ")}.` : "It declares none yet."
     return {
       ok: false,
@@ -39,7 +66,7 @@ export async function executeAppDataTool(services: AppDataServices, app: AppDocu
         `${APP_MANIFEST_FILE} at the app's root (e.g. {"dataCollections": ["${collection}"]}), then call again.`,
     }
   }
-  const target: AppDataTarget = { workspaceId: app.workspaceId, appId: app.id, scope: "draft" }
+  const target: AppDataTarget = { workspaceId: app.workspaceId, appId: app.id, scope: agent?.scope ?? "draft" }
   try {
     switch (call.tool) {
       case "list_documents":

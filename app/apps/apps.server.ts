@@ -6,6 +6,9 @@ import { can } from "#shared/auth/permissions.ts"
 import { newId } from "#shared/ids.ts"
 import { runStreamKey } from "#shared/runs/run-stream.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { stopAgentRunsWithoutAccess } from "../agents/agent-run-access.server.ts"
+import { deleteAgentRuns } from "../agents/agent-runs.server.ts"
+import { deleteAgentsApprovals } from "../agents/approvals.server.ts"
 import { recordAudit } from "../audit/audit.server.ts"
 import { deleteAppData } from "../app-data/app-data.server.ts"
 import { AppError } from "../errors.server.ts"
@@ -137,6 +140,8 @@ export async function deleteApp(services: WebServices, scope: WorkspaceScope, ap
   const appRuns = await services.store.collection(runs).findMany({ appId: app.id, workspaceId: app.workspaceId })
   await Promise.all(appRuns.map((run) => services.live.deleteKey(runStreamKey(run.id))))
   await deleteAppData(services.store, app.workspaceId, app.id)
+  await deleteAgentsApprovals(services, app)
+  await deleteAgentRuns(services, app)
   await services.store.collection(appVersions).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(snapshots).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(runs).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
@@ -185,6 +190,8 @@ export async function setCollaborator(
     // Only those who see the app now hear of it.
     void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.updated", appId: app.id }, appAudience(updated), services.log)
   }
+  // Their agent runs act as them: those on apps they no longer see stop now (an admin still sees every app).
+  if (!collaborating) await stopAgentRunsWithoutAccess(services, { workspaceId: app.workspaceId, userId, byUserId: scope.user.id })
   return summarizeApp(updated)
 }
 

@@ -2,10 +2,13 @@
 // (signed out 401; another workspace's run, or an app the viewer cannot see: 404). Replays from
 // Last-Event-ID (header, or ?lastEventId= for a first connection that resumes), then follows the
 // live stream past the turn's end to run.settled. A client already past that gets 204, which
-// tells EventSource to stop reconnecting.
+// tells EventSource to stop reconnecting. App agent runs stream here too, visible to whoever can
+// see their app now (having triggered one is not enough once the app is out of sight).
 
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { ID_PATTERN } from "#shared/ids.ts"
+import { agentRuns } from "../agents/agent-run-collections.server.ts"
+import { findAgentRunForUser, isActiveAgentRun } from "../agents/agent-runs.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 import { openRunEventStream } from "../runs/run-event-sse.server.ts"
 import { isCaughtUpPastEnd, lastEventIdProblem } from "../runs/run-stream-cursor.server.ts"
@@ -13,14 +16,39 @@ import { findRunForUser } from "../runs/runs.server.ts"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
 import { plainText } from "../server/plain-text.server.ts"
 import { SSE_HEADERS } from "../sse/sse.server.ts"
+import type { WebServices } from "../services.server.ts"
 import { runs } from "../store/collections.server.ts"
+import type { WorkspaceScope } from "../workspaces/scope.server.ts"
+
+/** A builder run or an app agent run the user may see, with how to read its stored state while streaming. */
+async function findStreamedRun(services: WebServices, user: WorkspaceScope["user"], runId: string) {
+  const run = await findRunForUser(services, user, runId)
+  if (run) {
+    return {
+      id: run.id,
+      current: async () => {
+        const latest = await services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })
+        return latest ? { ended: latest.status !== "running", transcript: latest.transcript } : null
+      },
+    }
+  }
+  const agentRun = await findAgentRunForUser(services, user, runId)
+  if (!agentRun) return null
+  return {
+    id: agentRun.id,
+    current: async () => {
+      const latest = await services.store.collection(agentRuns).findOne({ id: agentRun.id, workspaceId: agentRun.workspaceId })
+      return latest ? { ended: !isActiveAgentRun(latest), transcript: latest.transcript } : null
+    },
+  }
+}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
   const viewer = await getViewer(request, services)
   if (!viewer) return plainText("Sign in first.", 401)
   const runId = params["runId"] ?? ""
-  const run = ID_PATTERN.test(runId) ? await findRunForUser(services, viewer.user, runId) : null
+  const run = ID_PATTERN.test(runId) ? await findStreamedRun(services, viewer.user, runId) : null
   if (!run) return plainText("Run not found.", 404)
 
   const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId")
@@ -29,7 +57,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (await isCaughtUpPastEnd(services.live, run.id, lastEventId)) return new Response(null, { status: 204 })
   const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)
   if (refused) return refused
-  const current = () => services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })
+  const current = run.current
   const body = openRunEventStream({
     live: services.live,
     hub: services.runEventHub,
@@ -37,13 +65,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     lastEventId,
     loadTranscript: async () => {
       const latest = await current()
-      return latest && latest.status !== "running" ? [...latest.transcript] : null
+      return latest && latest.ended ? [...latest.transcript] : null
     },
-    runEnded: async () => (await current())?.status !== "running",
+    runEnded: async () => (await current())?.ended !== false,
     // The session may be revoked, or the viewer removed from the workspace or the app's collaborators.
     stillAllowed: async () => {
       const stillViewer = await getViewer(request, services)
-      return stillViewer !== null && (await findRunForUser(services, stillViewer.user, run.id)) !== null
+      return stillViewer !== null && (await findStreamedRun(services, stillViewer.user, run.id)) !== null
     },
     signal: request.signal,
   })

@@ -46,6 +46,8 @@ async function createWorld() {
     cancel: async () => ({ cancelled: false }),
     files: async () => ({ files: {}, binaryFiles: {}, skipped: [], skippedCount: 0 }),
     destroy: async () => undefined,
+    startAgentRun: async () => ({ started: true }),
+    cancelAgentRun: async () => ({ cancelled: false }),
   }
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
   const services = { store, live, worker, log: quiet, config: { runLeaseMs: 60_000 } } as unknown as WebServices

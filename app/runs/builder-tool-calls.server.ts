@@ -1,10 +1,12 @@
 // The builder tools the worker's broker cannot answer alone (POST /api/internal/tool-execute). The
 // broker verified the run's token; the web re-checks what the token claims against its own state
 // before anything is read or written: a run may have ended (stopped, reaped) while a call was on
-// its way, and the internal token alone says nothing about which run may act on which app.
+// its way, and the internal token alone says nothing about which run may act on which app. Calls
+// whose claims name an app agent (claims.agentId) are an agent run's: app/agents/agent-tool-calls.
 
 import type { AppMetadataResult, IntegrationKeysResult } from "#shared/mcp/builder-tools.ts"
 import type { ToolCallClaims, ToolExecuteRequest } from "#shared/mcp/tool-execute.ts"
+import { executeAgentDataCall, executeAgentToolCall, type AgentToolOutcome } from "../agents/agent-tool-calls.server.ts"
 import { executeAppDataTool, type AppDataToolOutcome } from "../app-data/app-data-tools.server.ts"
 import { setAppMetadataByAgent } from "../apps/app-metadata.server.ts"
 import type { WebServices } from "../services.server.ts"
@@ -15,6 +17,7 @@ export type ToolExecuteOutcome =
   | { readonly ok: true; readonly result: AppMetadataResult | IntegrationKeysResult }
   | { readonly ok: false; readonly status: 400 | 403; readonly code: string; readonly message: string }
   | AppDataToolOutcome
+  | AgentToolOutcome
 
 /** One answer for every mismatch, so a stale or forged claim learns nothing about what exists. */
 const claimsRejected: ToolExecuteOutcome = {
@@ -33,6 +36,9 @@ export async function claimedTurn(services: WebServices, claims: ToolCallClaims)
 }
 
 export async function executeBuilderTool(services: WebServices, call: ToolExecuteRequest): Promise<ToolExecuteOutcome> {
+  // An agent run has app_tools and app_data only; a builder run never has app_tools.
+  if (call.toolSet === "app_tools") return call.claims.agentId === undefined ? claimsRejected : executeAgentToolCall(services, call)
+  if (call.claims.agentId !== undefined) return call.toolSet === "app_data" ? executeAgentDataCall(services, call) : claimsRejected
   switch (call.tool) {
     case "set_app_metadata": {
       // Names are shown to colleagues: cleaned as every name nobody typed as one (app/text/names.ts).

@@ -50,6 +50,8 @@ function createWorld() {
     cancel: async () => ({ cancelled: false }),
     files: async () => ({ files: {}, binaryFiles: {}, skipped: [], skippedCount: 0 }),
     destroy: async () => undefined,
+    startAgentRun: async () => ({ started: true }),
+    cancelAgentRun: async () => ({ cancelled: false }),
   }
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
   const services = { store, live, worker, log: quiet, config: { runLeaseMs: LEASE_MS } } as unknown as WebServices

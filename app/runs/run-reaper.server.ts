@@ -5,6 +5,7 @@
 // reaper; the atomic settle makes sure each run is settled once.
 
 import { runLeaseKey } from "#shared/runs/run-stream.ts"
+import { sweepAgentRuns } from "../agents/agent-run-reaper.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { runs, type RunDocument } from "../store/collections.server.ts"
 import { readRunStream } from "./run-stream-reader.server.ts"
@@ -18,7 +19,7 @@ const suspectKey = (runId: string) => `run:${runId}:lease-missing-since`
  * the key is gone until the worker's next heartbeat. So a run is reaped only when its lease has
  * been missing for a whole lease length, across sweeps.
  */
-async function leaseLostForLong(services: WebServices, runId: string): Promise<boolean> {
+export async function leaseLostForLong(services: WebServices, runId: string): Promise<boolean> {
   const { live, config } = services
   if ((await live.getKey(runLeaseKey(runId))) !== null) {
     await live.deleteKey(suspectKey(runId))
@@ -61,7 +62,8 @@ export function startRunReaper(services: WebServices, intervalMs = Math.max(500,
     for (const run of running) {
       if (await reapRun(services, run).catch(() => false)) reaped += 1
     }
-    return reaped
+    // App agent runs ride the same leases; they may be restarted rather than failed.
+    return reaped + (await sweepAgentRuns(services))
   }
   const tick = () => {
     if (sweeping) return

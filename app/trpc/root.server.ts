@@ -3,7 +3,10 @@
 // createTRPCClient<AppRouter> with a type-only import of AppRouter.
 
 import { createCallerFactory, createTRPCRouter } from "./init.server.ts"
+import { agentRunsRouter } from "./routers/agent-runs.server.ts"
+import { agentsRouter } from "./routers/agents.server.ts"
 import { appDataRouter } from "./routers/app-data.server.ts"
+import { appToolsRouter } from "./routers/app-tools.server.ts"
 import { appsRouter } from "./routers/apps.server.ts"
 import { auditRouter } from "./routers/audit.server.ts"
 import { authRouter } from "./routers/auth.server.ts"
@@ -25,7 +28,10 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   apps: appsRouter,
   appData: appDataRouter,
+  appTools: appToolsRouter,
   runs: runsRouter,
+  agentRuns: agentRunsRouter,
+  agents: agentsRouter,
   versions: versionsRouter,
 })
 

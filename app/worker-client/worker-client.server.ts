@@ -17,6 +17,7 @@ import {
   WorkerProblem,
   WorkerSessionStatus,
 } from "#shared/runs/internal-api.ts"
+import { agentRunCancelPath, agentRunStartPath, StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 
 export type WorkerHealth = "ok" | "unreachable" | "unauthorized"
@@ -80,6 +81,10 @@ export interface WorkerClient {
   /** The app's text source; `skipped` lists the files it does not carry (binary, or too large). */
   files(appId: string): Promise<WorkerAppFiles | { readonly tooLarge: string }>
   destroy(appId: string): Promise<void>
+  /** One app agent turn (POST /agent-runs): 202, or why not. */
+  startAgentRun(request: StartAgentRunRequest): Promise<StartRunResult>
+  /** Stops an agent run's turn; `cancelled` false when the worker has no such run. */
+  cancelAgentRun(runId: string): Promise<{ readonly cancelled: boolean }>
 }
 
 export interface WorkerClientOptions {
@@ -113,8 +118,19 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
     return result.value
   }
   const encodeStart = Schema.encodeSync(StartTurnRequest)
+  const encodeAgentStart = Schema.encodeSync(StartAgentRunRequest)
   const decodeProblem = Schema.decodeUnknownExit(WorkerProblem)
   const session = (appId: string, rest = "") => `/sessions/${encodeURIComponent(appId)}${rest}`
+  const startAnswer = async (response: Response): Promise<StartRunResult> => {
+    if (response.status === 202) {
+      await decoded(StartTurnAccepted, response)
+      return { started: true }
+    }
+    const problem = decodeProblem(await response.json().catch(() => undefined))
+    const message = problem._tag === "Success" ? problem.value.error.message : `The worker answered ${response.status}.`
+    const code = problem._tag === "Success" ? problem.value.error.code : response.status === 409 ? "busy" : "worker_error"
+    return { started: false, code, message, retryable: response.status === 409 || response.status === 503 }
+  }
 
   return {
     async health() {
@@ -135,14 +151,20 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
     async startRun(appId, request) {
       // Restoring a snapshot can take a moment on a cold worker; the turn itself is not waited for.
       const response = await call(session(appId, "/messages"), { method: "POST", body: encodeStart(request), timeoutMs: 30_000 })
-      if (response.status === 202) {
-        await decoded(StartTurnAccepted, response)
-        return { started: true }
-      }
-      const problem = decodeProblem(await response.json().catch(() => undefined))
-      const message = problem._tag === "Success" ? problem.value.error.message : `The worker answered ${response.status}.`
-      const code = problem._tag === "Success" ? problem.value.error.code : response.status === 409 ? "busy" : "worker_error"
-      return { started: false, code, message, retryable: response.status === 409 || response.status === 503 }
+      return startAnswer(response)
+    },
+
+    async startAgentRun(request) {
+      // An agent run has no source to restore: the worker answers at once.
+      return startAnswer(await call(agentRunStartPath, { method: "POST", body: encodeAgentStart(request), timeoutMs: 10_000 }))
+    },
+
+    async cancelAgentRun(runId) {
+      // Short: a cancel must end the run within 2 s, and the web ends it itself when no answer comes.
+      const response = await call(agentRunCancelPath(runId), { method: "POST", timeoutMs: 1_000 })
+      // No such run on this worker (it restarted, or the turn had ended): nothing to stop there.
+      if (response.status === 404) return { cancelled: false }
+      return decoded(CancelAnswer, response)
     },
 
     async status(appId) {

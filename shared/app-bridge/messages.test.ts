@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { answerError, answerOk, parseAppDataChange, parseAppMessage } from "./messages.ts"
+import { AGENT_ID_PATTERN as CONFIG_AGENT_ID, TOOL_NAME_PATTERN as CONFIG_TOOL_NAME } from "../agents/agents-config.ts"
+import { ID_PATTERN } from "../ids.ts"
+import { AGENT_ID_PATTERN, agentUpdateMessage, answerError, answerOk, parseAppDataChange, parseAppMessage, RUN_ID_PATTERN, TOOL_NAME_PATTERN } from "./messages.ts"
 
 const id = "abcdefghijklmnopqrstuvwx"
 const request = (fields: Record<string, unknown>) => ({ source: "second-app", requestId: "r1", collection: "todos", ...fields })
@@ -94,5 +96,68 @@ describe("a live change", () => {
     expect(parseAppDataChange({ ...change, op: "delete" })).toBeNull()
     expect(parseAppDataChange({ ...change, document: null })).toBeNull()
     expect(parseAppDataChange({ ...change, document: { ...document, data: [] } })).toBeNull()
+  })
+})
+
+describe("the agent and tool requests", () => {
+  const runId = "abcdefghijklmnopqrstuvwx"
+  const asked = (fields: Record<string, unknown>) => ({ source: "second-app", requestId: "r1", ...fields })
+
+  it("restate the platform's own patterns", () => {
+    expect([AGENT_ID_PATTERN.source, TOOL_NAME_PATTERN.source, RUN_ID_PATTERN.source]).toEqual([CONFIG_AGENT_ID.source, CONFIG_TOOL_NAME.source, ID_PATTERN.source])
+  })
+
+  it("are taken field by field, and nothing else passes", () => {
+    expect(parseAppMessage(asked({ type: "second:agent:trigger", agentId: "inbox-triage", prompt: "Sort it", appId: "x", userId: "y" }))).toEqual({
+      source: "second-app",
+      type: "second:agent:trigger",
+      requestId: "r1",
+      agentId: "inbox-triage",
+      prompt: "Sort it",
+    })
+    expect(parseAppMessage(asked({ type: "second:agent:status", runId, scope: "published" }))).toEqual({ source: "second-app", type: "second:agent:status", requestId: "r1", runId })
+    expect(parseAppMessage(asked({ type: "second:tool:call", name: "lookup_customer", input: { email: "a@b.c" }, spec: { url: "https://evil" } }))).toEqual({
+      source: "second-app",
+      type: "second:tool:call",
+      requestId: "r1",
+      name: "lookup_customer",
+      input: { email: "a@b.c" },
+    })
+  })
+
+  it("are refused when malformed", () => {
+    const refused: unknown[] = [
+      asked({ type: "second:agent:trigger", agentId: "Inbox", prompt: "Hi" }),
+      asked({ type: "second:agent:trigger", agentId: "inbox", prompt: "" }),
+      asked({ type: "second:agent:trigger", agentId: "inbox", prompt: "  " }),
+      asked({ type: "second:agent:trigger", agentId: "inbox", prompt: "x".repeat(20_001) }),
+      asked({ type: "second:agent:trigger", agentId: "inbox", prompt: 5 }),
+      asked({ type: "second:agent:trigger", agentId: "inbox", prompt: "Hi", requestId: "no spaces allowed" }),
+      asked({ type: "second:agent:status", runId: "../x" }),
+      asked({ type: "second:agent:status" }),
+      asked({ type: "second:tool:call", name: "Lookup", input: {} }),
+      asked({ type: "second:tool:call", name: "lookup", input: [] }),
+      asked({ type: "second:tool:call", name: "lookup", input: null }),
+      asked({ type: "second:tool:call", name: "lookup" }),
+      asked({ type: "second:agent:update", runId, status: "running", error: null }),
+    ]
+    expect(refused.filter((message) => parseAppMessage(message) !== null)).toEqual([])
+  })
+
+  it("are answered like data requests, and a run's update carries its state only", () => {
+    expect(answerOk({ type: "second:agent:trigger" as const, requestId: "r2" }, { runId })).toEqual({
+      source: "second-host",
+      type: "second:agent:trigger-response",
+      requestId: "r2",
+      ok: true,
+      result: { runId },
+    })
+    expect(agentUpdateMessage(runId, { status: "failed", error: "It broke.", extra: 1 } as never)).toEqual({
+      source: "second-host",
+      type: "second:agent:update",
+      runId,
+      status: "failed",
+      error: "It broke.",
+    })
   })
 })

@@ -1,13 +1,16 @@
 // The app's SDK (templates/react-app/src/lib/second-sdk.ts) and the platform's bridge speak the
 // same protocol: the SDK restates the message names (it cannot import the platform), so they are
 // compared here, and then the real SDK talks to the real host bridge through a stand-in for
-// postMessage (structured clones, the source window attached), with an in-memory platform behind.
+// postMessage (structured clones, the source window attached), with an in-memory platform behind:
+// its data, and its agent runs and appTools.
 
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest"
-import { ALL_MESSAGE_TYPES, APP_SOURCE, DOCUMENT_ID_PATTERN, HOST_SOURCE } from "#shared/app-bridge/messages.ts"
+import * as protocol from "#shared/app-bridge/messages.ts"
+import { ALL_MESSAGE_TYPES, APP_SOURCE, DOCUMENT_ID_PATTERN, HOST_SOURCE, type AgentRunState } from "#shared/app-bridge/messages.ts"
 import { COLLECTION_NAME_PATTERN, type AppDataChange, type AppDataDocument } from "#shared/apps/app-data.ts"
 import { newId } from "#shared/ids.ts"
-import { createPreviewBridge, type AppDataBackend } from "#app/components/preview/preview-bridge.ts"
+import { createPreviewBridge, type AppAgentsBackend, type AppDataBackend } from "#app/components/preview/preview-bridge.ts"
+import { eventually } from "#tests/fixtures/eventually.ts"
 import * as sdk from "../../templates/react-app/src/lib/second-sdk.ts"
 
 type Listener = (event: { source: unknown; data: unknown }) => void
@@ -63,7 +66,37 @@ const backend: AppDataBackend = {
   },
   problem: (error) => ({ code: (error as { code?: string }).code ?? "INTERNAL", message: (error as Error).message }),
 }
-const bridge = createPreviewBridge({ frame: () => appWindow, backend })
+
+// Agent runs and tools, in memory: each run's statuses in the order the platform will report them.
+const runStatuses = new Map<string, AgentRunState[]>()
+const triggered: { agentId: string; prompt: string }[] = []
+const toolCalls: { name: string; input: Record<string, unknown> }[] = []
+const refused = (code: string, message: string) => Object.assign(new Error(message), { code })
+const agents: AppAgentsBackend = {
+  async trigger(agentId, prompt) {
+    if (agentId !== "inbox-triage") throw refused("NOT_FOUND", `The approved agents.json has no agent "${agentId}".`)
+    triggered.push({ agentId, prompt })
+    const runId = newId()
+    runStatuses.set(runId, [
+      { status: "running", error: null },
+      { status: "running", error: null },
+      { status: "failed", error: "The provider refused the call." },
+    ])
+    return { runId }
+  },
+  async status(runId) {
+    const statuses = runStatuses.get(runId)
+    if (!statuses) throw refused("NOT_FOUND", "There is no such agent run in this app.")
+    return statuses.length > 1 ? statuses.shift()! : statuses[0]!
+  },
+  async callTool(name, input) {
+    toolCalls.push({ name, input })
+    if (name !== "lookup_customer") throw refused("FORBIDDEN", `"${name}" is not one of the app's approved appTools.`)
+    return { mock: true, mockReason: "Approved for mock data only (approved by a non-admin)", status: null, body: { name: "Ada" } }
+  },
+}
+
+const bridge = createPreviewBridge({ frame: () => appWindow, backend, agents, agentPollDelaysMs: [1] })
 
 beforeAll(() => {
   vi.stubGlobal("window", appWindow)
@@ -77,12 +110,19 @@ afterEach(() => {
 describe("the SDK's protocol", () => {
   it("names every message as the platform does", () => {
     const sdkTypes = Object.values(sdk.SECOND_MESSAGE_TYPES)
-    const requests = [sdk.SECOND_MESSAGE_TYPES.list, sdk.SECOND_MESSAGE_TYPES.doc, sdk.SECOND_MESSAGE_TYPES.insert, sdk.SECOND_MESSAGE_TYPES.update, sdk.SECOND_MESSAGE_TYPES.delete]
+    const requests = sdk.REQUEST_KINDS.map((kind) => sdk.SECOND_MESSAGE_TYPES[kind])
     expect(new Set([...sdkTypes, ...requests.map((type) => `${type}${sdk.RESPONSE_SUFFIX}`)])).toEqual(new Set(ALL_MESSAGE_TYPES))
+    expect(sdkTypes.length + requests.length).toBe(ALL_MESSAGE_TYPES.length)
+    expect(new Set(requests)).toEqual(new Set([...protocol.DATA_REQUEST_TYPES, ...protocol.AGENT_REQUEST_TYPES]))
     expect([sdk.APP_SOURCE, sdk.HOST_SOURCE]).toEqual([APP_SOURCE, HOST_SOURCE])
     // What the SDK refuses at once is exactly what the bridge would ignore.
     expect(sdk.COLLECTION_NAME_PATTERN.source).toBe(COLLECTION_NAME_PATTERN.source)
     expect(sdk.DOCUMENT_ID_PATTERN.source).toBe(DOCUMENT_ID_PATTERN.source)
+    expect(sdk.AGENT_ID_PATTERN.source).toBe(protocol.AGENT_ID_PATTERN.source)
+    expect(sdk.TOOL_NAME_PATTERN.source).toBe(protocol.TOOL_NAME_PATTERN.source)
+    expect(sdk.RUN_ID_PATTERN.source).toBe(protocol.RUN_ID_PATTERN.source)
+    expect(sdk.MAX_AGENT_PROMPT_LENGTH).toBe(protocol.MAX_AGENT_PROMPT_LENGTH)
+    expect(sdk.AGENT_RUN_STATUSES).toEqual(protocol.AGENT_RUN_STATUSES)
   })
 
   it("inserts, reads, updates and deletes through the host bridge", async () => {
@@ -166,5 +206,73 @@ describe("the SDK's protocol", () => {
     expect(sdk.settleRead(read, seen, [inserted, saving])).toEqual([edited, inserted, saving])
     // A read that already holds them is left as it is.
     expect(sdk.settleRead([edited, inserted], seen, [])).toEqual([edited, inserted])
+  })
+})
+
+describe("the SDK's agents and tools", () => {
+  it("triggers an agent as the page's app and hears its run's status change until it ends", async () => {
+    const heard: [string, sdk.AgentRunState][] = []
+    const stop = sdk.followAgentRuns((runId, state) => heard.push([runId, state]))
+    try {
+      const { runId } = await sdk.secondAgents.trigger("inbox-triage", "Sort today's mail")
+      expect(triggered.at(-1)).toEqual({ agentId: "inbox-triage", prompt: "Sort today's mail" })
+      // Pushed once per change (running twice is told once), and not after the end.
+      await eventually(() => heard.some(([, state]) => state.status === "failed"))
+      await eventually(() => !bridge.followedRuns().includes(runId))
+      expect(heard).toEqual([
+        [runId, { status: "running", error: null }],
+        [runId, { status: "failed", error: "The provider refused the call." }],
+      ])
+      await expect(sdk.secondAgents.status(runId)).resolves.toEqual({ status: "failed", error: "The provider refused the call." })
+    } finally {
+      stop()
+    }
+  })
+
+  it("stops following the frame's runs when the frame loads another document", async () => {
+    const heard: string[] = []
+    const stop = sdk.followAgentRuns((runId) => heard.push(runId))
+    try {
+      const { runId } = await sdk.secondAgents.trigger("inbox-triage", "Sort it")
+      expect(bridge.followedRuns()).toContain(runId)
+      bridge.reset()
+      expect(bridge.followedRuns()).toEqual([])
+      // Its status is still there for the asking; nothing is pushed for it any more.
+      await expect(sdk.secondAgents.status(runId)).resolves.toMatchObject({ status: "running" })
+      expect(heard).not.toContain(runId)
+    } finally {
+      stop()
+    }
+  })
+
+  it("rejects with the platform's refusal, and refuses at once what the bridge would ignore", async () => {
+    await expect(sdk.secondAgents.trigger("payroll", "Pay everyone")).rejects.toMatchObject({ code: "NOT_FOUND", message: 'The approved agents.json has no agent "payroll".' })
+    await expect(sdk.secondAgents.status(newId())).rejects.toMatchObject({ code: "NOT_FOUND" })
+    const before = triggered.length
+    await expect(sdk.secondAgents.trigger("Not An Id", "Hi")).rejects.toMatchObject({ code: "BAD_REQUEST" })
+    await expect(sdk.secondAgents.trigger("inbox-triage", "   ")).rejects.toMatchObject({ code: "BAD_REQUEST" })
+    await expect(sdk.secondAgents.status("../runs")).rejects.toMatchObject({ code: "NOT_FOUND" })
+    expect(triggered.length).toBe(before)
+  })
+
+  it("calls an appTool by name and gets its answer, labelled when it is mock data", async () => {
+    await expect(sdk.callAppTool("lookup_customer", { email: "ada@example.com" })).resolves.toEqual({
+      mock: true,
+      mockReason: "Approved for mock data only (approved by a non-admin)",
+      status: null,
+      body: { name: "Ada" },
+    })
+    expect(toolCalls.at(-1)).toEqual({ name: "lookup_customer", input: { email: "ada@example.com" } })
+    await expect(sdk.callAppTool("delete_everything")).rejects.toMatchObject({ code: "FORBIDDEN" })
+    const before = toolCalls.length
+    await expect(sdk.callAppTool("Bad Name", {})).rejects.toMatchObject({ code: "BAD_REQUEST" })
+    await expect(sdk.callAppTool("lookup_customer", ["a list"] as never)).rejects.toMatchObject({ code: "BAD_REQUEST" })
+    expect(toolCalls.length).toBe(before)
+  })
+
+  it("reads the host's refusal of an input too large to send, without calling the platform", async () => {
+    const before = toolCalls.length
+    await expect(sdk.callAppTool("lookup_customer", { text: "x".repeat(70_000) })).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" })
+    expect(toolCalls.length).toBe(before)
   })
 })

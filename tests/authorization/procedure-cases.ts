@@ -3,7 +3,7 @@
 // For workspace procedures the test adds workspaceId (W's) itself.
 
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import { makeApp, makeAppWithPlan, makeAppWithVersions } from "./app-fixtures.ts"
+import { makeApp, makeAppWithAgents, makeAppWithPlan, makeAppWithVersions } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 /** A document in a fresh app of the caller's, in its draft data. */
@@ -11,6 +11,20 @@ async function appDocument(world: World, caller: HttpPerson) {
   const { appId } = await makeApp(world, caller)
   const { id } = await caller.must<{ id: string }>("mutation", "appData.insert", { workspaceId: world.workspaceId, appId, collection: "todos", data: { title: "Milk" } })
   return { appId, collection: "todos", id }
+}
+
+/** A fresh app of the caller's with its agents approved by them (mock-only for a member: enough to run). */
+async function appWithApprovedAgents(world: World, caller: HttpPerson) {
+  const { appId, agentsHash } = await makeAppWithAgents(world, caller)
+  await caller.must("mutation", "agents.approve", { workspaceId: world.workspaceId, appId, expectedHash: agentsHash })
+  return { appId, agentId: "ticket-triage" }
+}
+
+/** An agent run the caller triggered (running, or failed at once when the worker has no agent runs). */
+async function agentRun(world: World, caller: HttpPerson) {
+  const { appId, agentId } = await appWithApprovedAgents(world, caller)
+  const { runId } = await caller.must<{ runId: string }>("mutation", "agentRuns.trigger", { workspaceId: world.workspaceId, appId, agentId, prompt: "Triage ticket 42" })
+  return { appId, runId }
 }
 
 /** Builds the input for one procedure. `caller` is who will make the call that must succeed. */
@@ -79,12 +93,37 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "appData.update": async (world, caller) => ({ ...(await appDocument(world, caller)), data: { done: true } }),
   "appData.remove": appDocument,
 
+  // A member's approval is mock-only, so the appTool answers its mock data without reaching the network.
+  "appTools.execute": async (world, caller) => ({
+    appId: (await appWithApprovedAgents(world, caller)).appId,
+    toolName: "create_note",
+    input: { title: "Called by the enumeration", tag: "work" },
+  }),
+
   "runs.list": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
   "runs.send": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId, prompt: "Make the text bigger" }),
   // Stopping a run that has already ended answers with the run as it is.
   "runs.stop": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
   "runs.retry": async (world, caller) => ({ runId: (await makeApp(world, caller)).runId }),
   "runs.approve": async (world, caller) => ({ runId: (await makeAppWithPlan(world, caller)).planRunId }),
+
+  // The caller is the app's creator (a member): their approval is mock-only, and theirs to revoke.
+  "agents.overview": async (world, caller) => ({ appId: (await makeAppWithAgents(world, caller)).appId }),
+  "agents.approve": async (world, caller) => {
+    const { appId, agentsHash } = await makeAppWithAgents(world, caller)
+    return { appId, expectedHash: agentsHash }
+  },
+  "agents.revoke": async (world, caller) => {
+    const { appId, agentsHash } = await makeAppWithAgents(world, caller)
+    await caller.must("mutation", "agents.approve", { workspaceId: world.workspaceId, appId, expectedHash: agentsHash })
+    return { appId }
+  },
+
+  // Agent runs follow the app's visibility: each case makes (and approves) its app as the caller.
+  "agentRuns.trigger": async (world, caller) => ({ ...(await appWithApprovedAgents(world, caller)), prompt: "Triage ticket 42" }),
+  "agentRuns.get": async (world, caller) => ({ runId: (await agentRun(world, caller)).runId }),
+  "agentRuns.list": async (world, caller) => ({ appId: (await agentRun(world, caller)).appId }),
+  "agentRuns.cancel": async (world, caller) => ({ runId: (await agentRun(world, caller)).runId }),
 
   "versions.list": async (world, caller) => ({ appId: (await makeAppWithVersions(world, caller)).appId }),
   "versions.preview": async (world, caller) => {

@@ -1,13 +1,14 @@
 // React's way in to the app bridge: listens to `message` events for the frame this component
 // hosts, calls tRPC as the signed-in viewer for the page's app (draft data: a preview of any
 // version works on the draft), and follows the app's live data changes while the app in the frame
-// has subscribed to any collection.
+// has subscribed to any collection. Agent runs and appTools go through tRPC the same way, always
+// for the page's app (a message never names one).
 
 import { useEffect, useRef, type RefObject } from "react"
 import type { AppDataScope } from "#shared/apps/app-data.ts"
 import { apiProblem, trpc } from "../../trpc/client.ts"
 import { subscribeAppDataChanges } from "./app-data-events.ts"
-import { createPreviewBridge, type AppDataBackend, type FrameWindow, type PreviewBridge } from "./preview-bridge.ts"
+import { createPreviewBridge, type AppAgentsBackend, type AppDataBackend, type FrameWindow, type PreviewBridge } from "./preview-bridge.ts"
 
 export interface BridgeTarget {
   readonly workspaceId: string
@@ -28,9 +29,27 @@ export function trpcAppDataBackend({ workspaceId, appId, scope }: BridgeTarget):
     insert: (collection, data) => trpc.appData.insert.mutate({ ...at, collection, data }),
     update: (collection, id, data) => trpc.appData.update.mutate({ ...at, collection, id, data }),
     remove: (collection, id) => trpc.appData.remove.mutate({ ...at, collection, id }),
-    problem: apiProblem,
+    problem: bridgeProblem,
   }
 }
+
+export function trpcAgentsBackend({ workspaceId, appId, scope }: BridgeTarget): AppAgentsBackend {
+  return {
+    trigger: async (agentId, prompt) => ({ runId: (await trpc.agentRuns.trigger.mutate({ workspaceId, appId, agentId, prompt, scope })).runId }),
+    async status(runId) {
+      const run = await trpc.agentRuns.get.query({ workspaceId, runId })
+      // Runs of other apps the viewer can see are not this app's to ask about.
+      if (run.appId !== appId) throw Object.assign(new Error("There is no such agent run in this app."), { code: "NOT_FOUND" })
+      return { status: run.status, error: run.status === "failed" ? (run.error?.message ?? "The agent run failed.") : null }
+    },
+    // NOTE: appTools run against the draft's approval until publishing brings a published payload (issue 16).
+    callTool: (toolName, input) => trpc.appTools.execute.mutate({ workspaceId, appId, toolName, input }),
+  }
+}
+
+/** A NOT_FOUND thrown here (not by tRPC) keeps its code; the rest is what tRPC said. */
+const bridgeProblem = (error: unknown) =>
+  error instanceof Error && (error as { code?: unknown }).code === "NOT_FOUND" ? { code: "NOT_FOUND", message: error.message } : apiProblem(error)
 
 /** Hosts the bridge for `frame` while mounted; returns it, so the page can reset it when it loads another version. */
 export function usePreviewBridge(frame: RefObject<HTMLIFrameElement>, target: BridgeTarget): RefObject<PreviewBridge | null> {
@@ -45,6 +64,7 @@ export function usePreviewBridge(frame: RefObject<HTMLIFrameElement>, target: Br
       // "whatever document this frame holds", never another frame or window.
       frame: () => (frame.current?.contentWindow as FrameWindow | null | undefined) ?? null,
       backend: trpcAppDataBackend({ workspaceId, appId, scope }),
+      agents: trpcAgentsBackend({ workspaceId, appId, scope }),
       onWantsChanges: (wants) => {
         clearTimeout(closing)
         if (wants && unsubscribe === null) {
@@ -65,6 +85,7 @@ export function usePreviewBridge(frame: RefObject<HTMLIFrameElement>, target: Br
     window.addEventListener("message", onMessage)
     return () => {
       window.removeEventListener("message", onMessage)
+      created.dispose()
       clearTimeout(closing)
       unsubscribe?.()
       bridge.current = null

@@ -1,6 +1,7 @@
 // Members of a workspace: list, change role, remove.
 
 import { z } from "zod"
+import { stopAgentRunsWithoutAccess } from "../../agents/agent-run-access.server.ts"
 import { changeRole, listMembers, removeMember } from "../../workspaces/members.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
 import { roleSchema } from "../schemas.server.ts"
@@ -12,6 +13,8 @@ export const membersRouter = createTRPCRouter({
     .input(z.object({ userId: idSchema, role: roleSchema }))
     .mutation(async ({ ctx, input }) => {
       await changeRole(ctx.services, ctx.scope, input.userId, input.role)
+      // An admin made a member no longer sees others' apps: their agent runs there stop.
+      await stopAgentRunsWithoutAccess(ctx.services, { workspaceId: ctx.scope.workspace.id, userId: input.userId, byUserId: ctx.scope.user.id })
       return { userId: input.userId, role: input.role }
     }),
 
@@ -19,6 +22,8 @@ export const membersRouter = createTRPCRouter({
     .input(z.object({ userId: idSchema }))
     .mutation(async ({ ctx, input }) => {
       await removeMember(ctx.services, ctx.scope, input.userId)
+      // Their agent runs act as them: they stop with the membership.
+      await stopAgentRunsWithoutAccess(ctx.services, { workspaceId: ctx.scope.workspace.id, userId: input.userId, byUserId: ctx.scope.user.id })
       return { removed: true }
     }),
 })

@@ -1,0 +1,75 @@
+// An agent run acts as the person who triggered it, so it may act only while that person can
+// still see the app. Taking that away (removed from the app's collaborators, removed from the
+// workspace, no longer an admin) stops their active runs at once; the tool-execute path checks it
+// again on every call, for whatever took the access away without passing through here.
+
+import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
+import { recordAudit } from "../audit/audit.server.ts"
+import { canSeeApp } from "../apps/app-access.server.ts"
+import { readRunStream } from "../runs/run-stream-reader.server.ts"
+import type { WebServices } from "../services.server.ts"
+import { apps, memberships, users, type AppDocument } from "../store/collections.server.ts"
+import { agentRuns, type AgentRunDocument } from "./agent-run-collections.server.ts"
+import { ACTIVE_AGENT_RUN_STATUSES, agentClosingEvents, endingFromAgentStream, settleAgentRun } from "./agent-run-settlement.server.ts"
+
+/** Whether the person who triggered the run can see the app now (a member of its workspace who is its creator, a collaborator or an admin). */
+export async function triggererCanSeeApp(services: WebServices, run: Pick<AgentRunDocument, "workspaceId" | "triggeredByUserId">, app: AppDocument): Promise<boolean> {
+  const [user, membership] = await Promise.all([
+    services.store.collection(users).findOne({ id: run.triggeredByUserId }),
+    services.store.collection(memberships).findOne({ workspaceId: run.workspaceId, userId: run.triggeredByUserId }),
+  ])
+  return Boolean(user && membership && canSeeApp(app, { user, membership }))
+}
+
+/** What a run stopped this way says, on the run and in its stream (no name: it stays on the run after the people change). */
+export const ACCESS_REMOVED: RunErrorInfo = {
+  code: "access_removed",
+  message: "Stopped because the person who started it can no longer see this app.",
+  retryable: false,
+}
+
+/**
+ * Stops the user's active agent runs in the workspace on every app they can no longer see, as
+ * `byUserId` (the person who took the access away). The web ends each run itself rather than
+ * waiting for the worker to confirm, so no tool call of theirs is honoured from here on; the
+ * worker's late report finds the run settled. Returns the runs it stopped.
+ */
+export async function stopAgentRunsWithoutAccess(
+  services: WebServices,
+  change: { readonly workspaceId: string; readonly userId: string; readonly byUserId: string },
+): Promise<AgentRunDocument[]> {
+  const active = await services.store
+    .collection(agentRuns)
+    .findMany({ workspaceId: change.workspaceId, triggeredByUserId: change.userId, status: { in: ACTIVE_AGENT_RUN_STATUSES } })
+  const stopped: AgentRunDocument[] = []
+  for (const run of active) {
+    const app = await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId })
+    if (app && (await triggererCanSeeApp(services, run, app))) continue
+    const settled = await stopWithoutAccess(services, run, change.byUserId)
+    if (settled) stopped.push(settled)
+  }
+  return stopped
+}
+
+async function stopWithoutAccess(services: WebServices, run: AgentRunDocument, byUserId: string): Promise<AgentRunDocument | null> {
+  await services.worker.cancelAgentRun(run.id).catch(() => undefined)
+  const { transcript, terminal } = await readRunStream(services.live, run.id).catch(() => ({ transcript: [], terminal: null }))
+  // A turn that had ended on its own just before is recorded as it ended.
+  const settled = await settleAgentRun(
+    services,
+    run,
+    terminal
+      ? { ...endingFromAgentStream(terminal, transcript), transcript }
+      : { status: "cancelled", error: ACCESS_REMOVED, transcript, closeStreamWith: agentClosingEvents("cancelled", ACCESS_REMOVED), cancelledByUserId: byUserId },
+  )
+  if (settled?.status === "cancelled") {
+    await recordAudit(services.store, {
+      workspaceId: run.workspaceId,
+      actorUserId: byUserId,
+      action: "agent_run.cancelled",
+      target: { type: "app", id: run.appId },
+      after: { agentRunId: run.id, agentId: run.agentId, reason: ACCESS_REMOVED.code, triggeredByUserId: run.triggeredByUserId },
+    })
+  }
+  return settled
+}
