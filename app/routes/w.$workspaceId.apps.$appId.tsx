@@ -1,5 +1,5 @@
 // One app's page: its header (name, settings), the builder chat on the left and the panels on the right
-// (Preview, Files, Data, Versions: child routes, one URL each; the Preview stays mounted so the
+// (Preview, Files, Data, Agents, Versions: child routes, one URL each; the Preview stays mounted so the
 // app keeps running while another panel is open). The chat lives here rather than in a child
 // route so it stays beside every panel; its forms, the settings' and a restore all post here. An
 // app the viewer cannot see: 404.

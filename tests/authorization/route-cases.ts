@@ -3,9 +3,11 @@
 // or action missing here. Pages answer a signed-out browser with a redirect to sign-in (where an
 // API answers 401); a workspace the caller is not in is 404; a role without the permission 403.
 
+import { exampleAgentsConfig } from "#shared/agents/agents-config.fixture.ts"
+import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
 import type { Permission } from "#shared/auth/permissions.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import { makeApp, makeAppWithVersions } from "./app-fixtures.ts"
+import { makeApp, makeAppWithAgents, makeAppWithVersions } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 export type RouteAccess =
@@ -184,6 +186,16 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   },
   "routes/w.$workspaceId.apps.$appId.files": {
     get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/files` },
+  },
+  // The Agents panel: its own approve, revoke and cancel forms. The caller's own app declares the
+  // example agents, so approving them (mock-only for a member, live for an admin) succeeds.
+  "routes/w.$workspaceId.apps.$appId.agents": {
+    get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/agents` },
+    post: {
+      access: workspace("apps:build"),
+      path: async (world, caller) => `/w/${world.workspaceId}/apps/${(await makeAppWithAgents(world, caller)).appId}/agents`,
+      form: async () => ({ intent: "approve", expectedHash: agentsConfigHash(exampleAgentsConfig()) }),
+    },
   },
   // APIs, not pages (401 signed out rather than a redirect), so only the signed-out refusal fits
   // the kinds above; the outsider's and the hidden app's 404, a viewer's stream, and the internal

@@ -194,6 +194,8 @@ const PAGES: readonly PageSpec[] = [
     },
   },
   { name: "app-versions", as: "ada", path: (w) => `${w.appPath}/versions`, ready: testId("version") },
+  // The notes app has no agents.json: the panel says what agents are and that the builder writes them.
+  { name: "app-agents", as: "ada", path: (w) => `${w.appPath}/agents`, ready: testId("agents-empty") },
   { name: "app-view", as: "ada", path: (w) => `${w.appPath}/view`, ready: previewShown },
   { name: "members", as: "ada", path: (w) => `${w.workspacePath}/settings/members`, ready: testId("member-row"), keyboard: {} },
   { name: "invitations", as: "ada", path: (w) => `${w.workspacePath}/settings/invitations`, ready: testId("invitation-row") },

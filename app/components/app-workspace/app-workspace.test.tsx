@@ -43,8 +43,8 @@ describe("the app workspace", () => {
 
   it("offers every panel as a link, Chat among them for phones", async () => {
     const html = await renderInRouter(<PanelTabs base="/w/w/apps/a" />, "http://localhost/w/w/apps/a/files?path=x")
-    expect(textOf(html)).toBe("Chat Preview Files Data Versions")
-    expect([...html.matchAll(/href="([^"]+)"/g)].map(([, href]) => href)).toEqual(["/w/w/apps/a", "/w/w/apps/a/preview", "/w/w/apps/a/files", "/w/w/apps/a/data", "/w/w/apps/a/versions"])
+    expect(textOf(html)).toBe("Chat Preview Files Data Agents Versions")
+    expect([...html.matchAll(/href="([^"]+)"/g)].map(([, href]) => href)).toEqual(["/w/w/apps/a", "/w/w/apps/a/preview", "/w/w/apps/a/files", "/w/w/apps/a/data", "/w/w/apps/a/agents", "/w/w/apps/a/versions"])
     expect(html).toMatch(/aria-current="page"[^>]*>(?:<svg[^]*?<\/svg>)?Files</)
     expect(html.match(/aria-current/g)).toHaveLength(1)
   })

@@ -1,13 +1,13 @@
 // The app page's panels as links, one URL each, so a panel can be linked to, reloaded and opened
-// without JavaScript: Preview, Files, Data, Versions beside the chat, and on a phone (one column)
+// without JavaScript: Preview, Files, Data, Agents, Versions beside the chat, and on a phone (one column)
 // Chat as well. On a wide screen the chat is always shown and its own URL shows the Preview, so
 // the Preview tab is drawn as current there. The bar scrolls sideways within itself if it must.
 
 import { NavLink, useMatch } from "@remix-run/react"
-import { Database, Eye, FileCode2, History, MessageSquare, type LucideIcon } from "lucide-react"
+import { Bot, Database, Eye, FileCode2, History, MessageSquare, type LucideIcon } from "lucide-react"
 import { cn } from "../ui/cn.ts"
 
-export const APP_PANES = ["chat", "preview", "files", "data", "versions"] as const
+export const APP_PANES = ["chat", "preview", "files", "data", "agents", "versions"] as const
 export type AppPane = (typeof APP_PANES)[number]
 
 const TABS: Readonly<Record<AppPane, { label: string; icon: LucideIcon }>> = {
@@ -15,6 +15,7 @@ const TABS: Readonly<Record<AppPane, { label: string; icon: LucideIcon }>> = {
   preview: { label: "Preview", icon: Eye },
   files: { label: "Files", icon: FileCode2 },
   data: { label: "Data", icon: Database },
+  agents: { label: "Agents", icon: Bot },
   versions: { label: "Versions", icon: History },
 }
 

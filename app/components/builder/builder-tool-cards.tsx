@@ -1,11 +1,16 @@
 // The builder tools' calls (second.*) as the person should read them: a plan, next-step chips,
-// a line for the app's name, a "Built" card, a line for the integration keys. A call these cards
-// cannot show (a malformed input, or a call that failed) gets the generic tool card instead.
+// the agents proposed for approval and the integrations to set up, a line for the app's name, a
+// "Built" card, a line for the integration keys. A call these cards cannot show (a malformed
+// input or answer, or a call that failed) gets the generic tool card instead.
 
 import { CircleCheck, KeyRound, Tag, type LucideIcon } from "lucide-react"
 import type { ReactElement, ReactNode } from "react"
 import { builderToolOf } from "#shared/mcp/tool-names.ts"
+import { endingApprovalStop } from "#shared/runs/approval-stop.ts"
 import type { Transcript, TranscriptPart } from "#shared/runs/transcript.ts"
+import { LazyIntegrationSetupCard } from "../agents/lazy-agents-cards.tsx"
+import { PresentAgentsCard } from "../agents/present-agents-card.tsx"
+import { presentedAgentsHash, presentsIntegrationSetup } from "../agents/presented-answer.ts"
 import { endingPlanIndex, type RunAnswer } from "./builder-run.ts"
 import { PlanCard } from "./plan-card.tsx"
 import { SuggestionChips } from "./suggestion-chips.tsx"
@@ -28,6 +33,8 @@ export interface BuilderCardsContext {
   /** The run's answer, when its cards can be answered or show an approval; null in read-only views. */
   readonly answer: RunAnswer | null
   readonly endingPlan: number
+  /** The approval stop the turn ended at (a plan, the agents, …): the person's next word answers it. */
+  readonly endingStop: number
   readonly lastPlan: number
   readonly lastSuggestions: number
 }
@@ -38,6 +45,7 @@ export function builderCardsContext(parts: Transcript, answer: RunAnswer | null)
   return {
     answer,
     endingPlan: endingPlanIndex(parts),
+    endingStop: endingApprovalStop(parts),
     lastPlan: lastCallOf(parts, "present_plan"),
     lastSuggestions: lastCallOf(parts, "present_suggestions"),
   }
@@ -63,6 +71,15 @@ export function builderToolCard(part: ToolPart, index: number, context: BuilderC
       const current = index === context.lastSuggestions && part.output !== null
       return <SuggestionChips suggestions={suggestions} answer={current ? answerable : null} />
     }
+    case "present_agents": {
+      const hash = presentedAgentsHash(part.output)
+      if (hash === null || part.output === null) return null
+      // With an answer the card is in the app's chat (a router, an app): it shows where the agents stand.
+      const interactive = context.answer ? { canRequestChanges: answerable !== null && index === context.endingStop } : null
+      return <PresentAgentsCard output={part.output} hash={hash} interactive={interactive} />
+    }
+    case "present_integration_setup":
+      return part.output !== null && presentsIntegrationSetup(part.output) ? <LazyIntegrationSetupCard output={part.output} /> : null
     case "set_app_metadata": {
       const asked = appMetadataInput(fields)
       if (!asked || part.cutShort) return null

@@ -1,0 +1,76 @@
+// The Agents panel of an app's page (components/agents/agents-panel.tsx): it loads the agents'
+// overview and recent runs, and takes the panel's own forms — approve (with the hash the person
+// saw), revoke, cancel a run. `?view=approval` loads only where the approval stands, for the
+// chat's present_agents cards (components/agents/use-agents-approval.ts).
+
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
+import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react"
+import { agentsPageView } from "../components/agents/agents-page-view.ts"
+import { AgentsPanel } from "../components/agents/agents-panel.tsx"
+import type { ApprovalFacts } from "../components/agents/agents-view.ts"
+import { appNameIn, useAppPanel } from "../components/app-workspace/panel-context.ts"
+import { FormMessage } from "../components/form-message.tsx"
+import { readForm } from "../forms/read-form.server.ts"
+import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
+import { act, callerFor, field, load, reply } from "../trpc/caller.server.ts"
+
+export const meta: MetaFunction = ({ matches }) => pageTitle("Agents", appNameIn(matches), workspaceNameIn(matches))
+
+const appOf = (params: LoaderFunctionArgs["params"]) => ({ workspaceId: params["workspaceId"] ?? "", appId: params["appId"] ?? "" })
+
+/** How many recent runs the panel lists. */
+const RECENT_RUNS = 20
+
+export async function loader(args: LoaderFunctionArgs) {
+  const app = appOf(args.params)
+  if (new URL(args.request.url).searchParams.get("view") === "approval") return approvalOnly(args, app)
+  const [overview, runs] = await load(args, (caller) => Promise.all([caller.agents.overview(app), caller.agentRuns.list({ ...app, limit: RECENT_RUNS })]))
+  return { page: agentsPageView(overview, runs) }
+}
+
+/**
+ * For the chat's cards: where the approval stands, or null when it cannot be told. A fetcher's
+ * thrown error would replace the whole app page with the error page; a card only loses its standing.
+ */
+async function approvalOnly(args: LoaderFunctionArgs, app: ReturnType<typeof appOf>): Promise<{ readonly approval: ApprovalFacts | null }> {
+  try {
+    return { approval: agentsPageView(await (await callerFor(args)).agents.overview(app), []).approval }
+  } catch {
+    return { approval: null }
+  }
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const app = appOf(args.params)
+  const form = await readForm(args.request)
+  const intent = field(form, "intent")
+  switch (intent) {
+    case "approve":
+      return reply(await act(args, intent, (caller) => caller.agents.approve({ ...app, expectedHash: field(form, "expectedHash") })))
+    case "revoke":
+      return reply(await act(args, intent, (caller) => caller.agents.revoke(app)))
+    case "cancel-run":
+      return reply(await act(args, intent, (caller) => caller.agentRuns.cancel({ workspaceId: app.workspaceId, runId: field(form, "runId") })))
+    default:
+      return reply({ ok: false, intent, status: 400, message: "Send intent approve (with expectedHash), revoke, or cancel-run (with runId)." })
+  }
+}
+
+/** A refused approval (409: the agents changed meanwhile) must still show the agents as they are now. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, currentUrl, defaultShouldRevalidate }) =>
+  formAction !== undefined && new URL(formAction, currentUrl).pathname === currentUrl.pathname ? true : defaultShouldRevalidate
+
+export default function AgentsPane() {
+  const data = useLoaderData<typeof loader>()
+  const outcome = useActionData<typeof action>()
+  const { base } = useAppPanel()
+  const path = `${base}/agents`
+  return (
+    <div className="grid min-w-0 content-start gap-3">
+      {["approve", "revoke", "cancel-run"].map((intent) => (
+        <FormMessage key={intent} outcome={outcome} intent={intent} />
+      ))}
+      {"page" in data ? <AgentsPanel view={data.page} action={path} /> : null}
+    </div>
+  )
+}
