@@ -1,17 +1,37 @@
 // The app page's header: back to the apps, the app's name (cut to one line, whole in its title)
 // with what it is for under it, what it builds with, whether the builder is working, and the
 // actions. On a phone the actions are icons, and the ones that do not fit go into a menu.
+//
+// The settings sheet and the delete dialog are fetched when first wanted (and on a hint of it: the
+// pointer over, or focus on, the buttons that open them): with Radix Dialog they weigh some 13 KB
+// gzipped that the builder page's first load need not carry (bench/first-load.bench.test.ts).
+// Closed, neither renders anything, so the server's HTML and the first render are the same.
 
 import { Link } from "@remix-run/react"
 import { ChevronLeft, Ellipsis, ExternalLink, LoaderCircle, Maximize2, Settings, Trash2 } from "lucide-react"
-import { useState } from "react"
+import { lazy, Suspense, useRef, useState } from "react"
 import { runtimeLabel } from "../builder/runtime-picker.tsx"
 import { Badge } from "../ui/badge.tsx"
 import { Button } from "../ui/button.tsx"
-import { Dialog, DialogTrigger } from "../ui/dialog.tsx"
 import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "../ui/menu.tsx"
-import { AppSettingsSheet, type AppSettingsApp } from "./app-settings.tsx"
-import { DeleteAppDialog } from "./delete-app-dialog.tsx"
+import type { AppSettingsApp } from "./app-settings.tsx"
+
+const loadSettings = () => import("./app-settings.tsx")
+const loadDelete = () => import("./delete-app-dialog.tsx")
+const AppSettingsSheet = lazy(() => loadSettings().then((module) => ({ default: module.AppSettingsSheet })))
+const DeleteAppDialog = lazy(() => loadDelete().then((module) => ({ default: module.DeleteAppDialog })))
+const preloadDialogs = () => {
+  // Only a head start: should it fail, the dialog's own fetch fails too, and the route's error boundary says so.
+  loadSettings().catch(() => {})
+  loadDelete().catch(() => {})
+}
+
+/** Whether a dialog fetched on demand is mounted: from its first opening on, so it closes (and hands focus back) as one always there would. */
+function useMountedOnceOpen(open: boolean): boolean {
+  const [opened, setOpened] = useState(open)
+  if (open && !opened) setOpened(true)
+  return opened || open
+}
 
 export interface AppHeaderProps {
   readonly app: AppSettingsApp & { readonly running: boolean }
@@ -27,6 +47,9 @@ export interface AppHeaderProps {
 export function AppHeader({ app, mayManage, appsHref, base, viewHref }: AppHeaderProps) {
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [deleteOpen, setDeleteOpen] = useState(false)
+  const settingsMounted = useMountedOnceOpen(settingsOpen)
+  const deleteMounted = useMountedOnceOpen(deleteOpen)
+  const settingsButton = useRef<HTMLButtonElement>(null)
   const askToDelete = () => {
     setSettingsOpen(false)
     setDeleteOpen(true)
@@ -67,18 +90,26 @@ export function AppHeader({ app, mayManage, appsHref, base, viewHref }: AppHeade
             Open full page
           </Link>
         </Button>
-        <Dialog open={settingsOpen} onOpenChange={setSettingsOpen}>
-          <DialogTrigger asChild>
-            <Button variant="outline" size="sm" title="App settings" data-testid="app-settings">
-              <Settings aria-hidden />
-              <span className="sr-only sm:not-sr-only">Settings</span>
-            </Button>
-          </DialogTrigger>
-          <AppSettingsSheet app={app} mayManage={mayManage} action={base} onDelete={askToDelete} />
-        </Dialog>
+        {/* The attributes Radix's DialogTrigger gave it; the dialog's code comes when it is wanted. */}
+        <Button
+          ref={settingsButton}
+          variant="outline"
+          size="sm"
+          title="App settings"
+          data-testid="app-settings"
+          aria-haspopup="dialog"
+          aria-expanded={settingsOpen}
+          data-state={settingsOpen ? "open" : "closed"}
+          onClick={() => setSettingsOpen(true)}
+          onPointerEnter={preloadDialogs}
+          onFocus={preloadDialogs}
+        >
+          <Settings aria-hidden />
+          <span className="sr-only sm:not-sr-only">Settings</span>
+        </Button>
         <Menu>
           <MenuTrigger>
-            <Button variant="ghost" size="icon-sm" title="More actions" data-testid="app-actions">
+            <Button variant="ghost" size="icon-sm" title="More actions" data-testid="app-actions" onPointerEnter={preloadDialogs} onFocus={preloadDialogs}>
               <Ellipsis aria-hidden />
               <span className="sr-only">More actions</span>
             </Button>
@@ -112,7 +143,23 @@ export function AppHeader({ app, mayManage, appsHref, base, viewHref }: AppHeade
           </MenuContent>
         </Menu>
       </div>
-      {mayManage ? <DeleteAppDialog appName={app.name} action={base} open={deleteOpen} onOpenChange={setDeleteOpen} /> : null}
+      {/* One boundary each, so one dialog still loading never hides the other. */}
+      <Suspense fallback={null}>
+        {settingsMounted ? (
+          <AppSettingsSheet
+            app={app}
+            mayManage={mayManage}
+            action={base}
+            onDelete={askToDelete}
+            open={settingsOpen}
+            onOpenChange={setSettingsOpen}
+            opener={settingsButton}
+          />
+        ) : null}
+      </Suspense>
+      <Suspense fallback={null}>
+        {mayManage && deleteMounted ? <DeleteAppDialog appName={app.name} action={base} open={deleteOpen} onOpenChange={setDeleteOpen} /> : null}
+      </Suspense>
     </header>
   )
 }
