@@ -13,7 +13,7 @@ import { join } from "node:path"
 import type { Frame, FrameLocator, Page } from "playwright-core"
 import { expect, it } from "vitest"
 import type { Step } from "#tests/fixtures/fake-model/server.ts"
-import { BROKEN_LINE, brokenCountApp, createNotesAppFromAppsPage, doneBuilding, fixedCountApp, notesAppFirstTurn, writeFiles } from "#tests/fixtures/notes-app.ts"
+import { BROKEN_LINE, brokenCountApp, createNotesAppFromAppsPage, doneBuilding, fixedCountApp, NOTES_APP_METADATA, notesAppFirstTurn, writeFiles } from "#tests/fixtures/notes-app.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
 
@@ -111,6 +111,8 @@ it("builds the app, shows it beside the chat, shares its data live, fixes a fail
   // The preview shows the app the build made, and runs it: a note added inside it is stored.
   await preview(page).getByRole("heading", { name: "Team notes" }).waitFor({ timeout: LIVE_TIMEOUT_MS })
   await expect(page.getByTestId("preview-version").innerText()).resolves.toMatch(/^v1\b/)
+  // Once the header shows the app's description (it moves the preview down), clicks land where aimed.
+  await page.getByText(NOTES_APP_METADATA.description).first().waitFor()
   await preview(page).getByLabel("New note").fill("Buy milk")
   await preview(page).getByRole("button", { name: "Add note" }).click()
   await expect.poll(() => notesIn(page), { timeout: LIVE_TIMEOUT_MS }).toEqual(["Buy milk"])

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path"
 import type { Cookie, Page } from "playwright-core"
 import { afterAll, expect, it } from "vitest"
 import { startFakeOidcIssuer } from "#tests/fixtures/fake-oidc-issuer.ts"
-import { createNotesAppFromAppsPage, notesAppFirstTurn } from "#tests/fixtures/notes-app.ts"
+import { createNotesAppFromAppsPage, NOTES_APP_METADATA, notesAppFirstTurn } from "#tests/fixtures/notes-app.ts"
 import { startSecond } from "#tests/fixtures/second-server.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
@@ -124,9 +124,14 @@ it("makes a lived-in workspace: two members, a team, a pending invitation, and a
   await c.page.waitForURL((url) => url.pathname === "/workspaces/new")
 
   await page.waitForSelector('[data-testid="run"][data-status="completed"]', { timeout: RUN_TIMEOUT_MS })
+  // Back to this tab (the others opened since were in front), once its header has the app's
+  // description: its arrival moves the preview down, and a click aimed at "Add note" just before
+  // landed on the field above it (CI, twice). Enter in the field submits wherever the layout is.
+  await page.bringToFront()
+  await page.getByText(NOTES_APP_METADATA.description).first().waitFor()
   for (const note of ["Buy milk", "Call the caterer"]) {
     await preview(page).getByLabel("New note").fill(note)
-    await preview(page).getByRole("button", { name: "Add note" }).click()
+    await preview(page).getByLabel("New note").press("Enter")
     await preview(page).getByRole("listitem").filter({ hasText: note }).waitFor()
   }
 
