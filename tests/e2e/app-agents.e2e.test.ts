@@ -14,6 +14,7 @@ import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
+import { signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
 const RUN_TIMEOUT_MS = 90_000
@@ -39,15 +40,7 @@ const preview = (page: Page) => page.frameLocator('[data-testid="preview-frame"]
 
 it("builds an app with an agent, approves it live, and the agent's tool reaches the API from the app's button", { timeout: 300_000 }, async () => {
   const { page } = await chromium.person("ada", server.url)
-  await page.goto("/onboarding")
-  await page.getByLabel("Display name").fill("Ada Lovelace")
-  await page.getByLabel("Email").fill("ada@example.com")
-  await page.getByRole("button", { name: "Continue" }).click()
-  await page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await page.getByLabel("Workspace name").fill("Weather Co")
-  await page.getByRole("button", { name: "Create workspace" }).click()
-  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
-  const workspacePath = new URL(page.url()).pathname
+  const workspacePath = await signInWithWorkspace(page, { name: "Ada Lovelace", email: "ada@example.com" }, "Weather Co")
 
   fake.clearScript()
   fake.script(forecastAppTurn())

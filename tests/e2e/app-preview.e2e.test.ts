@@ -16,6 +16,7 @@ import type { Step } from "#tests/fixtures/fake-model/server.ts"
 import { BROKEN_LINE, brokenCountApp, createNotesAppFromAppsPage, doneBuilding, fixedCountApp, NOTES_APP_METADATA, notesAppFirstTurn, writeFiles } from "#tests/fixtures/notes-app.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
+import { signIn, signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
 const bed = useSecondWithFakeModel()
@@ -47,12 +48,6 @@ async function adaAtTheApp(path = appPath): Promise<Page> {
   return page
 }
 
-async function signIn(page: Page, person: { name: string; email: string }) {
-  await page.getByLabel("Display name").fill(person.name)
-  await page.getByLabel("Email").fill(person.email)
-  await page.getByRole("button", { name: "Continue" }).click()
-}
-
 /** Waits for the conversation's `count`th run to reach `status`. */
 async function runReaches(page: Page, count: number, status: string) {
   await page.waitForFunction(
@@ -77,13 +72,7 @@ async function sendMessage(page: Page, text: string, steps: Step[]) {
 it("builds the app, shows it beside the chat, shares its data live, fixes a failed build, and restores version 1", { timeout: JOURNEY_TIMEOUT_MS }, async () => {
   const a = await chromium.person("ada", bed.server.url)
   const { page } = a
-  await page.goto("/onboarding")
-  await signIn(page, ada)
-  await page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await page.getByLabel("Workspace name").fill(WORKSPACE)
-  await page.getByRole("button", { name: "Create workspace" }).click()
-  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
-  workspacePath = new URL(page.url()).pathname
+  workspacePath = await signInWithWorkspace(page, ada, WORKSPACE)
 
   // Bea joins as an admin (who sees every app of the workspace).
   await page.goto(`${workspacePath}/settings/invitations`)

@@ -8,6 +8,7 @@ import type { Page } from "playwright-core"
 import { expect, it } from "vitest"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { useChromium } from "./browser.ts"
+import { signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
 const bed = useSecondWithFakeModel()
@@ -21,15 +22,7 @@ const lastRunStatus = (page: Page) => page.getByTestId("run").last().getAttribut
 
 it("streams one reply to two tabs, and a tab reloaded mid-stream catches up without duplicates", { timeout: 120_000 }, async () => {
   const a = await chromium.person("A", bed.server.url)
-  await a.page.goto("/onboarding")
-  await a.page.getByLabel("Display name").fill("Ada Builder")
-  await a.page.getByLabel("Email").fill("ada@example.com")
-  await a.page.getByRole("button", { name: "Continue" }).click()
-  await a.page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await a.page.getByLabel("Workspace name").fill("Builders")
-  await a.page.getByRole("button", { name: "Create workspace" }).click()
-  await a.page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
-  const workspacePath = new URL(a.page.url()).pathname
+  const workspacePath = await signInWithWorkspace(a.page, { name: "Ada Builder", email: "ada@example.com" }, "Builders")
 
   bed.fake.script([{ kind: "slowText", chunks: CHUNKS, delayMs: 120 }])
   await a.page.goto(`${workspacePath}/apps`)
@@ -64,14 +57,7 @@ it("streams one reply to two tabs, and a tab reloaded mid-stream catches up with
 it("shows a tool call that was running when the run was stopped as stopped, live and after the reload", { timeout: 120_000 }, async () => {
   const person = await chromium.person("B", bed.server.url)
   const { page } = person
-  await page.goto("/onboarding")
-  await page.getByLabel("Display name").fill("Bea Builder")
-  await page.getByLabel("Email").fill("bea@example.com")
-  await page.getByRole("button", { name: "Continue" }).click()
-  await page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await page.getByLabel("Workspace name").fill("Stoppers")
-  await page.getByRole("button", { name: "Create workspace" }).click()
-  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
+  await signInWithWorkspace(page, { name: "Bea Builder", email: "bea@example.com" }, "Stoppers")
 
   bed.fake.script([{ kind: "shell", command: "sleep 600" }])
   await page.goto(`${new URL(page.url()).pathname}/apps`)

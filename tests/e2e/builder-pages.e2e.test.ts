@@ -9,6 +9,7 @@ import { expect, it } from "vitest"
 import { completedRun } from "#tests/fixtures/run-documents.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium, type BrowserPerson } from "./browser.ts"
+import { signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
 const bed = useSecondWithFakeModel()
@@ -23,16 +24,9 @@ async function newBuilder(): Promise<{ person: BrowserPerson; workspacePath: str
   people += 1
   const person = await chromium.person(`builder-${people}`, bed.server.url)
   const { page } = person
-  await page.goto("/onboarding")
-  await page.getByLabel("Display name").fill(`Builder ${people}`)
-  await page.getByLabel("Email").fill(`builder-${people}@example.com`)
-  await page.getByRole("button", { name: "Continue" }).click()
-  await page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await page.getByLabel("Workspace name").fill(`Builders ${people}`)
-  await page.getByRole("button", { name: "Create workspace" }).click()
-  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
+  const workspacePath = await signInWithWorkspace(page, { name: `Builder ${people}`, email: `builder-${people}@example.com` }, `Builders ${people}`)
   await page.waitForFunction(() => "__remixRouter" in window)
-  return { person, workspacePath: new URL(page.url()).pathname }
+  return { person, workspacePath }
 }
 
 const lastRun = (page: Page) => page.getByTestId("run").last()

@@ -12,6 +12,7 @@ import { expect, it } from "vitest"
 import type { Step } from "#tests/fixtures/fake-model/server.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { useChromium, type BrowserPerson } from "./browser.ts"
+import { signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
 const bed = useSecondWithFakeModel()
@@ -47,14 +48,7 @@ async function newAppFrom(prompt: string, steps: Step[]): Promise<{ person: Brow
   const name = `Ada Planner ${people}`
   const person = await chromium.person(`planner-${people}`, bed.server.url)
   const { page } = person
-  await page.goto("/onboarding")
-  await page.getByLabel("Display name").fill(name)
-  await page.getByLabel("Email").fill(`planner-${people}@example.com`)
-  await page.getByRole("button", { name: "Continue" }).click()
-  await page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await page.getByLabel("Workspace name").fill(`Planners ${people}`)
-  await page.getByRole("button", { name: "Create workspace" }).click()
-  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
+  await signInWithWorkspace(page, { name, email: `planner-${people}@example.com` }, `Planners ${people}`)
   bed.fake.clearScript()
   bed.fake.script(steps)
   await page.goto(`${new URL(page.url()).pathname}/apps`)

@@ -14,6 +14,7 @@ import { createNotesAppFromAppsPage, NOTES_APP_METADATA, notesAppFirstTurn } fro
 import { startSecond } from "#tests/fixtures/second-server.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
+import { signIn, signInWithWorkspace } from "./onboarding.ts"
 import {
   axeFindings,
   describeAxeFinding,
@@ -59,12 +60,6 @@ const theWorld = (): World => {
   return world!
 }
 
-async function signIn(page: Page, person: { name: string; email: string }): Promise<void> {
-  await page.getByLabel("Display name").fill(person.name)
-  await page.getByLabel("Email").fill(person.email)
-  await page.getByRole("button", { name: "Continue" }).click()
-}
-
 async function invite(page: Page, email: string, role: string, team?: string): Promise<string> {
   await page.getByLabel("Email", { exact: true }).fill(email)
   await page.getByRole("combobox", { name: /^Role\b/ }).selectOption(role)
@@ -79,13 +74,7 @@ const preview = (page: Page) => page.frameLocator('[data-testid="preview-frame"]
 it("makes a lived-in workspace: two members, a team, a pending invitation, and a built app with data", { timeout: 300_000 }, async () => {
   const a = await chromium.person("ada-setup", bed.server.url)
   const { page } = a
-  await page.goto("/onboarding")
-  await signIn(page, ada)
-  await page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await page.getByLabel("Workspace name").fill(WORKSPACE)
-  await page.getByRole("button", { name: "Create workspace" }).click()
-  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
-  const workspacePath = new URL(page.url()).pathname
+  const workspacePath = await signInWithWorkspace(page, ada, WORKSPACE)
 
   // The builder's turn runs (a real CLI and build) while the rest of the workspace is made in other tabs.
   bed.fake.clearScript()

@@ -6,6 +6,7 @@ import type { Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
 import { useChromium } from "./browser.ts"
+import { signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
 let server: SecondServer
@@ -39,14 +40,7 @@ async function pickTheme(page: Page, label: "Light" | "Dark" | "System") {
 it("follows the system, then the person's pick across reloads, then the system again", { timeout: 90_000 }, async () => {
   const { page, cspViolations, errors } = await chromium.person("theme", server.url)
   await page.emulateMedia({ colorScheme: "light" })
-  await page.goto("/onboarding")
-  await page.getByLabel("Display name").fill("Theo Theme")
-  await page.getByLabel("Email").fill("theo@example.com")
-  await page.getByRole("button", { name: "Continue" }).click()
-  await page.waitForURL((url) => url.pathname === "/workspaces/new")
-  await page.getByLabel("Workspace name").fill("Colours")
-  await page.getByRole("button", { name: "Create workspace" }).click()
-  await page.waitForURL((url) => /^\/w\/[^/]+$/.test(url.pathname))
+  await signInWithWorkspace(page, { name: "Theo Theme", email: "theo@example.com" }, "Colours")
   await page.waitForFunction(() => "__remixRouter" in window)
 
   // No choice yet: the system decides, both ways.
