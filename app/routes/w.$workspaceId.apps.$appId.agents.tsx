@@ -1,10 +1,12 @@
 // The Agents panel of an app's page (components/agents/agents-panel.tsx): it loads the agents'
 // overview and recent runs, and takes the panel's own forms — approve (with the hash the person
 // saw), revoke, cancel a run. `?view=approval` loads only where the approval stands, for the
-// chat's present_agents cards (components/agents/use-agents-approval.ts).
+// chat's present_agents cards (components/agents/use-agents-approval.ts); `?view=run&runId=…` only
+// that run's transcript, for its "Show what it did" (components/agents/agent-run-transcript.tsx).
 
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react"
+import type { AgentRunTranscriptData } from "../components/agents/agent-run-transcript.tsx"
 import { agentsPageView } from "../components/agents/agents-page-view.ts"
 import { AgentsPanel } from "../components/agents/agents-panel.tsx"
 import type { ApprovalFacts } from "../components/agents/agents-view.ts"
@@ -23,7 +25,9 @@ const RECENT_RUNS = 20
 
 export async function loader(args: LoaderFunctionArgs) {
   const app = appOf(args.params)
-  if (new URL(args.request.url).searchParams.get("view") === "approval") return approvalOnly(args, app)
+  const search = new URL(args.request.url).searchParams
+  if (search.get("view") === "approval") return approvalOnly(args, app)
+  if (search.get("view") === "run") return runOnly(args, app, search.get("runId") ?? "")
   const [overview, runs] = await load(args, (caller) => Promise.all([caller.agents.overview(app), caller.agentRuns.list({ ...app, limit: RECENT_RUNS })]))
   return { page: agentsPageView(overview, runs) }
 }
@@ -37,6 +41,20 @@ async function approvalOnly(args: LoaderFunctionArgs, app: ReturnType<typeof app
     return { approval: agentsPageView(await (await callerFor(args)).agents.overview(app), []).approval }
   } catch {
     return { approval: null }
+  }
+}
+
+/**
+ * For a run's "Show what it did": that run's transcript, read as agentRuns.get reads it (the same
+ * authorization), and only when the run is this app's; null when it cannot be read, so the row
+ * says so instead of the whole page turning into the error page.
+ */
+async function runOnly(args: LoaderFunctionArgs, app: ReturnType<typeof appOf>, runId: string): Promise<AgentRunTranscriptData> {
+  try {
+    const run = await (await callerFor(args)).agentRuns.get({ workspaceId: app.workspaceId, runId })
+    return { run: run.appId === app.appId && run.transcript !== null ? { status: run.status, transcript: run.transcript } : null }
+  } catch {
+    return { run: null }
   }
 }
 

@@ -6,6 +6,7 @@
 // test egress mapping — and saves the answer in the app's data, which the app lists. The Agents
 // page then says who approved what and shows the run.
 
+import { tmpdir } from "node:os"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { FORECAST_PATH, forecastAppTurn, forecasterRun, serveForecasts } from "#tests/fixtures/forecast-app.ts"
@@ -78,4 +79,10 @@ it("builds an app with an agent, approves it live, and the agent's tool reaches 
   const run = page.locator('[data-testid="agent-run"][data-status="completed"]')
   await run.first().waitFor({ timeout: STEP_TIMEOUT_MS })
   expect(await run.count()).toBe(1)
+  // What it did: the tool it called and its answer, as the chat shows a turn.
+  await run.getByText("Show what it did").click()
+  await run.getByText(/get_forecast/).first().waitFor({ timeout: STEP_TIMEOUT_MS })
+  await run.getByText("Paris will be sunny tomorrow.").waitFor({ timeout: STEP_TIMEOUT_MS })
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.screenshot({ path: `${tmpdir()}/second-app-agents-run-390.png`, fullPage: true })
 })

@@ -33,8 +33,8 @@ describe("a cancelled run in the list", () => {
       run({ id: "r2", cancelledBy: "Grace" }),
       run({ id: "r1", cancelledBy: null, error: "Stopped because the person who started it can no longer see this app." }),
     ])
-    expect(rows[0]).toMatch(/^Ticket triage cancelled by Grace Mar 5, 2026, 14:03 UTC · started by Bea Sort the inbox$/)
-    expect(rows[1]).toMatch(/^Ticket triage cancelled Mar 5, 2026, 14:03 UTC · started by Bea Sort the inbox Stopped because the person who started it can no longer see this app\.$/)
+    expect(rows[0]).toMatch(/^Ticket triage cancelled by Grace Mar 5, 2026, 14:03 UTC · started by Bea Sort the inbox Show what it did in the run of Ticket triage Loading what it did…$/)
+    expect(rows[1]).toMatch(/^Ticket triage cancelled Mar 5, 2026, 14:03 UTC · started by Bea Sort the inbox Stopped because the person who started it can no longer see this app\. Show what it did in the run of Ticket triage Loading what it did…$/)
   })
 
   it("takes who cancelled it from the server's run, and only for a cancelled one", () => {

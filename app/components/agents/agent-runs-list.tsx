@@ -1,6 +1,7 @@
 // The app's recent agent runs, newest first: which agent, how it went, whether its tools answered
 // with mock data, who triggered it (resolved on the server, never told by the app) and when, who
-// cancelled it, and Cancel for one still queued or running.
+// cancelled it, what it did (read when opened: agent-run-transcript.tsx), and Cancel for one still
+// queued or running.
 
 import { Form, useNavigation } from "@remix-run/react"
 import { FlaskConical, History, LoaderCircle, Square } from "lucide-react"
@@ -8,6 +9,7 @@ import { Badge, type BadgeProps } from "../ui/badge.tsx"
 import { Button } from "../ui/button.tsx"
 import { EmptyState } from "../ui/empty-state.tsx"
 import { RelativeTime } from "../ui/relative-time.tsx"
+import { AgentRunDetails } from "./agent-run-transcript.tsx"
 import type { AgentRunStatusView, AgentRunView } from "./agents-view.ts"
 
 const STATUS: Readonly<Record<AgentRunStatusView, { readonly label: string; readonly variant: BadgeProps["variant"] }>> = {
@@ -70,6 +72,7 @@ function AgentRunRow({ run, action, cancelling }: { run: AgentRunView; action: s
         </p>
       ) : null}
       {run.error ? <p className="text-sm break-words text-destructive">{run.error}</p> : null}
+      <AgentRunDetails runId={run.id} agentName={run.agentName} action={action} />
       {active && run.canCancel ? (
         <Form method="post" action={action} className="flex">
           <input type="hidden" name="runId" value={run.id} />

@@ -147,8 +147,8 @@ describe("the Agents panel", () => {
       }),
     )
     const rows = [...html.matchAll(/<li [^>]*data-testid="agent-run"[^>]*>(.*?)<\/li>/g)].map(([, row]) => textOf(row ?? ""))
-    expect(rows[0]).toMatch(/^Ticket triage running mock data Mar 5, 2026, 14:03 UTC · started by Bea Triage #42 Cancel the run of Ticket triage$/)
-    expect(rows[1]).toMatch(/^Ticket triage failed .* Zendesk answered 401\.$/)
+    expect(rows[0]).toMatch(/^Ticket triage running mock data Mar 5, 2026, 14:03 UTC · started by Bea Triage #42 Show what it did in the run of Ticket triage Loading what it did… Cancel the run of Ticket triage$/)
+    expect(rows[1]).toMatch(/^Ticket triage failed .* Zendesk answered 401\. Show what it did in the run of Ticket triage Loading what it did…$/)
     expect(html.match(/data-testid="cancel-agent-run"/g)).toHaveLength(1)
     expect(html).toContain('<input type="hidden" name="runId" value="r2"/>')
   })
