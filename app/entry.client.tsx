@@ -11,6 +11,23 @@ import { hydrateRoot } from "react-dom/client"
 const nonce = document.querySelector<HTMLScriptElement>("script[nonce]")?.nonce
 if (nonce) setNonce(nonce)
 
+// Code loaded on demand (the Settings sheet, the agents cards, Markdown) comes from files a newer
+// release may have replaced: a page older than the release reloads to get the current ones,
+// once — a second failure within a minute is left to the error page rather than a reload loop.
+const RELOADED_AT = "second:reloaded-for-new-release"
+window.addEventListener("vite:preloadError", (event) => {
+  try {
+    const last = Number(sessionStorage.getItem(RELOADED_AT) ?? 0)
+    if (Date.now() - last < 60_000) return
+    sessionStorage.setItem(RELOADED_AT, String(Date.now()))
+  } catch {
+    // No session storage (blocked by the browser): no way to tell a loop apart, so no reload.
+    return
+  }
+  event.preventDefault()
+  window.location.reload()
+})
+
 startTransition(() => {
   hydrateRoot(
     document,
