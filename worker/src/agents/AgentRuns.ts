@@ -5,7 +5,7 @@
 // runs the supervised event stream into a queue its reader (the RunDriver) drains: cancel
 // interrupts that fiber, and leaving the stream stops every process the run started.
 
-import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMap, Layer, Option, Queue, Redacted, Schema, Stream } from "effect"
+import { Clock, Context, Effect, Exit, Fiber, FiberMap, Layer, Redacted, Schema, Stream } from "effect"
 import { HttpServer } from "effect/http"
 import { agentRunSessionKey, type StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
 import { APP_DATA_TOOL_NAMES } from "#shared/mcp/tool-names.ts"
@@ -15,9 +15,9 @@ import { appToolsGrant } from "../mcp/AppTools.ts"
 import { mcpUrl } from "../mcp/McpBroker.ts"
 import { McpTokens, type McpGrant } from "../mcp/McpTokens.ts"
 import type { RuntimeStartError, SessionSetup } from "../runtime/adapters/runtime-adapter.ts"
-import { redactSecrets } from "../runtime/protocol/redact-secrets.ts"
 import { Runtimes, type RuntimeUnavailableError } from "../runtime/Runtimes.ts"
 import { delaysSchedule, startFailedTurn, stopEvents, superviseTurn } from "../runtime/turn-pipeline.ts"
+import { readerTurn } from "../runtime/reader-turn.ts"
 import { START_BACKOFF_MS } from "../runtime/Sessions.ts"
 import { brokerOrigin, runtimeSetup } from "../runtime/session-setup.ts"
 import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
@@ -35,10 +35,6 @@ export type AgentRunStartError = AgentRunBusyError | RuntimeUnavailableError | S
 
 /** How long past the turn's own deadline its MCP token stays armed (the turn's last tool result on its way). */
 const TOKEN_GRACE_MS = 5_000
-/** A started run whose events nobody began reading is given up after this long. */
-const UNSTARTED_RUN = Duration.seconds(30)
-/** Events a slow reader may fall behind by before the runtime waits for it. */
-const TURN_BUFFER = 256
 
 /** How a run stopped by the worker going away ends: failed, and worth starting again. */
 const WORKER_STOPPING: RunEvent[] = [
@@ -156,46 +152,24 @@ export class AgentRuns extends Context.Service<
         yield* Effect.sync(() => removeAgentRunDirectories(config.workspacesDir, key))
         yield* sandbox.directories(key, request.runtime)
 
-        const events = yield* Queue.bounded<RunEvent, Cause.Done>(TURN_BUFFER)
-        const readerStarted = Deferred.makeUnsafe<void>()
-        let completed = false
-        const turn = Effect.gen(function* () {
+        const { fiber, stream } = yield* readerTurn({
+          label: `agent run ${request.runId} (${request.runtime})`,
           // Last of all, once the processes are gone: nothing of the run stays on the worker.
-          yield* Effect.addFinalizer(() => Effect.sync(() => removeAgentRunDirectories(config.workspacesDir, key)))
-          const begun = yield* Deferred.await(readerStarted).pipe(Effect.timeoutOption(UNSTARTED_RUN))
-          if (Option.isNone(begun)) return
-          const token = yield* Effect.acquireRelease(tokens.mint(grantFor(request, key)), (minted) => tokens.revoke(minted))
-          const now = yield* Clock.currentTimeMillis
-          yield* tokens.armTurn(key, request.runId, now + limits.timeoutMs + TOKEN_GRACE_MS)
-          yield* superviseTurn(runtimeTurn(request, key, Redacted.value(token)), limits).pipe(
-            Stream.runForEach((event) =>
-              Effect.gen(function* () {
-                if (event.type === "error") yield* Effect.logWarning(redactSecrets(`agent run ${request.runId} (${request.runtime}): ${event.code}: ${event.message}`))
-                yield* Queue.offer(events, event)
-                if (event.type === "turn.completed") completed = true
-              }),
-            ),
-          )
-        }).pipe(
-          Effect.scoped,
-          // Stopped mid-turn (cancel, shutdown, the reader gone): the turn ends saying why, after its processes are gone.
-          Effect.onExit((exit) =>
-            Effect.gen(function* () {
-              if (!completed && Exit.hasInterrupts(exit)) {
-                yield* Queue.offerAll(events, run.stop === "worker_stopping" ? WORKER_STOPPING : stopEvents("cancelled", limits))
-              }
-              if (Exit.isFailure(exit) && !Exit.hasInterrupts(exit)) yield* Queue.failCause(events, exit.cause)
-              else yield* Queue.end(events)
-              if (running.get(request.runId) === run) running.delete(request.runId)
-            }),
-          ),
-        )
-        run.fiber = yield* FiberMap.run(turns, request.runId, turn)
-        return Stream.fromQueue(events).pipe(
-          Stream.onStart(Deferred.succeed(readerStarted, undefined)),
-          // The reader went away mid-turn: stop the turn rather than leave it working unread.
-          Stream.ensuring(Effect.andThen(Queue.shutdown(events), Fiber.interrupt(run.fiber))),
-        ) as Stream.Stream<RunEvent>
+          setup: Effect.addFinalizer(() => Effect.sync(() => removeAgentRunDirectories(config.workspacesDir, key))),
+          work: Effect.gen(function* () {
+            const token = yield* Effect.acquireRelease(tokens.mint(grantFor(request, key)), (minted) => tokens.revoke(minted))
+            const now = yield* Clock.currentTimeMillis
+            yield* tokens.armTurn(key, request.runId, now + limits.timeoutMs + TOKEN_GRACE_MS)
+            return superviseTurn(runtimeTurn(request, key, Redacted.value(token)), limits)
+          }),
+          stoppedEvents: () => (run.stop === "worker_stopping" ? WORKER_STOPPING : stopEvents("cancelled", limits)),
+          onEnd: Effect.sync(() => {
+            if (running.get(request.runId) === run) running.delete(request.runId)
+          }),
+          fork: (turn) => FiberMap.run(turns, request.runId, turn),
+        })
+        run.fiber = fiber
+        return stream
       })
 
       return AgentRuns.of({

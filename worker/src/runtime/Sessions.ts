@@ -6,7 +6,7 @@
 // stream releases the turn's processes. The runtime or model may change between turns: the old
 // session is closed first, and a model change resumes the same conversation.
 
-import { Cause, Clock, Context, Deferred, Duration, Effect, Exit, Fiber, FiberMap, Layer, Option, Queue, Redacted, Schema, Scope, Stream } from "effect"
+import { Clock, Context, Duration, Effect, Exit, Fiber, FiberMap, Layer, Redacted, Schema, Scope, Stream } from "effect"
 import { HttpServer } from "effect/http"
 import type { RunEvent, RuntimeId } from "#shared/runtime/run-event.ts"
 import { BuildProgress } from "../build/BuildProgress.ts"
@@ -20,8 +20,8 @@ import { hasSource, replaceSource, restoreSource } from "../sandbox/restore-sour
 import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
 import { SecretStore } from "../secrets/SecretStore.ts"
 import type { RuntimeSession, RuntimeStartError, SessionSetup } from "./adapters/runtime-adapter.ts"
-import { redactSecrets } from "./protocol/redact-secrets.ts"
 import { Runtimes, type RuntimeUnavailableError } from "./Runtimes.ts"
+import { readerTurn } from "./reader-turn.ts"
 import { brokerOrigin, runtimeSetup } from "./session-setup.ts"
 import { delaysSchedule, endAtApprovalStop, startFailedTurn, stopEvents, superviseTurn } from "./turn-pipeline.ts"
 
@@ -94,10 +94,6 @@ const TOKEN_GRACE_MS = 5_000
 
 /** Waits between attempts to start a runtime that failed to come up. */
 export const START_BACKOFF_MS = [250, 1_000] as const
-/** A claimed turn whose events nobody started reading is released after this long. */
-const UNSTARTED_CLAIM = Duration.seconds(30)
-/** Events a slow reader may fall behind by before the runtime waits for it. */
-const TURN_BUFFER = 256
 
 export class Sessions extends Context.Service<
   Sessions,
@@ -253,54 +249,27 @@ export class Sessions extends Context.Service<
         yield* scaffoldApp(appWorkdir(config.workspacesDir, appId), config.appTemplateDir)
         yield* FiberMap.remove(idleClosers, appId)
 
-        const events = yield* Queue.bounded<RunEvent, Cause.Done>(TURN_BUFFER)
-        const readerStarted = Deferred.makeUnsafe<void>()
-        let completed = false
-        const turn = Effect.gen(function* () {
-          const started = yield* Deferred.await(readerStarted).pipe(Effect.timeoutOption(UNSTARTED_CLAIM))
-          if (Option.isNone(started)) return
-          // The session's MCP token works for this run, and only while the turn lasts: however it
-          // ends (done, cancel, timeout, shutdown), closing this scope disarms it.
-          const now = yield* Clock.currentTimeMillis
-          yield* tokens.armTurn(appId, request.runId, now + limits.timeoutMs + TOKEN_GRACE_MS)
-          // done_building's build reports through the broker, not the runtime: its events join the
-          // turn's (subscribed before the runtime starts, so none are missed; they keep the idle
-          // deadline at bay while the runtime waits on the build) and end with the runtime's.
-          const builds = yield* buildProgress.subscribe(request.runId)
-          // A plan or suggestions ends the turn right after its result: the person answers next.
-          const turnEvents = Stream.merge(endAtApprovalStop(runtimeTurn(appId, request)), builds, { haltStrategy: "left" })
-          yield* superviseTurn(turnEvents, limits).pipe(
-            Stream.runForEach((event) =>
-              Effect.gen(function* () {
-                // What the person is told went wrong is in the log too.
-                if (event.type === "error") yield* Effect.logWarning(redactSecrets(`run ${request.runId} (${request.runtime}): ${event.code}: ${event.message}`))
-                yield* Queue.offer(events, event)
-                // Only once its reader has it: a cancel while it waits still ends the turn as cancelled.
-                if (event.type === "turn.completed") completed = true
-              }),
-            ),
-          )
-        }).pipe(
-          Effect.scoped,
+        const { fiber, stream } = yield* readerTurn({
+          label: `run ${request.runId} (${request.runtime})`,
+          work: Effect.gen(function* () {
+            // The session's MCP token works for this run, and only while the turn lasts: however it
+            // ends (done, cancel, timeout, shutdown), closing the turn's scope disarms it.
+            const now = yield* Clock.currentTimeMillis
+            yield* tokens.armTurn(appId, request.runId, now + limits.timeoutMs + TOKEN_GRACE_MS)
+            // done_building's build reports through the broker, not the runtime: its events join the
+            // turn's (subscribed before the runtime starts, so none are missed; they keep the idle
+            // deadline at bay while the runtime waits on the build) and end with the runtime's.
+            const builds = yield* buildProgress.subscribe(request.runId)
+            // A plan or suggestions ends the turn right after its result: the person answers next.
+            return superviseTurn(Stream.merge(endAtApprovalStop(runtimeTurn(appId, request)), builds, { haltStrategy: "left" }), limits)
+          }),
           // Interrupted mid-turn (cancel, shutdown): the turn ends as cancelled for its reader.
-          Effect.onExit((exit) =>
-            Effect.gen(function* () {
-              if (!completed && Exit.hasInterrupts(exit)) yield* Queue.offerAll(events, stopEvents("cancelled", limits))
-              if (Exit.isFailure(exit) && !Exit.hasInterrupts(exit)) yield* Queue.failCause(events, exit.cause)
-              else yield* Queue.end(events)
-              yield* release(appId, claim)
-            }),
-          ),
-        )
-        const fiber = yield* FiberMap.run(turns, appId, turn)
+          stoppedEvents: () => stopEvents("cancelled", limits),
+          onEnd: release(appId, claim),
+          fork: (turn) => FiberMap.run(turns, appId, turn),
+        })
         claim.fiber = fiber
-        return Stream.fromQueue(events).pipe(
-          Stream.onStart(Deferred.succeed(readerStarted, undefined)),
-          // The reader went away mid-turn: stop the turn rather than leave it working unread.
-          // The queue goes first, so a turn waiting for room in it (a full buffer nobody will
-          // read) is not left waiting forever with the app claimed.
-          Stream.ensuring(Effect.andThen(Queue.shutdown(events), Fiber.interrupt(fiber))),
-        ) as Stream.Stream<RunEvent>
+        return stream
       })
 
       return Sessions.of({
