@@ -37,6 +37,15 @@ export type AuditAction =
   | "tool.denied"
   | "tool.failed"
   | "agent.tool_failure_reported"
+  | "integration.provider_saved"
+  | "integration.provider_deleted"
+  | "integration.grants_synced"
+  | "integration.secret_set"
+  | "integration.secret_cleared"
+  | "oauth.connected"
+  | "oauth.disconnected"
+  | "oauth.token_refreshed"
+  | "oauth.reconnect_needed"
 
 export interface AuditEntry {
   readonly workspaceId: string

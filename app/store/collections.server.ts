@@ -9,6 +9,8 @@ import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { agentsApprovals } from "../agents/agent-approval-collections.server.ts"
 import { agentRunCollections } from "../agents/agent-run-collections.server.ts"
 import { appDataCollections } from "../app-data/app-data-collections.server.ts"
+import { integrationCollections } from "../integrations/integration-collections.server.ts"
+import { storedSecrets } from "../secrets/secret-collections.server.ts"
 import type { RunBuild } from "../runs/build-outcome.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
 
@@ -336,4 +338,6 @@ export const allCollections: readonly AnyCollectionDefinition[] = [
   ...appDataCollections,
   ...agentRunCollections,
   agentsApprovals,
+  storedSecrets,
+  ...integrationCollections,
 ]

@@ -114,6 +114,28 @@ describe("an audit event as a sentence", () => {
       "Ada restored version 2 of the app Lunch orders, which changed its agents and cleared their approval",
     ))
 
+  it("integration and OAuth events name the provider, the key and the secret, never a value", () => {
+    expect(say(event("integration.provider_saved", { targetType: "oauth_provider", targetId: "google", after: { providerKey: "google", created: true, secretChanged: true } }))).toBe(
+      "Ada added the OAuth client for google (new client secret)",
+    )
+    expect(say(event("integration.provider_deleted", { targetType: "oauth_provider", targetId: "google", before: { providerKey: "google" }, after: { connectionsRemoved: 2 } }))).toBe(
+      "Ada removed the OAuth client for google, disconnecting 2 accounts",
+    )
+    expect(say(event("integration.secret_set", { targetId: APP, after: { domain: "api.zendesk.com", keySlug: "default", secret: "API_TOKEN" } }))).toBe(
+      "Ada stored the secret API_TOKEN of api.zendesk.com for the app Lunch orders",
+    )
+    expect(say(event("integration.secret_cleared", { targetId: APP, after: { domain: "api.zendesk.com", keySlug: "eu", secret: "API_TOKEN" } }))).toBe(
+      "Ada removed the secret API_TOKEN of api.zendesk.com (eu) for the app Lunch orders",
+    )
+    expect(say(event("integration.grants_synced", { targetId: APP, after: { upserted: 1, deleted: 0 } }))).toBe("Ada updated the integration keys the app Lunch orders asks for")
+    expect(say(event("oauth.connected", { targetType: "oauth_provider", targetId: "google", after: { providerKey: "google" } }))).toBe("Ada connected their google account")
+    expect(say(event("oauth.disconnected", { targetType: "oauth_provider", targetId: "google", before: { providerKey: "google" } }))).toBe("Ada disconnected their google account")
+    expect(say(event("oauth.token_refreshed", { targetType: "oauth_provider", targetId: "google", after: { providerKey: "google" } }))).toBe("Ada renewed their google access (token refreshed)")
+    expect(say(event("oauth.reconnect_needed", { targetType: "oauth_provider", targetId: "google", after: { providerKey: "google", code: "invalid_grant" } }))).toBe(
+      "Ada must reconnect their google account: the provider refused its refresh token",
+    )
+  })
+
   it("has its own sentence for every action the server records", () => {
     // A new AuditAction fails to compile here until it is listed, and then fails until it has a sentence.
     const recorded: Record<AuditAction, true> = {
@@ -126,6 +148,9 @@ describe("an audit event as a sentence", () => {
       "app.agents_approved": true, "app.agents_revoked": true, "app.agents_approval_cleared": true,
       "agent_run.started": true, "agent_run.cancelled": true, "agent_run.repair_requested": true,
       "tool.executed": true, "tool.mocked": true, "tool.denied": true, "tool.failed": true, "agent.tool_failure_reported": true,
+      "integration.provider_saved": true, "integration.provider_deleted": true, "integration.grants_synced": true,
+      "integration.secret_set": true, "integration.secret_cleared": true,
+      "oauth.connected": true, "oauth.disconnected": true, "oauth.token_refreshed": true, "oauth.reconnect_needed": true,
     }
     const generic = Object.keys(recorded).filter((action) => say(event(action)).includes("made a change"))
     expect(generic).toEqual([])

@@ -70,6 +70,12 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
   const team = () => named("team", recorded ?? teamName(directory, targetId))
   const app = () => named("app", recorded ?? appName(directory, targetId))
   const role = (record: typeof before) => text(record?.["role"]) ?? "another role"
+  const provider = () => text(after?.["providerKey"]) ?? text(before?.["providerKey"]) ?? targetId
+  const keyLabel = () => `${text(after?.["domain"]) ?? "an integration"}${text(after?.["keySlug"]) && after?.["keySlug"] !== "default" ? ` (${text(after?.["keySlug"])})` : ""}`
+  const disconnectedCount = () => {
+    const count = after?.["connectionsRemoved"]
+    return typeof count === "number" && count > 0 ? `, disconnecting ${count} ${count === 1 ? "account" : "accounts"}` : ""
+  }
   switch (event.action) {
     case "workspace.created":
       return ["created the workspace ", { name: text(after?.["name"]) ?? "" }]
@@ -146,6 +152,24 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
     }
     case "agent.tool_failure_reported":
       return [`ran the agent ${text(after?.["agentId"]) ?? ""} of `, ...app(), `, which reported that ${text(after?.["tool"]) ?? "a tool"} fails`, after?.["blocking"] === true ? " (blocking)" : ""]
+    case "integration.provider_saved":
+      return [after?.["created"] === true ? "added the OAuth client for " : "changed the OAuth client for ", { name: provider() }, after?.["secretChanged"] === true ? " (new client secret)" : ""]
+    case "integration.provider_deleted":
+      return ["removed the OAuth client for ", { name: provider() }, disconnectedCount()]
+    case "integration.grants_synced":
+      return ["updated the integration keys ", ...app(), " asks for"]
+    case "integration.secret_set":
+      return [`stored the secret ${text(after?.["secret"]) ?? ""} of ${keyLabel()} for `, ...app()]
+    case "integration.secret_cleared":
+      return [`removed the secret ${text(after?.["secret"]) ?? ""} of ${keyLabel()} for `, ...app()]
+    case "oauth.connected":
+      return ["connected their ", { name: provider() }, " account"]
+    case "oauth.disconnected":
+      return ["disconnected their ", { name: provider() }, " account"]
+    case "oauth.token_refreshed":
+      return ["renewed their ", { name: provider() }, " access (token refreshed)"]
+    case "oauth.reconnect_needed":
+      return ["must reconnect their ", { name: provider() }, " account: the provider refused its refresh token"]
     default:
       return [`made a change (${humanizeAction(event.action)})`]
   }
