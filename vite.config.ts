@@ -20,6 +20,7 @@ const nodeEntries: UserConfig = {
         web: "app/server/web.ts",
         worker: "worker/src/start.ts",
         embedded: "app/server/embedded.ts",
+        "rotate-secrets": "scripts/rotate-secrets.ts",
       },
       output: { format: "esm", entryFileNames: "[name].js" },
     },

@@ -16,6 +16,8 @@ import { createWorkspaceEventHub, type WorkspaceEventHub } from "./events/worksp
 import { egressPolicyFromConfig, type EgressPolicy } from "./integrations/egress-policy.server.ts"
 import type { Log } from "./log.server.ts"
 import { createRunEventHub, type RunEventHub } from "./runs/run-event-hub.server.ts"
+import { openSecretStore } from "./secrets/open-secret-store.server.ts"
+import type { SecretStore, SecretStoreStatus } from "#shared/secrets/secret-store.ts"
 import { createStreamSlots, streamSlotLimits, type StreamSlots } from "./sse/stream-slots.server.ts"
 import { allCollections, type InstanceDocument } from "./store/collections.server.ts"
 import { ensureInstance } from "./store/instance.server.ts"
@@ -39,6 +41,10 @@ export interface WebServices {
   readonly worker: WorkerClient
   /** Where agent tools may send requests (app/integrations); test hosts only outside production. */
   readonly egress: EgressPolicy
+  /** Every integration secret (OAuth client secrets, tokens, static keys) goes through it; elsewhere only its refs are stored. */
+  readonly secrets: SecretStore
+  /** Where secrets go and whether they can be kept, for the Integrations page. */
+  readonly secretStoreStatus: SecretStoreStatus
   readonly log: Log
   readonly instance: InstanceDocument
   readonly auth: {
@@ -65,7 +71,8 @@ declare module "@remix-run/node" {
 
 export const SQLITE_FILE_NAME = "second.db"
 
-async function openStore(config: WebConfig, log: Log): Promise<DurableStore> {
+/** The durable store the config names (MongoDB, else the SQLite file in the data directory). */
+export async function openStore(config: WebConfig, log: Log): Promise<DurableStore> {
   if (config.mongodbUri) {
     return openMongoStore({ uri: config.mongodbUri.reveal(), collections: allCollections, warn: (m) => log.warn(m) })
   }
@@ -81,6 +88,8 @@ export async function openLive(config: WebConfig): Promise<LiveCoordination> {
 export async function openServices(config: WebConfig, log: Log, options: { readonly live?: LiveCoordination } = {}): Promise<WebServices> {
   const store = await openStore(config, log)
   try {
+    // Before anything else opens: a key that cannot read the stored secrets stops the boot here.
+    const secretStore = await openSecretStore(config, store)
     const live = options.live ?? (await openLive(config))
     const instance = await ensureInstance(store)
     const worker = createWorkerClient({ baseUrl: config.workerUrl, token: config.internalApiToken })
@@ -95,7 +104,7 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
     const streamSlots = createStreamSlots(streamSlotLimits(config.maxConnections))
     const egress = egressPolicyFromConfig(config.egressTest)
     if (config.egressTest !== null) log.warn(`Test-only egress exceptions are on (SECOND_EGRESS_TEST_HOSTS / SECOND_EGRESS_TEST_CA): ${[...config.egressTest.hosts.keys()].join(", ") || "extra CA only"}.`)
-    return { config, store, live, workspaceEvents, appDataHub, runEventHub, streamSlots, worker, egress, log, instance, auth, lifecycle: { draining: false } }
+    return { config, store, live, workspaceEvents, appDataHub, runEventHub, streamSlots, worker, egress, secrets: secretStore.secrets, secretStoreStatus: secretStore.status, log, instance, auth, lifecycle: { draining: false } }
   } catch (error) {
     await store.close()
     throw error

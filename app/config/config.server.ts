@@ -6,7 +6,7 @@ import { isRole, type Role } from "#shared/auth/permissions.ts"
 import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
 import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
 import type { Secret } from "#shared/config/secret.ts"
-import { tokenEncryptionKey } from "./encryption-key.server.ts"
+import { tokenEncryptionKey, tokenEncryptionKeyPrevious } from "./encryption-key.server.ts"
 import { DOMAIN_PATTERN } from "#shared/agents/agents-config.ts"
 import type { EgressTestConfig } from "../integrations/egress-policy.server.ts"
 
@@ -49,6 +49,13 @@ export const webEnvSpec = {
     example: "sk_live_...",
   }),
   tokenEncryptionKey,
+  tokenEncryptionKeyPrevious,
+  workosApiUrl: url("SECOND_WORKOS_API_URL", {
+    describe: "tests only: where the WorkOS API is reached (default https://api.workos.com); https only in production",
+    example: "http://127.0.0.1:8089",
+    protocols: ["https:", "http:"],
+    originOnly: true,
+  }),
   oauthDisabled: flag("SECOND_OAUTH_DISABLED", {
     describe: "1 turns OAuth integrations off (then production needs neither WorkOS nor an encryption key)",
     example: "1",
@@ -187,6 +194,10 @@ export interface WebConfig {
   readonly noAuthSessionSecret: Secret | undefined
   readonly workosApiKey: Secret | undefined
   readonly tokenEncryptionKey: Secret | undefined
+  /** Keys a rotation is moving away from: still decrypt, never encrypt. */
+  readonly tokenEncryptionKeyPrevious: readonly Secret[]
+  /** WorkOS API origin (Vault); only tests point it elsewhere. */
+  readonly workosApiUrl: URL
   readonly oauthEnabled: boolean
   readonly trustProxy: boolean
   readonly oidc: OidcConfig | null
@@ -232,10 +243,20 @@ export function loadWebConfig(env: Env): WebConfig {
       webEnvSpec.tokenEncryptionKey,
       "is required in production when OAuth integrations are on and WORKOS_API_KEY is not set (or set SECOND_OAUTH_DISABLED=1)",
     )
+    requireThat(
+      raw.workosApiUrl === undefined || raw.workosApiUrl.protocol === "https:",
+      webEnvSpec.workosApiUrl,
+      "must be an https:// origin in production",
+    )
     const testOnly = "is for tests only and is refused when NODE_ENV=production; unset it"
     requireThat(raw.egressTestHosts === undefined, webEnvSpec.egressTestHosts, testOnly)
     requireThat(raw.egressTestCa === undefined, webEnvSpec.egressTestCa, testOnly)
   }
+  requireThat(
+    raw.tokenEncryptionKeyPrevious.length === 0 || raw.tokenEncryptionKey !== undefined,
+    webEnvSpec.tokenEncryptionKeyPrevious,
+    "needs SECOND_TOKEN_ENCRYPTION_KEY set to the new key (previous keys only decrypt)",
+  )
   const authMode = raw.authMode ?? "none"
   requireThat(
     authMode !== "none" || isLoopbackHost(host) || raw.allowNoneAuthOnNetwork === true,
@@ -264,6 +285,8 @@ export function loadWebConfig(env: Env): WebConfig {
     noAuthSessionSecret: raw.noAuthSessionSecret,
     workosApiKey: raw.workosApiKey,
     tokenEncryptionKey: raw.tokenEncryptionKey,
+    tokenEncryptionKeyPrevious: raw.tokenEncryptionKeyPrevious,
+    workosApiUrl: raw.workosApiUrl ?? new URL("https://api.workos.com"),
     oauthEnabled,
     trustProxy: raw.trustProxy === true,
     oidc,

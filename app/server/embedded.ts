@@ -15,7 +15,7 @@ import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openLive, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
 import { loadOrCreateLocalSecrets, withLocalSecrets } from "./local-secrets.server.ts"
-import { configOrExit, exitOnListenError, onShutdown } from "./process-lifecycle.server.ts"
+import { configOrExit, exitOnListenError, exitOnSecretKeyError, onShutdown } from "./process-lifecycle.server.ts"
 
 const mode = process.argv.includes("--dev") ? "development" : "production"
 const buildDir = resolve("build")
@@ -54,7 +54,10 @@ const live = await openLive(baseConfig)
 const worker = await startWorker(workerSettings, { live })
 const config = { ...baseConfig, workerUrl: worker.url }
 
-const services = await openServices(config, log, { live })
+const services = await openServices(config, log, { live }).catch(async (error: unknown) => {
+  await worker.close()
+  return exitOnSecretKeyError(error)
+})
 const reaper = startRunReaper(services)
 const host = await startHttpHost({ services, mode, buildDir }).catch(async (error: unknown) => {
   await worker.close()

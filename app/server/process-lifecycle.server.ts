@@ -3,6 +3,7 @@
 
 import { ConfigError } from "#shared/config/env.ts"
 import { describeListenError } from "#shared/config/listen-error.ts"
+import { SecretKeyError } from "#shared/secrets/secret-store.ts"
 
 /** Runs the config loader; on a ConfigError prints its one line and exits with status 1. */
 export function configOrExit<T>(load: () => T): T {
@@ -41,5 +42,16 @@ export function exitOnListenError(error: unknown): never {
   const message = describeListenError(error, "PORT")
   if (message === null) throw error
   console.error(message)
+  process.exit(1)
+}
+
+/**
+ * For a secret store that cannot read what is stored (a wrong or missing encryption key): one line
+ * saying which variable to set, and exit 1, rather than a stack trace or garbage later. Any other
+ * failure is rethrown.
+ */
+export function exitOnSecretKeyError(error: unknown): never {
+  if (!(error instanceof SecretKeyError)) throw error
+  console.error(`Cannot start: ${error.message}`)
   process.exit(1)
 }

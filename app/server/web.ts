@@ -8,11 +8,11 @@ import { createLog } from "../log.server.ts"
 import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openServices } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
-import { configOrExit, exitOnListenError, onShutdown } from "./process-lifecycle.server.ts"
+import { configOrExit, exitOnListenError, exitOnSecretKeyError, onShutdown } from "./process-lifecycle.server.ts"
 
 const config = configOrExit(() => loadWebConfig(process.env))
 const log = createLog({ json: config.production })
-const services = await openServices(config, log)
+const services = await openServices(config, log).catch(exitOnSecretKeyError)
 const reaper = startRunReaper(services)
 const host = await startHttpHost({ services, mode: "production", buildDir: resolve("build") }).catch(exitOnListenError)
 const notice = authModeNotice(config)

@@ -19,7 +19,8 @@ export interface SecretScope {
 export const MAX_SECRET_BYTES = 16 * 1024
 
 export interface SecretStore {
-  readonly kind: "local" | "workos-vault"
+  /** "unconfigured": neither key nor Vault is set; put/replace refuse with SecretKeyError, get answers null. */
+  readonly kind: "local" | "workos-vault" | "unconfigured"
   /** A short, non-secret id of the key that encrypts new values (local: a fingerprint of the key; Vault: "workos-vault"). */
   readonly keyId: string
   /** Stores a new value and returns its ref ("local:<id>" or "vault:<id>"). */
@@ -38,5 +39,29 @@ export class SecretNotFound extends brandedErrorClass("secrets/not-found") {}
 export class SecretScopeMismatch extends brandedErrorClass("secrets/scope-mismatch") {}
 /** The configured key cannot decrypt what is stored (wrong or missing key): says what to set, never the key. */
 export class SecretKeyError extends brandedErrorClass("secrets/key") {}
+/** The value is longer than MAX_SECRET_BYTES (UTF-8): nothing was stored. */
+export class SecretValueTooLarge extends brandedErrorClass("secrets/value-too-large") {}
 /** The secret service could not be reached or answered unusably (Vault): retryable. */
 export class SecretStoreUnavailable extends brandedErrorClass("secrets/unavailable") {}
+
+/** What the Integrations page shows about where secrets go. */
+export interface SecretStoreStatus {
+  readonly kind: "local" | "workos-vault" | "unconfigured"
+  readonly ready: boolean
+  /** Why it is not ready (what to set), or null. Never a key or value. */
+  readonly message: string | null
+}
+
+/** Refs are "<kind>:<id>"; the id is opaque to everyone but the adapter that minted it. */
+export function parseSecretRef(ref: string): { readonly kind: "local" | "vault"; readonly id: string } | null {
+  const match = /^(local|vault):([A-Za-z0-9_-]{1,128})$/.exec(ref)
+  return match ? { kind: match[1] as "local" | "vault", id: match[2]! } : null
+}
+
+/** Throws SecretValueTooLarge when a value would not fit; shared by both adapters. */
+export function assertSecretValueFits(value: string): void {
+  const bytes = new TextEncoder().encode(value).length
+  if (bytes > MAX_SECRET_BYTES) {
+    throw new SecretValueTooLarge(`A secret value may be at most ${MAX_SECRET_BYTES} bytes (got ${bytes}); nothing was stored`)
+  }
+}
