@@ -50,6 +50,14 @@ function validValue(field: string, targets: FuzzTargets): unknown {
     role: "member",
     teamIds: [],
     limit: 5,
+    // A customer-owned OAuth client (oauthProviders.save) whose endpoints are never called.
+    providerKey: "fuzz-provider",
+    clientSecret: "fuzz-client-secret",
+    authorizationUrl: "https://accounts.example.com/o/oauth2/auth",
+    tokenUrl: "https://accounts.example.com/o/oauth2/token",
+    revocationUrl: null,
+    tokenAuthMethod: "client_secret_post",
+    authorizationParams: {},
   }
   return field in known ? known[field] : "x"
 }
