@@ -2,11 +2,13 @@
 // tool and gives its input, nothing more: the definition is looked up by name in the approved
 // configuration (draft: only while the draft's hash still equals the approved one; published: the
 // published payload), for that agent only, and input is checked against the declared parameters.
-// What is approved for mock data only, or needs credentials this platform cannot resolve yet,
-// answers the tool's declared mock data, labelled as such. Every live call, and every refusal of an
-// agent's call, is audited by what was called and how it ended, never by its input or the
-// provider's answer; a mock answer touches nothing outside and is not audited (an app's code may
-// call its appTools in a loop, and each call must not grow the audit log).
+// What is approved for mock data only, or whose credentials are not set up yet (this app's key and
+// its stored secrets; the OAuth provider's client), answers the tool's declared mock data,
+// labelled as such; a person who must connect or reconnect their account is a refusal. Every live
+// call, and every refusal of an agent's call, is audited by what was called and how it ended,
+// never by its input, a credential or the provider's answer; a mock answer touches nothing
+// outside and is not audited (an app's code may call its appTools in a loop, and each call must
+// not grow the audit log).
 
 import type { AgentTool, CustomTool } from "#shared/agents/agents-config.ts"
 import type { AppToolInput } from "#shared/mcp/app-tools.ts"
@@ -18,6 +20,7 @@ import { checkToolInput } from "../integrations/tool-request.server.ts"
 import type { WebServices } from "../services.server.ts"
 import type { AppDocument } from "../store/collections.server.ts"
 import { effectiveAgentsApproval } from "./approvals.server.ts"
+import { credentialsFor } from "./tool-credentials.server.ts"
 
 export type AppToolScope = "draft" | "published"
 
@@ -58,8 +61,6 @@ export const isAppToolRefusal = (outcome: AppToolAnswer | AppToolRefusal): outco
 export const MOCK_REASONS = {
   mockOnly: "Approved for mock data only (approved by a non-admin)",
   runStartedMock: "This run started while the agents were approved for mock data only, so it keeps using mock data",
-  oauth: "OAuth connections arrive with integrations; using mock data",
-  staticSecrets: (domain: string) => `Integration ${domain} is not set up yet (no stored secret)`,
 } as const
 
 const refusal = (status: AppToolRefusal["status"], code: string, message: string, retryable = false): AppToolRefusal => ({
@@ -153,19 +154,16 @@ function fromHttpOutcome(outcome: HttpToolOutcome): AppToolAnswer | AppToolRefus
   return refusal(502, outcome.code, `${asSentence(outcome.message)} ${advice}`, outcome.retryable)
 }
 
-/** Runs the tool as approved: live over the egress guard, or its mock data with the reason. */
+/**
+ * Runs the tool as approved: live over the egress guard with the credentials resolved for this app
+ * and person (tool-credentials), or its mock data with the reason (mock approval, or not set up yet).
+ */
 async function run(services: WebServices, call: AppToolCall, tool: CustomTool, mode: Mode): Promise<AppToolAnswer | AppToolRefusal> {
   if (!mode.live) return mockAnswer(tool, mode.reason)
-  const auth = tool.integration.auth ?? { type: "none" as const }
-  switch (auth.type) {
-    case "static":
-      // Static secrets live in the integrations' secret store (issue 15); until it exists no secret is stored.
-      return mockAnswer(tool, MOCK_REASONS.staticSecrets(tool.integration.domain))
-    case "oauth2":
-      return mockAnswer(tool, MOCK_REASONS.oauth)
-    case "none":
-      return fromHttpOutcome(await executeHttpTool({ tool, input: call.input, secrets: {}, bearerToken: null }, services.egress))
-  }
+  const credentials = await credentialsFor(services, call.app, tool, call.identityUserId)
+  if (credentials.kind === "mock") return mockAnswer(tool, credentials.reason)
+  if (credentials.kind === "refused") return refusal(credentials.status, credentials.code, credentials.message, credentials.retryable)
+  return fromHttpOutcome(await executeHttpTool({ tool, input: call.input, secrets: credentials.secrets, bearerToken: credentials.bearerToken }, services.egress))
 }
 
 async function audit(services: WebServices, call: AppToolCall, action: AuditAction, details: { domain: string | null; status: number | null; code?: string }) {

@@ -13,6 +13,7 @@ import { recordAudit } from "../audit/audit.server.ts"
 import { deleteAppData } from "../app-data/app-data.server.ts"
 import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
+import { deleteAppGrants } from "../integrations/grants/sync-grants.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, appVersions, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
 import { appNameFromPrompt } from "../text/names.ts"
@@ -142,6 +143,7 @@ export async function deleteApp(services: WebServices, scope: WorkspaceScope, ap
   await deleteAppData(services.store, app.workspaceId, app.id)
   await deleteAgentsApprovals(services, app)
   await deleteAgentRuns(services, app)
+  await deleteAppGrants(services, app)
   await services.store.collection(appVersions).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(snapshots).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(runs).deleteMany({ appId: app.id, workspaceId: app.workspaceId })

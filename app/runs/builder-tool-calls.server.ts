@@ -4,17 +4,21 @@
 // its way, and the internal token alone says nothing about which run may act on which app. Calls
 // whose claims name an app agent (claims.agentId) are an agent run's: app/agents/agent-tool-calls.
 
-import type { AppMetadataResult, IntegrationKeysResult } from "#shared/mcp/builder-tools.ts"
+import { validateIntegrationSetup } from "#shared/agents/integration-setup.ts"
+import { describeProblems } from "#shared/agents/validate-agents-config.ts"
+import type { AppMetadataResult, IntegrationKeysResult, SyncIntegrationSetupResult } from "#shared/mcp/builder-tools.ts"
 import type { ToolCallClaims, ToolExecuteRequest } from "#shared/mcp/tool-execute.ts"
 import { executeAgentDataCall, executeAgentToolCall, type AgentToolOutcome } from "../agents/agent-tool-calls.server.ts"
 import { executeAppDataTool, type AppDataToolOutcome } from "../app-data/app-data-tools.server.ts"
 import { setAppMetadataByAgent } from "../apps/app-metadata.server.ts"
+import { integrationKeysOfApp } from "../integrations/grants/grant-views.server.ts"
+import { syncGrants } from "../integrations/grants/sync-grants.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, runs, type AppDocument, type RunDocument } from "../store/collections.server.ts"
 import { cleanName } from "../text/names.ts"
 
 export type ToolExecuteOutcome =
-  | { readonly ok: true; readonly result: AppMetadataResult | IntegrationKeysResult }
+  | { readonly ok: true; readonly result: AppMetadataResult | IntegrationKeysResult | SyncIntegrationSetupResult }
   | { readonly ok: false; readonly status: 400 | 403; readonly code: string; readonly message: string }
   | AppDataToolOutcome
   | AgentToolOutcome
@@ -56,8 +60,18 @@ export async function executeBuilderTool(services: WebServices, call: ToolExecut
     case "list_app_integration_keys": {
       const turn = await claimedTurn(services, call.claims)
       if (!turn) return claimsRejected
-      // Grants will be read here: the app's integration grants, filtered by `call.input.domain` when given.
-      return { ok: true, result: { keys: [] } }
+      return { ok: true, result: await integrationKeysOfApp(services, turn.app, call.input.domain ?? null) }
+    }
+    case "sync_integration_setup": {
+      // The worker validated the file against the app's agents.json; the shared rules are checked
+      // again here (the web never trusts what the worker read), without agents.json, which only
+      // the worker's directory holds mid-turn.
+      const checked = validateIntegrationSetup(call.input.setup)
+      if (!checked.ok) return { ok: false, status: 400, code: "invalid_input", message: `integration-setup.json has problems:\n${describeProblems(checked.problems)}` }
+      const turn = await claimedTurn(services, call.claims)
+      if (!turn) return claimsRejected
+      const result = await syncGrants(services, { workspaceId: turn.app.workspaceId, appId: turn.app.id, requestedByUserId: turn.run.createdByUserId, setup: checked.config })
+      return { ok: true, result }
     }
     case "list_documents":
     case "insert_document":

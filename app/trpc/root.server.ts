@@ -10,9 +10,12 @@ import { appToolsRouter } from "./routers/app-tools.server.ts"
 import { appsRouter } from "./routers/apps.server.ts"
 import { auditRouter } from "./routers/audit.server.ts"
 import { authRouter } from "./routers/auth.server.ts"
+import { connectionsRouter } from "./routers/connections.server.ts"
 import { healthProcedure } from "./routers/health.server.ts"
+import { integrationKeysRouter } from "./routers/integration-keys.server.ts"
 import { invitationsRouter } from "./routers/invitations.server.ts"
 import { membersRouter } from "./routers/members.server.ts"
+import { oauthProvidersRouter } from "./routers/oauth-providers.server.ts"
 import { runsRouter } from "./routers/runs.server.ts"
 import { teamsRouter } from "./routers/teams.server.ts"
 import { versionsRouter } from "./routers/versions.server.ts"
@@ -33,6 +36,9 @@ export const appRouter = createTRPCRouter({
   agentRuns: agentRunsRouter,
   agents: agentsRouter,
   versions: versionsRouter,
+  oauthProviders: oauthProvidersRouter,
+  connections: connectionsRouter,
+  integrationKeys: integrationKeysRouter,
 })
 
 export type AppRouter = typeof appRouter

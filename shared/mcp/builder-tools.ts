@@ -3,6 +3,7 @@
 // decodes again where a tool reaches it. Names and canonical names are in tool-names.ts.
 
 import { Schema } from "effect"
+import { IntegrationSetup } from "../agents/integration-setup.ts"
 import { APPROVAL_STOP_TOOLS, type BuilderToolName } from "./tool-names.ts"
 
 export * from "./tool-names.ts"
@@ -67,17 +68,48 @@ export const ListIntegrationKeysInput = Schema.Struct({
 })
 export type ListIntegrationKeysInput = typeof ListIntegrationKeysInput.Type
 
-/** One integration key granted to the app: what an app agent's tool may call with. */
+/** A secret an integration key declares (never its value): whether an admin has stored it yet. */
+export const IntegrationKeySecret = Schema.Struct({
+  name: Schema.String,
+  required: Schema.Boolean,
+  configured: Schema.Boolean,
+})
+export type IntegrationKeySecret = typeof IntegrationKeySecret.Type
+
+/**
+ * One integration key granted to the app (one entry of the integration-setup.json it presented):
+ * what an app agent's tool may call with, and whether an admin has finished setting it up
+ * (static: every required secret stored; oauth: the provider's OAuth client saved; none: always).
+ */
 export const IntegrationKey = Schema.Struct({
   domain: Schema.String,
   keySlug: Schema.String,
   auth: Schema.Literals(["oauth", "static", "none"]),
   providerKey: Schema.NullOr(Schema.String),
+  configured: Schema.Boolean,
+  secrets: Schema.Array(IntegrationKeySecret),
+  /** For oauth: the scopes the app's tools need from each person's connection. */
+  scopes: Schema.Array(Schema.String),
 })
 export type IntegrationKey = typeof IntegrationKey.Type
 
 export const IntegrationKeysResult = Schema.Struct({ keys: Schema.Array(IntegrationKey) })
 export type IntegrationKeysResult = typeof IntegrationKeysResult.Type
+
+/**
+ * What the broker sends the web once present_integration_setup found a valid file: the setup as
+ * validated, which becomes the app's grant set (upsert listed keys, delete absent ones).
+ */
+export const SyncIntegrationSetupInput = Schema.Struct({ setup: IntegrationSetup })
+export type SyncIntegrationSetupInput = typeof SyncIntegrationSetupInput.Type
+
+/** The app's grant set after a sync: how many keys were written and removed, and which keys it holds ("domain keySlug"). */
+export const SyncIntegrationSetupResult = Schema.Struct({
+  upserted: Schema.Number,
+  deleted: Schema.Number,
+  keys: Schema.Array(Schema.String),
+})
+export type SyncIntegrationSetupResult = typeof SyncIntegrationSetupResult.Type
 
 export const AppMetadataResult = Schema.Struct({
   /** False when the person had named the app themselves: their name stays. */
@@ -133,7 +165,8 @@ export const BUILDER_TOOLS: { readonly [K in BuilderToolName]: ToolDefinition } 
     answeredByWeb: false,
   },
   list_app_integration_keys: {
-    description: "List the integration keys (API domains and credentials) this app has been granted. Empty until an admin grants some.",
+    description:
+      "List the integration keys (API domains and credentials) this app has, from the integration-setup.json it last presented, each with whether an admin has finished setting it up (configured). Keys are per app: another app's keys never count for this one.",
     input: ListIntegrationKeysInput,
     answeredByWeb: true,
   },

@@ -8,7 +8,14 @@ import { RuntimeId } from "../runtime/run-event.ts"
 import { AppToolAnswer, AppToolInput, REPORT_TOOL_FAILURE, ReportToolFailureInput } from "./app-tools.ts"
 import { DeleteDocumentInput, InsertDocumentInput, ListDocumentsInput, UpdateDocumentInput } from "./app-data-tools.ts"
 import { AGENT_ID_PATTERN, TOOL_NAME_PATTERN } from "../agents/agents-config.ts"
-import { AppMetadataResult, IntegrationKeysResult, ListIntegrationKeysInput, SetAppMetadataInput } from "./builder-tools.ts"
+import {
+  AppMetadataResult,
+  IntegrationKeysResult,
+  ListIntegrationKeysInput,
+  SetAppMetadataInput,
+  SyncIntegrationSetupInput,
+  SyncIntegrationSetupResult,
+} from "./builder-tools.ts"
 
 const Id = Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_-]{1,64}$/))
 
@@ -54,6 +61,13 @@ export const ToolExecuteRequest = Schema.Union([
     tool: Schema.Literal("list_app_integration_keys"),
     input: ListIntegrationKeysInput,
   }),
+  // Not a tool the agent sees: present_integration_setup's second half, once the file checked out in the worker.
+  Schema.Struct({
+    claims: ToolCallClaims,
+    toolSet: Schema.Literal("second"),
+    tool: Schema.Literal("sync_integration_setup"),
+    input: SyncIntegrationSetupInput,
+  }),
   appDataCall("list_documents", ListDocumentsInput),
   appDataCall("insert_document", InsertDocumentInput),
   appDataCall("update_document", UpdateDocumentInput),
@@ -82,6 +96,7 @@ export type AppToolAnswer = typeof AppToolAnswer.Type
 export const ToolExecuteAnswers = {
   set_app_metadata: AppMetadataResult,
   list_app_integration_keys: IntegrationKeysResult,
+  sync_integration_setup: SyncIntegrationSetupResult,
   list_documents: Schema.Unknown,
   insert_document: Schema.Unknown,
   update_document: Schema.Unknown,

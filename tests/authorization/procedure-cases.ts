@@ -2,6 +2,8 @@
 // the world. The enumeration test fails for a procedure missing here, so nothing ships untested.
 // For workspace procedures the test adds workspaceId (W's) itself.
 
+import { newId } from "#shared/ids.ts"
+import { integrationGrants } from "#app/integrations/integration-collections.server.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { makeApp, makeAppWithAgents, makeAppWithPlan, makeAppWithVersions } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
@@ -25,6 +27,55 @@ async function agentRun(world: World, caller: HttpPerson) {
   const { appId, agentId } = await appWithApprovedAgents(world, caller)
   const { runId } = await caller.must<{ runId: string }>("mutation", "agentRuns.trigger", { workspaceId: world.workspaceId, appId, agentId, prompt: "Triage ticket 42" })
   return { appId, runId }
+}
+
+/**
+ * A fresh app of the caller's with one static integration key (API_KEY), stored as a synced
+ * present_integration_setup stores it: syncing needs a builder turn, the grants tests' business.
+ */
+async function appKeySecret(world: World, caller: HttpPerson) {
+  const { appId } = await makeApp(world, caller)
+  const store = await world.server.openStore()
+  try {
+    const at = new Date().toISOString()
+    await store.collection(integrationGrants).insert({
+      id: newId(),
+      workspaceId: world.workspaceId,
+      appId,
+      domain: "api.helpdesk.example.com",
+      keySlug: "default",
+      name: "Helpdesk",
+      keyName: "Helpdesk key",
+      capabilityLabel: "Read tickets",
+      why: "The triage agent reads tickets.",
+      authType: "static",
+      providerKey: null,
+      requiredScopes: [],
+      permissionGroupsJson: "[]",
+      setupInstructionsJson: JSON.stringify({ overview: "Create a key.", steps: [], links: [] }),
+      secrets: [{ name: "API_KEY", label: "API key", description: "From the admin console.", required: true, ref: null, updatedAt: null, updatedByUserId: null }],
+      requestedByUserId: world.userId("owner"),
+      syncedAt: at,
+      updatedAt: at,
+    })
+  } finally {
+    await store.close()
+  }
+  return { appId, domain: "api.helpdesk.example.com", keySlug: "default", name: "API_KEY" }
+}
+
+/** A customer-owned OAuth client under a fresh provider key (its endpoints are never called here). */
+function oauthClientInput(world: World) {
+  const providerKey = `enum-${world.freshEmail().replace(/[^a-z0-9]/g, "")}`.slice(0, 40)
+  return {
+    providerKey,
+    displayName: "Enumeration Mail",
+    clientId: "enumeration-client",
+    clientSecret: "enumeration-client-secret",
+    authorizationUrl: "https://accounts.example.com/o/oauth2/auth",
+    tokenUrl: "https://accounts.example.com/o/oauth2/token",
+    tokenAuthMethod: "client_secret_post",
+  }
 }
 
 /** Builds the input for one procedure. `caller` is who will make the call that must succeed. */
@@ -124,6 +175,29 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "agentRuns.get": async (world, caller) => ({ runId: (await agentRun(world, caller)).runId }),
   "agentRuns.list": async (world, caller) => ({ appId: (await agentRun(world, caller)).appId }),
   "agentRuns.cancel": async (world, caller) => ({ runId: (await agentRun(world, caller)).runId }),
+
+  // Admins' page: the caller (an admin) makes the app and its key.
+  "integrationKeys.list": empty,
+  "integrationKeys.setSecret": async (world, caller) => ({ ...(await appKeySecret(world, caller)), value: "set-by-the-enumeration" }),
+  "integrationKeys.clearSecret": appKeySecret,
+
+  // Settings → Integrations (admins) and Connected apps (everyone): each case saves its own
+  // provider key, so deleting one never takes another case's.
+  "oauthProviders.list": empty,
+  "oauthProviders.save": async (world) => oauthClientInput(world),
+  "oauthProviders.delete": async (world, caller) => {
+    const input = oauthClientInput(world)
+    await caller.must("mutation", "oauthProviders.save", { ...input, workspaceId: world.workspaceId })
+    return { providerKey: input.providerKey }
+  },
+  "connections.list": empty,
+  "connections.start": async (world) => {
+    const input = oauthClientInput(world)
+    await world.as("admin").must("mutation", "oauthProviders.save", { ...input, workspaceId: world.workspaceId })
+    return { providerKey: input.providerKey }
+  },
+  // Nothing connected: answers { disconnected: false }.
+  "connections.disconnect": async (world) => ({ providerKey: oauthClientInput(world).providerKey }),
 
   "versions.list": async (world, caller) => ({ appId: (await makeAppWithVersions(world, caller)).appId }),
   "versions.preview": async (world, caller) => {

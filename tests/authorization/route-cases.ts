@@ -82,6 +82,12 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
     get: { access: publicAccess, path: () => "/auth/oidc/callback?state=x&code=y", status: 404 },
     post: { access: publicAccess, path: () => "/auth/oidc/callback", form: async () => ({}), status: 405 },
   },
+  // OAuth Connect's return: an unknown state is refused with a page (400) and nothing stored; the
+  // whole flow and its refusals are proven in tests/integrations/oauth-connect.integration.test.ts.
+  "routes/api.oauth.callback": {
+    get: { access: publicAccess, path: () => "/api/oauth/callback?state=unknown&code=y", status: 400 },
+    post: { access: publicAccess, path: () => "/api/oauth/callback", form: async () => ({}), status: 405 },
+  },
   "routes/auth.sign-out": {
     // A GET cannot sign anyone out: a link or an image on another site could.
     get: { access: publicAccess, path: () => "/auth/sign-out", status: 405 },
@@ -137,6 +143,35 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   },
   "routes/w.$workspaceId.settings.audit": {
     get: { access: workspace("audit:read"), path: (world) => `/w/${world.workspaceId}/settings/audit` },
+  },
+  "routes/w.$workspaceId.settings.integrations": {
+    get: { access: workspace("integrations:manage"), path: (world) => `/w/${world.workspaceId}/settings/integrations` },
+    post: {
+      access: workspace("integrations:manage"),
+      path: (world) => `/w/${world.workspaceId}/settings/integrations`,
+      form: async (world) => ({
+        intent: "saveProvider",
+        isNew: "1",
+        providerKey: `form-${world.freshEmail().replace(/[^a-z0-9]/g, "")}`.slice(0, 48),
+        displayName: "Form provider",
+        clientId: "form-client",
+        clientSecret: "form-client-secret",
+        authorizationUrl: "https://oauth.example.com/authorize",
+        tokenUrl: "https://oauth.example.com/token",
+        revocationUrl: "",
+        tokenAuthMethod: "client_secret_post",
+        authorizationParams: "",
+      }),
+    },
+  },
+  "routes/w.$workspaceId.settings.connected-apps": {
+    get: { access: workspace("integrations:connect"), path: (world) => `/w/${world.workspaceId}/settings/connected-apps` },
+    // Disconnecting a provider one never connected succeeds and changes nothing.
+    post: {
+      access: workspace("integrations:connect"),
+      path: (world) => `/w/${world.workspaceId}/settings/connected-apps`,
+      form: async () => ({ intent: "disconnect", providerKey: "never-connected" }),
+    },
   },
   // An API, not a page: signed out is 401, not a redirect, which the "workspace" access kind above
   // cannot express yet, so only that refusal is enumerated here. The outsider's 404 and a

@@ -38,6 +38,17 @@ function toolCalls(targets: FuzzTargets): string[] {
     call("done_building", { summary: "x" }),
     call("list_app_integration_keys", {}, { ...claims, runId: "../x" }),
     call("list_app_integration_keys", {}, { ...claims, runtime: "gpt" }),
+    // present_integration_setup's sync: a valid setup for a run that has ended, and odd setups.
+    call("sync_integration_setup", {
+      setup: {
+        integrations: [
+          { name: "Helpdesk", domain: "api.helpdesk.example.com", keyName: "Key", capabilityLabel: "Read", why: "Tickets.", permissionGroups: [], secrets: [], setupInstructions: { overview: "x", steps: [], links: [] } },
+        ],
+      },
+    }),
+    call("sync_integration_setup", { setup: { integrations: [] } }),
+    call("sync_integration_setup", { setup: { integrations: [{ domain: "../../x" }] } }),
+    call("sync_integration_setup", { setup: "integration-setup.json" }),
     call("__proto__", {}),
   ]
 }

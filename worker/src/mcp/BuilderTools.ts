@@ -2,7 +2,7 @@
 // suggestions needs nothing durable: the call itself, in the run's transcript, is the record (the
 // web reads it when the run settles). Presenting agents or an integration setup reads and checks
 // the file the agent wrote (present-config.ts): the answer carries what the chat's card shows, or
-// what to fix. Saying "done" builds the app (AppBuilds), and the agent hears what to fix when the
+// what to fix; a valid integration setup is also sent to the web, which makes it the app's grant set. Saying "done" builds the app (AppBuilds), and the agent hears what to fix when the
 // build fails. Naming the app and listing its keys need the web's state, so they go to
 // /api/internal/tool-execute with the token's claims, which the web re-checks. Every outcome is
 // an answer for the agent: a call that cannot be done says why, as a tool error, and never takes
@@ -17,7 +17,7 @@ import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
 import { askWebForTool } from "./ask-web.ts"
 import type { McpClaims } from "./McpTokens.ts"
-import { presentAgents, presentIntegrationSetup } from "./present-config.ts"
+import { presentAgents, presentedSetupAnswer, readIntegrationSetup, setupNotSyncedAnswer } from "./present-config.ts"
 
 /** What the agent is told: the tool's text result, and whether it is an error. */
 export interface ToolAnswer {
@@ -42,6 +42,10 @@ const buildAnswer = (outcome: BuildOutcome): ToolAnswer =>
 
 const encodeRequest = Schema.encodeSync(ToolExecuteRequest)
 
+/** The second tool set's calls the web answers (sync_integration_setup is present_integration_setup's second half). */
+type WebTool = "set_app_metadata" | "list_app_integration_keys" | "sync_integration_setup"
+type WebAnswer<T extends WebTool> = (typeof ToolExecuteAnswers)[T]["Type"]
+
 export class BuilderTools extends Context.Service<
   BuilderTools,
   {
@@ -55,12 +59,9 @@ export class BuilderTools extends Context.Service<
       const config = yield* WorkerConfig
       const builds = yield* AppBuilds
 
-      const callWeb = Effect.fn("BuilderTools.callWeb")(function* (
-        claims: McpClaims,
-        tool: "set_app_metadata" | "list_app_integration_keys",
-        input: unknown,
-      ) {
-        if (claims.workspaceId === null) return refusal("This run was started without a workspace, so this tool cannot be used.")
+      /** The web's decoded answer to one call, or the refusal the agent is told. */
+      const askWeb = Effect.fn("BuilderTools.askWeb")(function* <T extends WebTool>(claims: McpClaims, tool: T, input: unknown) {
+        if (claims.workspaceId === null) return { ok: false as const, answer: refusal("This run was started without a workspace, so this tool cannot be used.") }
         const request = {
           claims: { workspaceId: claims.workspaceId, appId: claims.appId, runId: claims.runId, runtime: claims.runtime },
           toolSet: "second",
@@ -69,12 +70,32 @@ export class BuilderTools extends Context.Service<
         }
         // The encoder checks the input against the tool's schema on the way out.
         const body = yield* Effect.option(Effect.try(() => JSON.stringify(encodeRequest(request as never))))
-        if (body._tag === "None") return refusal(`The input does not match ${tool}'s schema.`)
+        if (body._tag === "None") return { ok: false as const, answer: refusal(`The input does not match ${tool}'s schema.`) }
         const reply = yield* askWebForTool(config, body.value)
-        if (!reply.ok) return refusal(reply.message)
-        const result = Schema.decodeUnknownExit(ToolExecuteAnswers[tool])(reply.result)
-        if (result._tag === "Failure") return refusal("Second answered in a shape this worker does not understand.")
-        return answer(result.value)
+        if (!reply.ok) return { ok: false as const, answer: refusal(reply.message) }
+        const result = Schema.decodeUnknownExit(ToolExecuteAnswers[tool] as Schema.Codec<WebAnswer<T>, unknown>)(reply.result)
+        if (result._tag === "Failure") return { ok: false as const, answer: refusal("Second answered in a shape this worker does not understand.") }
+        return { ok: true as const, result: result.value }
+      })
+
+      const callWeb = (claims: McpClaims, tool: "set_app_metadata" | "list_app_integration_keys", input: unknown) =>
+        askWeb(claims, tool, input).pipe(
+          Effect.map((reply) => (reply.ok ? answer(reply.result) : reply.answer)),
+          Effect.catchTag("ToolWebError", (error) => Effect.succeed(refusal(`${error.message} Try again in a moment.`))),
+        )
+
+      /**
+       * present_integration_setup: the file checked here, then recorded by the web as the app's
+       * grant set; presented only once recorded, so the card never shows a setup the Integrations
+       * page does not have. A failed sync is a tool error (the turn goes on) saying so.
+       */
+      const presentSetup = Effect.fn("BuilderTools.presentSetup")(function* (claims: McpClaims) {
+        const read = yield* Effect.try(() => readIntegrationSetup(appWorkdir(config.workspacesDir, claims.appId)))
+        if (!read.ok) return read.answer
+        return yield* askWeb(claims, "sync_integration_setup", { setup: read.setup }).pipe(
+          Effect.map((reply) => (reply.ok ? presentedSetupAnswer(read.setup, reply.result) : setupNotSyncedAnswer(reply.answer.text))),
+          Effect.catchTag("ToolWebError", (error) => Effect.succeed(setupNotSyncedAnswer(error.message))),
+        )
       })
 
       return BuilderTools.of({
@@ -84,8 +105,8 @@ export class BuilderTools extends Context.Service<
             return refusal(`The input does not match ${tool}'s schema; fix it and call again. ${describeIssue(decoded.failure)}`)
           }
           if (tool === "present_agents" || tool === "present_integration_setup") {
-            const present = tool === "present_agents" ? presentAgents : presentIntegrationSetup
-            return yield* Effect.try(() => present(appWorkdir(config.workspacesDir, claims.appId))).pipe(
+            const present = tool === "present_agents" ? Effect.try(() => presentAgents(appWorkdir(config.workspacesDir, claims.appId))) : presentSetup(claims)
+            return yield* present.pipe(
               Effect.catch((error) =>
                 Effect.logWarning(`${tool} could not read the app's files`, error).pipe(Effect.as(refusal("The app's files could not be read just now; try again in a moment."))),
               ),
@@ -97,9 +118,7 @@ export class BuilderTools extends Context.Service<
             return buildAnswer(yield* builds.build({ appId, runId, workspaceId, runtime, summary }))
           }
           if (!BUILDER_TOOLS[tool].answeredByWeb) return localAnswer(tool)
-          return yield* callWeb(claims, tool as "set_app_metadata" | "list_app_integration_keys", decoded.success).pipe(
-            Effect.catchTag("ToolWebError", (error) => Effect.succeed(refusal(`${error.message} Try again in a moment.`))),
-          )
+          return yield* callWeb(claims, tool as "set_app_metadata" | "list_app_integration_keys", decoded.success)
         }),
       })
     }),

@@ -156,6 +156,62 @@ describe("a run token during its turn", () => {
     await end()
   })
 
+  it("presents a valid integration-setup.json only once the web recorded it as the app's keys, and says so when it could not", async () => {
+    const setup = {
+      integrations: [
+        {
+          name: "Helpdesk",
+          domain: "api.helpdesk.example.com",
+          keyName: "Helpdesk key",
+          capabilityLabel: "Read tickets",
+          why: "The triage agent reads tickets.",
+          permissionGroups: [],
+          secrets: [{ name: "HELPDESK_API_KEY", label: "API key", description: "From the admin console.", required: true }],
+          auth: { type: "static" },
+          setupInstructions: { overview: "Create a key.", steps: [], links: [] },
+        },
+      ],
+    }
+    for (const appId of ["app-setup", "refused-setup"]) {
+      mkdirSync(join(broker.workspacesDir, "apps", appId), { recursive: true })
+      writeFileSync(join(broker.workspacesDir, "apps", appId, "integration-setup.json"), JSON.stringify(setup))
+    }
+
+    const token = await mint(grant("app-setup", ["present_integration_setup"]))
+    const end = await startTurn("app-setup", "run-setup")
+    const client = await connect(token)
+    const before = webCalls().length
+    const presented = await client.callTool({ name: "present_integration_setup", arguments: {} })
+    expect(presented.isError).toBe(false)
+    expect(JSON.parse(textOf(presented))).toMatchObject({
+      ok: true,
+      status: "presented",
+      summary: { integrations: [{ domain: "api.helpdesk.example.com", keySlug: "default", authType: "static" }] },
+      synced: { upserted: 1, deleted: 0, keys: ["api.helpdesk.example.com default"] },
+    })
+    // The web got the setup as validated, with the run's claims, under the internal token.
+    expect(webCalls().slice(before)).toEqual([
+      {
+        authorization: `Bearer ${INTERNAL_TOKEN}`,
+        body: { claims: { workspaceId: "ws-broker", appId: "app-setup", runId: "run-setup", runtime: "claude" }, toolSet: "second", tool: "sync_integration_setup", input: { setup } },
+      },
+    ])
+    await client.close()
+    await end()
+
+    // The web refuses (the run ended meanwhile): an error the turn goes on after, never a presented card.
+    const refusedToken = await mint(grant("refused-setup", ["present_integration_setup"]))
+    const endRefused = await startTurn("refused-setup", "run-refused")
+    const refusedClient = await connect(refusedToken)
+    const refused = await refusedClient.callTool({ name: "present_integration_setup", arguments: {} })
+    expect(refused.isError).toBe(true)
+    expect(textOf(refused)).toBe(
+      "integration-setup.json is valid, but Second could not record it as the app's integration keys: This run cannot call tools now. Call present_integration_setup again in a moment.",
+    )
+    await refusedClient.close()
+    await endRefused()
+  })
+
   it("answers a call that does not match the tool's schema with a tool error saying what is wrong", async () => {
     const token = await mint(grant("app-bad-input"))
     const end = await startTurn("app-bad-input", "run-bad-input")

@@ -15,7 +15,7 @@ import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { claudeToolName, codexMcpToolName, opencodeToolName } from "../runtime/protocol/mcp-tool-names.ts"
 import { endAtApprovalStop } from "../runtime/turn-pipeline.ts"
-import { presentAgents, presentIntegrationSetup, readAppConfigFile } from "./present-config.ts"
+import { presentAgents, readAppConfigFile, readIntegrationSetup } from "./present-config.ts"
 
 const VALID_AGENTS = {
   agents: [
@@ -151,6 +151,12 @@ describe("readAppConfigFile", () => {
 })
 
 describe("present_integration_setup", () => {
+  const presentIntegrationSetup = (directory: string) => {
+    const read = readIntegrationSetup(directory)
+    if (read.ok) throw new Error("expected a refusal")
+    return read.answer
+  }
+
   it("asks for the file, with its format, when there is none", () => {
     const answer = presentIntegrationSetup(workdir)
     expect(answer.isError).toBe(true)

@@ -3,15 +3,23 @@
 // rules. A valid file is presented — its summary (and for agents.json the canonical hash the
 // person's approval names) goes back in the result, which the chat's card shows; a missing or
 // invalid one is a tool error saying what to fix, so the turn goes on (only an approval stop that
-// returned without error ends it) and the builder can fix the file and call again.
+// returned without error ends it) and the builder can fix the file and call again. A valid
+// integration-setup.json is presented only once the web recorded it as the app's keys (BuilderTools).
 
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs"
 import { AGENTS_CONFIG_FILE, AGENTS_CONFIG_LIMITS, type AgentsConfig } from "#shared/agents/agents-config.ts"
 import { summarizeAgents } from "#shared/agents/agents-summary.ts"
 import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
-import { INTEGRATION_SETUP_FILE, INTEGRATION_SETUP_LIMITS, summarizeIntegrationSetup, validateIntegrationSetup } from "#shared/agents/integration-setup.ts"
+import {
+  INTEGRATION_SETUP_FILE,
+  INTEGRATION_SETUP_LIMITS,
+  type IntegrationSetup,
+  summarizeIntegrationSetup,
+  validateIntegrationSetup,
+} from "#shared/agents/integration-setup.ts"
 import { describeProblems, validateAgentsConfig, type ConfigProblem } from "#shared/agents/validate-agents-config.ts"
 import { APP_MANIFEST_FILE, COLLECTION_NAME_PATTERN } from "#shared/apps/app-data.ts"
+import type { SyncIntegrationSetupResult } from "#shared/mcp/builder-tools.ts"
 import type { ToolAnswer } from "./BuilderTools.ts"
 
 export type AppConfigFile =
@@ -112,15 +120,27 @@ export function presentAgents(workdir: string): ToolAnswer {
   return presentedAnswer({ ok: true, status: "presented", hash: agentsConfigHash(config), summary: summarizeAgents(config), next: NEXT_AGENTS })
 }
 
-/** present_integration_setup: integration-setup.json, checked against agents.json when that is there and valid. */
-export function presentIntegrationSetup(workdir: string): ToolAnswer {
+/** integration-setup.json as it is now, checked against agents.json when that is there and valid: the setup, or the answer saying what to fix. */
+export function readIntegrationSetup(workdir: string): { readonly ok: true; readonly setup: IntegrationSetup } | { readonly ok: false; readonly answer: ToolAnswer } {
   const file = readAppConfigFile(workdir, INTEGRATION_SETUP_FILE, INTEGRATION_SETUP_LIMITS.fileBytes)
   if (file.kind === "missing") {
-    return refusal(`Write ${INTEGRATION_SETUP_FILE} first (format: ${SETUP_FORMAT}) in the app's directory, then call present_integration_setup.`)
+    return { ok: false, answer: refusal(`Write ${INTEGRATION_SETUP_FILE} first (format: ${SETUP_FORMAT}) in the app's directory, then call present_integration_setup.`) }
   }
-  if (file.kind === "refused") return refusal(file.reason)
+  if (file.kind === "refused") return { ok: false, answer: refusal(file.reason) }
   const { config } = readAgentsConfig(workdir)
   const checked = validateIntegrationSetup(file.text, config === null ? {} : { agentsConfig: config })
-  if (!checked.ok) return refusal(problemsText(INTEGRATION_SETUP_FILE, "present_integration_setup", checked.problems))
-  return presentedAnswer({ ok: true, status: "presented", summary: summarizeIntegrationSetup(checked.config), next: NEXT_SETUP })
+  if (!checked.ok) return { ok: false, answer: refusal(problemsText(INTEGRATION_SETUP_FILE, "present_integration_setup", checked.problems)) }
+  return { ok: true, setup: checked.config }
 }
+
+/** present_integration_setup's answer once the web recorded the setup as the app's keys: the card's summary and what was synced. */
+export function presentedSetupAnswer(setup: IntegrationSetup, synced: SyncIntegrationSetupResult): ToolAnswer {
+  return presentedAnswer({ ok: true, status: "presented", summary: summarizeIntegrationSetup(setup), synced, next: NEXT_SETUP })
+}
+
+/**
+ * When the file is valid but Second could not record it: an error (no card, the turn goes on), so
+ * nobody is shown a setup the Integrations page does not have.
+ */
+export const setupNotSyncedAnswer = (why: string): ToolAnswer =>
+  refusal(`${INTEGRATION_SETUP_FILE} is valid, but Second could not record it as the app's integration keys: ${why} Call present_integration_setup again in a moment.`)
