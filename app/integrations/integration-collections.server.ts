@@ -80,6 +80,8 @@ export interface IntegrationGrantDocument extends StoredDocument {
   /** For oauth2: the provider key and the scopes the app's tools need. */
   readonly providerKey: string | null
   readonly requiredScopes: readonly string[]
+  /** For oauth2: the endpoints integration-setup.json declares, to prefill the admin's OAuth client form (absent on older documents). */
+  readonly oauthEndpoints?: { readonly authorizationUrl: string; readonly tokenUrl: string; readonly tokenAuthMethod: TokenAuthMethod } | null
   readonly permissionGroupsJson: string
   readonly setupInstructionsJson: string
   readonly secrets: readonly GrantSecret[]

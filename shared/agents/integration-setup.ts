@@ -182,6 +182,11 @@ export function summarizeIntegrationSetup(setup: IntegrationSetup) {
         authType,
         providerKey: entry.auth?.type === "oauth2" ? entry.auth.providerKey : null,
         scopes: entry.auth?.type === "oauth2" ? [...entry.auth.scopes] : [],
+        /** Where the admin's OAuth client for providerKey authorizes and gets tokens: prefills Settings → Integrations. */
+        oauthEndpoints:
+          entry.auth?.type === "oauth2"
+            ? { authorizationUrl: entry.auth.authorizationUrl, tokenUrl: entry.auth.tokenUrl, tokenAuthMethod: entry.auth.tokenAuthMethod }
+            : null,
         permissionGroups: entry.permissionGroups.map((group) => ({ name: group.name, description: group.description, permissions: [...group.permissions] })),
         secrets: entry.secrets.map((secret) => ({ name: secret.name, label: secret.label, description: secret.description, required: secret.required })),
         setupInstructions: {

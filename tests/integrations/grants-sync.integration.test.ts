@@ -5,6 +5,7 @@
 // setup the shared rules refuse, changes nothing.
 
 import { describe, expect, it } from "vitest"
+import { neededProviders } from "#app/integrations/oauth/needed-providers.server.ts"
 import { auditEvents, runs } from "#app/store/collections.server.ts"
 import { PROVIDER_HOST } from "#tests/fixtures/fake-https-provider.ts"
 import { oauthEntry, staticEntry, useGrantsWorld } from "./grants-world.ts"
@@ -36,6 +37,17 @@ describe("sync_integration_setup", () => {
     })
     const [audited] = await syncedAudit(app.id, app.workspaceId)
     expect(audited).toMatchObject({ actorUserId: run.createdByUserId, targetType: "app", after: { upserted: 2, deleted: 0, keys: [`${PROVIDER_HOST} default`, "calendar.provider.test default"] } })
+    // The OAuth key's declared endpoints prefill the admin's client form on Settings → Integrations.
+    const [needed] = await neededProviders({ store: the.store() }, app.workspaceId, new Set())
+    expect(needed).toMatchObject({
+      providerKey: "calendar",
+      configured: false,
+      scopes: ["calendar.read"],
+      authorizationUrl: "https://provider.test/authorize",
+      tokenUrl: "https://provider.test/token",
+      tokenAuthMethod: "client_secret_post",
+      apps: [{ appId: app.id }],
+    })
   })
 
   it("deletes keys no longer listed with their secrets, keeps the values of names still declared, and drops those of names removed", async () => {

@@ -33,6 +33,7 @@ function describedBy(entry: Entry) {
     authType: entry.authType,
     providerKey: entry.providerKey,
     requiredScopes: entry.scopes,
+    oauthEndpoints: entry.oauthEndpoints,
     permissionGroupsJson: JSON.stringify(entry.permissionGroups),
     setupInstructionsJson: JSON.stringify(entry.setupInstructions),
   }

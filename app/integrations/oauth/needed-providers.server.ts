@@ -10,7 +10,7 @@ export interface NeededProvider {
   readonly providerKey: string
   readonly configured: boolean
   readonly scopes: string[]
-  /** From the grant's setup instructions when the builder gave them; "" otherwise. */
+  /** As the apps' integration-setup.json declares them; "" when no grant carries them. */
   readonly authorizationUrl: string
   readonly tokenUrl: string
   readonly tokenAuthMethod: TokenAuthMethod
@@ -48,29 +48,10 @@ export async function providerNeeds(services: Pick<WebServices, "store">, worksp
   )
 }
 
-/** The grant's declared endpoints, when its setup JSON carries them (agents.json auth blocks do). */
+/** The endpoints the apps' integration-setup.json declares for the provider (the first grant that has them). */
 function declaredEndpoints(grants: readonly IntegrationGrantDocument[]) {
-  for (const grant of grants) {
-    try {
-      const setup: unknown = JSON.parse(grant.setupInstructionsJson)
-      const record = typeof setup === "object" && setup !== null ? (setup as Record<string, unknown>) : {}
-      // NOTE: the grant document has no endpoint fields of its own; these are read from its setup JSON when the sync kept the auth block there.
-      const auth = record["auth"] ?? record["oauth"]
-      if (typeof auth === "object" && auth !== null) {
-        const record = auth as Record<string, unknown>
-        const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : "")
-        const method = text("tokenAuthMethod")
-        return {
-          authorizationUrl: text("authorizationUrl"),
-          tokenUrl: text("tokenUrl"),
-          tokenAuthMethod: (["client_secret_basic", "client_secret_post", "none"].includes(method) ? method : "client_secret_post") as TokenAuthMethod,
-        }
-      }
-    } catch {
-      // Unreadable setup JSON: nothing to prefill.
-    }
-  }
-  return { authorizationUrl: "", tokenUrl: "", tokenAuthMethod: "client_secret_post" as TokenAuthMethod }
+  const declared = grants.find((grant) => grant.oauthEndpoints)?.oauthEndpoints
+  return declared ?? { authorizationUrl: "", tokenUrl: "", tokenAuthMethod: "client_secret_post" as TokenAuthMethod }
 }
 
 export async function neededProviders(services: Pick<WebServices, "store">, workspaceId: string, configured: ReadonlySet<string>): Promise<NeededProvider[]> {
