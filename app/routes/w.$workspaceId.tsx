@@ -72,6 +72,16 @@ export default function WorkspaceLayout() {
           <NavLink to={`${base}/settings/teams`} className={tab}>
             Teams
           </NavLink>
+          {may("integrations:connect") ? (
+            <NavLink to={`${base}/settings/connected-apps`} className={tab}>
+              Connected apps
+            </NavLink>
+          ) : null}
+          {may("integrations:manage") ? (
+            <NavLink to={`${base}/settings/integrations`} className={tab}>
+              Integrations
+            </NavLink>
+          ) : null}
           {may("audit:read") ? (
             <NavLink to={`${base}/settings/audit`} className={tab}>
               Audit log

@@ -43,15 +43,24 @@ export interface ChromiumFixture {
   person(label: string, baseURL: string): Promise<BrowserPerson>
 }
 
+export interface ChromiumOptions {
+  /**
+   * More command-line switches, read when Chromium launches (in beforeAll): e.g. a fake HTTPS
+   * provider's host mapped to loopback (--host-resolver-rules) and its test certificate accepted.
+   */
+  readonly extraArgs?: () => readonly string[]
+}
+
 /** Registers this file's Chromium: launched before its tests, closed after them. */
-export function useChromium(): ChromiumFixture {
+export function useChromium(options: ChromiumOptions = {}): ChromiumFixture {
   let browser: Browser | undefined
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM_PATH)) {
       throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium package; .ci/run does (apt-get install chromium).`)
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 })
+    const args = [...CHROMIUM_ARGS, ...(options.extraArgs?.() ?? [])]
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args, timeout: 30_000 })
   }, 60_000)
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 // Every page of Second in real Chromium, in a lived-in workspace (an owner and a member, a team, a
-// pending invitation, an app the scripted builder built, with notes in its data), at a phone's
-// and a desktop's width, in light and dark: no serious or critical axe-core (WCAG 2.1 A/AA)
-// violation, nothing wider than the screen, and, on the main pages, every Tab stop visible and
+// pending invitation, an OAuth client, an app the scripted builder built, with notes in its data),
+// at a phone's and a desktop's width, in light and dark: no serious or critical axe-core (WCAG 2.1
+// A/AA) violation, nothing wider than the screen, and, on the main pages, every Tab stop visible and
 // showing focus. Screenshots of each go to test-results/screenshots/ for a person to look at;
 // the desktop's first load of each page is timed and printed as one table at the end.
 
@@ -106,6 +106,18 @@ it("makes a lived-in workspace: two members, a team, a pending invitation, and a
   await design.getByRole("button", { name: "Add", exact: true }).click()
   await design.getByText(bea.name).waitFor()
 
+  // An OAuth client for a CRM, set up by the owner: Bea's Connected apps lists it to connect.
+  await settings.goto(`${workspacePath}/settings/integrations`)
+  const addProvider = settings.getByRole("region", { name: "Add another provider" })
+  await addProvider.getByLabel("Provider key").fill("acme-crm")
+  await addProvider.getByLabel("Display name").fill("Acme CRM")
+  await addProvider.getByLabel("Client ID").fill("acme-client-id")
+  await addProvider.getByLabel("Client secret").fill("acme-client-secret")
+  await addProvider.getByLabel("Authorization URL").fill("https://crm.example.com/oauth/authorize")
+  await addProvider.getByLabel("Token URL").fill("https://crm.example.com/oauth/token")
+  await addProvider.getByRole("button", { name: /^Add provider/ }).click()
+  await settings.getByRole("region", { name: "OAuth client acme-crm" }).getByText("Stored — leave empty to keep.").waitFor()
+
   // Cy signs in without accepting: a person with no workspace yet, whose invitation is still pending.
   const c = await chromium.person("cy-setup", bed.server.url)
   await c.page.goto("/onboarding")
@@ -201,6 +213,10 @@ const PAGES: readonly PageSpec[] = [
     // Once the page is live its times read as people say them, the exact time on hover.
     ready: (page) => page.locator('[data-testid="audit-row"] time[title$="UTC"]', { hasText: /^(just now|\d+ min ago)$/ }).first().waitFor(),
   },
+  { name: "integrations", as: "ada", path: (w) => `${w.workspacePath}/settings/integrations`, ready: testId("oauth-client"), keyboard: {} },
+  // Only owners and admins manage integrations: a member gets the refusal page, not a broken one.
+  { name: "integrations-member", as: "bea", path: (w) => `${w.workspacePath}/settings/integrations`, status: 403, ready: heading("Not allowed") },
+  { name: "connected-apps", as: "bea", path: (w) => `${w.workspacePath}/settings/connected-apps`, ready: testId("connection"), keyboard: {} },
   { name: "not-found", as: "ada", path: (w) => `${w.workspacePath}/nope`, status: 404, ready: heading("Not found") },
 ]
 

@@ -1,0 +1,328 @@
+// The Integrations and Connected apps pages' parts as the server renders them: secrets are never
+// in the page (write-only fields), providers an admin has not set up offer no Connect, missing
+// scopes stand out, setup links are web links only, and nothing but known codes comes from the URL.
+
+import { beforeAll, describe, expect, it } from "vitest"
+import type { CallbackErrorCode } from "#app/integrations/oauth/connect-callback.server.ts"
+import { renderInRouter, textOf } from "#tests/fixtures/render-in-router.tsx"
+import { loadRichText } from "../builder/rich-text.tsx"
+import { AppKeyCard } from "./app-key-card.tsx"
+import { ConnectionRow } from "./connection-row.tsx"
+import type { ConnectionView, KeyView, NeededProvider, ProviderView } from "./integration-views.ts"
+import { formValues, OAuthClientCard } from "./oauth-client-card.tsx"
+import { oauthErrorSentence } from "./oauth-outcome-text.ts"
+import { readProviderForm } from "./provider-form.ts"
+import { ReturnNotice } from "./return-notice.tsx"
+
+beforeAll(async () => {
+  expect(await loadRichText()).not.toBeNull()
+})
+
+const AT = "2025-03-05T14:03:00.000Z"
+
+const crm: ProviderView = {
+  providerKey: "acme-crm",
+  displayName: "Acme CRM",
+  clientId: "client-123",
+  hasClientSecret: true,
+  authorizationUrl: "https://crm.example.com/oauth/authorize",
+  tokenUrl: "https://crm.example.com/oauth/token",
+  revocationUrl: null,
+  tokenAuthMethod: "client_secret_basic",
+  authorizationParams: { access_type: "offline" },
+  updatedAt: AT,
+  updatedByName: "Ada",
+  connectionCount: 3,
+}
+
+const neededCrm: NeededProvider = {
+  providerKey: "acme-crm",
+  configured: false,
+  scopes: ["contacts.read", "deals.write"],
+  authorizationUrl: "https://crm.example.com/authorize-from-app",
+  tokenUrl: "https://crm.example.com/token-from-app",
+  tokenAuthMethod: "client_secret_post",
+  apps: [{ appId: "a".repeat(24), name: "Sales desk" }],
+}
+
+/** The attributes of the one <input name=…> in the markup. */
+const inputNamed = (html: string, name: string) => {
+  const found = [...html.matchAll(/<input[^>]*>/g)].map(([tag]) => tag).filter((tag) => tag.includes(`name="${name}"`))
+  expect(found, `one input named ${name}`).toHaveLength(1)
+  return found[0]!
+}
+
+describe("an OAuth client's form", () => {
+  it("keeps the client secret write-only: an empty password field that says one is stored", async () => {
+    const html = await renderInRouter(<OAuthClientCard provider={crm} needed={neededCrm} values={formValues(crm, neededCrm, "acme-crm")} outcome={null} />)
+    const secret = inputNamed(html, "clientSecret")
+    expect(secret).toContain('type="password"')
+    expect(secret).not.toContain("value=")
+    expect(textOf(html)).toContain("Stored — leave empty to keep.")
+    // What was saved wins over what the app's setup suggests.
+    expect(inputNamed(html, "authorizationUrl")).toContain('value="https://crm.example.com/oauth/authorize"')
+    expect(html).toContain('<option value="client_secret_basic" selected="">')
+    expect(textOf(html)).toContain("Needed by Sales desk.")
+    expect(textOf(html)).toContain("contacts.read")
+  })
+
+  it("prefills a provider the apps need but nobody set up from the apps' setup, with no Remove", async () => {
+    const html = await renderInRouter(
+      <OAuthClientCard provider={null} needed={neededCrm} values={formValues(undefined, neededCrm, "acme-crm")} outcome={null} />
+    )
+    expect(inputNamed(html, "tokenUrl")).toContain('value="https://crm.example.com/token-from-app"')
+    expect(inputNamed(html, "providerKey")).toContain('type="hidden"')
+    expect(textOf(html)).toContain("Not set up")
+    expect(textOf(html)).not.toContain("Stored — leave empty to keep.")
+    expect(textOf(html)).not.toContain("Remove")
+  })
+
+  it("shows the server's refusal beside the form", async () => {
+    const html = await renderInRouter(
+      <OAuthClientCard
+        provider={crm}
+        needed={null}
+        values={formValues(crm, undefined, "acme-crm")}
+        outcome={{ ok: false, message: "The token URL must use https." }}
+      />
+    )
+    expect(html).toContain('role="alert"')
+    expect(textOf(html)).toContain("The token URL must use https.")
+  })
+})
+
+describe("reading the OAuth client form", () => {
+  const form = (fields: Record<string, string>) => {
+    const data = new FormData()
+    for (const [name, value] of Object.entries(fields)) data.set(name, value)
+    return data
+  }
+  const base = {
+    providerKey: "acme-crm",
+    displayName: "Acme CRM",
+    clientId: "id",
+    authorizationUrl: "https://crm.example.com/a",
+    tokenUrl: "https://crm.example.com/t",
+    revocationUrl: "",
+    tokenAuthMethod: "client_secret_post",
+    authorizationParams: "access_type=offline\n\nprompt = consent",
+  }
+
+  it("keeps the stored secret when the field is empty, and never keeps a typed secret among the values shown again", () => {
+    const kept = readProviderForm(form({ ...base, clientSecret: "" }))
+    expect(kept.ok && "clientSecret" in kept.input).toBe(false)
+    const typed = readProviderForm(form({ ...base, clientSecret: " s3cret-value\n" }))
+    expect(typed.ok && typed.input.clientSecret).toBe("s3cret-value")
+    expect(JSON.stringify(typed.values)).not.toContain("s3cret-value")
+    expect(typed.ok && typed.input.revocationUrl).toBeNull()
+    expect(typed.ok && typed.input.authorizationParams).toEqual({
+      access_type: "offline",
+      prompt: "consent",
+    })
+  })
+
+  it("refuses a parameter line without a name, saying which line, without the secret", () => {
+    const read = readProviderForm(
+      form({
+        ...base,
+        clientSecret: "s3cret-value",
+        authorizationParams: "access_type=offline\nno-equals-sign",
+      })
+    )
+    expect(read.ok).toBe(false)
+    expect(!read.ok && read.message).toContain("line 2")
+    expect(JSON.stringify(read)).not.toContain("s3cret-value")
+  })
+})
+
+const connection = (overrides: Partial<ConnectionView>): ConnectionView => ({
+  providerKey: "acme-crm",
+  displayName: "Acme CRM",
+  configured: true,
+  status: "not_connected",
+  grantedScopes: [],
+  requiredScopes: ["contacts.read", "deals.write"],
+  missingScopes: [],
+  connectedAt: null,
+  lastRefreshAt: null,
+  apps: [{ appId: "a".repeat(24), name: "Sales desk" }],
+  ...overrides,
+})
+
+describe("a provider on Connected apps", () => {
+  it("offers Connect when an admin set it up, and says who needs it", async () => {
+    const text = textOf(
+      await renderInRouter(
+        <ul>
+          <ConnectionRow connection={connection({})} />
+        </ul>
+      )
+    )
+    expect(text).toContain("Not connected")
+    expect(text).toContain("Connect Acme CRM")
+    expect(text).toContain("Used by Sales desk")
+  })
+
+  it("says to ask an admin, with no Connect, when nobody set it up", async () => {
+    const html = await renderInRouter(
+      <ul>
+        <ConnectionRow connection={connection({ configured: false })} />
+      </ul>
+    )
+    expect(textOf(html)).toContain("Not set up yet — ask an admin.")
+    expect(html).not.toContain('value="connect"')
+  })
+
+  it("marks the scopes not granted and offers Reconnect and Disconnect", async () => {
+    const html = await renderInRouter(
+      <ul>
+        <ConnectionRow
+          connection={connection({
+            status: "connected",
+            grantedScopes: ["contacts.read"],
+            missingScopes: ["deals.write"],
+            connectedAt: AT,
+            lastRefreshAt: AT,
+          })}
+        />
+      </ul>
+    )
+    const text = textOf(html)
+    expect(text).toContain("Connected")
+    expect(text).toContain("deals.write — not granted")
+    expect(text).not.toContain("contacts.read — not granted")
+    expect(text).toContain("Reconnect Acme CRM")
+    expect(text).toContain("Disconnect Acme CRM")
+    expect(html).toContain(`dateTime="${AT}"`)
+  })
+
+  it("says a reconnect is needed", async () => {
+    const text = textOf(
+      await renderInRouter(
+        <ul>
+          <ConnectionRow
+            connection={connection({
+              status: "reconnect_needed",
+              connectedAt: AT,
+            })}
+          />
+        </ul>
+      )
+    )
+    expect(text).toContain("Reconnect needed")
+    expect(text).toContain("Reconnect Acme CRM")
+  })
+})
+
+describe("coming back from the provider", () => {
+  const list = [{ providerKey: "acme-crm", displayName: "Acme CRM" }]
+
+  it("names the provider it connected, when the page lists it", async () => {
+    expect(textOf(await renderInRouter(<ReturnNotice connections={list} />, "http://localhost/?connected=acme-crm"))).toContain("Connected Acme CRM.")
+    const other = textOf(await renderInRouter(<ReturnNotice connections={list} />, "http://localhost/?connected=%3Cb%3Eevil%3C%2Fb%3E"))
+    expect(other).toContain("Connected.")
+    expect(other).not.toContain("evil")
+  })
+
+  it("turns a known error code into its sentence and anything else into a generic one, never echoing the URL", async () => {
+    expect(textOf(await renderInRouter(<ReturnNotice connections={list} />, "http://localhost/?oauth_error=state_expired"))).toContain(
+      "took too long and expired"
+    )
+    const odd = await renderInRouter(<ReturnNotice connections={list} />, "http://localhost/?oauth_error=Your%20account%20was%20hacked%2C%20call%20us")
+    expect(textOf(odd)).toContain("Connecting did not work")
+    expect(odd).not.toContain("hacked")
+    expect(oauthErrorSentence("toString")).toBe(oauthErrorSentence("no_such_code"))
+    // Every code the callback sends (CallbackErrorCode) has its own sentence.
+    for (const code of [
+      "access_denied",
+      "provider_error",
+      "missing_code",
+      "provider_changed",
+      "token_exchange_failed",
+      "missing_scopes",
+      "secret_store_unavailable",
+    ] satisfies CallbackErrorCode[])
+      expect(oauthErrorSentence(code)).not.toBe(oauthErrorSentence("no_such_code"))
+  })
+})
+
+describe("an app's keys", () => {
+  const key: KeyView = {
+    domain: "api.zendesk.com",
+    keySlug: "default",
+    name: "Zendesk",
+    keyName: "Zendesk support key",
+    capabilityLabel: "Read and update tickets",
+    why: "The triage agent reads new tickets.",
+    authType: "static",
+    providerKey: null,
+    requiredScopes: [],
+    permissionGroups: [
+      {
+        name: "Tickets",
+        description: "Read and write tickets.",
+        permissions: ["tickets:read", "tickets:write"],
+      },
+    ],
+    setupInstructions: {
+      overview: "Create an API token in **Admin Center**. See [the guide](https://support.zendesk.com/guide) or [this](javascript:alert(1)).",
+      steps: [
+        {
+          title: "Open Admin Center",
+          description: "Go to Apps and integrations.",
+          url: "https://example.zendesk.com/admin",
+        },
+        {
+          title: "Copy the token",
+          description: "Paste it below.",
+          url: "javascript:alert(2)",
+        },
+      ],
+      links: [
+        { label: "API docs", url: "https://developer.zendesk.com/api" },
+        { label: "Sneaky", url: "data:text/html,hi" },
+      ],
+    },
+    secrets: [
+      {
+        name: "ZENDESK_TOKEN",
+        label: "API token",
+        description: "From Admin Center.",
+        required: true,
+        configured: true,
+        updatedAt: AT,
+      },
+      {
+        name: "ZENDESK_EMAIL",
+        label: "Agent email",
+        description: "Whose token it is.",
+        required: false,
+        configured: false,
+        updatedAt: null,
+      },
+    ],
+    configured: true,
+    syncedAt: AT,
+  }
+
+  it("shows what the key is for, the permissions, web links only, and write-only secret fields", async () => {
+    const html = await renderInRouter(<AppKeyCard app={{ appId: "a".repeat(24), name: "Support desk", keys: [key] }} outcomes={{}} />)
+    const text = textOf(html)
+    expect(text).toContain("Zendesk support key")
+    expect(text).toContain("Read and update tickets")
+    expect(text).toContain("tickets:write")
+    expect(text).toContain("API token ZENDESK_TOKEN Stored")
+    expect(text).toContain("Agent email ZENDESK_EMAIL (optional) Not set")
+    expect(html).not.toMatch(/javascript:|data:text/)
+    const links = [...html.matchAll(/<a [^>]*>/g)].map(([tag]) => tag)
+    expect(links.length).toBeGreaterThanOrEqual(3)
+    for (const link of links) {
+      expect(link).toMatch(/href="https?:\/\//)
+      expect(link).toMatch(/rel="(noopener noreferrer|noreferrer noopener)"/)
+    }
+    for (const tag of [...html.matchAll(/<input[^>]*name="value"[^>]*>/g)].map(([each]) => each)) {
+      expect(tag).toContain('type="password"')
+      expect(tag).not.toContain('value="')
+    }
+  })
+})

@@ -1,0 +1,405 @@
+// Integrations end to end, in real Chromium, with the real Claude Code behind the worker and a
+// scripted model, against the fake OAuth provider on loopback HTTPS (tests/fixtures/fake-oauth-provider.ts;
+// Chromium reaches provider.test through a host-resolver rule, the web through the test egress
+// mapping). The builder writes an app whose agent calls an OAuth API as the person who asks it and
+// presents its integration setup; the owner saves the OAuth client on Settings → Integrations (the
+// form prefilled from what the app needs, the secret write-only); a member and then the owner each
+// connect their own account on Connected apps (the provider's consent, the callback, "Connected");
+// the app's agent calls the API with the owner's token; once that token has expired the next call
+// refreshes it, once, and the rotated refresh token is what is stored.
+
+import { randomBytes } from "node:crypto"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import type { Page } from "playwright-core"
+import { afterAll, beforeAll, expect, it } from "vitest"
+import type { AgentsConfig } from "#shared/agents/agents-config.ts"
+import type { IntegrationSetup } from "#shared/agents/integration-setup.ts"
+import { oauthConnections } from "#app/integrations/integration-collections.server.ts"
+import { createLocalSecretStore } from "#app/secrets/local-secret-store.server.ts"
+import { parseEncryptionKey } from "#shared/secrets/envelope.ts"
+import { PROVIDER_HOST } from "#tests/fixtures/fake-https-provider.ts"
+import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
+import type { Step } from "#tests/fixtures/fake-model/script.ts"
+import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
+import { startFakeOAuthProvider, type FakeOAuthProvider } from "#tests/fixtures/fake-oauth-provider.ts"
+import { doneBuilding, writeFiles } from "#tests/fixtures/notes-app.ts"
+import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
+import { signIn, signInWithWorkspace } from "./onboarding.ts"
+
+// The provider's authorization page is visited by the browser itself: map its host to loopback and
+// accept the test CA's certificate (the web trusts that CA through SECOND_EGRESS_TEST_CA).
+const chromium = useChromium({
+  extraArgs: () => [`--host-resolver-rules=MAP ${PROVIDER_HOST} 127.0.0.1`, "--ignore-certificate-errors"],
+})
+const RUN_TIMEOUT_MS = 90_000
+const SCREENSHOTS = tmpdir()
+
+const WORKSPACE = "Sales Co"
+const ada = { name: "Ada Lovelace", email: "ada@example.com" }
+const bea = { name: "Bea Member", email: "bea@example.com" }
+const PROVIDER_KEY = "acme-crm"
+const SCOPES = ["profile.read"]
+
+let fake: FakeModel
+let oauth: FakeOAuthProvider
+// The test knows the server's key, so it can read back what the server stored, as the server would.
+const ENCRYPTION_KEY = randomBytes(32).toString("base64")
+let server: SecondServer
+
+beforeAll(async () => {
+  oauth = await startFakeOAuthProvider({
+    tokenAuthMethod: "client_secret_post",
+  })
+  fake = await startFakeModel()
+  server = await startSecond({
+    ANTHROPIC_BASE_URL: fake.url,
+    ANTHROPIC_API_KEY: FAKE_API_KEY,
+    SECOND_TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    ...oauth.https.env(),
+  })
+}, 90_000)
+
+afterAll(async () => {
+  await server?.stop()
+  await fake?.stop()
+  await oauth?.close()
+})
+
+// agents.json and integration-setup.json name the provider's endpoints without the fake's port (as a
+// real app would); the admin types the real ones, port and all, into the OAuth client form.
+const oauthAuth = {
+  type: "oauth2",
+  providerKey: PROVIDER_KEY,
+  identity: "triggering_user",
+  authorizationUrl: `https://${PROVIDER_HOST}/oauth/authorize`,
+  tokenUrl: `https://${PROVIDER_HOST}/oauth/token`,
+  scopes: SCOPES,
+  tokenAuthMethod: "client_secret_post",
+} as const
+
+const agents: AgentsConfig = {
+  agents: [
+    {
+      id: "profiler",
+      name: "Profiler",
+      description: "Looks up who the person asking is at Acme CRM and notes it.",
+      systemPrompt: "Call get_crm_profile, save the subject with insert_document in profiles, and answer in one sentence.",
+      dataCollections: ["profiles"],
+      tools: [
+        {
+          type: "custom",
+          name: "get_crm_profile",
+          displayName: "Get CRM profile",
+          description: "The CRM profile of the person who asked, through their own account.",
+          integration: {
+            name: "Acme CRM",
+            domain: PROVIDER_HOST,
+            auth: oauthAuth,
+          },
+          endpoint: { method: "GET", url: `https://${PROVIDER_HOST}/api/me` },
+          mockData: [{ subject: "mock-person", scopes: [] }],
+        },
+      ],
+    },
+  ],
+}
+
+const setup: IntegrationSetup = {
+  integrations: [
+    {
+      name: "Acme CRM",
+      domain: PROVIDER_HOST,
+      keyName: "Acme CRM account",
+      capabilityLabel: "Read your CRM profile",
+      why: "The profiler reads the profile of whoever asks it.",
+      permissionGroups: [
+        {
+          name: "Profile",
+          description: "Read the signed-in person's profile.",
+          permissions: SCOPES,
+        },
+      ],
+      secrets: [],
+      auth: oauthAuth,
+      setupInstructions: {
+        overview: "Register an OAuth app in **Acme CRM → Developer settings** and paste its client ID and secret here.",
+        steps: [
+          {
+            title: "Create the OAuth app",
+            description: "Use the redirect URI shown on this page.",
+            url: `https://${PROVIDER_HOST}/developers`,
+          },
+        ],
+        links: [
+          {
+            label: "Acme CRM OAuth guide",
+            url: `https://${PROVIDER_HOST}/docs/oauth`,
+          },
+        ],
+      },
+    },
+  ],
+}
+
+const app = `import { useCollection, useAgent } from "./lib/second-sdk.ts"
+
+type Profile = { subject: string }
+
+export function App() {
+  const { data: profiles } = useCollection<Profile>("profiles")
+  const profiler = useAgent("profiler")
+  return (
+    <main className="mx-auto max-w-md p-6">
+      <h1 className="text-2xl font-semibold">CRM desk</h1>
+      <button type="button" onClick={() => void profiler.trigger("Who am I at the CRM?")} disabled={profiler.isRunning} className="mt-4 rounded bg-indigo-600 px-3 py-1 text-white">
+        Ask the profiler
+      </button>
+      <p data-agent-status>Agent: {profiler.status}</p>
+      {profiler.error ? <p role="alert">{profiler.error}</p> : null}
+      <ul aria-label="Profiles" className="mt-4 space-y-1">
+        {profiles.map((item) => <li key={item.id}>Profile: {item.subject}</li>)}
+      </ul>
+    </main>
+  )
+}
+`
+
+const crmAppTurn = (): Step[] => [
+  {
+    kind: "toolCalls",
+    calls: [
+      {
+        kind: "named",
+        name: /set_app_metadata/,
+        input: {
+          name: "CRM Desk",
+          description: "Who you are at the CRM, looked up by an agent.",
+        },
+      },
+    ],
+  },
+  {
+    kind: "shell",
+    command: writeFiles({
+      "second.json": JSON.stringify({ dataCollections: ["profiles"] }, null, 2),
+      "agents.json": JSON.stringify(agents, null, 2),
+      "integration-setup.json": JSON.stringify(setup, null, 2),
+      "src/App.tsx": app,
+    }),
+  },
+  doneBuilding("A CRM desk whose profiler agent reads your CRM profile with your own account."),
+  { kind: "toolCalls", calls: [{ kind: "named", name: /present_agents/, input: {} }] },
+]
+
+/** The next turn: one present_* a turn (the builder's rules), so the setup is presented after the agents. */
+const setupTurn = (): Step[] => [{ kind: "toolCalls", calls: [{ kind: "named", name: /present_integration_setup/, input: {} }] }]
+
+/** The profiler's run: it calls the OAuth API, saves the subject, and says so. */
+const profilerRun = (subject: string): Step[] => [
+  {
+    kind: "toolCalls",
+    calls: [{ kind: "named", name: /get_crm_profile/, input: {} }],
+  },
+  {
+    kind: "toolCalls",
+    calls: [
+      {
+        kind: "named",
+        name: /insert_document/,
+        input: { collection: "profiles", data: { subject } },
+      },
+    ],
+  },
+  { kind: "text", text: `You are ${subject} at the CRM.` },
+]
+
+const preview = (page: Page) => page.frameLocator('[data-testid="preview-frame"]')
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 })
+    await page.screenshot({
+      path: join(SCREENSHOTS, `second-${name}-${width}.png`),
+      fullPage: true,
+    })
+  }
+  await page.setViewportSize({ width: 1280, height: 900 })
+}
+
+/**
+ * Until the page has hydrated, Connect is a plain form post, which answers with a link to follow
+ * (the CSP's form-action keeps a form from redirecting to the provider); once Remix's router is
+ * there, it follows the action's redirect itself.
+ */
+const hydrated = (page: Page) => page.waitForFunction(() => "__remixRouter" in window, undefined, { timeout: STEP_TIMEOUT_MS })
+
+/** The connection as stored, and its refresh token read back through the secret store. */
+async function storedConnection(workspaceId: string, userId: string) {
+  const store = await server.openStore()
+  try {
+    const connection = await store.collection(oauthConnections).findOne({ workspaceId, userId, providerKey: PROVIDER_KEY })
+    const secrets = createLocalSecretStore({ store, current: parseEncryptionKey(ENCRYPTION_KEY) })
+    const refreshToken = connection?.refreshTokenRef ? await secrets.get(connection.refreshTokenRef, { workspaceId, purpose: "oauth_refresh_token" }) : null
+    return { connection, refreshToken }
+  } finally {
+    await store.close()
+  }
+}
+
+it(
+  "an admin sets up the OAuth client, a person connects, the agent calls the API as them, and an expired token is refreshed and rotated",
+  { timeout: 300_000 },
+  async () => {
+    const { page } = await chromium.person("ada", server.url)
+    await page.setViewportSize({ width: 1280, height: 900 })
+    const workspacePath = await signInWithWorkspace(page, ada, WORKSPACE)
+    const workspaceId = workspacePath.split("/")[2]!
+    const me = (await (await page.request.get("/api/trpc/auth.me")).json()) as { result: { data: { user: { id: string } } } }
+    const adaId = me.result.data.user.id
+
+    // The builder writes the app and presents its agent; the owner approves it for live calls; the next
+    // turn presents what an admin must set up (one present_* a turn).
+    fake.clearScript()
+    fake.script(crmAppTurn())
+    await page.goto(`${workspacePath}/apps`)
+    await page.getByTestId("new-app-prompt").fill("A CRM desk with an agent that looks me up in Acme CRM")
+    await page.getByTestId("runtime-picker").selectOption("claude")
+    await page.getByTestId("create-app").click()
+    await page.waitForURL((url) => /\/apps\/[a-z2-7]{24}$/.test(url.pathname))
+    const appPath = new URL(page.url()).pathname
+    await page.waitForSelector('[data-testid="run"][data-status="completed"]', {
+      timeout: RUN_TIMEOUT_MS,
+    })
+    const card = page.getByTestId("agents-card")
+    await card.getByText("Profiler").first().waitFor({ timeout: STEP_TIMEOUT_MS })
+    await card.getByRole("button", { name: /Approve — live calls/ }).click()
+    await card.getByText(/Approved live by Ada/).waitFor()
+    fake.script(setupTurn())
+    await page.getByTestId("message-input").fill("What does an admin need to set up?")
+    await page.getByTestId("send-message").click()
+    await page.getByTestId("run").nth(1).waitFor()
+    await page.locator('[data-testid="run"][data-status="completed"]').nth(1).waitFor({ timeout: RUN_TIMEOUT_MS })
+    await page.getByTestId("integration-setup-card").first().waitFor({ timeout: STEP_TIMEOUT_MS })
+
+    // Settings → Integrations: the provider the app needs, prefilled from its setup; the admin adds
+    // the client's credentials and the provider's real endpoints.
+    await page.goto(`${workspacePath}/settings/integrations`)
+    await expect
+      .poll(() => page.getByTestId("redirect-uri").inputValue(), {
+        timeout: STEP_TIMEOUT_MS,
+      })
+      .toBe(`${server.publicUrl}/api/oauth/callback`)
+    const client = page.getByRole("region", {
+      name: `OAuth client ${PROVIDER_KEY}`,
+    })
+    await client.getByText("Needed by CRM Desk.").waitFor()
+    await client.getByLabel("Display name").fill("Acme CRM")
+    await client.getByLabel("Client ID").fill(oauth.client.clientId)
+    await client.getByLabel("Client secret").fill(oauth.client.clientSecret)
+    await client.getByLabel("Authorization URL").fill(oauth.authorizationUrl)
+    await client.getByLabel("Token URL").fill(oauth.tokenUrl)
+    await client.getByLabel("Revocation URL").fill(oauth.revocationUrl)
+    await client.getByLabel("Token auth method").selectOption("client_secret_post")
+    await client.getByRole("button", { name: /^Save/ }).click()
+    await client.getByText("Stored — leave empty to keep.").waitFor()
+    await client.getByText(/Saved .* by Ada Lovelace/).waitFor()
+    // Write-only: the secret is neither in its field nor anywhere in the page.
+    expect(await client.getByLabel("Client secret").inputValue()).toBe("")
+    expect(await page.content()).not.toContain(oauth.client.clientSecret)
+    await page.getByTestId("app-keys").getByText("Acme CRM account").waitFor()
+    await screenshots(page, "integrations")
+
+    // A member (no admin) connects her own account: invited, joined, then Settings → Connected apps,
+    // where Connect goes to the provider, which consents at once and sends the browser back.
+    await page.goto(`${workspacePath}/settings/invitations`)
+    await page.getByLabel("Email", { exact: true }).fill(bea.email)
+    await page.getByRole("combobox", { name: /^Role\b/ }).selectOption("member")
+    await page.getByRole("button", { name: "Create invitation link" }).click()
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Send this link to ${bea.email}.` })
+      .waitFor()
+    const invitation = await page.getByTestId("invite-link").inputValue()
+    const b = await chromium.person("bea", server.url)
+    await b.page.goto(invitation)
+    await b.page.getByRole("link", { name: `Sign in as ${bea.email} to accept` }).click()
+    await b.page.waitForURL((url) => url.pathname === "/onboarding")
+    await signIn(b.page, bea)
+    await b.page.getByRole("button", { name: `Join ${WORKSPACE}` }).click()
+    await b.page.waitForURL((url) => url.pathname === workspacePath)
+    expect((await b.page.goto(`${workspacePath}/settings/integrations`))?.status()).toBe(403)
+    await b.page.goto(`${workspacePath}/settings/connected-apps`)
+    const beaRow = b.page.locator(`[data-testid="connection"][data-provider="${PROVIDER_KEY}"]`)
+    // Ada's app is not shared with her, so it is not named; the provider is listed because an admin set it up.
+    await expect(beaRow.getByText("Used by CRM Desk").count()).resolves.toBe(0)
+    await hydrated(b.page)
+    await beaRow.getByRole("button", { name: "Connect Acme CRM" }).click()
+    await b.page.waitForURL((url) => url.pathname === `${workspacePath}/settings/connected-apps` && url.searchParams.get("connected") === PROVIDER_KEY)
+    await b.page.getByTestId("oauth-connected").getByText("Connected Acme CRM.").waitFor()
+    await beaRow.getByTestId("connection-status").getByText("Connected", { exact: true }).waitFor()
+
+    // Settings → Connected apps: Connect goes to the provider, which consents and sends the browser back.
+    await page.goto(`${workspacePath}/settings/connected-apps`)
+    const row = page.locator(`[data-testid="connection"][data-provider="${PROVIDER_KEY}"]`)
+    await row.getByTestId("connection-status").getByText("Not connected").waitFor()
+    await hydrated(page)
+    await row.getByRole("button", { name: "Connect Acme CRM" }).click()
+    await page.waitForURL((url) => url.pathname === `${workspacePath}/settings/connected-apps` && url.searchParams.get("connected") === PROVIDER_KEY)
+    await page.getByTestId("oauth-connected").getByText("Connected Acme CRM.").waitFor()
+    await row.getByTestId("connection-status").getByText("Connected", { exact: true }).waitFor()
+    expect(oauth.counts).toMatchObject({ authorize: 2, codeExchanges: 2, refreshes: 0 })
+    await screenshots(page, "connected-apps")
+    const connected = await storedConnection(workspaceId, adaId)
+    expect(connected.connection?.status).toBe("connected")
+    expect(connected.connection?.grantedScopes).toEqual(SCOPES)
+    const firstRefreshToken = connected.refreshToken
+    expect(oauth.liveRefreshTokens.has(firstRefreshToken ?? "")).toBe(true)
+
+    // The app's agent calls the API with Ada's token (the API answers her subject only for a live bearer).
+    fake.script(profilerRun("ada"))
+    await page.goto(appPath)
+    await preview(page).getByRole("heading", { name: "CRM desk" }).waitFor({ timeout: RUN_TIMEOUT_MS })
+    await preview(page).getByRole("button", { name: "Ask the profiler" }).click()
+    await preview(page).getByRole("listitem").filter({ hasText: "Profile: ada" }).waitFor({ timeout: RUN_TIMEOUT_MS })
+    expect(oauth.counts.apiCalls).toBe(1)
+    expect(oauth.counts.refreshes).toBe(0)
+    expect(fake.requests.some((request) => request.toolResults.some((result) => /"subject":\s*"ada"/.test(result)))).toBe(true)
+
+    // The access token expires (as far as Second knows): the next call refreshes it first, once.
+    const store = await server.openStore()
+    try {
+      await store
+        .collection(oauthConnections)
+        .updateOne({ workspaceId, userId: adaId, providerKey: PROVIDER_KEY }, { accessTokenExpiresAt: new Date(0).toISOString() })
+    } finally {
+      await store.close()
+    }
+    fake.script(profilerRun("ada again"))
+    await preview(page).getByRole("button", { name: "Ask the profiler" }).click()
+    await preview(page).getByRole("listitem").filter({ hasText: "Profile: ada again" }).waitFor({ timeout: RUN_TIMEOUT_MS })
+    expect(oauth.counts.refreshes).toBe(1)
+    expect(oauth.counts.apiCalls).toBe(2)
+    const refreshed = await storedConnection(workspaceId, adaId)
+    expect(refreshed.connection?.status).toBe("connected")
+    expect(refreshed.connection?.lastRefreshAt).not.toBeNull()
+    expect(Date.parse(refreshed.connection!.accessTokenExpiresAt!)).toBeGreaterThan(Date.now())
+    // Rotation: the provider killed Ada's old refresh token and issued a new one, which is what is
+    // stored now; Bea's connection is hers and untouched.
+    expect(refreshed.refreshToken).not.toBe(firstRefreshToken)
+    expect(oauth.liveRefreshTokens.has(firstRefreshToken ?? "")).toBe(false)
+    expect(oauth.liveRefreshTokens.has(refreshed.refreshToken ?? "")).toBe(true)
+    expect(oauth.liveRefreshTokens.size).toBe(2)
+
+    // Connected apps says when it was last refreshed.
+    await page.goto(`${workspacePath}/settings/connected-apps`)
+    await row.locator("time", { hasText: /refreshed/ }).waitFor()
+
+    // Removing the OAuth client asks first, saying whom it disconnects.
+    await page.goto(`${workspacePath}/settings/integrations`)
+    await client.getByRole("button", { name: /^Remove/ }).click()
+    await page.getByRole("dialog").getByText("This disconnects 2 people").waitFor()
+    await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click()
+  }
+)
