@@ -6,6 +6,7 @@ import { can, type Role } from "#shared/auth/permissions.ts"
 import { recordAudit } from "../audit/audit.server.ts"
 import { announceMemberChanged } from "../events/member-events.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
+import { deleteMemberConnections, type OAuthCleanupServices } from "../integrations/oauth/connections.server.ts"
 import { memberships, teamMemberships, users, type MembershipDocument } from "../store/collections.server.ts"
 import { nowIso, type Stores, type WorkspaceScope } from "./scope.server.ts"
 import { withMembersLock } from "./workspace-lock.server.ts"
@@ -91,7 +92,8 @@ export async function changeRole(stores: Stores, scope: WorkspaceScope, userId: 
   })
 }
 
-export async function removeMember(stores: Stores, scope: WorkspaceScope, userId: string): Promise<void> {
+/** Removing a person also ends their OAuth connections here, so it needs the secret store and egress too. */
+export async function removeMember(stores: Stores & OAuthCleanupServices, scope: WorkspaceScope, userId: string): Promise<void> {
   if (userId === scope.user.id) throw new AppError("FORBIDDEN", "You cannot remove yourself from a workspace.")
   await withMembersLock(stores.live, scope.workspace.id, async () => {
     const target = await requireTarget(stores, scope, userId)
@@ -109,4 +111,7 @@ export async function removeMember(stores: Stores, scope: WorkspaceScope, userId
     })
     announceMemberChanged(stores, scope.workspace.id)
   })
+  // Their account tokens must not outlive the membership: revoked (best effort, network calls,
+  // so outside the members lock) and deleted.
+  await deleteMemberConnections(stores, scope.workspace.id, userId)
 }

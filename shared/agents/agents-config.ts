@@ -67,6 +67,14 @@ export const OAuthAuth = Schema.Struct({
 })
 export type OAuthAuth = typeof OAuthAuth.Type
 
+/**
+ * A scope is one token (RFC 6749 §3.3: scopes are space-delimited on the wire): "a b" would be
+ * requested as two scopes but checked as one, so every connect would end in missing_scopes.
+ */
+export function oauthScopeProblem(scope: string): string | null {
+  return /[\s\u0000-\u001f\u007f]/.test(scope) ? `must be one scope without spaces or control characters; list each scope as its own string (split "${scope.replace(/[\u0000-\u001f\u007f]/g, "?")}" into separate entries)` : null
+}
+
 /** none: a public API; static: `{{secrets.NAME}}` values an admin stores per app; oauth2: the triggering person's account. */
 export const IntegrationAuth = Schema.Union([Schema.Struct({ type: Schema.Literal("none") }), Schema.Struct({ type: Schema.Literal("static") }), OAuthAuth])
 export type IntegrationAuth = typeof IntegrationAuth.Type

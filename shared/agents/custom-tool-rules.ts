@@ -2,7 +2,7 @@
 // placeholders its templates may hold, which headers it may set, and how its parameters and OAuth
 // block read. Each rule reports at the exact JSON path so the builder fixes the right field.
 
-import { AGENTS_CONFIG_LIMITS, type CustomTool, type OAuthAuth, PARAMETER_NAME_PATTERN } from "./agents-config.ts"
+import { AGENTS_CONFIG_LIMITS, type CustomTool, type OAuthAuth, oauthScopeProblem, PARAMETER_NAME_PATTERN } from "./agents-config.ts"
 import type { PathSegment } from "./config-problems.ts"
 import { isPlatformOwnedHeader } from "./platform-headers.ts"
 import { hasPlaceholder, placeholderProblems, type TemplateContext, withoutPlaceholders } from "./placeholders.ts"
@@ -131,7 +131,8 @@ function oauthProblems(auth: OAuthAuth, path: readonly PathSegment[], add: AddPr
     if (problem) add([...path, field], problem)
   }
   auth.scopes.forEach((scope, index) => {
-    if (/\s/.test(scope)) add([...path, "scopes", index], `must be one scope; split "${scope}" into separate entries`)
+    const problem = oauthScopeProblem(scope)
+    if (problem) add([...path, "scopes", index], problem)
     if (auth.scopes.indexOf(scope) !== index) add([...path, "scopes", index], `repeats "${scope}"; list each scope once`)
   })
   reservedParams(auth.authorizationParams, PLATFORM_AUTHORIZATION_PARAMS, [...path, "authorizationParams"], add)

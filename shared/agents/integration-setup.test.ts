@@ -88,6 +88,17 @@ describe("validateIntegrationSetup", () => {
     expect(problemAt(result, "integrations[0].setupInstructions.steps[0].url")).toBe("must be an https:// URL")
   })
 
+  it("refuses an OAuth scope string that holds several scopes or control characters", () => {
+    const result = validateIntegrationSetup(
+      changed((setup) => {
+        setup.integrations[1].auth.scopes = ["mail.read", "mail.send admin.full", "tab\there"]
+      }),
+    )
+    expect(problemAt(result, "integrations[1].auth.scopes[1]")).toContain("list each scope as its own string")
+    expect(problemAt(result, "integrations[1].auth.scopes[2]")).toContain("without spaces or control characters")
+    expect(() => problemAt(result, "integrations[1].auth.scopes[0]")).toThrow()
+  })
+
   it("wants secrets exactly when auth is static", () => {
     const result = validateIntegrationSetup(
       changed((setup) => {

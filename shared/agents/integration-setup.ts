@@ -5,7 +5,7 @@
 // when given, so a card never asks for less than the tools will need.
 
 import { Schema } from "effect"
-import { type AgentsConfig, type CustomTool, DOMAIN_PATTERN, IntegrationAuth, KEY_SLUG_PATTERN, SECRET_NAME_PATTERN } from "./agents-config.ts"
+import { type AgentsConfig, type CustomTool, DOMAIN_PATTERN, IntegrationAuth, KEY_SLUG_PATTERN, oauthScopeProblem, SECRET_NAME_PATTERN } from "./agents-config.ts"
 import { type ConfigProblem, type ConfigResult, decodeWithProblems, formatPath, type PathSegment, readJsonInput } from "./config-problems.ts"
 import { httpsUrlProblem } from "./custom-tool-rules.ts"
 import { secretsUsedBy } from "./placeholders.ts"
@@ -117,6 +117,8 @@ function entryProblems(entry: IntegrationSetupEntry, at: readonly PathSegment[],
   if (entry.auth?.type === "oauth2") {
     urls.push([[...at, "auth", "authorizationUrl"], entry.auth.authorizationUrl], [[...at, "auth", "tokenUrl"], entry.auth.tokenUrl])
     entry.auth.scopes.forEach((scope, index, scopes) => {
+      const problem = oauthScopeProblem(scope)
+      if (problem) add([...at, "auth", "scopes", index], problem)
       if (scopes.indexOf(scope) !== index) add([...at, "auth", "scopes", index], `repeats "${scope}"; list each scope once`)
     })
   }

@@ -241,12 +241,14 @@ describe("validateAgentsConfig: OAuth", () => {
       const auth = oauthTool(config).integration.auth
       auth.tokenUrl = "http://oauth2.googleapis.com/token"
       auth.authorizationUrl = "not a url"
-      auth.scopes = ["a", "b c", "a"]
+      auth.scopes = ["a", "b c", "a", "d\u0001"]
       auth.authorizationParams = { redirect_uri: "https://evil.com", access_type: "offline" }
     })
     expect(problemAt(config, "appTools[0].integration.auth.tokenUrl")).toBe("must be an https:// URL")
     expect(problemAt(config, "appTools[0].integration.auth.authorizationUrl")).toContain("not a valid URL")
     expect(problemAt(config, "appTools[0].integration.auth.scopes[1]")).toContain("split")
+    expect(problemAt(config, "appTools[0].integration.auth.scopes[1]")).toContain("list each scope as its own string")
+    expect(problemAt(config, "appTools[0].integration.auth.scopes[3]")).toContain("control characters")
     expect(problemAt(config, "appTools[0].integration.auth.scopes[2]")).toContain('repeats "a"')
     expect(problemAt(config, "appTools[0].integration.auth.authorizationParams.redirect_uri")).toContain("set by the platform")
   })

@@ -64,10 +64,12 @@ describe("oauthProviders", () => {
     const document = await store().collection(oauthProviders).findOne({ workspaceId: world.workspaceId, providerKey: "google" })
     expect(await world.services.secrets.get(document!.clientSecretRef!, { workspaceId: world.workspaceId, purpose: "oauth_client_secret" })).toBe(secret)
     const audits = await store().collection(auditEvents).findMany({ workspaceId: world.workspaceId, action: "integration.provider_saved" }, { sort: [["occurredAt", 1]] })
+    const origins = { clientId: "client-123.apps.example.com", authorizationOrigin: "https://accounts.example.com", tokenOrigin: "https://oauth2.example.com", revocationOrigin: null }
     expect(audits.map((audit) => audit.after)).toEqual([
-      { providerKey: "google", created: true, secretChanged: true },
-      { providerKey: "google", created: false, secretChanged: false },
+      { providerKey: "google", created: true, secretChanged: true, clientChanged: false, reconnectRequired: 0, ...origins },
+      { providerKey: "google", created: false, secretChanged: false, clientChanged: false, reconnectRequired: 0, ...origins },
     ])
+    expect(audits.map((audit) => audit.before)).toEqual([null, origins])
     expect(JSON.stringify(await store().collection(auditEvents).findMany({}))).not.toContain(secret)
 
     // A new secret replaces the value behind the same ref.

@@ -144,6 +144,10 @@ export async function createOAuthWorld(options: OAuthWorldOptions = {}): Promise
   const member = await person("ada")
   const otherMember = await person("linus")
   const workspaceId = newId()
+  // Apps grantApp made: shared with every member (newMember included), since a connect asks only
+  // for the scopes of the apps the connecting person can see.
+  const grantedAppIds: string[] = []
+  const extraMembers: string[] = []
   await store.collection(workspaces).insert({ id: workspaceId, name: "Acme", slug: `acme-${workspaceId}`, createdByUserId: admin.id, defaultTeamId: newId(), createdAt: at(), updatedAt: at() })
   for (const [user, role] of [[admin, "admin"], [member, "member"], [otherMember, "member"]] as const) {
     await store.collection(memberships).insert({ id: newId(), workspaceId, userId: user.id, role, source: "local", createdAt: at(), updatedAt: at() })
@@ -182,7 +186,7 @@ export async function createOAuthWorld(options: OAuthWorldOptions = {}): Promise
     async grantApp(scopes, providerKey = PROVIDER_KEY) {
       const appId = newId()
       await store.collection(apps).insert({
-        id: appId, workspaceId, name: "Inbox helper", prompt: "Read my mail", createdByUserId: member.id, collaboratorUserIds: [],
+        id: appId, workspaceId, name: "Inbox helper", prompt: "Read my mail", createdByUserId: member.id, collaboratorUserIds: [otherMember.id, ...extraMembers],
         runtime: "claude", model: null, activeRunId: null, runtimeSessions: {}, snapshotId: null, createdAt: at(), updatedAt: at(),
       })
       await store.collection(integrationGrants).insert({
@@ -190,11 +194,17 @@ export async function createOAuthWorld(options: OAuthWorldOptions = {}): Promise
         why: "To read mail", authType: "oauth2", providerKey, requiredScopes: [...scopes], permissionGroupsJson: "[]", setupInstructionsJson: "{}",
         secrets: [], requestedByUserId: admin.id, syncedAt: at(), updatedAt: at(),
       })
+      grantedAppIds.push(appId)
       return appId
     },
     async newMember() {
       const user = await person(`person-${newId().slice(0, 6)}`)
       await store.collection(memberships).insert({ id: newId(), workspaceId, userId: user.id, role: "member", source: "local", createdAt: at(), updatedAt: at() })
+      extraMembers.push(user.id)
+      for (const appId of grantedAppIds) {
+        const app = await store.collection(apps).findOne({ id: appId })
+        await store.collection(apps).updateOne({ id: appId }, { collaboratorUserIds: [...(app?.collaboratorUserIds ?? []), user.id] })
+      }
       return user
     },
     async connect(browser, providerKey = PROVIDER_KEY) {

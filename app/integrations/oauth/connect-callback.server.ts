@@ -13,7 +13,7 @@ import { StoreDuplicateError } from "../../store/store.server.ts"
 import { findWorkspaceMembership } from "../../workspaces/workspaces.server.ts"
 import { oauthConnections, type OAuthConnectionDocument } from "../integration-collections.server.ts"
 import { attemptKey, connectAttemptSchema, type ConnectAttempt } from "./connect-start.server.ts"
-import { deleteConnectionSecrets, findConnection, storeToken } from "./connection-store.server.ts"
+import { deleteConnectionSecrets, findConnection, revokeBestEffort, storeToken } from "./connection-store.server.ts"
 import { findProvider, oauthRedirectUri } from "./oauth-providers.server.ts"
 import { expiresInSeconds, grantedScopesOf, requestTokens, TokenEndpointError } from "./token-endpoint.server.ts"
 
@@ -35,6 +35,8 @@ export type CallbackErrorCode =
   | "token_exchange_failed"
   | "missing_scopes"
   | "secret_store_unavailable"
+  /** The connection was disconnected or reset while the new tokens were being stored. */
+  | "connection_changed"
 
 function refusalPage(reason: CallbackPageRefusal): Response {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Connection not completed</title></head><body><main><h1>Connection not completed</h1><p>${PAGE_REFUSALS[reason]}</p><p><a href="/">Back to Second</a></p></main></body></html>`
@@ -107,20 +109,27 @@ export async function completeConnection(services: WebServices, request: Request
     services.log.warn("oauth connect: the code exchange failed", { ...log, code: error.code, message: error.message })
     return backTo(attempt.returnTo, "oauth_error", "token_exchange_failed")
   }
+  const issued = { accessToken: tokens.accessToken(), refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : null }
+  // From here on the provider has issued live tokens: every refusal revokes them (best effort),
+  // so a refused connection leaves no grant behind at the provider either.
+  const refuse = async (code: CallbackErrorCode) => {
+    await revokeBestEffort(services, provider, issued)
+    return backTo(attempt.returnTo, "oauth_error", code)
+  }
   const grantedScopes = grantedScopesOf(tokens) ?? attempt.requestedScopes
-  if (attempt.requestedScopes.some((scope) => !grantedScopes.includes(scope))) return backTo(attempt.returnTo, "oauth_error", "missing_scopes")
+  if (attempt.requestedScopes.some((scope) => !grantedScopes.includes(scope))) return refuse("missing_scopes")
+  // The client changed during the exchange: the new one's connections must not inherit these.
+  if ((await findProvider(services, attempt.workspaceId, attempt.providerKey))?.id !== provider.id) return refuse("provider_changed")
 
+  let saved: boolean
   try {
-    await saveConnection(services, attempt, {
-      accessToken: tokens.accessToken(),
-      refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : null,
-      expiresIn: expiresInSeconds(tokens),
-      grantedScopes,
-    })
+    saved = await saveConnection(services, attempt, { ...issued, expiresIn: expiresInSeconds(tokens), grantedScopes })
   } catch (error) {
     services.log.warn("oauth connect: the tokens could not be stored", { ...log, error: (error as Error).name })
-    return backTo(attempt.returnTo, "oauth_error", "secret_store_unavailable")
+    return refuse("secret_store_unavailable")
   }
+  // Disconnected (or reset) while these were being stored: saveConnection took its refs back.
+  if (!saved) return refuse("connection_changed")
   await recordAudit(services.store, {
     workspaceId: attempt.workspaceId,
     actorUserId: attempt.userId,
@@ -138,8 +147,12 @@ interface NewTokens {
   readonly grantedScopes: readonly string[]
 }
 
-/** Creates the connection, or renews it in place (a reconnect keeps its refs and replaces the values). */
-async function saveConnection(services: WebServices, attempt: ConnectAttempt, tokens: NewTokens): Promise<void> {
+/**
+ * Creates the connection, or renews it in place (a reconnect keeps its refs and replaces the
+ * values). false when the connection went away under the renewal (a Disconnect, a member
+ * removal): the refs just written are deleted again and nothing is connected.
+ */
+async function saveConnection(services: WebServices, attempt: ConnectAttempt, tokens: NewTokens): Promise<boolean> {
   const connectionKey = { workspaceId: attempt.workspaceId, userId: attempt.userId, providerKey: attempt.providerKey }
   const at = new Date()
   const fields = {
@@ -165,13 +178,17 @@ async function saveConnection(services: WebServices, attempt: ConnectAttempt, to
     if (existing) {
       // No new refresh token (some providers send one only on first consent): the old one stays.
       const keepRefresh = refreshTokenRef === null ? existing.refreshTokenRef : refreshTokenRef
-      await services.store.collection(oauthConnections).updateOne({ id: existing.id }, { ...fields, accessTokenRef, refreshTokenRef: keepRefresh })
-      return
+      const renewed = await services.store.collection(oauthConnections).updateOne({ id: existing.id }, { ...fields, accessTokenRef, refreshTokenRef: keepRefresh })
+      if (renewed) return true
+      const now = await services.store.collection(oauthConnections).findOne({ id: existing.id })
+      const held = new Set([now?.accessTokenRef, now?.refreshTokenRef])
+      for (const ref of [accessTokenRef, refreshTokenRef]) if (ref !== null && !held.has(ref)) await services.secrets.delete(ref).catch(() => undefined)
+      return false
     }
     const document: OAuthConnectionDocument = { id: newId(), ...connectionKey, ...fields, accessTokenRef, refreshTokenRef }
     try {
       await services.store.collection(oauthConnections).insert(document)
-      return
+      return true
     } catch (error) {
       // The same person connected the same provider in another tab a moment earlier: renew that one.
       await deleteConnectionSecrets(services, document).catch(() => undefined)

@@ -12,7 +12,7 @@ import { safeReturnTo } from "../../auth/sign-in-response.server.ts"
 import { AppError } from "../../errors.server.ts"
 import type { WebServices } from "../../services.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
-import { providerNeeds } from "./needed-providers.server.ts"
+import { providerNeeds, visibleAppFilter } from "./needed-providers.server.ts"
 import { findProvider, oauthRedirectUri } from "./oauth-providers.server.ts"
 
 export const CONNECT_ATTEMPT_TTL_MS = 10 * 60 * 1000
@@ -71,7 +71,9 @@ export async function startConnection(
   if (services.secrets.kind === "unconfigured") {
     throw new AppError("BAD_REQUEST", "This server has no secret store to keep your tokens in; ask the operator to set SECOND_TOKEN_ENCRYPTION_KEY or WORKOS_API_KEY.", "secret_store_unconfigured")
   }
-  const requestedScopes = (await providerNeeds(services, workspaceId)).get(provider.providerKey)?.scopes ?? []
+  // Only what the apps this person can see need: a private app's grant (someone else's draft) must
+  // neither widen their consent nor, with a bad scope, block their connection.
+  const requestedScopes = (await providerNeeds(services, workspaceId, await visibleAppFilter(services, scope))).get(provider.providerKey)?.scopes ?? []
   const state = generateState()
   const codeVerifier = generateCodeVerifier()
   const client = new OAuth2Client(provider.clientId, null, oauthRedirectUri(services))

@@ -2,15 +2,12 @@
 // need, those an admin configured, and their own connections), and Disconnect.
 
 import { recordAudit } from "../../audit/audit.server.ts"
-import { canSeeApp } from "../../apps/app-access.server.ts"
 import type { WebServices } from "../../services.server.ts"
-import { apps } from "../../store/collections.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
 import { oauthConnections, oauthProviders } from "../integration-collections.server.ts"
-import { deleteConnectionSecrets, findConnection } from "./connection-store.server.ts"
-import { providerNeeds } from "./needed-providers.server.ts"
+import { deleteConnectionSecrets, findConnection, revokeConnectionBestEffort } from "./connection-store.server.ts"
+import { providerNeeds, visibleAppFilter } from "./needed-providers.server.ts"
 import { findProvider } from "./oauth-providers.server.ts"
-import { revokeToken } from "./token-endpoint.server.ts"
 
 export interface ConnectionView {
   readonly providerKey: string
@@ -27,10 +24,7 @@ export interface ConnectionView {
 
 export async function listConnections(services: WebServices, scope: WorkspaceScope): Promise<{ connections: ConnectionView[] }> {
   const workspaceId = scope.workspace.id
-  const visible = new Set(
-    (await services.store.collection(apps).findMany({ workspaceId })).filter((app) => canSeeApp(app, scope)).map((app) => app.id),
-  )
-  const needs = await providerNeeds(services, workspaceId, (appId) => visible.has(appId))
+  const needs = await providerNeeds(services, workspaceId, await visibleAppFilter(services, scope))
   const providers = new Map((await services.store.collection(oauthProviders).findMany({ workspaceId })).map((provider) => [provider.providerKey, provider]))
   const mine = new Map((await services.store.collection(oauthConnections).findMany({ workspaceId, userId: scope.user.id })).map((connection) => [connection.providerKey, connection]))
   const keys = [...new Set([...needs.keys(), ...providers.keys(), ...mine.keys()])].sort()
@@ -65,24 +59,8 @@ export async function disconnect(services: WebServices, scope: WorkspaceScope, p
   const connection = await findConnection(services, { workspaceId, userId: scope.user.id, providerKey })
   if (!connection) return { disconnected: false }
   const provider = await findProvider(services, workspaceId, providerKey)
-  if (provider?.revocationUrl && provider.id === connection.providerId) {
-    try {
-      const clientSecret = provider.clientSecretRef === null ? null : await services.secrets.get(provider.clientSecretRef, { workspaceId, purpose: "oauth_client_secret" })
-      const client = { clientId: provider.clientId, clientSecret, tokenAuthMethod: provider.tokenAuthMethod }
-      // Revoking the refresh token ends the grant (RFC 7009 §2.1); the access token only when there is no refresh token.
-      const refreshToken = connection.refreshTokenRef === null ? null : await services.secrets.get(connection.refreshTokenRef, { workspaceId, purpose: "oauth_refresh_token" })
-      const accessToken = refreshToken !== null || connection.accessTokenRef === null ? null : await services.secrets.get(connection.accessTokenRef, { workspaceId, purpose: "oauth_access_token" })
-      const revoked =
-        refreshToken !== null
-          ? await revokeToken(provider.revocationUrl, client, refreshToken, "refresh_token", services.egress)
-          : accessToken !== null
-            ? await revokeToken(provider.revocationUrl, client, accessToken, "access_token", services.egress)
-            : true
-      if (!revoked) services.log.warn("oauth disconnect: the provider did not confirm the revocation", { workspaceId, providerKey })
-    } catch (error) {
-      services.log.warn("oauth disconnect: revocation skipped", { workspaceId, providerKey, error: (error as Error).name })
-    }
-  }
+  // Only the client that issued the tokens can revoke them; a re-created client's endpoint never sees them.
+  if (provider && provider.id === connection.providerId) await revokeConnectionBestEffort(services, provider, connection)
   await services.store.collection(oauthConnections).deleteMany({ id: connection.id })
   await deleteConnectionSecrets(services, connection).catch((error: unknown) => {
     services.log.warn("oauth disconnect: stored tokens could not be deleted", { workspaceId, providerKey, error: (error as Error).name })
@@ -95,4 +73,27 @@ export async function disconnect(services: WebServices, scope: WorkspaceScope, p
     before: { providerKey },
   })
   return { disconnected: true }
+}
+
+/**
+ * A person left the workspace: their connections there go, tokens revoked at the provider (best
+ * effort, only through the client that issued them) and deleted from the secret store. Returns
+ * how many connections were removed.
+ */
+export type OAuthCleanupServices = Pick<WebServices, "store" | "secrets" | "egress" | "log">
+
+export async function deleteMemberConnections(services: OAuthCleanupServices, workspaceId: string, userId: string): Promise<number> {
+  const connections = await services.store.collection(oauthConnections).findMany({ workspaceId, userId })
+  if (connections.length === 0) return 0
+  const providers = new Map((await services.store.collection(oauthProviders).findMany({ workspaceId })).map((provider) => [provider.providerKey, provider]))
+  let removed = 0
+  for (const connection of connections) {
+    const provider = providers.get(connection.providerKey)
+    if (provider && provider.id === connection.providerId) await revokeConnectionBestEffort(services, provider, connection)
+    removed += await services.store.collection(oauthConnections).deleteMany({ id: connection.id })
+    await deleteConnectionSecrets(services, connection).catch((error: unknown) => {
+      services.log.warn("oauth: a removed member's stored tokens could not be deleted", { workspaceId, providerKey: connection.providerKey, error: (error as Error).name })
+    })
+  }
+  return removed
 }

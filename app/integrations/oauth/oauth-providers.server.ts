@@ -11,7 +11,7 @@ import type { WebServices } from "../../services.server.ts"
 import { users } from "../../store/collections.server.ts"
 import { nowIso, type WorkspaceScope } from "../../workspaces/scope.server.ts"
 import { oauthConnections, oauthProviders, type OAuthProviderDocument, type TokenAuthMethod } from "../integration-collections.server.ts"
-import { deleteConnectionSecrets } from "./connection-store.server.ts"
+import { deleteConnectionSecrets, revokeConnectionBestEffort } from "./connection-store.server.ts"
 import { neededProviders, type NeededProvider } from "./needed-providers.server.ts"
 import type { ProviderSaveInput } from "./provider-input.server.ts"
 
@@ -80,6 +80,36 @@ export function secretStoreRefusal(error: unknown): AppError | null {
   return null
 }
 
+/** The endpoints' origins, for the audit trail (never a path's query, never a secret). */
+const endpointOrigins = (provider: Pick<OAuthProviderDocument, "authorizationUrl" | "tokenUrl" | "revocationUrl">) => ({
+  authorizationOrigin: new URL(provider.authorizationUrl).origin,
+  tokenOrigin: new URL(provider.tokenUrl).origin,
+  revocationOrigin: provider.revocationUrl === null ? null : new URL(provider.revocationUrl).origin,
+})
+
+/**
+ * What makes a save a different OAuth client rather than an edit of the same one: tokens issued
+ * to the old one must never be sent to the new token or revocation endpoint, nor the stored
+ * secret to a host it was not entered for.
+ */
+function clientChange(existing: OAuthProviderDocument, input: ProviderSaveInput) {
+  const tokenUrl = existing.tokenUrl !== input.tokenUrl
+  const clientId = existing.clientId !== input.clientId
+  const revocationUrl = existing.revocationUrl !== (input.revocationUrl ?? null)
+  const authorizationOrigin = new URL(existing.authorizationUrl).origin !== new URL(input.authorizationUrl).origin
+  return {
+    changed: tokenUrl || clientId || revocationUrl || authorizationOrigin,
+    // The stored secret would be sent to a host it was not entered for (or for another client id).
+    secretMustBeReentered: tokenUrl || clientId || (revocationUrl && (input.revocationUrl ?? null) !== null),
+    what: [tokenUrl ? "token URL" : null, clientId ? "client ID" : null, revocationUrl ? "revocation URL" : null].filter((what) => what !== null).join(" and "),
+  }
+}
+
+/** Runs `task` over `items`, a few at a time (revocations are network calls with their own deadline). */
+async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>, limit = 8): Promise<void> {
+  for (let start = 0; start < items.length; start += limit) await Promise.all(items.slice(start, start + limit).map(task))
+}
+
 export async function saveProvider(services: WebServices, scope: WorkspaceScope, input: ProviderSaveInput): Promise<ProviderView> {
   const workspaceId = scope.workspace.id
   if (services.config.production && new URL(input.authorizationUrl).protocol === "http:") {
@@ -88,19 +118,28 @@ export async function saveProvider(services: WebServices, scope: WorkspaceScope,
   const existing = await findProvider(services, workspaceId, input.providerKey)
   const newSecret = input.clientSecret !== undefined && input.clientSecret !== "" ? input.clientSecret : null
   const needsSecret = input.tokenAuthMethod !== "none"
+  const change = existing ? clientChange(existing, input) : null
   if (needsSecret && newSecret === null && (existing?.clientSecretRef ?? null) === null) {
     throw new AppError("BAD_REQUEST", `clientSecret is required for tokenAuthMethod ${input.tokenAuthMethod}; paste the client secret from the provider's console (or choose "none" for a public client).`)
+  }
+  if (needsSecret && newSecret === null && change?.secretMustBeReentered) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `clientSecret must be entered again because the ${change.what} changed: the stored secret is only sent to the endpoints it was entered for. Paste the client secret for this client (members will need to reconnect).`,
+    )
   }
   const secretScope = { workspaceId, purpose: "oauth_client_secret" } as const
   const at = nowIso()
   // The secret is written first and the document second, so a document never points at a value
-  // that was not stored; a failed document write deletes the new value again.
+  // that was not stored; a failed document write deletes the new value again. A changed client's
+  // secret goes under a new ref: the old one is still needed to revoke the old client's tokens.
   let clientSecretRef: string | null = needsSecret ? (existing?.clientSecretRef ?? null) : null
   let createdRef: string | null = null
   try {
     if (needsSecret && newSecret !== null) {
       const replaced =
         clientSecretRef !== null &&
+        !change?.changed &&
         (await services.secrets.replace(clientSecretRef, secretScope, newSecret).then(
           () => true,
           (error: unknown) => {
@@ -131,8 +170,10 @@ export async function saveProvider(services: WebServices, scope: WorkspaceScope,
   }
   let saved: OAuthProviderDocument | null
   try {
-    if (existing) {
+    if (existing && !change?.changed) {
       saved = await services.store.collection(oauthProviders).updateOne({ id: existing.id }, fields)
+    } else if (existing) {
+      saved = await replaceProviderDocument(services, existing, { id: newId(), workspaceId, providerKey: input.providerKey, createdByUserId: existing.createdByUserId, createdAt: existing.createdAt, ...fields })
     } else {
       saved = { id: newId(), workspaceId, providerKey: input.providerKey, createdByUserId: scope.user.id, createdAt: at, ...fields }
       await services.store.collection(oauthProviders).insert(saved)
@@ -142,17 +183,69 @@ export async function saveProvider(services: WebServices, scope: WorkspaceScope,
     if ((error as Error).name === "StoreDuplicateError") throw new AppError("CONFLICT", `Someone saved ${input.providerKey} at the same time; reload and try again.`)
     throw error
   }
-  if (!saved) throw new AppError("CONFLICT", `${input.providerKey} was deleted while saving; save it again.`)
-  // Switching to a public client drops the secret nobody will use.
-  if (existing?.clientSecretRef && clientSecretRef === null) await services.secrets.delete(existing.clientSecretRef).catch(() => undefined)
+  if (!saved) {
+    if (createdRef !== null) await services.secrets.delete(createdRef).catch(() => undefined)
+    throw new AppError("CONFLICT", `${input.providerKey} was deleted or changed while saving; reload and save it again.`)
+  }
+  // A different client: every connection made through the old one is reset (tokens revoked at
+  // the old revocation endpoint, then deleted); its members reconnect through the new one.
+  const reconnectRequired = existing && change?.changed ? await resetConnections(services, existing) : 0
+  // Switching to a public client, or to a new client's secret, drops the secret nobody will use.
+  if (existing?.clientSecretRef && existing.clientSecretRef !== clientSecretRef) await services.secrets.delete(existing.clientSecretRef).catch(() => undefined)
   await recordAudit(services.store, {
     workspaceId,
     actorUserId: scope.user.id,
     action: "integration.provider_saved",
     target: { type: "oauth_provider", id: input.providerKey },
-    after: { providerKey: input.providerKey, created: existing === null, secretChanged: newSecret !== null && needsSecret },
+    before: existing ? { clientId: existing.clientId, ...endpointOrigins(existing) } : null,
+    after: {
+      providerKey: input.providerKey,
+      created: existing === null,
+      secretChanged: newSecret !== null && needsSecret,
+      clientChanged: change?.changed ?? false,
+      clientId: saved.clientId,
+      ...endpointOrigins(saved),
+      reconnectRequired,
+    },
   })
   return viewOf(services, saved)
+}
+
+/**
+ * A changed client gets a new document id (the store cannot change an id in place), so
+ * connections and in-flight connect attempts bound to the old id are no longer used: the broker
+ * and the callback compare ids. Compare-and-delete on updatedAt: a concurrent save wins.
+ */
+async function replaceProviderDocument(services: WebServices, existing: OAuthProviderDocument, next: OAuthProviderDocument): Promise<OAuthProviderDocument | null> {
+  const providers = services.store.collection(oauthProviders)
+  if ((await providers.deleteMany({ id: existing.id, updatedAt: existing.updatedAt })) === 0) return null
+  try {
+    await providers.insert(next)
+  } catch (error) {
+    // Someone else created the key in the gap: theirs stands. Anything else: put the old one back.
+    if ((error as Error).name !== "StoreDuplicateError") await providers.insert(existing).catch(() => undefined)
+    throw error
+  }
+  return next
+}
+
+/** Revokes (best effort, at the old client's endpoint) and deletes the tokens of every connection made through `old`. */
+async function resetConnections(services: WebServices, old: OAuthProviderDocument): Promise<number> {
+  const connections = await services.store.collection(oauthConnections).findMany({ workspaceId: old.workspaceId, providerKey: old.providerKey, providerId: old.id })
+  let reset = 0
+  await forEachLimited(connections, async (connection) => {
+    await revokeConnectionBestEffort(services, old, connection)
+    const marked = await services.store.collection(oauthConnections).updateOne(
+      { id: connection.id, providerId: old.id },
+      { status: "reconnect_needed", refreshTokenRef: null, accessTokenRef: null, accessTokenExpiresAt: null, lastErrorCode: "provider_changed", updatedAt: nowIso() },
+    )
+    if (!marked) return
+    reset += 1
+    await deleteConnectionSecrets(services, connection).catch((error: unknown) => {
+      services.log.warn("oauth: a reset connection's stored tokens could not be deleted", { workspaceId: old.workspaceId, providerKey: old.providerKey, error: (error as Error).name })
+    })
+  })
+  return reset
 }
 
 export async function deleteProvider(services: WebServices, scope: WorkspaceScope, providerKey: string): Promise<{ deleted: boolean; connectionsRemoved: number }> {
@@ -160,6 +253,8 @@ export async function deleteProvider(services: WebServices, scope: WorkspaceScop
   const provider = await findProvider(services, workspaceId, providerKey)
   if (!provider) return { deleted: false, connectionsRemoved: 0 }
   const connections = await services.store.collection(oauthConnections).findMany({ workspaceId, providerKey })
+  // The tokens die at the provider too (best effort), through the client that issued them.
+  await forEachLimited(connections, (connection) => (connection.providerId === provider.id ? revokeConnectionBestEffort(services, provider, connection) : Promise.resolve()))
   try {
     for (const connection of connections) await deleteConnectionSecrets(services, connection)
   } catch (error) {

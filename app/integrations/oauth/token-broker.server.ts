@@ -8,7 +8,7 @@ import { recordAudit } from "../../audit/audit.server.ts"
 import type { WebServices } from "../../services.server.ts"
 import { oauthConnections, type OAuthConnectionDocument, type OAuthProviderDocument } from "../integration-collections.server.ts"
 import type { BearerFailureCode, BearerOutcome, BearerRequest } from "./bearer-outcome.server.ts"
-import { deleteConnectionSecrets, findConnection, storeToken, type ConnectionKey } from "./connection-store.server.ts"
+import { deleteConnectionSecrets, discardWrittenTokens, findConnection, storeToken, type ConnectionKey } from "./connection-store.server.ts"
 import { findProvider } from "./oauth-providers.server.ts"
 import { expiresInSeconds, grantedScopesOf, requestTokens, TOKEN_REQUEST_DEADLINE_MS, TokenEndpointError } from "./token-endpoint.server.ts"
 
@@ -149,14 +149,20 @@ async function refresh(services: BearerBrokerServices, provider: OAuthProviderDo
     return fail("oauth_refresh_failed", `Refreshing your ${providerKey} access failed: ${error.message}.`, error.retryable)
   }
   const accessToken = tokens.accessToken()
+  const rotatedRefreshToken = tokens.hasRefreshToken() ? tokens.refreshToken() : null
   const expiresIn = expiresInSeconds(tokens)
+  let written: (string | null)[] = []
   try {
     // The rotated refresh token first: the old one is already dead at the provider.
-    const refreshTokenRef = tokens.hasRefreshToken() ? await storeToken(services.secrets, workspaceId, "oauth_refresh_token", connection.refreshTokenRef, tokens.refreshToken()) : connection.refreshTokenRef
+    const refreshTokenRef = rotatedRefreshToken !== null ? await storeToken(services.secrets, workspaceId, "oauth_refresh_token", connection.refreshTokenRef, rotatedRefreshToken) : connection.refreshTokenRef
+    written = [refreshTokenRef]
     const accessTokenRef = await storeToken(services.secrets, workspaceId, "oauth_access_token", connection.accessTokenRef, accessToken)
+    written = [refreshTokenRef, accessTokenRef]
     const at = new Date()
-    await services.store.collection(oauthConnections).updateOne(
-      { id: connection.id },
+    // Only while the connection is still connected through this client: a Disconnect, a provider
+    // delete or a changed client that landed during the refresh wins.
+    const updated = await services.store.collection(oauthConnections).updateOne(
+      { id: connection.id, providerId: provider.id, status: "connected" },
       {
         refreshTokenRef,
         accessTokenRef,
@@ -168,6 +174,11 @@ async function refresh(services: BearerBrokerServices, provider: OAuthProviderDo
         updatedAt: at.toISOString(),
       },
     )
+    if (!updated) {
+      // Nothing references what was just written: take it back and end the grant at the provider.
+      await discardWrittenTokens(services, provider, connection.id, { refs: written, tokens: { refreshToken: rotatedRefreshToken, accessToken } })
+      return fail("oauth_not_connected", MESSAGES.notConnected(providerKey), false)
+    }
   } catch (error) {
     services.log.warn("oauth: refreshed tokens could not be stored", { ...log, error: (error as Error).name })
     return fail("secret_store_unavailable", MESSAGES.secretStore, true)
