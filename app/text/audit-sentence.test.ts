@@ -116,7 +116,13 @@ describe("an audit event as a sentence", () => {
 
   it("integration and OAuth events name the provider, the key and the secret, never a value", () => {
     expect(say(event("integration.provider_saved", { targetType: "oauth_provider", targetId: "google", after: { providerKey: "google", created: true, secretChanged: true } }))).toBe(
-      "Ada added the OAuth client for google (new client secret)",
+      "Ada added the OAuth client for google",
+    )
+    expect(say(event("integration.provider_saved", { targetType: "oauth_provider", targetId: "google", after: { providerKey: "google", created: false, secretChanged: false } }))).toBe(
+      "Ada changed the OAuth client for google",
+    )
+    expect(say(event("integration.provider_saved", { targetType: "oauth_provider", targetId: "google", after: { providerKey: "google", created: false, secretChanged: true, clientChanged: true, reconnectRequired: 3 } }))).toBe(
+      "Ada replaced the OAuth client for google (new client id or endpoints); 3 people have to reconnect",
     )
     expect(say(event("integration.provider_deleted", { targetType: "oauth_provider", targetId: "google", before: { providerKey: "google" }, after: { connectionsRemoved: 2 } }))).toBe(
       "Ada removed the OAuth client for google, disconnecting 2 accounts",

@@ -72,6 +72,10 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
   const role = (record: typeof before) => text(record?.["role"]) ?? "another role"
   const provider = () => text(after?.["providerKey"]) ?? text(before?.["providerKey"]) ?? targetId
   const keyLabel = () => `${text(after?.["domain"]) ?? "an integration"}${text(after?.["keySlug"]) && after?.["keySlug"] !== "default" ? ` (${text(after?.["keySlug"])})` : ""}`
+  const reconnectCount = () => {
+    const count = after?.["reconnectRequired"]
+    return typeof count === "number" && count > 0 ? `; ${count} ${count === 1 ? "person has" : "people have"} to reconnect` : ""
+  }
   const disconnectedCount = () => {
     const count = after?.["connectionsRemoved"]
     return typeof count === "number" && count > 0 ? `, disconnecting ${count} ${count === 1 ? "account" : "accounts"}` : ""
@@ -152,8 +156,12 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
     }
     case "agent.tool_failure_reported":
       return [`ran the agent ${text(after?.["agentId"]) ?? ""} of `, ...app(), `, which reported that ${text(after?.["tool"]) ?? "a tool"} fails`, after?.["blocking"] === true ? " (blocking)" : ""]
-    case "integration.provider_saved":
-      return [after?.["created"] === true ? "added the OAuth client for " : "changed the OAuth client for ", { name: provider() }, after?.["secretChanged"] === true ? " (new client secret)" : ""]
+    case "integration.provider_saved": {
+      if (after?.["created"] === true) return ["added the OAuth client for ", { name: provider() }]
+      // A new client id or endpoint is another client: its members' connections had to start over.
+      if (after?.["clientChanged"] === true) return ["replaced the OAuth client for ", { name: provider() }, ` (new client id or endpoints)${reconnectCount()}`]
+      return ["changed the OAuth client for ", { name: provider() }, after?.["secretChanged"] === true ? " (new client secret)" : ""]
+    }
     case "integration.provider_deleted":
       return ["removed the OAuth client for ", { name: provider() }, disconnectedCount()]
     case "integration.grants_synced":
