@@ -1,6 +1,7 @@
 // Settings → Integrations (owners and admins): the redirect URI to register at providers, the
-// secret store's state, the workspace's OAuth clients (one per provider key, prefilled from what
-// its apps need) and each app's keys with their write-only secrets. Members get the 403 page.
+// secret store's state, the workspace's OAuth clients (one per provider key; for one its apps need,
+// the endpoints their setup names shown as a builder's suggestion, never filled in) and each app's
+// keys with their write-only secrets. Members get the 403 page.
 // NOTE: no action answer carries a submitted secret back: only which form it was and a sentence.
 
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
@@ -120,7 +121,7 @@ export default function Integrations() {
   const answer = useActionData<typeof action>()
   const outcomeFor = (target: string) => (answer?.target === target ? answer.outcome : null)
   const valuesFor = (target: string) => (answer?.target === target ? answer.values : undefined)
-  // One card per provider key: those the apps need first (prefilled from their setup), then the rest saved.
+  // One card per provider key: those the apps need first, then the rest saved.
   const saved = new Map(providers.map((provider) => [provider.providerKey, provider]))
   const keys = [...new Set([...needed.map((item) => item.providerKey), ...providers.map((provider) => provider.providerKey)])]
   const outcomes = answer && answer.target.startsWith("secret:") ? { [answer.target]: answer.outcome } : {}

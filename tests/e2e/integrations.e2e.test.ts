@@ -3,7 +3,8 @@
 // Chromium reaches provider.test through a host-resolver rule, the web through the test egress
 // mapping). The builder writes an app whose agent calls an OAuth API as the person who asks it and
 // presents its integration setup; the owner saves the OAuth client on Settings → Integrations (the
-// form prefilled from what the app needs, the secret write-only); a member and then the owner each
+// endpoints the app's setup names shown only as a warned suggestion, the URL fields empty until the
+// owner types the provider's own, the secret write-only); a member and then the owner each
 // connect their own account on Connected apps (the provider's consent, the callback, "Connected");
 // the app's agent calls the API with the owner's token; once that token has expired the next call
 // refreshes it, once, and the rotated refresh token is what is stored.
@@ -68,7 +69,8 @@ afterAll(async () => {
 })
 
 // agents.json and integration-setup.json name the provider's endpoints without the fake's port (as a
-// real app would); the admin types the real ones, port and all, into the OAuth client form.
+// real app would); the form does not take them: the admin types the real ones, port and all, into
+// its empty URL fields.
 const oauthAuth = {
   type: "oauth2",
   providerKey: PROVIDER_KEY,
@@ -283,8 +285,9 @@ it(
     await page.locator('[data-testid="run"][data-status="completed"]').nth(1).waitFor({ timeout: RUN_TIMEOUT_MS })
     await page.getByTestId("integration-setup-card").first().waitFor({ timeout: STEP_TIMEOUT_MS })
 
-    // Settings → Integrations: the provider the app needs, prefilled from its setup; the admin adds
-    // the client's credentials and the provider's real endpoints.
+    // Settings → Integrations: the provider the app needs, its endpoints from the app's setup shown as
+    // the builder's suggestion (host in bold) and not filled in; the admin adds the client's
+    // credentials and types the provider's real endpoints into the empty fields.
     await page.goto(`${workspacePath}/settings/integrations`)
     await expect
       .poll(() => page.getByTestId("redirect-uri").inputValue(), {
@@ -295,6 +298,12 @@ it(
       name: `OAuth client ${PROVIDER_KEY}`,
     })
     await client.getByText("Needed by CRM Desk.").waitFor()
+    const suggested = client.getByTestId("suggested-endpoints")
+    await suggested.getByText("Suggested by the builder of CRM Desk").waitFor()
+    await suggested.getByText(/not from your provider/).waitFor()
+    await expect(suggested.locator("strong", { hasText: PROVIDER_HOST }).count()).resolves.toBeGreaterThan(0)
+    expect(await client.getByLabel("Authorization URL").inputValue()).toBe("")
+    expect(await client.getByLabel("Token URL").inputValue()).toBe("")
     await client.getByLabel("Display name").fill("Acme CRM")
     await client.getByLabel("Client ID").fill(oauth.client.clientId)
     await client.getByLabel("Client secret").fill(oauth.client.clientSecret)

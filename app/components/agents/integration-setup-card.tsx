@@ -27,8 +27,9 @@ export function IntegrationSetupCard({ integrations }: { integrations: readonly 
         <p className="text-sm text-muted-foreground">An admin provides what each one needs. Until then its tools answer with their mock data.</p>
       </div>
       <ul className="grid min-w-0 gap-2">
-        {integrations.map((integration) => (
-          <li key={`${integration.domain}:${integration.name}`} className="grid min-w-0 gap-2 rounded-lg border bg-background p-3" data-testid="integration-setup">
+        {/* Keys carry the index: this is the builder's list, nothing makes its names unique. */}
+        {integrations.map((integration, index) => (
+          <li key={`${index}:${integration.domain}:${integration.name}`} className="grid min-w-0 gap-2 rounded-lg border bg-background p-3" data-testid="integration-setup">
             <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
               <h3 className="font-semibold">{integration.name}</h3>
               <code className="font-mono text-xs text-muted-foreground">{integration.domain}</code>
@@ -40,8 +41,9 @@ export function IntegrationSetupCard({ integrations }: { integrations: readonly 
               <div className="grid gap-1">
                 <h4 className="text-xs font-medium text-muted-foreground">Permissions</h4>
                 <p className="flex flex-wrap gap-1.5">
-                  {[...integration.permissions, ...integration.scopes].map((permission) => (
-                    <Badge key={permission} variant="outline" className="max-w-full font-mono">
+                  {/* A scope is often a permission too (profile.read): each shows once. */}
+                  {[...new Set([...integration.permissions, ...integration.scopes])].map((permission, index) => (
+                    <Badge key={`${index}:${permission}`} variant="outline" className="max-w-full font-mono">
                       <span className="truncate">{permission}</span>
                     </Badge>
                   ))}
@@ -52,8 +54,8 @@ export function IntegrationSetupCard({ integrations }: { integrations: readonly 
               <div className="grid gap-1">
                 <h4 className="text-xs font-medium text-muted-foreground">Secrets an admin provides</h4>
                 <ul className="grid gap-1 text-sm">
-                  {integration.secrets.map((secret) => (
-                    <li key={secret.name} className="flex min-w-0 flex-wrap items-center gap-x-2">
+                  {integration.secrets.map((secret, index) => (
+                    <li key={`${index}:${secret.name}`} className="flex min-w-0 flex-wrap items-center gap-x-2">
                       <KeyRound className="size-3.5 shrink-0 text-muted-foreground" aria-hidden />
                       <span>{secret.label}</span>
                       <code className="font-mono text-xs text-muted-foreground">{secret.name}</code>

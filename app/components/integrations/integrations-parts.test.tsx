@@ -66,15 +66,43 @@ describe("an OAuth client's form", () => {
     expect(textOf(html)).toContain("contacts.read")
   })
 
-  it("prefills a provider the apps need but nobody set up from the apps' setup, with no Remove", async () => {
-    const html = await renderInRouter(
-      <OAuthClientCard provider={null} needed={neededCrm} values={formValues(undefined, neededCrm, "acme-crm")} outcome={null} />
+  it("never fills in the endpoints an app's builder wrote: they show as a warned suggestion with the host set apart, and no Remove", async () => {
+    // A builder can name any host; a secret pasted into a form prefilled with it would go there.
+    const evil: NeededProvider = {
+      ...neededCrm,
+      authorizationUrl: "https://accounts.google.com.evil.example/o/oauth2/auth",
+      tokenUrl: "https://accounts.google.com@evil.example/token",
+      tokenAuthMethod: "client_secret_basic",
+    }
+    const html = await renderInRouter(<OAuthClientCard provider={null} needed={evil} values={formValues(undefined, evil, "acme-crm")} outcome={null} />)
+    for (const name of ["authorizationUrl", "tokenUrl", "revocationUrl"]) expect(inputNamed(html, name)).not.toMatch(/value="[^"]/)
+    expect(html).not.toMatch(/<input[^>]*evil\.example/)
+    // Only the token auth method is taken from the setup, as a default.
+    expect(html).toContain('<option value="client_secret_basic" selected="">')
+    const text = textOf(html)
+    expect(text).toContain("Suggested by the builder of Sales desk")
+    expect(text).toContain(
+      "These came from an app's integration-setup.json, not from your provider. Copy the endpoints from your provider's documentation; use these only if the host is your provider's."
     )
-    expect(inputNamed(html, "tokenUrl")).toContain('value="https://crm.example.com/token-from-app"')
+    expect(text).toContain("Host: accounts.google.com.evil.example")
+    // The host a browser would contact, not the user name dressed up as one.
+    expect(text).toContain("Host: evil.example")
+    expect(html).toContain("<strong")
+    expect(html).toMatch(/<strong[^>]*>accounts\.google\.com\.evil\.example<\/strong>/)
+    expect(html).toMatch(/<strong[^>]*>evil\.example<\/strong>/)
     expect(inputNamed(html, "providerKey")).toContain('type="hidden"')
-    expect(textOf(html)).toContain("Not set up")
-    expect(textOf(html)).not.toContain("Stored — leave empty to keep.")
-    expect(textOf(html)).not.toContain("Remove")
+    expect(text).toContain("Not set up")
+    expect(text).not.toContain("Stored — leave empty to keep.")
+    expect(text).not.toContain("Remove")
+  })
+
+  it("shows no builder's suggestion once the provider is saved, nor on the form for another provider", async () => {
+    const saved = await renderInRouter(<OAuthClientCard provider={crm} needed={neededCrm} values={formValues(crm, neededCrm, "acme-crm")} outcome={null} />)
+    expect(textOf(saved)).not.toContain("Suggested by")
+    expect(saved).not.toContain("from-app")
+    const fresh = await renderInRouter(<OAuthClientCard provider={null} needed={null} values={formValues(undefined, undefined, "")} outcome={null} />)
+    expect(textOf(fresh)).not.toContain("Suggested by")
+    expect(inputNamed(fresh, "authorizationUrl")).not.toMatch(/value="[^"]/)
   })
 
   it("shows the server's refusal beside the form", async () => {
@@ -233,16 +261,18 @@ describe("coming back from the provider", () => {
     expect(odd).not.toContain("hacked")
     expect(oauthErrorSentence("toString")).toBe(oauthErrorSentence("no_such_code"))
     // Every code the callback sends (CallbackErrorCode) has its own sentence.
-    for (const code of [
-      "access_denied",
-      "provider_error",
-      "missing_code",
-      "provider_changed",
-      "token_exchange_failed",
-      "missing_scopes",
-      "secret_store_unavailable",
-    ] satisfies CallbackErrorCode[])
-      expect(oauthErrorSentence(code)).not.toBe(oauthErrorSentence("no_such_code"))
+    // A new CallbackErrorCode fails to compile here until it is listed.
+    const sent: Record<CallbackErrorCode, true> = {
+      access_denied: true,
+      provider_error: true,
+      missing_code: true,
+      provider_changed: true,
+      token_exchange_failed: true,
+      missing_scopes: true,
+      secret_store_unavailable: true,
+      connection_changed: true,
+    }
+    for (const code of Object.keys(sent)) expect(oauthErrorSentence(code)).not.toBe(oauthErrorSentence("no_such_code"))
   })
 })
 

@@ -1,6 +1,7 @@
-// One OAuth client on the Integrations page: a provider the workspace's apps need (prefilled from
-// their integration setup) or one an admin saved, as a form that works without script. The
-// client secret is write-only: its field is always empty, and says so when one is stored.
+// One OAuth client on the Integrations page: a provider the workspace's apps need or one an admin
+// saved, as a form that works without script. The client secret is write-only: its field is always
+// empty, and says so when one is stored. The endpoints an app's setup names are shown beside the
+// form, never put into it (see suggested-endpoints.tsx): an app's builder is not the provider.
 
 import { Form } from "@remix-run/react"
 import { KeyRound, Save, Trash2 } from "lucide-react"
@@ -13,8 +14,12 @@ import { Field } from "../ui/label.tsx"
 import { Notice } from "../ui/notice.tsx"
 import { RelativeTime } from "../ui/relative-time.tsx"
 import { TOKEN_AUTH_METHODS, type AppRef, type NeededProvider, type ProviderView, type TokenAuthMethod } from "./integration-views.ts"
+import { SuggestedEndpoints } from "./suggested-endpoints.tsx"
 
-/** What the form shows: what was saved, else what the apps' setup suggests, else nothing. */
+/**
+ * What the form shows: what was saved, else nothing. The URLs an app's setup names never become
+ * values (the admin copies the provider's own); only its token auth method is a default.
+ */
 export interface ProviderFormValues {
   readonly providerKey: string
   readonly displayName: string
@@ -36,8 +41,8 @@ export function formValues(provider: ProviderView | undefined, needed: NeededPro
     providerKey,
     displayName: provider?.displayName ?? "",
     clientId: provider?.clientId ?? "",
-    authorizationUrl: provider?.authorizationUrl ?? needed?.authorizationUrl ?? "",
-    tokenUrl: provider?.tokenUrl ?? needed?.tokenUrl ?? "",
+    authorizationUrl: provider?.authorizationUrl ?? "",
+    tokenUrl: provider?.tokenUrl ?? "",
     revocationUrl: provider?.revocationUrl ?? "",
     tokenAuthMethod: provider?.tokenAuthMethod ?? needed?.tokenAuthMethod ?? "client_secret_post",
     authorizationParams: provider ? paramsText(provider.authorizationParams) : "",
@@ -138,6 +143,11 @@ export function OAuthClientCard({ provider, needed, values, outcome }: OAuthClie
                 ))}
               </Select>
             </Field>
+          </div>
+          {provider === null && needed !== null ? (
+            <SuggestedEndpoints apps={needed.apps} authorizationUrl={needed.authorizationUrl} tokenUrl={needed.tokenUrl} />
+          ) : null}
+          <div className="grid gap-4 sm:grid-cols-2">
             <Field className={CELL} label="Authorization URL">
               <Input name="authorizationUrl" type="url" required defaultValue={values.authorizationUrl} placeholder="https://" spellCheck={false} />
             </Field>

@@ -15,6 +15,7 @@ const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   missing_scopes: "The provider granted less access than the apps need, so nothing was connected. Connect again and allow every permission asked for.",
   secret_store_unavailable:
     "Second could not store the connection securely just now, so nothing was connected. Try again, or ask an admin to check the secret store.",
+  connection_changed: "Your connection was disconnected or reset while it was being saved, so nothing was kept. Start again with Connect.",
   state_expired: "The sign-in took too long and expired. Start again with Connect.",
   state_mismatch: "This sign-in was started in another browser or session, so it was not accepted. Start again with Connect here.",
   exchange_failed:

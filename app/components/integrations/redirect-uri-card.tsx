@@ -14,9 +14,10 @@ export function RedirectUriCard({ redirectUri }: { redirectUri: string }) {
       <CardHeader>
         <CardTitle>Redirect URI</CardTitle>
         <CardDescription>
-          Register this as the redirect (callback) URI of each OAuth client at its provider. For local development, run Second on a plain loopback origin, e.g.{" "}
-          <code className="text-xs">SECOND_DEV_PORTLESS=0 PORT=4198 npm run dev</code>, and register{" "}
-          <code className="text-xs break-all">http://localhost:4198/api/oauth/callback</code>.
+          Register exactly this as the redirect (callback) URI of each OAuth client at its provider. For local development,{" "}
+          <code className="text-xs">npm start</code> and <code className="text-xs">npm run dev</code> already serve a plain loopback origin (
+          <code className="text-xs break-all">http://127.0.0.1:3000</code>), which providers accept for plain-HTTP redirect URIs; on another port,{" "}
+          <code className="text-xs">PORT=4198 npm run dev</code> → <code className="text-xs break-all">http://127.0.0.1:4198/api/oauth/callback</code>.
         </CardDescription>
       </CardHeader>
       <CardContent>
