@@ -11,8 +11,6 @@
 // directories, runtime homes, the SQLite file: ciphertext only), or in the server's output.
 
 import { randomBytes } from "node:crypto"
-import { readdirSync, readFileSync, statSync } from "node:fs"
-import { join } from "node:path"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import type { AgentsConfig } from "#shared/agents/agents-config.ts"
 import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
@@ -21,6 +19,7 @@ import { newId } from "#shared/ids.ts"
 import { parseEncryptionKey } from "#shared/secrets/envelope.ts"
 import { oauthConnections, oauthProviders } from "#app/integrations/integration-collections.server.ts"
 import { createLocalSecretStore } from "#app/secrets/local-secret-store.server.ts"
+import { canary, CANARY_SEARCH, filesUnder, readIfStillThere } from "#tests/fixtures/canary-search.ts"
 import { eventuallyValue } from "#tests/fixtures/eventually.ts"
 import { PROVIDER_HOST, startFakeHttpsProvider, type FakeHttpsProvider } from "#tests/fixtures/fake-https-provider.ts"
 import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
@@ -30,7 +29,6 @@ import { doneBuilding, writeFiles } from "#tests/fixtures/notes-app.ts"
 import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
 import { followRun } from "#tests/fixtures/sse-client.ts"
 
-const canary = (label: string) => `CANARY${label}${randomBytes(16).toString("hex")}`
 const canaries = {
   staticSecret: canary("static"),
   clientSecret: canary("client"),
@@ -38,14 +36,6 @@ const canaries = {
   accessToken: canary("access"),
 }
 const ENCRYPTION_KEY = randomBytes(32).toString("base64")
-
-// As the runtime canary test searches (worker/src/runtime/canary.integration.test.ts).
-const SEARCH = [
-  "( env",
-  "for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline; do tr '\\0' '\\n' < \"$f\"; done",
-  "grep -rIh CANARY / --exclude-dir=proc --exclude-dir=sys --exclude-dir=usr --exclude-dir=lib --exclude-dir=lib64",
-  ") 2>/dev/null | grep -o 'CANARY[a-z]*[0-9a-f]\\{20\\}' | sort -u; echo SEARCH-DONE",
-].join("; ")
 
 const oauthAuth = {
   type: "oauth2" as const,
@@ -202,29 +192,6 @@ async function storeOAuthConnection(userId: string) {
   }
 }
 
-function filesUnder(directory: string): string[] {
-  let names: string[]
-  try {
-    names = readdirSync(directory)
-  } catch {
-    return []
-  }
-  return names.flatMap((name) => {
-    const path = join(directory, name)
-    const info = statSync(path, { throwIfNoEntry: false })
-    if (!info) return []
-    return info.isDirectory() ? filesUnder(path) : info.isFile() && info.size < 50_000_000 ? [path] : []
-  })
-}
-
-const readIfStillThere = (file: string): string[] => {
-  try {
-    return [readFileSync(file, "latin1")]
-  } catch {
-    return []
-  }
-}
-
 it("keeps integration secrets and OAuth tokens out of every runtime, file and log while its agent uses them", { timeout: 300_000 }, async () => {
   const me = await owner.must<{ user: { id: string } }>("query", "auth.me")
 
@@ -268,7 +235,7 @@ it("keeps integration secrets and OAuth tokens out of every runtime, file and lo
   // now, no value in sight), then a shell in its runtime looks everywhere it can.
   fake.script([
     { kind: "toolCalls", calls: [{ kind: "named", name: /list_app_integration_keys/, input: {} }] },
-    { kind: "shell", command: SEARCH, then: "Searched." },
+    { kind: "shell", command: CANARY_SEARCH, then: "Searched." },
   ])
   await builderTurn(appId, "Look around")
   const listed = fake.scriptedRequests().flatMap((request) => request.toolResults).find((result) => result.trim().startsWith('{"keys":'))
@@ -281,6 +248,6 @@ it("keeps integration secrets and OAuth tokens out of every runtime, file and lo
   const toolOutput = (fake.scriptedRequests().at(-1)?.toolResults ?? []).join("\n")
   expect(toolOutput, "the search ran to the end").toContain("SEARCH-DONE")
 
-  const everything = [toolOutput, JSON.stringify(settled), server.process.output(), ...filesUnder(server.dataDir).flatMap(readIfStillThere)].join("\n")
+  const everything = [toolOutput, JSON.stringify(settled), server.process.output(), ...filesUnder(server.dataDir, 50_000_000).flatMap(readIfStillThere)].join("\n")
   for (const [name, value] of Object.entries(canaries)) expect(everything.includes(value), `the ${name} canary leaked`).toBe(false)
 })

@@ -7,7 +7,6 @@
 //    F4 a refresh or a callback racing a Disconnect leaves nothing live behind; F5 removing a
 //    member or deleting a client revokes their tokens before deleting them.
 
-import { TRPCError } from "@trpc/server"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { newId } from "#shared/ids.ts"
 import type { SecretScope } from "#shared/secrets/secret-store.ts"
@@ -16,6 +15,7 @@ import { integrationGrants, oauthProviders } from "#app/integrations/integration
 import { storedSecrets } from "#app/secrets/secret-collections.server.ts"
 import type { WebServices } from "#app/services.server.ts"
 import { apps, auditEvents, type UserDocument } from "#app/store/collections.server.ts"
+import { refusal } from "#tests/agents/agents-turns.ts"
 import { createOAuthWorld, type OAuthWorld } from "./oauth-world.ts"
 
 let world: OAuthWorld
@@ -84,15 +84,6 @@ function saveInput(providerKey: string, changes: Record<string, unknown> = {}) {
   }
 }
 
-async function refusal(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  )
-  expect(error).toBeInstanceOf(TRPCError)
-  return error as TRPCError
-}
-
 describe("F1: a changed OAuth client is a different client", () => {
   it("a new token URL, revocation URL or client id with the secret left blank is refused, and nothing changes", async () => {
     const key = "f1-keep"
@@ -142,7 +133,8 @@ describe("F1: a changed OAuth client is a different client", () => {
     const listed = await world.caller(user).connections.list({ workspaceId: world.workspaceId })
     expect(listed.connections.find((entry) => entry.providerKey === key)?.status).toBe("reconnect_needed")
 
-    const audit = (await store().collection(auditEvents).findMany({ workspaceId: world.workspaceId, action: "integration.provider_saved" })).filter((event) => event.targetId === key).at(-1)!
+    // The re-save's event: ids are random, so "last" needs the time order.
+    const audit = (await store().collection(auditEvents).findMany({ workspaceId: world.workspaceId, action: "integration.provider_saved" }, { sort: [["occurredAt", 1]] })).filter((event) => event.targetId === key).at(-1)!
     expect(audit.before).toMatchObject({ tokenOrigin: world.provider.origin, revocationOrigin: world.provider.origin })
     expect(audit.after).toMatchObject({ clientChanged: true, secretChanged: true, tokenOrigin: evilOrigin(), revocationOrigin: evilOrigin(), reconnectRequired: 1 })
     const everything = JSON.stringify(await store().collection(auditEvents).findMany({ workspaceId: world.workspaceId }))

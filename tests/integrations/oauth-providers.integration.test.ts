@@ -3,12 +3,12 @@
 // for a confidential client; URLs, keys and parameters are checked before anything is written;
 // deleting a client takes its connections and every secret with it.
 
-import { TRPCError } from "@trpc/server"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { newId } from "#shared/ids.ts"
 import { oauthConnections, oauthProviders } from "#app/integrations/integration-collections.server.ts"
 import { storedSecrets } from "#app/secrets/secret-collections.server.ts"
 import { auditEvents } from "#app/store/collections.server.ts"
+import { refusal } from "#tests/agents/agents-turns.ts"
 import { createOAuthWorld, PROVIDER_KEY, type OAuthWorld } from "./oauth-world.ts"
 
 let world: OAuthWorld
@@ -31,15 +31,6 @@ const base = () => ({
   tokenUrl: "https://oauth2.example.com/token",
   tokenAuthMethod: "client_secret_post" as const,
 })
-
-async function refusal(call: Promise<unknown>): Promise<TRPCError> {
-  const error = await call.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  )
-  expect(error).toBeInstanceOf(TRPCError)
-  return error as TRPCError
-}
 
 describe("oauthProviders", () => {
   it("lists the redirect URI, the secret store, and the providers the apps need before any is saved", async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createRedisLive } from "#shared/live/redis-live.server.ts"
 import { newId } from "#shared/ids.ts"
 import type { BearerOutcome } from "#app/integrations/oauth/bearer-outcome.server.ts"
-import { bearerTokenFor } from "#app/integrations/oauth/token-broker.server.ts"
+import { bearerTokenFor, type BearerBrokerServices } from "#app/integrations/oauth/token-broker.server.ts"
 import { oauthConnections } from "#app/integrations/integration-collections.server.ts"
 import { auditEvents, type UserDocument } from "#app/store/collections.server.ts"
 import { checkEgressTarget } from "#app/integrations/egress-policy.server.ts"
@@ -56,6 +56,24 @@ async function storedRefreshToken(user: UserDocument): Promise<string | null> {
   return world.services.secrets.get(connection!.refreshTokenRef!, { workspaceId: world.workspaceId, purpose: "oauth_refresh_token" })
 }
 
+/**
+ * 50 calls at once on the user's expired token, call `index` through `servicesFor(index)`, while the
+ * provider holds the refresh: exactly 1 refresh, and every call gets the same new, live token.
+ */
+async function fiftyAtOnce(user: UserDocument, servicesFor: (index: number) => BearerBrokerServices): Promise<string> {
+  const before = world.provider.refreshRequests
+  world.provider.holdRefreshes()
+  const calls = Array.from({ length: 50 }, (_, index) => bearerTokenFor(servicesFor(index), request(user)))
+  // Everyone is waiting on the one refresh the provider is holding.
+  await eventually(() => world.provider.refreshRequests === before + 1)
+  world.provider.openRefreshGate()
+  const tokens = (await Promise.all(calls)).map(tokenOf)
+  expect(world.provider.refreshRequests).toBe(before + 1)
+  expect(new Set(tokens).size).toBe(1)
+  expect(world.provider.liveAccessTokens.has(tokens[0]!)).toBe(true)
+  return tokens[0]!
+}
+
 describe("bearerTokenFor", () => {
   it("uses a token with more than 60 s left without asking the provider", async () => {
     const user = await world.newMember()
@@ -69,16 +87,7 @@ describe("bearerTokenFor", () => {
   it("50 concurrent calls on an expired token: exactly 1 refresh, all 50 get the new token, the rotation is stored", async () => {
     const user = await connectedWithStaleToken()
     const oldRefresh = await storedRefreshToken(user)
-    const before = world.provider.refreshRequests
-    world.provider.holdRefreshes()
-    const calls = Array.from({ length: 50 }, () => bearerTokenFor(world.services, request(user)))
-    // Everyone is waiting on the one refresh the provider is holding.
-    await eventually(() => world.provider.refreshRequests === before + 1)
-    world.provider.openRefreshGate()
-    const tokens = (await Promise.all(calls)).map(tokenOf)
-    expect(world.provider.refreshRequests).toBe(before + 1)
-    expect(new Set(tokens).size).toBe(1)
-    expect(world.provider.liveAccessTokens.has(tokens[0]!)).toBe(true)
+    const token = await fiftyAtOnce(user, () => world.services)
     const newRefresh = await storedRefreshToken(user)
     expect(newRefresh).not.toBe(oldRefresh)
     expect(world.provider.liveRefreshTokens.has(newRefresh!)).toBe(true)
@@ -88,7 +97,7 @@ describe("bearerTokenFor", () => {
     expect(Date.parse(connection!.accessTokenExpiresAt!)).toBeGreaterThan(Date.now() + 60_000)
     expect(await store().collection(auditEvents).count({ workspaceId: world.workspaceId, action: "oauth.token_refreshed", actorUserId: user.id })).toBe(1)
     // The new token is the one the provider's API accepts.
-    const me = await fetchMe(tokens[0]!)
+    const me = await fetchMe(token)
     expect(me.status).toBe(200)
   })
 
@@ -97,15 +106,7 @@ describe("bearerTokenFor", () => {
     const secondLive = await createRedisLive({ url: redis.url, prefix })
     const second = openOAuthServices({ file: world.file, live: secondLive, provider: world.provider, sessionKey: world.sessionKey, encryptionKey: world.encryptionKey })
     try {
-      const before = world.provider.refreshRequests
-      world.provider.holdRefreshes()
-      const calls = Array.from({ length: 50 }, (_, index) => bearerTokenFor(index % 2 === 0 ? world.services : second, request(user)))
-      await eventually(() => world.provider.refreshRequests === before + 1)
-      world.provider.openRefreshGate()
-      const tokens = (await Promise.all(calls)).map(tokenOf)
-      expect(world.provider.refreshRequests).toBe(before + 1)
-      expect(new Set(tokens).size).toBe(1)
-      expect(world.provider.liveAccessTokens.has(tokens[0]!)).toBe(true)
+      await fiftyAtOnce(user, (index) => (index % 2 === 0 ? world.services : second))
       expect(world.provider.liveRefreshTokens.has((await storedRefreshToken(user))!)).toBe(true)
     } finally {
       await secondLive.close()

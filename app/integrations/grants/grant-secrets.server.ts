@@ -64,14 +64,7 @@ export async function setIntegrationSecret(services: WebServices, scope: Workspa
     await deleteSecretRefs(services.secrets, [ref])
     throw setupChanged(target.name)
   }
-  await dropReplaced(services, updated.before, target.name)
-  await recordAudit(services.store, {
-    workspaceId: key.workspaceId,
-    actorUserId: scope.user.id,
-    action: "integration.secret_set",
-    target: { type: "app", id: key.appId },
-    after: { domain: key.domain, keySlug: key.keySlug, secret: target.name },
-  })
+  await afterSecretChange(services, scope, key, updated.before, target.name, "integration.secret_set")
   return { configured: true }
 }
 
@@ -83,20 +76,23 @@ export async function clearIntegrationSecret(services: WebServices, scope: Works
       : null,
   )
   if (!updated) return { cleared: false }
-  await dropReplaced(services, updated.before, target.name)
-  await recordAudit(services.store, {
-    workspaceId: key.workspaceId,
-    actorUserId: scope.user.id,
-    action: "integration.secret_cleared",
-    target: { type: "app", id: key.appId },
-    after: { domain: key.domain, keySlug: key.keySlug, secret: target.name },
-  })
+  await afterSecretChange(services, scope, key, updated.before, target.name, "integration.secret_cleared")
   return { cleared: true }
 }
 
-/** The value the grant referred to before the change; logged by ref (never a value) when it cannot be deleted. */
-async function dropReplaced(services: WebServices, before: IntegrationGrantDocument, name: string): Promise<void> {
+/**
+ * After one secret of the key was stored or cleared: the value the grant referred to before is
+ * deleted (logged by ref, never a value, when it cannot be), and the change goes to the audit log.
+ */
+async function afterSecretChange(services: WebServices, scope: WorkspaceScope, key: GrantKey, before: IntegrationGrantDocument, name: string, action: "integration.secret_set" | "integration.secret_cleared"): Promise<void> {
   const old = before.secrets.find((secret) => secret.name === name)?.ref ?? null
   const failed = await deleteSecretRefs(services.secrets, [old])
   if (failed.length > 0) services.log.warn("Could not delete a replaced integration secret; nothing refers to it any more.", { refs: failed })
+  await recordAudit(services.store, {
+    workspaceId: key.workspaceId,
+    actorUserId: scope.user.id,
+    action,
+    target: { type: "app", id: key.appId },
+    after: { domain: key.domain, keySlug: key.keySlug, secret: name },
+  })
 }

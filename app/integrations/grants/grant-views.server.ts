@@ -8,16 +8,8 @@ import type { WebServices } from "../../services.server.ts"
 import { apps } from "../../store/collections.server.ts"
 import { integrationGrants, oauthProviders, type IntegrationGrantDocument } from "../integration-collections.server.ts"
 
-export interface KeyView {
-  readonly domain: string
-  readonly keySlug: string
-  readonly name: string
-  readonly keyName: string
-  readonly capabilityLabel: string
-  readonly why: string
-  readonly authType: "none" | "static" | "oauth2"
-  readonly providerKey: string | null
-  readonly requiredScopes: string[]
+/** The grant's own fields as they are stored; the rest is read out of its JSON and its secrets. */
+export interface KeyView extends Pick<IntegrationGrantDocument, "domain" | "keySlug" | "name" | "keyName" | "capabilityLabel" | "why" | "authType" | "providerKey" | "requiredScopes"> {
   readonly permissionGroups: { name: string; description: string; permissions: string[] }[]
   readonly setupInstructions: { overview: string; steps: { title: string; description: string; url?: string }[]; links: { label: string; url: string }[] }
   readonly secrets: { name: string; label: string; description: string; required: boolean; configured: boolean; updatedAt: string | null }[]

@@ -1,13 +1,12 @@
 // Settings → Connected apps: the providers a member may connect (those the apps they can see
 // need, those an admin configured, and their own connections), and Disconnect.
 
-import { recordAudit } from "../../audit/audit.server.ts"
 import type { WebServices } from "../../services.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
 import { oauthConnections, oauthProviders } from "../integration-collections.server.ts"
 import { deleteConnectionSecrets, findConnection, revokeConnectionBestEffort } from "./connection-store.server.ts"
 import { providerNeeds, visibleAppFilter } from "./needed-providers.server.ts"
-import { findProvider } from "./oauth-providers.server.ts"
+import { auditProviderRemoval, findProvider } from "./oauth-providers.server.ts"
 
 export interface ConnectionView {
   readonly providerKey: string
@@ -65,13 +64,7 @@ export async function disconnect(services: WebServices, scope: WorkspaceScope, p
   await deleteConnectionSecrets(services, connection).catch((error: unknown) => {
     services.log.warn("oauth disconnect: stored tokens could not be deleted", { workspaceId, providerKey, error: (error as Error).name })
   })
-  await recordAudit(services.store, {
-    workspaceId,
-    actorUserId: scope.user.id,
-    action: "oauth.disconnected",
-    target: { type: "oauth_provider", id: providerKey },
-    before: { providerKey },
-  })
+  await auditProviderRemoval(services, scope, "oauth.disconnected", providerKey)
   return { disconnected: true }
 }
 

@@ -264,13 +264,18 @@ export async function deleteProvider(services: WebServices, scope: WorkspaceScop
   const connectionsRemoved = await services.store.collection(oauthConnections).deleteMany({ workspaceId, providerKey })
   await services.store.collection(oauthProviders).deleteMany({ id: provider.id })
   if (provider.clientSecretRef !== null) await services.secrets.delete(provider.clientSecretRef).catch(() => undefined)
+  await auditProviderRemoval(services, scope, "integration.provider_deleted", providerKey, { connectionsRemoved })
+  return { deleted: true, connectionsRemoved }
+}
+
+/** The viewer removed something of one provider key (its OAuth client, or their own connection to it): the audit entry names the key. */
+export async function auditProviderRemoval(services: Pick<WebServices, "store">, scope: WorkspaceScope, action: "integration.provider_deleted" | "oauth.disconnected", providerKey: string, after?: Readonly<Record<string, unknown>>): Promise<void> {
   await recordAudit(services.store, {
-    workspaceId,
+    workspaceId: scope.workspace.id,
     actorUserId: scope.user.id,
-    action: "integration.provider_deleted",
+    action,
     target: { type: "oauth_provider", id: providerKey },
     before: { providerKey },
-    after: { connectionsRemoved },
+    after,
   })
-  return { deleted: true, connectionsRemoved }
 }

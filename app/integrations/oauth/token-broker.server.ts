@@ -48,15 +48,11 @@ export async function bearerTokenFor(services: BearerBrokerServices, request: Be
   const key: ConnectionKey = { workspaceId: request.workspaceId, userId: request.userId, providerKey: request.providerKey }
   const provider = await findProvider(services, key.workspaceId, key.providerKey)
   if (!provider) return fail("oauth_provider_not_configured", MESSAGES.notConfigured(key.providerKey), false)
-  const connection = await findConnection(services, key)
-  if (!connection) return fail("oauth_not_connected", MESSAGES.notConnected(key.providerKey), false)
-  const settled = settledFailure(connection, provider, request)
-  if (settled) return settled
-  if (isFresh(connection)) {
-    const token = await readAccessToken(services, connection)
-    if (token.ok || token.code !== "oauth_not_connected") return token
-    // The value vanished under a fresh-looking document (a concurrent reconnect): refresh instead.
-  }
+  const stored = await storedConnection(services, key, provider, request)
+  if ("failure" in stored) return stored.failure
+  // A fresh-looking token is the answer, unless its value vanished under the document (a
+  // concurrent reconnect): then refresh instead.
+  if (stored.freshToken && (stored.freshToken.ok || stored.freshToken.code !== "oauth_not_connected")) return stored.freshToken
   let flights = inFlight.get(services)
   if (!flights) inFlight.set(services, (flights = new Map()))
   const name = lockName(key)
@@ -85,6 +81,19 @@ function settledFailure(connection: OAuthConnectionDocument, provider: OAuthProv
   return null
 }
 
+/**
+ * The person's connection as stored now, with its token read when it looks fresh (the read may
+ * itself have failed); or the failure no refresh can fix (not connected, another client's, scopes
+ * missing).
+ */
+async function storedConnection(services: BearerBrokerServices, key: ConnectionKey, provider: OAuthProviderDocument, request: BearerRequest): Promise<{ readonly failure: BearerOutcome } | { readonly connection: OAuthConnectionDocument; readonly freshToken: BearerOutcome | null }> {
+  const connection = await findConnection(services, key)
+  if (!connection) return { failure: fail("oauth_not_connected", MESSAGES.notConnected(key.providerKey), false) }
+  const settled = settledFailure(connection, provider, request)
+  if (settled) return { failure: settled }
+  return { connection, freshToken: isFresh(connection) ? await readAccessToken(services, connection) : null }
+}
+
 async function readAccessToken(services: BearerBrokerServices, connection: OAuthConnectionDocument): Promise<BearerOutcome> {
   if (connection.accessTokenRef === null) return fail("oauth_not_connected", MESSAGES.notConnected(connection.providerKey), false)
   try {
@@ -102,15 +111,10 @@ async function refreshOnce(services: BearerBrokerServices, key: ConnectionKey, p
   if (!lock) return waitForOtherRefresh(services, key, request, startedAt, options.waitBudgetMs ?? WAIT_BUDGET_MS)
   try {
     // Someone may have refreshed between our read and the lock.
-    const connection = await findConnection(services, key)
-    if (!connection) return fail("oauth_not_connected", MESSAGES.notConnected(key.providerKey), false)
-    const settled = settledFailure(connection, provider, request)
-    if (settled) return settled
-    if (isFresh(connection)) {
-      const token = await readAccessToken(services, connection)
-      if (token.ok) return token
-    }
-    return await refresh(services, provider, connection)
+    const stored = await storedConnection(services, key, provider, request)
+    if ("failure" in stored) return stored.failure
+    if (stored.freshToken?.ok) return stored.freshToken
+    return await refresh(services, provider, stored.connection)
   } finally {
     // Compare-and-delete: a lock that expired and was taken over stays with its new owner.
     await lock.release().catch(() => false)

@@ -9,17 +9,16 @@
 // the runtime holds it, can use it while the turn runs, and once the turn has ended the token
 // opens neither the broker nor any other worker route.
 
-import { randomBytes } from "node:crypto"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { canary, CANARY_SEARCH, filesUnder, readIfStillThere } from "#tests/fixtures/canary-search.ts"
 import { FAKE_API_KEY, testHomesRoot } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { freePort } from "#tests/fixtures/free-port.ts"
 import { startNodeProcess, type NodeProcess } from "#tests/fixtures/node-process.ts"
 
-const canary = (label: string) => `CANARY${label}${randomBytes(16).toString("hex")}`
 const canaries = {
   INTERNAL_API_TOKEN: canary("token"),
   MONGODB_URI: `mongodb://admin:${canary("mongo")}@mongo:27017/second`,
@@ -32,14 +31,6 @@ const canaries = {
 const cookieCanary = canary("cookie")
 const fileCanary = canary("file")
 const MODELS: Readonly<Record<RuntimeId, string>> = { claude: "claude-opus-4-8", codex: "gpt-5.5", opencode: "openai/fake-model" }
-
-// Only canary-looking strings are printed, so the output stays short enough for every CLI.
-const SEARCH = [
-  "( env",
-  "for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline; do tr '\\0' '\\n' < \"$f\"; done",
-  "grep -rIh CANARY / --exclude-dir=proc --exclude-dir=sys --exclude-dir=usr --exclude-dir=lib --exclude-dir=lib64",
-  ") 2>/dev/null | grep -o 'CANARY[a-z]*[0-9a-f]\\{20\\}' | sort -u; echo SEARCH-DONE",
-].join("; ")
 
 const LIST_TOOLS = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" })
 
@@ -109,31 +100,6 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true })
 })
 
-/** Readable files below a directory. A runtime's background tools (npm's cache) may still be
- *  removing temporary files while we walk, so entries that vanish are skipped. */
-function filesUnder(directory: string): string[] {
-  let names: string[]
-  try {
-    names = readdirSync(directory)
-  } catch {
-    return []
-  }
-  return names.flatMap((name) => {
-    const path = join(directory, name)
-    const info = statSync(path, { throwIfNoEntry: false })
-    if (!info) return []
-    return info.isDirectory() ? filesUnder(path) : info.isFile() && info.size < 5_000_000 ? [path] : []
-  })
-}
-
-function readIfStillThere(file: string): string[] {
-  try {
-    return [readFileSync(file, "latin1")]
-  } catch {
-    return []
-  }
-}
-
 const secretValues = [...Object.values(canaries).map((value) => /CANARY[a-z]*[0-9a-f]{20}/.exec(value)![0]), cookieCanary, fileCanary]
 
 /**
@@ -160,7 +126,7 @@ async function shellTurn(on: Worker, appId: string, runtime: RuntimeId, command:
 
   const toolOutput = (fake.scriptedRequests().at(-1)?.toolResults ?? []).join("\n")
   expect(toolOutput, "the search ran to the end").toContain(done)
-  const everything = [events, toolOutput, ...filesUnder(on.workspaces).flatMap(readIfStillThere)].join("\n")
+  const everything = [events, toolOutput, ...filesUnder(on.workspaces, 5_000_000).flatMap(readIfStillThere)].join("\n")
   for (const secret of secretValues) expect(everything, `a canary (${secret.slice(0, 16)}…) leaked`).not.toContain(secret)
   return toolOutput
 }
@@ -177,7 +143,7 @@ async function tokenTurn(on: Worker, runtime: RuntimeId) {
 
 describe.each(["claude", "codex", "opencode"] as const)("a shell inside %s", (runtime) => {
   it("finds none of the worker's secrets, and none reaches an event or a file", async () => {
-    await shellTurn(worker, `canary-${runtime}`, runtime, SEARCH, "SEARCH-DONE")
+    await shellTurn(worker, `canary-${runtime}`, runtime, CANARY_SEARCH, "SEARCH-DONE")
   }, 120_000)
 })
 
