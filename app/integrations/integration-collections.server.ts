@@ -28,6 +28,15 @@ export interface OAuthProviderDocument extends StoredDocument {
   readonly createdAt: string
   readonly updatedByUserId: string
   readonly updatedAt: string
+  /**
+   * Why the last connect through this client failed for a reason only an admin can fix (the
+   * provider refused the client at the code exchange): a code from CLIENT_REFUSAL_CODES, never the
+   * provider's text. Cleared by a successful connect or a save that changes the client's
+   * credentials. Absent on documents written before it existed.
+   */
+  readonly lastConnectErrorCode?: string | null
+  /** ISO time of that failure. */
+  readonly lastConnectErrorAt?: string | null
 }
 
 export const OAUTH_CONNECTION_STATUSES = ["connected", "reconnect_needed"] as const

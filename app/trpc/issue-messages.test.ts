@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { issueMessage, issuesMessage } from "./issue-messages.server.ts"
+import { issueMessage, issuesMessage, LABELLED } from "./issue-messages.server.ts"
 
 describe("validation messages", () => {
   it("say each problem once, with the field's key only where the message does not name it", () => {
@@ -13,5 +13,12 @@ describe("validation messages", () => {
     expect(issuesMessage([{ path: ["email"], message: "must be an email address" }, { path: ["name"], message: "name must not be empty" }])).toBe(
       "email: must be an email address; name must not be empty",
     )
+  })
+
+  it("show a message labelled with its form label (params LABELLED) as it is; unlabelled ones keep the key", () => {
+    const message = "Extra authorization parameters: state is set by the connect flow itself."
+    expect(issueMessage({ path: ["authorizationParams"], message, params: LABELLED })).toBe(message)
+    expect(issueMessage({ path: ["authorizationParams"], message })).toBe(`authorizationParams: ${message}`)
+    expect(issueMessage({ path: ["tokenUrl"], message: "Token URL must start with https://." })).toBe("Token URL must start with https://.")
   })
 })

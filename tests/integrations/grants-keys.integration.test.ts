@@ -126,6 +126,35 @@ describe("integrationKeys", () => {
     expect(await setSecret(app, "API_KEY", "y".repeat(16 * 1024))).toEqual({ configured: true })
   })
 
+  it("refuses a value of whitespace only, naming the secret by its label; stores others as pasted but for trailing line breaks", async () => {
+    const { app } = await the.world.appInTurn()
+    await sync(app, { integrations: [staticEntry()] })
+    await setSecret(app, "API_KEY", "working-value")
+    const working = (await grantsOf(app))[0]!.secrets[0]!.ref!
+    const secretsBefore = await g.storedSecretCount()
+    const auditBefore = (await auditOf(app.id, app.workspaceId)).length
+    for (const value of [" ", "   ", "\n", "\r\n", " \t \n"]) {
+      expect(await refusal(setSecret(app, "API_KEY", value)), JSON.stringify(value)).toEqual({ code: "BAD_REQUEST", message: "API key is empty: paste the value itself." })
+    }
+    // Nothing written: the working value is still the one referred to, no new value, no audit.
+    expect((await grantsOf(app))[0]!.secrets[0]!.ref).toBe(working)
+    expect(await g.storedSecretCount()).toBe(secretsBefore)
+    expect((await auditOf(app.id, app.workspaceId)).length).toBe(auditBefore)
+
+    const scope = { workspaceId: app.workspaceId, purpose: "integration_secret" as const }
+    const cases: Array<[string, string]> = [
+      ["pasted-with-newline\n", "pasted-with-newline"],
+      ["windows-paste\r\n", "windows-paste"],
+      ["-----BEGIN KEY-----\nline\n-----END KEY-----\n", "-----BEGIN KEY-----\nline\n-----END KEY-----"],
+      // Spaces are kept anywhere: nothing says they cannot be part of a secret.
+      ["  spaced value  ", "  spaced value  "],
+    ]
+    for (const [pasted, stored] of cases) {
+      await setSecret(app, "API_KEY", pasted)
+      expect(await g.secrets.get((await grantsOf(app))[0]!.secrets[0]!.ref!, scope), JSON.stringify(pasted)).toBe(stored)
+    }
+  })
+
   it("goes with its app: deleting the app deletes its keys and every value stored for them", async () => {
     const { app } = await the.world.appInTurn()
     await sync(app, { integrations: [staticEntry()] })

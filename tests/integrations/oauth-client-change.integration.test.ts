@@ -94,7 +94,7 @@ describe("F1: a changed OAuth client is a different client", () => {
     for (const changes of [{ tokenUrl: `${evilOrigin()}/capture` }, { revocationUrl: `${evilOrigin()}/capture` }, { clientId: "another-client" }]) {
       const error = await refusal(admin().oauthProviders.save(saveInput(key, { ...changes, clientSecret: "" })))
       expect(error.code).toBe("BAD_REQUEST")
-      expect(error.message).toContain("clientSecret must be entered again")
+      expect(error.message).toContain("Client secret must be pasted again because the")
     }
     expect(await store().collection(oauthProviders).findOne({ workspaceId: world.workspaceId, providerKey: key })).toEqual(before)
     // The connection still works against the real provider, and nothing reached the other host.
@@ -131,7 +131,8 @@ describe("F1: a changed OAuth client is a different client", () => {
     expect(await bearerTokenFor(world.services, request(user, key))).toMatchObject({ ok: false, code: "oauth_reconnect_needed" })
     expect(captured).toEqual([])
     const listed = await world.caller(user).connections.list({ workspaceId: world.workspaceId })
-    expect(listed.connections.find((entry) => entry.providerKey === key)?.status).toBe("reconnect_needed")
+    // The reason is given as the code the reset recorded, for the page to word ("an admin replaced…").
+    expect(listed.connections.find((entry) => entry.providerKey === key)).toMatchObject({ status: "reconnect_needed", lastErrorCode: "provider_changed" })
 
     // The re-save's event: ids are random, so "last" needs the time order.
     const audit = (await store().collection(auditEvents).findMany({ workspaceId: world.workspaceId, action: "integration.provider_saved" }, { sort: [["occurredAt", 1]] })).filter((event) => event.targetId === key).at(-1)!

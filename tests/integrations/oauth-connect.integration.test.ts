@@ -6,10 +6,11 @@
 import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { hashToken } from "#shared/crypto/token-hash.ts"
+import { CALLBACK_PAGE_REFUSALS, PAGE_REFUSALS, type CallbackPageRefusal } from "#app/integrations/oauth/callback-refusals.ts"
 import { attemptKey, connectAttemptSchema, startConnection } from "#app/integrations/oauth/connect-start.server.ts"
 import { oauthConnections, oauthProviders } from "#app/integrations/integration-collections.server.ts"
 import { storedSecrets } from "#app/secrets/secret-collections.server.ts"
-import { auditEvents } from "#app/store/collections.server.ts"
+import { auditEvents, memberships } from "#app/store/collections.server.ts"
 import { findWorkspaceMembership } from "#app/workspaces/workspaces.server.ts"
 import { eventually } from "#tests/fixtures/eventually.ts"
 import { Browser, createOAuthWorld, PROVIDER_KEY, type OAuthWorld } from "./oauth-world.ts"
@@ -37,6 +38,14 @@ async function consented(browser: Browser): Promise<{ callback: string; state: s
   const consent = await world.provider.visit(started.data!.authorizationUrl)
   expect(consent.status).toBe(302)
   return { callback: callbackOf(consent.location!), state: new URL(consent.location!).searchParams.get("state")! }
+}
+
+/** A refusal before the attempt is known to be this browser's: a 303 to the not-completed page, which words the code. */
+function expectNotCompleted(response: Response, reason: CallbackPageRefusal, what: string = reason) {
+  expect(response.status, what).toBe(303)
+  expect(response.headers.get("location"), what).toBe(`/oauth/not-completed?reason=${reason}`)
+  expect(response.headers.get("x-oauth-refusal"), what).toBe(reason)
+  expect(response.headers.get("cache-control"), what).toBe("no-store")
 }
 
 async function nothingStoredFor(browser: Browser) {
@@ -116,9 +125,8 @@ describe("refused callbacks store nothing", () => {
     await store().collection(oauthConnections).deleteMany({ userId: browser.user.id })
     const exchanges = world.provider.counts.codeExchanges
     const replay = await browser.get(callback)
-    expect(replay.status).toBe(400)
-    expect(replay.headers.get("x-oauth-refusal")).toBe("expired")
-    expect(await replay.text()).toContain("expired or was already used")
+    expectNotCompleted(replay, "expired")
+    expect(PAGE_REFUSALS.expired).toContain("expired or was already used")
     expect(world.provider.counts.codeExchanges).toBe(exchanges)
     expect(await world.connection(browser.user)).toBeNull()
   })
@@ -132,8 +140,7 @@ describe("refused callbacks store nothing", () => {
     const consent = await world.provider.visit(authorizationUrl)
     await eventually(async () => (await world.services.live.getKey(attemptKey(state))) === null)
     const response = await browser.get(callbackOf(consent.location!))
-    expect(response.status).toBe(400)
-    expect(response.headers.get("x-oauth-refusal")).toBe("expired")
+    expectNotCompleted(response, "expired")
     await nothingStoredFor(browser)
   })
 
@@ -144,8 +151,7 @@ describe("refused callbacks store nothing", () => {
     const otherPerson = await world.browser(world.people.admin)
     for (const stranger of [sameUserOtherSession, otherPerson]) {
       const response = await stranger.get(callback)
-      expect(response.status).toBe(400)
-      expect(response.headers.get("x-oauth-refusal")).toBe("other_session")
+      expectNotCompleted(response, "other_session")
       await nothingStoredFor(stranger)
     }
     // Signed out: no session at all.
@@ -190,11 +196,28 @@ describe("refused callbacks store nothing", () => {
   })
 
   it("an unknown state or none", async () => {
-    const browser = await world.browser(world.people.member)
-    for (const path of ["/api/oauth/callback?state=nope&code=x", "/api/oauth/callback?code=x", "/api/oauth/callback"]) {
-      const response = await browser.get(path)
-      expect(response.status, path).toBe(400)
-    }
+    const browser = await world.browser(await world.newMember())
+    const cases: Array<[string, CallbackPageRefusal]> = [
+      ["/api/oauth/callback?state=nope&code=x", "expired"],
+      ["/api/oauth/callback?code=x", "missing_state"],
+      ["/api/oauth/callback", "missing_state"],
+      [`/api/oauth/callback?state=${"s".repeat(513)}&code=x`, "missing_state"],
+    ]
+    for (const [path, reason] of cases) expectNotCompleted(await browser.get(path), reason, path)
+    await nothingStoredFor(browser)
+  })
+
+  it("a person removed from the workspace while at the provider: not_member, nothing stored", async () => {
+    const browser = await world.browser(await world.newMember())
+    const { callback } = await consented(browser)
+    await store().collection(memberships).deleteMany({ workspaceId: world.workspaceId, userId: browser.user.id })
+    expectNotCompleted(await browser.get(callback), "not_member")
+    await nothingStoredFor(browser)
+  })
+
+  it("the refusal codes the not-completed page reads each have a sentence", () => {
+    expect(Object.keys(PAGE_REFUSALS).sort()).toEqual([...CALLBACK_PAGE_REFUSALS].sort())
+    for (const reason of CALLBACK_PAGE_REFUSALS) expect(PAGE_REFUSALS[reason]).toMatch(/\.$/)
   })
 
   it("granted scopes short of those required", async () => {

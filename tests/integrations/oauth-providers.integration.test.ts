@@ -8,6 +8,10 @@ import { newId } from "#shared/ids.ts"
 import { oauthConnections, oauthProviders } from "#app/integrations/integration-collections.server.ts"
 import { storedSecrets } from "#app/secrets/secret-collections.server.ts"
 import { auditEvents } from "#app/store/collections.server.ts"
+import { AppError } from "#app/errors.server.ts"
+import { saveProvider } from "#app/integrations/oauth/oauth-providers.server.ts"
+import type { WebServices } from "#app/services.server.ts"
+import { findWorkspaceMembership } from "#app/workspaces/workspaces.server.ts"
 import { refusal } from "#tests/agents/agents-turns.ts"
 import { createOAuthWorld, PROVIDER_KEY, type OAuthWorld } from "./oauth-world.ts"
 
@@ -68,31 +72,118 @@ describe("oauthProviders", () => {
     expect(await world.services.secrets.get(document!.clientSecretRef!, { workspaceId: world.workspaceId, purpose: "oauth_client_secret" })).toBe("client-secret-value-0002")
   })
 
-  it("refuses bad input with a message that says what to fix, writing nothing", async () => {
-    const writes = async () => [await store().collection(oauthProviders).count({}), await store().collection(storedSecrets).count({}), await store().collection(auditEvents).count({})]
+  it("refuses bad input with a message in the form's own words, on the field's path, writing nothing", async () => {
+    const writes = async () => [await store().collection(oauthProviders).findMany({}), await store().collection(storedSecrets).count({}), await store().collection(auditEvents).count({})]
     const before = await writes()
-    const cases: Array<[Record<string, unknown>, string]> = [
-      [{ providerKey: "Google" }, "providerKey"],
-      [{ providerKey: "new-one" }, "clientSecret is required"],
-      [{ tokenUrl: "http://oauth2.example.com/token" }, "tokenUrl must use https://"],
-      [{ tokenUrl: "http://localhost:9/token" }, "tokenUrl must use https://"],
-      [{ authorizationUrl: "http://accounts.example.com/auth" }, "http:// is accepted only for localhost"],
-      [{ authorizationUrl: "javascript:alert(1)" }, "authorizationUrl must use https://"],
-      [{ authorizationUrl: "https://user:pw@accounts.example.com/auth" }, "credentials"],
-      [{ revocationUrl: "not a url" }, "revocationUrl must be a full URL"],
-      [{ authorizationParams: { state: "x" } }, "may not set"],
-      [{ authorizationParams: { ok: "line\nbreak" } }, "control characters"],
-      [{ tokenAuthMethod: "private_key_jwt" }, "tokenAuthMethod must be one of"],
-      [{ displayName: "" }, "displayName must not be empty"],
-      [{ clientId: "has space" }, "clientId"],
-      [{ clientSecret: "x".repeat(16 * 1024 + 1) }, "clientSecret must be at most"],
+    const browser = await world.browser(world.people.admin)
+    const https = {
+      authorization: "Authorization URL must start with https:// (http:// is accepted only for localhost, outside production).",
+      token: "Token URL must start with https:// (Second calls it from the server, over HTTPS only).",
+    }
+    // [change, the message a person sees, the field's path (null: refused by the domain, not a field check)]
+    const cases: Array<[Record<string, unknown>, string, string | null]> = [
+      [{ providerKey: "Google" }, "Provider key must be lower-case letters, digits and dashes, starting with a letter (at most 48), as the app's auth.providerKey names it.", "providerKey"],
+      [{ providerKey: "new-one" }, "Client secret is required for the token auth method client_secret_post; paste the secret from your provider (or choose the token auth method none for a public client).", null],
+      [{ tokenUrl: "http://oauth2.example.com/token" }, https.token, "tokenUrl"],
+      [{ tokenUrl: "http://localhost:9/token" }, https.token, "tokenUrl"],
+      [{ authorizationUrl: "http://accounts.example.com/auth" }, https.authorization, "authorizationUrl"],
+      [{ authorizationUrl: "javascript:alert(1)" }, https.authorization, "authorizationUrl"],
+      [{ authorizationUrl: "https://user:pw@accounts.example.com/auth" }, "Authorization URL must not contain a user name or password (user:password@); the client secret has its own field.", "authorizationUrl"],
+      [{ revocationUrl: "not a url" }, "Revocation URL must be a full URL such as https://oauth2.example.com/revoke.", "revocationUrl"],
+      [{ revocationUrl: "https://oauth2.example.com/revoke#x" }, "Revocation URL must not end with a #fragment.", "revocationUrl"],
+      [{ authorizationParams: { state: "x" } }, "Extra authorization parameters: state is set by the connect flow itself; remove it (the flow sets response_type, client_id, redirect_uri, state, scope, code_challenge, code_challenge_method).", "authorizationParams"],
+      [{ authorizationParams: { ok: "line\nbreak" } }, "Extra authorization parameters: the value of ok must not contain line breaks or other control characters.", "authorizationParams"],
+      [{ authorizationParams: { "bad name\n": "x" } }, "Extra authorization parameters: a parameter name may only use letters, digits, _ . and - (at most 64 characters).", "authorizationParams"],
+      [{ tokenAuthMethod: "private_key_jwt" }, "Token auth method must be one of client_secret_basic, client_secret_post, none.", "tokenAuthMethod"],
+      [{ displayName: "" }, "Display name must not be empty.", "displayName"],
+      [{ displayName: "   " }, "Display name must not be empty.", "displayName"],
+      [{ clientId: "has space" }, "Client ID must not contain spaces or non-ASCII characters: copy it exactly as your provider shows it.", "clientId"],
+      [{ clientSecret: "x".repeat(16 * 1024 + 1) }, "Client secret must be at most 16 KiB.", "clientSecret"],
+      // Whitespace only is no secret: refused rather than stored over (or instead of) a working one.
+      [{ clientSecret: "   " }, "Client secret is empty: paste the value itself.", "clientSecret"],
+      [{ clientSecret: "\n" }, "Client secret is empty: paste the value itself.", "clientSecret"],
+      [{ providerKey: "new-two", clientSecret: " \t" }, "Client secret is empty: paste the value itself.", "clientSecret"],
+      // Several problems: each stands alone, joined, with no field key in front.
+      [{ authorizationUrl: "http://accounts.example.com/auth", tokenUrl: "http://oauth2.example.com/token" }, `${https.authorization}; ${https.token}`, "authorizationUrl"],
     ]
-    for (const [change, message] of cases) {
-      const error = await refusal(admin().oauthProviders.save({ ...base(), ...change } as Parameters<ReturnType<typeof admin>["oauthProviders"]["save"]>[0]))
-      expect(error.code, JSON.stringify(change)).toBe("BAD_REQUEST")
-      expect(error.message, JSON.stringify(change)).toContain(message)
+    for (const [change, message, path] of cases) {
+      const what = JSON.stringify(change)
+      const answer = await browser.trpc("mutation", "oauthProviders.save", { ...base(), ...change })
+      expect(answer.status, what).toBe(400)
+      expect(answer.error!.message, what).toBe(message)
+      if (path === null) expect(answer.error!.data.issues, what).toBeNull()
+      else expect(answer.error!.data.issues![0]!.path, what).toBe(path)
     }
     expect(await writes()).toEqual(before)
+  })
+
+  it("stores a pasted client secret without its trailing line break", async () => {
+    await admin().oauthProviders.save({ ...base(), providerKey: "pasted-secret", clientSecret: "pasted-client-secret\r\n" })
+    const document = await store().collection(oauthProviders).findOne({ workspaceId: world.workspaceId, providerKey: "pasted-secret" })
+    expect(await world.services.secrets.get(document!.clientSecretRef!, { workspaceId: world.workspaceId, purpose: "oauth_client_secret" })).toBe("pasted-client-secret")
+  })
+
+  it("Add another provider (create: true) never replaces a saved client: 409 provider_exists, nothing written", async () => {
+    await admin().oauthProviders.save({ ...base(), providerKey: "exists", displayName: "Existing Mail", clientSecret: "working-secret" })
+    const writes = async () => [await store().collection(oauthProviders).findMany({}), await store().collection(storedSecrets).findMany({}), await store().collection(auditEvents).count({})]
+    const before = await writes()
+    const browser = await world.browser(world.people.admin)
+    const answer = await browser.trpc("mutation", "oauthProviders.save", { ...base(), providerKey: "exists", displayName: "Replacement", clientId: "another-client", clientSecret: "another-secret", create: true })
+    expect(answer.status).toBe(409)
+    expect(answer.error).toMatchObject({ message: "Existing Mail (exists) is already set up: change it in its own card above.", data: { code: "CONFLICT", reasonCode: "provider_exists" } })
+    expect(await writes()).toEqual(before)
+    // Without create, the same key is an edit of the saved client, as before.
+    expect(await admin().oauthProviders.save({ ...base(), providerKey: "exists", displayName: "Edited Mail" })).toMatchObject({ displayName: "Edited Mail", hasClientSecret: true })
+    // A new key with create: true is simply created.
+    expect(await admin().oauthProviders.save({ ...base(), providerKey: "brand-new", clientSecret: "s", create: true })).toMatchObject({ providerKey: "brand-new" })
+  })
+
+  it("two Add another provider with the same key at once: one is created, the other gets the same 409 (the unique index decides), its secret not kept", async () => {
+    const secretsBefore = await store().collection(storedSecrets).count({})
+    const outcomes = await Promise.allSettled(
+      ["first-secret", "second-secret"].map((clientSecret) => admin().oauthProviders.save({ ...base(), providerKey: "raced", displayName: "Raced Mail", clientSecret, create: true })),
+    )
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1)
+    const refused = outcomes.find((outcome) => outcome.status === "rejected")
+    expect(refused?.reason).toMatchObject({ code: "CONFLICT", message: "Raced Mail (raced) is already set up: change it in its own card above." })
+    expect((refused?.reason as { cause?: { reasonCode?: string } }).cause?.reasonCode).toBe("provider_exists")
+    expect(await store().collection(oauthProviders).count({ providerKey: "raced" })).toBe(1)
+    // Only the winner's secret is stored.
+    expect(await store().collection(storedSecrets).count({})).toBe(secretsBefore + 1)
+  })
+
+  it("a create that read no client but lost the insert to one (the race, made deterministic) is the same 409, its secret deleted", async () => {
+    await admin().oauthProviders.save({ ...base(), providerKey: "lost-race", displayName: "Winner Mail", clientSecret: "winner-secret" })
+    const before = [await store().collection(oauthProviders).findMany({}), await store().collection(storedSecrets).findMany({}), await store().collection(auditEvents).count({})]
+    // The create's own lookup sees no client (as if the winner's insert landed just after it);
+    // later reads are real.
+    let lookups = 0
+    const bound = <T extends object>(target: T, prop: string | symbol) => {
+      const value = Reflect.get(target, prop, target) as unknown
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    }
+    const realStore = world.services.store
+    const blindStore = new Proxy(realStore, {
+      get(target, prop) {
+        if (prop !== "collection") return bound(target, prop)
+        return (definition: Parameters<typeof realStore.collection>[0]) => {
+          const collection = target.collection(definition)
+          if (definition !== oauthProviders) return collection
+          return new Proxy(collection, { get: (inner, name) => (name === "findOne" && lookups++ === 0 ? async () => null : bound(inner, name)) })
+        }
+      },
+    })
+    const blind = { ...world.services, store: blindStore } as WebServices
+    const member = await findWorkspaceMembership(world.services, world.workspaceId, world.people.admin.id)
+    const error = await saveProvider(blind, { user: world.people.admin, ...member! }, { ...base(), providerKey: "lost-race", displayName: "Loser Mail", clientSecret: "loser-secret", create: true }).then(
+      () => null,
+      (caught: unknown) => caught,
+    )
+    expect(error).toBeInstanceOf(AppError)
+    // The message names the client that stands, read again after the insert was refused.
+    expect(error).toMatchObject({ code: "CONFLICT", reasonCode: "provider_exists", message: "Winner Mail (lost-race) is already set up: change it in its own card above." })
+    expect(lookups).toBe(2)
+    expect([await store().collection(oauthProviders).findMany({}), await store().collection(storedSecrets).findMany({}), await store().collection(auditEvents).count({})]).toEqual(before)
   })
 
   it("is for admins: a member is refused (403), another workspace's person does not see the workspace (404)", async () => {

@@ -56,6 +56,12 @@ export function openOAuthServices(options: OAuthServicesOptions): WebServices {
   } as unknown as WebServices
 }
 
+/** A tRPC error as the resource route answers it (init.server.ts's errorFormatter). */
+export interface TrpcErrorBody {
+  readonly message: string
+  readonly data: { readonly code: string; readonly reasonCode?: string; readonly issues?: { readonly path: string; readonly message: string }[] | null }
+}
+
 /** A browser: one session cookie, Requests to the in-process routes, redirects not followed. */
 export class Browser {
   constructor(
@@ -69,13 +75,13 @@ export class Browser {
     return dispatch(this.services(), new Request(new URL(path, PUBLIC_URL), { headers: { cookie: this.cookie } }))
   }
 
-  async trpc<T>(kind: "query" | "mutation", procedure: string, input: unknown): Promise<{ status: number; data: T | null; error: { message: string; data: { code: string; reasonCode?: string } } | null }> {
+  async trpc<T>(kind: "query" | "mutation", procedure: string, input: unknown): Promise<{ status: number; data: T | null; error: TrpcErrorBody | null }> {
     const request =
       kind === "query"
         ? new Request(`${PUBLIC_URL}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie: this.cookie } })
         : new Request(`${PUBLIC_URL}/api/trpc/${procedure}`, { method: "POST", headers: { cookie: this.cookie, "content-type": "application/json", origin: PUBLIC_URL }, body: JSON.stringify(input) })
     const response = await dispatch(this.services(), request)
-    const body = (await response.json()) as { result?: { data: T }; error?: { message: string; data: { code: string; reasonCode?: string } } }
+    const body = (await response.json()) as { result?: { data: T }; error?: TrpcErrorBody }
     return { status: response.status, data: body.result?.data ?? null, error: body.error ?? null }
   }
 }

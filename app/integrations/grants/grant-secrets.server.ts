@@ -9,6 +9,7 @@ import type { WebServices } from "../../services.server.ts"
 import { apps } from "../../store/collections.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
 import type { IntegrationGrantDocument } from "../integration-collections.server.ts"
+import { blankPasteMessage, isBlankPaste, pastedSecretValue } from "../pasted-secret.server.ts"
 import { deleteSecretRefs, findGrant, grantLabel, updateGrant, type GrantKey } from "./grant-documents.server.ts"
 
 export const INTEGRATION_SECRET_SCOPE = (workspaceId: string) => ({ workspaceId, purpose: "integration_secret" as const })
@@ -46,8 +47,14 @@ const setupChanged = (name: string) =>
   new AppError("CONFLICT", `The app's integration setup changed meanwhile and no longer declares "${name}"; reload the page.`)
 
 export async function setIntegrationSecret(services: WebServices, scope: WorkspaceScope, target: SecretTarget & { readonly value: string }): Promise<{ configured: true }> {
-  const { key } = await requireDeclaredSecret(services, scope, target)
-  const ref = await services.secrets.put(INTEGRATION_SECRET_SCOPE(key.workspaceId), target.value)
+  const { key, grant } = await requireDeclaredSecret(services, scope, target)
+  // Stored as pasted but for trailing line breaks; whitespace only is refused before anything is
+  // written, so a stray space never replaces a working value (see pasted-secret.server.ts).
+  if (isBlankPaste(target.value)) {
+    const declared = grant.secrets.find((secret) => secret.name === target.name)
+    throw new AppError("BAD_REQUEST", blankPasteMessage(declared?.label.trim() || target.name))
+  }
+  const ref = await services.secrets.put(INTEGRATION_SECRET_SCOPE(key.workspaceId), pastedSecretValue(target.value))
   const now = new Date().toISOString()
   let updated: Awaited<ReturnType<typeof updateGrant>>
   try {

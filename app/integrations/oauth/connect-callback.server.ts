@@ -12,37 +12,23 @@ import type { WebServices } from "../../services.server.ts"
 import { StoreDuplicateError } from "../../store/store.server.ts"
 import { findWorkspaceMembership } from "../../workspaces/workspaces.server.ts"
 import { oauthConnections, type OAuthConnectionDocument } from "../integration-collections.server.ts"
+import { NOT_COMPLETED_PATH, type CallbackErrorCode, type CallbackPageRefusal } from "./callback-refusals.ts"
 import { attemptKey, connectAttemptSchema, type ConnectAttempt } from "./connect-start.server.ts"
 import { deleteConnectionSecrets, findConnection, revokeBestEffort, storeToken } from "./connection-store.server.ts"
-import { findProvider, oauthRedirectUri } from "./oauth-providers.server.ts"
+import { findProvider, noteConnectOutcome, oauthRedirectUri } from "./oauth-providers.server.ts"
 import { expiresInSeconds, grantedScopesOf, requestTokens, TokenEndpointError } from "./token-endpoint.server.ts"
 
-/** Refusals before the attempt is known to be this browser's: a page, since there is nowhere safe to send it. */
-const PAGE_REFUSALS = {
-  missing_state: "The provider sent the browser back without a state, so this connection attempt cannot be matched. Start again from Settings → Connected apps.",
-  expired: "This connection attempt expired or was already used. Start again from Settings → Connected apps.",
-  other_session: "This connection attempt was started in another browser or by another person, so it was not completed here. Start again from Settings → Connected apps in this browser.",
-  not_member: "You are no longer a member of the workspace this connection was for.",
-} as const
-export type CallbackPageRefusal = keyof typeof PAGE_REFUSALS
+export type { CallbackErrorCode, CallbackPageRefusal } from "./callback-refusals.ts"
 
-/** Codes the Connected apps page reads from ?oauth_error=. */
-export type CallbackErrorCode =
-  | "access_denied"
-  | "provider_error"
-  | "missing_code"
-  | "provider_changed"
-  | "token_exchange_failed"
-  | "missing_scopes"
-  | "secret_store_unavailable"
-  /** The connection was disconnected or reset while the new tokens were being stored. */
-  | "connection_changed"
-
+/**
+ * A refusal before the attempt is known to be this browser's: there is nowhere safe in a workspace
+ * to send it, so it goes to the not-completed page, which says what happened (PAGE_REFUSALS). The
+ * x-oauth-refusal header names the code for tests and logs; nothing is stored.
+ */
 function refusalPage(reason: CallbackPageRefusal): Response {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Connection not completed</title></head><body><main><h1>Connection not completed</h1><p>${PAGE_REFUSALS[reason]}</p><p><a href="/">Back to Second</a></p></main></body></html>`
-  return new Response(html, {
-    status: 400,
-    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-oauth-refusal": reason },
+  return new Response(null, {
+    status: 303,
+    headers: { location: `${NOT_COMPLETED_PATH}?reason=${reason}`, "cache-control": "no-store", "x-oauth-refusal": reason },
   })
 }
 
@@ -107,6 +93,13 @@ export async function completeConnection(services: WebServices, request: Request
   } catch (error) {
     if (!(error instanceof TokenEndpointError)) throw error
     services.log.warn("oauth connect: the code exchange failed", { ...log, code: error.code, message: error.message })
+    // The provider refused the client itself: only an admin can fix that, so it is shown to them
+    // on the client's card (a code only). The member's page says token_exchange_failed either way.
+    if (error.clientRefusal !== null) {
+      await noteConnectOutcome(services, provider.id, error.clientRefusal).catch((noteError: unknown) => {
+        services.log.warn("oauth connect: a client refusal could not be recorded", { ...log, error: (noteError as Error).name })
+      })
+    }
     return backTo(attempt.returnTo, "oauth_error", "token_exchange_failed")
   }
   const issued = { accessToken: tokens.accessToken(), refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : null }
@@ -137,6 +130,8 @@ export async function completeConnection(services: WebServices, request: Request
     target: { type: "oauth_provider", id: attempt.providerKey },
     after: { providerKey: attempt.providerKey, scopes: grantedScopes },
   })
+  // The client works: an earlier refusal recorded for admins is over.
+  if (provider.lastConnectErrorCode) await noteConnectOutcome(services, provider.id, null)
   return backTo(attempt.returnTo, "connected", attempt.providerKey)
 }
 

@@ -18,6 +18,12 @@ export interface ConnectionView {
   readonly missingScopes: string[]
   readonly connectedAt: string | null
   readonly lastRefreshAt: string | null
+  /**
+   * Why reconnecting is needed, as the code the server recorded ("provider_changed": an admin
+   * replaced or re-created this provider's OAuth client; "invalid_grant", "no_refresh_token": the
+   * provider no longer honours the grant). null unless status is reconnect_needed. Never provider text.
+   */
+  readonly lastErrorCode: string | null
   readonly apps: { appId: string; name: string }[]
 }
 
@@ -36,16 +42,19 @@ export async function listConnections(services: WebServices, scope: WorkspaceSco
       const grantedScopes = connection ? [...connection.grantedScopes] : []
       // A connection made through a client since deleted and saved again does not work any more.
       const stale = connection !== undefined && provider !== undefined && connection.providerId !== provider.id
+      const status = !connection ? "not_connected" : stale ? "reconnect_needed" : connection.status
       return {
         providerKey,
         displayName: provider?.displayName ?? providerKey,
         configured: provider !== undefined,
-        status: !connection ? "not_connected" : stale ? "reconnect_needed" : connection.status,
+        status,
         grantedScopes,
         requiredScopes,
         missingScopes: connection ? requiredScopes.filter((required) => !grantedScopes.includes(required)) : requiredScopes,
         connectedAt: connection?.connectedAt ?? null,
         lastRefreshAt: connection?.lastRefreshAt ?? null,
+        // A stale connection is the same story as one reset by a client change.
+        lastErrorCode: status !== "reconnect_needed" ? null : stale ? "provider_changed" : (connection?.lastErrorCode ?? null),
         apps: need?.apps ?? [],
       }
     }),

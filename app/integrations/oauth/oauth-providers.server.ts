@@ -13,7 +13,8 @@ import { nowIso, type WorkspaceScope } from "../../workspaces/scope.server.ts"
 import { oauthConnections, oauthProviders, type OAuthProviderDocument, type TokenAuthMethod } from "../integration-collections.server.ts"
 import { deleteConnectionSecrets, revokeConnectionBestEffort } from "./connection-store.server.ts"
 import { neededProviders, type NeededProvider } from "./needed-providers.server.ts"
-import type { ProviderSaveInput } from "./provider-input.server.ts"
+import { PROVIDER_FIELD_LABELS as LABELS, type ProviderSaveInput } from "./provider-input.server.ts"
+import { CLIENT_REFUSAL_CODES, type ClientRefusalCode } from "./token-endpoint.server.ts"
 
 export interface ProviderView {
   readonly providerKey: string
@@ -28,6 +29,13 @@ export interface ProviderView {
   readonly updatedAt: string
   readonly updatedByName: string | null
   readonly connectionCount: number
+  /**
+   * The last connect through this client failed because the provider refused the client itself
+   * (invalid_client: wrong client ID or secret, or the wrong token auth method; unauthorized_client:
+   * the provider's app does not allow this grant). Cleared by a successful connect or by a save
+   * that changes the credentials. Only a code: never the provider's text.
+   */
+  readonly lastConnectError: { readonly code: ClientRefusalCode; readonly at: string } | null
 }
 
 export interface ProvidersPage {
@@ -59,8 +67,31 @@ async function viewOf(services: WebServices, provider: OAuthProviderDocument): P
     updatedAt: provider.updatedAt,
     updatedByName: updatedBy?.displayName ?? null,
     connectionCount,
+    lastConnectError: lastConnectErrorOf(provider),
   }
 }
+
+const isClientRefusal = (code: string | null | undefined): code is ClientRefusalCode => (CLIENT_REFUSAL_CODES as readonly (string | null | undefined)[]).includes(code)
+
+function lastConnectErrorOf(provider: OAuthProviderDocument): ProviderView["lastConnectError"] {
+  const code = provider.lastConnectErrorCode
+  return isClientRefusal(code) && provider.lastConnectErrorAt ? { code, at: provider.lastConnectErrorAt } : null
+}
+
+/**
+ * After a connect's code exchange through `providerId`: a client refusal is recorded on the
+ * provider for admins to see, a success clears one. Only the document the exchange used (a
+ * client replaced meanwhile has its own). Never updatedAt: that is the save's compare-and-swap.
+ */
+export async function noteConnectOutcome(services: Pick<WebServices, "store">, providerId: string, refusal: ClientRefusalCode | null): Promise<void> {
+  const providers = services.store.collection(oauthProviders)
+  if (refusal !== null) await providers.updateOne({ id: providerId }, { lastConnectErrorCode: refusal, lastConnectErrorAt: nowIso() })
+  else await providers.updateOne({ id: providerId, lastConnectErrorCode: { in: [...CLIENT_REFUSAL_CODES] } }, { lastConnectErrorCode: null, lastConnectErrorAt: null })
+}
+
+/** "Google (google) is already set up: …" — "Add another provider" never replaces a client. */
+const providerExists = (displayName: string, providerKey: string) =>
+  new AppError("CONFLICT", `${displayName} (${providerKey}) is already set up: change it in its own card above.`, "provider_exists")
 
 export async function listProviders(services: WebServices, scope: WorkspaceScope): Promise<ProvidersPage> {
   const providers = await services.store.collection(oauthProviders).findMany({ workspaceId: scope.workspace.id }, { sort: [["providerKey", 1]] })
@@ -101,7 +132,7 @@ function clientChange(existing: OAuthProviderDocument, input: ProviderSaveInput)
     changed: tokenUrl || clientId || revocationUrl || authorizationOrigin,
     // The stored secret would be sent to a host it was not entered for (or for another client id).
     secretMustBeReentered: tokenUrl || clientId || (revocationUrl && (input.revocationUrl ?? null) !== null),
-    what: [tokenUrl ? "token URL" : null, clientId ? "client ID" : null, revocationUrl ? "revocation URL" : null].filter((what) => what !== null).join(" and "),
+    what: [tokenUrl ? LABELS.tokenUrl : null, clientId ? LABELS.clientId : null, revocationUrl ? LABELS.revocationUrl : null].filter((what) => what !== null).join(" and "),
   }
 }
 
@@ -113,19 +144,24 @@ async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise
 export async function saveProvider(services: WebServices, scope: WorkspaceScope, input: ProviderSaveInput): Promise<ProviderView> {
   const workspaceId = scope.workspace.id
   if (services.config.production && new URL(input.authorizationUrl).protocol === "http:") {
-    throw new AppError("BAD_REQUEST", "authorizationUrl must use https:// in production.")
+    throw new AppError("BAD_REQUEST", `${LABELS.authorizationUrl} must start with https:// in production (http:// is accepted only for localhost during development).`)
   }
   const existing = await findProvider(services, workspaceId, input.providerKey)
+  // Checked before anything is written; a create racing another lands on the unique index below.
+  if (input.create && existing) throw providerExists(existing.displayName, existing.providerKey)
   const newSecret = input.clientSecret !== undefined && input.clientSecret !== "" ? input.clientSecret : null
   const needsSecret = input.tokenAuthMethod !== "none"
   const change = existing ? clientChange(existing, input) : null
   if (needsSecret && newSecret === null && (existing?.clientSecretRef ?? null) === null) {
-    throw new AppError("BAD_REQUEST", `clientSecret is required for tokenAuthMethod ${input.tokenAuthMethod}; paste the client secret from the provider's console (or choose "none" for a public client).`)
+    throw new AppError(
+      "BAD_REQUEST",
+      `${LABELS.clientSecret} is required for the token auth method ${input.tokenAuthMethod}; paste the secret from your provider (or choose the token auth method none for a public client).`,
+    )
   }
   if (needsSecret && newSecret === null && change?.secretMustBeReentered) {
     throw new AppError(
       "BAD_REQUEST",
-      `clientSecret must be entered again because the ${change.what} changed: the stored secret is only sent to the endpoints it was entered for. Paste the client secret for this client (members will need to reconnect).`,
+      `${LABELS.clientSecret} must be pasted again because the ${change.what} changed: the stored secret is only sent to the endpoints it was entered for. Paste the secret for this client (members will need to reconnect).`,
     )
   }
   const secretScope = { workspaceId, purpose: "oauth_client_secret" } as const
@@ -167,6 +203,9 @@ export async function saveProvider(services: WebServices, scope: WorkspaceScope,
     authorizationParams: input.authorizationParams ?? {},
     updatedByUserId: scope.user.id,
     updatedAt: at,
+    // New credentials (or a new way of sending them) answer a recorded client refusal; a new
+    // client's document starts without one anyway.
+    ...(newSecret !== null || existing?.tokenAuthMethod !== input.tokenAuthMethod ? { lastConnectErrorCode: null, lastConnectErrorAt: null } : {}),
   }
   let saved: OAuthProviderDocument | null
   try {
@@ -180,7 +219,13 @@ export async function saveProvider(services: WebServices, scope: WorkspaceScope,
     }
   } catch (error) {
     if (createdRef !== null) await services.secrets.delete(createdRef).catch(() => undefined)
-    if ((error as Error).name === "StoreDuplicateError") throw new AppError("CONFLICT", `Someone saved ${input.providerKey} at the same time; reload and try again.`)
+    if ((error as Error).name === "StoreDuplicateError") {
+      if (input.create) {
+        const winner = await findProvider(services, workspaceId, input.providerKey)
+        throw providerExists(winner?.displayName ?? input.displayName, input.providerKey)
+      }
+      throw new AppError("CONFLICT", `Someone saved ${input.providerKey} at the same time; reload and try again.`)
+    }
     throw error
   }
   if (!saved) {

@@ -33,14 +33,25 @@ export type TokenGrant =
 export class TokenEndpointError extends Error {
   readonly code: "invalid_grant" | "invalid_client" | "refused" | "unreachable" | "unusable_answer" | "egress_refused"
   readonly retryable: boolean
+  /** For code invalid_client: which RFC 6749 §5.2 error the provider gave (a fixed set, safe to store and show). */
+  readonly clientRefusal: ClientRefusalCode | null
 
-  constructor(code: TokenEndpointError["code"], message: string, retryable: boolean) {
+  constructor(code: TokenEndpointError["code"], message: string, retryable: boolean, clientRefusal: ClientRefusalCode | null = null) {
     super(message)
     this.name = "TokenEndpointError"
     this.code = code
     this.retryable = retryable
+    this.clientRefusal = clientRefusal
   }
 }
+
+/**
+ * The provider refused the OAuth client itself rather than the grant: wrong client ID or secret,
+ * the secret sent the way the provider does not expect (token auth method), or a client not
+ * allowed this grant type. Only an admin can fix these.
+ */
+export const CLIENT_REFUSAL_CODES = ["invalid_client", "unauthorized_client"] as const
+export type ClientRefusalCode = (typeof CLIENT_REFUSAL_CODES)[number]
 
 /** RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding. */
 export function basicCredentials(clientId: string, secret: string): string {
@@ -63,7 +74,7 @@ function formWithClientAuth(form: URLSearchParams, client: OAuthClientCredential
   return headers
 }
 
-interface RawAnswer {
+export interface RawAnswer {
   readonly status: number
   readonly json: Record<string, unknown> | null
 }
@@ -97,12 +108,20 @@ async function postForm(url: URL, form: URLSearchParams, headers: Record<string,
 
 const PLAIN_CODE = /^[a-z0-9_.-]{1,64}$/i
 
-function refusal(answer: RawAnswer, what: string): TokenEndpointError {
+/** A token endpoint's non-200 answer as a TokenEndpointError (exported for its unit test). */
+export function refusal(answer: RawAnswer, what: string): TokenEndpointError {
   const raw = answer.json?.["error"]
   const code = typeof raw === "string" && PLAIN_CODE.test(raw) ? raw : null
   if (code === "invalid_grant") return new TokenEndpointError("invalid_grant", `${what} refused the grant (invalid_grant): it was revoked, expired or already used`, false)
-  if (code === "invalid_client" || answer.status === 401) {
-    return new TokenEndpointError("invalid_client", `${what} did not accept the OAuth client's credentials (${code ?? `HTTP ${answer.status}`}); an admin should check the client ID and secret in Settings → Integrations`, false)
+  if (code === "invalid_client" || code === "unauthorized_client" || answer.status === 401) {
+    // A provider that answers 401 with another (or no) error code is refusing the client too.
+    const clientRefusal: ClientRefusalCode = code === "unauthorized_client" ? "unauthorized_client" : "invalid_client"
+    return new TokenEndpointError(
+      "invalid_client",
+      `${what} did not accept the OAuth client (${code ?? `HTTP ${answer.status}`}); an admin should check its client ID, client secret and token auth method in Settings → Integrations`,
+      false,
+      clientRefusal,
+    )
   }
   if (answer.status >= 500 || answer.status === 429) {
     return new TokenEndpointError("unreachable", `${what} answered HTTP ${answer.status}; try again shortly`, true)
