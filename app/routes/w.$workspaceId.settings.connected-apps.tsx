@@ -7,6 +7,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
 import { data, redirect } from "@remix-run/node"
 import { useActionData, useLoaderData } from "@remix-run/react"
 import { Plug } from "lucide-react"
+import { useEffect } from "react"
 import { ConnectionRow } from "../components/integrations/connection-row.tsx"
 import { webUrl } from "../components/integrations/integration-views.ts"
 import { ReturnNotice } from "../components/integrations/return-notice.tsx"
@@ -87,6 +88,15 @@ export async function action(args: ActionFunctionArgs) {
 export default function ConnectedApps() {
   const { workspaceName, connections } = useLoaderData<typeof loader>()
   const outcome = useActionData<typeof action>()
+  // Back from the provider's page to this one restored from the back/forward cache, Connect would
+  // still read "Connecting…" (the navigation that left never ended here): load it afresh.
+  useEffect(() => {
+    const restored = (event: PageTransitionEvent) => {
+      if (event.persisted) window.location.reload()
+    }
+    window.addEventListener("pageshow", restored)
+    return () => window.removeEventListener("pageshow", restored)
+  }, [])
   return (
     <PageMain>
       <PageHeader
@@ -94,7 +104,8 @@ export default function ConnectedApps() {
         description={`Your own accounts at the services ${workspaceName}'s apps use. When you ask an app's agent to do something there, it acts as you — only you, and only with what you granted.`}
       />
       <div className="mb-6 grid gap-3 empty:hidden">
-        <ReturnNotice connections={connections} />
+        {/* Only the latest outcome: after Disconnect or a refused Connect, the URL's return notice is old news. */}
+        {outcome ? null : <ReturnNotice connections={connections} />}
         {outcome ? <Notice tone={outcome.ok ? "success" : "error"}>{outcome.message}</Notice> : null}
         {outcome && webUrl(outcome.continueTo ?? undefined) ? (
           <Button asChild className="justify-self-start">

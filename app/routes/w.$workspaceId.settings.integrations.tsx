@@ -18,7 +18,7 @@ import { EmptyState } from "../components/ui/empty-state.tsx"
 import { Notice } from "../components/ui/notice.tsx"
 import { PageHeader, PageMain, SectionTitle } from "../components/ui/page.tsx"
 import { readForm } from "../forms/read-form.server.ts"
-import { act, field, load } from "../trpc/caller.server.ts"
+import { act, field, load, type FieldIssue } from "../trpc/caller.server.ts"
 
 export const meta = settingsMeta("Integrations")
 
@@ -46,13 +46,19 @@ export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request)
   const intent = field(form, "intent")
   const providerKey = field(form, "providerKey")
-  const answer = (target: string, result: { ok: true; data: string } | { ok: false; message: string; status: number }, values?: ProviderFormValues) =>
+  const answer = (
+    target: string,
+    result: { ok: true; data: string } | { ok: false; message: string; status: number; issues?: readonly FieldIssue[] | null },
+    values?: ProviderFormValues
+  ) =>
     data<Answer>(
       {
         target,
         outcome: {
           ok: result.ok,
           message: result.ok ? result.data : result.message,
+          // Each field's problem shows under that field (oauth-client-card.tsx, app-key-card.tsx).
+          ...(!result.ok && result.issues ? { issues: result.issues } : {}),
         },
         ...(values && !result.ok ? { values } : {}),
       },
@@ -62,13 +68,17 @@ export async function action(args: ActionFunctionArgs) {
   switch (intent) {
     case "saveProvider": {
       // The new-provider form names its own key; a saved or needed provider's form carries it hidden.
-      const target = providerFormTarget(form.get("isNew") === "1" ? null : providerKey)
+      const isNew = form.get("isNew") === "1"
+      const target = providerFormTarget(isNew ? null : providerKey)
       const read = readProviderForm(form)
-      if (!read.ok) return answer(target, { ok: false, message: read.message, status: 400 }, read.values)
+      if (!read.ok) return answer(target, { ok: false, message: read.message, status: 400, issues: read.issues }, read.values)
       const result = await act(args, intent, async (caller) => {
         const saved = await caller.oauthProviders.save({
           workspaceId,
           ...read.input,
+          // The new-provider form only ever creates: a key already set up is refused (409
+          // provider_exists, its message shown beside this form), never overwritten.
+          create: isNew,
         })
         return `Saved ${saved.displayName}.${read.input.clientSecret ? " The client secret is stored encrypted." : ""}`
       })
@@ -168,6 +178,7 @@ export default function Integrations() {
             needed={null}
             values={valuesFor(newTarget) ?? formValues(undefined, undefined, "")}
             outcome={outcomeFor(newTarget)}
+            first={keys.length === 0}
           />
         </div>
       </section>

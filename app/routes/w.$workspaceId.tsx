@@ -4,6 +4,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { data } from "@remix-run/node"
 import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react"
+import { useEffect, useRef } from "react"
 import { cn } from "../components/ui/cn.ts"
 import { LogoMark } from "../components/ui/logo.tsx"
 import { AccountMenu, WorkspaceSwitcher } from "../components/workspace-frame/workspace-menus.tsx"
@@ -33,12 +34,30 @@ const tab = ({ isActive }: { isActive: boolean }) =>
     isActive && "active border-primary text-foreground",
   )
 
+/**
+ * On a phone the tab strip scrolls sideways, and the current tab (Integrations, Audit log) can
+ * start off screen: bring it into view once, where the page loads. Nothing moves on a wide screen.
+ */
+function useCurrentTabInView() {
+  const strip = useRef<HTMLElement>(null)
+  useEffect(() => {
+    const nav = strip.current
+    if (!nav || nav.scrollWidth <= nav.clientWidth) return
+    const current = nav.querySelector<HTMLElement>('a[aria-current="page"]')
+    if (!current) return
+    const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches
+    current.scrollIntoView({ block: "nearest", inline: "center", behavior: reduced ? "auto" : "smooth" })
+  }, [])
+  return strip
+}
+
 export default function WorkspaceLayout() {
   const { workspace, workspaces, user } = useLoaderData<typeof loader>()
   // Lists on every workspace page refresh when something in the workspace changes.
   useRevalidateOnWorkspaceEvents(workspace.id)
   const may = (permission: string) => workspace.permissions.includes(permission as never)
   const base = `/w/${workspace.id}`
+  const strip = useCurrentTabInView()
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-40 border-b bg-background/95 backdrop-blur-sm">
@@ -54,7 +73,7 @@ export default function WorkspaceLayout() {
           {user ? <AccountMenu user={user} /> : null}
         </div>
         {/* On a phone the section tabs scroll sideways within their bar; the page itself never does. */}
-        <nav className="flex gap-5 overflow-x-auto px-4 [scrollbar-width:none]" aria-label="Workspace sections">
+        <nav ref={strip} className="flex gap-5 overflow-x-auto px-4 [scrollbar-width:none]" aria-label="Workspace sections">
           <NavLink to={base} end className={tab}>
             Overview
           </NavLink>

@@ -7,6 +7,7 @@ import { TRPCError } from "@trpc/server"
 import { getHTTPStatusCodeFromError } from "@trpc/server/http"
 import { ZodError } from "zod"
 import { createTRPCContext, INTERNAL_ERROR_MESSAGE } from "./init.server.ts"
+import { AppError } from "../errors.server.ts"
 import { issuesMessage } from "./issue-messages.server.ts"
 import { createCaller } from "./root.server.ts"
 
@@ -39,9 +40,24 @@ export async function load<T>(args: PageArgs, call: (caller: Caller) => Promise<
   }
 }
 
+/** One field's problem, as init.server.ts's error formatter sends it: "clientId", "authorizationParams.prompt". */
+export interface FieldIssue {
+  readonly path: string
+  readonly message: string
+}
+
 export type ActionResult<T> =
   | { readonly ok: true; readonly data: T; readonly intent: string }
-  | { readonly ok: false; readonly message: string; readonly intent: string; readonly status: number }
+  | {
+      readonly ok: false
+      readonly message: string
+      readonly intent: string
+      readonly status: number
+      /** Invalid input: each problem with the field it is about, so a form can show it there. */
+      readonly issues?: readonly FieldIssue[] | null
+      /** A domain refusal's machine-readable reason (AppError.reasonCode), e.g. "provider_exists". */
+      readonly reasonCode?: string | null
+    }
 
 /**
  * For actions: runs the call and returns its result, or the refusal as a message for the form
@@ -53,7 +69,14 @@ export async function act<T>(args: PageArgs, intent: string, call: (caller: Call
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error
     if (error.code === "UNAUTHORIZED") throw redirect(signInPath(args))
-    return { ok: false, message: publicMessage(error), intent, status: getHTTPStatusCodeFromError(error) }
+    return {
+      ok: false,
+      message: publicMessage(error),
+      intent,
+      status: getHTTPStatusCodeFromError(error),
+      issues: fieldIssues(error),
+      reasonCode: error.cause instanceof AppError ? error.cause.reasonCode : null,
+    }
   }
 }
 
@@ -66,6 +89,12 @@ function publicMessage(error: TRPCError): string {
     return issuesMessage(error.cause.issues)
   }
   return error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : error.message
+}
+
+/** Field problems of invalid input, shaped as init.server.ts's error formatter sends them to API callers. */
+function fieldIssues(error: TRPCError): FieldIssue[] | null {
+  if (!(error.cause instanceof ZodError)) return null
+  return error.cause.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }))
 }
 
 /** A string field from a submitted form ("" when absent). */

@@ -82,12 +82,15 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
     get: { access: publicAccess, path: () => "/auth/oidc/callback?state=x&code=y", status: 404 },
     post: { access: publicAccess, path: () => "/auth/oidc/callback", form: async () => ({}), status: 405 },
   },
-  // OAuth Connect's return: an unknown state is refused with a page (400) and nothing stored; the
-  // whole flow and its refusals are proven in tests/integrations/oauth-connect.integration.test.ts.
+  // OAuth Connect's return: an unknown state is refused with a 303 to /oauth/not-completed and
+  // nothing stored; the whole flow and its refusals are proven in
+  // tests/integrations/oauth-connect.integration.test.ts.
   "routes/api.oauth.callback": {
-    get: { access: publicAccess, path: () => "/api/oauth/callback?state=unknown&code=y", status: 400 },
+    get: { access: publicAccess, path: () => "/api/oauth/callback?state=unknown&code=y", status: 303 },
     post: { access: publicAccess, path: () => "/api/oauth/callback", form: async () => ({}), status: 405 },
   },
+  // Where the callback sends an attempt it could not trust: a page for anyone, naming a known reason only.
+  "routes/oauth.not-completed": { get: { access: publicAccess, path: () => "/oauth/not-completed?reason=expired" } },
   "routes/auth.sign-out": {
     // A GET cannot sign anyone out: a link or an image on another site could.
     get: { access: publicAccess, path: () => "/auth/sign-out", status: 405 },

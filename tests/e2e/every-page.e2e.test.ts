@@ -108,7 +108,7 @@ it("makes a lived-in workspace: two members, a team, a pending invitation, and a
 
   // An OAuth client for a CRM, set up by the owner: Bea's Connected apps lists it to connect.
   await settings.goto(`${workspacePath}/settings/integrations`)
-  const addProvider = settings.getByRole("region", { name: "Add another provider" })
+  const addProvider = settings.getByRole("region", { name: /^Add (a|another) provider$/ })
   await addProvider.getByLabel("Provider key").fill("acme-crm")
   await addProvider.getByLabel("Display name").fill("Acme CRM")
   await addProvider.getByLabel("Client ID").fill("acme-client-id")
@@ -217,6 +217,13 @@ const PAGES: readonly PageSpec[] = [
   // Only owners and admins manage integrations: a member gets the refusal page, not a broken one.
   { name: "integrations-member", as: "bea", path: (w) => `${w.workspacePath}/settings/integrations`, status: 403, ready: heading("Not allowed") },
   { name: "connected-apps", as: "bea", path: (w) => `${w.workspacePath}/settings/connected-apps`, ready: testId("connection"), keyboard: {} },
+  // Where the OAuth callback sends an attempt it could not trust: the way back is the person's Connected apps.
+  {
+    name: "oauth-not-completed",
+    as: "bea",
+    path: () => "/oauth/not-completed?reason=expired",
+    ready: (page) => page.getByRole("link", { name: "Go to Connected apps" }).and(page.locator('[href$="/settings/connected-apps"]')).waitFor(),
+  },
   { name: "not-found", as: "ada", path: (w) => `${w.workspacePath}/nope`, status: 404, ready: heading("Not found") },
 ]
 

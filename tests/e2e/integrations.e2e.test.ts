@@ -320,6 +320,25 @@ it(
     await page.getByTestId("app-keys").getByText("Acme CRM account").waitFor()
     await screenshots(page, "integrations")
 
+    // The new-provider form only creates: the same key again is refused beside it, the saved client untouched.
+    const add = page.getByRole("region", { name: /^Add (a|another) provider$/ })
+    await add.getByLabel("Provider key").fill(PROVIDER_KEY)
+    await add.getByLabel("Display name").fill("Someone else's CRM")
+    await add.getByLabel("Client ID").fill("other-client")
+    await add.getByLabel("Client secret").fill("other-client-secret")
+    await add.getByLabel("Authorization URL").fill(oauth.authorizationUrl)
+    await add.getByLabel("Token URL").fill(oauth.tokenUrl)
+    await add.getByRole("button", { name: /^Add provider/ }).click()
+    await add.getByRole("alert").getByText(/already set up/).waitFor()
+    expect(await client.getByLabel("Client ID").inputValue()).toBe(oauth.client.clientId)
+    // A refused field is marked and its problem is under it, named by the field's label.
+    await client.getByLabel("Token URL").fill("http://provider.invalid/token")
+    await client.getByRole("button", { name: /^Save/ }).click()
+    await client.locator('[name="tokenUrl"][aria-invalid="true"]').waitFor()
+    const problemId = await client.locator('[name="tokenUrl"]').getAttribute("aria-describedby")
+    await client.locator(`[id="${problemId}"]`).waitFor()
+    expect(await client.getByLabel("Client ID").getAttribute("aria-invalid")).toBeNull()
+
     // A member (no admin) connects her own account: invited, joined, then Settings → Connected apps,
     // where Connect goes to the provider, which consents at once and sends the browser back.
     await page.goto(`${workspacePath}/settings/invitations`)
@@ -348,6 +367,11 @@ it(
     await b.page.waitForURL((url) => url.pathname === `${workspacePath}/settings/connected-apps` && url.searchParams.get("connected") === PROVIDER_KEY)
     await b.page.getByTestId("oauth-connected").getByText("Connected Acme CRM.").waitFor()
     await beaRow.getByTestId("connection-status").getByText("Connected", { exact: true }).waitFor()
+    // A connect attempt the callback could not trust ends on a page of its own, whose way back is her Connected apps.
+    await b.page.goto("/oauth/not-completed?reason=expired")
+    await b.page.getByRole("heading", { name: "Connection not completed", level: 1 }).waitFor()
+    await b.page.getByRole("link", { name: "Go to Connected apps" }).click()
+    await b.page.waitForURL((url) => url.pathname === `${workspacePath}/settings/connected-apps`)
 
     // Settings → Connected apps: Connect goes to the provider, which consents and sends the browser back.
     await page.goto(`${workspacePath}/settings/connected-apps`)

@@ -2,14 +2,18 @@
 // for, the permissions it asks for and the secrets an admin must provide. Until they are, the
 // tools answer with their mock data, so the card says that too.
 
-import { ChevronRight, KeyRound, PlugZap } from "lucide-react"
+import { Link, useInRouterContext, useParams, useRouteLoaderData } from "@remix-run/react"
+import { ChevronRight, KeyRound, PlugZap, Settings } from "lucide-react"
 import { useId } from "react"
+import type { loader as workspaceLoader } from "../../routes/w.$workspaceId.tsx"
 import { Badge } from "../ui/badge.tsx"
 import { AuthBadge } from "./agent-tool-row.tsx"
 import type { IntegrationView } from "./agents-summary-view.ts"
 
 export function IntegrationSetupCard({ integrations }: { integrations: readonly IntegrationView[] }) {
   const titleId = useId()
+  // Rendered outside a router (a test of the card alone), there is no workspace to link to.
+  const inRouter = useInRouterContext()
   return (
     <section
       className="grid min-w-0 gap-3 rounded-xl border bg-card px-4 py-4 text-card-foreground shadow-xs wrap-anywhere sm:px-5"
@@ -25,6 +29,7 @@ export function IntegrationSetupCard({ integrations }: { integrations: readonly 
           {integrations.length === 1 ? `${integrations[0]!.name} needs setting up` : `${integrations.length} integrations need setting up`}
         </h2>
         <p className="text-sm text-muted-foreground">An admin provides what each one needs. Until then its tools answer with their mock data.</p>
+        {inRouter ? <WhereToSetUp /> : null}
       </div>
       <ul className="grid min-w-0 gap-2">
         {/* Keys carry the index: this is the builder's list, nothing makes its names unique. */}
@@ -103,4 +108,26 @@ function SetupSteps({ setup }: { setup: IntegrationView["setup"] }) {
       </div>
     </details>
   )
+}
+
+/**
+ * Where these are set up: a link for whoever manages integrations; for others, who does. Outside
+ * the workspace frame (its loader says the role) the link shows with neutral wording.
+ */
+function WhereToSetUp() {
+  const { workspaceId } = useParams()
+  // The frame's loader says what the viewer's role may do in this workspace.
+  const frame = useRouteLoaderData<typeof workspaceLoader>("routes/w.$workspaceId")
+  if (!workspaceId) return null
+  const permissions: readonly string[] | undefined = frame?.workspace.permissions
+  const href = `/w/${workspaceId}/settings/integrations`
+  const link = (label: string) => (
+    <Link to={href} className="inline-flex w-fit items-center gap-1.5 text-sm font-medium text-primary underline-offset-2 hover:underline" data-testid="integration-settings-link">
+      <Settings className="size-3.5 shrink-0" aria-hidden />
+      {label}
+    </Link>
+  )
+  if (permissions === undefined) return link("Settings → Integrations")
+  if (permissions.includes("integrations:manage")) return link("Set it up in Settings → Integrations")
+  return <p className="text-sm text-muted-foreground">An admin sets these up in Settings → Integrations.</p>
 }

@@ -11,6 +11,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../ui
 import { Input } from "../ui/input.tsx"
 import { Notice } from "../ui/notice.tsx"
 import { RelativeTime } from "../ui/relative-time.tsx"
+import { fieldProblems } from "./field-problems.ts"
 import type { FormOutcome } from "./oauth-client-card.tsx"
 import { secretFormTarget, type AppKeysView, type KeySecretView, type KeyView } from "./integration-views.ts"
 import { SetupInstructions } from "./setup-instructions.tsx"
@@ -142,6 +143,8 @@ function SecretForm({
   }
   const formId = `secret-${appId}-${item.domain}-${item.keySlug}-${secret.name}`.replace(/[^\w-]/g, "-")
   const inputId = `${formId}-value`
+  const problems = fieldProblems(outcome, ["value"], formId)
+  const problem = problems.of("value")
   return (
     <div data-testid="key-secret" className="grid gap-2 rounded-lg border p-3">
       <div className="flex flex-wrap items-center gap-2 text-sm">
@@ -167,12 +170,18 @@ function SecretForm({
           autoComplete="new-password"
           spellCheck={false}
           placeholder={secret.configured ? "Stored — type a new value to replace it" : "Paste the value"}
+          {...problems.attributes("value")}
         />
         <Button type="submit" name="intent" value="setSecret" className="sm:w-auto">
           <Save aria-hidden />
           Save<span className="sr-only"> {secret.label}</span>
         </Button>
       </Form>
+      {problem ? (
+        <p id={problem.id} className="text-xs font-medium text-destructive" data-testid="field-problem">
+          {problem.message}
+        </p>
+      ) : null}
       {secret.configured ? (
         <div>
           <ConfirmForm
@@ -191,7 +200,7 @@ function SecretForm({
           />
         </div>
       ) : null}
-      {outcome ? <Notice tone={outcome.ok ? "success" : "error"}>{outcome.message}</Notice> : null}
+      {outcome && problems.rest !== "" ? <Notice tone={outcome.ok ? "success" : "error"}>{problems.rest}</Notice> : null}
     </div>
   )
 }

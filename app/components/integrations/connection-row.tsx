@@ -1,9 +1,10 @@
 // One provider on Connected apps: whether this person's account is connected, what it granted
 // against what the apps need (missing scopes stand out), which apps need it, when it was connected
 // and last refreshed, and Connect / Reconnect / Disconnect. Not set up by an admin: no Connect.
+// Connect says "Connecting…" from the click until the browser leaves for the provider's sign-in.
 
-import { Form } from "@remix-run/react"
-import { Link2, Plug, RefreshCw, Unplug } from "lucide-react"
+import { Form, useNavigation } from "@remix-run/react"
+import { Link2, LoaderCircle, Plug, RefreshCw, Unplug } from "lucide-react"
 import { ConfirmForm } from "../settings/confirm-form.tsx"
 import { Badge } from "../ui/badge.tsx"
 import { Button } from "../ui/button.tsx"
@@ -16,9 +17,21 @@ const STATUS = {
   reconnect_needed: { label: "Reconnect needed", variant: "warning" },
 } as const
 
+/** Why a reconnect is needed, in words: an admin's replaced client is not the provider's doing. */
+const reconnectReason = (code: string | null) =>
+  code === "provider_changed"
+    ? "An admin replaced this provider's OAuth client: reconnect to keep using it."
+    : "The provider no longer accepts this connection. Reconnect to keep the apps working with your account."
+
 export function ConnectionRow({ connection }: { connection: ConnectionView }) {
   const { providerKey, displayName, status } = connection
   const shown = STATUS[status]
+  // This row's Connect is on its way (the action, then the redirect to the provider).
+  const navigation = useNavigation()
+  const connecting =
+    navigation.state !== "idle" && navigation.formData?.get("intent") === "connect" && navigation.formData.get("providerKey") === providerKey
+  // Reconnecting a working connection is the quiet choice; anything else is what the row is for.
+  const connectVariant = status === "connected" && connection.missingScopes.length === 0 ? "outline" : "default"
   const missing = new Set(connection.missingScopes)
   const scopes = [...new Set([...connection.requiredScopes, ...connection.grantedScopes])]
   return (
@@ -68,12 +81,15 @@ export function ConnectionRow({ connection }: { connection: ConnectionView }) {
             </ul>
           ) : null}
           {status === "reconnect_needed" ? (
-            <p className="text-sm">The provider no longer accepts this connection. Reconnect to keep the apps working with your account.</p>
+            <p className="text-sm" data-testid="reconnect-reason">
+              {reconnectReason(connection.lastErrorCode)}
+            </p>
           ) : null}
           {status !== "not_connected" && connection.missingScopes.length > 0 ? (
             <p className="text-sm text-destructive">Some access the apps need was not granted. Reconnect and allow every permission asked for.</p>
           ) : null}
-          {connection.connectedAt ? (
+          {/* "Connected just now" beside "Reconnect needed" reads as a contradiction. */}
+          {connection.connectedAt && status !== "reconnect_needed" ? (
             <p className="flex flex-wrap gap-x-1.5 text-xs text-muted-foreground">
               <RelativeTime iso={connection.connectedAt} prefix="Connected" />
               {connection.lastRefreshAt ? <RelativeTime iso={connection.lastRefreshAt} prefix="· refreshed" /> : null}
@@ -86,7 +102,12 @@ export function ConnectionRow({ connection }: { connection: ConnectionView }) {
         {connection.configured ? (
           <Form method="post">
             <input type="hidden" name="providerKey" value={providerKey} />
-            {status === "not_connected" ? (
+            {connecting ? (
+              <Button type="submit" name="intent" value="connect" disabled aria-busy="true" variant={connectVariant}>
+                <LoaderCircle className="animate-spin motion-reduce:animate-none" aria-hidden />
+                Connecting…<span className="sr-only"> {displayName}</span>
+              </Button>
+            ) : status === "not_connected" ? (
               <Button type="submit" name="intent" value="connect">
                 <Plug aria-hidden />
                 Connect<span className="sr-only"> {displayName}</span>
@@ -96,7 +117,7 @@ export function ConnectionRow({ connection }: { connection: ConnectionView }) {
                 type="submit"
                 name="intent"
                 value="connect"
-                variant={status === "reconnect_needed" || connection.missingScopes.length > 0 ? "default" : "outline"}
+                variant={connectVariant}
               >
                 <RefreshCw aria-hidden />
                 Reconnect<span className="sr-only"> {displayName}</span>

@@ -2,16 +2,20 @@
 // in the page (write-only fields), providers an admin has not set up offer no Connect, missing
 // scopes stand out, setup links are web links only, and nothing but known codes comes from the URL.
 
+import { renderToStaticMarkup } from "react-dom/server"
+import { createMemoryRouter, RouterProvider } from "react-router-dom"
 import { beforeAll, describe, expect, it } from "vitest"
 import type { CallbackErrorCode } from "#app/integrations/oauth/connect-callback.server.ts"
 import { renderInRouter, textOf } from "#tests/fixtures/render-in-router.tsx"
 import { loadRichText } from "../builder/rich-text.tsx"
 import { AppKeyCard } from "./app-key-card.tsx"
 import { ConnectionRow } from "./connection-row.tsx"
-import type { ConnectionView, KeyView, NeededProvider, ProviderView } from "./integration-views.ts"
+import { secretFormTarget, type ConnectionView, type KeyView, type NeededProvider, type ProviderView } from "./integration-views.ts"
 import { formValues, OAuthClientCard } from "./oauth-client-card.tsx"
 import { oauthErrorSentence } from "./oauth-outcome-text.ts"
 import { readProviderForm } from "./provider-form.ts"
+import { ALL_MARKED } from "./field-problems.ts"
+import { NotCompletedPage, notCompletedSentence } from "./not-completed-page.tsx"
 import { ReturnNotice } from "./return-notice.tsx"
 
 beforeAll(async () => {
@@ -33,6 +37,7 @@ const crm: ProviderView = {
   updatedAt: AT,
   updatedByName: "Ada",
   connectionCount: 3,
+  lastConnectError: null,
 }
 
 const neededCrm: NeededProvider = {
@@ -117,6 +122,94 @@ describe("an OAuth client's form", () => {
     expect(html).toContain('role="alert"')
     expect(textOf(html)).toContain("The token URL must use https.")
   })
+
+  it("says it was saved, beside the form", async () => {
+    const html = await renderInRouter(
+      <OAuthClientCard provider={crm} needed={null} values={formValues(crm, undefined, "acme-crm")} outcome={{ ok: true, message: "Saved Acme CRM." }} />
+    )
+    expect(html).toContain('role="status"')
+    expect(textOf(html)).toContain("Saved Acme CRM.")
+    expect(html).not.toContain('aria-invalid="true"')
+  })
+})
+
+describe("a refused OAuth client form", () => {
+  /** The control named `name` (input, select or textarea), its opening tag. */
+  const control = (html: string, name: string) => {
+    const found = [...html.matchAll(/<(?:input|select|textarea)[^>]*>/g)].map(([tag]) => tag).filter((tag) => tag.includes(`name="${name}"`))
+    expect(found, `one control named ${name}`).toHaveLength(1)
+    return found[0]!
+  }
+  const refused = (issues: { path: string; message: string }[], message = "Token URL must use https://; Client ID must not be empty") =>
+    renderInRouter(
+      <OAuthClientCard provider={crm} needed={null} values={formValues(crm, undefined, "acme-crm")} outcome={{ ok: false, message, issues }} />
+    )
+
+  it("shows each problem under its field, the control invalid and described by it", async () => {
+    const html = await refused([
+      { path: "tokenUrl", message: "Token URL must use https://" },
+      { path: "authorizationParams.prompt", message: "Extra authorization parameters: values must not contain control characters" },
+    ])
+    for (const [name, message] of [
+      ["tokenUrl", "Token URL must use https://"],
+      ["authorizationParams", "Extra authorization parameters: values must not contain control characters"],
+    ] as const) {
+      const tag = control(html, name)
+      expect(tag).toContain('aria-invalid="true"')
+      const id = /aria-describedby="([^"]+)"/.exec(tag)?.[1]
+      expect(id, `${name} is described by its problem`).toBeTruthy()
+      expect(html).toMatch(new RegExp(`<p id="${id}"[^>]*>${message}</p>`))
+    }
+    expect(control(html, "clientId")).not.toContain('aria-invalid="true"')
+    // Every problem has its field: the notice under the form only says where to look.
+    expect(textOf(html)).toContain(ALL_MARKED)
+    expect(textOf(html)).not.toContain("Client ID must not be empty")
+  })
+
+  it("keeps a problem no field owns in the notice under the form", async () => {
+    const html = await refused([{ path: "", message: "Give at most 20 authorization parameters" }], "Give at most 20 authorization parameters")
+    expect(html).not.toContain('aria-invalid="true"')
+    expect(html).toContain('role="alert"')
+    expect(textOf(html)).toContain("Give at most 20 authorization parameters")
+  })
+
+  it("titles the new-provider form by whether any provider is on the page", async () => {
+    const first = await renderInRouter(<OAuthClientCard provider={null} needed={null} values={formValues(undefined, undefined, "")} outcome={null} first />)
+    expect(first).toContain('aria-label="Add a provider"')
+    expect(textOf(first)).toContain("Add a provider")
+    const another = await renderInRouter(<OAuthClientCard provider={null} needed={null} values={formValues(undefined, undefined, "")} outcome={null} />)
+    expect(another).toContain('aria-label="Add another provider"')
+  })
+
+  it("shows the 409 for a key already set up beside the new-provider form", async () => {
+    const html = await renderInRouter(
+      <OAuthClientCard
+        provider={null}
+        needed={null}
+        values={{ ...formValues(undefined, undefined, "acme-crm"), displayName: "My new CRM" }}
+        outcome={{ ok: false, message: "Acme CRM (acme-crm) is already set up: change it in its own card above.", issues: null }}
+      />
+    )
+    expect(textOf(html)).toContain("Acme CRM (acme-crm) is already set up: change it in its own card above.")
+    expect(control(html, "providerKey")).toContain('value="acme-crm"')
+  })
+
+  it("tells the admin when someone's Connect was refused by the provider", async () => {
+    const html = await renderInRouter(
+      <OAuthClientCard
+        provider={{ ...crm, lastConnectError: { code: "invalid_client", at: AT } }}
+        needed={null}
+        values={formValues(crm, undefined, "acme-crm")}
+        outcome={null}
+      />
+    )
+    expect(textOf(html)).toMatch(
+      /Connecting failed for someone .+: the provider refused this client — check the client ID, secret and token auth method\./
+    )
+    expect(html).toContain(`dateTime="${AT}"`)
+    const fine = await renderInRouter(<OAuthClientCard provider={crm} needed={null} values={formValues(crm, undefined, "acme-crm")} outcome={null} />)
+    expect(textOf(fine)).not.toContain("Connecting failed")
+  })
 })
 
 describe("reading the OAuth client form", () => {
@@ -159,6 +252,8 @@ describe("reading the OAuth client form", () => {
     )
     expect(read.ok).toBe(false)
     expect(!read.ok && read.message).toContain("line 2")
+    // Placed under the parameters field.
+    expect(!read.ok && read.issues.map((issue) => issue.path)).toEqual(["authorizationParams"])
     expect(JSON.stringify(read)).not.toContain("s3cret-value")
   })
 })
@@ -173,6 +268,7 @@ const connection = (overrides: Partial<ConnectionView>): ConnectionView => ({
   missingScopes: [],
   connectedAt: null,
   lastRefreshAt: null,
+  lastErrorCode: null,
   apps: [{ appId: "a".repeat(24), name: "Sales desk" }],
   ...overrides,
 })
@@ -239,6 +335,52 @@ describe("a provider on Connected apps", () => {
     )
     expect(text).toContain("Reconnect needed")
     expect(text).toContain("Reconnect Acme CRM")
+    expect(text).toContain("The provider no longer accepts this connection.")
+    // No "Connected just now" beside "Reconnect needed".
+    expect(text).not.toMatch(/Connected \S+ ago|Connected just now/)
+  })
+
+  it("says an admin replaced the client, not that the provider refused, when that is why", async () => {
+    const text = textOf(
+      await renderInRouter(
+        <ul>
+          <ConnectionRow connection={connection({ status: "reconnect_needed", connectedAt: AT, lastErrorCode: "provider_changed" })} />
+        </ul>
+      )
+    )
+    expect(text).toContain("An admin replaced this provider's OAuth client: reconnect to keep using it.")
+    expect(text).not.toContain("The provider no longer accepts")
+  })
+
+  it("says Connecting…, disabled and busy, while its Connect is on its way to the provider", async () => {
+    // A data router whose Connect action never answers: the navigation stays "submitting".
+    const router = createMemoryRouter([
+      {
+        path: "/",
+        element: (
+          <ul>
+            <ConnectionRow connection={connection({})} />
+            <ConnectionRow connection={connection({ providerKey: "other", displayName: "Other CRM" })} />
+          </ul>
+        ),
+        action: () => new Promise<never>(() => undefined),
+      },
+    ])
+    const form = new FormData()
+    form.set("providerKey", "acme-crm")
+    form.set("intent", "connect")
+    void router.navigate("/", { formMethod: "post", formData: form })
+    expect(router.state.navigation.state).toBe("submitting")
+    const html = renderToStaticMarkup(<RouterProvider router={router} />)
+    router.dispose()
+    const buttons = [...html.matchAll(/<button[^>]*value="connect"[^>]*>.*?<\/button>/g)].map(([tag]) => tag)
+    expect(buttons).toHaveLength(2)
+    expect(buttons[0]).toContain(' disabled=""')
+    expect(buttons[0]).toContain('aria-busy="true"')
+    expect(textOf(buttons[0]!)).toBe("Connecting… Acme CRM")
+    // Another row's Connect is untouched.
+    expect(textOf(buttons[1]!)).toBe("Connect Other CRM")
+    expect(buttons[1]).not.toContain(' disabled=""')
   })
 })
 
@@ -273,6 +415,27 @@ describe("coming back from the provider", () => {
       connection_changed: true,
     }
     for (const code of Object.keys(sent)) expect(oauthErrorSentence(code)).not.toBe(oauthErrorSentence("no_such_code"))
+  })
+})
+
+describe("a connect attempt the callback could not trust", () => {
+  it("says why for a code the callback sends, and a generic sentence for anything else, never the URL's text", async () => {
+    expect(notCompletedSentence("expired")).toContain("expired or was already used")
+    expect(notCompletedSentence("toString")).toBe(notCompletedSentence(null))
+    const odd = notCompletedSentence("Your account was hacked, call us")
+    expect(odd).toBe(notCompletedSentence(null))
+    expect(odd).not.toContain("hacked")
+  })
+
+  it("offers the way back to the person's Connected apps, and to Second", async () => {
+    const path = `/w/${"c".repeat(24)}/settings/connected-apps`
+    const html = await renderInRouter(<NotCompletedPage sentence={notCompletedSentence("other_session")} connectedApps={path} />)
+    expect(html).toMatch(/<h1[^>]*>Connection not completed<\/h1>/)
+    expect(textOf(html)).toContain("started in another browser")
+    expect(html).toMatch(new RegExp(`<a href="${path}"[^>]*>Go to Connected apps</a>`))
+    expect(textOf(html)).toContain("Back to Second")
+    const signedOut = await renderInRouter(<NotCompletedPage sentence={notCompletedSentence(null)} connectedApps={null} />)
+    expect(signedOut).toMatch(/<a href="\/"[^>]*>Go to Connected apps<\/a>/)
   })
 })
 
@@ -354,5 +517,23 @@ describe("an app's keys", () => {
       expect(tag).toContain('type="password"')
       expect(tag).not.toContain('value="')
     }
+  })
+
+  it("shows a refused value's problem under that secret's field", async () => {
+    const app = { appId: "a".repeat(24), name: "Support desk", keys: [key] }
+    const target = secretFormTarget(app.appId, key.domain, key.keySlug, "ZENDESK_TOKEN")
+    const html = await renderInRouter(
+      <AppKeyCard
+        app={app}
+        outcomes={{ [target]: { ok: false, message: "value: Value must be at most 16384 bytes", issues: [{ path: "value", message: "Value must be at most 16384 bytes" }] } }}
+      />
+    )
+    const values = [...html.matchAll(/<input[^>]*name="value"[^>]*>/g)].map(([tag]) => tag)
+    expect(values).toHaveLength(2)
+    expect(values[0]).toContain('aria-invalid="true"')
+    const id = /aria-describedby="([^"]+)"/.exec(values[0]!)?.[1]
+    expect(html).toMatch(new RegExp(`<p id="${id}"[^>]*>Value must be at most 16384 bytes</p>`))
+    expect(values[1]).not.toContain('aria-invalid="true"')
+    expect(textOf(html)).toContain(ALL_MARKED)
   })
 })

@@ -5,6 +5,7 @@
 
 import { Form } from "@remix-run/react"
 import { KeyRound, Save, Trash2 } from "lucide-react"
+import type { ReactNode } from "react"
 import { ConfirmForm } from "../settings/confirm-form.tsx"
 import { Badge } from "../ui/badge.tsx"
 import { Button } from "../ui/button.tsx"
@@ -13,6 +14,7 @@ import { Input, Select, Textarea } from "../ui/input.tsx"
 import { Field } from "../ui/label.tsx"
 import { Notice } from "../ui/notice.tsx"
 import { RelativeTime } from "../ui/relative-time.tsx"
+import { fieldProblems, type FieldProblem } from "./field-problems.ts"
 import { TOKEN_AUTH_METHODS, type AppRef, type NeededProvider, type ProviderView, type TokenAuthMethod } from "./integration-views.ts"
 import { SuggestedEndpoints } from "./suggested-endpoints.tsx"
 
@@ -53,6 +55,8 @@ export function formValues(provider: ProviderView | undefined, needed: NeededPro
 export interface FormOutcome {
   readonly ok: boolean
   readonly message: string
+  /** Invalid input: each problem with the field it is about (the procedure input's path). */
+  readonly issues?: readonly FieldProblem[] | null
 }
 
 export interface OAuthClientCardProps {
@@ -61,6 +65,8 @@ export interface OAuthClientCardProps {
   readonly needed: NeededProvider | null
   readonly values: ProviderFormValues
   readonly outcome: FormOutcome | null
+  /** The new-provider form when no other card is on the page: "Add a provider" rather than "another". */
+  readonly first?: boolean
 }
 
 /** A field in the two-column grid: top-aligned, so a hint under one does not stretch its neighbour. */
@@ -68,14 +74,20 @@ const CELL = "content-start"
 
 const appNames = (apps: readonly AppRef[]) => apps.map((app) => app.name).join(", ")
 
-export function OAuthClientCard({ provider, needed, values, outcome }: OAuthClientCardProps) {
+/** The form's fields, by the save input's names: where each field's problem is shown. */
+const FIELDS = ["providerKey", "displayName", "clientId", "clientSecret", "tokenAuthMethod", "authorizationUrl", "tokenUrl", "revocationUrl", "authorizationParams"] as const
+
+export function OAuthClientCard({ provider, needed, values, outcome, first = false }: OAuthClientCardProps) {
   const isNew = provider === null && needed === null
   const key = values.providerKey
-  const title = isNew ? "Add another provider" : provider?.displayName || key
+  const newTitle = first ? "Add a provider" : "Add another provider"
+  const title = isNew ? newTitle : provider?.displayName || key
   const connections = provider?.connectionCount ?? 0
   const formId = isNew ? "provider-form-new" : `provider-form-${key}`
+  const problems = fieldProblems(outcome, FIELDS, formId)
+  const lastConnectError = provider?.lastConnectError ?? null
   return (
-    <Card data-testid={isNew ? "oauth-client-new" : "oauth-client"} aria-label={isNew ? "Add another provider" : `OAuth client ${key}`} role="region">
+    <Card data-testid={isNew ? "oauth-client-new" : "oauth-client"} aria-label={isNew ? newTitle : `OAuth client ${key}`} role="region">
       <CardHeader>
         <div className="flex flex-wrap items-center gap-2">
           <KeyRound className="size-4 text-muted-foreground" aria-hidden />
@@ -107,67 +119,107 @@ export function OAuthClientCard({ provider, needed, values, outcome }: OAuthClie
             ))}
           </div>
         ) : null}
+        {lastConnectError ? (
+          <Notice tone="warning" data-testid="last-connect-error" className="mt-2">
+            Connecting failed for someone <RelativeTime iso={lastConnectError.at} />: the provider refused this client — check the client ID, secret and token auth
+            method.
+          </Notice>
+        ) : null}
       </CardHeader>
       <CardContent>
         {/* Keyed by the saved time, so a save empties the secret field even when script submitted it. */}
         <Form method="post" id={formId} className="grid gap-4" key={provider?.updatedAt ?? "unsaved"}>
           {isNew ? (
-            <Field label="Provider key" hint="Lowercase letters, digits and dashes, as the app's auth.providerKey says (e.g. google, github-enterprise).">
-              <Input name="providerKey" required defaultValue={values.providerKey} maxLength={64} autoComplete="off" />
-            </Field>
+            <Checked problem={problems.of("providerKey")}>
+              <Field label="Provider key" hint="Lowercase letters, digits and dashes, as the app's auth.providerKey says (e.g. google, github-enterprise).">
+                <Input name="providerKey" required defaultValue={values.providerKey} maxLength={64} autoComplete="off" {...problems.attributes("providerKey")} />
+              </Field>
+            </Checked>
           ) : (
             <input type="hidden" name="providerKey" value={key} />
           )}
           {isNew ? <input type="hidden" name="isNew" value="1" /> : null}
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field className={CELL} label="Display name" hint="What members see on Connected apps.">
-              <Input name="displayName" required maxLength={120} defaultValue={values.displayName} autoComplete="off" />
-            </Field>
-            <Field className={CELL} label="Client ID">
-              <Input name="clientId" required maxLength={2000} defaultValue={values.clientId} autoComplete="off" spellCheck={false} />
-            </Field>
-            <Field
-              className={CELL}
-              label="Client secret"
-              optional={values.tokenAuthMethod === "none"}
-              hint={provider?.hasClientSecret ? "Stored — leave empty to keep." : "Stored encrypted; never shown again after saving."}
-            >
-              <Input name="clientSecret" type="password" autoComplete="new-password" maxLength={16384} spellCheck={false} />
-            </Field>
-            <Field className={CELL} label="Token auth method">
-              <Select name="tokenAuthMethod" defaultValue={values.tokenAuthMethod}>
-                {TOKEN_AUTH_METHODS.map((method) => (
-                  <option key={method.value} value={method.value}>
-                    {method.label}
-                  </option>
-                ))}
-              </Select>
-            </Field>
+            <Checked problem={problems.of("displayName")}>
+              <Field className={CELL} label="Display name" hint="What members see on Connected apps.">
+                <Input name="displayName" required maxLength={120} defaultValue={values.displayName} autoComplete="off" {...problems.attributes("displayName")} />
+              </Field>
+            </Checked>
+            <Checked problem={problems.of("clientId")}>
+              <Field className={CELL} label="Client ID">
+                <Input name="clientId" required maxLength={2000} defaultValue={values.clientId} autoComplete="off" spellCheck={false} {...problems.attributes("clientId")} />
+              </Field>
+            </Checked>
+            <Checked problem={problems.of("clientSecret")}>
+              <Field
+                className={CELL}
+                label="Client secret"
+                optional={values.tokenAuthMethod === "none"}
+                hint={provider?.hasClientSecret ? "Stored — leave empty to keep." : "Stored encrypted; never shown again after saving."}
+              >
+                <Input name="clientSecret" type="password" autoComplete="new-password" maxLength={16384} spellCheck={false} {...problems.attributes("clientSecret")} />
+              </Field>
+            </Checked>
+            <Checked problem={problems.of("tokenAuthMethod")}>
+              <Field className={CELL} label="Token auth method">
+                <Select name="tokenAuthMethod" defaultValue={values.tokenAuthMethod} {...problems.attributes("tokenAuthMethod")}>
+                  {TOKEN_AUTH_METHODS.map((method) => (
+                    <option key={method.value} value={method.value}>
+                      {method.label}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            </Checked>
           </div>
           {provider === null && needed !== null ? (
             <SuggestedEndpoints apps={needed.apps} authorizationUrl={needed.authorizationUrl} tokenUrl={needed.tokenUrl} />
           ) : null}
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field className={CELL} label="Authorization URL">
-              <Input name="authorizationUrl" type="url" required defaultValue={values.authorizationUrl} placeholder="https://" spellCheck={false} />
-            </Field>
-            <Field className={CELL} label="Token URL">
-              <Input name="tokenUrl" type="url" required defaultValue={values.tokenUrl} placeholder="https://" spellCheck={false} />
-            </Field>
-            <Field className={CELL} label="Revocation URL" optional hint="Disconnect revokes the person's token there.">
-              <Input name="revocationUrl" type="url" defaultValue={values.revocationUrl} placeholder="https://" spellCheck={false} />
-            </Field>
-            <Field className={CELL} label="Extra authorization parameters" optional hint="One name=value a line, e.g. access_type=offline.">
-              <Textarea
-                name="authorizationParams"
-                rows={2}
-                defaultValue={values.authorizationParams}
-                spellCheck={false}
-                className="min-h-9 font-mono text-xs"
-              />
-            </Field>
+            <Checked problem={problems.of("authorizationUrl")}>
+              <Field className={CELL} label="Authorization URL">
+                <Input
+                  name="authorizationUrl"
+                  type="url"
+                  required
+                  defaultValue={values.authorizationUrl}
+                  placeholder="https://"
+                  spellCheck={false}
+                  {...problems.attributes("authorizationUrl")}
+                />
+              </Field>
+            </Checked>
+            <Checked problem={problems.of("tokenUrl")}>
+              <Field className={CELL} label="Token URL">
+                <Input name="tokenUrl" type="url" required defaultValue={values.tokenUrl} placeholder="https://" spellCheck={false} {...problems.attributes("tokenUrl")} />
+              </Field>
+            </Checked>
+            <Checked problem={problems.of("revocationUrl")}>
+              <Field className={CELL} label="Revocation URL" optional hint="Disconnect revokes the person's token there.">
+                <Input
+                  name="revocationUrl"
+                  type="url"
+                  defaultValue={values.revocationUrl}
+                  placeholder="https://"
+                  spellCheck={false}
+                  {...problems.attributes("revocationUrl")}
+                />
+              </Field>
+            </Checked>
+            <Checked problem={problems.of("authorizationParams")}>
+              <Field className={CELL} label="Extra authorization parameters" optional hint="One name=value a line, e.g. access_type=offline.">
+                <Textarea
+                  name="authorizationParams"
+                  rows={2}
+                  defaultValue={values.authorizationParams}
+                  spellCheck={false}
+                  className="min-h-9 font-mono text-xs"
+                  {...problems.attributes("authorizationParams")}
+                />
+              </Field>
+            </Checked>
           </div>
-          {outcome ? <Notice tone={outcome.ok ? "success" : "error"}>{outcome.message}</Notice> : null}
+          {outcome && problems.rest !== "" ? <Notice tone={outcome.ok ? "success" : "error"}>{problems.rest}</Notice> : null}
         </Form>
         {/* Outside the form: Remove's question has a form of its own. */}
         <div className="mt-4 flex flex-wrap gap-2">
@@ -201,5 +253,18 @@ export function OAuthClientCard({ provider, needed, values, outcome }: OAuthClie
         </div>
       </CardContent>
     </Card>
+  )
+}
+
+/** A field and, under it, what is wrong with it (the control points at it with aria-describedby). */
+export function Checked({ problem, children }: { problem: { id: string; message: string } | null; children: ReactNode }) {
+  if (!problem) return <>{children}</>
+  return (
+    <div className="grid min-w-0 content-start gap-1.5">
+      {children}
+      <p id={problem.id} className="text-xs font-medium text-destructive" data-testid="field-problem">
+        {problem.message}
+      </p>
+    </div>
   )
 }

@@ -11,7 +11,7 @@ const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   missing_code: "The provider sent you back without a sign-in code, so nothing was connected. Start again with Connect.",
   provider_changed: "An admin changed this provider's OAuth client while you were signing in. Start again with Connect.",
   token_exchange_failed:
-    "The provider did not accept the sign-in when Second finished it. Try again; if it keeps failing, ask an admin to check the client ID, secret and token URL.",
+    "The provider did not accept the sign-in when Second finished it. Try again; if it keeps failing, ask an admin to check the client ID, client secret, token URL and token auth method in Settings → Integrations.",
   missing_scopes: "The provider granted less access than the apps need, so nothing was connected. Connect again and allow every permission asked for.",
   secret_store_unavailable:
     "Second could not store the connection securely just now, so nothing was connected. Try again, or ask an admin to check the secret store.",

@@ -2,6 +2,7 @@
 // (URLs, required fields); this only turns the browser's strings into the procedure's shape and
 // keeps what was typed — except the client secret — for showing the form again when refused.
 
+import type { FieldProblem } from "./field-problems.ts"
 import { TOKEN_AUTH_METHODS, type TokenAuthMethod } from "./integration-views.ts"
 import type { ProviderFormValues } from "./oauth-client-card.tsx"
 
@@ -27,6 +28,8 @@ export type ProviderFormRead =
   | {
       readonly ok: false
       readonly message: string
+      /** The same problem, placed under its field. */
+      readonly issues: readonly FieldProblem[]
       readonly values: ProviderFormValues
     }
 
@@ -68,14 +71,10 @@ export function readProviderForm(form: FormData): ProviderFormRead {
     tokenAuthMethod: isMethod(method) ? method : "client_secret_post",
     authorizationParams: String(form.get("authorizationParams") ?? ""),
   }
-  if (!isMethod(method))
-    return {
-      ok: false,
-      message: "Choose a token auth method: client_secret_post, client_secret_basic or none.",
-      values,
-    }
+  const refuse = (path: string, message: string): ProviderFormRead => ({ ok: false, message, issues: [{ path, message }], values })
+  if (!isMethod(method)) return refuse("tokenAuthMethod", "Choose a token auth method: client_secret_post, client_secret_basic or none.")
   const params = parseAuthorizationParams(values.authorizationParams)
-  if (!params.ok) return { ok: false, message: params.message, values }
+  if (!params.ok) return refuse("authorizationParams", params.message)
   // Trimmed: a pasted secret often brings a newline, never part of a client secret. Empty keeps the stored one.
   const clientSecret = text(form, "clientSecret")
   return {

@@ -13,14 +13,9 @@ export function RedirectUriCard({ redirectUri }: { redirectUri: string }) {
     <Card>
       <CardHeader>
         <CardTitle>Redirect URI</CardTitle>
-        <CardDescription>
-          Register exactly this as the redirect (callback) URI of each OAuth client at its provider. For local development,{" "}
-          <code className="text-xs">npm start</code> and <code className="text-xs">npm run dev</code> already serve a plain loopback origin (
-          <code className="text-xs break-all">http://127.0.0.1:3000</code>), which providers accept for plain-HTTP redirect URIs; on another port,{" "}
-          <code className="text-xs">PORT=4198 npm run dev</code> → <code className="text-xs break-all">http://127.0.0.1:4198/api/oauth/callback</code>.
-        </CardDescription>
+        <CardDescription>The redirect (callback) URI of every OAuth client at its provider.</CardDescription>
       </CardHeader>
-      <CardContent>
+      <CardContent className="grid gap-2">
         <div className="flex min-w-0 gap-2">
           <Input
             readOnly
@@ -32,6 +27,11 @@ export function RedirectUriCard({ redirectUri }: { redirectUri: string }) {
           />
           <CopyButton text={redirectUri} />
         </div>
+        {/* The URI is this server's public URL, whatever port it runs on: only the example is fixed. */}
+        <p className="text-sm text-muted-foreground" data-testid="redirect-uri-help">
+          At each provider, register exactly the URI shown above. Locally, Second runs on a plain loopback origin such as{" "}
+          <code className="text-xs break-all">http://127.0.0.1:3000</code>, which providers accept for plain-HTTP redirect URIs.
+        </p>
       </CardContent>
     </Card>
   )
