@@ -1,7 +1,8 @@
 // Integrations end to end, in real Chromium, with the real Claude Code behind the worker and a
 // scripted model, against the fake OAuth provider on loopback HTTPS (tests/fixtures/fake-oauth-provider.ts;
 // Chromium reaches provider.test through a host-resolver rule, the web through the test egress
-// mapping). The builder writes an app whose agent calls an OAuth API as the person who asks it and
+// mapping; the servers and browser are set up in ./integrations-world.ts). The builder writes an app
+// (tests/fixtures/crm-app.ts) whose agent calls an OAuth API as the person who asks it and
 // presents its integration setup; the owner saves the OAuth client on Settings → Integrations (the
 // endpoints the app's setup names shown only as a warned suggestion, the URL fields empty until the
 // owner types the provider's own, the secret write-only); a member and then the owner each
@@ -9,251 +10,20 @@
 // the app's agent calls the API with the owner's token; once that token has expired the next call
 // refreshes it, once, and the rotated refresh token is what is stored.
 
-import { randomBytes } from "node:crypto"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import type { Page } from "playwright-core"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import type { AgentsConfig } from "#shared/agents/agents-config.ts"
-import type { IntegrationSetup } from "#shared/agents/integration-setup.ts"
-import { oauthConnections } from "#app/integrations/integration-collections.server.ts"
-import { createLocalSecretStore } from "#app/secrets/local-secret-store.server.ts"
-import { parseEncryptionKey } from "#shared/secrets/envelope.ts"
+import { expect, it } from "vitest"
+import { crmAppTurn, profilerRun, PROVIDER_KEY, SCOPES, setupTurn } from "#tests/fixtures/crm-app.ts"
 import { PROVIDER_HOST } from "#tests/fixtures/fake-https-provider.ts"
-import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
-import type { Step } from "#tests/fixtures/fake-model/script.ts"
-import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
-import { startFakeOAuthProvider, type FakeOAuthProvider } from "#tests/fixtures/fake-oauth-provider.ts"
-import { doneBuilding, writeFiles } from "#tests/fixtures/notes-app.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
-import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
+import { STEP_TIMEOUT_MS } from "./browser.ts"
+import { ada, bea, hydrated, preview, RUN_TIMEOUT_MS, screenshots, useIntegrationsWorld, WORKSPACE } from "./integrations-world.ts"
 import { signIn, signInWithWorkspace } from "./onboarding.ts"
 
-// The provider's authorization page is visited by the browser itself: map its host to loopback and
-// accept the test CA's certificate (the web trusts that CA through SECOND_EGRESS_TEST_CA).
-const chromium = useChromium({
-  extraArgs: () => [`--host-resolver-rules=MAP ${PROVIDER_HOST} 127.0.0.1`, "--ignore-certificate-errors"],
-})
-const RUN_TIMEOUT_MS = 90_000
-const SCREENSHOTS = tmpdir()
-
-const WORKSPACE = "Sales Co"
-const ada = { name: "Ada Lovelace", email: "ada@example.com" }
-const bea = { name: "Bea Member", email: "bea@example.com" }
-const PROVIDER_KEY = "acme-crm"
-const SCOPES = ["profile.read"]
-
-let fake: FakeModel
-let oauth: FakeOAuthProvider
-// The test knows the server's key, so it can read back what the server stored, as the server would.
-const ENCRYPTION_KEY = randomBytes(32).toString("base64")
-let server: SecondServer
-
-beforeAll(async () => {
-  oauth = await startFakeOAuthProvider({
-    tokenAuthMethod: "client_secret_post",
-  })
-  fake = await startFakeModel()
-  server = await startSecond({
-    ANTHROPIC_BASE_URL: fake.url,
-    ANTHROPIC_API_KEY: FAKE_API_KEY,
-    SECOND_TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    ...oauth.https.env(),
-  })
-}, 90_000)
-
-afterAll(async () => {
-  await server?.stop()
-  await fake?.stop()
-  await oauth?.close()
-})
-
-// agents.json and integration-setup.json name the provider's endpoints without the fake's port (as a
-// real app would); the form does not take them: the admin types the real ones, port and all, into
-// its empty URL fields.
-const oauthAuth = {
-  type: "oauth2",
-  providerKey: PROVIDER_KEY,
-  identity: "triggering_user",
-  authorizationUrl: `https://${PROVIDER_HOST}/oauth/authorize`,
-  tokenUrl: `https://${PROVIDER_HOST}/oauth/token`,
-  scopes: SCOPES,
-  tokenAuthMethod: "client_secret_post",
-} as const
-
-const agents: AgentsConfig = {
-  agents: [
-    {
-      id: "profiler",
-      name: "Profiler",
-      description: "Looks up who the person asking is at Acme CRM and notes it.",
-      systemPrompt: "Call get_crm_profile, save the subject with insert_document in profiles, and answer in one sentence.",
-      dataCollections: ["profiles"],
-      tools: [
-        {
-          type: "custom",
-          name: "get_crm_profile",
-          displayName: "Get CRM profile",
-          description: "The CRM profile of the person who asked, through their own account.",
-          integration: {
-            name: "Acme CRM",
-            domain: PROVIDER_HOST,
-            auth: oauthAuth,
-          },
-          endpoint: { method: "GET", url: `https://${PROVIDER_HOST}/api/me` },
-          mockData: [{ subject: "mock-person", scopes: [] }],
-        },
-      ],
-    },
-  ],
-}
-
-const setup: IntegrationSetup = {
-  integrations: [
-    {
-      name: "Acme CRM",
-      domain: PROVIDER_HOST,
-      keyName: "Acme CRM account",
-      capabilityLabel: "Read your CRM profile",
-      why: "The profiler reads the profile of whoever asks it.",
-      permissionGroups: [
-        {
-          name: "Profile",
-          description: "Read the signed-in person's profile.",
-          permissions: SCOPES,
-        },
-      ],
-      secrets: [],
-      auth: oauthAuth,
-      setupInstructions: {
-        overview: "Register an OAuth app in **Acme CRM → Developer settings** and paste its client ID and secret here.",
-        steps: [
-          {
-            title: "Create the OAuth app",
-            description: "Use the redirect URI shown on this page.",
-            url: `https://${PROVIDER_HOST}/developers`,
-          },
-        ],
-        links: [
-          {
-            label: "Acme CRM OAuth guide",
-            url: `https://${PROVIDER_HOST}/docs/oauth`,
-          },
-        ],
-      },
-    },
-  ],
-}
-
-const app = `import { useCollection, useAgent } from "./lib/second-sdk.ts"
-
-type Profile = { subject: string }
-
-export function App() {
-  const { data: profiles } = useCollection<Profile>("profiles")
-  const profiler = useAgent("profiler")
-  return (
-    <main className="mx-auto max-w-md p-6">
-      <h1 className="text-2xl font-semibold">CRM desk</h1>
-      <button type="button" onClick={() => void profiler.trigger("Who am I at the CRM?")} disabled={profiler.isRunning} className="mt-4 rounded bg-indigo-600 px-3 py-1 text-white">
-        Ask the profiler
-      </button>
-      <p data-agent-status>Agent: {profiler.status}</p>
-      {profiler.error ? <p role="alert">{profiler.error}</p> : null}
-      <ul aria-label="Profiles" className="mt-4 space-y-1">
-        {profiles.map((item) => <li key={item.id}>Profile: {item.subject}</li>)}
-      </ul>
-    </main>
-  )
-}
-`
-
-const crmAppTurn = (): Step[] => [
-  {
-    kind: "toolCalls",
-    calls: [
-      {
-        kind: "named",
-        name: /set_app_metadata/,
-        input: {
-          name: "CRM Desk",
-          description: "Who you are at the CRM, looked up by an agent.",
-        },
-      },
-    ],
-  },
-  {
-    kind: "shell",
-    command: writeFiles({
-      "second.json": JSON.stringify({ dataCollections: ["profiles"] }, null, 2),
-      "agents.json": JSON.stringify(agents, null, 2),
-      "integration-setup.json": JSON.stringify(setup, null, 2),
-      "src/App.tsx": app,
-    }),
-  },
-  doneBuilding("A CRM desk whose profiler agent reads your CRM profile with your own account."),
-  { kind: "toolCalls", calls: [{ kind: "named", name: /present_agents/, input: {} }] },
-]
-
-/** The next turn: one present_* a turn (the builder's rules), so the setup is presented after the agents. */
-const setupTurn = (): Step[] => [{ kind: "toolCalls", calls: [{ kind: "named", name: /present_integration_setup/, input: {} }] }]
-
-/** The profiler's run: it calls the OAuth API, saves the subject, and says so. */
-const profilerRun = (subject: string): Step[] => [
-  {
-    kind: "toolCalls",
-    calls: [{ kind: "named", name: /get_crm_profile/, input: {} }],
-  },
-  {
-    kind: "toolCalls",
-    calls: [
-      {
-        kind: "named",
-        name: /insert_document/,
-        input: { collection: "profiles", data: { subject } },
-      },
-    ],
-  },
-  { kind: "text", text: `You are ${subject} at the CRM.` },
-]
-
-const preview = (page: Page) => page.frameLocator('[data-testid="preview-frame"]')
-
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 })
-    await page.screenshot({
-      path: join(SCREENSHOTS, `second-${name}-${width}.png`),
-      fullPage: true,
-    })
-  }
-  await page.setViewportSize({ width: 1280, height: 900 })
-}
-
-/**
- * Until the page has hydrated, Connect is a plain form post, which answers with a link to follow
- * (the CSP's form-action keeps a form from redirecting to the provider); once Remix's router is
- * there, it follows the action's redirect itself.
- */
-const hydrated = (page: Page) => page.waitForFunction(() => "__remixRouter" in window, undefined, { timeout: STEP_TIMEOUT_MS })
-
-/** The connection as stored, and its refresh token read back through the secret store. */
-async function storedConnection(workspaceId: string, userId: string) {
-  const store = await server.openStore()
-  try {
-    const connection = await store.collection(oauthConnections).findOne({ workspaceId, userId, providerKey: PROVIDER_KEY })
-    const secrets = createLocalSecretStore({ store, current: parseEncryptionKey(ENCRYPTION_KEY) })
-    const refreshToken = connection?.refreshTokenRef ? await secrets.get(connection.refreshTokenRef, { workspaceId, purpose: "oauth_refresh_token" }) : null
-    return { connection, refreshToken }
-  } finally {
-    await store.close()
-  }
-}
+const world = useIntegrationsWorld()
 
 it(
   "an admin sets up the OAuth client, a person connects, the agent calls the API as them, and an expired token is refreshed and rotated",
   { timeout: 300_000 },
   async () => {
+    const { chromium, fake, oauth, server } = world
     const { page } = await chromium.person("ada", server.url)
     await page.setViewportSize({ width: 1280, height: 900 })
     const workspacePath = await signInWithWorkspace(page, ada, WORKSPACE)
@@ -384,7 +154,7 @@ it(
     await row.getByTestId("connection-status").getByText("Connected", { exact: true }).waitFor()
     expect(oauth.counts).toMatchObject({ authorize: 2, codeExchanges: 2, refreshes: 0 })
     await screenshots(page, "connected-apps")
-    const connected = await storedConnection(workspaceId, adaId)
+    const connected = await world.storedConnection(workspaceId, adaId)
     expect(connected.connection?.status).toBe("connected")
     expect(connected.connection?.grantedScopes).toEqual(SCOPES)
     const firstRefreshToken = connected.refreshToken
@@ -401,20 +171,13 @@ it(
     expect(fake.requests.some((request) => request.toolResults.some((result) => /"subject":\s*"ada"/.test(result)))).toBe(true)
 
     // The access token expires (as far as Second knows): the next call refreshes it first, once.
-    const store = await server.openStore()
-    try {
-      await store
-        .collection(oauthConnections)
-        .updateOne({ workspaceId, userId: adaId, providerKey: PROVIDER_KEY }, { accessTokenExpiresAt: new Date(0).toISOString() })
-    } finally {
-      await store.close()
-    }
+    await world.expireAccessToken(workspaceId, adaId)
     fake.script(profilerRun("ada again"))
     await preview(page).getByRole("button", { name: "Ask the profiler" }).click()
     await preview(page).getByRole("listitem").filter({ hasText: "Profile: ada again" }).waitFor({ timeout: RUN_TIMEOUT_MS })
     expect(oauth.counts.refreshes).toBe(1)
     expect(oauth.counts.apiCalls).toBe(2)
-    const refreshed = await storedConnection(workspaceId, adaId)
+    const refreshed = await world.storedConnection(workspaceId, adaId)
     expect(refreshed.connection?.status).toBe("connected")
     expect(refreshed.connection?.lastRefreshAt).not.toBeNull()
     expect(Date.parse(refreshed.connection!.accessTokenExpiresAt!)).toBeGreaterThan(Date.now())
