@@ -111,7 +111,7 @@ export async function removeMember(stores: Stores & OAuthCleanupServices, scope:
     })
     announceMemberChanged(stores, scope.workspace.id)
   })
-  // Their account tokens must not outlive the membership: revoked (best effort, network calls,
-  // so outside the members lock) and deleted.
+  // Their account tokens must not outlive the membership: deleted now, revoked at the provider
+  // in the background (network calls the removal does not wait for).
   await deleteMemberConnections(stores, scope.workspace.id, userId)
 }

@@ -5,11 +5,13 @@
 //    OLD endpoint and reset, in-flight attempts are refused; F2 connect asks only for the scopes
 //    of apps the person can see, and a refused callback revokes what the provider just issued;
 //    F4 a refresh or a callback racing a Disconnect leaves nothing live behind; F5 removing a
-//    member or deleting a client revokes their tokens before deleting them.
+//    member or deleting a client revokes their tokens (read before deleting them, revoked after
+//    the request: oauth-races.integration.test.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { newId } from "#shared/ids.ts"
 import type { SecretScope } from "#shared/secrets/secret-store.ts"
+import { settleBackgroundRevocations } from "#app/integrations/oauth/connection-store.server.ts"
 import { bearerTokenFor } from "#app/integrations/oauth/token-broker.server.ts"
 import { integrationGrants, oauthProviders } from "#app/integrations/integration-collections.server.ts"
 import { storedSecrets } from "#app/secrets/secret-collections.server.ts"
@@ -114,6 +116,8 @@ describe("F1: a changed OAuth client is a different client", () => {
     const newSecret = `new-client-secret-${newId()}`
 
     const view = await admin().oauthProviders.save(saveInput(key, { tokenUrl: `${evilOrigin()}/capture`, revocationUrl: `${evilOrigin()}/capture`, clientSecret: newSecret }))
+    // The revocation runs after the save answered (decision 023): wait for it here.
+    await settleBackgroundRevocations(world.services)
     expect(view.tokenUrl).toBe(`${evilOrigin()}/capture`)
     const now = (await store().collection(oauthProviders).findOne({ workspaceId: world.workspaceId, providerKey: key }))!
     expect(now.id).not.toBe(old.id)
@@ -299,18 +303,20 @@ describe("F5: removing a member or a client ends the grants at the provider", ()
     const user = await connectedMember(key, 3600)
     const refreshToken = await storedToken(user, key, "refresh")
     await admin().members.remove({ workspaceId: world.workspaceId, userId: user.id })
+    await settleBackgroundRevocations(world.services)
     expect(await world.connection(user, key)).toBeNull()
     expect(await storedTokenValues()).not.toContain(refreshToken)
     expect(world.provider.liveRefreshTokens.has(refreshToken)).toBe(false)
   })
 
-  it("deleting a client revokes its connections' tokens before deleting them", async () => {
+  it("deleting a client revokes its connections' tokens (read before they are deleted)", async () => {
     const key = "f5-delete"
     await world.saveProvider(key)
     await world.grantApp(["mail.read"], key)
     const user = await connectedMember(key, 3600)
     const refreshToken = await storedToken(user, key, "refresh")
     expect(await admin().oauthProviders.delete({ workspaceId: world.workspaceId, providerKey: key })).toEqual({ deleted: true, connectionsRemoved: 1 })
+    await settleBackgroundRevocations(world.services)
     expect(world.provider.liveRefreshTokens.has(refreshToken)).toBe(false)
     expect(await storedTokenValues()).not.toContain(refreshToken)
   })

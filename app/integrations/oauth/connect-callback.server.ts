@@ -14,7 +14,7 @@ import { findWorkspaceMembership } from "../../workspaces/workspaces.server.ts"
 import { oauthConnections, type OAuthConnectionDocument } from "../integration-collections.server.ts"
 import { NOT_COMPLETED_PATH, type CallbackErrorCode, type CallbackPageRefusal } from "./callback-refusals.ts"
 import { attemptKey, connectAttemptSchema, type ConnectAttempt } from "./connect-start.server.ts"
-import { deleteConnectionSecrets, findConnection, revokeBestEffort, storeToken } from "./connection-store.server.ts"
+import { deleteConnectionSecrets, findConnection, nextUpdatedAt, revocationTarget, revokeAt, takeConnectionTokens, tokenScope } from "./connection-store.server.ts"
 import { findProvider, noteConnectOutcome, oauthRedirectUri } from "./oauth-providers.server.ts"
 import { expiresInSeconds, grantedScopesOf, requestTokens, TokenEndpointError } from "./token-endpoint.server.ts"
 
@@ -103,26 +103,50 @@ export async function completeConnection(services: WebServices, request: Request
     return backTo(attempt.returnTo, "oauth_error", "token_exchange_failed")
   }
   const issued = { accessToken: tokens.accessToken(), refreshToken: tokens.hasRefreshToken() ? tokens.refreshToken() : null }
-  // From here on the provider has issued live tokens: every refusal revokes them (best effort),
+  // From here on the provider has issued live tokens: every refusal revokes them (best effort) at
+  // this client, with the secret already in hand (a client save may delete the stored one meanwhile),
   // so a refused connection leaves no grant behind at the provider either.
+  const issuer = await revocationTarget(services, provider, clientSecret)
+  const revokeIssued = async () => {
+    if (issuer) await revokeAt(services, issuer, issued)
+  }
   const refuse = async (code: CallbackErrorCode) => {
-    await revokeBestEffort(services, provider, issued)
+    await revokeIssued()
     return backTo(attempt.returnTo, "oauth_error", code)
   }
+  const isMember = async () => (await findWorkspaceMembership(services, attempt.workspaceId, attempt.userId)) !== null
   const grantedScopes = grantedScopesOf(tokens) ?? attempt.requestedScopes
   if (attempt.requestedScopes.some((scope) => !grantedScopes.includes(scope))) return refuse("missing_scopes")
   // The client changed during the exchange: the new one's connections must not inherit these.
   if ((await findProvider(services, attempt.workspaceId, attempt.providerKey))?.id !== provider.id) return refuse("provider_changed")
+  // Removed from the workspace during the exchange: nothing is stored for a non-member.
+  if (!(await isMember())) {
+    await revokeIssued()
+    return refusalPage("not_member")
+  }
 
-  let saved: boolean
+  let saved: { readonly id: string } | null
   try {
     saved = await saveConnection(services, attempt, { ...issued, expiresIn: expiresInSeconds(tokens), grantedScopes })
   } catch (error) {
     services.log.warn("oauth connect: the tokens could not be stored", { ...log, error: (error as Error).name })
     return refuse("secret_store_unavailable")
   }
-  // Disconnected (or reset) while these were being stored: saveConnection took its refs back.
+  // Changed (disconnected, reset, removed) while these were being stored: saveConnection took its refs back.
   if (!saved) return refuse("connection_changed")
+  // A client change or a member removal that listed the connections just before this save did not
+  // see it: checked again now, and this connection is taken back (the tokens read out of it are
+  // this client's, maybe refreshed meanwhile) unless someone else took it first.
+  const providerNow = await findProvider(services, attempt.workspaceId, attempt.providerKey)
+  const providerStill = providerNow?.id === provider.id
+  const memberStill = providerStill && (await isMember())
+  if (!providerStill || !memberStill) {
+    // Replaced: reset like the others; deleted, or the person removed: gone.
+    const taken = await takeConnectionTokens(services, saved.id, provider.id, providerNow && !providerStill ? "reset" : "delete")
+    await revokeIssued()
+    if (issuer && taken && taken.tokens.refreshToken !== issued.refreshToken) await revokeAt(services, issuer, taken.tokens)
+    return providerStill ? refusalPage("not_member") : backTo(attempt.returnTo, "oauth_error", "provider_changed")
+  }
   await recordAudit(services.store, {
     workspaceId: attempt.workspaceId,
     actorUserId: attempt.userId,
@@ -143,47 +167,66 @@ interface NewTokens {
 }
 
 /**
- * Creates the connection, or renews it in place (a reconnect keeps its refs and replaces the
- * values). false when the connection went away under the renewal (a Disconnect, a member
- * removal): the refs just written are deleted again and nothing is connected.
+ * Creates the connection, or renews it. A renewal writes new refs, never new values behind the
+ * existing ones: a client reset or a member removal may be reading those right now to revoke them
+ * at the client that issued them. The document is updated only as it was read (providerId and
+ * updatedAt); null when it changed meanwhile (a Disconnect, a reset, a removal, a refresh): the
+ * refs just written are deleted again and nothing is connected (the caller revokes the tokens).
  */
-async function saveConnection(services: WebServices, attempt: ConnectAttempt, tokens: NewTokens): Promise<boolean> {
+async function saveConnection(services: WebServices, attempt: ConnectAttempt, tokens: NewTokens): Promise<{ readonly id: string } | null> {
   const connectionKey = { workspaceId: attempt.workspaceId, userId: attempt.userId, providerKey: attempt.providerKey }
-  const at = new Date()
-  const fields = {
-    providerId: attempt.providerId,
-    status: "connected" as const,
-    grantedScopes: [...tokens.grantedScopes],
-    accessTokenExpiresAt: tokens.expiresIn === null ? null : new Date(at.getTime() + tokens.expiresIn * 1000).toISOString(),
-    connectedAt: at.toISOString(),
-    lastRefreshAt: null,
-    lastErrorCode: null,
-    updatedAt: at.toISOString(),
-  }
+  const connections = services.store.collection(oauthConnections)
   for (let attempts = 0; attempts < 3; attempts += 1) {
     const existing = await findConnection(services, connectionKey)
-    const accessTokenRef = await storeToken(services.secrets, attempt.workspaceId, "oauth_access_token", existing?.accessTokenRef ?? null, tokens.accessToken)
+    const now = new Date()
+    const at = nextUpdatedAt(existing?.updatedAt, now.getTime())
+    const fields = {
+      providerId: attempt.providerId,
+      status: "connected" as const,
+      grantedScopes: [...tokens.grantedScopes],
+      accessTokenExpiresAt: tokens.expiresIn === null ? null : new Date(now.getTime() + tokens.expiresIn * 1000).toISOString(),
+      connectedAt: at,
+      lastRefreshAt: null,
+      lastErrorCode: null,
+      updatedAt: at,
+    }
+    const accessTokenRef = await services.secrets.put(tokenScope(attempt.workspaceId, "oauth_access_token"), tokens.accessToken)
     let refreshTokenRef: string | null = null
     try {
-      refreshTokenRef = tokens.refreshToken === null ? null : await storeToken(services.secrets, attempt.workspaceId, "oauth_refresh_token", existing?.refreshTokenRef ?? null, tokens.refreshToken)
+      refreshTokenRef = tokens.refreshToken === null ? null : await services.secrets.put(tokenScope(attempt.workspaceId, "oauth_refresh_token"), tokens.refreshToken)
     } catch (error) {
-      if (accessTokenRef !== existing?.accessTokenRef) await services.secrets.delete(accessTokenRef).catch(() => undefined)
+      await services.secrets.delete(accessTokenRef).catch(() => undefined)
       throw error
     }
+    const written = { accessTokenRef, refreshTokenRef }
     if (existing) {
-      // No new refresh token (some providers send one only on first consent): the old one stays.
-      const keepRefresh = refreshTokenRef === null ? existing.refreshTokenRef : refreshTokenRef
-      const renewed = await services.store.collection(oauthConnections).updateOne({ id: existing.id }, { ...fields, accessTokenRef, refreshTokenRef: keepRefresh })
-      if (renewed) return true
-      const now = await services.store.collection(oauthConnections).findOne({ id: existing.id })
-      const held = new Set([now?.accessTokenRef, now?.refreshTokenRef])
-      for (const ref of [accessTokenRef, refreshTokenRef]) if (ref !== null && !held.has(ref)) await services.secrets.delete(ref).catch(() => undefined)
-      return false
+      const sameClient = existing.providerId === attempt.providerId
+      // No new refresh token (some providers send one only on first consent): the old one stays,
+      // when the same client issued it.
+      const keepRefresh = refreshTokenRef ?? (sameClient ? existing.refreshTokenRef : null)
+      const renewed = await connections.updateOne(
+        { id: existing.id, providerId: existing.providerId, updatedAt: existing.updatedAt },
+        { ...fields, accessTokenRef, refreshTokenRef: keepRefresh },
+      )
+      if (!renewed) {
+        await deleteConnectionSecrets(services, written).catch(() => undefined)
+        return null
+      }
+      // The refs this renewal replaced: nothing reads them any more. The same client's old tokens
+      // are not revoked (at providers that revoke per grant that would end the new one too).
+      const displaced = { accessTokenRef: existing.accessTokenRef, refreshTokenRef: existing.refreshTokenRef === keepRefresh ? null : existing.refreshTokenRef }
+      if (!sameClient && (displaced.accessTokenRef !== null || displaced.refreshTokenRef !== null)) {
+        // Renewed through a new client before the old client's reset reached this connection: the
+        // old client's settings are gone, so its tokens can only be forgotten here (decision 023).
+        services.log.warn("oauth connect: a replaced client's tokens were deleted without revocation", { workspaceId: attempt.workspaceId, providerKey: attempt.providerKey })
+      }
+      await deleteConnectionSecrets(services, displaced).catch(() => undefined)
+      return { id: existing.id }
     }
     const document: OAuthConnectionDocument = { id: newId(), ...connectionKey, ...fields, accessTokenRef, refreshTokenRef }
     try {
-      await services.store.collection(oauthConnections).insert(document)
-      return true
+      await connections.insert(document)
+      return { id: document.id }
     } catch (error) {
       // The same person connected the same provider in another tab a moment earlier: renew that one.
       await deleteConnectionSecrets(services, document).catch(() => undefined)

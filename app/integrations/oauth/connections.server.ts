@@ -4,7 +4,7 @@
 import type { WebServices } from "../../services.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
 import { oauthConnections, oauthProviders } from "../integration-collections.server.ts"
-import { deleteConnectionSecrets, findConnection, revokeConnectionBestEffort } from "./connection-store.server.ts"
+import { deleteConnectionSecrets, findConnection, revocationTarget, revokeConnectionBestEffort, revokeInBackground, takeConnectionTokens, type BackgroundRevocation } from "./connection-store.server.ts"
 import { providerNeeds, visibleAppFilter } from "./needed-providers.server.ts"
 import { auditProviderRemoval, findProvider } from "./oauth-providers.server.ts"
 
@@ -78,24 +78,28 @@ export async function disconnect(services: WebServices, scope: WorkspaceScope, p
 }
 
 /**
- * A person left the workspace: their connections there go, tokens revoked at the provider (best
- * effort, only through the client that issued them) and deleted from the secret store. Returns
- * how many connections were removed.
+ * A person left the workspace: their connections there go at once (documents deleted, tokens read
+ * and then deleted from the secret store), and the tokens are revoked at the provider after the
+ * request (best effort, bounded, only through the client that issued them): a provider whose
+ * revocation endpoint hangs must not hold the admin's removal, nor leave the tokens usable
+ * meanwhile. Returns how many connections were removed and the background revocations' promise.
  */
 export type OAuthCleanupServices = Pick<WebServices, "store" | "secrets" | "egress" | "log">
 
-export async function deleteMemberConnections(services: OAuthCleanupServices, workspaceId: string, userId: string): Promise<number> {
+export async function deleteMemberConnections(services: OAuthCleanupServices, workspaceId: string, userId: string): Promise<{ removed: number; revoked: Promise<void> }> {
   const connections = await services.store.collection(oauthConnections).findMany({ workspaceId, userId })
-  if (connections.length === 0) return 0
-  const providers = new Map((await services.store.collection(oauthProviders).findMany({ workspaceId })).map((provider) => [provider.providerKey, provider]))
-  let removed = 0
+  const taken = []
   for (const connection of connections) {
-    const provider = providers.get(connection.providerKey)
-    if (provider && provider.id === connection.providerId) await revokeConnectionBestEffort(services, provider, connection)
-    removed += await services.store.collection(oauthConnections).deleteMany({ id: connection.id })
-    await deleteConnectionSecrets(services, connection).catch((error: unknown) => {
-      services.log.warn("oauth: a removed member's stored tokens could not be deleted", { workspaceId, providerKey: connection.providerKey, error: (error as Error).name })
-    })
+    const one = await takeConnectionTokens(services, connection.id, null, "delete")
+    if (one) taken.push(one)
   }
-  return removed
+  // The clients as they are now; a connection through a client since replaced is not revoked (its settings are gone).
+  const providers = new Map((await services.store.collection(oauthProviders).findMany({ workspaceId })).map((provider) => [provider.id, provider]))
+  const revocations: BackgroundRevocation[] = []
+  for (const { connection, tokens } of taken) {
+    const provider = providers.get(connection.providerId)
+    const target = provider ? await revocationTarget(services, provider) : null
+    if (target) revocations.push({ target, tokens })
+  }
+  return { removed: taken.length, revoked: revokeInBackground(services, revocations) }
 }

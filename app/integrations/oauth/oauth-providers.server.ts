@@ -11,7 +11,7 @@ import type { WebServices } from "../../services.server.ts"
 import { users } from "../../store/collections.server.ts"
 import { nowIso, type WorkspaceScope } from "../../workspaces/scope.server.ts"
 import { oauthConnections, oauthProviders, type OAuthProviderDocument, type TokenAuthMethod } from "../integration-collections.server.ts"
-import { deleteConnectionSecrets, revokeConnectionBestEffort } from "./connection-store.server.ts"
+import { deleteConnectionSecrets, readConnectionTokens, revocationTarget, revokeInBackground, takeConnectionTokens, type BackgroundRevocation } from "./connection-store.server.ts"
 import { neededProviders, type NeededProvider } from "./needed-providers.server.ts"
 import { PROVIDER_FIELD_LABELS as LABELS, type ProviderSaveInput } from "./provider-input.server.ts"
 import { CLIENT_REFUSAL_CODES, type ClientRefusalCode } from "./token-endpoint.server.ts"
@@ -136,11 +136,6 @@ function clientChange(existing: OAuthProviderDocument, input: ProviderSaveInput)
   }
 }
 
-/** Runs `task` over `items`, a few at a time (revocations are network calls with their own deadline). */
-async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>, limit = 8): Promise<void> {
-  for (let start = 0; start < items.length; start += limit) await Promise.all(items.slice(start, start + limit).map(task))
-}
-
 export async function saveProvider(services: WebServices, scope: WorkspaceScope, input: ProviderSaveInput): Promise<ProviderView> {
   const workspaceId = scope.workspace.id
   if (services.config.production && new URL(input.authorizationUrl).protocol === "http:") {
@@ -232,9 +227,9 @@ export async function saveProvider(services: WebServices, scope: WorkspaceScope,
     if (createdRef !== null) await services.secrets.delete(createdRef).catch(() => undefined)
     throw new AppError("CONFLICT", `${input.providerKey} was deleted or changed while saving; reload and save it again.`)
   }
-  // A different client: every connection made through the old one is reset (tokens revoked at
-  // the old revocation endpoint, then deleted); its members reconnect through the new one.
-  const reconnectRequired = existing && change?.changed ? await resetConnections(services, existing) : 0
+  // A different client: every connection made through the old one is reset (tokens deleted now,
+  // revoked at the old revocation endpoint after the request); its members reconnect through the new one.
+  const { reset: reconnectRequired, revocations } = existing && change?.changed ? await resetConnections(services, existing) : { reset: 0, revocations: [] }
   // Switching to a public client, or to a new client's secret, drops the secret nobody will use.
   if (existing?.clientSecretRef && existing.clientSecretRef !== clientSecretRef) await services.secrets.delete(existing.clientSecretRef).catch(() => undefined)
   await recordAudit(services.store, {
@@ -253,6 +248,8 @@ export async function saveProvider(services: WebServices, scope: WorkspaceScope,
       reconnectRequired,
     },
   })
+  // After the state change and its audit: a hanging old endpoint does not hold the save.
+  void revokeInBackground(services, revocations)
   return viewOf(services, saved)
 }
 
@@ -274,32 +271,38 @@ async function replaceProviderDocument(services: WebServices, existing: OAuthPro
   return next
 }
 
-/** Revokes (best effort, at the old client's endpoint) and deletes the tokens of every connection made through `old`. */
-async function resetConnections(services: WebServices, old: OAuthProviderDocument): Promise<number> {
+/**
+ * Resets every connection made through `old`: each is taken (compare-and-set on its document as
+ * read, so a reconnect through the new client that landed first is left alone) and its tokens
+ * read and deleted; the revocations at the old client's endpoint are returned for after the
+ * request. Its client secret is read first: the save deletes it right after.
+ */
+async function resetConnections(services: WebServices, old: OAuthProviderDocument): Promise<{ reset: number; revocations: BackgroundRevocation[] }> {
+  const target = await revocationTarget(services, old)
   const connections = await services.store.collection(oauthConnections).findMany({ workspaceId: old.workspaceId, providerKey: old.providerKey, providerId: old.id })
+  const revocations: BackgroundRevocation[] = []
   let reset = 0
-  await forEachLimited(connections, async (connection) => {
-    await revokeConnectionBestEffort(services, old, connection)
-    const marked = await services.store.collection(oauthConnections).updateOne(
-      { id: connection.id, providerId: old.id },
-      { status: "reconnect_needed", refreshTokenRef: null, accessTokenRef: null, accessTokenExpiresAt: null, lastErrorCode: "provider_changed", updatedAt: nowIso() },
-    )
-    if (!marked) return
+  for (const connection of connections) {
+    const taken = await takeConnectionTokens(services, connection.id, old.id, "reset")
+    if (!taken) continue
     reset += 1
-    await deleteConnectionSecrets(services, connection).catch((error: unknown) => {
-      services.log.warn("oauth: a reset connection's stored tokens could not be deleted", { workspaceId: old.workspaceId, providerKey: old.providerKey, error: (error as Error).name })
-    })
-  })
-  return reset
+    if (target) revocations.push({ target, tokens: taken.tokens })
+  }
+  return { reset, revocations }
 }
 
 export async function deleteProvider(services: WebServices, scope: WorkspaceScope, providerKey: string): Promise<{ deleted: boolean; connectionsRemoved: number }> {
   const workspaceId = scope.workspace.id
   const provider = await findProvider(services, workspaceId, providerKey)
   if (!provider) return { deleted: false, connectionsRemoved: 0 }
+  // Read before anything is deleted: the tokens die at the provider too (after the request,
+  // best effort), through the client that issued them, with its secret.
+  const target = await revocationTarget(services, provider)
   const connections = await services.store.collection(oauthConnections).findMany({ workspaceId, providerKey })
-  // The tokens die at the provider too (best effort), through the client that issued them.
-  await forEachLimited(connections, (connection) => (connection.providerId === provider.id ? revokeConnectionBestEffort(services, provider, connection) : Promise.resolve()))
+  const revocations: BackgroundRevocation[] = []
+  for (const connection of connections) {
+    if (target && connection.providerId === provider.id) revocations.push({ target, tokens: await readConnectionTokens(services, connection) })
+  }
   try {
     for (const connection of connections) await deleteConnectionSecrets(services, connection)
   } catch (error) {
@@ -310,6 +313,7 @@ export async function deleteProvider(services: WebServices, scope: WorkspaceScop
   await services.store.collection(oauthProviders).deleteMany({ id: provider.id })
   if (provider.clientSecretRef !== null) await services.secrets.delete(provider.clientSecretRef).catch(() => undefined)
   await auditProviderRemoval(services, scope, "integration.provider_deleted", providerKey, { connectionsRemoved })
+  void revokeInBackground(services, revocations)
   return { deleted: true, connectionsRemoved }
 }
 

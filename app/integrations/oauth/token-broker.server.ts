@@ -6,9 +6,10 @@
 
 import { recordAudit } from "../../audit/audit.server.ts"
 import type { WebServices } from "../../services.server.ts"
+import { memberships } from "../../store/collections.server.ts"
 import { oauthConnections, type OAuthConnectionDocument, type OAuthProviderDocument } from "../integration-collections.server.ts"
 import type { BearerFailureCode, BearerOutcome, BearerRequest } from "./bearer-outcome.server.ts"
-import { deleteConnectionSecrets, discardWrittenTokens, findConnection, storeToken, type ConnectionKey } from "./connection-store.server.ts"
+import { deleteConnectionSecrets, discardWrittenTokens, findConnection, nextUpdatedAt, revocationTarget, storeToken, type ConnectionKey } from "./connection-store.server.ts"
 import { findProvider } from "./oauth-providers.server.ts"
 import { expiresInSeconds, grantedScopesOf, requestTokens, TOKEN_REQUEST_DEADLINE_MS, TokenEndpointError } from "./token-endpoint.server.ts"
 
@@ -28,6 +29,7 @@ const MESSAGES = {
   notConnected: (key: string) => `You have not connected your ${key} account; connect it in Settings → Connected apps, then try again.`,
   reconnect: (key: string) => `Your ${key} connection stopped working (the provider refused it); reconnect it in Settings → Connected apps.`,
   secretStore: "The secret store could not be read; try again shortly.",
+  notMember: (key: string) => `The person this runs as is not a member of this workspace, so no ${key} account is used.`,
 }
 
 const lockName = (key: ConnectionKey) => `oauth-refresh:${key.workspaceId}:${key.userId}:${key.providerKey}`
@@ -46,6 +48,11 @@ export interface BrokerOptions {
 
 export async function bearerTokenFor(services: BearerBrokerServices, request: BearerRequest, options: BrokerOptions = {}): Promise<BearerOutcome> {
   const key: ConnectionKey = { workspaceId: request.workspaceId, userId: request.userId, providerKey: request.providerKey }
+  // A person removed from the workspace gets nothing, at once: their connections are deleted by
+  // the removal, but a call may arrive in between, and nothing is refreshed for them.
+  if (!(await services.store.collection(memberships).findOne({ workspaceId: key.workspaceId, userId: key.userId }))) {
+    return fail("oauth_not_connected", MESSAGES.notMember(key.providerKey), false)
+  }
   const provider = await findProvider(services, key.workspaceId, key.providerKey)
   if (!provider) return fail("oauth_provider_not_configured", MESSAGES.notConfigured(key.providerKey), false)
   const stored = await storedConnection(services, key, provider, request)
@@ -166,7 +173,8 @@ async function refresh(services: BearerBrokerServices, provider: OAuthProviderDo
     // Only while the connection is still connected through this client: a Disconnect, a provider
     // delete or a changed client that landed during the refresh wins.
     const updated = await services.store.collection(oauthConnections).updateOne(
-      { id: connection.id, providerId: provider.id, status: "connected" },
+      // As read: a reconnect that renewed it meanwhile (new refs) is not overwritten either.
+      { id: connection.id, providerId: provider.id, status: "connected", updatedAt: connection.updatedAt },
       {
         refreshTokenRef,
         accessTokenRef,
@@ -175,12 +183,16 @@ async function refresh(services: BearerBrokerServices, provider: OAuthProviderDo
         ...(grantedScopesOf(tokens) === null ? {} : { grantedScopes: grantedScopesOf(tokens)! }),
         lastRefreshAt: at.toISOString(),
         lastErrorCode: null,
-        updatedAt: at.toISOString(),
+        updatedAt: nextUpdatedAt(connection.updatedAt, at.getTime()),
       },
     )
     if (!updated) {
       // Nothing references what was just written: take it back and end the grant at the provider.
-      await discardWrittenTokens(services, provider, connection.id, { refs: written, tokens: { refreshToken: rotatedRefreshToken, accessToken } })
+      // The client secret read above revokes them: a client save may be deleting the stored one.
+      const issuer = (await revocationTarget(services, provider, clientSecret)) ?? provider
+      await discardWrittenTokens(services, issuer, connection.id, { refs: written, tokens: { refreshToken: rotatedRefreshToken, accessToken } })
+      const now = await services.store.collection(oauthConnections).findOne({ id: connection.id })
+      if (now && now.providerId === provider.id && now.status === "connected" && isFresh(now)) return readAccessToken(services, now)
       return fail("oauth_not_connected", MESSAGES.notConnected(providerKey), false)
     }
   } catch (error) {
