@@ -41,6 +41,7 @@ describe("sync_integration_setup", () => {
     const [needed] = await neededProviders({ store: the.store() }, app.workspaceId, new Set())
     expect(needed).toMatchObject({
       providerKey: "calendar",
+      suggestedName: oauthEntry().name,
       configured: false,
       scopes: ["calendar.read"],
       authorizationUrl: "https://provider.test/authorize",

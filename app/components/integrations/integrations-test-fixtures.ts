@@ -24,6 +24,7 @@ export const crm: ProviderView = {
 
 export const neededCrm: NeededProvider = {
   providerKey: "acme-crm",
+  suggestedName: "Acme CRM",
   configured: false,
   scopes: ["contacts.read", "deals.write"],
   authorizationUrl: "https://crm.example.com/authorize-from-app",

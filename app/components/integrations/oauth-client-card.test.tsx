@@ -56,6 +56,8 @@ describe("an OAuth client's form", () => {
     expect(html).toMatch(/<strong[^>]*>accounts\.google\.com\.evil\.example<\/strong>/)
     expect(html).toMatch(/<strong[^>]*>evil\.example<\/strong>/)
     expect(inputNamed(html, "providerKey")).toContain('type="hidden"')
+    // The service's name is safe to suggest: it is shown to the admin and nothing secret goes to it.
+    expect(inputNamed(html, "displayName")).toContain('value="Acme CRM"')
     expect(text).toContain("Not set up")
     expect(text).not.toContain("Stored — leave empty to keep.")
     expect(text).not.toContain("Remove")

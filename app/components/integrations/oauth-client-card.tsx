@@ -41,7 +41,8 @@ export const paramsText = (params: Readonly<Record<string, string>>) =>
 export function formValues(provider: ProviderView | undefined, needed: NeededProvider | undefined, providerKey: string): ProviderFormValues {
   return {
     providerKey,
-    displayName: provider?.displayName ?? "",
+    // A name is safe to suggest (unlike the endpoints): nothing secret goes to it, and the admin sees it before saving.
+    displayName: provider?.displayName ?? needed?.suggestedName ?? "",
     clientId: provider?.clientId ?? "",
     authorizationUrl: provider?.authorizationUrl ?? "",
     tokenUrl: provider?.tokenUrl ?? "",

@@ -10,6 +10,8 @@ import { integrationGrants, type IntegrationGrantDocument, type TokenAuthMethod 
 
 export interface NeededProvider {
   readonly providerKey: string
+  /** The service's name as the first app's integration-setup.json gives it ("Acme CRM"): prefills the display name. */
+  readonly suggestedName: string
   readonly configured: boolean
   readonly scopes: string[]
   /** As the apps' integration-setup.json declares them; "" when no grant carries them. */
@@ -66,5 +68,12 @@ export async function neededProviders(services: Pick<WebServices, "store">, work
   const needs = await providerNeeds(services, workspaceId)
   return [...needs]
     .sort(([left], [right]) => left.localeCompare(right))
-    .map(([providerKey, need]) => ({ providerKey, configured: configured.has(providerKey), scopes: need.scopes, apps: need.apps, ...declaredEndpoints(need.grants) }))
+    .map(([providerKey, need]) => ({
+      providerKey,
+      suggestedName: need.grants[0]?.name ?? "",
+      configured: configured.has(providerKey),
+      scopes: need.scopes,
+      apps: need.apps,
+      ...declaredEndpoints(need.grants),
+    }))
 }
