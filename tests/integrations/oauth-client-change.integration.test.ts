@@ -154,14 +154,12 @@ describe("F1: a changed OAuth client is a different client", () => {
     await world.grantApp(["mail.read"], key)
     const user = await world.newMember()
     const browser = await world.browser(user)
-    const started = await browser.trpc<{ authorizationUrl: string }>("mutation", "connections.start", { workspaceId: world.workspaceId, providerKey: key })
-    const consent = await world.provider.visit(started.data!.authorizationUrl)
+    const { callback } = await world.consented(browser, key)
     // Only the authorization URL's origin changes: no secret is needed, but it is another client.
     const otherAuthorize = world.provider.authorizationUrl.replace("provider.test", "evil.provider.test")
     await admin().oauthProviders.save(saveInput(key, { authorizationUrl: otherAuthorize }))
     const exchanges = world.provider.counts.codeExchanges
-    const back = new URL(consent.location!)
-    const response = await browser.get(`${back.pathname}${back.search}`)
+    const response = await browser.get(callback)
     expect(response.status).toBe(303)
     expect(response.headers.get("location")).toContain("oauth_error=provider_changed")
     expect(world.provider.counts.codeExchanges).toBe(exchanges)

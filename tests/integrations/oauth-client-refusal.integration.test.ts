@@ -81,9 +81,7 @@ describe("a client the provider refuses at the code exchange", () => {
 
   it("a refusal that is not the client's (a tampered code: invalid_grant) records nothing for the admin", async () => {
     const browser = await world.browser(await world.newMember())
-    const started = await browser.trpc<{ authorizationUrl: string }>("mutation", "connections.start", { workspaceId: world.workspaceId, providerKey: PROVIDER_KEY })
-    const consent = await world.provider.visit(started.data!.authorizationUrl)
-    const back = new URL(consent.location!)
+    const back = new URL((await world.consented(browser)).callback, "https://second.test")
     back.searchParams.set("code", `${back.searchParams.get("code")}x`)
     const response = await browser.get(`${back.pathname}${back.search}`)
     expect(response.headers.get("location")).toContain("oauth_error=token_exchange_failed")

@@ -31,15 +31,6 @@ const callbackOf = (location: string) => {
   return `${url.pathname}${url.search}`
 }
 
-/** Starts a connect in `browser` and lets the provider consent; returns the callback path (not yet visited) and the state. */
-async function consented(browser: Browser): Promise<{ callback: string; state: string }> {
-  const started = await browser.trpc<{ authorizationUrl: string }>("mutation", "connections.start", { workspaceId: world.workspaceId, providerKey: PROVIDER_KEY })
-  expect(started.status).toBe(200)
-  const consent = await world.provider.visit(started.data!.authorizationUrl)
-  expect(consent.status).toBe(302)
-  return { callback: callbackOf(consent.location!), state: new URL(consent.location!).searchParams.get("state")! }
-}
-
 /** A refusal before the attempt is known to be this browser's: a 303 to the not-completed page, which words the code. */
 function expectNotCompleted(response: Response, reason: CallbackPageRefusal, what: string = reason) {
   expect(response.status, what).toBe(303)
@@ -105,9 +96,7 @@ describe("connect round trip", () => {
   it("goes back to a returnTo under the workspace, and refuses any other", async () => {
     const browser = await world.browser(world.people.otherMember)
     const returnTo = `/w/${world.workspaceId}/apps/x?tab=1`
-    const started = await browser.trpc<{ authorizationUrl: string }>("mutation", "connections.start", { workspaceId: world.workspaceId, providerKey: PROVIDER_KEY, returnTo })
-    const consent = await world.provider.visit(started.data!.authorizationUrl)
-    const response = await browser.get(callbackOf(consent.location!))
+    const response = await browser.get((await world.consented(browser, PROVIDER_KEY, { returnTo })).callback)
     expect(response.headers.get("location")).toBe(`/w/${world.workspaceId}/apps/x?tab=1&connected=${PROVIDER_KEY}`)
     for (const bad of ["https://evil.example/", "//evil.example", `/w/${world.workspaceId}/..//evil.example`, "/w/000000000000000000000000/settings", `/w/${world.workspaceId}`]) {
       const refused = await browser.trpc("mutation", "connections.start", { workspaceId: world.workspaceId, providerKey: PROVIDER_KEY, returnTo: bad })
@@ -120,7 +109,7 @@ describe("connect round trip", () => {
 describe("refused callbacks store nothing", () => {
   it("a replayed callback (the state is taken once)", async () => {
     const browser = await world.browser(await world.newMember())
-    const { callback } = await consented(browser)
+    const { callback } = await world.consented(browser)
     expect((await browser.get(callback)).status).toBe(303)
     await store().collection(oauthConnections).deleteMany({ userId: browser.user.id })
     const exchanges = world.provider.counts.codeExchanges
@@ -146,7 +135,7 @@ describe("refused callbacks store nothing", () => {
 
   it("another browser session of the same person, or another person: refused, and the real one still completes", async () => {
     const browser = await world.browser(await world.newMember())
-    const { callback } = await consented(browser)
+    const { callback } = await world.consented(browser)
     const sameUserOtherSession = await world.browser(browser.user)
     const otherPerson = await world.browser(world.people.admin)
     for (const stranger of [sameUserOtherSession, otherPerson]) {
@@ -167,7 +156,7 @@ describe("refused callbacks store nothing", () => {
 
   it("a PKCE verifier that does not match the challenge (tampered attempt): the provider refuses the code", async () => {
     const browser = await world.browser(await world.newMember())
-    const { callback, state } = await consented(browser)
+    const { callback, state } = await world.consented(browser)
     const key = attemptKey(state)
     const attempt = connectAttemptSchema.parse(JSON.parse((await world.services.live.getKey(key))!))
     await world.services.live.setKey(key, JSON.stringify({ ...attempt, codeVerifier: `${attempt.codeVerifier.slice(0, -4)}AAAA` }), { ttlMs: 60_000 })
@@ -185,7 +174,7 @@ describe("refused callbacks store nothing", () => {
       [(url) => (url.searchParams.delete("code"), url.searchParams.set("error", "access_denied")), "access_denied"],
     ]
     for (const [tamper, code] of cases) {
-      const { callback } = await consented(browser)
+      const { callback } = await world.consented(browser)
       const url = new URL(callback, "http://x")
       tamper(url)
       const response = await browser.get(`${url.pathname}${url.search}`)
@@ -209,7 +198,7 @@ describe("refused callbacks store nothing", () => {
 
   it("a person removed from the workspace while at the provider: not_member, nothing stored", async () => {
     const browser = await world.browser(await world.newMember())
-    const { callback } = await consented(browser)
+    const { callback } = await world.consented(browser)
     await store().collection(memberships).deleteMany({ workspaceId: world.workspaceId, userId: browser.user.id })
     expectNotCompleted(await browser.get(callback), "not_member")
     await nothingStoredFor(browser)
@@ -224,7 +213,7 @@ describe("refused callbacks store nothing", () => {
     const browser = await world.browser(await world.newMember())
     world.provider.grantedScopes = ["mail.read"]
     try {
-      const { callback } = await consented(browser)
+      const { callback } = await world.consented(browser)
       const response = await browser.get(callback)
       expect(response.headers.get("location")).toContain("oauth_error=missing_scopes")
       await nothingStoredFor(browser)

@@ -177,8 +177,7 @@ describe("G3: a member removed during their connect's code exchange", () => {
     await world.grantApp(["mail.read"], key)
     const user = await world.newMember()
     const browser = await world.browser(user)
-    const started = await browser.trpc<{ authorizationUrl: string }>("mutation", "connections.start", { workspaceId: world.workspaceId, providerKey: key })
-    const consent = await world.provider.visit(started.data!.authorizationUrl)
+    const { callback } = await world.consented(browser, key)
     // The callback has checked the membership and reads the client secret for the exchange: the admin removes the member then.
     let armed = true
     const restore = hookSecrets({
@@ -191,8 +190,7 @@ describe("G3: a member removed during their connect's code exchange", () => {
     const issuedBefore = world.provider.issuedTokens.length
     let response: Response
     try {
-      const back = new URL(consent.location!)
-      response = await browser.get(`${back.pathname}${back.search}`)
+      response = await browser.get(callback)
     } finally {
       restore()
     }

@@ -115,6 +115,11 @@ export interface OAuthWorld {
   grantApp(scopes: readonly string[], providerKey?: string): Promise<string>
   /** Another member of the workspace, for a test that needs a person with no history. */
   newMember(): Promise<UserDocument>
+  /**
+   * Starts a connect in `browser` (extra `connections.start` input such as returnTo) and lets the
+   * provider consent; returns the callback's path (not yet visited) and the state.
+   */
+  consented(browser: Browser, providerKey?: string, start?: Readonly<Record<string, unknown>>): Promise<{ callback: string; state: string }>
   /** The whole connect flow in `browser`; returns the callback's response. */
   connect(browser: Browser, providerKey?: string): Promise<Response>
   connection(user: UserDocument, providerKey?: string): Promise<OAuthConnectionDocument | null>
@@ -213,13 +218,16 @@ export async function createOAuthWorld(options: OAuthWorldOptions = {}): Promise
       }
       return user
     },
-    async connect(browser, providerKey = PROVIDER_KEY) {
-      const started = await browser.trpc<{ authorizationUrl: string }>("mutation", "connections.start", { workspaceId, providerKey })
+    async consented(browser, providerKey = PROVIDER_KEY, start = {}) {
+      const started = await browser.trpc<{ authorizationUrl: string }>("mutation", "connections.start", { workspaceId, providerKey, ...start })
       if (!started.data) throw new Error(`connections.start failed: ${JSON.stringify(started.error)}`)
       const consent = await provider.visit(started.data.authorizationUrl)
       if (consent.status !== 302 || !consent.location) throw new Error(`the provider did not redirect back (${consent.status})`)
       const back = new URL(consent.location)
-      return browser.get(`${back.pathname}${back.search}`)
+      return { callback: `${back.pathname}${back.search}`, state: back.searchParams.get("state")! }
+    },
+    async connect(browser, providerKey = PROVIDER_KEY) {
+      return browser.get((await this.consented(browser, providerKey)).callback)
     },
     connection: (user, providerKey = PROVIDER_KEY) => store.collection(oauthConnections).findOne({ workspaceId, userId: user.id, providerKey }),
     async close() {
