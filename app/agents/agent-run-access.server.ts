@@ -5,7 +5,7 @@
 
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import { recordAudit } from "../audit/audit.server.ts"
-import { canSeeApp } from "../apps/app-access.server.ts"
+import { canBuildApp } from "../apps/app-access.server.ts"
 import { readRunStream } from "../runs/run-stream-reader.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, memberships, users, type AppDocument } from "../store/collections.server.ts"
@@ -18,7 +18,7 @@ export async function triggererCanSeeApp(services: WebServices, run: Pick<AgentR
     services.store.collection(users).findOne({ id: run.triggeredByUserId }),
     services.store.collection(memberships).findOne({ workspaceId: run.workspaceId, userId: run.triggeredByUserId }),
   ])
-  return Boolean(user && membership && canSeeApp(app, { user, membership }))
+  return Boolean(user && membership && canBuildApp(app, { user, membership }))
 }
 
 /** What a run stopped this way says, on the run and in its stream (no name: it stays on the run after the people change). */

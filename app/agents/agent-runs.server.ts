@@ -11,7 +11,7 @@ import type { StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import { runLeaseKey, runStreamKey } from "#shared/runs/run-stream.ts"
 import { recordAudit } from "../audit/audit.server.ts"
-import { canSeeApp, requireVisibleApp } from "../apps/app-access.server.ts"
+import { canBuildApp, requireBuildableApp } from "../apps/app-access.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import { readRunStream } from "../runs/run-stream-reader.server.ts"
 import type { WebServices } from "../services.server.ts"
@@ -166,7 +166,7 @@ async function holdsActivePlace(services: WebServices, run: AgentRunDocument): P
 }
 
 export async function triggerAgentRun(services: WebServices, scope: WorkspaceScope, input: TriggerInput): Promise<AgentRunView> {
-  const app = await requireVisibleApp(services, scope, input.appId)
+  const app = await requireBuildableApp(services, scope, input.appId)
   if (app.deleting) throw notFound("App")
   const runScope = input.scope ?? "draft"
   const approval = await effectiveAgentsApproval(services, app, runScope)
@@ -227,7 +227,7 @@ export const loadAgentRun = (services: WebServices, runId: string) => services.s
  * Who may see an agent run: whoever can see its app now. Having triggered it is not enough: a
  * collaborator removed from the app loses its runs' transcripts, streams and Cancel with it.
  */
-const maySee = (app: AppDocument, scope: Pick<WorkspaceScope, "user" | "membership">) => canSeeApp(app, scope)
+const maySee = (app: AppDocument, scope: Pick<WorkspaceScope, "user" | "membership">) => canBuildApp(app, scope)
 
 export async function requireVisibleAgentRun(services: WebServices, scope: WorkspaceScope, runId: string) {
   const run = await services.store.collection(agentRuns).findOne({ id: runId, workspaceId: scope.workspace.id })
@@ -318,7 +318,7 @@ export async function listAgentRuns(
     readonly limit?: number | undefined
   },
 ): Promise<AgentRunView[]> {
-  const app = await requireVisibleApp(services, scope, input.appId)
+  const app = await requireBuildableApp(services, scope, input.appId)
   const found = await services.store.collection(agentRuns).findMany(
     {
       workspaceId: app.workspaceId,

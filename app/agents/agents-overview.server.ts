@@ -7,7 +7,7 @@ import type { AgentsConfig } from "#shared/agents/agents-config.ts"
 import { summarizeAgents, type AgentsSummary } from "#shared/agents/agents-summary.ts"
 import { effectiveAgentsConfig } from "#shared/agents/canonical-hash.ts"
 import type { ConfigProblem } from "#shared/agents/config-problems.ts"
-import { requireVisibleApp } from "../apps/app-access.server.ts"
+import { requireBuildableApp } from "../apps/app-access.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { users } from "../store/collections.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
@@ -93,7 +93,7 @@ async function namesOf(services: WebServices, ids: readonly string[]): Promise<R
 }
 
 export async function agentsOverview(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AgentsOverview> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   const [draft, draftApproval, publishedApproval] = await Promise.all([
     readDraftAgentsConfig(services, app),
     findAgentsApproval(services, app, "draft"),

@@ -10,7 +10,7 @@ import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
 import { describeProblems } from "#shared/agents/config-problems.ts"
 import { can } from "#shared/auth/permissions.ts"
 import { newId } from "#shared/ids.ts"
-import { appAudience, requireVisibleApp } from "../apps/app-access.server.ts"
+import { appAudience, requireBuildableApp } from "../apps/app-access.server.ts"
 import { recordAudit } from "../audit/audit.server.ts"
 import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
@@ -129,7 +129,7 @@ const tellBuilders = (services: WebServices, app: AppDocument) =>
   void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.agents.changed", appId: app.id }, appAudience(app), services.log)
 
 async function requireAgentsEditor(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AppDocument> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   if (!mayEditAgents(app, scope)) {
     throw new AppError("FORBIDDEN", "Only the app's builders (its creator, collaborators, or a workspace admin) can approve or revoke its agents.")
   }

@@ -9,7 +9,7 @@
 import type { ReportToolFailureInput } from "#shared/mcp/app-tools.ts"
 import { can } from "#shared/auth/permissions.ts"
 import { recordAudit } from "../audit/audit.server.ts"
-import { canSeeApp } from "../apps/app-access.server.ts"
+import { canBuildApp } from "../apps/app-access.server.ts"
 import { AppError } from "../errors.server.ts"
 import { sendMessage } from "../runs/runs.server.ts"
 import type { WebServices } from "../services.server.ts"
@@ -68,7 +68,7 @@ async function actingScope(services: WebServices, app: AppDocument, agentRun: Ag
   ])
   if (!user || !found || !current || current.deleting) return null
   const scope = { user, ...found }
-  return can(found.membership.role, "apps:build") && canSeeApp(current, scope) ? scope : null
+  return can(found.membership.role, "apps:build") && canBuildApp(current, scope) ? scope : null
 }
 
 const NOT_SENT_WITHOUT_ACCESS: RepairOutcome = {

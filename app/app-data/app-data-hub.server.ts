@@ -8,7 +8,7 @@
 
 import type { AppDataChange, AppDataScope } from "#shared/apps/app-data.ts"
 import type { LiveCoordination, Unsubscribe } from "#shared/live/live.server.ts"
-import { canSeeApp } from "../apps/app-access.server.ts"
+import { canBuildApp } from "../apps/app-access.server.ts"
 import { parseEnvelope, workspaceEventsChannel } from "../events/workspace-events.server.ts"
 import type { Log } from "../log.server.ts"
 import { apps, memberships, sessions, type UserDocument } from "../store/collections.server.ts"
@@ -160,7 +160,7 @@ export function createAppDataHub(options: AppDataHubOptions): AppDataHub {
         app !== null &&
         !app.deleting &&
         membership !== undefined &&
-        canSeeApp(app, { user: { id: connection.owner.userId } as UserDocument, membership }) &&
+        canBuildApp(app, { user: { id: connection.owner.userId } as UserDocument, membership }) &&
         (validSessions === null || validSessions.has(connection.owner.sessionId))
       if (!mayHear) cut(channel, connection)
     }

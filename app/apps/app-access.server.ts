@@ -6,7 +6,7 @@ import { notFound } from "../errors.server.ts"
 import { apps, type AppDocument } from "../store/collections.server.ts"
 import type { Stores, WorkspaceScope } from "../workspaces/scope.server.ts"
 
-export function canSeeApp(app: AppDocument, scope: Pick<WorkspaceScope, "user" | "membership">): boolean {
+export function canBuildApp(app: AppDocument, scope: Pick<WorkspaceScope, "user" | "membership">): boolean {
   return (
     app.createdByUserId === scope.user.id ||
     app.collaboratorUserIds.includes(scope.user.id) ||
@@ -17,8 +17,8 @@ export function canSeeApp(app: AppDocument, scope: Pick<WorkspaceScope, "user" |
 /** The users an app's events may reach besides owners and admins. */
 export const appAudience = (app: AppDocument) => ({ kind: "app" as const, userIds: [app.createdByUserId, ...app.collaboratorUserIds] })
 
-export async function requireVisibleApp(stores: Stores, scope: WorkspaceScope, appId: string): Promise<AppDocument> {
+export async function requireBuildableApp(stores: Stores, scope: WorkspaceScope, appId: string): Promise<AppDocument> {
   const app = await stores.store.collection(apps).findOne({ id: appId, workspaceId: scope.workspace.id })
-  if (!app || !canSeeApp(app, scope)) throw notFound("App")
+  if (!app || !canBuildApp(app, scope)) throw notFound("App")
   return app
 }

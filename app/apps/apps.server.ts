@@ -18,7 +18,7 @@ import type { WebServices } from "../services.server.ts"
 import { apps, appVersions, memberships, runs, snapshots, type AppDocument } from "../store/collections.server.ts"
 import { appNameFromPrompt } from "../text/names.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
-import { appAudience, canSeeApp, requireVisibleApp } from "./app-access.server.ts"
+import { appAudience, canBuildApp, requireBuildableApp } from "./app-access.server.ts"
 import { loadSnapshot } from "./snapshots.server.ts"
 
 export interface AppSummary {
@@ -63,7 +63,7 @@ function shownName(app: AppDocument): string {
 export async function listApps(services: WebServices, scope: WorkspaceScope): Promise<AppSummary[]> {
   // Visibility depends on per-app collaborator lists, so it is decided here rather than in the query.
   const all = await services.store.collection(apps).findMany({ workspaceId: scope.workspace.id }, { sort: [["updatedAt", -1]] })
-  return all.filter((app) => canSeeApp(app, scope)).map(summarizeApp)
+  return all.filter((app) => canBuildApp(app, scope)).map(summarizeApp)
 }
 
 export interface NewApp {
@@ -107,7 +107,7 @@ export async function createApp(services: WebServices, scope: WorkspaceScope, in
 }
 
 export async function renameApp(services: WebServices, scope: WorkspaceScope, appId: string, name: string): Promise<AppSummary> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   const renamed = await services.store
     .collection(apps)
     .updateOne({ id: app.id, workspaceId: app.workspaceId }, { name, nameSetBy: "user", updatedAt: nowIso() })
@@ -129,7 +129,7 @@ const mayManage = (app: AppDocument, scope: WorkspaceScope) =>
 
 /** The creator and admins may delete an app; collaborators may build in it but not delete it. */
 export async function deleteApp(services: WebServices, scope: WorkspaceScope, appId: string): Promise<void> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   if (!mayManage(app, scope)) throw new AppError("FORBIDDEN", "Only the app's creator or a workspace admin can delete it.")
   // No new turn may start from here on; a send already on its way cleans the worker up itself.
   await services.store.collection(apps).updateOne({ id: app.id, workspaceId: app.workspaceId }, { deleting: true })
@@ -169,7 +169,7 @@ export async function setCollaborator(
   userId: string,
   collaborating: boolean,
 ): Promise<AppSummary> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   if (!mayManage(app, scope)) throw new AppError("FORBIDDEN", "Only the app's creator or a workspace admin can choose its collaborators.")
   if (userId === app.createdByUserId) throw new AppError("BAD_REQUEST", "The app's creator always sees it; choose someone else.")
   if (collaborating && !(await services.store.collection(memberships).findOne({ workspaceId: app.workspaceId, userId }))) {
@@ -219,7 +219,7 @@ const binarySizes = (files: Readonly<Record<string, string>>) =>
 
 /** The app's current source: the worker's live copy when it has one, else the last snapshot. */
 export async function getAppFiles(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AppFiles> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   // A version was restored and the worker has not been handed it yet (the next turn does that):
   // the app's source is the restored snapshot, not what the worker still holds.
   const restorePending = app.sourceReplaceVersion !== undefined && app.sourceReplaceVersion !== null

@@ -5,7 +5,7 @@ import { AppError, notFound } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { appVersions, users, type AppVersionDocument } from "../store/collections.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
-import { requireVisibleApp } from "./app-access.server.ts"
+import { requireBuildableApp } from "./app-access.server.ts"
 import { previewUrl } from "./preview-token.server.ts"
 import { currentVersion, findVersion } from "./versions.server.ts"
 
@@ -27,7 +27,7 @@ export interface VersionView {
 }
 
 export async function listVersions(services: WebServices, scope: WorkspaceScope, appId: string): Promise<{ versions: VersionView[] }> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   const versions = await services.store
     .collection(appVersions)
     .findMany({ appId: app.id, workspaceId: app.workspaceId }, { sort: [["number", -1]], limit: VERSIONS_LISTED })
@@ -59,7 +59,7 @@ export interface VersionPreview {
 }
 
 export async function previewVersion(services: WebServices, scope: WorkspaceScope, appId: string, versionId?: string): Promise<VersionPreview> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   let version: AppVersionDocument | null
   if (versionId === undefined) {
     version = await currentVersion(services, app)

@@ -10,14 +10,14 @@ import { AppError, notFound } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, snapshots, type AppDocument, type AppVersionDocument, type SnapshotDocument } from "../store/collections.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
-import { requireVisibleApp } from "./app-access.server.ts"
+import { requireBuildableApp } from "./app-access.server.ts"
 import { findVersion, recordVersion } from "./versions.server.ts"
 
 const busy = () =>
   new AppError("CONFLICT", "The app's agent is working on a message: wait for it to finish (or stop it), then restore the version.")
 
 export async function restoreVersion(services: WebServices, scope: WorkspaceScope, appId: string, versionId: string): Promise<AppVersionDocument> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   const target = await findVersion(services, app, versionId)
   if (!target) throw notFound("Version")
   if (app.activeRunId) throw busy()

@@ -46,6 +46,18 @@ export type AuditAction =
   | "oauth.disconnected"
   | "oauth.token_refreshed"
   | "oauth.reconnect_needed"
+  | "app.published"
+  | "app.unpublished"
+  | "app.rolled_back"
+  | "review.requested"
+  | "review.approved"
+  | "review.changes_requested"
+  | "review.superseded"
+  | "review.withdrawn"
+  | "workspace.runtime_settings_changed"
+  | "audit.retention_changed"
+  | "audit.events_expired"
+  | "audit.exported"
 
 export interface AuditEntry {
   readonly workspaceId: string

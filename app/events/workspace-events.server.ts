@@ -23,6 +23,12 @@ export const WORKSPACE_EVENT_TYPES = [
   "agent_run.started",
   "agent_run.ended",
   "member.changed",
+  /** An app was published, unpublished or rolled back, or its audience changed: homes reload "Apps for you" (no appId: everyone hears it). */
+  "app.published",
+  /** A review request was made, decided, superseded or withdrawn (audience: the app's builders and admins). */
+  "review.changed",
+  /** The workspace's runtime settings for app frames changed: open apps reload their frame. */
+  "workspace.settings.changed",
 ] as const
 
 export type WorkspaceEventType = (typeof WORKSPACE_EVENT_TYPES)[number]

@@ -9,7 +9,7 @@ import { APP_DATA_SCOPES, type AppDataScope } from "#shared/apps/app-data.ts"
 import { can } from "#shared/auth/permissions.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { openAppDataStream } from "../app-data/app-data-stream.server.ts"
-import { canSeeApp } from "../apps/app-access.server.ts"
+import { canBuildApp } from "../apps/app-access.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
 import { plainText } from "../server/plain-text.server.ts"
@@ -28,7 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) return plainText("Workspace not found.", 404)
   if (!can(found.membership.role, "apps:build")) return plainText("Your role does not allow this (apps:build).", 403)
   const app = ID_PATTERN.test(appId) ? await services.store.collection(apps).findOne({ id: appId, workspaceId }) : null
-  if (!app || app.deleting || !canSeeApp(app, { user: viewer.user, membership: found.membership })) return plainText("App not found.", 404)
+  if (!app || app.deleting || !canBuildApp(app, { user: viewer.user, membership: found.membership })) return plainText("App not found.", 404)
   const scope = new URL(request.url).searchParams.get("scope") ?? "draft"
   if (!isScope(scope)) return plainText('scope must be "draft" or "published".', 400)
 

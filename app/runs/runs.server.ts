@@ -7,7 +7,7 @@ import { newId } from "#shared/ids.ts"
 import { runLeaseKey, runStreamHasEnded } from "#shared/runs/run-stream.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
-import { appAudience, canSeeApp, requireVisibleApp } from "../apps/app-access.server.ts"
+import { appAudience, canBuildApp, requireBuildableApp } from "../apps/app-access.server.ts"
 import { loadSnapshot } from "../apps/snapshots.server.ts"
 import { clearSourceReplacement, pendingSourceReplacement, restoredNote } from "../apps/version-restore.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
@@ -79,7 +79,7 @@ async function claimApp(services: WebServices, app: AppDocument, runId: string, 
 }
 
 export async function sendMessage(services: WebServices, scope: WorkspaceScope, appId: string, input: SendInput, retryOf: string | null = null) {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   const runtime = input.runtime ?? app.runtime
   const model = input.model !== undefined ? input.model : app.runtime === runtime ? app.model : null
   const runId = newId()
@@ -198,7 +198,7 @@ async function startOnWorker(services: WebServices, app: AppDocument, run: RunDo
 export async function requireVisibleRun(services: WebServices, scope: WorkspaceScope, runId: string): Promise<RunDocument> {
   const run = await services.store.collection(runs).findOne({ id: runId, workspaceId: scope.workspace.id })
   if (!run) throw notFound("Run")
-  await requireVisibleApp(services, scope, run.appId).catch(() => {
+  await requireBuildableApp(services, scope, run.appId).catch(() => {
     throw notFound("Run")
   })
   return run
@@ -297,7 +297,7 @@ export interface ListRunsOptions {
  * millisecond still page without loss or repeats.
  */
 export async function listRuns(services: WebServices, scope: WorkspaceScope, appId: string, options: ListRunsOptions = {}): Promise<RunList> {
-  const app = await requireVisibleApp(services, scope, appId)
+  const app = await requireBuildableApp(services, scope, appId)
   const limit = options.limit ?? RUNS_PAGE.size
   const appRuns = services.store.collection(runs)
   const ofApp = { appId: app.id, workspaceId: app.workspaceId }
@@ -324,5 +324,5 @@ export async function findRunForUser(services: WebServices, user: WorkspaceScope
   const found = await findWorkspaceMembership(services, run.workspaceId, user.id)
   if (!found) return null
   const app = await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId })
-  return app && canSeeApp(app, { user, membership: found.membership }) ? run : null
+  return app && canBuildApp(app, { user, membership: found.membership }) ? run : null
 }

@@ -3,6 +3,7 @@
 // Every workspace-owned document carries workspaceId, and every query on one filters by it.
 
 import type { Role } from "#shared/auth/permissions.ts"
+import type { Visibility } from "#shared/publishing/publishing.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
@@ -10,6 +11,7 @@ import { agentsApprovals } from "../agents/agent-approval-collections.server.ts"
 import { agentRunCollections } from "../agents/agent-run-collections.server.ts"
 import { appDataCollections } from "../app-data/app-data-collections.server.ts"
 import { integrationCollections } from "../integrations/integration-collections.server.ts"
+import { publishingCollections } from "../publishing/publishing-collections.server.ts"
 import { storedSecrets } from "../secrets/secret-collections.server.ts"
 import type { RunBuild } from "../runs/build-outcome.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
@@ -46,8 +48,19 @@ export interface WorkspaceDocument extends StoredDocument {
   /** Workspaces mirrored from an external identity provider's organization. */
   readonly externalProvider?: string
   readonly externalOrganizationId?: string
+  /** How published apps' frames may behave (Settings → Runtime); missing: everything allowed (the defaults). */
+  readonly appRuntimeSettings?: AppRuntimeSettings | null
+  /** Audit events older than this many days are deleted (and the deletion recorded); missing or null: kept forever. */
+  readonly auditRetentionDays?: number | null
   readonly createdAt: string
   readonly updatedAt: string
+}
+
+/** Mapped onto the app frame's sandbox and allow attributes (see shared/apps/frame-policy.ts). */
+export interface AppRuntimeSettings {
+  readonly scripts: boolean
+  readonly clipboard: boolean
+  readonly externalLinks: boolean
 }
 
 export interface MembershipDocument extends StoredDocument {
@@ -215,6 +228,18 @@ export interface AppDocument extends StoredDocument {
   /** With sourceReplaceVersion, set in the same update: the restored files, and which version they are. */
   readonly sourceReplaceSnapshotId?: string | null
   readonly sourceReplaceFromNumber?: number | null
+  /**
+   * Publishing (app/publishing): who the published app is for and the release they see, set
+   * together in one update (so access and content switch at once); null or missing while the app
+   * is not published. Draft edits never touch them.
+   */
+  readonly visibility?: Visibility | null
+  readonly visibleTeamIds?: readonly string[] | null
+  readonly publishedReleaseId?: string | null
+  /** The highest release number handed out (compare-and-set, like lastVersionNumber). */
+  readonly lastReleaseNumber?: number | null
+  /** The pending review request of this app, if any: at most one at a time. */
+  readonly pendingReviewId?: string | null
   readonly createdAt: string
   readonly updatedAt: string
 }
@@ -340,4 +365,5 @@ export const allCollections: readonly AnyCollectionDefinition[] = [
   agentsApprovals,
   storedSecrets,
   ...integrationCollections,
+  ...publishingCollections,
 ]

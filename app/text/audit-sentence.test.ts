@@ -142,6 +142,19 @@ describe("an audit event as a sentence", () => {
     )
   })
 
+  it("says who published what to whom, and the review and retention events", () => {
+    expect(say(event("app.published", { targetId: APP, after: { releaseNumber: 2, versionNumber: 7, visibility: "teams", teamIds: [DESIGN], reviewId: "r".repeat(24) } }))).toBe(
+      "Ada published version 7 of the app Lunch orders to the team Design (review approved) as release 2",
+    )
+    expect(say(event("app.published", { targetId: APP, after: { releaseNumber: 1, versionNumber: 3, visibility: "workspace", teamIds: [] } }))).toBe(
+      "Ada published version 3 of the app Lunch orders to the whole workspace as release 1",
+    )
+    expect(say(event("app.rolled_back", { targetId: APP, after: { releaseNumber: 3, rolledBackFromNumber: 1 } }))).toBe("Ada rolled the app Lunch orders back to release 1")
+    expect(say(event("review.requested", { targetId: APP, after: { visibility: "workspace", teamIds: [] } }))).toBe("Ada asked for a review to publish the app Lunch orders to the whole workspace")
+    expect(say(event("audit.events_expired", { targetType: "workspace", after: { deleted: 12 } }))).toBe("Ada deleted 12 audit events past the retention period")
+    expect(say(event("audit.retention_changed", { targetType: "workspace", after: { retentionDays: 90 } }))).toBe("Ada set the audit log to keep events for 90 days")
+  })
+
   it("has its own sentence for every action the server records", () => {
     // A new AuditAction fails to compile here until it is listed, and then fails until it has a sentence.
     const recorded: Record<AuditAction, true> = {
@@ -157,6 +170,10 @@ describe("an audit event as a sentence", () => {
       "integration.provider_saved": true, "integration.provider_deleted": true, "integration.grants_synced": true,
       "integration.secret_set": true, "integration.secret_cleared": true,
       "oauth.connected": true, "oauth.disconnected": true, "oauth.token_refreshed": true, "oauth.reconnect_needed": true,
+      "app.published": true, "app.unpublished": true, "app.rolled_back": true,
+      "review.requested": true, "review.approved": true, "review.changes_requested": true, "review.superseded": true, "review.withdrawn": true,
+      "workspace.runtime_settings_changed": true,
+      "audit.retention_changed": true, "audit.events_expired": true, "audit.exported": true,
     }
     const generic = Object.keys(recorded).filter((action) => say(event(action)).includes("made a change"))
     expect(generic).toEqual([])

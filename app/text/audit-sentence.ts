@@ -61,6 +61,15 @@ function invitationEmail(event: AuditEventView, directory: AuditDirectory): Sent
 /** "team.member_added" → "team member added", for actions this module does not know yet. */
 export const humanizeAction = (action: string) => action.replace(/[._]+/g, " ").trim()
 
+/** " to the whole workspace", " to the teams Design, Ops". */
+function audienceWords(record: Readonly<Record<string, unknown>> | null, directory: AuditDirectory): string {
+  if (record?.["visibility"] === "workspace") return " to the whole workspace"
+  const ids = record?.["teamIds"]
+  if (record?.["visibility"] !== "teams" || !Array.isArray(ids)) return ""
+  const names = ids.map((id) => teamName(directory, id) ?? "a deleted team")
+  return ` to the ${names.length === 1 ? "team" : "teams"} ${names.join(", ")}`
+}
+
 /** The sentence's parts without the actor in front: "invited ", {bob@…}, " as member". */
 function predicate(event: AuditEventView, directory: AuditDirectory): SentencePart[] {
   const { before, after, targetId } = event
@@ -178,6 +187,41 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
       return ["renewed their ", { name: provider() }, " access (token refreshed)"]
     case "oauth.reconnect_needed":
       return ["must reconnect their ", { name: provider() }, " account: the provider refused its refresh token"]
+    case "app.published": {
+      const release = after?.["releaseNumber"]
+      const version = after?.["versionNumber"]
+      const which = typeof version === "number" ? `version ${version} of ` : ""
+      const through = typeof after?.["reviewId"] === "string" ? " (review approved)" : ""
+      return [`published ${which}`, ...app(), audienceWords(after, directory), through, typeof release === "number" ? ` as release ${release}` : ""]
+    }
+    case "app.unpublished":
+      return ["unpublished ", ...app()]
+    case "app.rolled_back": {
+      const from = after?.["rolledBackFromNumber"]
+      return ["rolled ", ...app(), typeof from === "number" ? ` back to release ${from}` : " back to an earlier release"]
+    }
+    case "review.requested":
+      return ["asked for a review to publish ", ...app(), audienceWords(after, directory)]
+    case "review.approved":
+      return ["approved the review of ", ...app()]
+    case "review.changes_requested":
+      return ["requested changes to ", ...app()]
+    case "review.superseded":
+      return ["changed ", ...app(), " while its review was pending, which superseded the review"]
+    case "review.withdrawn":
+      return ["withdrew the review request of ", ...app()]
+    case "workspace.runtime_settings_changed":
+      return ["changed what published apps may do (runtime settings)"]
+    case "audit.retention_changed": {
+      const days = after?.["retentionDays"]
+      return [typeof days === "number" ? `set the audit log to keep events for ${days} ${days === 1 ? "day" : "days"}` : "set the audit log to keep events forever"]
+    }
+    case "audit.events_expired": {
+      const count = after?.["deleted"]
+      return [typeof count === "number" ? `deleted ${count} audit ${count === 1 ? "event" : "events"} past the retention period` : "deleted audit events past the retention period"]
+    }
+    case "audit.exported":
+      return [`exported the audit log${text(after?.["format"]) ? ` as ${text(after?.["format"])?.toUpperCase()}` : ""}`]
     default:
       return [`made a change (${humanizeAction(event.action)})`]
   }

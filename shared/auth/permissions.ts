@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   "apps:build": everyone,
   /** See and manage every app of the workspace, not only one's own. */
   "apps:manage-all": admins,
+  /** Publish an app directly, approve or refuse review requests, unpublish, roll back a release. */
+  "apps:publish": admins,
+  /** The workspace's usage and cost (Settings → Usage). */
+  "usage:read": admins,
   /** Connect one's own accounts to the workspace's OAuth providers (Settings → Connected apps). */
   "integrations:connect": everyone,
   /** OAuth clients, app-scoped integration keys and their secrets (Settings → Integrations). */

@@ -2,7 +2,7 @@
 // integration-setup.json), with the scopes they need: to prefill the admin's form, to list what a
 // member can connect, and to request exactly those scopes when someone connects.
 
-import { canSeeApp } from "../../apps/app-access.server.ts"
+import { canBuildApp } from "../../apps/app-access.server.ts"
 import type { WebServices } from "../../services.server.ts"
 import { apps } from "../../store/collections.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
@@ -29,7 +29,7 @@ export interface ProviderNeed {
 
 /** The apps of the workspace the viewer can see, as a filter for providerNeeds. */
 export async function visibleAppFilter(services: Pick<WebServices, "store">, scope: WorkspaceScope): Promise<(appId: string) => boolean> {
-  const visible = new Set((await services.store.collection(apps).findMany({ workspaceId: scope.workspace.id })).filter((app) => canSeeApp(app, scope)).map((app) => app.id))
+  const visible = new Set((await services.store.collection(apps).findMany({ workspaceId: scope.workspace.id })).filter((app) => canBuildApp(app, scope)).map((app) => app.id))
   return (appId) => visible.has(appId)
 }
 

@@ -14,7 +14,7 @@ import {
   updateDocument,
   type AppDataTarget,
 } from "../../app-data/app-data.server.ts"
-import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { requireBuildableApp } from "../../apps/app-access.server.ts"
 import { notFound } from "../../errors.server.ts"
 import type { WebServices } from "../../services.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
@@ -40,7 +40,7 @@ interface Context {
 
 /** The app, if the caller may see it, and which of its data the call is about. */
 async function visibleTarget(ctx: Context, input: z.infer<typeof appDataInput>) {
-  const app = await requireVisibleApp(ctx.services, ctx.scope, input.appId)
+  const app = await requireBuildableApp(ctx.services, ctx.scope, input.appId)
   // An app being deleted has its data deleted: nothing may be read or written into it meanwhile.
   if (app.deleting) throw notFound("App")
   const target: AppDataTarget = { workspaceId: app.workspaceId, appId: app.id, scope: input.scope }

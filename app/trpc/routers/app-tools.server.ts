@@ -10,7 +10,7 @@ import { z } from "zod"
 import { TOOL_NAME_PATTERN } from "#shared/agents/agents-config.ts"
 import { executeAppTool, isAppToolRefusal, type AppToolRefusal } from "../../agents/app-tool-execution.server.ts"
 import { appToolCallSlots, appToolSlotKey, tooManyAppToolCallsMessage } from "../../agents/app-tool-slots.server.ts"
-import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { requireBuildableApp } from "../../apps/app-access.server.ts"
 import { notFound } from "../../errors.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
 
@@ -34,7 +34,7 @@ export const appToolsRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const app = await requireVisibleApp(ctx.services, ctx.scope, input.appId)
+      const app = await requireBuildableApp(ctx.services, ctx.scope, input.appId)
       if (app.deleting) throw notFound("App")
       const release = appToolCallSlots.take(appToolSlotKey(ctx.scope.user.id, app.id))
       if (release === null) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: tooManyAppToolCallsMessage })

@@ -4,7 +4,7 @@
 import { z } from "zod"
 import { MODEL_NAME_PATTERN } from "#shared/runtime/cli-arguments.ts"
 import { RUNTIME_IDS } from "#shared/runtime/run-event.ts"
-import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { requireBuildableApp } from "../../apps/app-access.server.ts"
 import { listRuntimes, requireOfferedModel } from "../../apps/runtime-models.server.ts"
 import { createApp, deleteApp, getAppFiles, listApps, renameApp, setCollaborator, summarizeApp } from "../../apps/apps.server.ts"
 import { sendMessage } from "../../runs/runs.server.ts"
@@ -28,7 +28,7 @@ export const appsRouter = createTRPCRouter({
 
   get: workspaceProcedure("apps:build")
     .input(appInput)
-    .query(async ({ ctx, input }) => summarizeApp(await requireVisibleApp(ctx.services, ctx.scope, input.appId))),
+    .query(async ({ ctx, input }) => summarizeApp(await requireBuildableApp(ctx.services, ctx.scope, input.appId))),
 
   /** Creates the app and sends its prompt as the first builder message. */
   create: workspaceProcedure("apps:build")

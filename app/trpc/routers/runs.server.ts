@@ -2,7 +2,7 @@
 // the plan a turn ended with.
 
 import { z } from "zod"
-import { requireVisibleApp } from "../../apps/app-access.server.ts"
+import { requireBuildableApp } from "../../apps/app-access.server.ts"
 import { requireOfferedModel } from "../../apps/runtime-models.server.ts"
 import { approveRun } from "../../runs/approvals.server.ts"
 import { RUNS_PAGE } from "../../runs/run-pages.ts"
@@ -23,7 +23,7 @@ export const runsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       // A model picked with no runtime is for the app's current one.
       if (typeof input.model === "string") {
-        const runtime = input.runtime ?? (await requireVisibleApp(ctx.services, ctx.scope, input.appId)).runtime
+        const runtime = input.runtime ?? (await requireBuildableApp(ctx.services, ctx.scope, input.appId)).runtime
         await requireOfferedModel(ctx.services, runtime, input.model)
       }
       return sendMessage(ctx.services, ctx.scope, input.appId, { prompt: input.prompt, runtime: input.runtime, model: input.model })
