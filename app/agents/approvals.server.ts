@@ -3,7 +3,9 @@
 // builder's makes them mock-only (they answer with their declared mock data), so a collaborator can
 // try the agents without deciding what company APIs they may reach. The draft's approval counts only
 // while the draft still hashes the same; the published slot keeps its own payload, untouched by
-// later edits. Whatever reads "what may this agent do" asks effectiveAgentsApproval, nothing else.
+// later edits. The published slot follows the app's current release (app/publishing): every release
+// switch writes it from the release's payload, and it counts only while its hash is the current
+// release's. Whatever reads "what may this agent do" asks effectiveAgentsApproval, nothing else.
 
 import type { AgentsConfig } from "#shared/agents/agents-config.ts"
 import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
@@ -14,6 +16,8 @@ import { appAudience, requireBuildableApp } from "../apps/app-access.server.ts"
 import { recordAudit } from "../audit/audit.server.ts"
 import { AppError } from "../errors.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
+import { appReleases, type AppReleaseDocument } from "../publishing/publishing-collections.server.ts"
+import { supersedePendingReviewQuietly } from "../publishing/review-supersede.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, type AppDocument } from "../store/collections.server.ts"
 import { StoreDuplicateError } from "../store/store.server.ts"
@@ -69,15 +73,24 @@ function hashMatches(config: AgentsConfig, hash: string): boolean {
   }
 }
 
+/** The agents hash of the release colleagues see now; undefined while the app is not published. */
+async function currentReleaseAgentsHash(services: WebServices, app: AppDocument): Promise<string | null | undefined> {
+  if (!app.publishedReleaseId) return undefined
+  const release = await services.store.collection(appReleases).findOne({ id: app.publishedReleaseId, appId: app.id, workspaceId: app.workspaceId })
+  return release ? release.agentsHash : undefined
+}
+
 /**
  * What the app's agents may do now in one slot, or null when nothing approved counts: the draft's
  * approval only while the draft's agents.json still hashes as approved and nobody cleared it;
- * the published one as it was copied at publishing.
+ * the published one only while it is the current release's (a crash between switching the release
+ * and writing the slot never runs another release's configuration).
  */
 export async function effectiveAgentsApproval(services: WebServices, app: AppDocument, slot: AgentsApprovalSlot): Promise<EffectiveAgentsApproval | null> {
   const approval = await findAgentsApproval(services, app, slot)
   if (!approval || approval.clearedAt !== null) return null
   if (slot === "draft" && (await readDraftAgentsConfig(services, app)).hash !== approval.hash) return null
+  if (slot === "published" && (await currentReleaseAgentsHash(services, app)) !== approval.hash) return null
   const config = approvedConfig(services, approval)
   if (!config) return null
   return { mode: approval.mode, config, hash: approval.hash, approvedByUserId: approval.approvedByUserId, approvedAt: approval.approvedAt }
@@ -177,6 +190,7 @@ export async function approveAgents(services: WebServices, scope: WorkspaceScope
     after: { hash: approval.hash, mode },
   })
   tellBuilders(services, app)
+  await supersedePendingReviewQuietly(services, app, (review) => review.agentsHash !== approval.hash, "The agents were approved again after the request", scope.user.id)
   // A turn that settled between reading the draft and writing the approval found nothing to clear.
   await clearChangedDraftApproval(services, app.id, app.workspaceId, { kind: "recheck", actorUserId: scope.user.id })
   return approval
@@ -206,37 +220,56 @@ export async function revokeAgents(services: WebServices, scope: WorkspaceScope,
     after: null,
   })
   tellBuilders(services, app)
+  if (slot === "draft") {
+    await supersedePendingReviewQuietly(services, app, (review) => review.agentsHash !== null, "The agents' approval was revoked after the request", scope.user.id)
+  }
   return revoked
 }
 
-/**
- * Makes the draft's effective approval the published one (a copy: later draft edits leave it as
- * it is). With nothing approved in the draft, the published slot is cleared: published agents run
- * only what was approved for the source being published. Returns the published approval, or null.
- */
-export async function publishAgentsApproval(services: WebServices, app: AppDocument, actorUserId: string): Promise<AgentsApprovalDocument | null> {
-  const draft = await effectiveAgentsApproval(services, app, "draft")
-  if (!draft) {
-    const cleared = await services.store
+/** The published slot as the release says: its agents approval, copied whole when it was made (or none). */
+async function writePublishedSlotFrom(services: WebServices, app: AppDocument, release: AppReleaseDocument | null): Promise<void> {
+  if (!release || release.agentsHash === null || release.agentsPayloadJson === null || release.agentsMode === null) {
+    await services.store
       .collection(agentsApprovals)
-      .updateOne({ ...ofSlot(app, "published"), clearedAt: null }, { clearedAt: nowIso(), clearedReason: "Published without approved agents", clearedHash: null })
-    if (cleared) services.log.info("published without approved agents: the published agents approval was cleared", { appId: app.id, actorUserId })
-    return null
+      .updateOne(
+        { ...ofSlot(app, "published"), clearedAt: null },
+        { clearedAt: nowIso(), clearedReason: release ? "Published without approved agents" : "Unpublished", clearedHash: null },
+      )
+    return
   }
-  const published = await writeSlot(services, app, "published", {
-    hash: draft.hash,
-    payloadJson: JSON.stringify(draft.config),
-    mode: draft.mode,
-    approvedByUserId: draft.approvedByUserId,
-    approvedAt: draft.approvedAt,
+  await writeSlot(services, app, "published", {
+    hash: release.agentsHash,
+    payloadJson: release.agentsPayloadJson,
+    mode: release.agentsMode,
+    approvedByUserId: release.agentsApprovedByUserId ?? "",
+    approvedAt: release.agentsApprovedAt ?? nowIso(),
     clearedAt: null,
     clearedReason: null,
     clearedHash: null,
     revokedByUserId: null,
     ...NO_LIVE_BASELINE,
   })
-  tellBuilders(services, app)
-  return published
+}
+
+const SLOT_SYNC_ATTEMPTS = 5
+
+/**
+ * Makes the published slot the app's current release's agents (or clears it while unpublished);
+ * called right after every release switch. Looks again when the release switched meanwhile, so
+ * the slot ends as the last switch's.
+ */
+export async function syncPublishedAgentsSlot(services: WebServices, app: Pick<AppDocument, "id" | "workspaceId">): Promise<void> {
+  const releaseOf = (releaseId: string) => services.store.collection(appReleases).findOne({ id: releaseId, appId: app.id, workspaceId: app.workspaceId })
+  let written: string | null | undefined
+  for (let attempt = 0; attempt < SLOT_SYNC_ATTEMPTS; attempt += 1) {
+    const current = await services.store.collection(apps).findOne({ id: app.id, workspaceId: app.workspaceId })
+    if (!current) return
+    const releaseId = current.publishedReleaseId ?? null
+    if (releaseId === written) return
+    await writePublishedSlotFrom(services, current, releaseId ? await releaseOf(releaseId) : null)
+    written = releaseId
+    tellBuilders(services, current)
+  }
 }
 
 /** What changed the draft's source: a builder turn, a restored version, or a look after approving. */
@@ -285,6 +318,7 @@ export async function clearChangedDraftApproval(services: WebServices, appId: st
     },
   })
   tellBuilders(services, app)
+  await supersedePendingReviewQuietly(services, app, (review) => review.agentsHash !== null, "agents.json changed after the request, which cleared its approval", change.actorUserId)
   return true
 }
 

@@ -9,6 +9,7 @@ import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { stopAgentRunsWithoutAccess } from "../agents/agent-run-access.server.ts"
 import { deleteAgentRuns } from "../agents/agent-runs.server.ts"
 import { deleteAgentsApprovals } from "../agents/approvals.server.ts"
+import { deletePublishing } from "../publishing/releases.server.ts"
 import { recordAudit } from "../audit/audit.server.ts"
 import { deleteAppData } from "../app-data/app-data.server.ts"
 import { AppError } from "../errors.server.ts"
@@ -144,6 +145,7 @@ export async function deleteApp(services: WebServices, scope: WorkspaceScope, ap
   await deleteAgentsApprovals(services, app)
   await deleteAgentRuns(services, app)
   await deleteAppGrants(services, app)
+  await deletePublishing(services, app)
   await services.store.collection(appVersions).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(snapshots).deleteMany({ appId: app.id, workspaceId: app.workspaceId })
   await services.store.collection(runs).deleteMany({ appId: app.id, workspaceId: app.workspaceId })

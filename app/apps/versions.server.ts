@@ -7,6 +7,7 @@
 
 import { newId } from "#shared/ids.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
+import { supersedePendingReviewQuietly } from "../publishing/review-supersede.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, appVersions, snapshots, type AppDocument, type AppVersionDocument } from "../store/collections.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
@@ -108,6 +109,16 @@ export async function recordVersion(services: WebServices, app: AppDocument, fie
     )
   }
   void publishWorkspaceEvent(services.live, app.workspaceId, { type: "app.version.created", appId: app.id }, appAudience(app), services.log)
+  // A review pending for an earlier version no longer describes what approving would publish.
+  await supersedePendingReviewQuietly(
+    services,
+    app,
+    (review) => review.versionId !== version.id,
+    version.restoredFromNumber === null
+      ? `Version ${version.number} was built after the request`
+      : `Version ${version.number} (restoring version ${version.restoredFromNumber}) was made after the request`,
+    version.requestedByUserId,
+  )
   return { version }
 }
 

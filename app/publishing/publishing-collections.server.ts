@@ -28,7 +28,21 @@ export interface AppReleaseDocument extends StoredDocument {
   /** The approved review it came from; null for a direct publish or a rollback. */
   readonly reviewId: string | null
   readonly rolledBackFromNumber: number | null
+  /**
+   * The app's integration keys when released (domain, auth, scopes; never secrets), so a review
+   * diffs the draft's against them. Absent on releases written before it existed.
+   */
+  readonly integrations?: readonly ReleasedIntegration[]
   readonly createdAt: string
+}
+
+export interface ReleasedIntegration {
+  readonly domain: string
+  readonly keySlug: string
+  readonly name: string
+  readonly authType: "none" | "static" | "oauth2"
+  readonly providerKey: string | null
+  readonly scopes: readonly string[]
 }
 
 export interface ReviewRequestDocument extends StoredDocument {

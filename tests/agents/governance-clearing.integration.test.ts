@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from "vitest"
 import { exampleAgentsConfig, type LooseJson } from "#shared/agents/agents-config.fixture.ts"
 import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
 import { newId } from "#shared/ids.ts"
-import { effectiveAgentsApproval, publishAgentsApproval } from "#app/agents/approvals.server.ts"
+import { effectiveAgentsApproval, findAgentsApproval } from "#app/agents/approvals.server.ts"
+import { releaseDraftAgents } from "#tests/publishing/published-release.ts"
 import { readDraftAgentsConfig } from "#app/agents/agents-source.server.ts"
 import { apps, runs, type RunDocument } from "#app/store/collections.server.ts"
 import { buildReport, builtSource } from "#tests/fixtures/version-world.ts"
@@ -135,8 +136,8 @@ describe("the published approval", () => {
     const g = await given()
     const first = agentsConfigHash(exampleAgentsConfig())
     await agentsOf(g, g.admin).approve({ ...ids(g), expectedHash: first })
-    const published = await publishAgentsApproval(g.world.services, await g.appNow(), g.admin.id)
-    expect(published).toMatchObject({ scope: "published", hash: first, mode: "live" })
+    await releaseDraftAgents(g.world.services, await g.appNow(), g.admin.id)
+    expect(await findAgentsApproval(g.world.services, g.app, "published")).toMatchObject({ scope: "published", hash: first, mode: "live" })
 
     await g.turn(editedConfig())
     expect(await effectiveAgentsApproval(g.world.services, await g.appNow(), "draft")).toBeNull()
@@ -151,12 +152,12 @@ describe("the published approval", () => {
     expect(seen.publishedApproval).toMatchObject({ hash: first, effective: true })
     expect(seen.draftApproval).toMatchObject({ hash: agentsConfigHash(editedConfig()), effective: true })
 
-    await publishAgentsApproval(g.world.services, await g.appNow(), g.admin.id)
+    await releaseDraftAgents(g.world.services, await g.appNow(), g.admin.id)
     expect((await effectiveAgentsApproval(g.world.services, await g.appNow(), "published"))?.hash).toBe(agentsConfigHash(editedConfig()))
 
     // Publishing a draft whose agents are not approved leaves the published app with none.
     await g.turn(exampleAgentsConfig())
-    expect(await publishAgentsApproval(g.world.services, await g.appNow(), g.admin.id)).toBeNull()
+    await releaseDraftAgents(g.world.services, await g.appNow(), g.admin.id)
     expect(await effectiveAgentsApproval(g.world.services, await g.appNow(), "published")).toBeNull()
   })
 })
@@ -175,7 +176,7 @@ describe("revoking an approval", () => {
 
     await agentsOf(g, g.admin).approve({ ...ids(g), expectedHash: hash })
     expect((await refusal(agentsOf(g, g.collaborator).revoke(ids(g)))).code).toBe("FORBIDDEN")
-    await publishAgentsApproval(g.world.services, await g.appNow(), g.admin.id)
+    await releaseDraftAgents(g.world.services, await g.appNow(), g.admin.id)
     await agentsOf(g, g.admin).revoke({ ...ids(g), slot: "published" })
     expect(await effectiveAgentsApproval(g.world.services, await g.appNow(), "published")).toBeNull()
     expect((await effectiveAgentsApproval(g.world.services, await g.appNow(), "draft"))?.mode).toBe("live")

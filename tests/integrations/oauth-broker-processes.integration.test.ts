@@ -23,6 +23,7 @@ import { PROVIDER_HOST } from "#tests/fixtures/fake-https-provider.ts"
 import { startRedisServer, type RedisServer } from "#tests/fixtures/redis-server.ts"
 import type { BrokerLine, BrokerTask, CallOutcome } from "./broker-process.ts"
 import { createOAuthWorld, PROVIDER_KEY, PUBLIC_URL, type OAuthWorld } from "./oauth-world.ts"
+import { storeReleaseWithAgents } from "#tests/publishing/published-release.ts"
 
 const TSX = resolve("node_modules/.bin/tsx")
 const CHILD = resolve("tests/integrations/broker-process.ts")
@@ -183,6 +184,13 @@ beforeAll(async () => {
     revokedByUserId: null,
     liveBaselineHash: null,
     liveBaselinePayloadJson: null,
+  })
+  // Published agents run only as the current release carries them.
+  await storeReleaseWithAgents(world.services.store, { id: appId, workspaceId: world.workspaceId }, {
+    hash: agentsConfigHash(validated.config),
+    payloadJson: JSON.stringify(validated.config),
+    mode: "live",
+    approvedByUserId: world.people.admin.id,
   })
 
   // The person connects through the whole flow; then their access token expires in the store.
