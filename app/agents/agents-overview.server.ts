@@ -12,7 +12,7 @@ import type { WebServices } from "../services.server.ts"
 import { users } from "../store/collections.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
 import type { AgentsApprovalDocument, AgentsApprovalMode } from "./agent-approval-collections.server.ts"
-import { approvalModeFor, approvedConfig, findAgentsApproval, liveBaselineConfig, mayEditAgents, mayRevoke } from "./approvals.server.ts"
+import { approvalModeFor, approvedConfig, currentReleaseAgentsHash, findAgentsApproval, liveBaselineConfig, mayEditAgents, mayRevoke } from "./approvals.server.ts"
 import { readDraftAgentsConfig, type DraftAgentsConfig } from "./agents-source.server.ts"
 
 export interface AgentsApprovalView {
@@ -94,11 +94,14 @@ async function namesOf(services: WebServices, ids: readonly string[]): Promise<R
 
 export async function agentsOverview(services: WebServices, scope: WorkspaceScope, appId: string): Promise<AgentsOverview> {
   const app = await requireBuildableApp(services, scope, appId)
-  const [draft, draftApproval, publishedApproval] = await Promise.all([
+  const [draft, draftApproval, publishedApproval, releaseHash] = await Promise.all([
     readDraftAgentsConfig(services, app),
     findAgentsApproval(services, app, "draft"),
     findAgentsApproval(services, app, "published"),
+    currentReleaseAgentsHash(services, app),
   ])
+  // The published approval counts only while it is the current release's (as effectiveAgentsApproval decides).
+  const publishedStands = publishedApproval !== null && publishedApproval.clearedAt === null && publishedApproval.hash === releaseHash
   const approvals = [draftApproval, publishedApproval].filter((approval) => approval !== null)
   const names = await namesOf(services, approvals.flatMap((approval) => [approval.approvedByUserId, ...(approval.revokedByUserId ? [approval.revokedByUserId] : [])]))
   const nameOf = (userId: string) => names[userId] ?? "someone no longer here"
@@ -129,14 +132,14 @@ export async function agentsOverview(services: WebServices, scope: WorkspaceScop
     hash: draft.hash,
     summary: draft.config ? summarizeAgents(draft.config) : null,
     draftApproval: view(draftApproval, draftCounts),
-    publishedApproval: view(publishedApproval, publishedApproval !== null && publishedApproval.clearedAt === null),
+    publishedApproval: view(publishedApproval, publishedStands),
     changedSinceApproval: draftApproval !== null && draftApproval.hash !== draft.hash,
     diff: { approved: approvedPayload ? effectiveText(approvedPayload) : null, current: currentText(draft), since: sinceLive ? "live-approval" : "approval" },
     viewer: {
       canApprove: editor && draft.hash !== null && !(draftCounts && (draftApproval.mode === "live" || approveMode === "mock")),
       approveMode,
       canRevoke: editor && draftStands && mayRevoke(draftApproval, scope),
-      canRevokePublished: editor && publishedApproval !== null && publishedApproval.clearedAt === null && mayRevoke(publishedApproval, scope),
+      canRevokePublished: editor && publishedStands && mayRevoke(publishedApproval, scope),
     },
   }
 }

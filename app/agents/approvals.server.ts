@@ -74,7 +74,8 @@ function hashMatches(config: AgentsConfig, hash: string): boolean {
 }
 
 /** The agents hash of the release colleagues see now; undefined while the app is not published. */
-async function currentReleaseAgentsHash(services: WebServices, app: AppDocument): Promise<string | null | undefined> {
+/** The agents hash of the release colleagues see: undefined when the app is not published, null when it has no agents approved. */
+export async function currentReleaseAgentsHash(services: WebServices, app: AppDocument): Promise<string | null | undefined> {
   if (!app.publishedReleaseId) return undefined
   const release = await services.store.collection(appReleases).findOne({ id: app.publishedReleaseId, appId: app.id, workspaceId: app.workspaceId })
   return release ? release.agentsHash : undefined
