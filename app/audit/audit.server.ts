@@ -2,62 +2,11 @@
 // every membership, role, invitation and team change; read by admins (audit:read).
 
 import { newId } from "#shared/ids.ts"
-import { auditEvents, type AuditEventDocument } from "../store/collections.server.ts"
+import type { AuditAction } from "./audit-actions.ts"
+import { auditEvents } from "../store/collections.server.ts"
 import type { DurableStore } from "../store/store.server.ts"
 
-export type AuditAction =
-  | "workspace.created"
-  | "workspace.renamed"
-  | "member.added"
-  | "member.role_changed"
-  | "member.removed"
-  | "invitation.created"
-  | "invitation.resent"
-  | "invitation.revoked"
-  | "invitation.accepted"
-  | "team.created"
-  | "team.renamed"
-  | "team.deleted"
-  | "team.member_added"
-  | "team.member_removed"
-  | "app.created"
-  | "app.renamed"
-  | "app.deleted"
-  | "app.collaborator_added"
-  | "app.collaborator_removed"
-  | "app.version_restored"
-  | "app.agents_approved"
-  | "app.agents_revoked"
-  | "app.agents_approval_cleared"
-  | "agent_run.started"
-  | "agent_run.cancelled"
-  | "agent_run.repair_requested"
-  | "tool.executed"
-  | "tool.mocked"
-  | "tool.denied"
-  | "tool.failed"
-  | "agent.tool_failure_reported"
-  | "integration.provider_saved"
-  | "integration.provider_deleted"
-  | "integration.grants_synced"
-  | "integration.secret_set"
-  | "integration.secret_cleared"
-  | "oauth.connected"
-  | "oauth.disconnected"
-  | "oauth.token_refreshed"
-  | "oauth.reconnect_needed"
-  | "app.published"
-  | "app.unpublished"
-  | "app.rolled_back"
-  | "review.requested"
-  | "review.approved"
-  | "review.changes_requested"
-  | "review.superseded"
-  | "review.withdrawn"
-  | "workspace.runtime_settings_changed"
-  | "audit.retention_changed"
-  | "audit.events_expired"
-  | "audit.exported"
+export type { AuditAction }
 
 export interface AuditEntry {
   readonly workspaceId: string
@@ -80,13 +29,4 @@ export async function recordAudit(store: DurableStore, entry: AuditEntry, now = 
     before: entry.before ?? null,
     after: entry.after ?? null,
   })
-}
-
-/** Newest first. `before` is the occurredAt of the last event of the previous page. */
-export async function listAudit(
-  store: DurableStore,
-  workspaceId: string,
-  options: { readonly limit: number },
-): Promise<AuditEventDocument[]> {
-  return store.collection(auditEvents).findMany({ workspaceId }, { sort: [["occurredAt", -1]], limit: options.limit })
 }

@@ -11,6 +11,7 @@ import { loadWorkerConfig } from "#worker/src/config/WorkerConfig.ts"
 import { loadWebConfig } from "../config/config.server.ts"
 import { authModeNotice } from "../auth/auth-mode-notice.server.ts"
 import { createLog } from "../log.server.ts"
+import { startAuditRetentionSweeper } from "../audit/audit-retention.server.ts"
 import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openLive, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
@@ -59,6 +60,7 @@ const services = await openServices(config, log, { live }).catch(async (error: u
   return exitOnSecretKeyError(error)
 })
 const reaper = startRunReaper(services)
+const auditRetention = startAuditRetentionSweeper(services)
 const host = await startHttpHost({ services, mode, buildDir }).catch(async (error: unknown) => {
   await worker.close()
   await closeServices(services)
@@ -76,6 +78,7 @@ log.info(`Second is running at ${config.publicUrl.origin}${mode === "development
 
 onShutdown(async () => {
   reaper.stop()
+  auditRetention.stop()
   // Stop accepting, then end open event streams so browsers resume on another instance at once.
   const closing = host.close()
   await Promise.all([services.runEventHub.close(), services.workspaceEvents.close()])

@@ -7,9 +7,9 @@ import {
   assertFieldName,
   assertRegistered,
   definedEntries,
-  isGreaterThanFilter,
   isInFilter,
-  isLessThanFilter,
+  isRangeFilter,
+  rangeBounds,
   StoreDuplicateError,
   type Changes,
   type AnyCollectionDefinition,
@@ -30,13 +30,13 @@ function toMongoFilter(filter: Filter<object>): MongoFilter<MongoDoc> {
   const result: Record<string, unknown> = {}
   for (const [field, value] of Object.entries(filter)) {
     if (value === undefined) continue
-    result[mongoField(field)] = isInFilter(value)
-      ? { $in: [...value.in] }
-      : isLessThanFilter(value)
-        ? { $lt: value.lt }
-        : isGreaterThanFilter(value)
-          ? { $gt: value.gt }
-          : value
+    if (isRangeFilter(value)) {
+      const bounds = rangeBounds(value)
+      // A range whose bounds are all undefined constrains nothing, as in SQLite.
+      if (bounds.length > 0) result[mongoField(field)] = Object.fromEntries(bounds.map(([operator, bound]) => [`$${operator}`, bound]))
+      continue
+    }
+    result[mongoField(field)] = isInFilter(value) ? { $in: [...value.in] } : value
   }
   return result as MongoFilter<MongoDoc>
 }

@@ -9,9 +9,10 @@ import {
   assertFieldName,
   assertRegistered,
   definedEntries,
-  isGreaterThanFilter,
   isInFilter,
-  isLessThanFilter,
+  isRangeFilter,
+  rangeBounds,
+  type RangeOperator,
   StoreDuplicateError,
   type Changes,
   type AnyCollectionDefinition,
@@ -29,6 +30,7 @@ type Param = string | number | null
 
 const column = (field: string) => (field === "id" ? "id" : `json_extract(doc, '$.${assertFieldName(field)}')`)
 const table = (name: string) => `"${assertFieldName(name)}"`
+const SQL_OPERATORS: Readonly<Record<RangeOperator, string>> = { gt: ">", gte: ">=", lt: "<", lte: "<=" }
 const indexName = (collection: string, index: string) => `${collection}__${index}`
 
 function toParam(value: unknown): Param {
@@ -49,12 +51,11 @@ function whereClause(filter: Filter<object>): { sql: string; params: Param[] } {
       if (value.in.length === 0) parts.push("0")
       else parts.push(`${expression} IN (${value.in.map(() => "?").join(", ")})`)
       params.push(...value.in.map(toParam))
-    } else if (isLessThanFilter(value)) {
-      parts.push(`${expression} < ?`)
-      params.push(toParam(value.lt))
-    } else if (isGreaterThanFilter(value)) {
-      parts.push(`${expression} > ?`)
-      params.push(toParam(value.gt))
+    } else if (isRangeFilter(value)) {
+      for (const [operator, bound] of rangeBounds(value)) {
+        parts.push(`${expression} ${SQL_OPERATORS[operator]} ?`)
+        params.push(toParam(bound))
+      }
     } else {
       parts.push(`${expression} = ?`)
       params.push(toParam(value))

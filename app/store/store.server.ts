@@ -9,12 +9,21 @@ export interface StoredDocument {
 }
 
 /**
- * A field's value, any of several values, or values below (`lt`) or above (`gt`) one — strings
- * compare by their UTF-8 bytes, as ISO timestamps and ids need (and cursors: `gt` the last key
- * seen, sorted ascending, reads the next page). `null` matches a missing field.
+ * Bounds on one field, any combination: `{ gte: from, lt: to }` is a half-open range, `{ gte:
+ * "app.", lt: "app/" }` a prefix. Strings compare by their UTF-8 bytes, as ISO timestamps and ids
+ * need (and cursors: `gt` the last key seen, sorted ascending, reads the next page). A bound left
+ * undefined does not constrain.
  */
+export interface RangeFilter<V> {
+  readonly gt?: V
+  readonly gte?: V
+  readonly lt?: V
+  readonly lte?: V
+}
+
+/** A field's value, any of several values, or a range. `null` matches a missing field. */
 export type Filter<T> = {
-  readonly [K in keyof T]?: T[K] | null | { readonly in: readonly T[K][] } | { readonly lt: T[K] } | { readonly gt: T[K] }
+  readonly [K in keyof T]?: T[K] | null | { readonly in: readonly T[K][] } | RangeFilter<T[K]>
 }
 
 export type Changes<T> = { readonly [K in Exclude<keyof T, "id">]?: T[K] }
@@ -101,12 +110,16 @@ export function isInFilter(value: unknown): value is { readonly in: readonly unk
   return typeof value === "object" && value !== null && !Array.isArray(value) && "in" in value
 }
 
-export function isLessThanFilter(value: unknown): value is { readonly lt: unknown } {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "lt" in value
+export const RANGE_OPERATORS = ["gt", "gte", "lt", "lte"] as const
+export type RangeOperator = (typeof RANGE_OPERATORS)[number]
+
+export function isRangeFilter(value: unknown): value is RangeFilter<unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && RANGE_OPERATORS.some((operator) => operator in value)
 }
 
-export function isGreaterThanFilter(value: unknown): value is { readonly gt: unknown } {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "gt" in value
+/** The bounds a range sets, skipping those left undefined. */
+export function rangeBounds(range: RangeFilter<unknown>): [RangeOperator, unknown][] {
+  return RANGE_OPERATORS.filter((operator) => range[operator] !== undefined).map((operator) => [operator, range[operator]])
 }
 
 /** Drops keys whose value is undefined, so "not given" never overwrites a stored value. */

@@ -36,6 +36,12 @@ export const EMPTY_DIRECTORY: AuditDirectory = { people: {}, teams: {}, apps: {}
 /** Who made a change when nobody signed in did: the identity provider's sync. */
 export const IDENTITY_PROVIDER = "The identity provider"
 
+/** Who deleted audit events past the retention period: the web's sweep, not a person. */
+export const RETENTION_SCHEDULE = "The retention schedule"
+
+/** The words for an event nobody signed in made (actorUserId null). */
+export const unattendedActor = (action: string) => (action === "audit.events_expired" ? RETENTION_SCHEDULE : IDENTITY_PROVIDER)
+
 export const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null)
 
 export const personPart = (directory: AuditDirectory, userId: unknown): SentencePart => {
@@ -243,7 +249,7 @@ export function auditSentence(event: AuditEventView, directory: AuditDirectory):
   if (event.action === "app.agents_approval_cleared" && event.after?.["by"] === "builder agent") {
     return ["The builder ", ...words, " for ", personPart(directory, event.actorUserId), ", which cleared their approval"]
   }
-  const actor: SentencePart = event.actorUserId === null ? IDENTITY_PROVIDER : personPart(directory, event.actorUserId)
+  const actor: SentencePart = event.actorUserId === null ? unattendedActor(event.action) : personPart(directory, event.actorUserId)
   return capitalized([actor, " ", ...words])
 }
 

@@ -192,6 +192,44 @@ export function durableStoreContract(name: string, harness: DurableStoreHarness)
       expect(ids(await collection.findMany({ kind: "gt" }))).toEqual(["2025-12-31", "2026-01-01"])
     })
 
+    it("filters on a range: inclusive and exclusive bounds in any combination on one field", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      for (const rank of [0, 1, 2, 3, 4, 5]) await collection.insert({ id: `r${rank}`, kind: "range", rank, active: rank % 2 === 0 })
+      const ids = async (filter: Parameters<typeof collection.findMany>[0]) => (await collection.findMany(filter, { sort: [["rank", 1]] })).map((thing) => thing.id)
+      expect(await ids({ kind: "range", rank: { gte: 2 } })).toEqual(["r2", "r3", "r4", "r5"])
+      expect(await ids({ kind: "range", rank: { lte: 2 } })).toEqual(["r0", "r1", "r2"])
+      expect(await ids({ kind: "range", rank: { gte: 1, lt: 4 } })).toEqual(["r1", "r2", "r3"])
+      expect(await ids({ kind: "range", rank: { gt: 1, lte: 4 } })).toEqual(["r2", "r3", "r4"])
+      // Two bounds on the same side both hold: the tighter one wins, whichever it is.
+      expect(await ids({ kind: "range", rank: { gt: 1, gte: 3, lt: 5, lte: 3 } })).toEqual(["r3"])
+      expect(await ids({ kind: "range", rank: { gte: 3, lte: 3 } })).toEqual(["r3"])
+      expect(await ids({ kind: "range", rank: { gt: 3, lt: 3 } })).toEqual([])
+      // A range with other filters, on the id itself, and a bound left undefined (not given) ignored.
+      expect(await ids({ kind: "range", active: true, rank: { gte: 1, lte: 4 } })).toEqual(["r2", "r4"])
+      expect(await ids({ kind: "range", id: { gte: "r1", lt: "r3" } })).toEqual(["r1", "r2"])
+      expect(await ids({ kind: "range", rank: { gte: undefined, lt: 2 } })).toEqual(["r0", "r1"])
+      expect(await collection.count({ kind: "range", rank: { gt: 0, lt: 5 } })).toBe(4)
+      expect(await collection.updateMany({ kind: "range", rank: { gte: 4 } }, { owner: undefined, active: false })).toBe(2)
+      expect(await collection.deleteMany({ kind: "range", rank: { gt: 0, lte: 2 } })).toBe(2)
+      expect(await ids({ kind: "range" })).toEqual(["r0", "r3", "r4", "r5"])
+    })
+
+    it("selects a string prefix with a range, ISO timestamps by day, byte order throughout", async () => {
+      const { store } = await fresh()
+      const collection = store.collection(things)
+      const kinds = ["app.", "app.created", "app.published", "app/", "apps.x", "ap", "review.approved", "App.created"]
+      for (const [rank, kind] of kinds.entries()) await collection.insert({ id: id(), kind, rank, active: true })
+      const kindsOf = async (filter: Parameters<typeof collection.findMany>[0]) => (await collection.findMany(filter, { sort: [["kind", 1]] })).map((thing) => thing.kind)
+      // "/" is the byte after ".": every kind that starts with "app." and nothing else.
+      expect(await kindsOf({ kind: { gte: "app.", lt: "app/" } })).toEqual(["app.", "app.created", "app.published"])
+      for (const [rank, at] of ["2026-03-01T00:00:00.000Z", "2026-03-01T23:59:59.999Z", "2026-03-02T00:00:00.000Z", "2026-02-28T23:59:59.999Z"].entries()) {
+        await collection.insert({ id: id(), kind: "day", rank, active: true, owner: at })
+      }
+      const day = await collection.findMany({ kind: "day", owner: { gte: "2026-03-01T00:00:00.000Z", lte: "2026-03-01T23:59:59.999Z" } }, { sort: [["owner", -1]] })
+      expect(day.map((thing) => thing.owner)).toEqual(["2026-03-01T23:59:59.999Z", "2026-03-01T00:00:00.000Z"])
+    })
+
     it("pages with `gt` on an increasing key: every document once, in order, while others are inserted", async () => {
       const { store } = await fresh()
       const collection = store.collection(things)

@@ -4,7 +4,7 @@
 import type { ReactNode } from "react"
 import { AppWindow, Building2, ChevronRight, Mail, PanelRightOpen, UserRound, Users, type LucideIcon } from "lucide-react"
 import { auditFields, auditSubject, type AuditField } from "../../text/audit-details.ts"
-import { auditSentence, IDENTITY_PROVIDER, sentenceText, type AuditDirectory, type AuditEventView, type SentencePart } from "../../text/audit-sentence.ts"
+import { auditSentence, IDENTITY_PROVIDER, sentenceText, unattendedActor, type AuditDirectory, type AuditEventView, type SentencePart } from "../../text/audit-sentence.ts"
 import { formatUtcTime } from "../../text/relative-time.ts"
 import { Button } from "../ui/button.tsx"
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "../ui/dialog.tsx"
@@ -89,8 +89,12 @@ function AuditDetails({ event, directory, parts }: { event: AuditEventView; dire
         <Item term="Who">
           {event.actorUserId === null ? (
             <>
-              {IDENTITY_PROVIDER}
-              <span className="block text-xs text-muted-foreground">An automatic change when someone signed in through it.</span>
+              {unattendedActor(event.action)}
+              <span className="block text-xs text-muted-foreground">
+                {unattendedActor(event.action) === IDENTITY_PROVIDER
+                  ? "An automatic change when someone signed in through it."
+                  : "An automatic deletion of events older than the workspace keeps."}
+              </span>
             </>
           ) : actor ? (
             <>
