@@ -1,24 +1,45 @@
 // An agent run acts as the person who triggered it, so it may act only while that person can
-// still see the app. Taking that away (removed from the app's collaborators, removed from the
-// workspace, no longer an admin) stops their active runs at once; the tool-execute path checks it
-// again on every call, for whatever took the access away without passing through here.
+// still reach the app in the run's scope: build it (a draft run), or use it (a published run, which
+// a colleague the app is published to may trigger). Taking that away (removed from the app's
+// collaborators, from the workspace or the audience, no longer an admin) stops their active runs
+// at once; the tool-execute path checks it again on every call, for whatever took the access
+// away without passing through here. Who may look at a run: the app's builders every run, and a
+// user of the published app their own published runs.
 
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import { recordAudit } from "../audit/audit.server.ts"
-import { canBuildApp } from "../apps/app-access.server.ts"
+import { canBuildApp, canUseAppNow } from "../apps/app-access.server.ts"
 import { readRunStream } from "../runs/run-stream-reader.server.ts"
 import type { WebServices } from "../services.server.ts"
+import type { DurableStore } from "../store/store.server.ts"
+import type { WorkspaceScope } from "../workspaces/scope.server.ts"
 import { apps, memberships, users, type AppDocument } from "../store/collections.server.ts"
 import { agentRuns, type AgentRunDocument } from "./agent-run-collections.server.ts"
 import { ACTIVE_AGENT_RUN_STATUSES, agentClosingEvents, endingFromAgentStream, settleAgentRun } from "./agent-run-settlement.server.ts"
 
-/** Whether the person who triggered the run can see the app now (a member of its workspace who is its creator, a collaborator or an admin). */
-export async function triggererCanSeeApp(services: WebServices, run: Pick<AgentRunDocument, "workspaceId" | "triggeredByUserId">, app: AppDocument): Promise<boolean> {
+type Who = Pick<WorkspaceScope, "user" | "membership">
+
+/** Whether the person may reach the app in the run's scope now: build it, or (a published run) use it. */
+const mayActIn = async (store: DurableStore, run: Pick<AgentRunDocument, "scope">, app: AppDocument, who: Who) =>
+  canBuildApp(app, who) || (run.scope === "published" && (await canUseAppNow(store, app, who)))
+
+/** Whether the person who triggered the run can reach the app in its scope now (a member of its workspace who builds it, or uses it published). */
+export async function triggererCanSeeApp(services: WebServices, run: Pick<AgentRunDocument, "workspaceId" | "triggeredByUserId" | "scope">, app: AppDocument): Promise<boolean> {
   const [user, membership] = await Promise.all([
     services.store.collection(users).findOne({ id: run.triggeredByUserId }),
     services.store.collection(memberships).findOne({ workspaceId: run.workspaceId, userId: run.triggeredByUserId }),
   ])
-  return Boolean(user && membership && canBuildApp(app, { user, membership }))
+  return Boolean(user && membership && (await mayActIn(services.store, run, app, { user, membership })))
+}
+
+/**
+ * Who may see a run (get, stream, cancel): the app's builders every run of it; anyone else only a
+ * published run they triggered, while the app is still theirs to use. Having triggered a run is
+ * not enough on its own: a collaborator removed from the app loses its runs with it.
+ */
+export async function maySeeAgentRun(store: DurableStore, run: Pick<AgentRunDocument, "scope" | "triggeredByUserId">, app: AppDocument, who: Who): Promise<boolean> {
+  if (canBuildApp(app, who)) return true
+  return run.scope === "published" && run.triggeredByUserId === who.user.id && (await canUseAppNow(store, app, who))
 }
 
 /** What a run stopped this way says, on the run and in its stream (no name: it stays on the run after the people change). */

@@ -1,5 +1,6 @@
 // App agent runs: the app asks one of its approved agents to do something, as the signed-in
-// person. The web decides everything — that the agents are approved for the scope, which tools
+// person (a builder in the draft; anyone the app is published to in the published app). The web
+// decides everything — that the agents are approved for the scope, which tools
 // and collections the agent gets, as whom it runs — and asks the worker to run one detached turn
 // on the builder runs' machinery (live stream, lease, completion report). An agent run never
 // claims the app: several may run beside the builder, up to MAX_ACTIVE_AGENT_RUNS per app.
@@ -11,11 +12,12 @@ import type { StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
 import type { RunErrorInfo } from "#shared/runs/internal-api.ts"
 import { runLeaseKey, runStreamKey } from "#shared/runs/run-stream.ts"
 import { recordAudit } from "../audit/audit.server.ts"
-import { canBuildApp, requireBuildableApp } from "../apps/app-access.server.ts"
+import { requireBuildableApp, requireUsableApp } from "../apps/app-access.server.ts"
 import { AppError, notFound } from "../errors.server.ts"
 import { readRunStream } from "../runs/run-stream-reader.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, users, type AppDocument } from "../store/collections.server.ts"
+import { maySeeAgentRun } from "./agent-run-access.server.ts"
 import { WorkerUnavailableError, type StartRunResult } from "../worker-client/worker-client.server.ts"
 import { nowIso, type WorkspaceScope } from "../workspaces/scope.server.ts"
 import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
@@ -166,9 +168,10 @@ async function holdsActivePlace(services: WebServices, run: AgentRunDocument): P
 }
 
 export async function triggerAgentRun(services: WebServices, scope: WorkspaceScope, input: TriggerInput): Promise<AgentRunView> {
-  const app = await requireBuildableApp(services, scope, input.appId)
-  if (app.deleting) throw notFound("App")
   const runScope = input.scope ?? "draft"
+  // The draft's agents are its builders' to try; the published ones everyone's the app is published to.
+  const app = runScope === "draft" ? await requireBuildableApp(services, scope, input.appId) : (await requireUsableApp(services, scope, input.appId)).app
+  if (app.deleting) throw notFound("App")
   const approval = await effectiveAgentsApproval(services, app, runScope)
   if (!approval) throw notApproved(runScope)
   const agent = approval.config.agents.find((candidate) => candidate.id === input.agentId)
@@ -223,16 +226,11 @@ export async function triggerAgentRun(services: WebServices, scope: WorkspaceSco
 
 export const loadAgentRun = (services: WebServices, runId: string) => services.store.collection(agentRuns).findOne({ id: runId })
 
-/**
- * Who may see an agent run: whoever can see its app now. Having triggered it is not enough: a
- * collaborator removed from the app loses its runs' transcripts, streams and Cancel with it.
- */
-const maySee = (app: AppDocument, scope: Pick<WorkspaceScope, "user" | "membership">) => canBuildApp(app, scope)
-
+/** The run, if the person may see it (agent-run-access.server.ts maySeeAgentRun); notFound otherwise. */
 export async function requireVisibleAgentRun(services: WebServices, scope: WorkspaceScope, runId: string) {
   const run = await services.store.collection(agentRuns).findOne({ id: runId, workspaceId: scope.workspace.id })
   const app = run ? await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId }) : null
-  if (!run || !app || !maySee(app, scope)) throw notFound("Agent run")
+  if (!run || !app || !(await maySeeAgentRun(services.store, run, app, scope))) throw notFound("Agent run")
   return { run, app }
 }
 
@@ -243,7 +241,7 @@ export async function findAgentRunForUser(services: WebServices, user: Workspace
   const found = await findWorkspaceMembership(services, run.workspaceId, user.id)
   if (!found) return null
   const app = await services.store.collection(apps).findOne({ id: run.appId, workspaceId: run.workspaceId })
-  return app && maySee(app, { user, membership: found.membership }) ? run : null
+  return app && (await maySeeAgentRun(services.store, run, app, { user, membership: found.membership })) ? run : null
 }
 
 export const isActiveAgentRun = (run: Pick<AgentRunDocument, "status">) => run.status === "queued" || run.status === "running"
@@ -257,7 +255,7 @@ export async function getAgentRun(services: WebServices, scope: WorkspaceScope, 
 const CANCEL_CONFIRM_MS = 1_000
 
 export async function cancelAgentRun(services: WebServices, scope: WorkspaceScope, runId: string): Promise<AgentRunView> {
-  // Whoever may see the run may cancel it: the app's builders (the person who triggered it among them while they still see the app).
+  // Whoever may see the run may cancel it: the app's builders, and the person who triggered a published run while they still use the app.
   const { run } = await requireVisibleAgentRun(services, scope, runId)
   if (!isActiveAgentRun(run)) return fullView(services, run)
   // Marked before the worker is asked: its own report of the cancelled turn settles the run, and
@@ -318,12 +316,14 @@ export async function listAgentRuns(
     readonly limit?: number | undefined
   },
 ): Promise<AgentRunView[]> {
-  const app = await requireBuildableApp(services, scope, input.appId)
+  // Builders list every run of the app; a user of the published app only their own published runs.
+  const { app, builder } = await requireUsableApp(services, scope, input.appId)
   const found = await services.store.collection(agentRuns).findMany(
     {
       workspaceId: app.workspaceId,
       appId: app.id,
       ...(input.agentId ? { agentId: input.agentId } : {}),
+      ...(builder ? {} : { triggeredByUserId: scope.user.id, scope: "published" as const }),
     },
     {
       sort: [

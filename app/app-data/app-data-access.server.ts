@@ -1,25 +1,33 @@
-// Who may read and who may change an app's data. Reading follows the app's visibility
-// (app/apps/app-access.server.ts: another workspace's or a hidden app is a 404). Changing is its
-// own rule so the Data tab can show a read-only view to those who may look but not edit.
+// Who may read and who may change an app's data, by scope. The draft's data is the builders'
+// (the preview writes it as whoever views it, and only builders view the draft). The published
+// data is the published app's: everyone the app is published to uses it, reading and writing as
+// themselves, and its builders too (app/apps/app-access.server.ts). Anyone else: 404.
 
 import type { AppDataScope } from "#shared/apps/app-data.ts"
-import { can } from "#shared/auth/permissions.ts"
-import { AppError } from "../errors.server.ts"
-import type { AppDocument } from "../store/collections.server.ts"
-import type { WorkspaceScope } from "../workspaces/scope.server.ts"
+import { requireBuildableApp, requireUsableApp, type UsableApp } from "../apps/app-access.server.ts"
+import { AppError, notFound } from "../errors.server.ts"
+import type { Stores, WorkspaceScope } from "../workspaces/scope.server.ts"
 
-/**
- * Whether this person may write this app's data in this scope. Today everyone who can see an app
- * is one of its builders (creator, collaborator, or an owner/admin who manages every app), and
- * the preview writes as whoever views it. NOTE: when published apps open to colleagues, the
- * published scope will take its users' writes while the draft stays the builders'; change it here.
- */
-export function mayEditAppData(app: AppDocument, who: Pick<WorkspaceScope, "user" | "membership">, _scope: AppDataScope): boolean {
-  return app.createdByUserId === who.user.id || app.collaboratorUserIds.includes(who.user.id) || can(who.membership.role, "apps:manage-all")
+/** The app whose data in `dataScope` the person may reach, with whether they build it; notFound("App") otherwise. */
+export async function requireAppDataAccess(stores: Stores, scope: WorkspaceScope, appId: string, dataScope: AppDataScope): Promise<UsableApp> {
+  const access: UsableApp =
+    dataScope === "draft" ? { app: await requireBuildableApp(stores, scope, appId), release: null, builder: true } : await requireUsableApp(stores, scope, appId)
+  // An app being deleted has its data deleted: nothing may be read or written into it meanwhile.
+  if (access.app.deleting) throw notFound("App")
+  return access
 }
 
-export function requireAppDataEditor(app: AppDocument, who: Pick<WorkspaceScope, "user" | "membership">, scope: AppDataScope): void {
-  if (!mayEditAppData(app, who, scope)) {
+/**
+ * Whether this person may write this app's data in this scope, once requireAppDataAccess let them
+ * read it: the draft's builders write the draft, and every user of the published app writes the
+ * published data (a published app that could not save would be of little use to its colleagues).
+ */
+export function mayEditAppData(access: Pick<UsableApp, "builder">, dataScope: AppDataScope): boolean {
+  return dataScope === "published" || access.builder
+}
+
+export function requireAppDataEditor(access: Pick<UsableApp, "builder">, dataScope: AppDataScope): void {
+  if (!mayEditAppData(access, dataScope)) {
     throw new AppError("FORBIDDEN", "You can look at this app's data but not change it: only the app's builders can. Ask its creator to add you as a collaborator.")
   }
 }

@@ -3,15 +3,16 @@
 // and dropped when the last one leaves. Each stream hears only its scope, and only while its
 // owner may still see the app: the hub follows the workspace's events (one more subscription per
 // workspace, shared by its apps) and re-checks on member.changed and on app.updated / app.deleted
-// of a followed app, and on a timer re-reads memberships, apps and sessions, so a viewer who lost
-// access (removed, no longer a collaborator, session revoked, app deleted) is disconnected.
+// of a followed app, and on app.published (unpublished, audience changed), and on a timer re-reads
+// memberships, teams, apps and sessions, so a viewer who lost access (removed, no longer a
+// collaborator or in the audience, session revoked, app deleted or unpublished) is disconnected.
 
 import type { AppDataChange, AppDataScope } from "#shared/apps/app-data.ts"
 import type { LiveCoordination, Unsubscribe } from "#shared/live/live.server.ts"
-import { canBuildApp } from "../apps/app-access.server.ts"
+import { canBuildApp, canUseApp, needsTeamsToDecide } from "../apps/app-access.server.ts"
 import { parseEnvelope, workspaceEventsChannel } from "../events/workspace-events.server.ts"
 import type { Log } from "../log.server.ts"
-import { apps, memberships, sessions, type UserDocument } from "../store/collections.server.ts"
+import { apps, memberships, sessions, teamMemberships, type UserDocument } from "../store/collections.server.ts"
 import type { DurableStore } from "../store/store.server.ts"
 import { appDataChannel, parseAppDataChangeMessage } from "./app-data-changes.server.ts"
 
@@ -154,14 +155,29 @@ export function createAppDataHub(options: AppDataHubOptions): AppDataHub {
       validSessions = new Set(found.filter((session) => session.expiresAt > now).map((session) => session.id))
     }
     const byUser = new Map(members.map((membership) => [membership.userId, membership]))
-    for (const connection of open) {
+    const whoOf = (connection: Connection) => {
       const membership = byUser.get(connection.owner.userId)
-      const mayHear =
+      return membership ? { user: { id: connection.owner.userId } as UserDocument, membership } : null
+    }
+    // The published data's listeners who only use the app: their teams decide for an app published to teams.
+    const teamIdsByUser = new Map<string, string[]>()
+    const needTeams = open.filter((connection) => {
+      const who = whoOf(connection)
+      return connection.scope === "published" && app !== null && who !== null && needsTeamsToDecide(app, who)
+    })
+    if (needTeams.length > 0) {
+      const userIds = [...new Set(needTeams.map((connection) => connection.owner.userId))]
+      for (const row of await store.collection(teamMemberships).findMany({ workspaceId: channel.workspaceId, userId: { in: userIds } })) {
+        teamIdsByUser.set(row.userId, [...(teamIdsByUser.get(row.userId) ?? []), row.teamId])
+      }
+    }
+    for (const connection of open) {
+      const who = whoOf(connection)
+      const mayReach =
         app !== null &&
-        !app.deleting &&
-        membership !== undefined &&
-        canBuildApp(app, { user: { id: connection.owner.userId } as UserDocument, membership }) &&
-        (validSessions === null || validSessions.has(connection.owner.sessionId))
+        who !== null &&
+        (connection.scope === "draft" ? canBuildApp(app, who) : canUseApp(app, who, teamIdsByUser.get(connection.owner.userId) ?? []))
+      const mayHear = mayReach && !app.deleting && (validSessions === null || validSessions.has(connection.owner.sessionId))
       if (!mayHear) cut(channel, connection)
     }
   }
@@ -183,7 +199,11 @@ export function createAppDataHub(options: AppDataHubOptions): AppDataHub {
         const event = parseEnvelope(message)?.event
         if (!event) return
         for (const channel of watch.channels) {
-          const concerns = event.type === "member.changed" || ((event.type === "app.updated" || event.type === "app.deleted") && event.appId === channel.appId)
+          const concerns =
+            event.type === "member.changed" ||
+            // No appId: it concerns every app, as far as this hub can tell.
+            event.type === "app.published" ||
+            ((event.type === "app.updated" || event.type === "app.deleted") && event.appId === channel.appId)
           if (concerns) void enqueue(channel, () => recheck(channel, false))
         }
       }),

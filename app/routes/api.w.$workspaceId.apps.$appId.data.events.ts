@@ -1,15 +1,15 @@
 // GET /api/w/:workspaceId/apps/:appId/data/events?scope=draft|published: changes to an app's data
 // as Server-Sent Events, for its open previews and Data tab. Each message's data is one
 // AppDataChange (shared/apps/app-data.ts); a browser reloads what it shows when the stream opens.
-// Signed out: 401, as an API answers. Not a member, no such app, or an app the viewer cannot see:
-// 404, as everywhere.
+// Signed out: 401, as an API answers. Not a member, no such app, or an app the viewer cannot reach
+// in that scope (the draft: its builders; published: whoever the app is published to): 404, as everywhere.
 
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { APP_DATA_SCOPES, type AppDataScope } from "#shared/apps/app-data.ts"
 import { can } from "#shared/auth/permissions.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { openAppDataStream } from "../app-data/app-data-stream.server.ts"
-import { canBuildApp } from "../apps/app-access.server.ts"
+import { canBuildApp, canUseAppNow } from "../apps/app-access.server.ts"
 import { getViewer } from "../auth/viewer.server.ts"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
 import { plainText } from "../server/plain-text.server.ts"
@@ -28,8 +28,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!found) return plainText("Workspace not found.", 404)
   if (!can(found.membership.role, "apps:build")) return plainText("Your role does not allow this (apps:build).", 403)
   const app = ID_PATTERN.test(appId) ? await services.store.collection(apps).findOne({ id: appId, workspaceId }) : null
-  if (!app || app.deleting || !canBuildApp(app, { user: viewer.user, membership: found.membership })) return plainText("App not found.", 404)
   const scope = new URL(request.url).searchParams.get("scope") ?? "draft"
+  const who = { user: viewer.user, membership: found.membership }
+  const mayHear = app !== null && !app.deleting && (canBuildApp(app, who) || (scope === "published" && (await canUseAppNow(services.store, app, who))))
+  if (!mayHear) return plainText("App not found.", 404)
   if (!isScope(scope)) return plainText('scope must be "draft" or "published".', 400)
 
   const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)

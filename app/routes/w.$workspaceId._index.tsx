@@ -1,16 +1,19 @@
-// A workspace's overview: where to start (build an app), the apps changed most recently, whether
-// an agent can build right now (and, when not, what the operator sets), and renaming the workspace
-// for those who manage it.
+// A workspace's overview: the published apps the person may use ("Apps for you"), where to start
+// (build an app), the apps changed most recently, whether an agent can build right now (and, when
+// not, what the operator sets), and renaming the workspace for those who manage it.
 
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react"
-import { ArrowRight, Sparkles } from "lucide-react"
+import { ArrowRight, Send, Sparkles } from "lucide-react"
+import type { PublishedAppCard as PublishedAppCardData } from "#shared/publishing/publishing.ts"
 import { AppCard } from "../components/apps/app-card.tsx"
+import { PublishedAppCard } from "../components/apps/published-app-card.tsx"
 import { runtimeLabel } from "../components/builder/runtime-picker.tsx"
 import { FormMessage } from "../components/form-message.tsx"
 import { withArticle } from "../components/roles.ts"
 import { Button } from "../components/ui/button.tsx"
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../components/ui/card.tsx"
+import { EmptyState } from "../components/ui/empty-state.tsx"
 import { Input } from "../components/ui/input.tsx"
 import { Notice } from "../components/ui/notice.tsx"
 import { PageMain, SectionTitle } from "../components/ui/page.tsx"
@@ -27,14 +30,14 @@ export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   return load(args, async (caller) => {
     const none: Record<string, string> = {}
-    const workspace = await caller.workspaces.get({ workspaceId })
-    if (!workspace.permissions.includes("apps:build")) return { workspace, recent: [], runtimes: null, builders: none }
+    const [workspace, { apps: forYou }] = await Promise.all([caller.workspaces.get({ workspaceId }), caller.publishedApps.forYou({ workspaceId })])
+    if (!workspace.permissions.includes("apps:build")) return { workspace, forYou, recent: [], runtimes: null, builders: none }
     const [apps, runtimes, members] = await Promise.all([
       caller.apps.list({ workspaceId }),
       caller.apps.runtimes({ workspaceId }),
       caller.members.list({ workspaceId }),
     ])
-    return { workspace, recent: apps.slice(0, RECENT_APPS), runtimes, builders: displayNamesById(members) }
+    return { workspace, forYou, recent: apps.slice(0, RECENT_APPS), runtimes, builders: displayNamesById(members) }
   })
 }
 
@@ -45,7 +48,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function WorkspaceOverview() {
-  const { workspace, recent, runtimes, builders } = useLoaderData<typeof loader>()
+  const { workspace, forYou, recent, runtimes, builders } = useLoaderData<typeof loader>()
   const outcome = useActionData<typeof action>()
   const base = `/w/${workspace.id}`
   const unusable = runtimes && !runtimes.some((runtime) => runtime.usable) ? runtimes : null
@@ -69,6 +72,8 @@ export default function WorkspaceOverview() {
           </ul>
         </Notice>
       ) : null}
+
+      <AppsForYou apps={forYou} base={base} workspaceName={workspace.name} />
 
       <Card className="bg-accent/40">
         <CardHeader>
@@ -120,5 +125,26 @@ export default function WorkspaceOverview() {
         </Card>
       ) : null}
     </PageMain>
+  )
+}
+
+/** The published apps this person may use; when there are none, what publishing is. */
+function AppsForYou({ apps, base, workspaceName }: { apps: readonly PublishedAppCardData[]; base: string; workspaceName: string }) {
+  return (
+    <section aria-labelledby="apps-for-you" data-testid="apps-for-you">
+      <SectionTitle id="apps-for-you">Apps for you</SectionTitle>
+      {apps.length > 0 ? (
+        <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+          {apps.map((app) => (
+            <PublishedAppCard key={app.appId} app={app} href={`${base}/a/${app.appId}`} workspaceName={workspaceName} />
+          ))}
+        </ul>
+      ) : (
+        <EmptyState icon={Send} title="No apps published to you yet" data-testid="apps-for-you-empty">
+          When someone in {workspaceName} publishes an app they built to the whole workspace or to one of your teams, it appears here, ready
+          to use. Apps you build yourself can be published from their builder with Publish.
+        </EmptyState>
+      )}
+    </section>
   )
 }

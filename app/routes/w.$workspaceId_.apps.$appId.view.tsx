@@ -5,12 +5,10 @@
 // cannot see: 404.
 
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react"
-import { ChevronLeft } from "lucide-react"
+import { useLoaderData, useSearchParams } from "@remix-run/react"
 import { ID_PATTERN } from "#shared/ids.ts"
+import { AppPageBar } from "../components/apps/app-page-bar.tsx"
 import { PreviewPanel } from "../components/preview/preview-panel.tsx"
-import { Button } from "../components/ui/button.tsx"
-import { LogoMark } from "../components/ui/logo.tsx"
 import { useRevalidateOnWorkspaceEvents } from "../events/use-workspace-events.ts"
 import { loadPreview } from "../preview/load-preview.server.ts"
 import { pageTitle } from "../text/page-title.ts"
@@ -42,18 +40,7 @@ export default function AppView() {
   const builder = `/w/${workspaceId}/apps/${app.id}`
   return (
     <main className="flex h-dvh min-w-0 flex-col">
-      <div className="flex h-11 shrink-0 items-center gap-2 border-b px-2 sm:px-3">
-        <Button asChild variant="ghost" size="sm" className="min-w-0 shrink px-2">
-          <Link to={builder} data-testid="preview-back" title={`Back to the builder of ${app.name}`}>
-            <ChevronLeft aria-hidden />
-            <span className="sr-only sm:not-sr-only">Builder</span>
-          </Link>
-        </Button>
-        <LogoMark className="size-5 shrink-0" />
-        <h1 className="min-w-0 flex-1 truncate text-sm font-semibold" title={app.name}>
-          {app.name}
-        </h1>
-      </div>
+      <AppPageBar appName={app.name} back={{ to: builder, label: "Builder", title: `Back to the builder of ${app.name}`, testId: "preview-back" }} />
       <div className="flex min-h-0 flex-1 flex-col p-2 sm:p-3">
         {/* Keyed on the app: its frame, the bridge answering it and what it shows are made anew together,
             so another app's document can never be answered as this app's (see preview-frame.tsx). */}
@@ -65,6 +52,7 @@ export default function AppView() {
           loaded={preview.preview}
           pinned={searchParams.get("version")}
           pinnedMissing={preview.pinnedMissing}
+          frame={preview.frame}
           versions={versions}
           working={app.running}
           building={false}

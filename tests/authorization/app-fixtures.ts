@@ -134,3 +134,10 @@ export async function makeAppWithAgents(world: World, creator: HttpPerson): Prom
     await store.close()
   }
 }
+
+/** A fresh built app of the creator's that an admin published to the whole workspace (publishing.publish). */
+export async function publishedByAnAdmin(world: World, creator: HttpPerson): Promise<MadeApp> {
+  const made = await makeAppWithVersions(world, creator)
+  await world.as("admin").must("mutation", "publishing.publish", { workspaceId: world.workspaceId, appId: made.appId, visibility: "workspace", teamIds: [] })
+  return made
+}

@@ -42,8 +42,8 @@ export function trpcAgentsBackend({ workspaceId, appId, scope }: BridgeTarget): 
       if (run.appId !== appId) throw Object.assign(new Error("There is no such agent run in this app."), { code: "NOT_FOUND" })
       return { status: run.status, error: run.status === "failed" ? (run.error?.message ?? "The agent run failed.") : null }
     },
-    // NOTE: appTools run against the draft's approval until publishing brings a published payload (issue 16).
-    callTool: (toolName, input) => trpc.appTools.execute.mutate({ workspaceId, appId, toolName, input }),
+    // The published app's tools run under its release's approval, the preview's under the draft's.
+    callTool: (toolName, input) => trpc.appTools.execute.mutate({ workspaceId, appId, toolName, input, scope }),
   }
 }
 

@@ -2,7 +2,7 @@
 // integration-setup.json), with the scopes they need: to prefill the admin's form, to list what a
 // member can connect, and to request exactly those scopes when someone connects.
 
-import { canBuildApp } from "../../apps/app-access.server.ts"
+import { canUseApp, needsTeamsToDecide, teamIdsOf } from "../../apps/app-access.server.ts"
 import type { WebServices } from "../../services.server.ts"
 import { apps } from "../../store/collections.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
@@ -27,9 +27,11 @@ export interface ProviderNeed {
   readonly grants: IntegrationGrantDocument[]
 }
 
-/** The apps of the workspace the viewer can see, as a filter for providerNeeds. */
+/** The apps of the workspace the viewer builds or uses published (their tools call as them), as a filter for providerNeeds. */
 export async function visibleAppFilter(services: Pick<WebServices, "store">, scope: WorkspaceScope): Promise<(appId: string) => boolean> {
-  const visible = new Set((await services.store.collection(apps).findMany({ workspaceId: scope.workspace.id })).filter((app) => canBuildApp(app, scope)).map((app) => app.id))
+  const all = await services.store.collection(apps).findMany({ workspaceId: scope.workspace.id })
+  const teamIds = all.some((app) => needsTeamsToDecide(app, scope)) ? await teamIdsOf(services.store, scope.workspace.id, scope.user.id) : []
+  const visible = new Set(all.filter((app) => canUseApp(app, scope, teamIds)).map((app) => app.id))
   return (appId) => visible.has(appId)
 }
 

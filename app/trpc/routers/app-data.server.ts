@@ -1,10 +1,11 @@
-// App data: the documents an app stores in its collections, for the preview's bridge and the Data
-// tab. Every call names the app and a scope ("draft", the default, or "published"); an app the
-// caller cannot see is a 404 like any other, and writes need mayEditAppData.
+// App data: the documents an app stores in its collections, for the preview's and the published
+// app's bridge and the Data tab. Every call names the app and a scope ("draft", the default, or
+// "published"): the draft's data is its builders', the published data every user's of the published
+// app (app/app-data/app-data-access.server.ts); anyone else gets a 404 like any other.
 
 import { z } from "zod"
 import { APP_DATA_LIMITS, APP_DATA_SCOPES, COLLECTION_NAME_PATTERN, COLLECTION_NAME_RULE } from "#shared/apps/app-data.ts"
-import { mayEditAppData, requireAppDataEditor } from "../../app-data/app-data-access.server.ts"
+import { mayEditAppData, requireAppDataAccess, requireAppDataEditor } from "../../app-data/app-data-access.server.ts"
 import {
   describeAppData,
   getDocument,
@@ -14,8 +15,6 @@ import {
   updateDocument,
   type AppDataTarget,
 } from "../../app-data/app-data.server.ts"
-import { requireBuildableApp } from "../../apps/app-access.server.ts"
-import { notFound } from "../../errors.server.ts"
 import type { WebServices } from "../../services.server.ts"
 import type { WorkspaceScope } from "../../workspaces/scope.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
@@ -38,19 +37,17 @@ interface Context {
   readonly scope: WorkspaceScope
 }
 
-/** The app, if the caller may see it, and which of its data the call is about. */
+/** The app's access, if the caller may reach this scope's data, and which of its data the call is about. */
 async function visibleTarget(ctx: Context, input: z.infer<typeof appDataInput>) {
-  const app = await requireBuildableApp(ctx.services, ctx.scope, input.appId)
-  // An app being deleted has its data deleted: nothing may be read or written into it meanwhile.
-  if (app.deleting) throw notFound("App")
-  const target: AppDataTarget = { workspaceId: app.workspaceId, appId: app.id, scope: input.scope }
-  return { app, target }
+  const access = await requireAppDataAccess(ctx.services, ctx.scope, input.appId, input.scope)
+  const target: AppDataTarget = { workspaceId: access.app.workspaceId, appId: access.app.id, scope: input.scope }
+  return { access, target }
 }
 
 /** As visibleTarget, for a change: the caller must also be allowed to edit this scope's data. */
 async function editableTarget(ctx: Context, input: z.infer<typeof appDataInput>) {
   const found = await visibleTarget(ctx, input)
-  requireAppDataEditor(found.app, ctx.scope, input.scope)
+  requireAppDataEditor(found.access, input.scope)
   return found.target
 }
 
@@ -59,8 +56,8 @@ export const appDataRouter = createTRPCRouter({
   collections: workspaceProcedure("apps:build")
     .input(appDataInput)
     .query(async ({ ctx, input }) => {
-      const { app, target } = await visibleTarget(ctx, input)
-      return { ...(await describeAppData(ctx.services, target)), canEdit: mayEditAppData(app, ctx.scope, input.scope) }
+      const { access, target } = await visibleTarget(ctx, input)
+      return { ...(await describeAppData(ctx.services, target)), canEdit: mayEditAppData(access, input.scope) }
     }),
 
   /** A page of one collection, oldest first; pass nextCursor back as cursor for the next. */
