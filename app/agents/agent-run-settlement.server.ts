@@ -12,6 +12,7 @@ import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import { endRunStream, markRunSettled, readRunStream } from "../runs/run-stream-reader.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps } from "../store/collections.server.ts"
+import { recordRunUsage } from "../usage/record-usage.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
 import { agentRuns, type AgentRunDocument, type AgentRunStatus, type AgentRunUsage } from "./agent-run-collections.server.ts"
 
@@ -84,6 +85,18 @@ export async function settleAgentRun(services: WebServices, run: AgentRunDocumen
     },
   )
   if (!settled) return null
+  // Before run.settled, so whoever reads the settled run finds its usage counted.
+  await recordRunUsage(services, {
+    runKind: "agent",
+    runId: run.id,
+    workspaceId: run.workspaceId,
+    appId: run.appId,
+    userId: run.triggeredByUserId,
+    runtime: run.runtime,
+    model: run.model,
+    endedAt: settled.endedAt ?? nowIso(),
+    transcript,
+  })
   if (ending.closeStreamWith) {
     await endRunStream(services.live, run.id, ending.closeStreamWith).catch((error: unknown) =>
       services.log.warn("could not end the agent run's stream", { runId: run.id, error }),

@@ -11,6 +11,7 @@ import { agentsPageView } from "../components/agents/agents-page-view.ts"
 import { AgentsPanel } from "../components/agents/agents-panel.tsx"
 import type { ApprovalFacts } from "../components/agents/agents-view.ts"
 import { appNameIn, useAppPanel } from "../components/app-workspace/panel-context.ts"
+import { AppUsageCard } from "../components/usage/app-usage-card.tsx"
 import { FormMessage } from "../components/form-message.tsx"
 import { readForm } from "../forms/read-form.server.ts"
 import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
@@ -28,8 +29,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const search = new URL(args.request.url).searchParams
   if (search.get("view") === "approval") return approvalOnly(args, app)
   if (search.get("view") === "run") return runOnly(args, app, search.get("runId") ?? "")
-  const [overview, runs] = await load(args, (caller) => Promise.all([caller.agents.overview(app), caller.agentRuns.list({ ...app, limit: RECENT_RUNS })]))
-  return { page: agentsPageView(overview, runs) }
+  const [overview, runs, usage] = await load(args, (caller) =>
+    Promise.all([caller.agents.overview(app), caller.agentRuns.list({ ...app, limit: RECENT_RUNS }), caller.usage.forApp(app)]),
+  )
+  return { page: agentsPageView(overview, runs), usage }
 }
 
 /**
@@ -89,6 +92,7 @@ export default function AgentsPane() {
         <FormMessage key={intent} outcome={outcome} intent={intent} />
       ))}
       {"page" in data ? <AgentsPanel view={data.page} action={path} /> : null}
+      {"usage" in data ? <AppUsageCard usage={data.usage} /> : null}
     </div>
   )
 }

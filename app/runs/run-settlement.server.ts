@@ -14,6 +14,7 @@ import { dropUnversionedSnapshot } from "../apps/versions.server.ts"
 import { publishWorkspaceEvent } from "../events/workspace-events.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { apps, runs, type AppDocument, type RunDocument, type RunStatus } from "../store/collections.server.ts"
+import { recordRunUsage } from "../usage/record-usage.server.ts"
 import { nowIso } from "../workspaces/scope.server.ts"
 import { buildOutcome } from "./build-outcome.ts"
 import { endRunStream, markRunSettled } from "./run-stream-reader.server.ts"
@@ -60,6 +61,18 @@ export async function settleRun(services: WebServices, run: RunDocument, ending:
       { status: ending.status, error: ending.error, transcript, endedAt: nowIso(), build: buildOutcome(ending.status, transcript) },
     )
   if (!settled) return null
+  // Before run.settled, so whoever reads the settled run finds its usage counted.
+  await recordRunUsage(services, {
+    runKind: "builder",
+    runId: run.id,
+    workspaceId: run.workspaceId,
+    appId: run.appId,
+    userId: run.createdByUserId,
+    runtime: run.runtime,
+    model: run.model,
+    endedAt: settled.endedAt ?? nowIso(),
+    transcript,
+  })
 
   if (ending.closeStreamWith) {
     await endRunStream(services.live, run.id, ending.closeStreamWith).catch((error: unknown) =>

@@ -12,6 +12,7 @@ import { agentRunCollections } from "../agents/agent-run-collections.server.ts"
 import { appDataCollections } from "../app-data/app-data-collections.server.ts"
 import { integrationCollections } from "../integrations/integration-collections.server.ts"
 import { publishingCollections } from "../publishing/publishing-collections.server.ts"
+import { usageCollections } from "../usage/usage-collections.server.ts"
 import { storedSecrets } from "../secrets/secret-collections.server.ts"
 import type { RunBuild } from "../runs/build-outcome.ts"
 import { defineCollection, type AnyCollectionDefinition, type StoredDocument } from "./store.server.ts"
@@ -186,6 +187,11 @@ export const auditEvents = defineCollection<AuditEventDocument>({
   indexes: [
     { name: "workspace_occurred", fields: ["workspaceId", "occurredAt"] },
     { name: "workspace_target", fields: ["workspaceId", "targetType", "targetId"] },
+    // The audit page's filters and keyset pages, (occurredAt, id) newest or oldest first.
+    { name: "workspace_occurred_id", fields: ["workspaceId", "occurredAt", "id"] },
+    { name: "workspace_actor_occurred_id", fields: ["workspaceId", "actorUserId", "occurredAt", "id"] },
+    { name: "workspace_action_occurred_id", fields: ["workspaceId", "action", "occurredAt", "id"] },
+    { name: "workspace_target_occurred_id", fields: ["workspaceId", "targetType", "targetId", "occurredAt", "id"] },
   ],
 })
 
@@ -366,4 +372,5 @@ export const allCollections: readonly AnyCollectionDefinition[] = [
   storedSecrets,
   ...integrationCollections,
   ...publishingCollections,
+  ...usageCollections,
 ]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { renderInRouter, textOf } from "#tests/fixtures/render-in-router.tsx"
-import { PREVIEW_SANDBOX } from "./preview-frame.tsx"
+import { DEFAULT_FRAME_POLICY } from "./preview-frame.tsx"
 import { PreviewPanel, type PreviewPanelProps } from "./preview-panel.tsx"
 import { isPreviewUrl } from "./use-preview.ts"
 
@@ -52,7 +52,7 @@ describe("the Preview", () => {
 
 describe("the preview frame", () => {
   it("is sandboxed without allow-same-origin", () => {
-    expect(PREVIEW_SANDBOX.split(" ")).toEqual(["allow-scripts", "allow-forms", "allow-popups", "allow-modals"])
+    expect(DEFAULT_FRAME_POLICY.sandbox.split(" ")).toEqual(["allow-scripts", "allow-forms", "allow-modals", "allow-popups", "allow-popups-to-escape-sandbox"])
   })
 
   it("loads only this server's preview paths", () => {

@@ -13,6 +13,7 @@ import { Select } from "../ui/input.tsx"
 import { Notice } from "../ui/notice.tsx"
 import { RelativeTime } from "../ui/relative-time.tsx"
 import { Spinner } from "../ui/spinner.tsx"
+import type { FramePolicy } from "#shared/apps/frame-policy.ts"
 import { PreviewFrame } from "./preview-frame.tsx"
 import { usePreview, type PreviewInfo } from "./use-preview.ts"
 
@@ -37,6 +38,8 @@ export interface PreviewPanelProps {
   readonly working: boolean
   /** That run is building the app right now. */
   readonly building: boolean
+  /** The workspace's runtime settings for the frame (loadPreview reads them); the defaults when absent. */
+  readonly frame?: FramePolicy
   /** The full-page view of what is shown ("Open in new tab"); absent on that page itself. */
   readonly viewHref?: (versionId: string | null) => string
 }
@@ -142,6 +145,7 @@ export function PreviewPanel(props: PreviewPanelProps) {
             loadCount={preview.loadCount}
             target={{ workspaceId, appId, scope: "draft" }}
             title={`Preview of ${appName}`}
+            {...(props.frame ? { policy: props.frame } : {})}
             className={cn(phoneWidth && "max-w-sm")}
           />
         </div>

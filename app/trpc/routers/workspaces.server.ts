@@ -1,7 +1,9 @@
-// Workspaces: mine, create, view, rename.
+// Workspaces: mine, create, view, rename, and the runtime settings of their app frames.
 
 import { z } from "zod"
 import { PERMISSIONS, can, type Permission } from "#shared/auth/permissions.ts"
+import { framePolicy } from "#shared/apps/frame-policy.ts"
+import { appRuntimeSettingsOf, saveAppRuntimeSettings } from "../../workspaces/app-runtime-settings.server.ts"
 import { createWorkspace, listWorkspacesOf, renameWorkspace } from "../../workspaces/workspaces.server.ts"
 import { createTRPCRouter, protectedProcedure, workspaceProcedure } from "../init.server.ts"
 import { nameSchema } from "../schemas.server.ts"
@@ -28,5 +30,18 @@ export const workspacesRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const workspace = await renameWorkspace(ctx.services, ctx.scope, input.name)
       return { id: workspace.id, name: workspace.name }
+    }),
+
+  /** Everyone sees them (the app pages frame apps by them); only admins change them. */
+  runtimeSettings: workspaceProcedure("workspace:view").query(({ ctx }) => {
+    const settings = appRuntimeSettingsOf(ctx.scope.workspace)
+    return { settings, frame: framePolicy(settings) }
+  }),
+
+  saveRuntimeSettings: workspaceProcedure("workspace:manage")
+    .input(z.object({ scripts: z.boolean(), clipboard: z.boolean(), externalLinks: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const settings = await saveAppRuntimeSettings(ctx.services, ctx.scope, input)
+      return { settings, frame: framePolicy(settings) }
     }),
 })
