@@ -2,8 +2,9 @@
 // (signed out 401; another workspace's run, or an app the viewer cannot see: 404). Replays from
 // Last-Event-ID (header, or ?lastEventId= for a first connection that resumes), then follows the
 // live stream past the turn's end to run.settled. A client already past that gets 204, which
-// tells EventSource to stop reconnecting. App agent runs stream here too, visible to whoever can
-// see their app now (having triggered one is not enough once the app is out of sight).
+// tells EventSource to stop reconnecting. App agent runs stream here too: to the app's builders,
+// and a published run to the person who triggered it while they still use the app
+// (app/agents/agent-run-access.server.ts maySeeAgentRun).
 
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { ID_PATTERN } from "#shared/ids.ts"

@@ -16,8 +16,12 @@ import { integrationKeysRouter } from "./routers/integration-keys.server.ts"
 import { invitationsRouter } from "./routers/invitations.server.ts"
 import { membersRouter } from "./routers/members.server.ts"
 import { oauthProvidersRouter } from "./routers/oauth-providers.server.ts"
+import { publishedAppsRouter } from "./routers/published-apps.server.ts"
+import { publishingRouter } from "./routers/publishing.server.ts"
+import { reviewsRouter } from "./routers/reviews.server.ts"
 import { runsRouter } from "./routers/runs.server.ts"
 import { teamsRouter } from "./routers/teams.server.ts"
+import { usageRouter } from "./routers/usage.server.ts"
 import { versionsRouter } from "./routers/versions.server.ts"
 import { workspacesRouter } from "./routers/workspaces.server.ts"
 
@@ -39,6 +43,10 @@ export const appRouter = createTRPCRouter({
   oauthProviders: oauthProvidersRouter,
   connections: connectionsRouter,
   integrationKeys: integrationKeysRouter,
+  publishing: publishingRouter,
+  publishedApps: publishedAppsRouter,
+  reviews: reviewsRouter,
+  usage: usageRouter,
 })
 
 export type AppRouter = typeof appRouter
