@@ -6,7 +6,7 @@
 // framing by the platform's pages only, no referrer (the URL is a capability), no cookies.
 
 import type { WebServices } from "../services.server.ts"
-import { appVersions, snapshots } from "../store/collections.server.ts"
+import { apps, appVersions, snapshots } from "../store/collections.server.ts"
 import { cachedDistFiles, distPathOf, findFile, type PreviewFile } from "./preview-files.server.ts"
 import { previewKey, verifyPreviewToken } from "./preview-token.server.ts"
 
@@ -106,6 +106,10 @@ export async function servePreview(services: WebServices, request: Request, toke
   // The version is looked up on every request, so a deleted app or version stops being served at once.
   const version = await services.store.collection(appVersions).findOne({ id: grant.versionId, appId: grant.appId, workspaceId: grant.workspaceId })
   if (!version) return notFound()
+  if (grant.releaseId !== undefined) {
+    const app = await services.store.collection(apps).findOne({ id: grant.appId, workspaceId: grant.workspaceId })
+    if (!app || app.publishedReleaseId !== grant.releaseId) return notFound()
+  }
   const files = await cachedDistFiles(services.store, version.snapshotId, () =>
     services.store.collection(snapshots).findOne({ id: version.snapshotId, appId: version.appId, workspaceId: version.workspaceId }),
   )

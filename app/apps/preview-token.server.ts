@@ -17,6 +17,12 @@ export interface PreviewGrant {
   readonly workspaceId: string
   readonly appId: string
   readonly versionId: string
+  /**
+   * Set for a published app's colleagues: the release the URL was given for. It is served only
+   * while that release is the app's current one, so unpublishing or a new release takes it back
+   * at once (a builder's preview of a version needs no release).
+   */
+  readonly releaseId?: string
   /** Milliseconds since the epoch, whole seconds. */
   readonly expiresAt: number
 }
@@ -44,7 +50,8 @@ export function previewKey(sessionKey: Uint8Array): Uint8Array {
 }
 
 // Ids are base32, so "." never occurs in them.
-const payloadOf = (grant: PreviewGrant) => `${grant.workspaceId}.${grant.appId}.${grant.versionId}.${Math.floor(grant.expiresAt / 1000)}`
+const payloadOf = (grant: PreviewGrant) =>
+  `${grant.workspaceId}.${grant.appId}.${grant.versionId}.${Math.floor(grant.expiresAt / 1000)}${grant.releaseId ? `.${grant.releaseId}` : ""}`
 
 export function signPreviewToken(key: Uint8Array, grant: PreviewGrant): string {
   const payload = encoder.encode(payloadOf(grant))
@@ -72,11 +79,13 @@ export function verifyPreviewToken(key: Uint8Array, token: string, now = Date.no
   } catch {
     return null
   }
-  const [workspaceId, appId, versionId, expiry, ...rest] = text.split(".")
+  const [workspaceId, appId, versionId, expiry, releaseId, ...rest] = text.split(".")
   if (rest.length > 0 || !workspaceId || !appId || !versionId || !expiry || !/^\d{1,12}$/.test(expiry)) return null
   if (![workspaceId, appId, versionId].every((id) => ID_PATTERN.test(id))) return null
+  if (releaseId !== undefined && !ID_PATTERN.test(releaseId)) return null
   const expiresAt = Number(expiry) * 1000
-  return expiresAt > now ? { workspaceId, appId, versionId, expiresAt } : null
+  if (expiresAt <= now) return null
+  return releaseId === undefined ? { workspaceId, appId, versionId, expiresAt } : { workspaceId, appId, versionId, releaseId, expiresAt }
 }
 
 /** The URL a preview of the version is served at, for a new grant from now. */

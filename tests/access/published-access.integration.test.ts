@@ -10,6 +10,7 @@ import { exampleAgentsConfig } from "#shared/agents/agents-config.fixture.ts"
 import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
 import { newId } from "#shared/ids.ts"
 import { agentsApprovals } from "#app/agents/agent-approval-collections.server.ts"
+import { servePreview } from "#app/apps/preview-serving.server.ts"
 import { appReleases } from "#app/publishing/publishing-collections.server.ts"
 import { apps, appVersions, snapshots, teamMemberships, teams, type AppDocument } from "#app/store/collections.server.ts"
 import { createVersionWorld, type VersionWorld } from "#tests/fixtures/version-world.ts"
@@ -159,6 +160,13 @@ describe("a published app, for a member who does not build it", () => {
       expect(await codeOf(refused)).toBe("NOT_FOUND")
     }
     expect(await linus.appTools.execute({ ...ids, toolName: "create_note", input: { title: "x", tag: "work" }, scope: "published" })).toMatchObject({ mock: true })
+
+    // His preview URL is the release's: served while it is current, taken back at once by unpublishing.
+    const token = opened.preview.url.split("/")[2]!
+    const serve = () => servePreview(world.services, new Request(`http://second.test${opened.preview.url}`), token)
+    expect((await serve()).status).toBe(200)
+    await world.services.store.collection(apps).updateOne({ id: ids.appId, workspaceId: ids.workspaceId }, { publishedReleaseId: null, visibility: null, visibleTeamIds: null })
+    expect((await serve()).status).toBe(404)
   })
 
   it("runs the published agents as him and shows him only his own runs; builders see them all", async () => {
