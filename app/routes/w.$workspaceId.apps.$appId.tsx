@@ -150,7 +150,7 @@ export default function AppPage() {
   useFillViewport(page)
   return (
     <main ref={page} className={cn("flex min-h-0 min-w-0 flex-col", FILL_VIEWPORT)} data-testid="app-page">
-      <AppHeader app={app} mayManage={mayManage} appsHref={apps} base={base} viewHref={viewHref(pinned)} />
+      <AppHeader workspaceId={workspaceId} app={app} mayManage={mayManage} appsHref={apps} base={base} viewHref={viewHref(pinned)} />
       {/* A refused restore lands here (the app's URL, where the form posts), not on the Versions panel. */}
       {outcome?.intent === "restore" && !outcome.ok ? (
         <div className="shrink-0 px-3 pt-3 sm:px-4">
@@ -184,6 +184,7 @@ export default function AppPage() {
             loaded={app.preview.preview}
             pinned={pinned}
             pinnedMissing={app.preview.pinnedMissing}
+            frame={app.preview.frame}
             versions={app.versions}
             working={working}
             building={building}

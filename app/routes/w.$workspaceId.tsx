@@ -7,6 +7,7 @@ import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react"
 import { useEffect, useRef } from "react"
 import { cn } from "../components/ui/cn.ts"
 import { LogoMark } from "../components/ui/logo.tsx"
+import { ReviewCount } from "../components/workspace-frame/review-count.tsx"
 import { AccountMenu, WorkspaceSwitcher } from "../components/workspace-frame/workspace-menus.tsx"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { serializeCookie } from "../auth/session-cookie.server.ts"
@@ -18,14 +19,19 @@ import { LAST_WORKSPACE_COOKIE } from "../workspaces/last-workspace.server.ts"
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
   if (!ID_PATTERN.test(workspaceId)) throw new Response("Workspace not found.", { status: 404 })
-  const [workspace, workspaces, me] = await load(args, (caller) =>
-    Promise.all([caller.workspaces.get({ workspaceId }), caller.workspaces.list(), caller.auth.me()]),
-  )
+  const [workspace, workspaces, me, pendingReviews] = await load(args, async (caller) => {
+    const [workspace, workspaces, me] = await Promise.all([caller.workspaces.get({ workspaceId }), caller.workspaces.list(), caller.auth.me()])
+    // Beside Reviews, the requests waiting for the people who decide them; failing costs the count, not the page.
+    const pendingReviews = workspace.permissions.includes("apps:publish")
+      ? await caller.reviews.list({ workspaceId, status: "pending" }).then(({ reviews }) => reviews.length, () => null)
+      : null
+    return [workspace, workspaces, me, pendingReviews] as const
+  })
   const remember = serializeCookie(LAST_WORKSPACE_COOKIE, workspaceId, {
     secure: isSecureRequest(args.request, args.context.services.config),
     maxAgeSeconds: 365 * 24 * 60 * 60,
   })
-  return data({ workspace, workspaces, user: me.user }, { headers: { "set-cookie": remember } })
+  return data({ workspace, workspaces, user: me.user, pendingReviews }, { headers: { "set-cookie": remember } })
 }
 
 const tab = ({ isActive }: { isActive: boolean }) =>
@@ -52,7 +58,7 @@ function useCurrentTabInView() {
 }
 
 export default function WorkspaceLayout() {
-  const { workspace, workspaces, user } = useLoaderData<typeof loader>()
+  const { workspace, workspaces, user, pendingReviews } = useLoaderData<typeof loader>()
   // Lists on every workspace page refresh when something in the workspace changes.
   useRevalidateOnWorkspaceEvents(workspace.id)
   const may = (permission: string) => workspace.permissions.includes(permission as never)
@@ -80,6 +86,12 @@ export default function WorkspaceLayout() {
           <NavLink to={`${base}/apps`} className={tab} data-testid="nav-apps">
             Apps
           </NavLink>
+          {may("apps:build") ? (
+            <NavLink to={`${base}/reviews`} className={tab} data-testid="nav-reviews">
+              Reviews
+              {pendingReviews ? <ReviewCount count={pendingReviews} /> : null}
+            </NavLink>
+          ) : null}
           <NavLink to={`${base}/settings/members`} className={tab}>
             Members
           </NavLink>
@@ -104,6 +116,16 @@ export default function WorkspaceLayout() {
           {may("audit:read") ? (
             <NavLink to={`${base}/settings/audit`} className={tab}>
               Audit log
+            </NavLink>
+          ) : null}
+          {may("usage:read") ? (
+            <NavLink to={`${base}/settings/usage`} className={tab}>
+              Usage
+            </NavLink>
+          ) : null}
+          {may("workspace:manage") ? (
+            <NavLink to={`${base}/settings/runtime`} className={tab}>
+              Runtime
             </NavLink>
           ) : null}
         </nav>

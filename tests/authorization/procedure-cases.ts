@@ -5,7 +5,7 @@
 import { newId } from "#shared/ids.ts"
 import { integrationGrants } from "#app/integrations/integration-collections.server.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import { makeApp, makeAppWithAgents, makeAppWithPlan, makeAppWithVersions } from "./app-fixtures.ts"
+import { makeApp, makeAppWithAgents, makeAppWithPlan, makeAppWithVersions, publishedByAnAdmin } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 /** A document in a fresh app of the caller's, in its draft data. */
@@ -78,6 +78,19 @@ function oauthClientInput(world: World) {
   }
 }
 
+/** A fresh built app of the caller's, published (directly, as an admin) or asked for review (requestReview, or as a member). */
+async function publishedOrAsked(world: World, caller: HttpPerson, requestReview = false) {
+  const { appId } = await makeAppWithVersions(world, caller)
+  const outcome = await caller.must<{ kind: string; release?: { id: string }; review?: { id: string } }>("mutation", "publishing.publish", {
+    workspaceId: world.workspaceId,
+    appId,
+    visibility: "workspace",
+    teamIds: [],
+    requestReview,
+  })
+  return { appId, releaseId: outcome.release?.id ?? null, reviewId: outcome.review?.id ?? null }
+}
+
 /** Builds the input for one procedure. `caller` is who will make the call that must succeed. */
 export type CaseInput = (world: World, caller: HttpPerson) => Promise<Record<string, unknown> | undefined>
 
@@ -103,6 +116,8 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "workspaces.create": async () => ({ name: "Created by the enumeration" }),
   "workspaces.get": empty,
   "workspaces.rename": async () => ({ name: "Acme renamed" }),
+  "workspaces.runtimeSettings": empty,
+  "workspaces.saveRuntimeSettings": async () => ({ scripts: true, clipboard: false, externalLinks: true }),
 
   "members.list": empty,
   "members.changeRole": async (world) => ({ userId: (await world.join("member")).userId, role: "admin" }),
@@ -123,7 +138,13 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "teams.removeMember": async (world) => ({ teamId: await world.team([world.userId("member")]), userId: world.userId("member") }),
 
   "audit.list": async () => ({ limit: 10 }),
-  "audit.feed": async () => ({ limit: 10 }),
+  "audit.feed": async () => ({ limit: 10, action: "member.", from: "2020-01-01" }),
+  "audit.retention": empty,
+  "audit.setRetention": async () => ({ retentionDays: 365 }),
+
+  // Nothing recorded yet answers empty figures; forApp on an app of the caller's own.
+  "usage.summary": async () => ({ groupBy: "app" }),
+  "usage.forApp": async (world, caller) => ({ appId: (await makeApp(world, caller)).appId }),
 
   // Each case makes its app as the caller: an app is visible only to its creator (and admins).
   "apps.list": empty,
@@ -208,4 +229,23 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
     const { appId, versionIds } = await makeAppWithVersions(world, caller)
     return { appId, versionId: versionIds[0] }
   },
+
+  // Publishing: apps:build cases run as a member (publish asks for a review), apps:publish ones as an admin.
+  "publishing.state": async (world, caller) => ({ appId: (await makeAppWithVersions(world, caller)).appId }),
+  "publishing.publish": async (world, caller) => ({ appId: (await makeAppWithVersions(world, caller)).appId, visibility: "workspace", teamIds: [] }),
+  "publishing.unpublish": async (world, caller) => ({ appId: (await publishedOrAsked(world, caller)).appId }),
+  "publishing.releases": async (world, caller) => ({ appId: (await makeAppWithVersions(world, caller)).appId }),
+  "publishing.rollback": async (world, caller) => {
+    const { appId, releaseId } = await publishedOrAsked(world, caller)
+    return { appId, releaseId }
+  },
+  "publishing.withdrawReview": async (world, caller) => ({ appId: (await publishedOrAsked(world, caller, true)).appId }),
+  "reviews.list": empty,
+  "reviews.get": async (world, caller) => ({ reviewId: (await publishedOrAsked(world, caller, true)).reviewId }),
+  "reviews.approve": async (world, caller) => ({ reviewId: (await publishedOrAsked(world, caller, true)).reviewId }),
+  "reviews.requestChanges": async (world, caller) => ({ reviewId: (await publishedOrAsked(world, caller, true)).reviewId, comment: "Add a title" }),
+
+  // The caller (a member) builds the app and an admin publishes it to the workspace: open needs a release.
+  "publishedApps.forYou": empty,
+  "publishedApps.open": async (world, caller) => ({ appId: (await publishedByAnAdmin(world, caller)).appId }),
 }

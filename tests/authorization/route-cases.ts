@@ -7,7 +7,7 @@ import { exampleAgentsConfig } from "#shared/agents/agents-config.fixture.ts"
 import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
 import type { Permission } from "#shared/auth/permissions.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
-import { makeApp, makeAppWithAgents, makeAppWithVersions } from "./app-fixtures.ts"
+import { makeApp, makeAppWithAgents, makeAppWithVersions, publishedByAnAdmin } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
 export type RouteAccess =
@@ -42,6 +42,19 @@ const otherSessionOf = async (world: World, caller: HttpPerson) => {
 }
 
 const appPath = async (world: World, caller: HttpPerson) => `/w/${world.workspaceId}/apps/${(await makeApp(world, caller)).appId}`
+
+/** A built app of the caller's, published for the workspace (an admin) or asked to be (a member, or anyone with `requestReview`). */
+const publishedBy = async (world: World, caller: HttpPerson, requestReview = false) => {
+  const { appId } = await makeAppWithVersions(world, caller)
+  const outcome = await caller.must<{ kind: string; review?: { id: string } }>("mutation", "publishing.publish", {
+    workspaceId: world.workspaceId,
+    appId,
+    visibility: "workspace",
+    teamIds: [],
+    ...(requestReview ? { requestReview } : {}),
+  })
+  return { appId, reviewId: outcome.review?.id ?? "" }
+}
 
 export const routeCases: Readonly<Record<string, RouteCase>> = {
   // The root loader reads the theme cookie for every page.
@@ -145,7 +158,17 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
     },
   },
   "routes/w.$workspaceId.settings.audit": {
-    get: { access: workspace("audit:read"), path: (world) => `/w/${world.workspaceId}/settings/audit` },
+    get: { access: workspace("audit:read"), path: (world) => `/w/${world.workspaceId}/settings/audit?action=member.` },
+    post: {
+      access: workspace("workspace:manage"),
+      path: (world) => `/w/${world.workspaceId}/settings/audit`,
+      form: async () => ({ intent: "retention", retentionDays: "forever" }),
+    },
+  },
+  // A download link a person follows: signed out it goes to sign-in and back, like a page.
+  "routes/api.w.$workspaceId.audit.export": {
+    get: { access: workspace("audit:read"), path: (world) => `/api/w/${world.workspaceId}/audit/export?format=csv&action=member.` },
+    post: { access: publicAccess, path: (world) => `/api/w/${world.workspaceId}/audit/export`, form: async () => ({}), status: 405 },
   },
   "routes/w.$workspaceId.settings.integrations": {
     get: { access: workspace("integrations:manage"), path: (world) => `/w/${world.workspaceId}/settings/integrations` },
@@ -165,6 +188,22 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
         tokenAuthMethod: "client_secret_post",
         authorizationParams: "",
       }),
+    },
+  },
+  "routes/w.$workspaceId.settings.usage": {
+    get: { access: workspace("usage:read"), path: (world) => `/w/${world.workspaceId}/settings/usage?groupBy=person` },
+  },
+  "routes/api.w.$workspaceId.usage[.]csv": {
+    get: { access: workspace("usage:read"), path: (world) => `/api/w/${world.workspaceId}/usage.csv?groupBy=runtime` },
+    post: { access: publicAccess, path: (world) => `/api/w/${world.workspaceId}/usage.csv`, form: async () => ({}), status: 405 },
+  },
+  // Everyone reads them (read-only for members); admins save them.
+  "routes/w.$workspaceId.settings.runtime": {
+    get: { access: workspace("workspace:view"), path: (world) => `/w/${world.workspaceId}/settings/runtime` },
+    post: {
+      access: workspace("workspace:manage"),
+      path: (world) => `/w/${world.workspaceId}/settings/runtime`,
+      form: async () => ({ scripts: "on", externalLinks: "on" }),
     },
   },
   "routes/w.$workspaceId.settings.connected-apps": {
@@ -222,6 +261,10 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
   "routes/w.$workspaceId_.apps.$appId.view": {
     get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/view` },
   },
+  // The published app: the caller (a member) builds it, an admin published it to the workspace.
+  "routes/w.$workspaceId_.a.$appId": {
+    get: { access: workspace("workspace:view"), path: async (world, caller) => `/w/${world.workspaceId}/a/${(await publishedByAnAdmin(world, caller)).appId}` },
+  },
   "routes/w.$workspaceId.apps.$appId.files": {
     get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/files` },
   },
@@ -233,6 +276,25 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
       access: workspace("apps:build"),
       path: async (world, caller) => `/w/${world.workspaceId}/apps/${(await makeAppWithAgents(world, caller)).appId}/agents`,
       form: async () => ({ intent: "approve", expectedHash: agentsConfigHash(exampleAgentsConfig()) }),
+    },
+  },
+  // The Versions panel: the release history above the versions; rollback and unpublish post here.
+  "routes/w.$workspaceId.apps.$appId.versions": {
+    get: { access: workspace("apps:build"), path: async (world, caller) => `${await appPath(world, caller)}/versions` },
+    post: {
+      access: workspace("apps:publish"),
+      path: async (world, caller) => `/w/${world.workspaceId}/apps/${(await publishedBy(world, caller)).appId}/versions`,
+      form: async () => ({ intent: "unpublish" }),
+    },
+  },
+  // Reviews: a member reads the requests of the apps they build; admins decide (here: approve their own request).
+  "routes/w.$workspaceId.reviews._index": { get: { access: workspace("apps:build"), path: (world) => `/w/${world.workspaceId}/reviews` } },
+  "routes/w.$workspaceId.reviews.$reviewId": {
+    get: { access: workspace("apps:build"), path: async (world, caller) => `/w/${world.workspaceId}/reviews/${(await publishedBy(world, caller, true)).reviewId}` },
+    post: {
+      access: workspace("apps:publish"),
+      path: async (world, caller) => `/w/${world.workspaceId}/reviews/${(await publishedBy(world, caller, true)).reviewId}`,
+      form: async () => ({ intent: "approve" }),
     },
   },
   // APIs, not pages (401 signed out rather than a redirect), so only the signed-out refusal fits

@@ -52,6 +52,8 @@ interface World {
   readonly workspacePath: string
   readonly appPath: string
   readonly invitationPath: string
+  /** Ada's request to publish the app for Design, pending (made over the API: an owner's Publish… publishes directly). */
+  readonly reviewPath: string
   readonly cookies: Readonly<Record<"ada" | "bea" | "cy", Cookie[]>>
 }
 let world: World | undefined
@@ -136,10 +138,22 @@ it("makes a lived-in workspace: two members, a team, a pending invitation, and a
     await preview(page).getByRole("listitem").filter({ hasText: note }).waitFor()
   }
 
+  const workspaceId = workspacePath.split("/")[2]
+  const teams = (await (await page.request.get(`/api/trpc/teams.list?input=${encodeURIComponent(JSON.stringify({ workspaceId }))}`)).json()) as {
+    result: { data: { id: string; name: string }[] }
+  }
+  const asked = await page.request.post("/api/trpc/publishing.publish", {
+    data: { workspaceId, appId: appPath.split("/").at(-1), visibility: "teams", teamIds: teams.result.data.filter((team) => team.name === "Design").map((team) => team.id), note: "For the design crew.", requestReview: true },
+    headers: { origin: bed.server.url },
+  })
+  expect(asked.status(), await asked.text()).toBe(200)
+  const { review } = ((await asked.json()) as { result: { data: { review: { id: string } } } }).result.data
+
   world = {
     workspacePath,
     appPath,
     invitationPath: new URL(cyLink).pathname,
+    reviewPath: `${workspacePath}/reviews/${review.id}`,
     cookies: { ada: await a.context.cookies(), bea: await b.context.cookies(), cy: await c.context.cookies() },
   }
 })
@@ -175,6 +189,10 @@ const PAGES: readonly PageSpec[] = [
   { name: "workspaces-new", as: "cy", path: () => "/workspaces/new", ready: heading("Create your first workspace") },
   { name: "account", as: "ada", path: () => "/account", ready: testId("session-row") },
   { name: "workspace-home", as: "ada", path: (w) => w.workspacePath, ready: testId("workspace-name") },
+  // Bea builds nothing and nothing is published to her yet: "Apps for you" says what publishing is.
+  { name: "workspace-home-member", as: "bea", path: (w) => w.workspacePath, ready: testId("apps-for-you-empty") },
+  // The published app's page of an app not published (its review is pending): a 404 for a colleague.
+  { name: "published-app-unpublished", as: "bea", path: (w) => w.appPath.replace("/apps/", "/a/"), status: 404, ready: heading("Not found") },
   { name: "apps-list", as: "ada", path: (w) => `${w.workspacePath}/apps`, ready: testId("app-item"), keyboard: {} },
   { name: "apps-empty", as: "bea", path: (w) => `${w.workspacePath}/apps`, ready: testId("no-apps") },
   {
@@ -200,6 +218,9 @@ const PAGES: readonly PageSpec[] = [
     },
   },
   { name: "app-versions", as: "ada", path: (w) => `${w.appPath}/versions`, ready: testId("version") },
+  { name: "reviews", as: "ada", path: (w) => `${w.workspacePath}/reviews`, ready: testId("review-row"), keyboard: {} },
+  { name: "reviews-member", as: "bea", path: (w) => `${w.workspacePath}/reviews`, ready: testId("no-pending-reviews") },
+  { name: "review", as: "ada", path: (w) => w.reviewPath, ready: testId("review-file"), keyboard: { reach: '[data-testid="approve-review"]' } },
   // The notes app has no agents.json: the panel says what agents are and that the builder writes them.
   { name: "app-agents", as: "ada", path: (w) => `${w.appPath}/agents`, ready: testId("agents-empty") },
   { name: "app-view", as: "ada", path: (w) => `${w.appPath}/view`, ready: previewShown },
@@ -216,6 +237,8 @@ const PAGES: readonly PageSpec[] = [
   { name: "integrations", as: "ada", path: (w) => `${w.workspacePath}/settings/integrations`, ready: testId("oauth-client"), keyboard: {} },
   // Only owners and admins manage integrations: a member gets the refusal page, not a broken one.
   { name: "integrations-member", as: "bea", path: (w) => `${w.workspacePath}/settings/integrations`, status: 403, ready: heading("Not allowed") },
+  { name: "usage", as: "ada", path: (w) => `${w.workspacePath}/settings/usage`, ready: testId("usage-totals"), keyboard: {} },
+  { name: "runtime-settings", as: "ada", path: (w) => `${w.workspacePath}/settings/runtime`, ready: testId("runtime-settings"), keyboard: {} },
   { name: "connected-apps", as: "bea", path: (w) => `${w.workspacePath}/settings/connected-apps`, ready: testId("connection"), keyboard: {} },
   // Where the OAuth callback sends an attempt it could not trust: the way back is the person's Connected apps.
   {

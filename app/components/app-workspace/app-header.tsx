@@ -8,7 +8,7 @@
 // Closed, neither renders anything, so the server's HTML and the first render are the same.
 
 import { Link } from "@remix-run/react"
-import { ChevronLeft, Ellipsis, ExternalLink, LoaderCircle, Maximize2, Settings, Trash2 } from "lucide-react"
+import { ChevronLeft, Ellipsis, ExternalLink, LoaderCircle, Maximize2, Send, Settings, Trash2 } from "lucide-react"
 import { lazy, Suspense, useRef, useState } from "react"
 import { runtimeLabel } from "../builder/runtime-picker.tsx"
 import { Badge } from "../ui/badge.tsx"
@@ -18,12 +18,17 @@ import type { AppSettingsApp } from "./app-settings.tsx"
 
 const loadSettings = () => import("./app-settings.tsx")
 const loadDelete = () => import("./delete-app-dialog.tsx")
+const loadPublish = () => import("../publishing/publish-dialog.tsx")
 const AppSettingsSheet = lazy(() => loadSettings().then((module) => ({ default: module.AppSettingsSheet })))
 const DeleteAppDialog = lazy(() => loadDelete().then((module) => ({ default: module.DeleteAppDialog })))
+const PublishDialog = lazy(() => loadPublish().then((module) => ({ default: module.PublishDialog })))
 const preloadDialogs = () => {
   // Only a head start: should it fail, the dialog's own fetch fails too, and the route's error boundary says so.
   loadSettings().catch(() => {})
   loadDelete().catch(() => {})
+}
+const preloadPublish = () => {
+  loadPublish().catch(() => {})
 }
 
 /** Whether a dialog fetched on demand is mounted: from its first opening on, so it closes (and hands focus back) as one always there would. */
@@ -34,6 +39,7 @@ function useMountedOnceOpen(open: boolean): boolean {
 }
 
 export interface AppHeaderProps {
+  readonly workspaceId: string
   readonly app: AppSettingsApp & { readonly running: boolean }
   readonly mayManage: boolean
   /** The apps list. */
@@ -44,7 +50,10 @@ export interface AppHeaderProps {
   readonly viewHref: string
 }
 
-export function AppHeader({ app, mayManage, appsHref, base, viewHref }: AppHeaderProps) {
+export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHref }: AppHeaderProps) {
+  const [publishOpen, setPublishOpen] = useState(false)
+  const publishMounted = useMountedOnceOpen(publishOpen)
+  const publishButton = useRef<HTMLButtonElement>(null)
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [deleteOpen, setDeleteOpen] = useState(false)
   const settingsMounted = useMountedOnceOpen(settingsOpen)
@@ -91,6 +100,22 @@ export function AppHeader({ app, mayManage, appsHref, base, viewHref }: AppHeade
           </Link>
         </Button>
         {/* The attributes Radix's DialogTrigger gave it; the dialog's code comes when it is wanted. */}
+        <Button
+          ref={publishButton}
+          variant="outline"
+          size="sm"
+          title="Publish to colleagues"
+          data-testid="publish-app"
+          aria-haspopup="dialog"
+          aria-expanded={publishOpen}
+          data-state={publishOpen ? "open" : "closed"}
+          onClick={() => setPublishOpen(true)}
+          onPointerEnter={preloadPublish}
+          onFocus={preloadPublish}
+        >
+          <Send aria-hidden />
+          <span className="sr-only sm:not-sr-only">Publish…</span>
+        </Button>
         <Button
           ref={settingsButton}
           variant="outline"
@@ -144,6 +169,11 @@ export function AppHeader({ app, mayManage, appsHref, base, viewHref }: AppHeade
         </Menu>
       </div>
       {/* One boundary each, so one dialog still loading never hides the other. */}
+      <Suspense fallback={null}>
+        {publishMounted ? (
+          <PublishDialog workspaceId={workspaceId} appId={app.id} appName={app.name} open={publishOpen} onOpenChange={setPublishOpen} opener={publishButton} />
+        ) : null}
+      </Suspense>
       <Suspense fallback={null}>
         {settingsMounted ? (
           <AppSettingsSheet

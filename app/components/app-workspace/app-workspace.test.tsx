@@ -6,6 +6,7 @@ import { PanelTabs, paneOfRoute } from "./panel-tabs.tsx"
 import { CHAT_WIDTH, clampChatWidth, parseStoredWidth } from "./use-chat-width.ts"
 
 const header = (extra: Partial<AppHeaderProps["app"]> = {}): AppHeaderProps => ({
+  workspaceId: "w",
   app: {
     id: "a",
     name: "Lunch planner for the whole office team",
@@ -83,5 +84,13 @@ describe("the app's header", () => {
     expect(html).not.toContain("confirm-delete-app")
     expect(html).not.toContain("<details")
     expect(html).not.toContain('role="dialog"')
+  })
+
+  it("offers Publish… as a dialog, named for screen readers on a phone too", async () => {
+    const html = await renderInRouter(<AppHeader {...header()} />)
+    const publish = /<button [^>]*data-testid="publish-app"[^>]*>.*?<\/button>/.exec(html)?.[0]
+    expect(publish).toContain('aria-haspopup="dialog"')
+    expect(textOf(publish ?? "")).toBe("Publish…")
+    expect(html).not.toContain("publish-form")
   })
 })
