@@ -6,9 +6,10 @@
 // framing by the platform's pages only, no referrer (the URL is a capability), no cookies.
 
 import type { WebServices } from "../services.server.ts"
-import { apps, appVersions, snapshots } from "../store/collections.server.ts"
+import { apps, appVersions, memberships, snapshots, users } from "../store/collections.server.ts"
+import { canUseAppNow } from "./app-access.server.ts"
 import { cachedDistFiles, distPathOf, findFile, type PreviewFile } from "./preview-files.server.ts"
-import { previewKey, verifyPreviewToken } from "./preview-token.server.ts"
+import { previewKey, verifyPreviewToken, type PreviewGrant } from "./preview-token.server.ts"
 
 /**
  * The app's policy, for a Vite build served from this origin: its module scripts, styles and
@@ -89,6 +90,21 @@ function fileResponse(file: PreviewFile, body: Uint8Array): Response {
   })
 }
 
+/**
+ * A published app's URL works only while its release is the app's current one and its person may
+ * still use the app (still a member, still in one of its teams): access taken away takes the URL
+ * with it, not only the data behind the bridge.
+ */
+async function releaseStillTheirs(services: WebServices, grant: PreviewGrant): Promise<boolean> {
+  const app = await services.store.collection(apps).findOne({ id: grant.appId, workspaceId: grant.workspaceId })
+  if (!app || app.deleting || app.publishedReleaseId !== grant.releaseId || !grant.userId) return false
+  const [user, membership] = await Promise.all([
+    services.store.collection(users).findOne({ id: grant.userId }),
+    services.store.collection(memberships).findOne({ workspaceId: grant.workspaceId, userId: grant.userId }),
+  ])
+  return Boolean(user && membership && (await canUseAppNow(services.store, app, { user, membership })))
+}
+
 /** The path segments after /preview/<token>; routes match case-insensitively, so counted, not compared. */
 const restOf = (pathname: string) => pathname.split("/").slice(3)
 
@@ -106,10 +122,7 @@ export async function servePreview(services: WebServices, request: Request, toke
   // The version is looked up on every request, so a deleted app or version stops being served at once.
   const version = await services.store.collection(appVersions).findOne({ id: grant.versionId, appId: grant.appId, workspaceId: grant.workspaceId })
   if (!version) return notFound()
-  if (grant.releaseId !== undefined) {
-    const app = await services.store.collection(apps).findOne({ id: grant.appId, workspaceId: grant.workspaceId })
-    if (!app || app.publishedReleaseId !== grant.releaseId) return notFound()
-  }
+  if (grant.releaseId !== undefined && !(await releaseStillTheirs(services, grant))) return notFound()
   const files = await cachedDistFiles(services.store, version.snapshotId, () =>
     services.store.collection(snapshots).findOne({ id: version.snapshotId, appId: version.appId, workspaceId: version.workspaceId }),
   )

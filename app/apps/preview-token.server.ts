@@ -23,6 +23,8 @@ export interface PreviewGrant {
    * at once (a builder's preview of a version needs no release).
    */
   readonly releaseId?: string
+  /** With releaseId: the person it was given to; served only while they may still use the app. */
+  readonly userId?: string
   /** Milliseconds since the epoch, whole seconds. */
   readonly expiresAt: number
 }
@@ -51,7 +53,7 @@ export function previewKey(sessionKey: Uint8Array): Uint8Array {
 
 // Ids are base32, so "." never occurs in them.
 const payloadOf = (grant: PreviewGrant) =>
-  `${grant.workspaceId}.${grant.appId}.${grant.versionId}.${Math.floor(grant.expiresAt / 1000)}${grant.releaseId ? `.${grant.releaseId}` : ""}`
+  `${grant.workspaceId}.${grant.appId}.${grant.versionId}.${Math.floor(grant.expiresAt / 1000)}${grant.releaseId && grant.userId ? `.${grant.releaseId}.${grant.userId}` : ""}`
 
 export function signPreviewToken(key: Uint8Array, grant: PreviewGrant): string {
   const payload = encoder.encode(payloadOf(grant))
@@ -79,13 +81,15 @@ export function verifyPreviewToken(key: Uint8Array, token: string, now = Date.no
   } catch {
     return null
   }
-  const [workspaceId, appId, versionId, expiry, releaseId, ...rest] = text.split(".")
+  const [workspaceId, appId, versionId, expiry, releaseId, userId, ...rest] = text.split(".")
   if (rest.length > 0 || !workspaceId || !appId || !versionId || !expiry || !/^\d{1,12}$/.test(expiry)) return null
   if (![workspaceId, appId, versionId].every((id) => ID_PATTERN.test(id))) return null
-  if (releaseId !== undefined && !ID_PATTERN.test(releaseId)) return null
+  // A release and its person come together, or not at all.
+  if ((releaseId === undefined) !== (userId === undefined)) return null
+  if (releaseId !== undefined && userId !== undefined && !(ID_PATTERN.test(releaseId) && ID_PATTERN.test(userId))) return null
   const expiresAt = Number(expiry) * 1000
   if (expiresAt <= now) return null
-  return releaseId === undefined ? { workspaceId, appId, versionId, expiresAt } : { workspaceId, appId, versionId, releaseId, expiresAt }
+  return releaseId === undefined ? { workspaceId, appId, versionId, expiresAt } : { workspaceId, appId, versionId, releaseId, userId, expiresAt }
 }
 
 /** The URL a preview of the version is served at, for a new grant from now. */

@@ -51,7 +51,7 @@ export async function openPublishedApp(services: WebServices, scope: WorkspaceSc
   const { app, release, builder } = await requireUsableApp(services, scope, appId)
   // Only a builder gets here without a release: the app exists for them, it just has nothing published.
   if (!release || app.deleting) throw new AppError("NOT_FOUND", "This app is not published: open it in the builder, and publish it from there.", NOT_PUBLISHED)
-  const preview = previewUrl(services.auth.sessionKey, { workspaceId: app.workspaceId, appId: app.id, versionId: release.versionId, releaseId: release.id })
+  const preview = previewUrl(services.auth.sessionKey, { workspaceId: app.workspaceId, appId: app.id, versionId: release.versionId, releaseId: release.id, userId: scope.user.id })
   return {
     app: { id: app.id, name: app.name, description: app.description ?? null },
     release: { id: release.id, number: release.number, versionNumber: release.versionNumber, publishedAt: release.createdAt },

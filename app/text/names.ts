@@ -20,6 +20,9 @@ export function unshowableCharacter(value: string): string | null {
   return null
 }
 
+/** Whether the text shows anything a person can read: not only spaces and invisible characters. */
+export const hasVisibleText = (value: string) => value.replace(LONE_SURROGATES, "").replace(UNSHOWABLE, "").trim().length > 0
+
 /** How a typed name is stored: NFC, trimmed. (Refuse it first if unshowableCharacter finds something.) */
 export const canonicalName = (value: string) => value.normalize("NFC").trim()
 

@@ -161,10 +161,14 @@ describe("a published app, for a member who does not build it", () => {
     }
     expect(await linus.appTools.execute({ ...ids, toolName: "create_note", input: { title: "x", tag: "work" }, scope: "published" })).toMatchObject({ mock: true })
 
-    // His preview URL is the release's: served while it is current, taken back at once by unpublishing.
+    // His preview URL is the release's and his: served while both hold, taken back at once when his team drops him or the app is unpublished.
     const token = opened.preview.url.split("/")[2]!
     const serve = () => servePreview(world.services, new Request(`http://second.test${opened.preview.url}`), token)
     expect((await serve()).status).toBe(200)
+    await world.services.store.collection(teamMemberships).deleteMany({ workspaceId: ids.workspaceId, teamId, userId: world.people.otherMember.id })
+    expect((await serve()).status, "out of the team").toBe(404)
+    await joinTeam(world.people.otherMember.id)
+    expect((await serve()).status, "back in the team").toBe(200)
     await world.services.store.collection(apps).updateOne({ id: ids.appId, workspaceId: ids.workspaceId }, { publishedReleaseId: null, visibility: null, visibleTeamIds: null })
     expect((await serve()).status).toBe(404)
   })

@@ -130,6 +130,8 @@ describe("a member's review request", () => {
     const empty = await refusal(reviews.requestChanges({ workspaceId: p.ofApp.workspaceId, reviewId: asked.review.id, comment: "   " }))
     expect(empty).toMatchObject({ status: 400 })
     expect(empty.message).toContain("comment")
+    // Invisible characters alone are no comment either.
+    expect(await refusal(reviews.requestChanges({ workspaceId: p.ofApp.workspaceId, reviewId: asked.review.id, comment: "\u200b\u2060 " }))).toMatchObject({ status: 400 })
     const tooLong = await refusal(reviews.requestChanges({ workspaceId: p.ofApp.workspaceId, reviewId: asked.review.id, comment: "x".repeat(2001) }))
     expect(tooLong).toMatchObject({ status: 400 })
 

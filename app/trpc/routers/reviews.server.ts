@@ -5,6 +5,7 @@ import { z } from "zod"
 import { REVIEW_TEXT_MAX_CHARS } from "#shared/publishing/publishing.ts"
 import { approveReview, requestChanges } from "../../publishing/review-decisions.server.ts"
 import { getReview, listReviews } from "../../publishing/review-reading.server.ts"
+import { hasVisibleText } from "../../text/names.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
 
 const reviewInput = z.object({ reviewId: idSchema })
@@ -32,8 +33,9 @@ export const reviewsRouter = createTRPCRouter({
         comment: z
           .string()
           .trim()
-          .min(1, "the comment must say what to change")
-          .max(REVIEW_TEXT_MAX_CHARS, `the comment must be at most ${REVIEW_TEXT_MAX_CHARS.toLocaleString("en-US")} characters`),
+          .max(REVIEW_TEXT_MAX_CHARS, `the comment must be at most ${REVIEW_TEXT_MAX_CHARS.toLocaleString("en-US")} characters`)
+          // Invisible characters alone (U+200B…) would send the request back with nothing to read.
+          .refine(hasVisibleText, "the comment must say what to change"),
       }),
     )
     .mutation(({ ctx, input }) => requestChanges(ctx.services, ctx.scope, input.reviewId, input.comment)),
