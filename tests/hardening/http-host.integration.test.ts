@@ -212,8 +212,9 @@ describe("the log", () => {
   it("gets one line, not a stack, for a request Remix refuses", async () => {
     const before = server.process.output().length
     expect((await fetch(new URL("/", server.url), { method: "POST", headers: { origin: server.url }, body: "x=1" })).status).toBe(405)
-    const audit = new URL(`/w/${"a".repeat(24)}/settings/audit`, server.url)
-    expect((await fetch(audit, { method: "POST", headers: { origin: server.url }, body: "x=1" })).status).toBe(405)
+    // A page with a loader and no action.
+    const usage = new URL(`/w/${"a".repeat(24)}/settings/usage`, server.url)
+    expect((await fetch(usage, { method: "POST", headers: { origin: server.url }, body: "x=1" })).status).toBe(405)
     const logged = server.process.output().slice(before)
     expect(logged).not.toMatch(/\n\s+at /)
     expect(logged.match(/request refused \(405\)/g)).toHaveLength(2)
