@@ -2,6 +2,7 @@
 // what it was about ("Team Design"), for the log's details drawer. Ids appear only as secondary
 // text; values are never shown as JSON.
 
+import { APP_RUNTIME_SETTING_LABELS } from "#shared/apps/frame-policy.ts"
 import { formatUtcTime } from "./relative-time.ts"
 import { appName, humanizeAction, teamName, text, type AuditDirectory, type AuditEventView } from "./audit-sentence.ts"
 
@@ -49,7 +50,14 @@ function plain(value: unknown): string | null {
   return String(value)
 }
 
-type Format = { readonly label: string; readonly value: (value: unknown, directory: AuditDirectory) => string | null; readonly secondary?: boolean }
+type AuditRecord = Readonly<Record<string, unknown>>
+
+type Format = {
+  readonly label: string
+  /** The whole record too, for a value that reads with another field (an audience with its teams). */
+  readonly value: (value: unknown, directory: AuditDirectory, record: AuditRecord) => string | null
+  readonly secondary?: boolean
+}
 
 const version = (value: unknown) => (typeof value === "number" ? `version ${value}` : value === null ? "none" : plain(value))
 
@@ -76,16 +84,70 @@ const FORMATS: Readonly<Record<string, Format>> = {
   agentsFile: { label: "agents.json", value: plain },
 }
 
-/** Every field the event recorded, before and after, in the order first seen. */
+const number = (value: unknown) => (typeof value === "number" ? String(value) : plain(value))
+
+/** "the whole workspace", "the teams Design, Ops": visibility with the team names it goes with. */
+function audience(value: unknown, directory: AuditDirectory, record: AuditRecord): string | null {
+  if (value === "workspace") return "the whole workspace"
+  if (value !== "teams") return plain(value)
+  const names = list(record["teamIds"], (id) => teamName(directory, id) ?? "a deleted team")
+  if (names === null || names === "none") return "chosen teams"
+  return `${Array.isArray(record["teamIds"]) && record["teamIds"].length === 1 ? "the team" : "the teams"} ${names}`
+}
+
+/**
+ * Releases and reviews record numbers, the audience and hashes (app/publishing/publishing-events.server.ts);
+ * read in this order, the teams inside the audience and the ids and hashes last, as secondary.
+ */
+const PUBLISHING_FORMATS: Readonly<Record<string, Format | null>> = {
+  releaseNumber: { label: "Release", value: number },
+  versionNumber: { label: "Version", value: number },
+  visibility: { label: "Audience", value: audience },
+  teamIds: null,
+  rolledBackFromNumber: { label: "Rolled back from release", value: number },
+  status: { label: "Status", value: (value) => (typeof value === "string" ? value.replace(/_/g, " ") : plain(value)) },
+  reason: { label: "Reason", value: plain },
+  reviewId: { label: "Review", value: plain, secondary: true },
+  sourceHash: { label: "Source hash", value: plain, secondary: true },
+  agentsHash: { label: "Agents hash", value: (value) => (value === null ? "none (no agents.json)" : plain(value)), secondary: true },
+}
+
+const onOff = (value: unknown) => (value === true ? "on" : value === false ? "off" : plain(value))
+
+const RUNTIME_SETTINGS_FORMATS: Readonly<Record<string, Format>> = Object.fromEntries(
+  Object.entries(APP_RUNTIME_SETTING_LABELS).map(([key, label]) => [key, { label, value: onOff }]),
+)
+
+const PUBLISHING_ACTIONS = new Set(["app.published", "app.unpublished", "app.rolled_back"])
+
+/** Fields that read differently in one kind of event; null: shown within another field. */
+function formatsFor(action: string): Readonly<Record<string, Format | null>> | null {
+  if (PUBLISHING_ACTIONS.has(action) || action.startsWith("review.")) return PUBLISHING_FORMATS
+  if (action === "workspace.runtime_settings_changed") return RUNTIME_SETTINGS_FORMATS
+  return null
+}
+
+/**
+ * Every field the event recorded, before and after, in the order first seen (or the event kind's
+ * own order); a field empty on both sides says nothing and is left out.
+ */
 export function auditFields(event: AuditEventView, directory: AuditDirectory): AuditField[] {
-  const keys = [...new Set([...Object.keys(event.before ?? {}), ...Object.keys(event.after ?? {})])]
-  return keys.map((key) => {
-    const format = FORMATS[key]
+  const special = formatsFor(event.action)
+  const seen = [...new Set([...Object.keys(event.before ?? {}), ...Object.keys(event.after ?? {})])]
+  const order = special ? Object.keys(special) : []
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length)
+  const keys = special ? [...seen].sort((a, b) => rank(a) - rank(b)) : seen
+  return keys.flatMap((key) => {
+    const format = special && key in special ? special[key] : FORMATS[key]
+    if (format === null) return []
     const show = (record: AuditEventView["before"]) => {
       if (!record || !(key in record)) return null
-      return format ? format.value(record[key], directory) : plain(record[key])
+      return format ? format.value(record[key], directory, record) : plain(record[key])
     }
-    return { label: format?.label ?? labelOf(key), before: show(event.before), after: show(event.after), ...(format?.secondary ? { secondary: true } : {}) }
+    const before = show(event.before)
+    const after = show(event.after)
+    if (before === null && after === null) return []
+    return [{ label: format?.label ?? labelOf(key), before, after, ...(format?.secondary ? { secondary: true } : {}) }]
   })
 }
 

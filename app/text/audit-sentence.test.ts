@@ -155,6 +155,17 @@ describe("an audit event as a sentence", () => {
     expect(say(event("audit.retention_changed", { targetType: "workspace", after: { retentionDays: 90 } }))).toBe("Ada set the audit log to keep events for 90 days")
   })
 
+  it("says which runtime settings were turned off and on, in the page's words", () => {
+    const all = { scripts: true, clipboard: true, externalLinks: true }
+    const changed = (before: object, after: object) => say(event("workspace.runtime_settings_changed", { targetType: "workspace", before: { ...before }, after: { ...after } }))
+    expect(changed(all, { ...all, scripts: false })).toBe("Ada turned off Run scripts for the workspace's apps")
+    expect(changed({ scripts: true, clipboard: false, externalLinks: false }, all)).toBe("Ada turned on Copy to the clipboard and Open other sites for the workspace's apps")
+    expect(changed({ scripts: false, clipboard: true, externalLinks: true }, { scripts: true, clipboard: false, externalLinks: false })).toBe(
+      "Ada turned off Copy to the clipboard and Open other sites and turned on Run scripts for the workspace's apps",
+    )
+    expect(say(event("workspace.runtime_settings_changed", { targetType: "workspace" }))).toBe("Ada changed the runtime settings of the workspace's apps")
+  })
+
   it("has its own sentence for every action the server records", () => {
     // A new AuditAction fails to compile here until it is listed, and then fails until it has a sentence.
     const recorded: Record<AuditAction, true> = {

@@ -1,6 +1,7 @@
 // The audit log in plain words: each event as a sentence with people's and things' names ("Ada
 // invited bob@example.com as member"), never ids or JSON. Pure, so every action is unit-tested.
 
+import { APP_RUNTIME_SETTING_LABELS, APP_RUNTIME_SETTING_NAMES } from "#shared/apps/frame-policy.ts"
 import { withArticle } from "../components/roles.ts"
 
 export interface AuditPerson {
@@ -74,6 +75,23 @@ function audienceWords(record: Readonly<Record<string, unknown>> | null, directo
   if (record?.["visibility"] !== "teams" || !Array.isArray(ids)) return ""
   const names = ids.map((id) => teamName(directory, id) ?? "a deleted team")
   return ` to the ${names.length === 1 ? "team" : "teams"} ${names.join(", ")}`
+}
+
+/** "A", "A and B", "A, B and C". */
+const and = (words: readonly string[]) => (words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`)
+
+/** "turned off Run scripts and turned on Open other sites", from the settings before and after. */
+function runtimeSettingsWords(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>> | null): SentencePart[] {
+  const switched = (from: boolean, to: boolean) =>
+    APP_RUNTIME_SETTING_NAMES.filter((name) => before?.[name] === from && after?.[name] === to).map((name) => APP_RUNTIME_SETTING_LABELS[name])
+  const off = switched(true, false)
+  const on = switched(false, true)
+  const parts: SentencePart[] = []
+  if (off.length) parts.push("turned off ", { name: and(off) })
+  if (on.length) parts.push(off.length ? " and turned on " : "turned on ", { name: and(on) })
+  // An event written before settings were recorded side by side (or with nothing switched).
+  if (!parts.length) return ["changed the runtime settings of the workspace's apps"]
+  return [...parts, " for the workspace's apps"]
 }
 
 /** The sentence's parts without the actor in front: "invited ", {bob@…}, " as member". */
@@ -217,7 +235,7 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
     case "review.withdrawn":
       return ["withdrew the review request of ", ...app()]
     case "workspace.runtime_settings_changed":
-      return ["changed what published apps may do (runtime settings)"]
+      return runtimeSettingsWords(before, after)
     case "audit.retention_changed": {
       const days = after?.["retentionDays"]
       return [typeof days === "number" ? `set the audit log to keep events for ${days} ${days === 1 ? "day" : "days"}` : "set the audit log to keep events forever"]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { DEFAULT_APP_RUNTIME_SETTINGS, framePolicy, type AppRuntimeSettings } from "./frame-policy.ts"
+import { DEFAULT_APP_RUNTIME_SETTINGS, describeAppRuntimeSettings, framePolicy, type AppRuntimeSettings } from "./frame-policy.ts"
 
 const tokens = (settings: AppRuntimeSettings | null) => framePolicy(settings).sandbox.split(" ")
 const every: AppRuntimeSettings[] = [false, true].flatMap((scripts) =>
@@ -28,5 +28,9 @@ describe("the app frame's policy", () => {
       expect(policy.allow).not.toContain("clipboard-read")
       expect(new Set(policy.sandbox.split(" ")).size).toBe(policy.sandbox.split(" ").length)
     }
+  })
+
+  it("reads as the Runtime page names the settings, for the saved message", () => {
+    expect(describeAppRuntimeSettings({ scripts: false, clipboard: true, externalLinks: false })).toBe("Run scripts off, Copy to the clipboard on, Open other sites off")
   })
 })

@@ -18,6 +18,24 @@ export interface AppRuntimeSettings {
 
 export const DEFAULT_APP_RUNTIME_SETTINGS: AppRuntimeSettings = { scripts: true, clipboard: true, externalLinks: true }
 
+/** What each setting is called on Settings → Runtime; the audit log says it in the same words. */
+export const APP_RUNTIME_SETTING_LABELS: Readonly<Record<keyof AppRuntimeSettings, string>> = {
+  scripts: "Run scripts",
+  clipboard: "Copy to the clipboard",
+  externalLinks: "Open other sites",
+}
+
+/** The settings in the order the page lists them. */
+export const APP_RUNTIME_SETTING_NAMES = ["scripts", "clipboard", "externalLinks"] as const satisfies readonly (keyof AppRuntimeSettings)[]
+
+/** What turning scripts off does, said alike on the Runtime page, in its confirmation and above the frame. */
+export const SCRIPTS_OFF_EFFECT =
+  "Apps built with React — all apps the builder makes — show a blank page, and nothing in any app reacts to clicks or loads or saves data."
+
+/** "Run scripts on, Copy to the clipboard off, Open other sites on". */
+export const describeAppRuntimeSettings = (settings: AppRuntimeSettings) =>
+  APP_RUNTIME_SETTING_NAMES.map((name) => `${APP_RUNTIME_SETTING_LABELS[name]} ${settings[name] ? "on" : "off"}`).join(", ")
+
 export interface FramePolicy {
   /** The iframe's `sandbox` attribute: space-separated tokens. */
   readonly sandbox: string

@@ -1,4 +1,4 @@
-// Files browsers and crawlers ask for on their own (favicon.ico, robots.txt, touch icons, a stale
+// Files browsers and crawlers ask for on their own (robots.txt, touch icons, a stale
 // asset chunk) that this server does not have: a short plain 404 each, and a quiet log, since
 // every visitor's browser sends them.
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-const MISSING = ["/favicon.ico", "/robots.txt", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png", "/assets/entry.client-gone1234.js"]
+const MISSING = ["/favicon-32x32.png", "/robots.txt", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png", "/assets/entry.client-gone1234.js"]
 
 it("answers a missing static file with a plain 404 and logs no stack, at most a line", async () => {
   const before = server.process.output().length
@@ -41,6 +41,9 @@ it("still serves the files it has, and pages for paths that are not files", asyn
   const asset = /\/assets\/[^"]+\.js/.exec(await page.text())?.[0]
   expect(asset).toBeDefined()
   expect((await fetch(new URL(asset!, server.url))).status).toBe(200)
+  // The logo mark for what asks for /favicon.ico by habit (pages link the SVG).
+  const icon = await fetch(new URL("/favicon.ico", server.url))
+  expect([icon.status, icon.headers.get("content-type")]).toEqual([200, "image/x-icon"])
   const missingPage = await fetch(new URL("/no-such-page", server.url))
   expect(missingPage.status).toBe(404)
   expect(await missingPage.text()).toContain("There is no page at this address.")

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { workspaceEventsChannel } from "#app/events/workspace-events.server.ts"
 import { action as runtimeAction, loader as runtimeLoader } from "#app/routes/w.$workspaceId.settings.runtime.tsx"
 import { auditEvents } from "#app/store/collections.server.ts"
+import { auditSentence, EMPTY_DIRECTORY, sentenceText, type AuditEventView } from "#app/text/audit-sentence.ts"
 import { signSessionToken, SESSION_COOKIE } from "#app/auth/session-cookie.server.ts"
 import { createSession } from "#app/auth/sessions.server.ts"
 import { createVersionWorld, type VersionWorld } from "#tests/fixtures/version-world.ts"
@@ -79,9 +80,16 @@ describe("runtime settings", () => {
     const request = new Request(path, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: "clipboard=on&externalLinks=on" })
     const context = { services: world.services, cspNonce: "" }
     const params = { workspaceId: world.workspaceId }
-    await runtimeAction({ request, params, context } as never)
+    const answer = (await runtimeAction({ request, params, context } as never)) as unknown as { data: unknown }
+    // What the page's saved message is written from: the settings as saved.
+    expect(answer.data).toEqual({ ok: true, intent: "save", data: { scripts: false, clipboard: true, externalLinks: true } })
     const page = (await runtimeLoader({ request: new Request(path, { headers: { cookie } }), params, context } as never)) as { settings: unknown; canManage: boolean }
     expect(page).toMatchObject({ canManage: true, settings: { scripts: false, clipboard: true, externalLinks: true } })
-    expect((await changes()).at(-1)).toMatchObject({ before: { scripts: true, clipboard: false, externalLinks: false }, after: { scripts: false, clipboard: true, externalLinks: true } })
+    const change = (await changes()).at(-1)
+    expect(change).toMatchObject({ before: { scripts: true, clipboard: false, externalLinks: false }, after: { scripts: false, clipboard: true, externalLinks: true } })
+    // The audit log says which switches moved, from what the save recorded.
+    expect(sentenceText(auditSentence(change as unknown as AuditEventView, EMPTY_DIRECTORY))).toContain(
+      "turned off Run scripts and turned on Copy to the clipboard and Open other sites",
+    )
   })
 })

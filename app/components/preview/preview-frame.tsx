@@ -6,7 +6,7 @@
 // shared/apps/frame-policy.ts maps them, for the builder's preview and the published app alike.
 
 import { useEffect, useRef, useState } from "react"
-import { DEFAULT_APP_RUNTIME_SETTINGS, framePolicy, type FramePolicy } from "#shared/apps/frame-policy.ts"
+import { DEFAULT_APP_RUNTIME_SETTINGS, framePolicy, SCRIPTS_OFF_EFFECT, type FramePolicy } from "#shared/apps/frame-policy.ts"
 import { cn } from "../ui/cn.ts"
 import { Notice } from "../ui/notice.tsx"
 import type { PreviewInfo } from "./use-preview.ts"
@@ -48,7 +48,7 @@ export function PreviewFrame({ info, loadCount, target, title, policy = DEFAULT_
     <>
       {scriptsOff ? (
         <Notice tone="warning" className="mb-2" data-testid="scripts-off">
-          Scripts are turned off for apps in this workspace (Settings → Runtime): the app shows only its page, and nothing in it reacts.
+          Scripts are turned off for apps in this workspace (Settings → Runtime). {SCRIPTS_OFF_EFFECT} An owner or admin can turn them on again.
         </Notice>
       ) : null}
       {/* Keyed on the policy too: a sandbox changed on a live frame applies only at its next load. */}

@@ -21,10 +21,23 @@ describe("usage figures", () => {
     ]
     const html = await renderInRouter(<UsageTable caption="Usage by runtime" groupLabel="Runtime" rows={rows} totals={{ ...figures, runs: 6, costUsd: 2.12, estimated: true }} />)
     const text = textOf(html)
-    expect(text).toContain("Claude Code 3 12,345 1,000 678 $1.50 Codex 3 12,345 1,000 678 $0.62 (estimated)")
-    expect(text).toContain("Total 6 12,345 1,000 678 $2.12 (estimated)")
+    // The cost right after the label (the first thing read on a phone), the counts named for a phone's card.
+    expect(text).toContain("Claude Code $1.50 Runs 3 Input 12,345 Cached 1,000 Output 678 Codex $0.62 (estimated) Runs 3")
+    expect(text).toContain("Total $2.12 (estimated) Runs 6 Input 12,345 Cached 1,000 Output 678")
+    expect(text).toContain("Runtime Cost Runs Input tokens Cached input Output tokens")
     expect(text).toContain("Estimated: the runtime did not report this cost")
     expect(html).toContain('tabindex="0"')
+  })
+
+  it("on a phone are cards that never scroll sideways; wider, a table that may", async () => {
+    const html = await renderInRouter(<UsageTable caption="Usage by day" groupLabel="Day" rows={[{ key: "d", label: "2026-03-01", ...figures }]} totals={figures} />)
+    const tableClasses = /<table class="([^"]+)"/.exec(html)?.[1]?.split(" ") ?? []
+    expect(tableClasses).toContain("block")
+    expect(tableClasses).toContain("sm:min-w-[36rem]")
+    expect(tableClasses.filter((name) => name.startsWith("min-w-"))).toEqual([])
+    expect(html).toMatch(/<thead class="hidden [^"]*sm:table-header-group/)
+    expect(html).not.toMatch(/[\s"]overflow-x-auto/)
+    expect(html).toContain("sm:overflow-x-auto")
   })
 
   it("say so when an app used nothing in the days shown", async () => {

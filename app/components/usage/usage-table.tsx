@@ -1,5 +1,5 @@
-// A usage table: one row per group (a day, an app, a person, a runtime) with its runs, tokens and
-// cost, and the totals; a cost that is partly estimated is marked, with a note saying what that means.
+// A usage table: one row per group (a day, an app, a person, a runtime) with its cost, runs and
+// tokens, and the totals; a cost that is partly estimated is marked, with a note saying what that means.
 
 import { cn } from "../ui/cn.ts"
 import { ESTIMATED_NOTE, formatCount, formatUsd } from "./usage-format.ts"
@@ -20,61 +20,66 @@ export interface UsageRowView extends UsageFiguresView {
 
 function Cost({ figures }: { figures: UsageFiguresView }) {
   return (
-    <span className="whitespace-nowrap">
-      {formatUsd(figures.costUsd)}
+    <>
+      <span className="whitespace-nowrap">{formatUsd(figures.costUsd)}</span>
       {figures.estimated ? (
-        <span className="ml-1 text-xs font-normal text-warning" title={ESTIMATED_NOTE}>
+        <span className="ml-1 whitespace-nowrap text-xs font-normal text-warning" title={ESTIMATED_NOTE}>
           (estimated)
         </span>
       ) : null}
-    </span>
+    </>
   )
 }
 
-const NUMBER = "px-3 py-2 text-right tabular-nums"
+const COUNTS = [
+  { key: "runs", label: "Runs", short: "Runs" },
+  { key: "inputTokens", label: "Input tokens", short: "Input" },
+  { key: "cachedInputTokens", label: "Cached input", short: "Cached" },
+  { key: "outputTokens", label: "Output tokens", short: "Output" },
+] as const satisfies readonly { key: keyof UsageFiguresView; label: string; short: string }[]
+
+// Cost comes right after the label, so it is never the column that scrolls out of sight. On a
+// phone each row is a card (label and cost on top, the counts labelled two by two below, nothing
+// sideways); wider, a real table row.
+const ROW = "grid grid-cols-2 gap-x-4 gap-y-1 px-3 py-2.5 sm:table-row sm:p-0"
+const CELL = "sm:px-3 sm:py-2"
+const NUMBER = "tabular-nums sm:text-right"
 
 export function UsageTable({ caption, groupLabel, rows, totals }: { caption: string; groupLabel: string; rows: readonly UsageRowView[]; totals: UsageFiguresView }) {
   return (
     <div className="grid gap-2">
-      {/* Scrolls sideways inside itself on a phone; focusable so the keyboard can scroll it too. */}
-      <div className="overflow-x-auto rounded-xl border bg-card focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring" tabIndex={0} role="region" aria-label={caption}>
-        <table className="w-full min-w-[36rem] text-sm">
+      {/* Wider than a phone the table may scroll sideways inside itself; focusable so the keyboard can scroll it too. */}
+      <div className="rounded-xl border bg-card focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring sm:overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
+        <table className="block w-full text-sm sm:table sm:min-w-[36rem]">
           <caption className="sr-only">{caption}</caption>
-          <thead className="border-b text-xs text-muted-foreground">
+          <thead className="hidden border-b text-xs text-muted-foreground sm:table-header-group">
             <tr>
-              <th scope="col" className="px-3 py-2 text-left font-medium">
+              <th scope="col" className={cn(CELL, "text-left font-medium")}>
                 {groupLabel}
               </th>
-              <th scope="col" className={cn(NUMBER, "font-medium")}>
-                Runs
-              </th>
-              <th scope="col" className={cn(NUMBER, "font-medium")}>
-                Input tokens
-              </th>
-              <th scope="col" className={cn(NUMBER, "font-medium")}>
-                Cached input
-              </th>
-              <th scope="col" className={cn(NUMBER, "font-medium")}>
-                Output tokens
-              </th>
-              <th scope="col" className={cn(NUMBER, "font-medium")}>
+              <th scope="col" className={cn(CELL, NUMBER, "font-medium")}>
                 Cost
               </th>
+              {COUNTS.map(({ key, label }) => (
+                <th key={key} scope="col" className={cn(CELL, NUMBER, "font-medium")}>
+                  {label}
+                </th>
+              ))}
             </tr>
           </thead>
-          <tbody className="divide-y">
+          <tbody className="block divide-y sm:table-row-group">
             {rows.map((row) => (
-              <tr key={row.key} data-testid="usage-row">
-                <th scope="row" className="max-w-64 truncate px-3 py-2 text-left font-medium" title={row.label}>
+              <tr key={row.key} data-testid="usage-row" className={ROW}>
+                <th scope="row" className={cn(CELL, "min-w-0 break-words text-left font-medium sm:max-w-64 sm:truncate")} title={row.label}>
                   {row.label}
                 </th>
                 <Figures figures={row} />
               </tr>
             ))}
           </tbody>
-          <tfoot className="border-t bg-muted/40 font-semibold" data-testid="usage-totals">
-            <tr>
-              <th scope="row" className="px-3 py-2 text-left">
+          <tfoot className="block border-t bg-muted/40 font-semibold sm:table-footer-group" data-testid="usage-totals">
+            <tr className={ROW}>
+              <th scope="row" className={cn(CELL, "text-left")}>
                 Total
               </th>
               <Figures figures={totals} />
@@ -90,13 +95,16 @@ export function UsageTable({ caption, groupLabel, rows, totals }: { caption: str
 function Figures({ figures }: { figures: UsageFiguresView }) {
   return (
     <>
-      <td className={NUMBER}>{formatCount(figures.runs)}</td>
-      <td className={NUMBER}>{formatCount(figures.inputTokens)}</td>
-      <td className={NUMBER}>{formatCount(figures.cachedInputTokens)}</td>
-      <td className={NUMBER}>{formatCount(figures.outputTokens)}</td>
-      <td className={NUMBER}>
+      <td className={cn(CELL, NUMBER, "text-right")}>
         <Cost figures={figures} />
       </td>
+      {COUNTS.map(({ key, short }) => (
+        <td key={key} className={cn(CELL, NUMBER, "flex min-w-0 items-baseline justify-between gap-2 sm:table-cell")}>
+          {/* The column's name, on a phone only (the table's header is hidden there). */}
+          <span className="text-xs font-normal text-muted-foreground sm:hidden">{short}</span>
+          {formatCount(figures[key])}
+        </td>
+      ))}
     </>
   )
 }
