@@ -9,10 +9,10 @@ import type { WebServices } from "../services.server.ts"
 import { teams } from "../store/collections.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
 import { appGrants, releasedIntegrations, requireIntegrationsSetUp } from "./missing-integrations.server.ts"
-import { requireAudience, requirePublishableDraft } from "./publishable-draft.server.ts"
+import { requireAudience, requirePublishableDraft, requireSomethingNew } from "./publishable-draft.server.ts"
 import { auditFields, auditPublishing } from "./publishing-events.server.ts"
 import { viewOfRelease } from "./publishing-views.server.ts"
-import { createRelease, findRelease, takeDown } from "./releases.server.ts"
+import { createRelease, currentRelease, findRelease, takeDown } from "./releases.server.ts"
 import { requestReview } from "./review-requests.server.ts"
 
 export interface PublishInput {
@@ -31,6 +31,8 @@ export async function publishApp(services: WebServices, scope: WorkspaceScope, i
   const app = await requireBuildableApp(services, scope, input.appId)
   const teamIds = await requireAudience(services, app.workspaceId, input.visibility, input.teamIds)
   const draft = await requirePublishableDraft(services, app)
+  // The same version for other people is a new release of it (an audience change); for the same people, nothing.
+  requireSomethingNew(await currentRelease(services, app), draft, input.visibility, teamIds)
   const note = input.note?.trim() || null
   // A request may be made before the integrations are set up: the reviewer (an admin) sees what
   // is missing and sets it up; approving needs it done, as publishing directly does.
@@ -81,6 +83,7 @@ export async function rollbackToRelease(services: WebServices, scope: WorkspaceS
     agentsMode: earlier.agentsMode,
     agentsApprovedByUserId: earlier.agentsApprovedByUserId,
     agentsApprovedAt: earlier.agentsApprovedAt,
+    ...(earlier.agentsDeclared === undefined ? {} : { agentsDeclared: earlier.agentsDeclared }),
     visibility: earlier.visibility,
     teamIds,
     publishedByUserId: scope.user.id,

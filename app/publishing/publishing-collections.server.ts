@@ -22,6 +22,8 @@ export interface AppReleaseDocument extends StoredDocument {
   readonly agentsMode: AgentsApprovalMode | null
   readonly agentsApprovedByUserId: string | null
   readonly agentsApprovedAt: string | null
+  /** Its version's agents.json declares agents (so agentsMode null means "not approved"). Absent on older releases. */
+  readonly agentsDeclared?: boolean
   readonly visibility: Visibility
   readonly teamIds: readonly string[]
   readonly publishedByUserId: string

@@ -63,6 +63,7 @@ export function releaseView(release: AppReleaseDocument, app: Pick<AppDocument, 
     reviewId: release.reviewId,
     rolledBackFromNumber: release.rolledBackFromNumber,
     agentsMode: release.agentsMode,
+    agentsDeclared: release.agentsDeclared ?? null,
     current: app.publishedReleaseId === release.id,
   }
 }

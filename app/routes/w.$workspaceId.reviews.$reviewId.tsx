@@ -1,6 +1,6 @@
 // One review request: what was asked (who, for whom, their note), what changed since the app's
-// current release (files, agents and permissions, integrations), what is still missing, and for
-// owners and admins the decision: Approve, or Request changes with a comment. Approving a request
+// current release (agents and permissions, integrations, then files), what is still missing, and
+// for owners and admins, after all that, the decision: Approve, or Request changes with a comment. Approving a request
 // the app has outgrown is refused (review_stale), and the page says what happened instead.
 
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
@@ -54,6 +54,7 @@ export default function ReviewPage() {
   const workspaceName = frame?.workspace.name ?? "the workspace"
   const canSetUp = frame?.workspace.permissions.includes("integrations:manage") ?? false
   const appHref = `/w/${workspaceId}/apps/${review.appId}`
+  const deciding = canDecide && review.status === "pending"
   const stale = outcome && !outcome.ok && outcome.reasonCode === PUBLISH_REFUSALS.reviewStale
   return (
     <PageMain>
@@ -66,14 +67,20 @@ export default function ReviewPage() {
         <ReviewOutcome outcome={outcome} stale={stale ?? false} workspaceId={workspaceId} workspaceName={workspaceName} appId={review.appId} appHref={appHref} />
         <ReviewRequest review={review} workspaceName={workspaceName} appHref={appHref} />
         <MissingIntegrations missing={missingIntegrations} workspaceId={workspaceId} canSetUp={canSetUp} />
-        {canDecide && review.status === "pending" ? (
+        {deciding ? (
+          <p className="text-sm text-muted-foreground" data-testid="review-decide-hint">
+            Read the changes below; <a href="#review-decide-title" className="font-medium text-primary underline-offset-4 hover:underline">your decision</a> comes after them.
+          </p>
+        ) : null}
+        <ReviewDiffView diff={diff} />
+        {/* Decided after reading: the forms come after the changes. */}
+        {deciding ? (
           <ReviewDecisionForms
             action={`/w/${workspaceId}/reviews/${review.id}`}
             outcome={outcome}
-            blockedBy={missingIntegrations.length > 0 ? "Approving is refused until the integrations above are set up." : null}
+            blockedBy={missingIntegrations.length > 0 ? "Approving is refused until the integrations named at the top are set up." : null}
           />
         ) : null}
-        <ReviewDiffView diff={diff} />
       </div>
     </PageMain>
   )

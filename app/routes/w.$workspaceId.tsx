@@ -7,6 +7,7 @@ import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react"
 import { useEffect, useRef } from "react"
 import { cn } from "../components/ui/cn.ts"
 import { LogoMark } from "../components/ui/logo.tsx"
+import { changesAskedOf } from "../components/publishing/review-attention.ts"
 import { ReviewCount } from "../components/workspace-frame/review-count.tsx"
 import { AccountMenu, WorkspaceSwitcher } from "../components/workspace-frame/workspace-menus.tsx"
 import { ID_PATTERN } from "#shared/ids.ts"
@@ -21,10 +22,14 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!ID_PATTERN.test(workspaceId)) throw new Response("Workspace not found.", { status: 404 })
   const [workspace, workspaces, me, pendingReviews] = await load(args, async (caller) => {
     const [workspace, workspaces, me] = await Promise.all([caller.workspaces.get({ workspaceId }), caller.workspaces.list(), caller.auth.me()])
-    // Beside Reviews, the requests waiting for the people who decide them; failing costs the count, not the page.
+    // Beside Reviews, the requests waiting for the people who decide them, or a member's own requests
+    // sent back for changes (not asked again); failing costs the count, not the page.
+    const viewerId = me.user?.id ?? ""
     const pendingReviews = workspace.permissions.includes("apps:publish")
-      ? await caller.reviews.list({ workspaceId, status: "pending" }).then(({ reviews }) => reviews.length, () => null)
-      : null
+      ? await caller.reviews.list({ workspaceId, status: "pending" }).then(({ reviews }) => ({ count: reviews.length, kind: "waiting" as const }), () => null)
+      : workspace.permissions.includes("apps:build") && me.user
+        ? await caller.reviews.list({ workspaceId }).then(({ reviews }) => ({ count: changesAskedOf(reviews, viewerId), kind: "changes" as const }), () => null)
+        : null
     return [workspace, workspaces, me, pendingReviews] as const
   })
   const remember = serializeCookie(LAST_WORKSPACE_COOKIE, workspaceId, {
@@ -66,6 +71,13 @@ export default function WorkspaceLayout() {
   const strip = useCurrentTabInView()
   return (
     <div className="flex min-h-dvh flex-col">
+      {/* The first Tab on every workspace page: past the switcher, menu and section tabs. */}
+      <a
+        href="#content"
+        className="sr-only rounded-md bg-primary px-3 py-2 text-sm font-medium text-primary-foreground focus:not-sr-only focus:fixed focus:left-3 focus:top-2 focus:z-50"
+      >
+        Skip to content
+      </a>
       <header className="sticky top-0 z-40 border-b bg-background/95 backdrop-blur-sm">
         <div className="flex h-12 items-center gap-1 px-3 sm:gap-2 sm:px-4">
           <Link to="/" className="flex shrink-0 items-center rounded-md p-1" aria-label="Second, home">
@@ -89,7 +101,7 @@ export default function WorkspaceLayout() {
           {may("apps:build") ? (
             <NavLink to={`${base}/reviews`} className={tab} data-testid="nav-reviews">
               Reviews
-              {pendingReviews ? <ReviewCount count={pendingReviews} /> : null}
+              {pendingReviews && pendingReviews.count > 0 ? <ReviewCount count={pendingReviews.count} kind={pendingReviews.kind} /> : null}
             </NavLink>
           ) : null}
           <NavLink to={`${base}/settings/members`} className={tab}>
@@ -130,7 +142,9 @@ export default function WorkspaceLayout() {
           ) : null}
         </nav>
       </header>
-      <Outlet />
+      <div id="content" tabIndex={-1} className="flex flex-1 flex-col outline-none">
+        <Outlet />
+      </div>
     </div>
   )
 }

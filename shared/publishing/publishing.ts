@@ -56,6 +56,8 @@ export interface ReleaseView {
   readonly rolledBackFromNumber: number | null
   /** "live"/"mock": its agents run as approved; null: no agents approved when it was published. */
   readonly agentsMode: "live" | "mock" | null
+  /** Its version declares agents (agents.json with agents): agentsMode null then means "not approved". Null: not known (an older release). */
+  readonly agentsDeclared: boolean | null
   /** The release colleagues see now (false for every release while the app is unpublished). */
   readonly current: boolean
 }
@@ -99,11 +101,39 @@ export interface PublishState {
   readonly canPublishDirectly: boolean
   /** The draft version that would be published; null when the app has no build. */
   readonly draftVersion: { readonly id: string; readonly number: number } | null
-  /** The current release serves the draft version already: nothing new to publish. */
+  /** The current release serves the draft version already (its audience may still be changed). */
   readonly draftIsPublished: boolean
+  /**
+   * The current release serves the draft version with the draft's agents approval: publishing again
+   * changes something only when the audience differs from the release's (else 409 nothing_to_publish).
+   */
+  readonly draftMatchesRelease: boolean
+  /** What the release's agents would be: declared in agents.json, and the draft's effective approval. */
+  readonly draftAgents: DraftAgentsView
   /** Empty when every declared integration is set up, or in local mode (then integrationsRequired is false). */
   readonly missingIntegrations: readonly MissingIntegration[]
   readonly integrationsRequired: boolean
+}
+
+export interface DraftAgentsView {
+  /** agents.json is present and declares at least one agent. */
+  readonly declared: boolean
+  /** The draft's effective approval ("live", "mock"); null: not approved (or none declared). */
+  readonly approval: "live" | "mock" | null
+  /** The declared agents' names (or ids), for the warning; empty when agents.json is invalid. */
+  readonly agentNames: readonly string[]
+}
+
+/** Whether two audiences reach the same people: the same visibility, and the same teams in any order. */
+export function sameAudience(
+  a: { readonly visibility: Visibility; readonly teamIds: readonly string[] },
+  b: { readonly visibility: Visibility; readonly teamIds: readonly string[] },
+): boolean {
+  if (a.visibility !== b.visibility) return false
+  if (a.visibility === "workspace") return true
+  const left = new Set(a.teamIds)
+  const right = new Set(b.teamIds)
+  return left.size === right.size && [...left].every((id) => right.has(id))
 }
 
 export type DiffLineKind = "context" | "added" | "removed"

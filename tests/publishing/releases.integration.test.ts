@@ -99,6 +99,7 @@ describe("deleting the app", () => {
     const p = await publishingWorld()
     await p.build("one")
     await p.caller(p.admin).publishing.publish({ ...p.ofApp, visibility: "workspace", teamIds: [] })
+    await p.build("two")
     await p.caller(p.creator).publishing.publish({ ...p.ofApp, visibility: "workspace", teamIds: [] })
     await p.caller(p.creator).apps.delete(p.ofApp)
     expect(await p.world.services.store.collection(appReleases).count({ appId: p.app.id })).toBe(0)

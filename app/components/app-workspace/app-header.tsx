@@ -5,11 +5,15 @@
 // The settings sheet and the delete dialog are fetched when first wanted (and on a hint of it: the
 // pointer over, or focus on, the buttons that open them): with Radix Dialog they weigh some 13 KB
 // gzipped that the builder page's first load need not carry (bench/first-load.bench.test.ts).
-// Closed, neither renders anything, so the server's HTML and the first render are the same.
+// Closed, neither renders anything, so the server's HTML and the first render are the same; their
+// Suspense boundaries exist only once a dialog is wanted (after hydration): a boundary in the
+// server's HTML that an update reaches before it has hydrated would throw React error #421.
 
 import { Link } from "@remix-run/react"
 import { ChevronLeft, Ellipsis, ExternalLink, LoaderCircle, Maximize2, Send, Settings, Trash2 } from "lucide-react"
-import { lazy, Suspense, useRef, useState } from "react"
+import { lazy, Suspense, useEffect, useRef, useState } from "react"
+import { useWorkspaceEvents } from "../../events/use-workspace-events.ts"
+import { trpc } from "../../trpc/client.ts"
 import { runtimeLabel } from "../builder/runtime-picker.tsx"
 import { Badge } from "../ui/badge.tsx"
 import { Button } from "../ui/button.tsx"
@@ -38,6 +42,30 @@ function useMountedOnceOpen(open: boolean): boolean {
   return opened || open
 }
 
+/**
+ * Whether the app's last review asked for changes (nothing newer since): a dot on Publish… tells
+ * the requester. Read after hydration, so the server's HTML and the first render stay the same.
+ */
+function useChangesRequested(workspaceId: string, appId: string): boolean {
+  const [asked, setAsked] = useState(false)
+  const [asks, setAsks] = useState(0)
+  useEffect(() => {
+    let current = true
+    trpc.publishing.state
+      .query({ workspaceId, appId })
+      .then((state) => current && setAsked(state.changesRequested !== null && state.pendingReview === null))
+      // Only a hint: without it the button is as it always was.
+      .catch(() => {})
+    return () => {
+      current = false
+    }
+  }, [workspaceId, appId, asks])
+  useWorkspaceEvents(workspaceId, (event) => {
+    if ((event.type === "review.changed" || event.type === "app.published") && (event.appId === undefined || event.appId === appId)) setAsks((n) => n + 1)
+  })
+  return asked
+}
+
 export interface AppHeaderProps {
   readonly workspaceId: string
   readonly app: AppSettingsApp & { readonly running: boolean }
@@ -54,6 +82,7 @@ export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHre
   const [publishOpen, setPublishOpen] = useState(false)
   const publishMounted = useMountedOnceOpen(publishOpen)
   const publishButton = useRef<HTMLButtonElement>(null)
+  const changesRequested = useChangesRequested(workspaceId, app.id)
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [deleteOpen, setDeleteOpen] = useState(false)
   const settingsMounted = useMountedOnceOpen(settingsOpen)
@@ -104,7 +133,8 @@ export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHre
           ref={publishButton}
           variant="outline"
           size="sm"
-          title="Publish to colleagues"
+          title={changesRequested ? "Publish to colleagues: the last review asked for changes" : "Publish to colleagues"}
+          className="relative"
           data-testid="publish-app"
           aria-haspopup="dialog"
           aria-expanded={publishOpen}
@@ -115,6 +145,12 @@ export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHre
         >
           <Send aria-hidden />
           <span className="sr-only sm:not-sr-only">Publish…</span>
+          {changesRequested ? (
+            <>
+              <span className="absolute -right-1 -top-1 size-2.5 rounded-full bg-destructive ring-2 ring-background" aria-hidden data-testid="publish-changes-dot" />
+              <span className="sr-only"> (changes requested)</span>
+            </>
+          ) : null}
         </Button>
         <Button
           ref={settingsButton}
@@ -168,14 +204,14 @@ export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHre
           </MenuContent>
         </Menu>
       </div>
-      {/* One boundary each, so one dialog still loading never hides the other. */}
-      <Suspense fallback={null}>
-        {publishMounted ? (
+      {/* One boundary each, so one dialog still loading never hides the other; none in the server's HTML. */}
+      {publishMounted ? (
+        <Suspense fallback={null}>
           <PublishDialog workspaceId={workspaceId} appId={app.id} appName={app.name} open={publishOpen} onOpenChange={setPublishOpen} opener={publishButton} />
-        ) : null}
-      </Suspense>
-      <Suspense fallback={null}>
-        {settingsMounted ? (
+        </Suspense>
+      ) : null}
+      {settingsMounted ? (
+        <Suspense fallback={null}>
           <AppSettingsSheet
             app={app}
             mayManage={mayManage}
@@ -185,11 +221,13 @@ export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHre
             onOpenChange={setSettingsOpen}
             opener={settingsButton}
           />
-        ) : null}
-      </Suspense>
-      <Suspense fallback={null}>
-        {mayManage && deleteMounted ? <DeleteAppDialog appName={app.name} action={base} open={deleteOpen} onOpenChange={setDeleteOpen} /> : null}
-      </Suspense>
+        </Suspense>
+      ) : null}
+      {mayManage && deleteMounted ? (
+        <Suspense fallback={null}>
+          <DeleteAppDialog appName={app.name} action={base} open={deleteOpen} onOpenChange={setDeleteOpen} />
+        </Suspense>
+      ) : null}
     </header>
   )
 }

@@ -8,7 +8,7 @@ import { MissingIntegrations } from "./missing-integrations.tsx"
 import { PublishForm } from "./publish-form.tsx"
 import { PublishStatus } from "./publish-status.tsx"
 import type { PublishProblem } from "./publish-problem.ts"
-import { audienceText, cannotPublishReason } from "./publishing-text.ts"
+import { agentsWarning, audienceText, cannotPublishReason, releaseAgentsText, releaseLabel, rollbackAgentsSentence } from "./publishing-text.ts"
 import { publishState, release, review } from "./publishing-test-fixtures.ts"
 import type { PublishState } from "#shared/publishing/publishing.ts"
 
@@ -22,15 +22,17 @@ const form = (state: PublishState, problem: PublishProblem | null = null) =>
   renderInRouter(
     // DialogClose (Cancel) belongs inside a Dialog.
     <Dialog>
-      <PublishForm state={state} teams={TEAMS} workspaceName="Acme" busy={false} problem={problem} onSubmit={() => {}} />
+      <PublishForm state={state} teams={TEAMS} workspaceName="Acme" busy={false} problem={problem} onSubmit={() => {}} agentsHref="/w/w/apps/app1/agents" />
     </Dialog>,
   )
 /** The values of the inputs named `name` that are checked ("t2+" for checked, "t1" not). */
 const boxes = (html: string, name: string) =>
   [...html.matchAll(new RegExp(`<input [^>]*name="${name}"[^>]*>`, "g"))].map(([tag]) => `${/value="([^"]+)"/.exec(tag)?.[1]}${tag.includes('checked=""') ? "+" : ""}`)
 const submitButton = (html: string) => /<button [^>]*data-testid="publish-submit"[^>]*>.*?<\/button>/.exec(html)?.[0] ?? ""
-const status = (state: PublishState, canWithdraw = false) =>
-  renderInRouter(<PublishStatus state={state} workspaceId="w" workspaceName="Acme" appId="app1" canWithdraw={canWithdraw} withdrawing={false} onWithdraw={() => {}} />)
+const status = (state: PublishState, canWithdraw = false, viewerId: string | null = null) =>
+  renderInRouter(
+    <PublishStatus state={state} workspaceId="w" workspaceName="Acme" appId="app1" canWithdraw={canWithdraw} withdrawing={false} onWithdraw={() => {}} viewerId={viewerId} />,
+  )
 
 describe("who an app is for, in words", () => {
   it("names the workspace or the teams", () => {
@@ -39,10 +41,37 @@ describe("who an app is for, in words", () => {
     expect(audienceText({ visibility: "teams", teamIds: ["a", "b", "c"], teamNames: ["Design", "Sales", "Ops"] }, "Acme")).toBe("Design, Sales and Ops")
   })
 
-  it("says why there is nothing to publish", () => {
-    expect(cannotPublishReason({ draftVersion: null, draftIsPublished: false })).toMatch(/no successful build/)
-    expect(cannotPublishReason({ draftVersion: { number: 4 }, draftIsPublished: true })).toMatch(/Version 4 is published already/)
-    expect(cannotPublishReason({ draftVersion: { number: 4 }, draftIsPublished: false })).toBeNull()
+  it("says why there is nothing to publish: no build, or the published draft for the same people", () => {
+    const everyone = { visibility: "workspace" as const, teamIds: [] }
+    const design = { visibility: "teams" as const, teamIds: ["t1", "t2"] }
+    const published = { audience: design }
+    expect(cannotPublishReason({ draftVersion: null, draftMatchesRelease: false, published: null }, everyone)).toMatch(/no successful build/)
+    expect(cannotPublishReason({ draftVersion: { number: 4 }, draftMatchesRelease: true, published }, { visibility: "teams", teamIds: ["t2", "t1"] })).toMatch(
+      /Version 4 is published already for these people\. Choose another audience/,
+    )
+    // Another audience for the same version is a new release of it.
+    expect(cannotPublishReason({ draftVersion: { number: 4 }, draftMatchesRelease: true, published }, everyone)).toBeNull()
+    expect(cannotPublishReason({ draftVersion: { number: 4 }, draftMatchesRelease: true, published }, { visibility: "teams", teamIds: ["t1"] })).toBeNull()
+    expect(cannotPublishReason({ draftVersion: { number: 4 }, draftMatchesRelease: false, published }, design)).toBeNull()
+  })
+
+  it("names releases with the version they were built as, and what their agents do", () => {
+    expect(releaseLabel({ number: 3, versionNumber: 7 })).toBe("Release 3 · built as version 7")
+    expect(releaseAgentsText({ agentsMode: "live", agentsDeclared: true })).toBe("agents live")
+    expect(releaseAgentsText({ agentsMode: "mock", agentsDeclared: true })).toBe("agents on mock data only")
+    expect(releaseAgentsText({ agentsMode: null, agentsDeclared: true })).toBe("agents not approved")
+    expect(releaseAgentsText({ agentsMode: null, agentsDeclared: false })).toBeNull()
+    expect(rollbackAgentsSentence({ agentsMode: null, agentsDeclared: true })).toBe("Its agents were not approved: they will not run.")
+    expect(rollbackAgentsSentence({ agentsMode: "mock", agentsDeclared: true })).toMatch(/mock data/)
+  })
+
+  it("warns about agents that would not run live", () => {
+    expect(agentsWarning({ declared: true, approval: "mock", agentNames: ["forecaster"] })).toBe(
+      "The forecaster agent is not approved for live calls: in the published app it will answer with mock data.",
+    )
+    expect(agentsWarning({ declared: true, approval: null, agentNames: ["forecaster"] })).toBe("The forecaster agent is not approved at all: in the published app it will not run.")
+    expect(agentsWarning({ declared: true, approval: "live", agentNames: ["forecaster"] })).toBeNull()
+    expect(agentsWarning({ declared: false, approval: null, agentNames: [] })).toBeNull()
   })
 })
 
@@ -66,13 +95,32 @@ describe("the Publish dialog's form", () => {
     expect(boxes(html, "teamIds")).toEqual(["t1", "t2+", "t3"])
   })
 
-  it("disables Publish with the reason when there is no build, or the draft is published already", async () => {
-    for (const state of [publishState({ canPublishDirectly: true, draftVersion: null }), publishState({ canPublishDirectly: true, draftIsPublished: true })]) {
+  it("disables Publish with the reason when there is no build, or the draft is published already for the chosen people", async () => {
+    const published = release(2, { current: true })
+    for (const state of [
+      publishState({ canPublishDirectly: true, draftVersion: null }),
+      publishState({ canPublishDirectly: true, published, draftIsPublished: true, draftMatchesRelease: true }),
+    ]) {
       const html = await form(state)
       expect(submitButton(html)).toMatch(/disabled="" aria-describedby="[^"]+"/)
       expect(html).toContain('data-testid="publish-blocked-reason"')
     }
     expect(textOf(await form(publishState({ draftVersion: null })))).toContain("Nothing to publish yet")
+  })
+
+  it("enables Publish when the published draft is offered to other people than now", async () => {
+    const published = release(2, { current: true, audience: { visibility: "teams", teamIds: ["t2"], teamNames: ["Sales"] } })
+    const html = await form(publishState({ canPublishDirectly: true, published, draftIsPublished: true, draftMatchesRelease: true }))
+    // It starts from the release's audience: nothing would change, so the button says so.
+    expect(submitButton(html)).toContain('disabled=""')
+    expect(textOf(html)).toContain("published already for these people")
+  })
+
+  it("warns before publishing agents that are not approved, with the way to the Agents tab", async () => {
+    const html = await form(publishState({ draftAgents: { declared: true, approval: null, agentNames: ["forecaster"] } }))
+    expect(textOf(html)).toContain("The forecaster agent is not approved at all: in the published app it will not run.")
+    expect(html).toContain('href="/w/w/apps/app1/agents"')
+    expect(await form(publishState({ draftAgents: { declared: true, approval: "live", agentNames: ["forecaster"] } }))).not.toContain("publish-agents-warning")
   })
 
   it("does not let a member ask twice while a review is pending", async () => {
@@ -96,7 +144,7 @@ describe("the Publish dialog's form", () => {
 describe("where publishing stands", () => {
   it("says what colleagues use now, and links to the published app", async () => {
     const html = await status(publishState({ published: release(3, { current: true }) }))
-    expect(textOf(html)).toMatch(/^Published: release 3 \(version 5\) for Everyone in Acme by Ada Owner, Mar 5, 2026, 14:03 UTC Open the published app/)
+    expect(textOf(html)).toMatch(/^Published: Release 3 · built as version 5, for Everyone in Acme by Ada Owner, Mar 5, 2026, 14:03 UTC Open the published app/)
     expect(html).toContain('href="/w/w/a/app1"')
   })
 
@@ -108,6 +156,9 @@ describe("where publishing stands", () => {
     expect(html).toContain('href="/w/w/reviews/rev1"')
     expect(html).toContain('data-testid="withdraw-review"')
     expect(await status(state, false)).not.toContain('data-testid="withdraw-review"')
+    // The request as it was asked: its note too; "You" to its requester.
+    expect(textOf(html)).toContain("Please publish for the lunch crowd.")
+    expect(textOf(await status(state, true, "bea"))).toContain("You asked Mar 5, 2026, 14:03 UTC to publish version 5 for Design and Sales.")
   })
 
   it("shows the reviewer's comment when changes were asked for", async () => {

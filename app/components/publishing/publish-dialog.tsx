@@ -6,7 +6,7 @@
 
 import { Link, useRouteLoaderData } from "@remix-run/react"
 import type { RefObject } from "react"
-import { useCallback, useEffect, useState } from "react"
+import { useCallback, useEffect, useRef, useState } from "react"
 import type { PublishState, ReleaseView, ReviewView } from "#shared/publishing/publishing.ts"
 import { useWorkspaceEvents } from "../../events/use-workspace-events.ts"
 import { trpc } from "../../trpc/client.ts"
@@ -18,7 +18,7 @@ import { MissingIntegrations } from "./missing-integrations.tsx"
 import { PublishForm, type PublishRequest, type TeamChoice } from "./publish-form.tsx"
 import { publishProblem, type PublishProblem } from "./publish-problem.ts"
 import { PublishStatus } from "./publish-status.tsx"
-import { audienceText, publishedAppPath, reviewPath } from "./publishing-text.ts"
+import { appAgentsPath, audienceText, publishedAppPath, reviewPath } from "./publishing-text.ts"
 
 /** What the workspace frame's loader (routes/w.$workspaceId.tsx) gives every page under it. */
 interface FrameData {
@@ -50,6 +50,7 @@ export function PublishDialog({ workspaceId, appId, appName, open, onOpenChange,
   const [problem, setProblem] = useState<PublishProblem | null>(null)
   const [busy, setBusy] = useState<"publish" | "withdraw" | null>(null)
   const [done, setDone] = useState<Done | null>(null)
+  const title = useRef<HTMLHeadingElement>(null)
 
   const refresh = useCallback(async () => {
     try {
@@ -106,13 +107,21 @@ export function PublishDialog({ workspaceId, appId, appName, open, onOpenChange,
       <DialogContent
         className="max-w-xl"
         data-testid="publish-dialog"
+        // The heading takes the focus on opening (the content is still loading, and a ring around the
+        // whole dialog helps nobody); Tab goes on to the controls, whose ring shows as ever.
+        onOpenAutoFocus={(event) => {
+          event.preventDefault()
+          title.current?.focus()
+        }}
         onCloseAutoFocus={(event) => {
           event.preventDefault()
           opener.current?.focus()
         }}
       >
         <DialogHeader>
-          <DialogTitle className="break-words">Publish {appName}</DialogTitle>
+          <DialogTitle ref={title} tabIndex={-1} className="break-words outline-none">
+            Publish {appName}
+          </DialogTitle>
           <DialogDescription>
             {state && !state.canPublishDirectly
               ? "Choose who can open and use it. An owner or admin reviews the changes before colleagues see them."
@@ -141,18 +150,36 @@ export function PublishDialog({ workspaceId, appId, appName, open, onOpenChange,
               canWithdraw={state.pendingReview !== null && (state.canPublishDirectly || state.pendingReview.requestedBy.id === frame?.user?.id)}
               withdrawing={busy === "withdraw"}
               onWithdraw={() => void withdraw()}
+              viewerId={frame?.user?.id ?? null}
             />
             {state.integrationsRequired ? <MissingIntegrations missing={state.missingIntegrations} workspaceId={workspaceId} canSetUp={canSetUp} /> : null}
-            {/* Keyed on what it starts from: a review appearing or a release changing resets the choices to them. */}
-            <PublishForm
-              key={`${state.pendingReview?.id ?? ""}:${state.published?.id ?? ""}`}
-              state={state}
-              teams={loaded.teams}
-              workspaceName={workspaceName}
-              busy={busy !== null}
-              problem={problem}
-              onSubmit={(request) => void publish(request)}
-            />
+            {state.pendingReview && !state.canPublishDirectly ? (
+              // A member's pending request shows above as asked (Withdraw to ask again): no form to fill in uselessly.
+              <>
+                {problem ? (
+                  <Notice tone="error" data-testid="publish-problem">
+                    {problem.message}
+                  </Notice>
+                ) : null}
+                <DialogFooter>
+                  <DialogClose asChild>
+                    <Button variant="outline">Close</Button>
+                  </DialogClose>
+                </DialogFooter>
+              </>
+            ) : (
+              // Keyed on what it starts from: a review appearing or a release changing resets the choices to them.
+              <PublishForm
+                key={`${state.pendingReview?.id ?? ""}:${state.published?.id ?? ""}`}
+                state={state}
+                teams={loaded.teams}
+                workspaceName={workspaceName}
+                busy={busy !== null}
+                problem={problem}
+                onSubmit={(request) => void publish(request)}
+                agentsHref={appAgentsPath(workspaceId, appId)}
+              />
+            )}
           </>
         )}
       </DialogContent>
@@ -165,7 +192,7 @@ function Confirmation({ done, workspaceId, workspaceName, appId }: { done: Done;
     <div className="grid gap-4" data-testid="publish-done">
       {done.kind === "published" ? (
         <Notice tone="success" title={`Published: release ${done.release.number}`}>
-          Version {done.release.versionNumber} is now what {audienceText(done.release.audience, workspaceName)} can open and use.
+          Release {done.release.number} (built as version {done.release.versionNumber}) is now what {audienceText(done.release.audience, workspaceName)} can open and use.
         </Notice>
       ) : (
         <Notice tone="success" title="Review requested">

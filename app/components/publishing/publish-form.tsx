@@ -3,6 +3,7 @@
 // for members — disabled with the reason when there is nothing new to publish. Field problems from
 // the server show under their field; other refusals in the notice above the buttons.
 
+import { Link } from "@remix-run/react"
 import { useId, useState, type FormEvent } from "react"
 import { MAX_AUDIENCE_TEAMS, REVIEW_TEXT_MAX_CHARS, type PublishState, type Visibility } from "#shared/publishing/publishing.ts"
 import { fieldProblems } from "../integrations/field-problems.ts"
@@ -12,7 +13,7 @@ import { Textarea } from "../ui/input.tsx"
 import { Field } from "../ui/label.tsx"
 import { Notice } from "../ui/notice.tsx"
 import type { PublishProblem } from "./publish-problem.ts"
-import { cannotPublishReason } from "./publishing-text.ts"
+import { agentsWarning, cannotPublishReason } from "./publishing-text.ts"
 
 export interface TeamChoice {
   readonly id: string
@@ -32,6 +33,8 @@ export interface PublishFormProps {
   readonly busy: boolean
   readonly problem: PublishProblem | null
   readonly onSubmit: (request: PublishRequest) => void
+  /** The app's Agents tab, where its agents are approved. */
+  readonly agentsHref: string
 }
 
 /** What the form starts from: what is asked for now, else what is published, else everyone. */
@@ -40,7 +43,7 @@ function startingAudience(state: PublishState): { visibility: Visibility; teamId
   return audience ? { visibility: audience.visibility, teamIds: audience.teamIds } : { visibility: "workspace", teamIds: [] }
 }
 
-export function PublishForm({ state, teams, workspaceName, busy, problem, onSubmit }: PublishFormProps) {
+export function PublishForm({ state, teams, workspaceName, busy, problem, onSubmit, agentsHref }: PublishFormProps) {
   const start = startingAudience(state)
   const [visibility, setVisibility] = useState<Visibility>(start.visibility)
   const [teamIds, setTeamIds] = useState<readonly string[]>(start.teamIds)
@@ -50,10 +53,12 @@ export function PublishForm({ state, teams, workspaceName, busy, problem, onSubm
   const problems = fieldProblems(problem, ["teamIds", "note", "visibility"], `publish${id.replace(/:/g, "")}`)
   const direct = state.canPublishDirectly
   const pendingForMember = !direct && state.pendingReview !== null
-  const reason = cannotPublishReason(state) ?? (pendingForMember ? "A review of this app is pending: withdraw it to ask again with other choices." : null)
+  // Publishing the published version again is a release for another audience; for the same one, nothing.
+  const reason = cannotPublishReason(state, { visibility, teamIds: visibility === "teams" ? teamIds : [] }) ?? (pendingForMember ? "A review of this app is pending: withdraw it to ask again with other choices." : null)
   const missingBlocksDirect = direct && state.integrationsRequired && state.missingIntegrations.length > 0
   const blocked = reason ?? (missingBlocksDirect ? "Set up the integrations above first." : null)
   const reasonId = `${id}-reason`
+  const agentsProblem = agentsWarning(state.draftAgents)
   const teamsProblem = noTeamChosen ? { id: `${id}-teams-empty`, message: "Choose at least one team, or publish for everyone." } : problems.of("teamIds")
 
   const toggleTeam = (teamId: string, checked: boolean) => {
@@ -120,6 +125,14 @@ export function PublishForm({ state, teams, workspaceName, busy, problem, onSubm
         <p id={problems.of("note")!.id} className="-mt-2 text-sm text-destructive">
           {problems.of("note")!.message}
         </p>
+      ) : null}
+      {agentsProblem ? (
+        <Notice tone="warning" title="Agents" data-testid="publish-agents-warning">
+          <p>{agentsProblem}</p>
+          <Link to={agentsHref} className="font-medium text-primary underline-offset-4 hover:underline">
+            Review them in the Agents tab
+          </Link>
+        </Notice>
       ) : null}
       {problem && problems.rest ? (
         <Notice tone="error" data-testid="publish-problem">

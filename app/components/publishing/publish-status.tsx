@@ -8,7 +8,7 @@ import type { PublishState } from "#shared/publishing/publishing.ts"
 import { Button } from "../ui/button.tsx"
 import { Notice } from "../ui/notice.tsx"
 import { RelativeTime } from "../ui/relative-time.tsx"
-import { audienceText, publishedAppPath, reviewPath } from "./publishing-text.ts"
+import { audienceText, publishedAppPath, releaseLabel, reviewPath } from "./publishing-text.ts"
 
 export interface PublishStatusProps {
   readonly state: PublishState
@@ -19,16 +19,18 @@ export interface PublishStatusProps {
   readonly canWithdraw: boolean
   readonly withdrawing: boolean
   readonly onWithdraw: () => void
+  /** The viewer: "You asked…" on their own request. */
+  readonly viewerId?: string | null
 }
 
-export function PublishStatus({ state, workspaceId, workspaceName, appId, canWithdraw, withdrawing, onWithdraw }: PublishStatusProps) {
+export function PublishStatus({ state, workspaceId, workspaceName, appId, canWithdraw, withdrawing, onWithdraw, viewerId = null }: PublishStatusProps) {
   const { published, pendingReview, changesRequested } = state
   return (
     <div className="grid gap-3" data-testid="publish-status">
       {published ? (
         <div className="grid gap-1 rounded-lg border px-3 py-2.5 text-sm" data-testid="publish-current">
           <p>
-            <span className="font-medium">Published:</span> release {published.number} (version {published.versionNumber}) for{" "}
+            <span className="font-medium">Published:</span> {releaseLabel(published)}, for{" "}
             <span className="font-medium">{audienceText(published.audience, workspaceName)}</span>
           </p>
           <p className="text-xs text-muted-foreground">
@@ -50,9 +52,14 @@ export function PublishStatus({ state, workspaceId, workspaceName, appId, canWit
       {pendingReview ? (
         <Notice tone="info" title="Waiting for review" data-testid="publish-pending-review">
           <p>
-            {pendingReview.requestedBy.name} asked <RelativeTime iso={pendingReview.requestedAt} /> to publish version {pendingReview.versionNumber} for{" "}
-            {audienceText(pendingReview.audience, workspaceName)}.
+            {pendingReview.requestedBy.id === viewerId ? "You" : pendingReview.requestedBy.name} asked <RelativeTime iso={pendingReview.requestedAt} /> to publish
+            version {pendingReview.versionNumber} for {audienceText(pendingReview.audience, workspaceName)}.
           </p>
+          {pendingReview.note ? (
+            <blockquote className="mt-1 border-l-2 pl-3 break-words whitespace-pre-wrap text-foreground" data-testid="publish-pending-note">
+              {pendingReview.note}
+            </blockquote>
+          ) : null}
           <div className="mt-1.5 flex flex-wrap items-center gap-2">
             <Link to={reviewPath(workspaceId, pendingReview.id)} className="font-medium text-primary underline-offset-4 hover:underline">
               See the request

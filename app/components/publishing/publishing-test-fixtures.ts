@@ -16,6 +16,7 @@ export const release = (number: number, extra: Partial<ReleaseView> = {}): Relea
   reviewId: null,
   rolledBackFromNumber: null,
   agentsMode: null,
+  agentsDeclared: false,
   current: false,
   ...extra,
 })
@@ -45,6 +46,8 @@ export const publishState = (extra: Partial<PublishState> = {}): PublishState =>
   canPublishDirectly: false,
   draftVersion: { id: "v5", number: 5 },
   draftIsPublished: false,
+  draftMatchesRelease: false,
+  draftAgents: { declared: false, approval: null, agentNames: [] },
   missingIntegrations: [],
   integrationsRequired: false,
   ...extra,

@@ -12,7 +12,7 @@ import { Badge } from "../ui/badge.tsx"
 import { Button } from "../ui/button.tsx"
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "../ui/dialog.tsx"
 import { RelativeTime } from "../ui/relative-time.tsx"
-import { audienceText, publishedAppPath, reviewPath } from "./publishing-text.ts"
+import { audienceText, publishedAppPath, releaseAgentsText, releaseLabel, reviewPath, rollbackAgentsSentence } from "./publishing-text.ts"
 
 export interface ReleasesSectionProps {
   readonly releases: readonly ReleaseView[]
@@ -65,9 +65,13 @@ export function ReleasesSection({ releases, canPublish, workspaceId, workspaceNa
           {releases.map((release) => (
             <li key={release.id} className="grid min-w-0 gap-1 rounded-xl border bg-card p-3 shadow-xs sm:p-4" data-testid="release" data-release-number={release.number} data-current={release.current}>
               <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
-                <h3 className="text-sm font-semibold">Release {release.number}</h3>
+                <h3 className="text-sm font-semibold">{releaseLabel(release)}</h3>
                 {release.current ? <Badge variant="success">live</Badge> : null}
-                <span className="text-xs text-muted-foreground">version {release.versionNumber}</span>
+                {releaseAgentsText(release) ? (
+                  <Badge variant={release.agentsMode === "live" ? "outline" : "warning"} data-testid="release-agents">
+                    {releaseAgentsText(release)}
+                  </Badge>
+                ) : null}
               </div>
               <p className="text-sm break-words">For {audienceText(release.audience, workspaceName)}</p>
               <p className="text-xs text-muted-foreground">
@@ -82,7 +86,6 @@ export function ReleasesSection({ releases, canPublish, workspaceId, workspaceNa
                 ) : (
                   "published directly"
                 )}
-                {release.agentsMode ? ` · agents ${release.agentsMode === "live" ? "live" : "on mock data"}` : ""}
               </p>
               {canPublish && !release.current ? (
                 <div className="mt-1">
@@ -114,15 +117,16 @@ function RollbackDialog({ release, workspaceName, action, busy, outcome }: { rel
       <DialogTrigger asChild>
         <Button variant="outline" size="sm" data-testid="release-rollback">
           <RotateCcw aria-hidden />
-          Roll back to this release<span className="sr-only"> ({release.number})</span>…
+          Roll back to this release…<span className="sr-only"> (release {release.number})</span>
         </Button>
       </DialogTrigger>
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Roll back to release {release.number}?</DialogTitle>
           <DialogDescription>
-            Colleagues get version {release.versionNumber} again, for {audienceText(release.audience, workspaceName)}, as a new release. The app's draft and its
-            data are not changed, and the releases after it stay in this list.
+            Colleagues get the version release {release.number} was built as (version {release.versionNumber}) again, for{" "}
+            {audienceText(release.audience, workspaceName)}, as a new release. {rollbackAgentsSentence(release) ?? ""} The app's draft and its data are not changed,
+            and the releases after it stay in this list.
           </DialogDescription>
         </DialogHeader>
         <Form method="post" action={action}>

@@ -1,12 +1,14 @@
 // What a reviewer reads before approving: the draft against the app's current release — the
-// source files (counts, and a unified diff per file that opens on demand), the agents and their
-// permissions, and the integrations. Added and removed lines are tinted AND marked + / − (colour
+// agents and their permissions and the integrations first (what the app may do), then the app's own
+// source files (counts, and a unified diff per file that opens on demand), and last, collapsed, the
+// platform's scaffold and configuration files. Added and removed lines are tinted AND marked + / − (colour
 // alone does not tell them apart for everyone); the diff scrolls sideways inside itself on a phone.
 
 import { ChevronRight } from "lucide-react"
 import type { DiffLineKind, FileChange, PolicyChange, ReviewDiff } from "#shared/publishing/publishing.ts"
 import { Badge } from "../ui/badge.tsx"
 import { cn } from "../ui/cn.ts"
+import { isPlatformFile, lineCount } from "./platform-files.ts"
 
 const LINE_CLASSES: Readonly<Record<DiffLineKind, string>> = {
   added: "bg-success/15",
@@ -21,42 +23,66 @@ const CHANGE_TONES = { added: "success", removed: "destructive", changed: "outli
 const OPEN_WHEN_FEWER_LINES = 60
 
 export function ReviewDiffView({ diff }: { diff: ReviewDiff }) {
-  const totalLines = diff.files.reduce((sum, file) => sum + (file.lines?.length ?? 0), 0)
+  const own = diff.files.filter((file) => !isPlatformFile(file.path))
+  const platform = diff.files.filter((file) => isPlatformFile(file.path))
+  const totalLines = own.reduce((sum, file) => sum + (file.lines?.length ?? 0), 0)
   return (
     <div className="grid min-w-0 gap-6" data-testid="review-diff">
+      <PolicyChanges title="Agents and permissions" id="review-agents-title" changes={diff.agents} none="No agent, tool or permission changed." testId="review-agents" />
+      <PolicyChanges title="Integrations" id="review-integrations-title" changes={diff.integrations} none="No integration changed." testId="review-integrations" />
       <section className="grid min-w-0 gap-2" aria-labelledby="review-files-title">
         <h2 id="review-files-title" className="text-base font-semibold tracking-tight">
           Files
         </h2>
         <p className="text-sm text-muted-foreground">
           {diff.base
-            ? `Compared with release ${diff.base.releaseNumber} (version ${diff.base.versionNumber}), which colleagues use now.`
+            ? `Compared with release ${diff.base.releaseNumber} (built as version ${diff.base.versionNumber}), which colleagues use now.`
             : "Nothing of this app is published yet: every file is new to its colleagues."}
         </p>
         {diff.files.length === 0 ? <p className="text-sm">No source file changed.</p> : null}
-        <ul className="grid min-w-0 gap-2" aria-label="Changed files">
-          {diff.files.map((file) => (
-            <FileDiff key={file.path} file={file} open={totalLines <= OPEN_WHEN_FEWER_LINES} />
-          ))}
-        </ul>
+        {own.length > 0 ? (
+          <ul className="grid min-w-0 gap-2" aria-label="The app's changed files">
+            {own.map((file) => (
+              <FileDiff key={file.path} file={file} open={totalLines <= OPEN_WHEN_FEWER_LINES} />
+            ))}
+          </ul>
+        ) : diff.files.length > 0 ? (
+          <p className="text-sm">None of the app's own files changed.</p>
+        ) : null}
+        {platform.length > 0 ? (
+          <details className="group min-w-0 rounded-lg border" data-testid="review-platform-files">
+            <summary className="flex min-w-0 cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-2 text-sm font-medium hover:bg-accent [&::-webkit-details-marker]:hidden">
+              <ChevronRight className="size-4 shrink-0 transition-transform group-open:rotate-90 motion-reduce:transition-none" aria-hidden />
+              Platform and configuration files ({platform.length})
+            </summary>
+            <ul className="grid min-w-0 gap-2 border-t p-2" aria-label="Platform and configuration files">
+              {platform.map((file) => (
+                <FileDiff key={file.path} file={file} open={false} />
+              ))}
+            </ul>
+          </details>
+        ) : null}
         {diff.filesNotShown > 0 ? (
           <p className="text-sm text-muted-foreground" data-testid="files-not-shown">
             And {diff.filesNotShown} more {diff.filesNotShown === 1 ? "file" : "files"} not shown here.
           </p>
         ) : null}
       </section>
-      <PolicyChanges title="Agents and permissions" id="review-agents-title" changes={diff.agents} none="No agent, tool or permission changed." testId="review-agents" />
-      <PolicyChanges title="Integrations" id="review-integrations-title" changes={diff.integrations} none="No integration changed." testId="review-integrations" />
     </div>
   )
 }
 
 function LineCounts({ added, removed }: { added: number; removed: number }) {
   return (
-    <span className="shrink-0 font-mono text-xs" title={`${added} lines added, ${removed} removed`}>
-      <span className="text-success">+{added}</span> <span className="text-destructive">−{removed}</span>
+    <span className="shrink-0 font-mono text-xs" title={`${lineCount(added)} added, ${lineCount(removed)} removed`}>
+      <span className="text-success" aria-hidden>
+        +{added}
+      </span>{" "}
+      <span className="text-destructive" aria-hidden>
+        −{removed}
+      </span>
       <span className="sr-only">
-        : {added} lines added, {removed} removed
+        {lineCount(added)} added, {lineCount(removed)} removed
       </span>
     </span>
   )

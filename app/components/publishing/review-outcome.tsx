@@ -59,7 +59,7 @@ export function ReviewOutcome({ outcome, stale, workspaceId, workspaceName, appI
     return (
       <Notice tone="success" title={`Published: release ${release.number}`} data-testid="review-approved">
         <p>
-          Version {release.versionNumber} is now what {audienceText(release.audience, workspaceName)} can open and use.
+          Release {release.number} (built as version {release.versionNumber}) is now what {audienceText(release.audience, workspaceName)} can open and use.
         </p>
         <p className="mt-1">
           <Link to={publishedAppPath(workspaceId, appId)} className={linkClass} data-testid="open-published-app">

@@ -1,5 +1,6 @@
 // One review request in the Reviews list: the app, where the request stands, who asked to publish
-// which version for whom and when, the start of their note, and the way to the whole request.
+// which version for whom and when, the start of their note, the reviewer's comment once decided,
+// and the way to the whole request.
 
 import { Link } from "@remix-run/react"
 import type { ReviewView } from "#shared/publishing/publishing.ts"
@@ -33,6 +34,11 @@ export function ReviewRow({ review, workspaceId, workspaceName }: { review: Revi
         <p className="line-clamp-2 text-sm break-words whitespace-pre-wrap" title={review.note}>
           {review.note}
         </p>
+      ) : null}
+      {review.comment && review.reviewer ? (
+        <blockquote className="line-clamp-3 border-l-2 pl-3 text-sm break-words whitespace-pre-wrap" title={review.comment} data-testid="review-row-comment">
+          <span className="font-medium">{review.reviewer.name}:</span> {review.comment}
+        </blockquote>
       ) : null}
     </li>
   )

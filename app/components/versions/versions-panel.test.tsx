@@ -21,7 +21,7 @@ describe("the Versions tab", () => {
   it("lists versions newest first: who asked, what changed, where a restore came from", async () => {
     const items = [...(await render(false)).matchAll(/<li [^>]*data-testid="version"[^>]*>(.*?)<\/li>/g)].map(([, item]) => textOf(item ?? ""))
     expect(items[0]).toMatch(/^Version 3 current Mar 5, 2026, 14:03 UTC · restored from v1 Summary 3 Preview version 3$/)
-    expect(items[1]).toMatch(/^Version 2 Mar 5, 2026, 14:03 UTC · asked by Ada Message 2 Summary 2 Preview version 2 Restore version 2 …$/)
+    expect(items[1]).toMatch(/^Version 2 Mar 5, 2026, 14:03 UTC · asked by Ada Message 2 Summary 2 Preview version 2 Restore… \(version 2\)$/)
   })
 
   it("previews any version, and offers to restore an older one (confirmed in a dialog)", async () => {
@@ -36,7 +36,7 @@ describe("the Versions tab", () => {
     const restores = [...html.matchAll(/<button [^>]*data-testid="version-restore"[^>]*>/g)].map(([tag]) => tag)
     expect(restores).toHaveLength(2)
     for (const tag of restores) expect(tag).toContain('aria-haspopup="dialog"')
-    expect(textOf(html)).toContain("Restore version 2")
+    expect(textOf(html)).toContain("Restore… (version 2)")
   })
 
   it("offers no restore while the builder works, and says why", async () => {

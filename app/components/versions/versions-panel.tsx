@@ -93,7 +93,7 @@ function RestoreDialog({ version, next, base, restoring }: { version: VersionVie
       <DialogTrigger asChild>
         <Button variant="outline" size="sm" data-testid="version-restore">
           <RotateCcw aria-hidden />
-          Restore<span className="sr-only"> version {version.number}</span>…
+          Restore…<span className="sr-only"> (version {version.number})</span>
         </Button>
       </DialogTrigger>
       <DialogContent>
