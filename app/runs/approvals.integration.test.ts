@@ -10,10 +10,11 @@ import { afterEach, describe, expect, it } from "vitest"
 import { newId } from "#shared/ids.ts"
 import { createMemoryLive } from "#shared/live/memory-live.server.ts"
 import type { Transcript } from "#shared/runs/transcript.ts"
+import { appDocument } from "#tests/fixtures/app-document.ts"
 import { completedRun, plannedRun } from "#tests/fixtures/run-documents.ts"
 import { AppError } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { allCollections, apps, runs, type AppDocument } from "../store/collections.server.ts"
+import { allCollections, apps, runs } from "../store/collections.server.ts"
 import { openSqliteStore } from "../store/sqlite-store.server.ts"
 import type { StartRunRequest, WorkerClient } from "../worker-client/worker-client.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
@@ -63,21 +64,7 @@ async function createWorld() {
     workspace: { id: workspaceId },
     membership: { role: "member" },
   } as unknown as WorkspaceScope
-  const app: AppDocument = {
-    id: newId(),
-    workspaceId,
-    name: "Lunch",
-    prompt: "Build a lunch order page",
-    createdByUserId: userId,
-    collaboratorUserIds: [],
-    runtime: "claude",
-    model: null,
-    activeRunId: null,
-    runtimeSessions: {},
-    snapshotId: null,
-    createdAt: minutesAgo(10),
-    updatedAt: minutesAgo(10),
-  }
+  const app = appDocument({ workspaceId, name: "Lunch", prompt: "Build a lunch order page", createdByUserId: userId, createdAt: minutesAgo(10) })
   await store.collection(apps).insert(app)
   const plan = plannedRun(app, { title: "Lunch orders", createdAt: minutesAgo(5) })
   await store.collection(runs).insert(plan)

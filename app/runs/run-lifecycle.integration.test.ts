@@ -12,10 +12,11 @@ import { createMemoryLive } from "#shared/live/memory-live.server.ts"
 import { STREAM_START } from "#shared/live/live.server.ts"
 import { decodeRunStreamRecord, encodeRunStreamRecord, runLeaseKey, runStreamKey, type RunStreamEvent } from "#shared/runs/run-stream.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
+import { appDocument } from "#tests/fixtures/app-document.ts"
 import { completedRun } from "#tests/fixtures/run-documents.ts"
 import { AppError } from "../errors.server.ts"
 import type { WebServices } from "../services.server.ts"
-import { allCollections, apps, runs, type AppDocument } from "../store/collections.server.ts"
+import { allCollections, apps, runs } from "../store/collections.server.ts"
 import { openSqliteStore } from "../store/sqlite-store.server.ts"
 import type { WorkerClient } from "../worker-client/worker-client.server.ts"
 import type { WorkspaceScope } from "../workspaces/scope.server.ts"
@@ -64,21 +65,7 @@ function createWorld() {
   const workspaceId = newId()
   const scope = { user: { id: userId }, workspace: { id: workspaceId }, membership: { role: "member" } } as unknown as WorkspaceScope
   const at = new Date().toISOString()
-  const app: AppDocument = {
-    id: newId(),
-    workspaceId,
-    name: "App",
-    prompt: "Build it",
-    createdByUserId: userId,
-    collaboratorUserIds: [],
-    runtime: "claude",
-    model: null,
-    activeRunId: null,
-    runtimeSessions: {},
-    snapshotId: null,
-    createdAt: at,
-    updatedAt: at,
-  }
+  const app = appDocument({ workspaceId, createdByUserId: userId, createdAt: at })
   return { services, scope, app, started, prompts, store, live }
 }
 

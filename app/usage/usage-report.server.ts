@@ -3,6 +3,7 @@
 // A group is "estimated" when any of its runs was priced by the price table or could not be priced.
 
 import { roundUsd } from "#shared/usage/price-table.ts"
+import type { UsageFigures, UsageRow } from "#shared/usage/usage-figures.ts"
 import type { UsageGroup, UsageRange } from "#shared/usage/usage-range.ts"
 import { runtimeLabel } from "#shared/runtime/runtime-labels.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
@@ -12,21 +13,6 @@ import { usageRecords, type UsageDocument } from "./usage-collections.server.ts"
 
 /** How many documents one store read returns. */
 export const USAGE_PAGE_SIZE = 500
-
-export interface UsageFigures {
-  readonly runs: number
-  readonly inputTokens: number
-  readonly outputTokens: number
-  readonly cachedInputTokens: number
-  readonly costUsd: number
-  /** Some of the cost is the price table's estimate, or unknown (counted as 0). */
-  readonly estimated: boolean
-}
-
-export interface UsageRow extends UsageFigures {
-  readonly key: string
-  readonly label: string
-}
 
 export interface UsageReport {
   readonly from: string

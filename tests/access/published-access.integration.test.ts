@@ -12,7 +12,8 @@ import { newId } from "#shared/ids.ts"
 import { agentsApprovals } from "#app/agents/agent-approval-collections.server.ts"
 import { servePreview } from "#app/apps/preview-serving.server.ts"
 import { appReleases } from "#app/publishing/publishing-collections.server.ts"
-import { apps, appVersions, snapshots, teamMemberships, teams, type AppDocument } from "#app/store/collections.server.ts"
+import { apps, appVersions, snapshots, teamMemberships, teams } from "#app/store/collections.server.ts"
+import { appDocument } from "#tests/fixtures/app-document.ts"
 import { createVersionWorld, type VersionWorld } from "#tests/fixtures/version-world.ts"
 
 const worlds: VersionWorld[] = []
@@ -36,22 +37,7 @@ async function given() {
   const { creator } = world.people
   const config = exampleAgentsConfig()
   const hash = agentsConfigHash(config)
-  const app: AppDocument = {
-    id: newId(),
-    workspaceId: world.workspaceId,
-    name: "Lunch",
-    description: "Orders lunch for the team",
-    prompt: "A lunch order page",
-    createdByUserId: creator.id,
-    collaboratorUserIds: [],
-    runtime: "claude",
-    model: null,
-    activeRunId: null,
-    runtimeSessions: {},
-    snapshotId: null,
-    createdAt: at(),
-    updatedAt: at(),
-  }
+  const app = appDocument({ workspaceId: world.workspaceId, name: "Lunch", description: "Orders lunch for the team", prompt: "A lunch order page", createdByUserId: creator.id })
   await store.collection(apps).insert(app)
   const snapshotId = newId()
   const files = { "dist/index.html": "<p>v1</p>", "second.json": JSON.stringify({ dataCollections: ["tickets"] }), "agents.json": JSON.stringify(config) }

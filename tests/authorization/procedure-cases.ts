@@ -2,9 +2,9 @@
 // the world. The enumeration test fails for a procedure missing here, so nothing ships untested.
 // For workspace procedures the test adds workspaceId (W's) itself.
 
-import { newId } from "#shared/ids.ts"
 import { integrationGrants } from "#app/integrations/integration-collections.server.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
+import { integrationGrantDocument } from "#tests/fixtures/integration-grant.ts"
 import { makeApp, makeAppWithAgents, makeAppWithPlan, makeAppWithVersions, publishedByAnAdmin } from "./app-fixtures.ts"
 import type { World } from "./world.ts"
 
@@ -37,27 +37,7 @@ async function appKeySecret(world: World, caller: HttpPerson) {
   const { appId } = await makeApp(world, caller)
   const store = await world.server.openStore()
   try {
-    const at = new Date().toISOString()
-    await store.collection(integrationGrants).insert({
-      id: newId(),
-      workspaceId: world.workspaceId,
-      appId,
-      domain: "api.helpdesk.example.com",
-      keySlug: "default",
-      name: "Helpdesk",
-      keyName: "Helpdesk key",
-      capabilityLabel: "Read tickets",
-      why: "The triage agent reads tickets.",
-      authType: "static",
-      providerKey: null,
-      requiredScopes: [],
-      permissionGroupsJson: "[]",
-      setupInstructionsJson: JSON.stringify({ overview: "Create a key.", steps: [], links: [] }),
-      secrets: [{ name: "API_KEY", label: "API key", description: "From the admin console.", required: true, ref: null, updatedAt: null, updatedByUserId: null }],
-      requestedByUserId: world.userId("owner"),
-      syncedAt: at,
-      updatedAt: at,
-    })
+    await store.collection(integrationGrants).insert(integrationGrantDocument({ workspaceId: world.workspaceId, appId, requestedByUserId: world.userId("owner") }))
   } finally {
     await store.close()
   }

@@ -8,43 +8,25 @@
 
 import { tmpdir } from "node:os"
 import type { Page } from "playwright-core"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { FORECAST_PATH, forecastAppTurn, forecasterRun, serveForecasts } from "#tests/fixtures/forecast-app.ts"
-import { startFakeHttpsProvider, type FakeHttpsProvider } from "#tests/fixtures/fake-https-provider.ts"
-import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
-import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
+import { expect, it } from "vitest"
+import { FORECAST_PATH, forecastAppTurn, forecasterRun } from "#tests/fixtures/forecast-app.ts"
 import { STEP_TIMEOUT_MS, useChromium } from "./browser.ts"
+import { useForecastServer } from "./forecast-server.ts"
 import { signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
 const RUN_TIMEOUT_MS = 90_000
 
-let fake: FakeModel
-let provider: FakeHttpsProvider
-let server: SecondServer
-
-beforeAll(async () => {
-  provider = await startFakeHttpsProvider()
-  serveForecasts(provider)
-  fake = await startFakeModel()
-  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY, ...provider.env() })
-}, 90_000)
-
-afterAll(async () => {
-  await server?.stop()
-  await fake?.stop()
-  await provider?.close()
-})
+const world = useForecastServer()
 
 const preview = (page: Page) => page.frameLocator('[data-testid="preview-frame"]')
 
 it("builds an app with an agent, approves it live, and the agent's tool reaches the API from the app's button", { timeout: 300_000 }, async () => {
-  const { page } = await chromium.person("ada", server.url)
+  const { page } = await chromium.person("ada", world.server.url)
   const workspacePath = await signInWithWorkspace(page, { name: "Ada Lovelace", email: "ada@example.com" }, "Weather Co")
 
-  fake.clearScript()
-  fake.script(forecastAppTurn())
+  world.fake.clearScript()
+  world.fake.script(forecastAppTurn())
   await page.goto(`${workspacePath}/apps`)
   await page.getByTestId("new-app-prompt").fill("A weather desk with an agent that looks up forecasts")
   await page.getByTestId("runtime-picker").selectOption("claude")
@@ -61,17 +43,17 @@ it("builds an app with an agent, approves it live, and the agent's tool reaches 
   await card.getByText(/Approved live by Ada/).waitFor()
 
   // The app asks its agent; the agent calls the API through the web and saves what it found.
-  fake.script(forecasterRun("Paris"))
+  world.fake.script(forecasterRun("Paris"))
   await preview(page).getByRole("heading", { name: "Weather desk" }).waitFor({ timeout: RUN_TIMEOUT_MS })
   await preview(page).getByRole("button", { name: "Ask the forecaster" }).click()
   await preview(page).getByRole("listitem").filter({ hasText: "Paris: sunny" }).waitFor({ timeout: RUN_TIMEOUT_MS })
   await preview(page).getByText("Agent: completed").waitFor({ timeout: RUN_TIMEOUT_MS })
 
-  const calls = provider.requests.filter((request) => request.path.startsWith(FORECAST_PATH))
+  const calls = world.provider.requests.filter((request) => request.path.startsWith(FORECAST_PATH))
   expect(calls).toHaveLength(1)
   expect(calls[0]!.path).toBe(`${FORECAST_PATH}?city=Paris`)
   // The agent heard the API's answer (the model's next request carried the tool result).
-  expect(fake.requests.some((request) => request.toolResults.some((result) => result.includes("sunny")))).toBe(true)
+  expect(world.fake.requests.some((request) => request.toolResults.some((result) => result.includes("sunny")))).toBe(true)
 
   // The Agents page: approved live, by whom, and the run that just happened.
   await page.goto(`${appPath}/agents`)

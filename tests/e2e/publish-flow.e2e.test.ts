@@ -6,15 +6,12 @@
 // draft, and the published app stays as it was until the next approval, which brings the change.
 
 import type { Page } from "playwright-core"
-import { afterAll, beforeAll, expect, it } from "vitest"
-import { FORECAST_PATH, forecastAgents, forecasterRun, serveForecasts } from "#tests/fixtures/forecast-app.ts"
-import { startFakeHttpsProvider, type FakeHttpsProvider } from "#tests/fixtures/fake-https-provider.ts"
-import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
+import { expect, it } from "vitest"
+import { FORECAST_PATH, forecastAgents, forecastAppSource, forecastAppTurn, forecasterRun } from "#tests/fixtures/forecast-app.ts"
 import type { Step } from "#tests/fixtures/fake-model/script.ts"
-import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
 import { doneBuilding, writeFiles } from "#tests/fixtures/notes-app.ts"
-import { startSecond, type SecondServer } from "#tests/fixtures/second-server.ts"
 import { STEP_TIMEOUT_MS, useChromium, type BrowserPerson } from "./browser.ts"
+import { useForecastServer } from "./forecast-server.ts"
 import { signIn, signInWithWorkspace } from "./onboarding.ts"
 
 const chromium = useChromium()
@@ -22,68 +19,12 @@ const chromium = useChromium()
 const RUN_TIMEOUT_MS = 120_000
 const WORKSPACE = "Weather Co"
 
-let fake: FakeModel
-let provider: FakeHttpsProvider
-let server: SecondServer
+const world = useForecastServer()
 
-beforeAll(async () => {
-  provider = await startFakeHttpsProvider()
-  serveForecasts(provider)
-  fake = await startFakeModel()
-  server = await startSecond({ ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: FAKE_API_KEY, ...provider.env() })
-}, 90_000)
-
-afterAll(async () => {
-  await server?.stop()
-  await fake?.stop()
-  await provider?.close()
-})
-
-/** The weather desk: the forecaster agent behind a button, and a form to note a forecast by hand (no "!" in it: Claude Code's shell tool escapes one). */
-const weatherDesk = (heading: string) => `import { useState, type FormEvent } from "react"
-import { useCollection, useAgent } from "./lib/second-sdk.ts"
-
-type Forecast = { city: string; forecast: string }
-
-export function App() {
-  const { data: forecasts, insert } = useCollection<Forecast>("forecasts")
-  const forecaster = useAgent("forecaster")
-  const [city, setCity] = useState("")
-  const add = (event: FormEvent) => {
-    event.preventDefault()
-    if (city.trim() === "") return
-    void insert({ city: city.trim(), forecast: "noted by hand" })
-    setCity("")
-  }
-  return (
-    <main className="mx-auto max-w-md p-6">
-      <h1 className="text-2xl font-semibold">${heading}</h1>
-      <form onSubmit={add} className="mt-4 flex gap-2">
-        <label>City <input value={city} onChange={(event) => setCity(event.target.value)} className="border" /></label>
-        <button type="submit">Note it</button>
-      </form>
-      <button type="button" onClick={() => void forecaster.trigger("Forecast for Paris")} disabled={forecaster.isRunning} className="mt-4 rounded bg-indigo-600 px-3 py-1 text-white">
-        Ask the forecaster
-      </button>
-      <p data-agent-status>Agent: {forecaster.status}</p>
-      {forecaster.error ? <p role="alert">{forecaster.error}</p> : null}
-      <ul aria-label="Forecasts" className="mt-4 space-y-1">
-        {forecasts.map((item) => <li key={item.id}>{item.city}: {item.forecast}</li>)}
-      </ul>
-    </main>
-  )
-}
-`
-
-const MANIFEST = JSON.stringify({ dataCollections: ["forecasts"] }, null, 2)
-
-const firstTurn = (): Step[] => [
-  { kind: "toolCalls", calls: [{ kind: "named", name: /set_app_metadata/, input: { name: "Weather Desk", description: "Tomorrow's weather, looked up by an agent." } }] },
-  { kind: "shell", command: writeFiles({ "second.json": MANIFEST, "agents.json": JSON.stringify(forecastAgents(), null, 2), "src/App.tsx": weatherDesk("Weather desk") }) },
-  doneBuilding("A weather desk whose forecaster agent looks up and saves forecasts."),
-]
+/** The weather desk with a form to note a forecast by hand; the builder does not present the agents. */
+const firstTurn = (): Step[] => forecastAppTurn(forecastAgents(), { app: forecastAppSource({ noteForm: true }), presentAgents: false })
 const EDITED_HEADING = "Weather desk, now with rain"
-const editTurn = (): Step[] => [{ kind: "shell", command: writeFiles({ "src/App.tsx": weatherDesk(EDITED_HEADING) }) }, doneBuilding("The heading mentions rain.")]
+const editTurn = (): Step[] => [{ kind: "shell", command: writeFiles({ "src/App.tsx": forecastAppSource({ heading: EDITED_HEADING, noteForm: true }) }) }, doneBuilding("The heading mentions rain.")]
 
 const frame = (page: Page) => page.frameLocator('[data-testid="preview-frame"]')
 
@@ -97,7 +38,7 @@ async function invite(page: Page, email: string, team: string): Promise<string> 
 }
 
 async function join(label: string, link: string, who: { name: string; email: string }, workspacePath: string): Promise<BrowserPerson> {
-  const person = await chromium.person(label, server.url)
+  const person = await chromium.person(label, world.server.url)
   await person.page.goto(link)
   await person.page.getByRole("link", { name: `Sign in as ${who.email} to accept` }).click()
   await person.page.waitForURL((url) => url.pathname === "/onboarding")
@@ -142,7 +83,7 @@ async function approve(page: Page, reviewPath: string, changedText: string) {
 }
 
 it("member asks, owner approves from the diff, the team uses the published app, others get 404, drafts wait for approval", { timeout: 600_000 }, async () => {
-  const ada = await chromium.person("ada", server.url)
+  const ada = await chromium.person("ada", world.server.url)
   const workspacePath = await signInWithWorkspace(ada.page, { name: "Ada Owner", email: "ada@example.com" }, WORKSPACE)
 
   // Two teams, and three members: Bea builds, Cy is in the team the app is for, Dee is not.
@@ -162,8 +103,8 @@ it("member asks, owner approves from the diff, the team uses the published app, 
   const d = await join("dee", links.dee, dee, workspacePath)
 
   // Bea builds the weather desk.
-  fake.clearScript()
-  fake.script(firstTurn())
+  world.fake.clearScript()
+  world.fake.script(firstTurn())
   await b.page.goto(`${workspacePath}/apps`)
   await b.page.getByTestId("new-app-prompt").fill("A weather desk with an agent that looks up forecasts")
   await b.page.getByTestId("runtime-picker").selectOption("claude")
@@ -201,11 +142,11 @@ it("member asks, owner approves from the diff, the team uses the published app, 
   await frame(c.page).getByLabel("City").fill("Oslo")
   await frame(c.page).getByRole("button", { name: "Note it" }).click()
   await frame(c.page).getByRole("listitem").filter({ hasText: "Oslo: noted by hand" }).waitFor({ timeout: STEP_TIMEOUT_MS })
-  fake.script(forecasterRun("Paris"))
+  world.fake.script(forecasterRun("Paris"))
   await frame(c.page).getByRole("button", { name: "Ask the forecaster" }).click()
   await frame(c.page).getByRole("listitem").filter({ hasText: "Paris: sunny" }).waitFor({ timeout: RUN_TIMEOUT_MS })
   await frame(c.page).getByText("Agent: completed").waitFor({ timeout: RUN_TIMEOUT_MS })
-  expect(provider.requests.filter((request) => request.path.startsWith(FORECAST_PATH))).toHaveLength(1)
+  expect(world.provider.requests.filter((request) => request.path.startsWith(FORECAST_PATH))).toHaveLength(1)
   // The builder is not shown to Cy.
   expect(await c.page.getByTestId("published-app-builder").count()).toBe(0)
 
@@ -213,7 +154,7 @@ it("member asks, owner approves from the diff, the team uses the published app, 
   expect((await d.page.goto(publishedPath))?.status()).toBe(404)
 
   // Bea changes the draft: the published app stays as approved.
-  fake.script(editTurn())
+  world.fake.script(editTurn())
   await b.page.goto(appPath)
   await b.page.getByTestId("message-input").fill("Mention rain in the heading")
   await b.page.getByTestId("send-message").click()

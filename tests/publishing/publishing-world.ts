@@ -8,11 +8,11 @@ import { TRPCError } from "@trpc/server"
 import { expect } from "vitest"
 import { exampleAgentsConfig, type LooseJson } from "#shared/agents/agents-config.fixture.ts"
 import { agentsConfigHash } from "#shared/agents/canonical-hash.ts"
-import { newId } from "#shared/ids.ts"
 import { AppError } from "#app/errors.server.ts"
 import { workspaceEventsChannel } from "#app/events/workspace-events.server.ts"
 import { integrationGrants, type IntegrationGrantDocument } from "#app/integrations/integration-collections.server.ts"
 import { auditEvents, type AppDocument, type RunDocument, type UserDocument } from "#app/store/collections.server.ts"
+import { integrationGrantDocument } from "#tests/fixtures/integration-grant.ts"
 import { builtSource, createVersionWorld, type VersionWorld } from "#tests/fixtures/version-world.ts"
 
 const worlds: VersionWorld[] = []
@@ -117,28 +117,18 @@ export async function publishingWorld(): Promise<PublishingWorld> {
       ;(world.services.config as { authMode: string }).authMode = "external"
     },
     async grant(fields) {
-      const at = new Date().toISOString()
-      await world.services.store.collection(integrationGrants).insert({
-        id: newId(),
-        workspaceId: world.workspaceId,
-        appId: app.id,
-        domain: "example.zendesk.com",
-        keySlug: "default",
-        name: "Zendesk",
-        keyName: "Zendesk key",
-        capabilityLabel: "Read tickets",
-        why: "The triage agent reads tickets.",
-        authType: "static",
-        providerKey: null,
-        requiredScopes: [],
-        permissionGroupsJson: "[]",
-        setupInstructionsJson: JSON.stringify({ overview: "Create a key.", steps: [], links: [] }),
-        secrets: [{ name: "API_TOKEN", label: "API token", description: "From the admin console.", required: true, ref: null, updatedAt: null, updatedByUserId: null }],
-        requestedByUserId: creator.id,
-        syncedAt: at,
-        updatedAt: at,
-        ...fields,
-      })
+      await world.services.store.collection(integrationGrants).insert(
+        integrationGrantDocument({
+          workspaceId: world.workspaceId,
+          appId: app.id,
+          domain: "example.zendesk.com",
+          name: "Zendesk",
+          keyName: "Zendesk key",
+          secrets: [{ name: "API_TOKEN", label: "API token", description: "From the admin console.", required: true, ref: null, updatedAt: null, updatedByUserId: null }],
+          requestedByUserId: creator.id,
+          ...fields,
+        }),
+      )
     },
   }
 }

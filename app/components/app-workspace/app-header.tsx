@@ -11,12 +11,12 @@
 
 import { Link } from "@remix-run/react"
 import { ChevronLeft, Ellipsis, ExternalLink, LoaderCircle, Maximize2, Send, Settings, Trash2 } from "lucide-react"
-import { lazy, Suspense, useEffect, useRef, useState } from "react"
+import { forwardRef, lazy, Suspense, useEffect, useRef, useState } from "react"
 import { useWorkspaceEvents } from "../../events/use-workspace-events.ts"
 import { trpc } from "../../trpc/client.ts"
 import { runtimeLabel } from "../builder/runtime-picker.tsx"
 import { Badge } from "../ui/badge.tsx"
-import { Button } from "../ui/button.tsx"
+import { Button, type ButtonProps } from "../ui/button.tsx"
 import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "../ui/menu.tsx"
 import type { AppSettingsApp } from "./app-settings.tsx"
 
@@ -34,6 +34,14 @@ const preloadDialogs = () => {
 const preloadPublish = () => {
   loadPublish().catch(() => {})
 }
+
+/** A button that opens a dialog whose code comes when it is wanted: the attributes Radix's DialogTrigger gave it, and a head start on the code on hover or focus. */
+const DialogButton = forwardRef<HTMLButtonElement, ButtonProps & { readonly open: boolean; readonly onOpen: () => void; readonly preload: () => void }>(
+  ({ open, onOpen, preload, ...props }, ref) => (
+    <Button ref={ref} variant="outline" size="sm" aria-haspopup="dialog" aria-expanded={open} data-state={open ? "open" : "closed"} onClick={onOpen} onPointerEnter={preload} onFocus={preload} {...props} />
+  ),
+)
+DialogButton.displayName = "DialogButton"
 
 /** Whether a dialog fetched on demand is mounted: from its first opening on, so it closes (and hands focus back) as one always there would. */
 function useMountedOnceOpen(open: boolean): boolean {
@@ -128,20 +136,14 @@ export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHre
             Open full page
           </Link>
         </Button>
-        {/* The attributes Radix's DialogTrigger gave it; the dialog's code comes when it is wanted. */}
-        <Button
+        <DialogButton
           ref={publishButton}
-          variant="outline"
-          size="sm"
+          open={publishOpen}
+          onOpen={() => setPublishOpen(true)}
+          preload={preloadPublish}
           title={changesRequested ? "Publish to colleagues: the last review asked for changes" : "Publish to colleagues"}
           className="relative"
           data-testid="publish-app"
-          aria-haspopup="dialog"
-          aria-expanded={publishOpen}
-          data-state={publishOpen ? "open" : "closed"}
-          onClick={() => setPublishOpen(true)}
-          onPointerEnter={preloadPublish}
-          onFocus={preloadPublish}
         >
           <Send aria-hidden />
           <span className="sr-only sm:not-sr-only">Publish…</span>
@@ -151,23 +153,11 @@ export function AppHeader({ workspaceId, app, mayManage, appsHref, base, viewHre
               <span className="sr-only"> (changes requested)</span>
             </>
           ) : null}
-        </Button>
-        <Button
-          ref={settingsButton}
-          variant="outline"
-          size="sm"
-          title="App settings"
-          data-testid="app-settings"
-          aria-haspopup="dialog"
-          aria-expanded={settingsOpen}
-          data-state={settingsOpen ? "open" : "closed"}
-          onClick={() => setSettingsOpen(true)}
-          onPointerEnter={preloadDialogs}
-          onFocus={preloadDialogs}
-        >
+        </DialogButton>
+        <DialogButton ref={settingsButton} open={settingsOpen} onOpen={() => setSettingsOpen(true)} preload={preloadDialogs} title="App settings" data-testid="app-settings">
           <Settings aria-hidden />
           <span className="sr-only sm:not-sr-only">Settings</span>
-        </Button>
+        </DialogButton>
         <Menu>
           <MenuTrigger>
             <Button variant="ghost" size="icon-sm" title="More actions" data-testid="app-actions" onPointerEnter={preloadDialogs} onFocus={preloadDialogs}>

@@ -1,15 +1,16 @@
 // An app's own usage, for the people who build it: what its builder turns and agent runs used and
 // cost over the last days, in total and by day.
 
+import type { UsageFigures, UsageRow } from "#shared/usage/usage-figures.ts"
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../ui/card.tsx"
 import { ESTIMATED_NOTE, formatCount, formatUsd } from "./usage-format.ts"
-import { UsageTable, type UsageFiguresView, type UsageRowView } from "./usage-table.tsx"
+import { UsageTable } from "./usage-table.tsx"
 
 export interface AppUsageView {
   readonly from: string
   readonly to: string
-  readonly days: readonly UsageRowView[]
-  readonly totals: UsageFiguresView
+  readonly days: readonly UsageRow[]
+  readonly totals: UsageFigures
 }
 
 export function AppUsageCard({ usage }: { usage: AppUsageView }) {

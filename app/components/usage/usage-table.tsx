@@ -1,24 +1,11 @@
 // A usage table: one row per group (a day, an app, a person, a runtime) with its cost, runs and
 // tokens, and the totals; a cost that is partly estimated is marked, with a note saying what that means.
 
+import type { UsageFigures, UsageRow } from "#shared/usage/usage-figures.ts"
 import { cn } from "../ui/cn.ts"
 import { ESTIMATED_NOTE, formatCount, formatUsd } from "./usage-format.ts"
 
-export interface UsageFiguresView {
-  readonly runs: number
-  readonly inputTokens: number
-  readonly outputTokens: number
-  readonly cachedInputTokens: number
-  readonly costUsd: number
-  readonly estimated: boolean
-}
-
-export interface UsageRowView extends UsageFiguresView {
-  readonly key: string
-  readonly label: string
-}
-
-function Cost({ figures }: { figures: UsageFiguresView }) {
+function Cost({ figures }: { figures: UsageFigures }) {
   return (
     <>
       <span className="whitespace-nowrap">{formatUsd(figures.costUsd)}</span>
@@ -36,7 +23,7 @@ const COUNTS = [
   { key: "inputTokens", label: "Input tokens", short: "Input" },
   { key: "cachedInputTokens", label: "Cached input", short: "Cached" },
   { key: "outputTokens", label: "Output tokens", short: "Output" },
-] as const satisfies readonly { key: keyof UsageFiguresView; label: string; short: string }[]
+] as const satisfies readonly { key: keyof UsageFigures; label: string; short: string }[]
 
 // Cost comes right after the label, so it is never the column that scrolls out of sight. On a
 // phone each row is a card (label and cost on top, the counts labelled two by two below, nothing
@@ -45,7 +32,7 @@ const ROW = "grid grid-cols-2 gap-x-4 gap-y-1 px-3 py-2.5 sm:table-row sm:p-0"
 const CELL = "sm:px-3 sm:py-2"
 const NUMBER = "tabular-nums sm:text-right"
 
-export function UsageTable({ caption, groupLabel, rows, totals }: { caption: string; groupLabel: string; rows: readonly UsageRowView[]; totals: UsageFiguresView }) {
+export function UsageTable({ caption, groupLabel, rows, totals }: { caption: string; groupLabel: string; rows: readonly UsageRow[]; totals: UsageFigures }) {
   return (
     <div className="grid gap-2">
       {/* Wider than a phone the table may scroll sideways inside itself; focusable so the keyboard can scroll it too. */}
@@ -92,7 +79,7 @@ export function UsageTable({ caption, groupLabel, rows, totals }: { caption: str
   )
 }
 
-function Figures({ figures }: { figures: UsageFiguresView }) {
+function Figures({ figures }: { figures: UsageFigures }) {
   return (
     <>
       <td className={cn(CELL, NUMBER, "text-right")}>
