@@ -1,6 +1,7 @@
 // Bad input gets a typed 4xx naming the field and what to fix, and writes nothing.
 
 import { describe, expect, it } from "vitest"
+import { newId } from "#shared/ids.ts"
 import { makeApp } from "#tests/authorization/app-fixtures.ts"
 import { HttpPerson, type TrpcErrorBody } from "#tests/fixtures/http-person.ts"
 import { useWorld } from "#tests/authorization/world.ts"
@@ -133,7 +134,8 @@ describe("page forms", () => {
     const { world } = given
     const owner = world.as("owner")
     const { appId, runId } = await makeApp(world, owner)
-    const params: Record<string, string> = { workspaceId: world.workspaceId, appId, runId }
+    // A review id nobody made: the body is refused before anything is looked up.
+    const params: Record<string, string> = { workspaceId: world.workspaceId, appId, runId, reviewId: newId() }
     const actions = Object.entries(routes).filter(([id, route]) => route.module.default && route.module.action && !FORMLESS_ACTIONS.has(id))
     expect(actions.length).toBeGreaterThan(5)
     const before = await world.auditCount()
