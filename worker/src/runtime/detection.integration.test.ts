@@ -66,7 +66,8 @@ describe("the models each runtime offers", () => {
     expect(codex.defaultModel).toBe("gpt-5.5")
   })
 
-  it("OpenCode: only the configured providers' models that can use tools, listed offline", async () => {
+  // Three OpenCode listings, one CLI start each: on a busy two-core machine they outlast the default 30 s.
+  it("OpenCode: only the configured providers' models that can use tools, listed offline", { timeout: 90_000 }, async () => {
     const onlyOpenai = await detectRuntime("opencode", base)
     expect(onlyOpenai.models.length).toBeGreaterThan(5)
     expect(ids(onlyOpenai.models).every((id) => id.startsWith("openai/"))).toBe(true)
