@@ -7,6 +7,7 @@ import type { DurableStore } from "../store/store.server.ts"
 import { auditSentence, sentenceText, type AuditDirectory } from "../text/audit-sentence.ts"
 import { auditDirectory } from "./audit-directory.server.ts"
 import { readAuditPage, type AuditCursor, type AuditQuery } from "./audit-query.server.ts"
+import { csvQuoted, spreadsheetText } from "../text/csv.ts"
 
 export const AUDIT_EXPORT_FORMATS = ["csv", "jsonl"] as const
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number]
@@ -50,9 +51,7 @@ export function exportRecord(event: AuditEventDocument, directory: AuditDirector
  * leading apostrophe (OWASP's advice for CSV injection); JSON Lines keeps values as they are.
  */
 export function csvField(value: string | null): string {
-  if (value === null) return ""
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+  return value === null ? "" : csvQuoted(spreadsheetText(value))
 }
 
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value))

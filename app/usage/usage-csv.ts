@@ -2,21 +2,15 @@
 // ends; a field with a comma, quote or line break is quoted, its quotes doubled.
 
 import type { UsageReport } from "./usage-report.server.ts"
+import { csvQuoted, spreadsheetText } from "../text/csv.ts"
 
 export const USAGE_CSV_HEADER = ["key", "label", "runs", "input_tokens", "output_tokens", "cached_input_tokens", "cost_usd", "cost_estimated"] as const
 
-/**
- * Names are typed by people: one starting like a formula (=, +, -, @) would run as one when the
- * file is opened in a spreadsheet, so it is kept as text with a leading apostrophe.
- */
-const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value)
+// Names are typed by people, so they are kept as text (spreadsheetText); the figures are the server's numbers.
 
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-}
 
 export function usageCsv(report: Pick<UsageReport, "rows" | "totals">): string {
-  const line = (fields: readonly string[]) => fields.map(csvField).join(",")
+  const line = (fields: readonly string[]) => fields.map(csvQuoted).join(",")
   const figures = (row: UsageReport["totals"]) => [
     String(row.runs),
     String(row.inputTokens),
@@ -27,7 +21,7 @@ export function usageCsv(report: Pick<UsageReport, "rows" | "totals">): string {
   ]
   return [
     line(USAGE_CSV_HEADER),
-    ...report.rows.map((row) => line([asText(row.key), asText(row.label), ...figures(row)])),
+    ...report.rows.map((row) => line([spreadsheetText(row.key), spreadsheetText(row.label), ...figures(row)])),
     line(["", "Total", ...figures(report.totals)]),
   ]
     .map((text) => `${text}\r\n`)
