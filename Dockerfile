@@ -11,6 +11,13 @@ COPY scripts/prepare-app-template.mjs scripts/
 COPY templates/react-app/package.json templates/react-app/package-lock.json templates/react-app/
 RUN npm ci
 
+# The agent CLIs the worker runs, pinned in runtimes/ (the root's copies are devDependencies, which
+# the build stage prunes). Its own stage: a runtime upgrade rebuilds this layer only.
+FROM node:20-bookworm-slim AS runtimes
+WORKDIR /app
+COPY runtimes/package.json runtimes/package-lock.json runtimes/
+RUN npm ci --prefix runtimes --omit=dev --no-audit --no-fund
+
 FROM deps AS build
 COPY . .
 RUN npm run build && npm prune --omit=dev
@@ -35,6 +42,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap soca
   && mkdir -p /var/lib/second/workspaces && chown node:node /var/lib/second/workspaces
 # The template new apps start from, with the dependencies every app's build uses (read-only).
 COPY --from=build /app/templates ./templates
+# Found by detection in /app/runtimes/node_modules (SECOND_*_PATH still overrides).
+COPY --from=runtimes /app/runtimes ./runtimes
 USER node
 EXPOSE 3001
 CMD ["node", "build/node/worker.js"]

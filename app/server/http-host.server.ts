@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net"
 import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { createRequestHandler, type ServerBuild } from "@remix-run/node"
+import { createRequestTrace } from "../perf/request-trace.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { discardUnreadBody, sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
 import { checkRequest, pathnameOf } from "./request-checks.server.ts"
@@ -49,17 +50,26 @@ const CONNECTION_TIMEOUTS = {
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 
-async function remixRequestHandler(options: HttpHostOptions): Promise<{ handle: ReturnType<typeof createRequestHandler>; before: Middleware | null; close: () => Promise<void> }> {
+interface RemixHandler {
+  readonly handle: ReturnType<typeof createRequestHandler>
+  readonly before: Middleware | null
+  readonly close: () => Promise<void>
+  /** The build's routes, for the perf trace's route names. */
+  readonly routes: () => Promise<ServerBuild["routes"]>
+}
+
+async function remixRequestHandler(options: HttpHostOptions): Promise<RemixHandler> {
   if (options.mode === "development") {
     // Only development needs Vite; production images do not ship it.
     const vite = await import("vite")
     const devServer = await vite.createServer({ server: { middlewareMode: true }, appType: "custom" })
     const build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
-    return { handle: createRequestHandler(build, "development"), before: devServer.middlewares, close: () => devServer.close() }
+    const routes = async () => (await build()).routes
+    return { handle: createRequestHandler(build, "development"), before: devServer.middlewares, close: () => devServer.close(), routes }
   }
   const serverEntry = join(options.buildDir, "server", "index.js")
   const build = (await import(pathToFileURL(serverEntry).href)) as ServerBuild
-  return { handle: createRequestHandler(build, "production"), before: null, close: async () => undefined }
+  return { handle: createRequestHandler(build, "production"), before: null, close: async () => undefined, routes: async () => build.routes }
 }
 
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
@@ -70,6 +80,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const origin = config.publicUrl.origin
 
   const writableFrom = allowedOrigins(config)
+  // SECOND_PERF_TRACE=1: one line per request; off, nothing at all is done per request.
+  const traceRequest = config.perfTrace ? createRequestTrace({ routes: remix.routes }) : null
 
   const handleWithRemix = async (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (options.mode === "production" && (await serveStaticFile(req, res, clientDir))) return
@@ -107,6 +119,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   }
 
   const server = createServer(CONNECTION_TIMEOUTS, (req, res) => {
+    traceRequest?.(req, res)
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
     const checked = checkRequest(req, config, writableFrom)
     if ("refusal" in checked) {

@@ -7,6 +7,7 @@ import { RunCompletion, runCompletionPath } from "#shared/runs/internal-api.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { postToWeb } from "../http/post-to-web.ts"
 import { readAppSource } from "../http/app-files.ts"
+import { makeTurnTrace } from "../perf/TurnTrace.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
 import { driveRun, RunReportError, type DetachedRun } from "./drive-run.ts"
 import { RunLive } from "./RunLive.ts"
@@ -79,15 +80,18 @@ export class RunDriver extends Context.Service<
         start: (run) =>
           Effect.gen(function* () {
             if (!live) return yield* Effect.die(new Error("RunDriver.start without a live port"))
+            // SECOND_PERF_TRACE=1: a line per phase of the turn (see worker/src/perf/TurnTrace.ts).
+            const trace = config.perfTrace ? yield* makeTurnTrace(run) : null
             const fiber = yield* FiberSet.run(
               runs,
               driveRun({
                 live,
                 ...run,
+                events: trace ? trace.observe(run.events) : run.events,
                 report: (completion) => report(run.runId, completion),
                 warn: (message) => Effect.logWarning(message),
                 ...(run.reportsSource === false ? {} : { readSource: readSource(run.appId) }),
-              }),
+              }).pipe(Effect.ensuring(trace ? trace.settled : Effect.void)),
             )
             cancels.set(fiber, run.cancel)
             fiber.addObserver(() => cancels.delete(fiber))

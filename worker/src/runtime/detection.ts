@@ -1,5 +1,5 @@
 // Which runtimes this worker can run, and why not when it cannot: the binary (SECOND_*_PATH, else
-// PATH, else this project's node_modules/.bin), its version, whether credentials look configured
+// PATH, else the pinned runtimes/ package, else this project's node_modules/.bin), its version, whether credentials look configured
 // (never their values), OpenCode's JSON output support, bubblewrap for Claude's env scrub, and the
 // models each offers (model-catalog.ts). The probes run concurrently, each with a deadline.
 
@@ -58,18 +58,30 @@ export interface DetectionInput {
   readonly opencodeProviders: readonly { readonly provider: string; readonly keyVariables: readonly string[] }[]
   /** How long a CLI may take to list its models (default MODELS_TIMEOUT_MS); a slower list counts as unknown. */
   readonly modelsTimeoutMs?: number
+  /** Where runtimes/ and node_modules/ are looked for (default: the working directory). */
+  readonly projectRoot?: string
 }
 
 /**
- * Where this project's own devDependencies keep the CLIs (for `npm start` and the tests).
- * OpenCode is installed as its Linux x64 build directly: its wrapper package's other platform
- * builds are not on every registry, and then `npm ci` refuses the lockfile.
+ * Where this project keeps the CLIs, in order: the runtimes/ package (the worker image installs
+ * only that one: `npm prune --omit=dev` removes the root's), then the root's own devDependencies
+ * (`npm start` and the tests). OpenCode is installed as its Linux x64 build directly: its wrapper
+ * package's other platform builds are not on every registry, and then `npm ci` refuses the lockfile.
  */
-const PROJECT_BINARIES = ["node_modules/.bin", "node_modules/opencode-linux-x64/bin"]
+const PROJECT_BINARIES = [
+  "runtimes/node_modules/.bin",
+  "runtimes/node_modules/opencode-linux-x64/bin",
+  "node_modules/.bin",
+  "node_modules/opencode-linux-x64/bin",
+]
 
-export function findBinary(runtime: RuntimeId, configuredPath: string | undefined, searchPath: string): string | null {
+/**
+ * The runtime's executable: the configured path (SECOND_*_PATH) when set, else the first found on
+ * PATH, else in the project (relative to `projectRoot`, the working directory by default: /app in the image).
+ */
+export function findBinary(runtime: RuntimeId, configuredPath: string | undefined, searchPath: string, projectRoot = process.cwd()): string | null {
   if (configuredPath) return existsSync(configuredPath) ? configuredPath : null
-  const directories = [...searchPath.split(":").filter(Boolean), ...PROJECT_BINARIES.map((directory) => resolve(directory))]
+  const directories = [...searchPath.split(":").filter(Boolean), ...PROJECT_BINARIES.map((directory) => resolve(projectRoot, directory))]
   for (const directory of directories) {
     const candidate = join(directory, BINARY_NAMES[runtime])
     if (existsSync(candidate)) return candidate
@@ -256,7 +268,7 @@ export async function withModels(detection: RuntimeDetection, input: DetectionIn
  */
 export async function detectRuntime(runtime: RuntimeId, input: DetectionInput, options: { readonly models?: "now" | "later" } = {}): Promise<RuntimeDetection> {
   const base = { id: runtime, credentialsConfigured: input.credentialsConfigured }
-  const binary = findBinary(runtime, input.configuredPath, input.searchPath)
+  const binary = findBinary(runtime, input.configuredPath, input.searchPath, input.projectRoot)
   const variable = `SECOND_${runtime.toUpperCase()}_PATH`
   const none = MODELS_UNKNOWN
   if (!binary) {
