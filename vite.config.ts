@@ -21,6 +21,7 @@ const nodeEntries: UserConfig = {
         worker: "worker/src/start.ts",
         embedded: "app/server/embedded.ts",
         "rotate-secrets": "scripts/rotate-secrets.ts",
+        doctor: "scripts/doctor.ts",
       },
       output: { format: "esm", entryFileNames: "[name].js" },
     },
