@@ -3,7 +3,7 @@
 // Everything but the token comes from the worker's own report, so it describes the worker's
 // machine, not this one.
 
-import type { RuntimesReport } from "#shared/runs/internal-api.ts"
+import { OPENCODE_WITHOUT_JSON_REASON, type RuntimesReport } from "#shared/runs/internal-api.ts"
 import { fail, pass, skip, type CheckLine } from "./check-line.server.ts"
 import type { WorkerProbe } from "./worker-probe.server.ts"
 
@@ -62,9 +62,8 @@ function usableLine(runtimes: readonly RuntimeReport[]): CheckLine {
   return fail(RUNTIME_ITEMS.usable, `none is usable (${reasons})`, "Install a runtime in the worker image (see runtimes/) or set SECOND_CLAUDE_PATH / SECOND_CODEX_PATH / SECOND_OPENCODE_PATH, and set its provider key on the worker.")
 }
 
-// NOTE: the worker's detection (worker/src/runtime/detection.ts) says this in OpenCode's reason;
-// the report has no separate field for it.
-const lacksJsonOutput = (runtime: RuntimeReport) => (runtime.reason ?? "").includes("--format json")
+/** The worker's detection gives this exact reason (the report has no separate field for it). */
+const lacksJsonOutput = (runtime: RuntimeReport) => runtime.reason === OPENCODE_WITHOUT_JSON_REASON
 
 function opencodeJsonLine(runtimes: readonly RuntimeReport[]): CheckLine {
   const opencode = runtimes.find((runtime) => runtime.id === "opencode")

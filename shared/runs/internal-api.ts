@@ -114,6 +114,12 @@ export const RuntimeModelOffer = Schema.Struct({
 })
 export type RuntimeModelOffer = typeof RuntimeModelOffer.Type
 
+/**
+ * The reason an installed OpenCode is unusable when it lacks `run --format json` (the only output
+ * the adapter reads): one text, so `npm run doctor` can recognise it in a worker's report.
+ */
+export const OPENCODE_WITHOUT_JSON_REASON = "this OpenCode does not support `run --format json`; upgrade it."
+
 /** GET /runtimes: what each runtime can do here, the models it offers, and the sandbox. */
 export const RuntimesReport = Schema.Struct({
   runtimes: Schema.Array(

@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from "vitest"
 import { formatReport } from "#app/doctor/print-report.server.ts"
+import { OPENCODE_WITHOUT_JSON_REASON } from "#shared/runs/internal-api.ts"
 import { DEAD_URL, doctor, STRONG_TOKEN } from "./doctor-lines.ts"
 import { HEALTHY_REPORT, runtime, startFakeWorker, type FakeWorker } from "./fake-worker.ts"
 
@@ -90,7 +91,7 @@ describe("the worker's runtimes and sandbox", () => {
   })
 
   it("fails an OpenCode without `run --format json`", async () => {
-    const opencode = runtime("opencode", { usable: false, reason: "this OpenCode does not support `run --format json`; upgrade it." })
+    const opencode = runtime("opencode", { usable: false, reason: OPENCODE_WITHOUT_JSON_REASON })
     const report = { ...HEALTHY_REPORT, runtimes: [runtime("claude"), opencode] }
     const line = (await doctorAgainst({ token: STRONG_TOKEN, report })).line("OpenCode supports")
     expect(line).toMatchObject({ status: "fail" })

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process"
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve, sep } from "node:path"
+import { OPENCODE_WITHOUT_JSON_REASON } from "#shared/runs/internal-api.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { findBubblewrap } from "../sandbox/bubblewrap.ts"
 import { OPENCODE_QUIET } from "./adapters/opencode-adapter.ts"
@@ -284,7 +285,7 @@ export async function detectRuntime(runtime: RuntimeId, input: DetectionInput, o
   const found = { ...base, binary, version, installation, ...models }
   if (version === null) return { ...found, ...none, usable: false, reason: `${binary} did not answer --version; check the installation.` }
   if (runtime === "opencode" && !(runHelp ?? "").includes("--format")) {
-    return { ...found, usable: false, reason: "this OpenCode does not support `run --format json`; upgrade it." }
+    return { ...found, usable: false, reason: OPENCODE_WITHOUT_JSON_REASON }
   }
   if (runtime === "claude" && input.claudeEnvScrub && process.platform === "linux") {
     // Claude's own sandbox for its commands uses bubblewrap, and socat to bridge its proxy sockets.
