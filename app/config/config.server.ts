@@ -6,6 +6,7 @@ import { isRole, type Role } from "#shared/auth/permissions.ts"
 import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
 import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
 import type { Secret } from "#shared/config/secret.ts"
+import { parseSentryDsn } from "#shared/telemetry/sentry-dsn.ts"
 import { tokenEncryptionKey, tokenEncryptionKeyPrevious } from "./encryption-key.server.ts"
 import { DOMAIN_PATTERN } from "#shared/agents/agents-config.ts"
 import type { EgressTestConfig } from "../integrations/egress-policy.server.ts"
@@ -267,6 +268,9 @@ export function loadWebConfig(env: Env): WebConfig {
   if (raw.mongodbUri !== undefined) checkMongoUri(raw.mongodbUri)
   if (raw.redisUrl !== undefined) checkRedisUrl(raw.redisUrl)
 
+  const notDsn = "must be a Sentry DSN like https://<key>@<host>/<project>"
+  requireThat(raw.sentryDsn === undefined || parseSentryDsn(raw.sentryDsn) !== null, webEnvSpec.sentryDsn, notDsn)
+  requireThat(raw.browserSentryDsn === undefined || parseSentryDsn(raw.browserSentryDsn) !== null, webEnvSpec.browserSentryDsn, notDsn)
   const publicHost = isLoopbackHost(host) || host === "0.0.0.0" ? "127.0.0.1" : host
   const telemetryOff = raw.telemetryDisabled === true
   const sentryOff = telemetryOff || raw.sentryDisabled === true || raw.errorReportingDisabled === true

@@ -7,7 +7,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node"
 import { redirect } from "@remix-run/node"
 import { Outlet, useActionData, useLoaderData, useMatches, useParams, useRouteLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react"
-import { useRef } from "react"
+import { useEffect, useRef } from "react"
 import { ID_PATTERN } from "#shared/ids.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { AppHeader } from "../components/app-workspace/app-header.tsx"
@@ -24,6 +24,8 @@ import { loadPreview } from "../preview/load-preview.server.ts"
 import { shownRuns } from "../runs/run-pages.ts"
 import { useRevalidateWhenRunEnds, useRunEvents } from "../runs/use-run-events.ts"
 import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
+import { capture } from "../telemetry/capture.ts"
+import { captureForRequest } from "../telemetry/capture-on-server.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
 import type { loader as workspaceLoader } from "./w.$workspaceId.tsx"
 
@@ -79,7 +81,10 @@ export async function action(args: ActionFunctionArgs) {
     case "restore": {
       const result = await act(args, intent, (caller) => caller.versions.restore({ workspaceId, appId, versionId: field(form, "versionId") }))
       // The restored copy is the new current version: show it (on a phone too, where the app's own URL is the chat).
-      if (result.ok) throw redirect(`/w/${workspaceId}/apps/${appId}/preview`)
+      if (result.ok) {
+        await captureForRequest(args, "version_restored", { workspace_id: workspaceId, app_id: appId })
+        throw redirect(`/w/${workspaceId}/apps/${appId}/preview`)
+      }
       return reply(result)
     }
     case "stop":
@@ -135,6 +140,10 @@ export default function AppPage() {
   const apps = `/w/${workspaceId}/apps`
   const base = `${apps}/${app.id}`
 
+  useEffect(() => {
+    if (outcome?.ok && outcome.intent === "send") capture("run_sent", { runtime: app.runtime, follow_up: app.runs.length > 1 ? "true" : "false", workspace_id: workspaceId, app_id: app.id })
+    // Once per answered send: the outcome object is new for each one.
+  }, [outcome])
   const active = activeRunOf(app.runs)
   const live = useRunEvents(active?.id ?? null)
   useRevalidateWhenRunEnds(live)

@@ -21,6 +21,7 @@ import { pageTitle, workspaceNameIn } from "../text/page-title.ts"
 import { displayNamesById } from "../workspaces/display-names.ts"
 import { readForm } from "../forms/read-form.server.ts"
 import { act, field, load, reply } from "../trpc/caller.server.ts"
+import { captureForRequest } from "../telemetry/capture-on-server.server.ts"
 
 export const meta: MetaFunction = ({ matches }) => pageTitle("Apps", workspaceNameIn(matches))
 
@@ -51,7 +52,11 @@ export async function action(args: ActionFunctionArgs) {
       ...(name ? { name } : {}),
     }),
   )
-  if (result.ok) throw redirect(`/w/${workspaceId}/apps/${result.data.app.id}`)
+  if (result.ok) {
+    const { app } = result.data
+    await captureForRequest(args, "app_created", { runtime: app.runtime, workspace_id: workspaceId, app_id: app.id })
+    throw redirect(`/w/${workspaceId}/apps/${app.id}`)
+  }
   return reply(result)
 }
 

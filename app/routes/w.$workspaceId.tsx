@@ -16,6 +16,8 @@ import { isSecureRequest } from "../auth/viewer.server.ts"
 import { useRevalidateOnWorkspaceEvents } from "../events/use-workspace-events.ts"
 import { load } from "../trpc/caller.server.ts"
 import { LAST_WORKSPACE_COOKIE } from "../workspaces/last-workspace.server.ts"
+import { telemetryForPage } from "../telemetry/analytics-preference.server.ts"
+import { TelemetryState } from "../telemetry/capture.ts"
 
 export async function loader(args: LoaderFunctionArgs) {
   const workspaceId = args.params["workspaceId"] ?? ""
@@ -36,7 +38,8 @@ export async function loader(args: LoaderFunctionArgs) {
     secure: isSecureRequest(args.request, args.context.services.config),
     maxAgeSeconds: 365 * 24 * 60 * 60,
   })
-  return data({ workspace, workspaces, user: me.user, pendingReviews }, { headers: { "set-cookie": remember } })
+  const telemetry = await telemetryForPage(args.context.services, me.user?.id ?? null)
+  return data({ workspace, workspaces, user: me.user, pendingReviews, telemetry }, { headers: { "set-cookie": remember } })
 }
 
 const tab = ({ isActive }: { isActive: boolean }) =>
@@ -63,7 +66,7 @@ function useCurrentTabInView() {
 }
 
 export default function WorkspaceLayout() {
-  const { workspace, workspaces, user, pendingReviews } = useLoaderData<typeof loader>()
+  const { workspace, workspaces, user, pendingReviews, telemetry } = useLoaderData<typeof loader>()
   // Lists on every workspace page refresh when something in the workspace changes.
   useRevalidateOnWorkspaceEvents(workspace.id)
   const may = (permission: string) => workspace.permissions.includes(permission as never)
@@ -88,7 +91,8 @@ export default function WorkspaceLayout() {
           </span>
           <WorkspaceSwitcher current={workspace} workspaces={workspaces} />
           <span className="flex-1" />
-          {user ? <AccountMenu user={user} /> : null}
+          {user ? <AccountMenu user={user} analytics={telemetry.analytics} /> : null}
+          <TelemetryState analytics={telemetry.analytics?.choice ?? null} reportErrors={telemetry.reportBrowserErrors} />
         </div>
         {/* On a phone the section tabs scroll sideways within their bar; the page itself never does. */}
         <nav ref={strip} className="flex gap-5 overflow-x-auto px-4 [scrollbar-width:none]" aria-label="Workspace sections">

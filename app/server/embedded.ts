@@ -11,6 +11,7 @@ import { loadWorkerConfig } from "#worker/src/config/WorkerConfig.ts"
 import { loadWebConfig } from "../config/config.server.ts"
 import { authModeNotice } from "../auth/auth-mode-notice.server.ts"
 import { createLog } from "../log.server.ts"
+import { reportLoggedErrors } from "../telemetry/server-error-reporting.server.ts"
 import { startAuditRetentionSweeper } from "../audit/audit-retention.server.ts"
 import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openLive, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
@@ -37,7 +38,7 @@ if (baseConfig.port === 0) {
   console.error("Invalid configuration: PORT must be a fixed port for npm start. Example: PORT=3000")
   process.exit(1)
 }
-const log = createLog({ json: baseConfig.production })
+const log = createLog({ json: baseConfig.production, reportErrors: reportLoggedErrors(baseConfig) })
 
 const webLoopback = `http://127.0.0.1:${baseConfig.port}`
 const workerSettings = configOrExit(() =>

@@ -5,6 +5,7 @@ import { resolve } from "node:path"
 import { loadWebConfig } from "../config/config.server.ts"
 import { authModeNotice } from "../auth/auth-mode-notice.server.ts"
 import { createLog } from "../log.server.ts"
+import { reportLoggedErrors } from "../telemetry/server-error-reporting.server.ts"
 import { startAuditRetentionSweeper } from "../audit/audit-retention.server.ts"
 import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openServices } from "../services.server.ts"
@@ -12,7 +13,7 @@ import { startHttpHost } from "./http-host.server.ts"
 import { configOrExit, exitOnListenError, exitOnSecretKeyError, onShutdown } from "./process-lifecycle.server.ts"
 
 const config = configOrExit(() => loadWebConfig(process.env))
-const log = createLog({ json: config.production })
+const log = createLog({ json: config.production, reportErrors: reportLoggedErrors(config) })
 const services = await openServices(config, log).catch(exitOnSecretKeyError)
 const reaper = startRunReaper(services)
 const auditRetention = startAuditRetentionSweeper(services)

@@ -34,6 +34,7 @@ import { Runtimes } from "./runtime/Runtimes.ts"
 import { Sessions } from "./runtime/Sessions.ts"
 import { SandboxEnv } from "./sandbox/SandboxEnv.ts"
 import { SecretStore } from "./secrets/SecretStore.ts"
+import { errorReportingLoggers } from "./telemetry/ErrorReporting.ts"
 
 const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, AgentRunRoutes, McpBrokerRoutes, InternalAuth, ErrorResponses)
 
@@ -85,7 +86,7 @@ const LogListening = Layer.effectDiscard(
 )
 
 const loggerLayer = (settings: WorkerSettings) =>
-  Logger.layer([settings.production ? Logger.consoleJson : Logger.consolePretty()])
+  Logger.layer([settings.production ? Logger.consoleJson : Logger.consolePretty(), ...errorReportingLoggers(settings)])
 
 /** The whole worker as one layer: HTTP server on the configured host and port, and its services. */
 export const workerLayer = (settings: WorkerSettings, options: WorkerOptions = {}) =>

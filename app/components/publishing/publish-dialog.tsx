@@ -10,6 +10,7 @@ import { useCallback, useEffect, useRef, useState } from "react"
 import type { PublishState, ReleaseView, ReviewView } from "#shared/publishing/publishing.ts"
 import { useWorkspaceEvents } from "../../events/use-workspace-events.ts"
 import { trpc } from "../../trpc/client.ts"
+import { capture } from "../../telemetry/capture.ts"
 import { Button } from "../ui/button.tsx"
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "../ui/dialog.tsx"
 import { Notice } from "../ui/notice.tsx"
@@ -77,7 +78,9 @@ export function PublishDialog({ workspaceId, appId, appName, open, onOpenChange,
     setBusy("publish")
     setProblem(null)
     try {
-      setDone(await trpc.publishing.publish.mutate({ workspaceId, appId, visibility: request.visibility, teamIds: [...request.teamIds], ...(request.note ? { note: request.note } : {}) }))
+      const outcome = await trpc.publishing.publish.mutate({ workspaceId, appId, visibility: request.visibility, teamIds: [...request.teamIds], ...(request.note ? { note: request.note } : {}) })
+      capture("app_published", { visibility: request.visibility, outcome: outcome.kind === "published" ? "published" : "review_requested", workspace_id: workspaceId, app_id: appId })
+      setDone(outcome)
       void refresh()
     } catch (error) {
       setProblem(publishProblem(error))

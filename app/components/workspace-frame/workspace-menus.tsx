@@ -6,6 +6,8 @@ import { Check, ChevronsUpDown, LogOut, Plus, UserRound } from "lucide-react"
 import { Button } from "../ui/button.tsx"
 import { Menu, MenuContent, MenuItem, MenuLabel, MenuSeparator, MenuTrigger } from "../ui/menu.tsx"
 import { ThemeSwitch } from "../ui/theme-switch.tsx"
+import { AnalyticsChoiceSwitch } from "../telemetry/analytics-choice.tsx"
+import type { PageAnalytics } from "../../telemetry/product-events.ts"
 
 interface WorkspaceChoice {
   readonly id: string
@@ -56,7 +58,8 @@ const initials = (name: string) =>
     .map((word) => [...word][0]!.toUpperCase())
     .join("") || "?"
 
-export function AccountMenu({ user }: { user: { displayName: string; email: string } }) {
+/** `analytics`: null when the operator has not configured product analytics (the choice is hidden). */
+export function AccountMenu({ user, analytics = null }: { user: { displayName: string; email: string }; analytics?: PageAnalytics | null }) {
   const submit = useSubmit()
   return (
     <Menu>
@@ -89,6 +92,7 @@ export function AccountMenu({ user }: { user: { displayName: string; email: stri
           <span className="text-xs font-medium text-muted-foreground">Theme</span>
           <ThemeSwitch />
         </div>
+        {analytics ? <AnalyticsChoiceSwitch choice={analytics.choice} /> : null}
         <MenuSeparator />
         <MenuItem onSelect={() => submit(null, { method: "post", action: "/auth/sign-out" })}>
           <LogOut aria-hidden />

@@ -8,6 +8,7 @@ import { Context, Layer } from "effect"
 import { host, internalApiToken, nodeEnv, port } from "#shared/config/common.ts"
 import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env } from "#shared/config/env.ts"
 import type { Secret } from "#shared/config/secret.ts"
+import { errorReportingEnv, sentryDsnFrom } from "#shared/telemetry/error-reporting-env.ts"
 
 const providerKey = (name: string, describe: string, example: string) => secret(name, { describe, example })
 
@@ -108,6 +109,11 @@ export const workerEnvSpec = {
     describe: "longest each step of an app's build (vite build, the typecheck) may run, in milliseconds, at most 120000 (the default)",
     example: "120000",
   }),
+  perfTrace: flag("SECOND_PERF_TRACE", {
+    describe: "1 logs a JSON line per request (web) and per turn phase (worker): timings, counts, CPU, memory; never payloads or secrets",
+    example: "1",
+  }),
+  ...errorReportingEnv,
   claudeSubprocessEnvScrub: flag("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", {
     describe: "0 turns off Claude Code's subprocess env scrubbing (needs bwrap on Linux when on); escape hatch only",
     example: "1",
@@ -147,6 +153,10 @@ export interface WorkerSettings {
   /** The app template (absolute): scaffolded into new apps; its node_modules is every app's. */
   readonly appTemplateDir: string
   readonly buildTimeoutMs: number
+  /** SECOND_PERF_TRACE=1: one line per turn phase on stdout (worker/src/perf). Absent: off. */
+  readonly perfTrace?: boolean
+  /** Where worker errors are reported (worker/src/telemetry). Null or absent: off (no DSN, or a disable flag). */
+  readonly sentryDsn?: string | null
 }
 
 export const DEFAULT_WORKER_PORT = 3001
@@ -215,6 +225,8 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     sessionIdleMs: (raw.sessionIdleSeconds ?? 900) * 1000,
     appTemplateDir: raw.appTemplateDir ? resolve(raw.appTemplateDir) : defaultAppTemplateDir(),
     buildTimeoutMs: raw.buildTimeoutMs ?? 120_000,
+    perfTrace: raw.perfTrace === true,
+    sentryDsn: sentryDsnFrom(raw),
   }
 }
 
