@@ -5,7 +5,7 @@
 
 import { Schema } from "effect"
 import { parseStreamId, STREAM_START, type LiveCoordination } from "../live/live.server.ts"
-import { RunEvent } from "../runtime/run-event.ts"
+import { RunStreamEvent, type RunSettled } from "./run-stream-event.ts"
 
 export const runStreamKey = (runId: string) => `run:${runId}:events`
 /** Present while someone is driving the run; it expires when they stop heartbeating. */
@@ -16,21 +16,7 @@ export const RUN_STREAM_MAX_LENGTH = 20_000
 /** How long a finished run's stream stays replayable. */
 export const RUN_STREAM_TTL_AFTER_END_MS = 60 * 60 * 1000
 
-/**
- * The web's last word on a run's stream, appended once it has settled the run (status, transcript
- * and snapshot recorded, the app free for the next message): a browser reloads the run once on
- * it, and nothing follows it. Runtimes never produce it, so it is not a RunEvent, and the worker,
- * which appends only RunEvents, cannot write one.
- */
-export const RunSettled = Schema.Struct({
-  type: Schema.Literal("run.settled"),
-  status: Schema.Literals(["completed", "failed", "stopped"]),
-})
-export type RunSettled = typeof RunSettled.Type
-
-/** What a run's stream holds: the turn's events, then the web's `run.settled`. */
-export const RunStreamEvent = Schema.Union([RunEvent, RunSettled])
-export type RunStreamEvent = typeof RunStreamEvent.Type
+export { RunSettled, RunStreamEvent } from "./run-stream-event.ts"
 
 export const RunStreamRecord = Schema.Struct({
   /** The stream id of the previous entry of this run, or null for the first. */
