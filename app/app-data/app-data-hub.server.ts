@@ -12,7 +12,8 @@ import type { LiveCoordination, Unsubscribe } from "#shared/live/live.server.ts"
 import { canBuildApp, canUseApp, needsTeamsToDecide } from "../apps/app-access.server.ts"
 import { parseEnvelope, workspaceEventsChannel } from "../events/workspace-events.server.ts"
 import type { Log } from "../log.server.ts"
-import { apps, memberships, sessions, teamMemberships, type UserDocument } from "../store/collections.server.ts"
+import { validStreamKeys } from "../api-tokens/stream-keys.server.ts"
+import { apps, memberships, teamMemberships, type UserDocument } from "../store/collections.server.ts"
 import type { DurableStore } from "../store/store.server.ts"
 import { appDataChannel, parseAppDataChangeMessage } from "./app-data-changes.server.ts"
 
@@ -149,11 +150,7 @@ export function createAppDataHub(options: AppDataHubOptions): AppDataHub {
       store.collection(memberships).findMany({ workspaceId: channel.workspaceId, userId: { in: userIds } }),
     ])
     let validSessions: Set<string> | null = null
-    if (checkSessions) {
-      const now = new Date().toISOString()
-      const found = await store.collection(sessions).findMany({ id: { in: [...new Set(open.map((connection) => connection.owner.sessionId))] } })
-      validSessions = new Set(found.filter((session) => session.expiresAt > now).map((session) => session.id))
-    }
+    if (checkSessions) validSessions = await validStreamKeys(store, open.map((connection) => connection.owner.sessionId))
     const byUser = new Map(members.map((membership) => [membership.userId, membership]))
     const whoOf = (connection: Connection) => {
       const membership = byUser.get(connection.owner.userId)

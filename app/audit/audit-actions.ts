@@ -54,6 +54,8 @@ export const AUDIT_ACTIONS = [
   "audit.retention_changed",
   "audit.events_expired",
   "audit.exported",
+  "api_token.created",
+  "api_token.revoked",
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]

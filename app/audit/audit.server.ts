@@ -12,7 +12,7 @@ export interface AuditEntry {
   readonly workspaceId: string
   readonly actorUserId: string | null
   readonly action: AuditAction
-  readonly target: { readonly type: "workspace" | "member" | "invitation" | "team" | "app" | "oauth_provider"; readonly id: string }
+  readonly target: { readonly type: "workspace" | "member" | "invitation" | "team" | "app" | "oauth_provider" | "api_token"; readonly id: string }
   readonly before?: Readonly<Record<string, unknown>> | null
   readonly after?: Readonly<Record<string, unknown>> | null
 }

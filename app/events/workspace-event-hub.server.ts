@@ -7,8 +7,9 @@
 
 import type { Role } from "#shared/auth/permissions.ts"
 import type { LiveCoordination, Unsubscribe } from "#shared/live/live.server.ts"
+import { cappedRole, validStreamKeys } from "../api-tokens/stream-keys.server.ts"
 import type { Log } from "../log.server.ts"
-import { memberships, sessions } from "../store/collections.server.ts"
+import { memberships } from "../store/collections.server.ts"
 import type { DurableStore } from "../store/store.server.ts"
 import { isInAudience, parseEnvelope, workspaceEventsChannel, type WorkspaceEvent, type WorkspaceEventEnvelope } from "./workspace-events.server.ts"
 
@@ -16,8 +17,10 @@ import { isInAudience, parseEnvelope, workspaceEventsChannel, type WorkspaceEven
 export interface StreamOwner {
   readonly userId: string
   readonly role: Role
-  /** The session the stream was opened with: when it ends, the stream ends. */
+  /** The session (or API token, app/api-tokens/stream-keys.server.ts) the stream was opened with: when it ends, the stream ends. */
   readonly sessionId: string
+  /** Opened with an API token: its role, which the stream's role never exceeds. */
+  readonly roleCeiling?: Role
 }
 
 /** Where the hub sends a connection's events, and how it ends one. */
@@ -125,15 +128,11 @@ export function createWorkspaceEventHub(options: WorkspaceEventHubOptions): Work
     const members = await store.collection(memberships).findMany({ workspaceId: channel.workspaceId })
     const roles = new Map(members.map((membership) => [membership.userId, membership.role]))
     let validSessions: Set<string> | null = null
-    if (checkSessions) {
-      const now = new Date().toISOString()
-      const found = await store.collection(sessions).findMany({ id: { in: [...new Set(open.map((c) => c.owner.sessionId))] } })
-      validSessions = new Set(found.filter((session) => session.expiresAt > now).map((session) => session.id))
-    }
+    if (checkSessions) validSessions = await validStreamKeys(store, open.map((c) => c.owner.sessionId))
     for (const connection of open) {
       const role = roles.get(connection.owner.userId)
       if (role === undefined || (validSessions && !validSessions.has(connection.owner.sessionId))) cut(channel, connection)
-      else connection.role = role
+      else connection.role = cappedRole(role, connection.owner.roleCeiling)
     }
   }
 
@@ -194,7 +193,7 @@ export function createWorkspaceEventHub(options: WorkspaceEventHubOptions): Work
         if (connection.ended) return
         const membership = await store.collection(memberships).findOne({ workspaceId, userId: owner.userId })
         if (!membership) cut(channel, connection)
-        else connection.role = membership.role
+        else connection.role = cappedRole(membership.role, owner.roleCeiling)
       })
       return () => end(channel, connection)
     },

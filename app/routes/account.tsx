@@ -1,9 +1,12 @@
 // Your account: your name, how the product looks for you, and every browser signed in as you,
-// each of which you can sign out from here.
+// each of which you can sign out from here, and your API tokens for scripts.
 
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node"
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react"
 import { ArrowLeft } from "lucide-react"
+import { loadAccountTokens, tokenAction } from "../api-tokens/account-tokens.server.ts"
+import { TOKEN_INTENTS } from "../api-tokens/api-token-text.ts"
+import { ApiTokensCard } from "../components/account/api-tokens-card.tsx"
 import { SessionList } from "../components/settings/session-list.tsx"
 import { Button } from "../components/ui/button.tsx"
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../components/ui/card.tsx"
@@ -21,14 +24,16 @@ export const meta = () => pageTitle("Account")
 
 export async function loader(args: LoaderFunctionArgs) {
   return load(args, async (caller) => {
-    const [me, sessions] = await Promise.all([caller.auth.me(), caller.auth.sessions()])
-    return { user: me.user, authMode: me.authMode, sessions }
+    const [me, sessions, tokens] = await Promise.all([caller.auth.me(), caller.auth.sessions(), loadAccountTokens(caller, new URL(args.request.url))])
+    return { user: me.user, authMode: me.authMode, sessions, tokens }
   })
 }
 
 export async function action(args: ActionFunctionArgs) {
   const form = await readForm(args.request)
   const intent = field(form, "intent") || "revoke"
+  const tokenIntent = TOKEN_INTENTS.find((known) => known === intent)
+  if (tokenIntent) return reply(await tokenAction(args, form, tokenIntent))
   if (intent === "profile") {
     return reply(
       await act(args, intent, async (caller) => {
@@ -61,7 +66,7 @@ function Outcome({ intents }: { intents: readonly string[] }) {
 }
 
 export default function Account() {
-  const { user, authMode, sessions } = useLoaderData<typeof loader>()
+  const { user, authMode, sessions, tokens } = useLoaderData<typeof loader>()
   const navigation = useNavigation()
   const saving = navigation.state !== "idle" && navigation.formData?.get("intent") === "profile"
   return (
@@ -142,6 +147,8 @@ export default function Account() {
               <SessionList sessions={sessions} />
             </CardContent>
           </Card>
+
+          <ApiTokensCard data={tokens} />
         </div>
       </PageMain>
     </>

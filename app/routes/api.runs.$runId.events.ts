@@ -10,7 +10,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { agentRuns } from "../agents/agent-run-collections.server.ts"
 import { findAgentRunForUser, isActiveAgentRun } from "../agents/agent-runs.server.ts"
-import { getViewer } from "../auth/viewer.server.ts"
+import { mayStreamWithToken } from "../api-tokens/token-run-access.server.ts"
+import { INVALID_API_TOKEN_MESSAGE } from "../api-tokens/api-token-text.ts"
+import { getApiViewer, INVALID_API_TOKEN, viewerSessionKey, type Viewer } from "../auth/viewer.server.ts"
 import { openRunEventStream } from "../runs/run-event-sse.server.ts"
 import { isCaughtUpPastEnd, lastEventIdProblem } from "../runs/run-stream-cursor.server.ts"
 import { findRunForUser } from "../runs/runs.server.ts"
@@ -19,12 +21,13 @@ import { plainText } from "../server/plain-text.server.ts"
 import { SSE_HEADERS } from "../sse/sse.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { runs } from "../store/collections.server.ts"
-import type { WorkspaceScope } from "../workspaces/scope.server.ts"
 
 /** A builder run or an app agent run the user may see, with how to read its stored state while streaming. */
-async function findStreamedRun(services: WebServices, user: WorkspaceScope["user"], runId: string) {
+async function findStreamedRun(services: WebServices, viewer: Viewer, runId: string) {
+  const user = viewer.user
   const run = await findRunForUser(services, user, runId)
   if (run) {
+    if (!(await mayStreamWithToken(services, viewer, run, "builder"))) return null
     return {
       id: run.id,
       current: async () => {
@@ -34,7 +37,7 @@ async function findStreamedRun(services: WebServices, user: WorkspaceScope["user
     }
   }
   const agentRun = await findAgentRunForUser(services, user, runId)
-  if (!agentRun) return null
+  if (!agentRun || !(await mayStreamWithToken(services, viewer, agentRun, "agent"))) return null
   return {
     id: agentRun.id,
     current: async () => {
@@ -46,17 +49,18 @@ async function findStreamedRun(services: WebServices, user: WorkspaceScope["user
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
-  const viewer = await getViewer(request, services)
+  const viewer = await getApiViewer(request, services)
+  if (viewer === INVALID_API_TOKEN) return plainText(INVALID_API_TOKEN_MESSAGE, 401)
   if (!viewer) return plainText("Sign in first.", 401)
   const runId = params["runId"] ?? ""
-  const run = ID_PATTERN.test(runId) ? await findStreamedRun(services, viewer.user, runId) : null
+  const run = ID_PATTERN.test(runId) ? await findStreamedRun(services, viewer, runId) : null
   if (!run) return plainText("Run not found.", 404)
 
   const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId")
   const badCursor = lastEventIdProblem(lastEventId)
   if (badCursor) return plainText(badCursor, 400)
   if (await isCaughtUpPastEnd(services.live, run.id, lastEventId)) return new Response(null, { status: 204 })
-  const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)
+  const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewerSessionKey(viewer) }, request.signal)
   if (refused) return refused
   const current = run.current
   const body = openRunEventStream({
@@ -69,10 +73,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       return latest && latest.ended ? [...latest.transcript] : null
     },
     runEnded: async () => (await current())?.ended !== false,
-    // The session may be revoked, or the viewer removed from the workspace or the app's collaborators.
+    // The session or token may be revoked, or the viewer removed from the workspace or the app's collaborators.
     stillAllowed: async () => {
-      const stillViewer = await getViewer(request, services)
-      return stillViewer !== null && (await findStreamedRun(services, stillViewer.user, run.id)) !== null
+      const stillViewer = await getApiViewer(request, services)
+      return stillViewer !== null && stillViewer !== INVALID_API_TOKEN && (await findStreamedRun(services, stillViewer, run.id)) !== null
     },
     signal: request.signal,
   })

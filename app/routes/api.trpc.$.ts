@@ -12,7 +12,7 @@ function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
     router: appRouter,
     // One request may carry a few calls, not thousands.
     maxBatchSize: 16,
-    createContext: () => createTRPCContext({ services: context.services, request }),
+    createContext: () => createTRPCContext({ services: context.services, request, acceptApiTokens: true }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") context.services.log.error("tRPC procedure failed", { path, error })
     },

@@ -9,12 +9,13 @@ import { ID_PATTERN } from "#shared/ids.ts"
 import { AUDIT_EXPORT_FORMATS, auditExportStream, type AuditExportFormat } from "../audit/audit-export.server.ts"
 import { describeAuditFilters, parseAuditFilters, URL_FILTER_NAMES, type AuditQuery } from "../audit/audit-query.server.ts"
 import { recordAudit } from "../audit/audit.server.ts"
-import { getViewer } from "../auth/viewer.server.ts"
+import { INVALID_API_TOKEN_MESSAGE } from "../api-tokens/api-token-text.ts"
+import { findViewerMembership } from "../api-tokens/viewer-membership.server.ts"
+import { getApiViewer, INVALID_API_TOKEN } from "../auth/viewer.server.ts"
 import { AppError } from "../errors.server.ts"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
 import { plainText } from "../server/plain-text.server.ts"
 import { signInPath } from "../trpc/caller.server.ts"
-import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 
 const CONTENT_TYPES: Readonly<Record<AuditExportFormat, string>> = {
   csv: "text/csv; charset=utf-8; header=present",
@@ -43,10 +44,11 @@ function fileName(slug: string, format: AuditExportFormat, now: Date): string {
 export async function loader(args: LoaderFunctionArgs) {
   const { request, params, context } = args
   const { services } = context
-  const viewer = await getViewer(request, services)
+  const viewer = await getApiViewer(request, services)
+  if (viewer === INVALID_API_TOKEN) return plainText(INVALID_API_TOKEN_MESSAGE, 401)
   if (!viewer) throw redirect(signInPath(args))
   const workspaceId = params["workspaceId"] ?? ""
-  const found = ID_PATTERN.test(workspaceId) ? await findWorkspaceMembership(services, workspaceId, viewer.user.id) : null
+  const found = ID_PATTERN.test(workspaceId) ? await findViewerMembership(services, viewer, workspaceId) : null
   if (!found) return plainText("Workspace not found.", 404)
   if (!can(found.membership.role, "audit:read")) {
     return plainText(`Your role (${found.membership.role}) does not allow this (audit:read); ask a workspace admin.`, 403)

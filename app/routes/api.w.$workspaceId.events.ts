@@ -5,27 +5,29 @@
 import type { LoaderFunctionArgs } from "@remix-run/node"
 import { can } from "#shared/auth/permissions.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
-import { getViewer } from "../auth/viewer.server.ts"
+import { INVALID_API_TOKEN_MESSAGE } from "../api-tokens/api-token-text.ts"
+import { findViewerMembership } from "../api-tokens/viewer-membership.server.ts"
+import { getApiViewer, INVALID_API_TOKEN, viewerSessionKey } from "../auth/viewer.server.ts"
 import { openWorkspaceEventStream } from "../events/workspace-event-stream.server.ts"
 import { onlyMethod } from "../server/method-not-allowed.server.ts"
 import { plainText } from "../server/plain-text.server.ts"
-import { findWorkspaceMembership } from "../workspaces/workspaces.server.ts"
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { services } = context
-  const viewer = await getViewer(request, services)
+  const viewer = await getApiViewer(request, services)
+  if (viewer === INVALID_API_TOKEN) return plainText(INVALID_API_TOKEN_MESSAGE, 401)
   if (!viewer) return plainText("Sign in first.", 401)
   const workspaceId = params["workspaceId"] ?? ""
-  const found = ID_PATTERN.test(workspaceId) ? await findWorkspaceMembership(services, workspaceId, viewer.user.id) : null
+  const found = ID_PATTERN.test(workspaceId) ? await findViewerMembership(services, viewer, workspaceId) : null
   if (!found) return plainText("Workspace not found.", 404)
   if (!can(found.membership.role, "workspace:view")) return plainText("Your role does not allow this (workspace:view).", 403)
 
-  const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewer.session.id }, request.signal)
+  const refused = services.streamSlots.take({ userId: viewer.user.id, sessionId: viewerSessionKey(viewer) }, request.signal)
   if (refused) return refused
   const stream = await openWorkspaceEventStream({
     hub: services.workspaceEvents,
     workspaceId,
-    owner: { userId: viewer.user.id, role: found.membership.role, sessionId: viewer.session.id },
+    owner: { userId: viewer.user.id, role: found.membership.role, sessionId: viewerSessionKey(viewer), ...(viewer.apiToken ? { roleCeiling: viewer.apiToken.role } : {}) },
     signal: request.signal,
   })
   if (!stream) {

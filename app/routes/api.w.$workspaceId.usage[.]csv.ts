@@ -20,6 +20,7 @@ export async function loader(args: LoaderFunctionArgs) {
       from: search.get("from") ?? undefined,
       to: search.get("to") ?? undefined,
     }),
+    { acceptApiTokens: true },
   )
   return new Response(usageCsv(report), {
     headers: {

@@ -46,11 +46,19 @@ export function checkRequest(
   if (misdirected) return { refusal: { status: 421, message: misdirected } }
   const data = dataRequestProblem(pathname, routing, path.includes("?") ? path.slice(path.indexOf("?")) : "")
   if (data) return { refusal: data }
-  if (isCrossSiteWrite(req.method, req.headers, writableFrom)) {
+  if (isCrossSiteWrite(req.method, req.headers, writableFrom) && !isBearerApiCall(routing, req.headers)) {
     return { refusal: { status: 403, message: `Cross-site request refused: changes must come from ${config.publicUrl.origin}.` } }
   }
   return { path }
 }
+
+/**
+ * A tRPC call with `Authorization: Bearer …`: authenticated by that token alone, its cookie
+ * ignored (app/auth/viewer.server.ts getApiViewer), so another site gains nothing by sending it
+ * and a script's Origin does not matter. Judged on the routing path, as Remix will route it.
+ */
+const isBearerApiCall = (routing: string, headers: IncomingHttpHeaders) =>
+  routing.startsWith("/api/trpc/") && /^bearer\s/i.test(headers.authorization ?? "")
 
 /** What pages, APIs and Remix use. TRACE and the like reached `new Request()`, which threw (a 500). */
 const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])

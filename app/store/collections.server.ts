@@ -9,6 +9,7 @@ import type { Transcript } from "#shared/runs/transcript.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { agentsApprovals } from "../agents/agent-approval-collections.server.ts"
 import { agentRunCollections } from "../agents/agent-run-collections.server.ts"
+import { apiTokenCollections } from "../api-tokens/api-token-collections.server.ts"
 import { appDataCollections } from "../app-data/app-data-collections.server.ts"
 import { integrationCollections } from "../integrations/integration-collections.server.ts"
 import { publishingCollections } from "../publishing/publishing-collections.server.ts"
@@ -27,6 +28,8 @@ export interface UserDocument extends StoredDocument {
   /** Set for people who signed in through an external identity provider. */
   readonly externalIssuer?: string
   readonly externalSubject?: string
+  /** Product analytics for this person (app/telemetry): absent means "anonymous", the default. */
+  readonly analyticsChoice?: "anonymous" | "identified" | "off"
   readonly createdAt: string
   readonly updatedAt: string
 }
@@ -373,4 +376,5 @@ export const allCollections: readonly AnyCollectionDefinition[] = [
   ...integrationCollections,
   ...publishingCollections,
   ...usageCollections,
+  ...apiTokenCollections,
 ]

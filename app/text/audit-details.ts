@@ -151,7 +151,7 @@ export function auditFields(event: AuditEventView, directory: AuditDirectory): A
   })
 }
 
-const KINDS: Readonly<Record<string, string>> = { workspace: "Workspace", member: "Member", invitation: "Invitation", team: "Team", app: "App" }
+const KINDS: Readonly<Record<string, string>> = { workspace: "Workspace", member: "Member", invitation: "Invitation", team: "Team", app: "App", api_token: "API token" }
 
 /** What the event was about, by name where the log knows one. */
 export function auditSubject(event: AuditEventView, directory: AuditDirectory): AuditSubject {

@@ -185,6 +185,7 @@ describe("an audit event as a sentence", () => {
       "review.requested": true, "review.approved": true, "review.changes_requested": true, "review.superseded": true, "review.withdrawn": true,
       "workspace.runtime_settings_changed": true,
       "audit.retention_changed": true, "audit.events_expired": true, "audit.exported": true,
+      "api_token.created": true, "api_token.revoked": true,
     }
     const generic = Object.keys(recorded).filter((action) => say(event(action)).includes("made a change"))
     expect(generic).toEqual([])

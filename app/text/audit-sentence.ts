@@ -246,6 +246,10 @@ function predicate(event: AuditEventView, directory: AuditDirectory): SentencePa
     }
     case "audit.exported":
       return [`exported the audit log${text(after?.["format"]) ? ` as ${text(after?.["format"])?.toUpperCase()}` : ""}`]
+    case "api_token.created":
+      return [`created the API token `, { name: text(after?.["name"]) ?? "" }, ` (${role(after)}, expires ${text(after?.["expiresAt"])?.slice(0, 10) ?? "later"})`]
+    case "api_token.revoked":
+      return [`revoked the API token `, { name: text(before?.["name"]) ?? "" }]
     default:
       return [`made a change (${humanizeAction(event.action)})`]
   }

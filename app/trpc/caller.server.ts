@@ -18,8 +18,8 @@ export interface PageArgs {
   readonly context: AppLoadContext
 }
 
-export async function callerFor({ request, context }: PageArgs): Promise<Caller> {
-  return createCaller(await createTRPCContext({ services: context.services, request }))
+export async function callerFor({ request, context }: PageArgs, options: { readonly acceptApiTokens?: boolean } = {}): Promise<Caller> {
+  return createCaller(await createTRPCContext({ services: context.services, request, ...options }))
 }
 
 /** Where a signed-out person goes to sign in, coming back here afterwards. */
@@ -29,12 +29,18 @@ export function signInPath({ request, context }: PageArgs): string {
   return `${page}?returnTo=${encodeURIComponent(url.pathname + url.search)}`
 }
 
-/** For loaders: the data, or a thrown redirect/response the error boundary renders. */
-export async function load<T>(args: PageArgs, call: (caller: Caller) => Promise<T>): Promise<T> {
+/**
+ * For loaders: the data, or a thrown redirect/response the error boundary renders. API resource
+ * routes (downloads under /api/w/…) pass acceptApiTokens: a script's bad token is then a 401.
+ */
+export async function load<T>(args: PageArgs, call: (caller: Caller) => Promise<T>, options: { readonly acceptApiTokens?: boolean } = {}): Promise<T> {
   try {
-    return await call(await callerFor(args))
+    return await call(await callerFor(args, options))
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error
+    if (error.code === "UNAUTHORIZED" && options.acceptApiTokens && args.request.headers.has("authorization")) {
+      throw new Response(error.message, { status: 401, headers: { "content-type": "text/plain; charset=utf-8" } })
+    }
     if (error.code === "UNAUTHORIZED") throw redirect(signInPath(args))
     throw new Response(publicMessage(error), { status: getHTTPStatusCodeFromError(error), statusText: error.code })
   }

@@ -3,6 +3,7 @@
 // createTRPCClient<AppRouter> with a type-only import of AppRouter.
 
 import { createCallerFactory, createTRPCRouter } from "./init.server.ts"
+import { apiTokensRouter } from "./routers/api-tokens.server.ts"
 import { agentRunsRouter } from "./routers/agent-runs.server.ts"
 import { agentsRouter } from "./routers/agents.server.ts"
 import { appDataRouter } from "./routers/app-data.server.ts"
@@ -47,6 +48,7 @@ export const appRouter = createTRPCRouter({
   publishedApps: publishedAppsRouter,
   reviews: reviewsRouter,
   usage: usageRouter,
+  apiTokens: apiTokensRouter,
 })
 
 export type AppRouter = typeof appRouter

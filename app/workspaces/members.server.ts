@@ -62,7 +62,8 @@ async function requireTarget(stores: Stores, scope: WorkspaceScope, userId: stri
 async function requireOwnerRights(stores: Stores, scope: WorkspaceScope, touchesOwner: boolean) {
   if (!touchesOwner) return
   const actor = await stores.store.collection(memberships).findOne({ workspaceId: scope.workspace.id, userId: scope.user.id })
-  if (!actor || !can(actor.role, "members:manage-owner")) {
+  // Both the role read now and the scope's (an API token's may be lower than its owner's) must allow it.
+  if (!actor || !can(actor.role, "members:manage-owner") || !can(scope.membership.role, "members:manage-owner")) {
     throw new AppError("FORBIDDEN", "Only an owner can grant, change or remove the owner role.")
   }
 }

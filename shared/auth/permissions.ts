@@ -32,6 +32,10 @@ export const PERMISSIONS = {
   "integrations:connect": everyone,
   /** OAuth clients, app-scoped integration keys and their secrets (Settings → Integrations). */
   "integrations:manage": admins,
+  /** Make, list and revoke one's own personal API tokens (Account page). */
+  "tokens:create": everyone,
+  /** See and revoke every member's API tokens. */
+  "tokens:manage": admins,
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

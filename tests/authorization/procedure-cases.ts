@@ -225,6 +225,14 @@ export const procedureCases: Readonly<Record<string, CaseInput>> = {
   "reviews.approve": async (world, caller) => ({ reviewId: (await publishedOrAsked(world, caller, true)).reviewId }),
   "reviews.requestChanges": async (world, caller) => ({ reviewId: (await publishedOrAsked(world, caller, true)).reviewId, comment: "Add a title" }),
 
+  // Personal API tokens: each case makes its own token as the caller (a member), at their role.
+  "apiTokens.list": empty,
+  "apiTokens.create": async () => ({ name: "Made by the enumeration", role: "member", expiresInDays: 7 }),
+  "apiTokens.revoke": async (world, caller) => {
+    const { view } = await caller.must<{ view: { id: string } }>("mutation", "apiTokens.create", { workspaceId: world.workspaceId, name: "To revoke", role: "member", expiresInDays: 7 })
+    return { tokenId: view.id }
+  },
+
   // The caller (a member) builds the app and an admin publishes it to the workspace: open needs a release.
   "publishedApps.forYou": empty,
   "publishedApps.open": async (world, caller) => ({ appId: (await publishedByAnAdmin(world, caller)).appId }),

@@ -304,6 +304,20 @@ export const routeCases: Readonly<Record<string, RouteCase>> = {
     get: { access: publicAccess, path: async (world) => `/api/runs/${(await makeApp(world, world.as("member"))).runId}/events`, status: 401 },
     post: { access: publicAccess, path: () => `/api/runs/${"a".repeat(24)}/events`, form: async () => ({}), status: 405 },
   },
+  // The telemetry forwarders (app/telemetry): APIs for signed-in pages, 401 signed out; what they
+  // forward, and that nothing goes out when disabled, is proven in tests/telemetry.
+  "routes/api.analytics": {
+    get: { access: publicAccess, path: () => "/api/analytics", status: 405 },
+    post: { access: publicAccess, path: () => "/api/analytics", form: async () => ({}), status: 401 },
+  },
+  "routes/api.analytics.errors": {
+    get: { access: publicAccess, path: () => "/api/analytics/errors", status: 405 },
+    post: { access: publicAccess, path: () => "/api/analytics/errors", form: async () => ({}), status: 401 },
+  },
+  "routes/api.analytics.preference": {
+    get: { access: publicAccess, path: () => "/api/analytics/preference", status: 405 },
+    post: { access: publicAccess, path: () => "/api/analytics/preference", form: async () => ({}), status: 401 },
+  },
   // The worker's end-of-turn report: authorized by the internal bearer token, never a session.
   "routes/api.internal.runs.$runId.complete": {
     get: { access: publicAccess, path: async (world) => `/api/internal/runs/${(await makeApp(world, world.as("member"))).runId}/complete`, status: 405 },

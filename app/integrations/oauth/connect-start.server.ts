@@ -81,6 +81,8 @@ export async function startConnection(
   // The provider's own extras (access_type=offline, prompt=consent…); the flow's parameters were
   // refused as names when the client was saved.
   for (const [name, value] of Object.entries(provider.authorizationParams)) url.searchParams.set(name, value)
+  // connections.start is browser-only: the callback checks it returns to this same session.
+  if (!viewer.session) throw new AppError("FORBIDDEN", "Connect accounts on the web page, signed in: API tokens cannot.")
   const attempt: ConnectAttempt = {
     workspaceId,
     userId: scope.user.id,

@@ -29,7 +29,7 @@ export const authRouter = createTRPCRouter({
       createdAt: session.createdAt,
       lastSeenAt: session.lastSeenAt,
       userAgent: session.userAgent,
-      current: session.id === ctx.viewer.session.id,
+      current: session.id === ctx.viewer.session?.id,
     }))
   }),
 

@@ -10,7 +10,8 @@ import { createTRPCRouter, workspaceProcedure } from "../init.server.ts"
 export const connectionsRouter = createTRPCRouter({
   list: workspaceProcedure("integrations:connect").query(({ ctx }) => listConnections(ctx.services, ctx.scope)),
 
-  start: workspaceProcedure("integrations:connect")
+  // Browser-only: the provider sends the person back to this browser session.
+  start: workspaceProcedure("integrations:connect", { browserOnly: true })
     .input(z.object({ providerKey: providerKeySchema, returnTo: z.string().max(2048, "returnTo must be at most 2048 characters").optional() }))
     .mutation(({ ctx, input }) => startConnection(ctx.services, ctx.scope, ctx.viewer, { providerKey: input.providerKey, returnTo: input.returnTo })),
 

@@ -17,13 +17,14 @@ const withUrl = <T extends { path: string }>(issued: T, publicUrl: URL) => ({ ..
 export const invitationsRouter = createTRPCRouter({
   list: workspaceProcedure("members:invite").query(({ ctx }) => listInvitations(ctx.services, ctx.scope.workspace.id)),
 
-  create: workspaceProcedure("members:invite")
+  // Browser-only: an invitation grants a role, which API tokens never do.
+  create: workspaceProcedure("members:invite", { browserOnly: true })
     .input(z.object({ email: emailSchema, role: roleSchema, teamIds: z.array(idSchema).max(50).default([]) }))
     .mutation(async ({ ctx, input }) =>
       withUrl(await createInvitation(ctx.services, ctx.scope, input), ctx.services.config.publicUrl),
     ),
 
-  resend: workspaceProcedure("members:invite")
+  resend: workspaceProcedure("members:invite", { browserOnly: true })
     .input(z.object({ invitationId: idSchema }))
     .mutation(async ({ ctx, input }) =>
       withUrl(await resendInvitation(ctx.services, ctx.scope, input.invitationId), ctx.services.config.publicUrl),

@@ -2,6 +2,7 @@
 
 import { z } from "zod"
 import { stopAgentRunsWithoutAccess } from "../../agents/agent-run-access.server.ts"
+import { revokeMemberTokens } from "../../api-tokens/api-tokens.server.ts"
 import { changeRole, listMembers, removeMember } from "../../workspaces/members.server.ts"
 import { createTRPCRouter, idSchema, workspaceProcedure } from "../init.server.ts"
 import { roleSchema } from "../schemas.server.ts"
@@ -9,7 +10,8 @@ import { roleSchema } from "../schemas.server.ts"
 export const membersRouter = createTRPCRouter({
   list: workspaceProcedure("members:view").query(({ ctx }) => listMembers(ctx.services, ctx.scope.workspace.id)),
 
-  changeRole: workspaceProcedure("members:manage")
+  // Browser-only: an API token never changes roles (owner transfer included).
+  changeRole: workspaceProcedure("members:manage", { browserOnly: true })
     .input(z.object({ userId: idSchema, role: roleSchema }))
     .mutation(async ({ ctx, input }) => {
       await changeRole(ctx.services, ctx.scope, input.userId, input.role)
@@ -22,6 +24,7 @@ export const membersRouter = createTRPCRouter({
     .input(z.object({ userId: idSchema }))
     .mutation(async ({ ctx, input }) => {
       await removeMember(ctx.services, ctx.scope, input.userId)
+      await revokeMemberTokens(ctx.services, ctx.scope.workspace.id, input.userId, ctx.scope.user.id)
       // Their agent runs act as them: they stop with the membership.
       await stopAgentRunsWithoutAccess(ctx.services, { workspaceId: ctx.scope.workspace.id, userId: input.userId, byUserId: ctx.scope.user.id })
       return { removed: true }

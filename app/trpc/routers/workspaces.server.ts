@@ -5,11 +5,13 @@ import { PERMISSIONS, can, type Permission } from "#shared/auth/permissions.ts"
 import { framePolicy } from "#shared/apps/frame-policy.ts"
 import { appRuntimeSettingsOf, saveAppRuntimeSettings } from "../../workspaces/app-runtime-settings.server.ts"
 import { createWorkspace, listWorkspacesOf, renameWorkspace } from "../../workspaces/workspaces.server.ts"
-import { createTRPCRouter, protectedProcedure, workspaceProcedure } from "../init.server.ts"
+import { workspacesForViewer } from "../../api-tokens/viewer-membership.server.ts"
+import { createTRPCRouter, protectedProcedure, tokenReadableProcedure, workspaceProcedure } from "../init.server.ts"
 import { nameSchema } from "../schemas.server.ts"
 
 export const workspacesRouter = createTRPCRouter({
-  list: protectedProcedure.query(({ ctx }) => listWorkspacesOf(ctx.services, ctx.viewer.user.id)),
+  // A script with a token sees the token's workspace only.
+  list: tokenReadableProcedure.query(async ({ ctx }) => workspacesForViewer(ctx.viewer, await listWorkspacesOf(ctx.services, ctx.viewer.user.id))),
 
   create: protectedProcedure.input(z.object({ name: nameSchema("name") })).mutation(async ({ ctx, input }) => {
     const workspace = await createWorkspace(ctx.services, ctx.viewer.user, { name: input.name })
