@@ -25,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     body = undefined
   }
   const error = parseBrowserError(body)
-  if (!error) return jsonProblem(400, "invalid_error", 'Send {"type": "TypeError", "message": "...", "stack": "..."} with a non-empty message.')
+  if (!error) return jsonProblem(400, "invalid_error", 'Send {"type": "ErrorName", "message": "...", "stack": "..."} with a non-empty message.')
   reportBrowserError(services, error)
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } })
 }
