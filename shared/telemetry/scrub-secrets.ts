@@ -1,7 +1,7 @@
 // What an error report may not carry, cut out of its text before it leaves the process: the
 // deployment's own secret values (exactly), credentials in URLs, bearer and basic credentials,
 // provider and API tokens, key=value secrets, and long random-looking strings. Ids, paths and
-// UUIDs are kept. The patterns follow worker/src/runtime/protocol/redact-secrets.ts.
+// UUIDs are kept. The worker redacts what runtimes say with the same patterns (redact-secrets.ts).
 
 const REDACTED = "<redacted>"
 /** Shorter values would blank ordinary words out of messages; real secrets are much longer. */
