@@ -4,7 +4,7 @@
 
 import { existsSync, realpathSync } from "node:fs"
 import { resolve } from "node:path"
-import { Context, Duration, Effect, Layer, Schema } from "effect"
+import { Context, Deferred, Duration, Effect, Layer, Schema } from "effect"
 import { RUNTIME_IDS, type RuntimeId } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { SecretStore, type OpencodeProvider } from "../secrets/SecretStore.ts"
@@ -77,7 +77,10 @@ export class Runtimes extends Context.Service<
         // first report rather than at every start, and a report waits for it only so long.
         const detectAll = () =>
           Promise.all(RUNTIME_IDS.map((id) => detectRuntime(id, inputFor(id), { models: id === "opencode" ? "later" : "now" })))
-        let detected: readonly RuntimeDetection[] = yield* Effect.promise(detectAll)
+        // Detection spawns each CLI (seconds on a busy machine): the worker listens meanwhile, and
+        // whatever needs its result (a report, a turn's runtime) waits for the first detection.
+        let detected: readonly RuntimeDetection[] = []
+        const firstDetection = yield* Deferred.make<void>()
         let listing: Promise<void> | null = null
         let listed: readonly RuntimeDetection[] | null = null
         const listModels = () =>
@@ -89,24 +92,31 @@ export class Runtimes extends Context.Service<
           Effect.timeoutOption(REPORT_WAIT),
           Effect.map(() => listed ?? detected),
         )
-        for (const runtime of detected) {
-          if (runtime.usable) yield* Effect.logInfo(`runtime ${runtime.id}: ${runtime.version}`)
-          else yield* Effect.logWarning(`runtime ${runtime.id} unavailable: ${runtime.reason}`)
-        }
-        // NOTE: Codex's command sandbox cannot start (execvp codex-linux-sandbox) when CODEX_HOME is
-        // under /tmp, and the turn still ends "completed": say so once, where an operator looks.
-        if (detected.some((runtime) => runtime.id === "codex" && runtime.usable) && isUnderTmp(config.workspacesDir)) {
-          yield* Effect.logWarning(
-            `App directories are under /tmp (${config.workspacesDir}): Codex cannot run commands from there. Set SECOND_DATA_DIR (or SECOND_WORKSPACES_DIR) elsewhere, e.g. /var/lib/second.`,
-          )
-        }
+        const detectAtStart = Effect.gen(function* () {
+          detected = yield* Effect.promise(detectAll)
+          yield* Deferred.succeed(firstDetection, undefined)
+          for (const runtime of detected) {
+            if (runtime.usable) yield* Effect.logInfo(`runtime ${runtime.id}: ${runtime.version}`)
+            else yield* Effect.logWarning(`runtime ${runtime.id} unavailable: ${runtime.reason}`)
+          }
+          // NOTE: Codex's command sandbox cannot start (execvp codex-linux-sandbox) when CODEX_HOME is
+          // under /tmp, and the turn still ends "completed": say so once, where an operator looks.
+          if (detected.some((runtime) => runtime.id === "codex" && runtime.usable) && isUnderTmp(config.workspacesDir)) {
+            yield* Effect.logWarning(
+              `App directories are under /tmp (${config.workspacesDir}): Codex cannot run commands from there. Set SECOND_DATA_DIR (or SECOND_WORKSPACES_DIR) elsewhere, e.g. /var/lib/second.`,
+            )
+          }
+        })
+        yield* Effect.forkScoped(detectAtStart)
         if (!config.claudeSubprocessEnvScrub) {
           yield* Effect.logWarning("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0: Claude Code's subprocesses keep its environment (escape hatch for externally isolated workers).")
         }
+        const detectedOnce = Deferred.await(firstDetection)
         return Runtimes.of({
           detect: (options) =>
             options?.refresh
-              ? Effect.promise(detectAll).pipe(
+              ? detectedOnce.pipe(
+                  Effect.andThen(Effect.promise(detectAll)),
                   Effect.tap((fresh) =>
                     Effect.sync(() => {
                       detected = fresh
@@ -116,8 +126,8 @@ export class Runtimes extends Context.Service<
                   ),
                   Effect.andThen(report),
                 )
-              : report,
-          require: requireFrom(() => detected, adapters),
+              : Effect.andThen(detectedOnce, report),
+          require: (runtime) => Effect.andThen(detectedOnce, requireFrom(() => detected, adapters)(runtime)),
         })
       }),
     )
