@@ -6,6 +6,12 @@ import { encodeBase64urlNoPadding } from "@oslojs/encoding"
 export const API_TOKEN_PREFIX = "sec_"
 export const API_TOKEN_PATTERN = /^sec_[A-Za-z0-9_-]{43}$/
 
+/**
+ * An Authorization header that offers one of our tokens. Other credentials (Basic, or a Bearer JWT
+ * an authenticating proxy passes on) belong to the deployment's proxy: the cookie decides then.
+ */
+export const OFFERS_API_TOKEN = /^\s*bearer\s+sec_/i
+
 /** Expiries the Account page offers; the API accepts exactly these. */
 export const API_TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const
 export type ApiTokenExpiryDays = (typeof API_TOKEN_EXPIRY_DAYS)[number]

@@ -126,8 +126,23 @@ export async function revokeApiToken(stores: Stores, scope: WorkspaceScope, toke
 
 /**
  * A removed member's tokens, revoked with the membership. They already stop working at once
- * (every request checks the membership); this keeps them out of admins' lists for good.
+ * (every request checks the membership); this keeps them out of admins' lists for good, and
+ * records each revocation like one made by hand.
  */
 export async function revokeMemberTokens(stores: Stores, workspaceId: string, userId: string, byUserId: string): Promise<void> {
-  await stores.store.collection(apiTokens).updateMany({ workspaceId, userId, revokedAt: null }, { revokedAt: nowIso(), revokedByUserId: byUserId })
+  const live = await stores.store.collection(apiTokens).findMany({ workspaceId, userId, revokedAt: null })
+  for (const token of live) {
+    const revoked = await stores.store
+      .collection(apiTokens)
+      .updateOne({ id: token.id, revokedAt: null }, { revokedAt: nowIso(), revokedByUserId: byUserId })
+    if (!revoked) continue
+    await recordAudit(stores.store, {
+      workspaceId,
+      actorUserId: byUserId,
+      action: "api_token.revoked",
+      target: { type: "api_token", id: token.id },
+      before: { name: token.name, role: token.role, expiresAt: token.expiresAt, userId: token.userId },
+      after: { reason: "member_removed" },
+    })
+  }
 }

@@ -7,7 +7,7 @@ import type { Role } from "#shared/auth/permissions.ts"
 import { memberships, users, type UserDocument } from "../store/collections.server.ts"
 import type { Stores } from "../workspaces/scope.server.ts"
 import { apiTokens } from "./api-token-collections.server.ts"
-import { API_TOKEN_PATTERN } from "./api-token-text.ts"
+import { API_TOKEN_PATTERN, OFFERS_API_TOKEN } from "./api-token-text.ts"
 
 /** What a request authenticated by a token may act as. */
 export interface ApiTokenGrant {
@@ -18,13 +18,13 @@ export interface ApiTokenGrant {
 }
 
 /**
- * The Authorization header's bearer, if the request sends one ("" for a malformed header, which
- * is refused like a wrong token rather than falling back to the cookie).
+ * The API token a request offers, if any ("" for a malformed one, which is refused like a wrong
+ * token rather than falling back to the cookie). Any other Authorization header is not ours.
  */
 export function bearerOf(request: Request): string | null {
   const header = request.headers.get("authorization")
-  if (header === null) return null
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header)
+  if (header === null || !OFFERS_API_TOKEN.test(header)) return null
+  const match = /^\s*Bearer[ ]+(\S+)\s*$/i.exec(header)
   return match?.[1] ?? ""
 }
 

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from "node:http"
 import { isLoopbackHost } from "#shared/config/common.ts"
 import type { WebConfig } from "../config/config.server.ts"
+import { OFFERS_API_TOKEN } from "../api-tokens/api-token-text.ts"
 import { isCrossSiteWrite } from "./security.server.ts"
 
 export interface Refusal {
@@ -39,9 +40,10 @@ export function checkRequest(
   if (routing === null) return { refusal: { status: 400, message: "The path is not valid percent-encoding." } }
   const body = requestBodyProblem(req.method, pathname, req.headers)
   if (body) return { refusal: { ...body, closeConnection: true } }
-  if (req.rawHeaders.filter((_, index) => index % 2 === 0 && req.rawHeaders[index]!.toLowerCase() === "host").length > 1) {
-    return { refusal: { status: 400, message: "Send one Host header." } }
-  }
+  const sent = (name: string) => req.rawHeaders.filter((_, index) => index % 2 === 0 && req.rawHeaders[index]!.toLowerCase() === name).length
+  if (sent("host") > 1) return { refusal: { status: 400, message: "Send one Host header." } }
+  // Node keeps the first of several, a proxy may read the last: which credential counts must not depend on who reads.
+  if (sent("authorization") > 1) return { refusal: { status: 400, message: "Send one Authorization header." } }
   const misdirected = hostProblem(pathname, req.headers, config)
   if (misdirected) return { refusal: { status: 421, message: misdirected } }
   const data = dataRequestProblem(pathname, routing, path.includes("?") ? path.slice(path.indexOf("?")) : "")
@@ -53,12 +55,12 @@ export function checkRequest(
 }
 
 /**
- * A tRPC call with `Authorization: Bearer …`: authenticated by that token alone, its cookie
+ * A tRPC call with `Authorization: Bearer sec_…`: authenticated by that token alone, its cookie
  * ignored (app/auth/viewer.server.ts getApiViewer), so another site gains nothing by sending it
  * and a script's Origin does not matter. Judged on the routing path, as Remix will route it.
  */
 const isBearerApiCall = (routing: string, headers: IncomingHttpHeaders) =>
-  routing.startsWith("/api/trpc/") && /^bearer\s/i.test(headers.authorization ?? "")
+  routing.startsWith("/api/trpc/") && OFFERS_API_TOKEN.test(headers.authorization ?? "")
 
 /** What pages, APIs and Remix use. TRACE and the like reached `new Request()`, which threw (a 500). */
 const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])

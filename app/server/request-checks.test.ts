@@ -58,6 +58,12 @@ describe("host names", () => {
     const twice = request("GET", "/", {}, ["Host", "second.example.com", "host", "evil.example"])
     expect(statusOf(checkRequest(twice, config, writable))).toBe(400)
   })
+
+  it("refuses a request with two credentials (Node reads the first Authorization, a proxy may read the last)", () => {
+    const raw = (...authorizations: string[]) => ["Host", "second.example.com", ...authorizations.flatMap((value) => ["Authorization", value])]
+    expect(statusOf(checkRequest(request("GET", "/api/trpc/health", {}, raw("Bearer sec_a", "Bearer sec_b")), config, writable))).toBe(400)
+    expect(statusOf(checkRequest(request("GET", "/api/trpc/health", {}, raw("Bearer sec_a")), config, writable))).toBe(0)
+  })
 })
 
 describe("request targets and paths", () => {

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest"
 import { INVALID_API_TOKEN_MESSAGE } from "#app/api-tokens/api-token-text.ts"
+import { BROWSER_ONLY_MESSAGE } from "#app/trpc/init.server.ts"
 import { HttpPerson, type TrpcErrorBody } from "#tests/fixtures/http-person.ts"
 import { SseReader } from "#tests/fixtures/sse-client.ts"
 import { makeApp } from "../authorization/app-fixtures.ts"
@@ -116,11 +117,22 @@ describe("a script with an API token, over HTTP", () => {
     expect(listed.tokens.map((listedToken) => listedToken.userId)).not.toContain(userId)
   })
 
-  it("never acts above its role, even where the server re-reads its maker's role (an admin-role token of an owner removing an owner)", async () => {
+  it("cannot remove members, not even an owner's token (a leaked token must not lock out the people who could revoke it)", async () => {
     const { userId } = await given.world.join("owner")
-    const token = await tokenOf(given.world.as("owner"), "admin")
+    const token = await tokenOf(given.world.as("owner"), "owner")
     const removal = await script(token).mutate("members.remove", { workspaceId: given.world.workspaceId, userId })
     expect(removal.status).toBe(403)
+    expect(((await removal.json()) as TrpcErrorBody).error.message).toBe(BROWSER_ONLY_MESSAGE)
+  })
+
+  it("leaves other Authorization schemes to the cookie (a proxy's Basic sign-in, or the JWT it passes on)", async () => {
+    const owner = given.world.as("owner")
+    for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln"]) {
+      const reply = await owner.request(`/api/trpc/workspaces.get?input=${encodeURIComponent(JSON.stringify({ workspaceId: given.world.workspaceId }))}`, {
+        headers: { authorization },
+      })
+      expect(reply.status, authorization).toBe(200)
+    }
   })
 
   it("is ignored by pages: a bearer alone on an HTML page is a signed-out visit", async () => {

@@ -1,5 +1,6 @@
 // What a token may never do, read from the procedures' own meta: every procedure marked
-// browser-only (making tokens, changing roles, invitations, connecting accounts) and every
+// browser-only (making tokens, changing roles, removing members, invitations, connecting accounts,
+// audit retention, the apps' sandbox settings) and every
 // signed-in procedure outside a workspace not marked allowed refuses a token with 403, before
 // its input is even read. The list of browser-only procedures is pinned, so removing a marker fails.
 
@@ -44,9 +45,19 @@ afterAll(async () => {
 })
 
 describe("procedures an API token may not call", () => {
-  it("marks token creation and revocation, role changes, role-granting invitations and account connections browser-only", () => {
+  it("marks token creation and revocation, role changes, removing members, role-granting invitations, account connections, audit retention and the apps' sandbox settings browser-only", () => {
     expect(browserOnly.sort()).toEqual(
-      ["apiTokens.create", "apiTokens.revoke", "connections.start", "invitations.create", "invitations.resend", "members.changeRole"].sort(),
+      [
+        "apiTokens.create",
+        "apiTokens.revoke",
+        "audit.setRetention",
+        "connections.start",
+        "invitations.create",
+        "invitations.resend",
+        "members.changeRole",
+        "members.remove",
+        "workspaces.saveRuntimeSettings",
+      ].sort(),
     )
   })
 

@@ -53,7 +53,7 @@ export const auditRouter = createTRPCRouter({
   retention: workspaceProcedure("audit:read").query(({ ctx }) => ({ retentionDays: ctx.scope.workspace.auditRetentionDays ?? null })),
 
   // Shortening the retention deletes history, so it takes more than reading the log.
-  setRetention: workspaceProcedure("workspace:manage")
+  setRetention: workspaceProcedure("workspace:manage", { browserOnly: true })
     .input(
       z.object({
         retentionDays: z

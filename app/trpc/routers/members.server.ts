@@ -20,7 +20,7 @@ export const membersRouter = createTRPCRouter({
       return { userId: input.userId, role: input.role }
     }),
 
-  remove: workspaceProcedure("members:manage")
+  remove: workspaceProcedure("members:manage", { browserOnly: true })
     .input(z.object({ userId: idSchema }))
     .mutation(async ({ ctx, input }) => {
       await removeMember(ctx.services, ctx.scope, input.userId)

@@ -40,7 +40,7 @@ export const workspacesRouter = createTRPCRouter({
     return { settings, frame: framePolicy(settings) }
   }),
 
-  saveRuntimeSettings: workspaceProcedure("workspace:manage")
+  saveRuntimeSettings: workspaceProcedure("workspace:manage", { browserOnly: true })
     .input(z.object({ scripts: z.boolean(), clipboard: z.boolean(), externalLinks: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const settings = await saveAppRuntimeSettings(ctx.services, ctx.scope, input)
