@@ -7,7 +7,11 @@ import type { ServerBuild } from "@remix-run/node"
 import { asksForStaticFile } from "../server/static-files.server.ts"
 
 const TRPC_PREFIX = "/api/trpc/"
-const PROCEDURE_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/
+/**
+ * Our procedure paths: camelCase words, short. A token put in the path by mistake (`sec_…`, or
+ * any long random string) is not one, so it is never written.
+ */
+const PROCEDURE_PATH = /^[a-z][A-Za-z0-9]{0,39}(\.[a-z][A-Za-z0-9]{0,39}){0,3}$/
 
 export interface RequestRoute {
   /** A route id (`routes/apps.$appId`), `trpc`, `static`, or `unmatched`. */

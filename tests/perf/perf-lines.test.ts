@@ -58,6 +58,7 @@ describe("a request's route name", () => {
     expect(routeOfRequest("GET", `/api/trpc/apps.list,runs.list?batch=1&input=${secret}`, manifest)).toEqual({ route: "trpc", procedures: ["apps.list", "runs.list"] })
     expect(routeOfRequest("POST", `/api/trpc/${secret}%20x.y`, manifest)).toEqual({ route: "trpc", procedures: [] })
     expect(routeOfRequest("GET", "/api/trpc/apps.list%E0%A4%A", manifest)).toEqual({ route: "trpc", procedures: [] })
+    expect(routeOfRequest("GET", "/api/trpc/sec_KCsU5MNKM4Cwh6qD3B0Y5wUQH8ACcZZPMXU8hhGttAc", manifest)).toEqual({ route: "trpc", procedures: [] })
   })
 })
 
