@@ -29,7 +29,8 @@ const safeValue = (value: unknown): unknown => {
 
 /** The line for `kind`: `{"perf":kind,...}` with the allowlisted, well-formed fields of `fields`. */
 export function perfLine(kind: PerfKind, fields: Readonly<Record<string, unknown>>): string {
-  const line: Record<string, unknown> = { perf: kind }
+  // When, like every other log line: a slow request is found by its time first.
+  const line: Record<string, unknown> = { perf: kind, at: new Date().toISOString() }
   for (const name of PERF_FIELDS[kind]) {
     const value = safeValue(fields[name])
     if (value !== undefined) line[name] = value

@@ -23,7 +23,7 @@ const manifest = {
   "routes/preview.$token.$": { id: "routes/preview.$token.$", parentId: "root", path: "preview/:token/*" },
 } as unknown as ServerBuild["routes"]
 
-const REQUEST_FIELDS = ["perf", "requestId", "method", "route", "status", "elapsedMs", "bytesOut", "aborted", "cpuUserMs", "cpuSystemMs", "rssBytes", "heapUsedBytes"]
+const REQUEST_FIELDS = ["perf", "at", "requestId", "method", "route", "status", "elapsedMs", "bytesOut", "aborted", "cpuUserMs", "cpuSystemMs", "rssBytes", "heapUsedBytes"]
 
 describe("perfLine", () => {
   it("keeps only allowlisted fields holding names, ids and numbers", () => {
@@ -39,7 +39,7 @@ describe("perfLine", () => {
         procedures: ["apps.list", `https://x.test/?token=${secret}`],
       }),
     )
-    expect(line).toEqual({ perf: "request", route: "routes/apps.$appId", status: 200, elapsedMs: 12.3 })
+    expect(line).toEqual({ perf: "request", at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), route: "routes/apps.$appId", status: 200, elapsedMs: 12.3 })
   })
 })
 
@@ -126,9 +126,9 @@ describe("the turn trace", () => {
       }
       const [session, model, build, completed, settled] = parsed
       expect(session).toMatchObject({ elapsedMs: 10, events: 1 })
-      expect(model).toMatchObject({ elapsedMs: 20, events: 2 })
+      expect(model).toMatchObject({ elapsedMs: 10, events: 2 })
       expect(build).toMatchObject({ elapsedMs: 20, buildOk: true, builds: 1, toolCalls: 1 })
-      expect(completed).toMatchObject({ elapsedMs: 80, outcome: "completed", events: 8, toolCalls: 1, builds: 1 })
+      expect(completed).toMatchObject({ elapsedMs: 60, outcome: "completed", events: 8, toolCalls: 1, builds: 1 })
       expect(settled).toMatchObject({ elapsedMs: 7, sinceStartMs: 87 })
     }),
   )

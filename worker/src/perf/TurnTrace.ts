@@ -39,18 +39,21 @@ export const makeTurnTrace = Effect.fn("TurnTrace.make")(function* (run: TracedR
   const counts = { events: 0, toolCalls: 0, builds: 0 }
   const seen = { session: false, modelOutput: false }
   const buildStarts = new Map<string, number>()
-  let completedAt: number | null = null
+  // elapsedMs is each phase's own time: since the phase before it (a build: the build itself).
+  let lastPhaseAt = startedAt
+  let completed = false
 
   const line = (phase: TurnPhase, elapsedMs: number, fields: Readonly<Record<string, unknown>> = {}) =>
     Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
+      if (phase !== "build") lastPhaseAt = now
       const sample = yield* sampleProcess
       yield* write(
         perfLine("turn", {
           phase,
           runId: run.runId,
           runtime: run.runtime,
-          elapsedMs: elapsedMs < 0 ? now - startedAt : elapsedMs,
+          elapsedMs,
           sinceStartMs: now - startedAt,
           ...counts,
           ...fields,
@@ -65,11 +68,11 @@ export const makeTurnTrace = Effect.fn("TurnTrace.make")(function* (run: TracedR
       counts.events += 1
       if (event.type === "session.started" && !seen.session) {
         seen.session = true
-        yield* line("session_started", now - startedAt)
+        yield* line("session_started", now - lastPhaseAt)
       }
       if (MODEL_OUTPUT.has(event.type) && !seen.modelOutput) {
         seen.modelOutput = true
-        yield* line("first_model_event", now - startedAt)
+        yield* line("first_model_event", now - lastPhaseAt)
       }
       if (event.type === "tool.started") counts.toolCalls += 1
       if (event.type === "build.started") buildStarts.set(event.buildId, now)
@@ -78,16 +81,16 @@ export const makeTurnTrace = Effect.fn("TurnTrace.make")(function* (run: TracedR
         const began = buildStarts.get(event.buildId)
         yield* line("build", began === undefined ? event.durationMs : now - began, { buildOk: event.ok })
       }
-      if (event.type === "turn.completed" && completedAt === null) {
-        completedAt = now
-        yield* line("turn_completed", now - startedAt, { outcome: event.outcome })
+      if (event.type === "turn.completed" && !completed) {
+        completed = true
+        yield* line("turn_completed", now - lastPhaseAt, { outcome: event.outcome })
       }
     })
 
   return {
     observe: (events) => Stream.tap(events, onEvent),
     settled: Effect.suspend(() =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => line("settled", completedAt === null ? now - startedAt : now - completedAt)),
+      Effect.flatMap(Clock.currentTimeMillis, (now) => line("settled", now - lastPhaseAt)),
     ),
   } satisfies TurnTrace
 })
