@@ -3,7 +3,7 @@
 // on. A refused variable becomes a problem to report instead of stopping the doctor.
 
 import { loadWebConfig, webEnvSpec, type WebConfig } from "#app/config/config.server.ts"
-import { withoutCredentials } from "./connection-string.server.ts"
+import { credentialPieces, withoutCredentials } from "./connection-string.server.ts"
 import { ConfigError, type Env, type Parsed, type VarSpec } from "#shared/config/env.ts"
 
 type WebEnvValues = { -readonly [K in keyof Parsed<typeof webEnvSpec>]?: Parsed<typeof webEnvSpec>[K] }
@@ -97,17 +97,10 @@ function secretValuesOf(env: Env): string[] {
     // how the doctor names what it is waiting on; anything more is masked whole.
     const showable = /^[a-z+]+:\/\//i.test(value) && withoutCredentials(value) === value
     if (!showable) found.push(value)
-    const password = /^[a-z+]+:\/\/[^/@]*?:([^/@]+)@/i.exec(value)?.[1]
-    if (password) found.push(password, safeDecode(password))
+    // Every "user:password" reading, the password and its "@"/"/"-separated pieces (a password may
+    // hold "@" or "/" unencoded; a driver's error may quote a piece of it).
+    if (/^[a-z+]+:\/\//i.test(value)) found.push(...credentialPieces(value))
   }
   // Longest first, so a value containing another is redacted whole.
   return [...new Set(found)].filter((value) => value.length >= 4).sort((a, b) => b.length - a.length)
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
 }

@@ -26,12 +26,22 @@ export async function mongoCheck(doctorEnv: DoctorEnv, timeoutMs: number): Promi
   }
   if (doctorEnv.invalid.has("MONGODB_URI")) return skip(MONGO_ITEM, "MONGODB_URI is not valid (see its line above)")
   const shown = withoutCredentials(uri.reveal())
-  const client = new MongoClient(uri.reveal(), {
-    serverSelectionTimeoutMS: timeoutMs,
-    connectTimeoutMS: timeoutMs,
-    socketTimeoutMS: timeoutMs,
-    appName: "second-doctor",
-  })
+  let client: MongoClient
+  try {
+    client = new MongoClient(uri.reveal(), {
+      serverSelectionTimeoutMS: timeoutMs,
+      connectTimeoutMS: timeoutMs,
+      socketTimeoutMS: timeoutMs,
+      appName: "second-doctor",
+    })
+  } catch (error) {
+    // The driver's message may quote the string (a password piece it took for a host): only its name.
+    return fail(
+      MONGO_ITEM,
+      `MONGODB_URI cannot be parsed by the MongoDB driver (${error instanceof Error ? error.name : "error"}), so the web could not connect with it either`,
+      "Write MONGODB_URI as mongodb://user:password@host:27017/second?replicaSet=rs0, percent-encoding any of @ : / ? # [ ] % in the user name and password (encodeURIComponent).",
+    )
+  }
   try {
     const hello = await withDeadline(
       client.connect().then(() => client.db("admin").command({ hello: 1 })),
@@ -87,15 +97,24 @@ export async function redisCheck(doctorEnv: DoctorEnv, timeoutMs: number): Promi
   }
   if (doctorEnv.invalid.has("REDIS_URL")) return skip(REDIS_ITEM, "REDIS_URL is not valid (see its line above)")
   const shown = withoutCredentials(url.reveal())
-  const redis = new Redis(url.reveal(), {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    connectionName: "second-doctor",
-  })
+  let redis: Redis
+  try {
+    redis = new Redis(url.reveal(), {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      connectionName: "second-doctor",
+    })
+  } catch (error) {
+    return fail(
+      REDIS_ITEM,
+      `REDIS_URL cannot be parsed by the Redis client (${error instanceof Error ? error.name : "error"})`,
+      "Write REDIS_URL as redis://user:password@host:6379, percent-encoding any of @ : / ? # % in the user name and password (encodeURIComponent).",
+    )
+  }
   // Failures reach us as rejected calls ("Connection is closed."); the event says why (ECONNREFUSED).
   let connectionError: unknown = null
   redis.on("error", (error: unknown) => {

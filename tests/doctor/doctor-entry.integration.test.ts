@@ -22,7 +22,10 @@ afterAll(async () => {
   await worker.stop()
 })
 
-function runDoctorProcess(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDoctorProcess(
+  args: readonly string[],
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, args, {
     // Only what an operator's env file would hold: nothing inherited from the developer's shell.
     env: {
@@ -33,6 +36,7 @@ function runDoctorProcess(args: readonly string[]): Promise<{ code: number | nul
       WORKER_URL: worker.url,
       REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:9`,
       SECOND_PUBLIC_URL: "http://second.invalid",
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   })
@@ -60,6 +64,18 @@ function expectBrokenSetupReported(result: { code: number | null; stdout: string
 describe("the doctor entry point", () => {
   it("scripts/doctor.ts exits 1 on a broken setup and prints no secret", async () => {
     expectBrokenSetupReported(await runDoctorProcess(["--import", "tsx", "scripts/doctor.ts"]))
+  })
+
+  it("reports passwords with unencoded @ and / as ✗ lines, never crashing or printing a piece of them", async () => {
+    const result = await runDoctorProcess(["--import", "tsx", "scripts/doctor.ts"], {
+      MONGODB_URI: "mongodb://admin:Pa/ssw0rdMongo@127.0.0.1:27999/second",
+      REDIS_URL: "redis://default:R3dis@Passw0rd@127.0.0.1:6399",
+    })
+    expect(result.code, result.stdout + result.stderr).toBe(1)
+    expect(result.stdout).toContain("✗ MongoDB reachable and a replica set (MONGODB_URI): MONGODB_URI cannot be parsed")
+    expect(result.stdout).toContain("✗ Redis reachable (REDIS_URL): redis://127.0.0.1:6399 did not answer")
+    expect(result.stderr).toContain("… waiting on Redis at redis://127.0.0.1:6399")
+    for (const piece of ["Pa/ssw0rdMongo", "ssw0rdMongo", "R3dis", "Passw0rd"]) expect(result.stdout + result.stderr).not.toContain(piece)
   })
 
   it.skipIf(!existsSync(BUILT))("the built build/node/doctor.js (npm run doctor) does the same", async () => {

@@ -3,8 +3,9 @@
 // `hello` wire command with and without a replica set name.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { formatReport, progressPrinter } from "#app/doctor/print-report.server.ts"
 import { startRedisServer, type RedisServer } from "#tests/fixtures/redis-server.ts"
-import { doctor, STRONG_TOKEN } from "./doctor-lines.ts"
+import { doctor, STRONG_TOKEN, type DoctorRun } from "./doctor-lines.ts"
 import { startFakeMongo } from "./fake-mongo-hello.ts"
 
 const base = { WORKER_URL: "http://127.0.0.1:9", INTERNAL_API_TOKEN: STRONG_TOKEN }
@@ -74,5 +75,49 @@ describe("MongoDB", () => {
     expect(local).toMatchObject({ status: "skip" })
     expect(local.detail).toContain("single-machine default")
     expect((await doctor({ ...base, NODE_ENV: "production" })).line("MongoDB reachable")).toMatchObject({ status: "fail" })
+  })
+})
+
+/** Everything an operator would see: the report on stdout and the progress lines on stderr. */
+function printed(run: DoctorRun): string {
+  let stderr = ""
+  const progress = progressPrinter((text) => (stderr += text))
+  for (const what of run.progress) progress(what)
+  return `${formatReport(run)}\n${stderr}`
+}
+
+describe("connection strings with raw (unencoded) passwords", () => {
+  it("never prints any piece of a Redis password that holds an @", async () => {
+    const run = await doctor({ ...base, REDIS_URL: "redis://default:R3dis@Passw0rd@127.0.0.1:6399" })
+    const line = run.line("Redis reachable")
+    expect(line).toMatchObject({ status: "fail" })
+    expect(line.detail).toContain("redis://127.0.0.1:6399 did not answer")
+    expect(run.progress).toContain("Redis at redis://127.0.0.1:6399")
+    const text = printed(run)
+    for (const piece of ["R3dis", "Passw0rd", "default:"]) expect(text).not.toContain(piece)
+  })
+
+  it("never prints a MongoDB password that holds an @, and shows the hosts", async () => {
+    const run = await doctor({ ...base, MONGODB_URI: "mongodb://admin:Sup3r@Secret@127.0.0.1:27999/second" })
+    expect(run.line("MongoDB reachable")).toMatchObject({ status: "fail" })
+    const text = printed(run)
+    expect(text).toContain("mongodb://127.0.0.1:27999/second")
+    for (const piece of ["Sup3r", "Secret", "admin:"]) expect(text).not.toContain(piece)
+  })
+
+  it("reports a MONGODB_URI the driver cannot parse as a ✗ line, without echoing it, and runs the other checks", async () => {
+    const run = await doctor({
+      ...base,
+      MONGODB_URI: "mongodb://admin:Pa/ssw0rdMongo@127.0.0.1:27999/second",
+      REDIS_URL: "redis://127.0.0.1:9",
+    })
+    const line = run.line("MongoDB reachable")
+    expect(line).toMatchObject({ status: "fail" })
+    expect(line.detail).toContain("cannot be parsed")
+    expect(line.fix).toContain("percent-encod")
+    expect(run.line("Redis reachable")).toMatchObject({ status: "fail" })
+    expect(run.line("INTERNAL_API_TOKEN is the same")).toBeDefined()
+    const text = printed(run)
+    for (const piece of ["Pa/ssw0rdMongo", "ssw0rdMongo", "admin:Pa"]) expect(text).not.toContain(piece)
   })
 })
