@@ -29,5 +29,10 @@ export interface PageTelemetry {
 export async function telemetryForPage(services: WebServices, userId: string | null): Promise<PageTelemetry> {
   const analytics = await analyticsForPage(services, userId)
   const browserDsn = services.config.telemetry.sentry?.browserDsn ?? null
-  return { analytics, reportBrowserErrors: userId !== null && browserDsn !== null && analytics?.choice !== "off" }
+  if (userId === null || browserDsn === null) return { analytics, reportBrowserErrors: false }
+  // A choice of "off" made while PostHog was configured still holds for errors after it is not
+  // (the errors route drops their reports too).
+  const user = analytics === null ? await services.store.collection(users).findOne({ id: userId }) : null
+  const choice = analytics?.choice ?? (user ? analyticsChoiceOf(user) : null)
+  return { analytics, reportBrowserErrors: choice !== null && choice !== "off" }
 }

@@ -1,15 +1,27 @@
 // Browser errors to Sentry through the web (NEXT_PUBLIC_SENTRY_DSN): the page posts what it caught
 // to /api/analytics/errors, so the Content-Security-Policy keeps connect-src 'self' and Sentry
 // never sees the person's address, cookies or page. The report is rebuilt here from an allowlist
-// (type, message, stack), scrubbed of secrets and of URL queries and fragments.
+// (type, message, stack), scrubbed of secrets, of URL queries and fragments (absolute URLs of any
+// scheme, relative paths, percent-encoded ones) and of email addresses.
 
-import { createScrubber, type Scrub } from "#shared/telemetry/scrub-secrets.ts"
+import { createScrubber, withoutQueriesAndEmails, type Scrub } from "#shared/telemetry/scrub-secrets.ts"
 import { parseSentryDsn } from "#shared/telemetry/sentry-dsn.ts"
 import { createSentryReporter, type ErrorReporter } from "#shared/telemetry/sentry-reporter.ts"
 import type { WebServices } from "../services.server.ts"
+import { perServicesLimit } from "./per-person-limit.server.ts"
 import { webSecretValues } from "./server-error-reporting.server.ts"
 
 export const MAX_BROWSER_ERROR_BYTES = 16_384
+/** What this process sends to Sentry for all browsers together (the bounded sender's cap). */
+const BROWSER_ERRORS_PER_MINUTE = 30
+/**
+ * What one person may post in a minute (app/telemetry/per-person-limit.server.ts): the first
+ * errors of a page are the ones that explain it (the page itself sends at most 10 distinct
+ * messages per load, and most are one cascade), and 5 keeps any one person to a sixth of the
+ * process's 30, so someone else's real error still gets through.
+ */
+export const BROWSER_ERRORS_PER_PERSON_PER_MINUTE = 5
+export const browserErrorLimit = perServicesLimit(BROWSER_ERRORS_PER_PERSON_PER_MINUTE)
 
 export interface BrowserError {
   readonly type: string
@@ -27,8 +39,6 @@ export function parseBrowserError(value: unknown): BrowserError | null {
   return { type: (type || "Error").slice(0, 100), message: message.slice(0, 2_000), stack: stack ? stack.slice(0, 10_000) : null }
 }
 
-const withoutUrlDetails = (text: string) => text.replace(/(\bhttps?:\/\/[^\s?#"'()]+)[?#][^\s"'()]*/gi, "$1")
-
 const perServices = new WeakMap<WebServices, ErrorReporter | null>()
 
 function browserReporter(services: WebServices): ErrorReporter | null {
@@ -40,9 +50,10 @@ function browserReporter(services: WebServices): ErrorReporter | null {
     ? createSentryReporter({
         target,
         context: { component: "browser", platform: "javascript", environment: services.config.production ? "production" : "development" },
-        scrub: (text) => secrets(withoutUrlDetails(text)),
+        // Known secrets first, while they are whole; then what a person's page adds (queries, addresses).
+        scrub: (text) => withoutQueriesAndEmails(secrets(text)),
         warn: (message) => services.log.warn(message),
-        perMinute: 30,
+        perMinute: BROWSER_ERRORS_PER_MINUTE,
       })
     : null
   perServices.set(services, reporter)

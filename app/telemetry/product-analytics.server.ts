@@ -8,6 +8,7 @@ import { createBoundedSender, type BoundedSender } from "#shared/telemetry/bound
 import type { WebServices } from "../services.server.ts"
 import type { UserDocument } from "../store/collections.server.ts"
 import { anonymousIds, type AnonymousIdOf } from "./anonymous-id.server.ts"
+import { perServicesLimit } from "./per-person-limit.server.ts"
 import type { ProductEventRequest } from "./analytics-request.server.ts"
 import { DEFAULT_ANALYTICS_CHOICE, type AnalyticsChoice } from "./product-events.ts"
 
@@ -21,6 +22,17 @@ export interface ProductAnalytics {
 }
 
 export const analyticsChoiceOf = (user: UserDocument): AnalyticsChoice => user.analyticsChoice ?? DEFAULT_ANALYTICS_CHOICE
+
+/** What this process forwards to PostHog for everyone together (the bounded sender's cap). */
+const EVENTS_PER_MINUTE = 600
+/**
+ * What one person may post to /api/analytics in a minute (app/telemetry/per-person-limit.server.ts).
+ * Events are deliberate actions (create an app, send a run, publish, restore): a person does not
+ * take one a second for a minute, so 60 never stops real use, and it keeps any one person to a
+ * tenth of the process's 600.
+ */
+export const ANALYTICS_EVENTS_PER_PERSON_PER_MINUTE = 60
+export const analyticsEventLimit = perServicesLimit(ANALYTICS_EVENTS_PER_PERSON_PER_MINUTE)
 
 /** A process sends a person's $identify once; more people than this and it starts over. */
 const MAX_REMEMBERED_IDENTIFIED = 10_000
@@ -40,7 +52,7 @@ export function createProductAnalytics(services: WebServices, options: ProductAn
     name: "PostHog analytics forwarding",
     warn: (message) => services.log.warn(message),
     maxInFlight: 8,
-    perMinute: 600,
+    perMinute: EVENTS_PER_MINUTE,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
   const anonymousIdOf: AnonymousIdOf = anonymousIds(services.auth.sessionKey)

@@ -25,3 +25,30 @@ export function createScrubber(knownSecrets: readonly string[]): Scrub {
       .replace(/\b[a-z2-7]{40,}\b/g, REDACTED)
   }
 }
+
+const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gi
+/** A run of characters that is not whitespace or a quote: where a URL in a message can be. */
+const TOKEN = /[^\s"'`<>]+/g
+/** "%3F…" or "%23…" (a query or fragment inside a percent-encoded URL, e.g. ?returnTo=https%3A%2F%2Fh%2Fcb%3Fcode%3D…), encoded once or more. */
+const ENCODED_QUERY = /%(?:25)*(?:3F|23)[^\s"'`<>]*/gi
+
+/**
+ * For text from browsers (page errors), which carries the person's URLs: cuts the query and
+ * fragment off anything URL-ish (an absolute URL of any scheme, a relative path, or a token whose
+ * "?" starts a key=value query), percent-encoded queries too, and replaces email addresses.
+ * Ordinary words, including a lone "?" or "C#", are kept. Not part of createScrubber: the worker
+ * redacts runtime output with that, where a query or an address can be the point of the output.
+ */
+export function withoutQueriesAndEmails(text: string): string {
+  return text
+    .replace(ENCODED_QUERY, "")
+    .replace(TOKEN, (token) => {
+      const at = token.search(/[?#]/)
+      if (at === -1) return token
+      const before = token.slice(0, at)
+      const after = token.slice(at + 1)
+      const urlish = /[/\\:]/.test(before) || after.includes("=")
+      return urlish ? before : token
+    })
+    .replace(EMAIL, "<email>")
+}

@@ -2,7 +2,8 @@
 // against a fake PostHog on loopback: only allowlisted events leave; anonymous mode (the default)
 // strips every identifier and uses a stable anon id per person; identified mode sends $identify
 // once, then events under the person's id; nothing leaves when analytics are unconfigured,
-// disabled by any flag, or the person opted out, and then the page is told analytics are off.
+// disabled by any flag, or the person opted out, and then the page is told analytics are off; one
+// person past their share of a minute gets 429 with Retry-After, and others are still forwarded.
 
 import type { AppLoadContext } from "@remix-run/node"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
@@ -12,7 +13,7 @@ import { action as preferenceAction } from "#app/routes/api.analytics.preference
 import type { WebServices } from "#app/services.server.ts"
 import { analyticsForPage } from "#app/telemetry/analytics-preference.server.ts"
 import { captureForRequest } from "#app/telemetry/capture-on-server.server.ts"
-import { productAnalytics } from "#app/telemetry/product-analytics.server.ts"
+import { ANALYTICS_EVENTS_PER_PERSON_PER_MINUTE, productAnalytics } from "#app/telemetry/product-analytics.server.ts"
 import { openAppDataWorld, type AppDataWorld, type Person } from "#tests/fixtures/app-data-world.ts"
 import { startFakePosthog, type FakePosthog } from "#tests/fixtures/fake-posthog.ts"
 
@@ -182,5 +183,26 @@ describe("analytics forwarder", () => {
     await productAnalytics(services).idle()
     expect(posthog.received).toHaveLength(3)
     expect(warnings).toEqual(["PostHog analytics forwarding failed (HTTP 503); further failures are not logged until a send succeeds."])
+  })
+
+  it("answers 429 with Retry-After past one person's share of a minute, and still forwards another person's events", async () => {
+    const services = servicesWith(telemetryFrom({}))
+    const workspaceId = await world.workspace()
+    const ada = await world.person(workspaceId, "owner")
+    const bob = await world.person(workspaceId, "member")
+    const statuses: number[] = []
+    for (let n = 0; n < ANALYTICS_EVENTS_PER_PERSON_PER_MINUTE + 10; n += 1) {
+      statuses.push((await post(services, ada, { event: "version_restored" })).status)
+    }
+    expect(statuses.slice(0, ANALYTICS_EVENTS_PER_PERSON_PER_MINUTE).every((status) => status === 204)).toBe(true)
+    expect(statuses.slice(ANALYTICS_EVENTS_PER_PERSON_PER_MINUTE).every((status) => status === 429)).toBe(true)
+    const refused = await post(services, ada, { event: "version_restored" })
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1)
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60)
+    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringContaining("a minute per person") } })
+    await productAnalytics(services).idle()
+    expect((await post(services, bob, { event: "app_created", properties: { runtime: "claude" } })).status).toBe(204)
+    expect((await sent(services)).map((event) => event.event)).toContain("app_created")
   })
 })
