@@ -1,18 +1,48 @@
 // An example script using the typed client (app/client/second-client.ts) with an API token: lists
-// the workspace's apps, sends a builder message to one (creating an app when there is none),
-// follows the run's events to the end, and prints the builder's reply and how the run ended.
+// the workspace's apps, sends your message to a builder (of the app --app names, of a new app with
+// --new-app, or else of the app changed last), follows the run's events to the end, and
+// prints the builder's reply and how the run ended. `--help` prints the usage below.
 //
 //   SECOND_URL=https://second.example.com SECOND_TOKEN=sec_… SECOND_WORKSPACE_ID=… \
-//     npx tsx scripts/second-example.ts [--app <appId>] ["message for the builder"]
+//     npx tsx scripts/second-example.ts [--app <appId> | --new-app] "message for the builder"
 //
-// Optional: SECOND_RUNTIME (claude, codex or opencode) for a new app; by default the first usable.
-// Exit status: 0 when the run completed, 1 when it did not or a call was refused, 2 for bad input.
+// Optional: SECOND_RUNTIME (claude, codex or opencode) for --new-app; by default the first usable.
+// Exit status: 0 when the run completed, 1 when it did not or Second refused a call, 2 for bad input.
 
-import { createSecondClient, describeSecondError, SecondClientError, type RunStreamEvent } from "#app/client/second-client.ts"
+import { createSecondClient, describeSecondError, isWorkspaceNotFound, SecondClientError, type RunStreamEvent } from "#app/client/second-client.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
 import { RUNTIME_IDS, type RuntimeId } from "#shared/runtime/run-event.ts"
+import { runtimeLabel } from "#shared/runtime/runtime-labels.ts"
 
-const DEFAULT_MESSAGE = "Build a one-page app that greets the team with today's date."
+const COMMAND = "npx tsx scripts/second-example.ts"
+
+const USAGE = `Usage: ${COMMAND} [--app <appId> | --new-app] "message for the builder"
+
+Sends the message to a builder and follows the run to its end: to the app --app names, to a new
+app with --new-app, or else to the workspace's first listed app (the one changed last). Prints the
+workspace's apps, the run's progress, the builder's reply and how the run ended.
+
+Arguments:
+  "message"        what to ask the builder (required; several words are joined into one
+                   message; put it after -- when it starts with -)
+  --app <appId>    the app to send it to (the id in the app's URL, /w/<workspaceId>/apps/<appId>)
+  --new-app        create an app with the message instead of sending it to an existing one
+  -h, --help       print this and exit, without calling Second
+
+Variables:
+  SECOND_URL           Second's public URL, such as https://second.example.com (required)
+  SECOND_TOKEN         an API token from your Account page, sec_… (required)
+  SECOND_WORKSPACE_ID  the id of the token's workspace, in its URL: /w/<id> (required)
+  SECOND_RUNTIME       ${RUNTIME_IDS.join(", ")}: the runtime of a --new-app (optional; default: the
+                       first usable one)
+
+Exit status:
+  0  the run completed
+  1  the run did not complete, Second refused a call, or no runtime is usable (the line says why)
+  2  a variable or argument is missing or wrong (the line names it); nothing was sent
+`
+
+const OPTIONS = "--app <appId>, --new-app and --help"
 
 /** Bad input: one line naming what to fix, exit status 2. */
 function refuse(message: string): never {
@@ -20,24 +50,58 @@ function refuse(message: string): never {
   process.exit(2)
 }
 
+/** Second's state stops the script before it sends anything: one line saying why, exit status 1. */
+class Stopped extends Error {}
+
 function requiredEnv(name: string, what: string): string {
   const value = process.env[name]?.trim()
   if (!value) refuse(`${name} is not set: set it to ${what}.`)
   return value
 }
 
-function readArguments(argv: readonly string[]): { appId: string | null; message: string } {
-  let appId: string | null = null
-  const words: string[] = []
-  for (let index = 0; index < argv.length; index++) {
-    if (argv[index] === "--app") {
-      appId = argv[++index] ?? refuse("--app needs an app id after it.")
-      if (!ID_PATTERN.test(appId)) refuse(`--app "${appId}" is not an app id (24 lowercase letters and digits): copy it from the app's URL.`)
-    } else words.push(argv[index]!)
-  }
-  return { appId, message: words.join(" ").trim() || DEFAULT_MESSAGE }
+interface ExampleArguments {
+  readonly appId: string | null
+  readonly newApp: boolean
+  readonly message: string
 }
 
+function readAppId(value: string | undefined): string {
+  if (value === undefined || value === "") refuse("--app needs an app id after it.")
+  if (!ID_PATTERN.test(value)) refuse(`--app "${value}" is not an app id (24 lowercase letters and digits): copy it from the app's URL.`)
+  return value
+}
+
+function readArguments(argv: readonly string[]): ExampleArguments | "help" {
+  let appId: string | null = null
+  let newApp = false
+  const words: string[] = []
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!
+    if (argument === "--") {
+      words.push(...argv.slice(index + 1))
+      break
+    }
+    if (argument === "--help" || argument === "-h") return "help"
+    if (argument === "--app") appId = readAppId(argv[++index])
+    else if (argument.startsWith("--app=")) appId = readAppId(argument.slice("--app=".length))
+    else if (argument === "--new-app") newApp = true
+    else if (argument.startsWith("-") && argument !== "-") {
+      refuse(`unknown option "${argument.slice(0, 60)}": the options are ${OPTIONS} (a message that starts with - goes after --).`)
+    } else words.push(argument)
+  }
+  if (appId !== null && newApp) refuse("give either --app <appId> or --new-app, not both.")
+  const message = words.join(" ").trim()
+  if (message === "") refuse(`Give the message for the builder as the last argument, e.g. ${COMMAND} "Add a footer with today's date" (--help for more).`)
+  return { appId, newApp, message }
+}
+
+// The arguments first: --help needs no variable, and bad arguments are named before anything else.
+const parsed = readArguments(process.argv.slice(2))
+if (parsed === "help") {
+  await new Promise<void>((written) => process.stdout.write(USAGE, () => written()))
+  process.exit(0)
+}
+const { appId: chosenAppId, newApp, message } = parsed
 const url = requiredEnv("SECOND_URL", "Second's public URL, such as https://second.example.com")
 const token = requiredEnv("SECOND_TOKEN", "an API token from your Account page (sec_…)")
 const workspaceId = requiredEnv("SECOND_WORKSPACE_ID", "the id of the token's workspace (in its URL: /w/<id>)")
@@ -46,7 +110,6 @@ const runtimeChoice = process.env["SECOND_RUNTIME"]?.trim() || null
 if (runtimeChoice !== null && !(RUNTIME_IDS as readonly string[]).includes(runtimeChoice)) {
   refuse(`SECOND_RUNTIME must be one of ${RUNTIME_IDS.join(", ")}, or unset to use the first usable runtime.`)
 }
-const { appId: chosenAppId, message } = readArguments(process.argv.slice(2))
 
 let second: ReturnType<typeof createSecondClient>
 try {
@@ -80,11 +143,34 @@ function progressLine(event: RunStreamEvent): string | null {
   }
 }
 
+/** A runtime's state in a few words: "Codex (codex): no provider key is configured: set …". */
+const describeRuntime = (runtime: { readonly id: RuntimeId; readonly reason: string | null }) =>
+  `${runtimeLabel(runtime.id)} (${runtime.id}): ${(runtime.reason ?? "not usable").replace(/\.$/, "")}`
+
+/** The runtime for a new app, checked usable on the worker before anything is created. */
 async function pickRuntime(): Promise<RuntimeId> {
-  if (runtimeChoice !== null) return runtimeChoice as RuntimeId
-  const usable = (await second.trpc.apps.runtimes.query({ workspaceId })).find((runtime) => runtime.usable)
-  if (!usable) throw new Error("No runtime is usable on this Second's worker: see Workspace settings → Runtime, or set SECOND_RUNTIME.")
-  return usable.id
+  const runtimes = await second.trpc.apps.runtimes.query({ workspaceId })
+  const usable = runtimes.filter((runtime) => runtime.usable)
+  const chosen = runtimeChoice === null ? usable[0] : runtimes.find((runtime) => runtime.id === runtimeChoice)
+  if (chosen?.usable) return chosen.id
+  if (usable.length === 0) {
+    throw new Stopped(
+      `No runtime is usable on this Second's worker, so no app was created: ${runtimes.map(describeRuntime).join("; ")}. ` +
+        "The worker needs a runtime's CLI and a provider key for it (such as ANTHROPIC_API_KEY for Claude Code); a workspace admin sees this under Workspace settings → Runtime.",
+    )
+  }
+  const why = chosen ? describeRuntime(chosen) : `${runtimeChoice}: not reported by the worker`
+  refuse(
+    `SECOND_RUNTIME=${runtimeChoice} is not usable on this Second's worker (${why}), so no app was created. ` +
+      `Usable here: ${usable.map((runtime) => runtime.id).join(", ")}: set SECOND_RUNTIME to one of them or unset it, or give that runtime a provider key on the worker.`,
+  )
+}
+
+/** For "Workspace not found": the token's own workspace (tokens may list it), to set SECOND_WORKSPACE_ID to. */
+async function workspaceHint(): Promise<string> {
+  const own = await second.trpc.workspaces.list.query().catch(() => null)
+  if (own?.length === 1) return ` This token is for the workspace "${own[0]!.name}": set SECOND_WORKSPACE_ID=${own[0]!.id}.`
+  return " Check SECOND_WORKSPACE_ID: it must be the id of the workspace the token was made in."
 }
 
 async function main(): Promise<number> {
@@ -92,7 +178,11 @@ async function main(): Promise<number> {
   console.log(`Apps in the workspace: ${apps.length}`)
   for (const app of apps) console.log(`  - ${app.name} (${app.id})${app.running ? ", working on a message" : ""}`)
 
-  const target = chosenAppId ?? apps[0]?.id ?? null
+  if (chosenAppId !== null && !apps.some((app) => app.id === chosenAppId)) {
+    refuse(`--app ${chosenAppId} is not an app of this workspace: give one of the ids listed above, or --new-app to create one.`)
+  }
+  const target = newApp ? null : (chosenAppId ?? apps[0]?.id ?? null)
+  if (target === null && !newApp) refuse("the workspace has no app yet: add --new-app to create one with this message.")
   let run
   if (target === null) {
     const created = await second.trpc.apps.create.mutate({ workspaceId, prompt: message, runtime: await pickRuntime() })
@@ -125,6 +215,7 @@ async function main(): Promise<number> {
 try {
   process.exitCode = await main()
 } catch (error) {
-  console.error(`second-example: ${describeSecondError(error)}`)
+  const hint = isWorkspaceNotFound(error) ? await workspaceHint() : ""
+  console.error(`second-example: ${error instanceof Stopped ? error.message : describeSecondError(error)}${hint}`)
   process.exitCode = 1
 }

@@ -76,14 +76,31 @@ export function unreachable(url: string, cause: unknown): SecondClientError {
   return new SecondClientError("unreachable", `Could not reach Second at ${url} (${reason}): check that it is running and that the URL is right.`)
 }
 
+/** The server's words when a workspace does not exist for the caller (app/trpc/init.server.ts). */
+const WORKSPACE_NOT_FOUND = "Workspace not found."
+
+export const WORKSPACE_NOT_FOUND_MESSAGE =
+  "Workspace not found (NOT_FOUND): an API token works only in the workspace it was made for; check that the workspace id is that workspace's (the id in its URL, /w/<id>)."
+
+/** The tRPC error code (NOT_FOUND, FORBIDDEN…) the server put in an error's data, if any. */
+function trpcCode(error: { readonly data?: unknown }): string | null {
+  const data: unknown = error.data
+  return typeof data === "object" && data !== null && "code" in data ? String(data.code) : null
+}
+
+/** True for a procedure's 404 on its workspaceId: another workspace than the token's, or none. */
+export function isWorkspaceNotFound(error: unknown): boolean {
+  return error instanceof TRPCClientError && trpcCode(error) === "NOT_FOUND" && error.message === WORKSPACE_NOT_FOUND
+}
+
 /** One line for a person: what went wrong and what to do, for any error a client call throws. */
 export function describeSecondError(error: unknown): string {
   if (error instanceof SecondClientError) return error.message
   if (error instanceof TRPCClientError) {
     if (error.cause instanceof SecondClientError) return error.cause.message
-    const data: unknown = error.data
-    const code = typeof data === "object" && data !== null && "code" in data ? String(data.code) : null
+    const code = trpcCode(error)
     if (code === "UNAUTHORIZED") return INVALID_TOKEN_MESSAGE
+    if (isWorkspaceNotFound(error)) return WORKSPACE_NOT_FOUND_MESSAGE
     return code ? `${error.message} (${code})` : error.message
   }
   return error instanceof Error ? error.message : String(error)

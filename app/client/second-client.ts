@@ -12,7 +12,7 @@ import type { AppRouter } from "#app/trpc/root.server.ts"
 import { RunEventFollower, type FollowRunOptions, type RunStreamConnection } from "./run-event-follower.ts"
 import { errorForResponse, SecondClientError, unreachable } from "./second-client-error.ts"
 
-export { describeSecondError, SecondClientError, type SecondClientErrorKind } from "./second-client-error.ts"
+export { describeSecondError, isWorkspaceNotFound, SecondClientError, type SecondClientErrorKind } from "./second-client-error.ts"
 export type { FollowRunOptions, RunEventFollower } from "./run-event-follower.ts"
 export type { RunStreamGap } from "./run-event-decoding.ts"
 export type { RunStreamEvent } from "#shared/runs/run-stream-event.ts"

@@ -1,14 +1,19 @@
 // The example script (scripts/second-example.ts) against a real Second from the build, with the
 // real Claude Code answering from the scripted fake model, authenticated only by an API token made
 // the way a person makes one: it lists the apps, sends a builder message, follows the run to its
-// end and prints the reply. Then the client's refusals a script author meets: a wrong token (401,
-// saying so), a run or workspace outside the token's workspace (404), and bad input (exit 2).
+// end and prints the reply. It sends nothing unless told what and where: --help, an unknown option
+// or no message stop it before any request (exit 2), as do a runtime that cannot run and an empty
+// workspace without --new-app. Then the client's refusals a script author meets: a wrong token
+// (401, saying so), a run or workspace outside the token's workspace (404, saying which workspace
+// the token is for), and bad input (exit 2).
 
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { beforeAll, describe, expect, it } from "vitest"
-import { createSecondClient, describeSecondError, SecondClientError } from "#app/client/second-client.ts"
-import { INVALID_TOKEN_MESSAGE } from "#app/client/second-client-error.ts"
+import { createSecondClient, describeSecondError, isWorkspaceNotFound, SecondClientError } from "#app/client/second-client.ts"
+import { INVALID_TOKEN_MESSAGE, WORKSPACE_NOT_FOUND_MESSAGE } from "#app/client/second-client-error.ts"
 import { within } from "#tests/fixtures/eventually.ts"
 import { HttpPerson } from "#tests/fixtures/http-person.ts"
 import { useSecondWithFakeModel } from "#tests/fixtures/second-with-fake-model.ts"
@@ -61,10 +66,97 @@ const envFor = (overrides: Record<string, string> = {}) => ({
 
 const aWrongToken = () => `sec_${randomBytes(32).toString("base64url")}`
 
+/** A stand-in for Second that answers nothing useful and counts the requests it gets. */
+async function withCountingServer<T>(use: (url: string, requests: () => number) => Promise<T>): Promise<T> {
+  let count = 0
+  const server = createServer((_request, response) => {
+    count++
+    response.writeHead(500, { "content-type": "text/plain" }).end("counted")
+  })
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening))
+  try {
+    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => count)
+  } finally {
+    await new Promise((closed) => server.close(closed))
+  }
+}
+
+const appsOf = (id: string) => person.must<{ id: string; name: string }[]>("query", "apps.list", { workspaceId: id })
+
 describe("the example script", () => {
-  it("creates an app when there is none, follows its run to the end and prints the reply", { timeout: 180_000 }, async () => {
+  it("prints its usage for --help and refuses an unknown option or no message, without a request to Second", { timeout: 120_000 }, async () => {
+    await withCountingServer(async (url, requests) => {
+      for (const flag of ["--help", "-h"]) {
+        const help = await runExample(envFor({ SECOND_URL: url }), [flag])
+        expect(help.code).toBe(0)
+        expect(help.stderr).toBe("")
+        expect(help.stdout).toMatch(/^Usage: npx tsx scripts\/second-example\.ts \[--app <appId> \| --new-app\] "message for the builder"\n/)
+        for (const named of ["--app <appId>", "--new-app", "SECOND_URL", "SECOND_TOKEN", "SECOND_WORKSPACE_ID", "SECOND_RUNTIME", "Exit status:"]) expect(help.stdout).toContain(named)
+      }
+      // Help needs none of the variables.
+      expect((await runExample({}, ["--help"])).code).toBe(0)
+
+      const unknown = await runExample(envFor({ SECOND_URL: url }), ["--verbose", "Add a footer"])
+      expect(unknown.code).toBe(2)
+      expect(unknown.stdout).toBe("")
+      expect(unknown.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^second-example: unknown option "--verbose": the options are --app <appId>, --new-app and --help/)])
+
+      for (const args of [[], ["--new-app"], ["--app", "abcdefghijklmnopqrstuvwx"]]) {
+        const silent = await runExample(envFor({ SECOND_URL: url }), args)
+        expect(silent.code).toBe(2)
+        expect(silent.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^second-example: Give the message for the builder as the last argument, e\.g\. npx tsx scripts\/second-example\.ts "/)])
+      }
+      expect(requests()).toBe(0)
+    })
+  })
+
+  it("with no runtime usable on the worker, says which and what the worker needs, and creates nothing", { timeout: 120_000 }, async () => {
+    // A stand-in answering the tRPC reads as a Second whose worker has no provider key would.
+    const unusable = [
+      { id: "claude", usable: false, reason: "no provider key is configured: set ANTHROPIC_API_KEY.", version: "2.0.0", models: [], defaultModel: null },
+      { id: "codex", usable: false, reason: "codex was not found on PATH; install it or set CODEX_PATH.", version: null, models: [], defaultModel: null },
+      { id: "opencode", usable: false, reason: "no provider key is configured: set OPENAI_API_KEY.", version: "1.0.0", models: [], defaultModel: null },
+    ]
+    const asked: string[] = []
+    const server = createServer((request, response) => {
+      const procedures = new URL(request.url ?? "/", "http://localhost").pathname.replace(/^\/api\/trpc\//, "").split(",")
+      asked.push(...procedures)
+      const answers = procedures.map((procedure) =>
+        procedure === "apps.list" ? { result: { data: [] } } : procedure === "apps.runtimes" ? { result: { data: unusable } } : { error: { message: "not here", code: -32004, data: { code: "NOT_FOUND" } } },
+      )
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answers))
+    })
+    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const stopped = await runExample(envFor({ SECOND_URL: url, SECOND_RUNTIME: "claude" }), ["--new-app", "Build a page that greets the team"])
+      expect(stopped.code).toBe(1)
+      expect(stopped.stderr.trim()).toBe(
+        "second-example: No runtime is usable on this Second's worker, so no app was created: Claude Code (claude): no provider key is configured: set ANTHROPIC_API_KEY; " +
+          "Codex (codex): codex was not found on PATH; install it or set CODEX_PATH; OpenCode (opencode): no provider key is configured: set OPENAI_API_KEY. " +
+          "The worker needs a runtime's CLI and a provider key for it (such as ANTHROPIC_API_KEY for Claude Code); a workspace admin sees this under Workspace settings → Runtime.",
+      )
+      expect(asked).toEqual(["apps.list", "apps.runtimes"])
+    } finally {
+      await new Promise((closed) => server.close(closed))
+    }
+  })
+
+  it("creates an app only with --new-app and a runtime that can run, follows its run to the end and prints the reply", { timeout: 240_000 }, async () => {
+    // An empty workspace and no --new-app: nothing is created.
+    const notTold = await runExample(envFor(), ["Build a page that greets the team"])
+    expect(notTold.code).toBe(2)
+    expect(notTold.stderr.trim()).toBe("second-example: the workspace has no app yet: add --new-app to create one with this message.")
+    // A runtime without a provider key on the worker (Codex, in the fake world): refused before creating anything.
+    const cannotRun = await runExample(envFor({ SECOND_RUNTIME: "codex" }), ["--new-app", "Build a page that greets the team"])
+    expect(cannotRun.code).toBe(2)
+    expect(cannotRun.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^second-example: SECOND_RUNTIME=codex is not usable on this Second's worker \(Codex \(codex\): .+\), so no app was created\. Usable here: (?:[a-z]+, )*claude(?:, [a-z]+)*: set SECOND_RUNTIME to one of them or unset it, or give that runtime a provider key on the worker\.$/),
+    ])
+    expect(await appsOf(workspaceId)).toEqual([])
+
     world.fake.script([{ kind: "writeFile", path: "greeting.html", content: "<h1>Hello, team</h1>", then: "Your greeting page is ready." }])
-    const first = await runExample(envFor(), ["Build a page that greets the team"])
+    const first = await runExample(envFor({ SECOND_RUNTIME: "claude" }), ["--new-app", "Build a page that greets the team"])
     expect(first.stderr).not.toContain("second-example:")
     expect(first.code).toBe(0)
     const lines = first.stdout.split("\n")
@@ -79,30 +171,49 @@ describe("the example script", () => {
     expect(first.stdout + first.stderr).not.toContain(token)
 
     // Run again: the app is listed now, and the message goes to it.
-    const [app] = await person.must<{ id: string; name: string }[]>("query", "apps.list", { workspaceId })
+    const [app] = await appsOf(workspaceId)
     world.fake.script([{ kind: "text", text: "Added the footer." }])
     const second = await runExample(envFor(), ["Add", "a", "footer"])
     expect(second.code).toBe(0)
     expect(second.stdout).toContain(`Apps in the workspace: 1\n  - ${app!.name} (${app!.id})\n`)
     expect(second.stdout).toContain(`Sent to app ${app!.id}: Add a footer`)
     expect(second.stdout).toContain("Reply: Added the footer.")
+
+    // --app names the app; one that is not in the workspace is refused before sending.
+    world.fake.script([{ kind: "text", text: "Made the heading blue." }])
+    const named = await runExample(envFor(), ["--app", app!.id, "Make the heading blue"])
+    expect(named.code).toBe(0)
+    expect(named.stdout).toContain(`Sent to app ${app!.id}: Make the heading blue`)
+    expect(named.stdout).toContain("Reply: Made the heading blue.")
+    const elsewhere = await runExample(envFor(), ["--app", "abcdefghijklmnopqrstuvwx", "Make the heading red"])
+    expect(elsewhere.code).toBe(2)
+    expect(elsewhere.stderr.trim()).toBe("second-example: --app abcdefghijklmnopqrstuvwx is not an app of this workspace: give one of the ids listed above, or --new-app to create one.")
+    expect(await appsOf(workspaceId)).toHaveLength(1)
   })
 
   it("says the token is not valid when it is wrong, and exits 1", { timeout: 120_000 }, async () => {
-    const refused = await runExample(envFor({ SECOND_TOKEN: aWrongToken() }))
+    const refused = await runExample(envFor({ SECOND_TOKEN: aWrongToken() }), ["Add a footer"])
     expect(refused.code).toBe(1)
     expect(refused.stderr.trim()).toBe(`second-example: ${INVALID_TOKEN_MESSAGE}`)
   })
 
+  it("with another workspace's id, says a token works only in its own workspace and names that one", { timeout: 120_000 }, async () => {
+    const otherWorkspaceId = (await person.must<{ id: string }>("mutation", "workspaces.create", { name: "Not the token's" })).id
+    const refused = await runExample(envFor({ SECOND_WORKSPACE_ID: otherWorkspaceId }), ["Add a footer"])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.trim()).toBe(`second-example: ${WORKSPACE_NOT_FOUND_MESSAGE} This token is for the workspace "Scripts": set SECOND_WORKSPACE_ID=${workspaceId}.`)
+    expect(await appsOf(otherWorkspaceId)).toEqual([])
+  })
+
   it("names the variable to fix, in one line, and exits 2 without calling the server", { timeout: 120_000 }, async () => {
     const { SECOND_TOKEN: _token, ...withoutToken } = envFor()
-    const missing = await runExample(withoutToken)
+    const missing = await runExample(withoutToken, ["Add a footer"])
     expect(missing.code).toBe(2)
     expect(missing.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^second-example: SECOND_TOKEN is not set: /)])
-    const badWorkspace = await runExample(envFor({ SECOND_WORKSPACE_ID: "my-workspace" }))
+    const badWorkspace = await runExample(envFor({ SECOND_WORKSPACE_ID: "my-workspace" }), ["Add a footer"])
     expect(badWorkspace.code).toBe(2)
     expect(badWorkspace.stderr).toMatch(/^second-example: SECOND_WORKSPACE_ID is not a workspace id/)
-    const badUrl = await runExample(envFor({ SECOND_URL: "second.example.com" }))
+    const badUrl = await runExample(envFor({ SECOND_URL: "second.example.com" }), ["Add a footer"])
     expect(badUrl.code).toBe(2)
     expect(badUrl.stderr).toMatch(/^second-example: SECOND_URL: The URL "second.example.com" is not a URL/)
   })
@@ -131,7 +242,8 @@ describe("the client", () => {
     const followed = await collect(client.followRun(created.run.id)).catch((error: unknown) => error)
     expect(followed).toMatchObject({ kind: "not-found", status: 404 })
     const listed = await client.trpc.apps.list.query({ workspaceId: otherWorkspaceId }).catch((error: unknown) => error)
-    expect(describeSecondError(listed)).toMatch(/Workspace not found/)
+    expect(describeSecondError(listed)).toBe(WORKSPACE_NOT_FOUND_MESSAGE)
+    expect(isWorkspaceNotFound(listed)).toBe(true)
   })
 })
 
