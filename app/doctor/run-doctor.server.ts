@@ -1,5 +1,5 @@
-// Runs the checklist in order, one group at a time, telling `onProgress` what it is waiting on
-// before each network call. Returns every line; nothing here prints or exits.
+// Runs the checklist: the network checks at once, each bounded, telling `onProgress` what it is
+// waiting on first; the lines come back in the checklist's order. Nothing here prints or exits.
 
 import type { Env } from "#shared/config/env.ts"
 import { authChecks } from "./auth-checks.server.ts"
@@ -12,7 +12,7 @@ import { tokenStrengthLine } from "./internal-token.server.ts"
 import { publicUrlChecks } from "./public-url-checks.server.ts"
 import { withoutCredentials } from "./connection-string.server.ts"
 import { mongoCheck, redisCheck } from "./store-checks.server.ts"
-import { runtimeLines, sameTokenLine } from "./worker-checks.server.ts"
+import { runtimeLines, sameTokenLine, workerLinesSkipped } from "./worker-checks.server.ts"
 import { probeWorker } from "./worker-probe.server.ts"
 
 export const DEFAULT_TIMEOUT_MS = 4_000
@@ -38,26 +38,31 @@ export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<
   const { values } = doctorEnv
   const lines: CheckLine[] = [...configChecks(doctorEnv)]
 
+  // The network checks run at once (each bounded), their lines kept in the checklist's order.
   if (values.authMode === "external" && values.oidcIssuer) waitingOn(`the OIDC issuer ${values.oidcIssuer.origin}`)
-  lines.push(...(await authChecks(doctorEnv, timeoutMs)))
-  lines.push(...publicUrlChecks(doctorEnv))
-
   if (values.mongodbUri) waitingOn(`MongoDB at ${withoutCredentials(values.mongodbUri.reveal())}`)
-  lines.push(await mongoCheck(doctorEnv, timeoutMs))
   if (values.redisUrl) waitingOn(`Redis at ${withoutCredentials(values.redisUrl.reveal())}`)
-  lines.push(await redisCheck(doctorEnv, timeoutMs))
-
   // The spec refuses a short token; the doctor still judges it and still tries it on the worker.
   const rawToken = env["INTERNAL_API_TOKEN"]?.trim() || undefined
-  lines.push(tokenStrengthLine(rawToken))
+  // `npm start` (not production, no WORKER_URL) runs the worker in the web's process on a port of its own choosing.
+  const embedded = !doctorEnv.production && values.workerUrl === undefined
   const workerUrl = values.workerUrl ?? new URL("http://127.0.0.1:3001")
-  waitingOn(`the worker at ${workerUrl.origin} (GET /runtimes)`)
-  const probe = await probeWorker(workerUrl, rawToken, timeoutMs)
-  lines.push(sameTokenLine(probe, workerUrl, rawToken !== undefined), ...runtimeLines(probe))
-
-  lines.push(hostsLine(doctorEnv))
+  if (!embedded) waitingOn(`the worker at ${workerUrl.origin} (GET /runtimes)`)
   if (values.publicUrl) waitingOn(`the public URL ${values.publicUrl.origin} (the worker's paths)`)
-  lines.push(await publicPathsLine(doctorEnv, timeoutMs))
+  const [auth, mongo, redis, probe, publicPaths] = await Promise.all([
+    authChecks(doctorEnv, timeoutMs),
+    mongoCheck(doctorEnv, timeoutMs),
+    redisCheck(doctorEnv, timeoutMs),
+    embedded ? null : probeWorker(workerUrl, rawToken, timeoutMs),
+    publicPathsLine(doctorEnv, timeoutMs),
+  ])
+  lines.push(...auth, ...publicUrlChecks(doctorEnv), mongo, redis, tokenStrengthLine(rawToken, doctorEnv.production))
+  lines.push(
+    ...(probe === null
+      ? workerLinesSkipped("WORKER_URL is unset: `npm start` runs the worker inside the web's process; set WORKER_URL (and INTERNAL_API_TOKEN) to check a separate worker")
+      : [sameTokenLine(probe, workerUrl, rawToken !== undefined), ...runtimeLines(probe)]),
+  )
+  lines.push(hostsLine(doctorEnv), publicPaths)
 
   return { production: doctorEnv.production, lines, secretValues: doctorEnv.secretValues }
 }

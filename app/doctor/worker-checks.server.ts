@@ -42,6 +42,9 @@ const RUNTIME_ITEMS = {
 } as const
 
 /** Lines that need the worker's report; each says why it was skipped when there is none. */
+/** Every worker line skipped, for why (say, no separate worker to ask). */
+export const workerLinesSkipped = (why: string): CheckLine[] => [skip(SAME_TOKEN, why), ...Object.values(RUNTIME_ITEMS).map((item) => skip(item, why))]
+
 export function runtimeLines(probe: WorkerProbe): CheckLine[] {
   if (probe.kind !== "answered") {
     const why = "needs the worker's authenticated /runtimes report (see the INTERNAL_API_TOKEN line)"

@@ -79,13 +79,25 @@ describe("INTERNAL_API_TOKEN strength", () => {
     expect(weaknessOf(STRONG_TOKEN)).toBeNull()
   })
 
-  it("fails an unset or weak token without ever printing it", async () => {
-    expect((await doctor({ ...base, INTERNAL_API_TOKEN: undefined })).line("INTERNAL_API_TOKEN is a strong")).toMatchObject({ status: "fail" })
+  it("fails an unset (in production) or weak token without ever printing it", async () => {
+    expect((await doctor({ ...base, NODE_ENV: "production", INTERNAL_API_TOKEN: undefined })).line("INTERNAL_API_TOKEN is a strong")).toMatchObject({ status: "fail" })
+    // npm start generates one: outside production an unset token is not a failure.
+    expect((await doctor({ ...base, INTERNAL_API_TOKEN: undefined })).line("INTERNAL_API_TOKEN is a strong")).toMatchObject({ status: "skip" })
     const weak = "changeme-changeme-changeme-changeme"
     const run = await doctor({ ...base, INTERNAL_API_TOKEN: weak })
     expect(run.line("INTERNAL_API_TOKEN is a strong")).toMatchObject({ status: "fail" })
     expect(formatReport(run)).not.toContain(weak)
     expect((await doctor(base)).line("INTERNAL_API_TOKEN is a strong")).toMatchObject({ status: "pass" })
+  })
+})
+
+describe("npm start (no WORKER_URL outside production)", () => {
+  it("skips the worker lines, saying the worker runs inside the web's process, rather than failing them", async () => {
+    const run = await doctor({ SECOND_PUBLIC_URL: "https://second.invalid" })
+    for (const item of ["INTERNAL_API_TOKEN is the same", "At least one runtime"]) {
+      expect(run.line(item)).toMatchObject({ status: "skip" })
+      expect(run.line(item).detail).toContain("npm start")
+    }
   })
 })
 
