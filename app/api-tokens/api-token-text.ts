@@ -18,6 +18,15 @@ export type ApiTokenExpiryDays = (typeof API_TOKEN_EXPIRY_DAYS)[number]
 
 export const API_TOKEN_NAME_MAX = 80
 
+/** What a name of only spaces gets: what to type instead. */
+export const API_TOKEN_NAME_MISSING = "Give the token a name that says what it is for, e.g. “Nightly report”."
+
+/** The Account page's query parameter for the workspace its API tokens card shows. */
+export const ACCOUNT_WORKSPACE_PARAM = "workspace"
+
+/** The Account page open on one workspace's API tokens. */
+export const accountTokensPath = (workspaceId: string) => `/account?${ACCOUNT_WORKSPACE_PARAM}=${encodeURIComponent(workspaceId)}`
+
 /** The Account page's form intents for tokens (its action hands these to app/api-tokens/account-tokens.server.ts). */
 export const TOKEN_INTENTS = ["createToken", "revokeToken"] as const
 

@@ -31,9 +31,9 @@ const personLabel = (directory: AuditDirectory, userId: unknown) => {
 const list = (values: unknown, each: (value: unknown) => string) =>
   Array.isArray(values) ? (values.length === 0 ? "none" : values.map(each).join(", ")) : null
 
-/** "restoredFromNumber" → "Restored from number". */
+/** "restoredFromNumber" → "Restored from number", "apiTokenId" → "API token id". */
 const labelOf = (key: string) => {
-  const words = key.replace(/([a-z\d])([A-Z])/g, "$1 $2").replace(/[_.-]+/g, " ").toLowerCase().trim()
+  const words = key.replace(/([a-z\d])([A-Z])/g, "$1 $2").replace(/[_.-]+/g, " ").toLowerCase().trim().replace(/\bapi\b/g, "API")
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 

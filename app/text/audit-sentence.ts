@@ -65,8 +65,8 @@ function invitationEmail(event: AuditEventView, directory: AuditDirectory): Sent
   return email ? { name: email } : "someone"
 }
 
-/** "team.member_added" → "team member added", for actions this module does not know yet. */
-export const humanizeAction = (action: string) => action.replace(/[._]+/g, " ").trim()
+/** "team.member_added" → "team member added", "api_token.created" → "API token created": for filters and actions this module does not know yet. */
+export const humanizeAction = (action: string) => action.replace(/[._]+/g, " ").trim().replace(/\bapi\b/gi, "API")
 
 /** " to the whole workspace", " to the teams Design, Ops". */
 function audienceWords(record: Readonly<Record<string, unknown>> | null, directory: AuditDirectory): string {

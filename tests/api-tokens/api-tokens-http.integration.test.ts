@@ -81,7 +81,7 @@ describe("a script with an API token, over HTTP", () => {
 
   it("answers every token that does not work with one 401, on tRPC and on streams", async () => {
     const wrong = `sec_${"A".repeat(43)}`
-    for (const token of [wrong, "garbage"]) {
+    for (const token of [wrong, "sec_garbage"]) {
       const reply = await script(token).query("workspaces.get", { workspaceId: given.world.workspaceId })
       expect(reply.status).toBe(401)
       expect(((await reply.json()) as TrpcErrorBody).error.message).toBe(INVALID_API_TOKEN_MESSAGE)

@@ -1,7 +1,7 @@
 // The two menus of the workspace bar: the workspace switcher (every workspace the person is in,
 // and a new one) and the account menu (Account, theme, sign out).
 
-import { Link, useSubmit } from "@remix-run/react"
+import { Link, useParams, useSubmit } from "@remix-run/react"
 import { Check, ChevronsUpDown, LogOut, Plus, UserRound } from "lucide-react"
 import { Button } from "../ui/button.tsx"
 import { Menu, MenuContent, MenuItem, MenuLabel, MenuSeparator, MenuTrigger } from "../ui/menu.tsx"
@@ -61,6 +61,7 @@ const initials = (name: string) =>
 /** `analytics`: null when the operator has not configured product analytics (the choice is hidden). */
 export function AccountMenu({ user, analytics = null }: { user: { displayName: string; email: string }; analytics?: PageAnalytics | null }) {
   const submit = useSubmit()
+  const { workspaceId } = useParams()
   return (
     <Menu>
       <MenuTrigger>
@@ -82,7 +83,7 @@ export function AccountMenu({ user, analytics = null }: { user: { displayName: s
         </MenuLabel>
         <MenuSeparator />
         <MenuItem asChild>
-          <Link to="/account">
+          <Link to={workspaceId ? `/account?workspace=${workspaceId}` : "/account"}>
             <UserRound aria-hidden />
             Account
           </Link>
