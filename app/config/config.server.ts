@@ -262,7 +262,8 @@ export function loadWebConfig(env: Env): WebConfig {
   requireThat(
     authMode !== "none" || isLoopbackHost(host) || raw.allowNoneAuthOnNetwork === true,
     webEnvSpec.host,
-    "must be a loopback address while SECOND_AUTH_MODE=none, because anyone who reaches the server can sign in as anyone (set SECOND_ALLOW_NONE_AUTH_ON_NETWORK=1 to accept that)",
+    "must be a loopback address while SECOND_AUTH_MODE=none, because anyone who reaches the server can sign in as anyone (set SECOND_AUTH_MODE=external, or SECOND_ALLOW_NONE_AUTH_ON_NETWORK=1 to accept that)",
+    "127.0.0.1",
   )
   const oidc = authMode === "external" ? oidcConfig(raw, production) : null
   if (raw.mongodbUri !== undefined) checkMongoUri(raw.mongodbUri)

@@ -8,11 +8,11 @@ import type { DoctorEnv } from "./doctor-env.server.ts"
 export function configChecks(doctorEnv: DoctorEnv): CheckLine[] {
   const { problems } = doctorEnv
   const lines: CheckLine[] = problems.map((problem) =>
-    fail(`${problem.variable} is valid`, problem.message, `Correct ${problem.variable} in the web's environment (the example shows the shape).`),
+    fail(`${problem.variable} is valid`, problem.message, `Set ${problem.variable} as the message says, in the web's environment (and the worker's, where it reads it too).`),
   )
   const item = "The web starts with this configuration"
   if (problems.length === 0) {
-    lines.push(pass(item, `NODE_ENV=${doctorEnv.env["NODE_ENV"]?.trim() || "(unset)"}`))
+    lines.push(pass(item, doctorEnv.production ? "as production (NODE_ENV=production)" : "as development (NODE_ENV is not production)"))
   } else {
     const named = problems.map((problem) => problem.variable).join(", ")
     lines.push(fail(item, `the web would refuse to start: ${named} (see above)`, "Fix the variables above, then run the doctor again."))

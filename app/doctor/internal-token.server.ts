@@ -15,7 +15,7 @@ const MIN_DISTINCT_CHARACTERS = 8
 export function weaknessOf(token: string): string | null {
   if (token.length < MIN_INTERNAL_TOKEN_LENGTH) return `it is ${token.length} characters; it must be at least ${MIN_INTERNAL_TOKEN_LENGTH}`
   if (/[<>$]/.test(token) || WEAK_WORDS.test(token)) return "it is a well-known or placeholder value (it contains a word or the example from the docs)"
-  if (new Set(token).size < MIN_DISTINCT_CHARACTERS) return `it repeats fewer than ${MIN_DISTINCT_CHARACTERS} different characters`
+  if (new Set(token).size < MIN_DISTINCT_CHARACTERS) return `it uses fewer than ${MIN_DISTINCT_CHARACTERS} different characters`
   return null
 }
 

@@ -16,6 +16,7 @@ const REDIS_ITEM = "Redis reachable (REDIS_URL)"
 
 export async function mongoCheck(doctorEnv: DoctorEnv, timeoutMs: number): Promise<CheckLine> {
   const uri = doctorEnv.values.mongodbUri
+  if (doctorEnv.invalid.has("MONGODB_URI")) return skip(MONGO_ITEM, "MONGODB_URI is refused (see its line above)")
   if (uri === undefined) {
     return productionOnly(
       doctorEnv.production,
@@ -24,7 +25,6 @@ export async function mongoCheck(doctorEnv: DoctorEnv, timeoutMs: number): Promi
       "Set MONGODB_URI to a managed MongoDB replica set, e.g. mongodb+srv://user:pass@cluster/second.",
     )
   }
-  if (doctorEnv.invalid.has("MONGODB_URI")) return skip(MONGO_ITEM, "MONGODB_URI is not valid (see its line above)")
   const shown = withoutCredentials(uri.reveal())
   let client: MongoClient
   try {
@@ -87,6 +87,7 @@ function droppedEveryServer(error: unknown): boolean {
 
 export async function redisCheck(doctorEnv: DoctorEnv, timeoutMs: number): Promise<CheckLine> {
   const url = doctorEnv.values.redisUrl
+  if (doctorEnv.invalid.has("REDIS_URL")) return skip(REDIS_ITEM, "REDIS_URL is refused (see its line above)")
   if (url === undefined) {
     return productionOnly(
       doctorEnv.production,
@@ -95,7 +96,6 @@ export async function redisCheck(doctorEnv: DoctorEnv, timeoutMs: number): Promi
       "Set REDIS_URL=redis://redis:6379 (the same on web and worker).",
     )
   }
-  if (doctorEnv.invalid.has("REDIS_URL")) return skip(REDIS_ITEM, "REDIS_URL is not valid (see its line above)")
   const shown = withoutCredentials(url.reveal())
   let redis: Redis
   try {

@@ -184,6 +184,7 @@ export function parseEnv<S extends SpecShape>(spec: S, env: Env): Parsed<S> {
 }
 
 /** Helper for cross-variable rules, so they fail in the same one-line shape. */
-export function requireThat(condition: boolean, variable: VarSpec<unknown>, problem: string): void {
-  if (!condition) throw new ConfigError(variable.name, problem, variable.example)
+/** `example`: a good value for this rule, where the variable's usual example would mislead. */
+export function requireThat(condition: boolean, variable: VarSpec<unknown>, problem: string, example = variable.example): void {
+  if (!condition) throw new ConfigError(variable.name, problem, example)
 }

@@ -52,7 +52,7 @@ function expectBrokenSetupReported(result: { code: number | null; stdout: string
   expect(result.code, result.stdout + result.stderr).toBe(1)
   expect(result.stdout).toContain("✗ INTERNAL_API_TOKEN is the same on web and worker")
   expect(result.stdout).toContain("✗ Redis reachable (REDIS_URL)")
-  expect(result.stdout).toContain("✗ SECOND_PUBLIC_URL is your public HTTPS origin")
+  expect(result.stdout).toMatch(/✗ SECOND_PUBLIC_URL is (your public HTTPS origin|valid)/)
   expect(result.stdout).toContain("fix: ")
   expect(result.stderr).toContain("… waiting on the worker at")
   for (const secret of [STRONG_TOKEN, WORKER_TOKEN, REDIS_PASSWORD]) {

@@ -11,6 +11,11 @@ export const STRONG_TOKEN = "9f2c4e7a1b3d5f60718293a4b5c6d7e8f9a0b1c2d3e4f506172
 export interface DoctorRun extends DoctorReport {
   readonly progress: readonly string[]
   line(itemStart: string): CheckLine
+  /**
+   * One ✗ for one mistake: the checklist line starting `itemStart` fails, or (when the web's
+   * parser refused `variable`) the config line does and the checklist line points to it.
+   */
+  failsOnce(itemStart: string, variable: string): void
 }
 
 export async function doctor(env: Record<string, string | undefined>): Promise<DoctorRun> {
@@ -23,6 +28,13 @@ export async function doctor(env: Record<string, string | undefined>): Promise<D
       const found = report.lines.find((line) => line.item.startsWith(itemStart))
       if (!found) throw new Error(`no line starting "${itemStart}" in:\n${report.lines.map((line) => line.item).join("\n")}`)
       return found
+    },
+    failsOnce(itemStart, variable) {
+      const checklist = this.line(itemStart)
+      const config = report.lines.find((line) => line.item === `${variable} is valid`)
+      const failing = [checklist, config].filter((line) => line?.status === "fail")
+      if (failing.length !== 1) throw new Error(`expected one ✗ for ${variable}, got ${failing.length}: ${JSON.stringify([checklist, config])}`)
+      if (config?.status === "fail" && !checklist.detail.includes("see its line above")) throw new Error(`"${itemStart}" does not point to ${variable}'s line`)
     },
   }
 }
