@@ -21,16 +21,17 @@ export interface DoctorRun extends DoctorReport {
 export async function doctor(env: Record<string, string | undefined>): Promise<DoctorRun> {
   const progress: string[] = []
   const report = await runDoctor(env, { timeoutMs: TIMEOUT_MS, onProgress: (what) => progress.push(what) })
+  const line = (itemStart: string): CheckLine => {
+    const found = report.lines.find((candidate) => candidate.item.startsWith(itemStart))
+    if (!found) throw new Error(`no line starting "${itemStart}" in:\n${report.lines.map((candidate) => candidate.item).join("\n")}`)
+    return found
+  }
   return {
     ...report,
     progress,
-    line(itemStart) {
-      const found = report.lines.find((line) => line.item.startsWith(itemStart))
-      if (!found) throw new Error(`no line starting "${itemStart}" in:\n${report.lines.map((line) => line.item).join("\n")}`)
-      return found
-    },
+    line,
     failsOnce(itemStart, variable) {
-      const checklist = this.line(itemStart)
+      const checklist = line(itemStart)
       const config = report.lines.find((line) => line.item === `${variable} is valid`)
       const failing = [checklist, config].filter((line) => line?.status === "fail")
       if (failing.length !== 1) throw new Error(`expected one ✗ for ${variable}, got ${failing.length}: ${JSON.stringify([checklist, config])}`)
