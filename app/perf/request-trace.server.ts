@@ -56,6 +56,8 @@ export function createRequestTrace(options: RequestTraceOptions): TraceRequest {
   const write = options.write ?? writeStdout
   return (req, res) => {
     const requestId = randomUUID()
+    // Only while tracing: the person who saw a slow or failed request can quote its line's id.
+    if (!res.headersSent) res.setHeader("x-request-id", requestId)
     const startedAt = performance.now()
     const cpuBefore = process.cpuUsage()
     // One socket serves a kept-alive connection's requests one after another: the difference is this response's.

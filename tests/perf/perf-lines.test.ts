@@ -69,6 +69,7 @@ describe("the request trace", () => {
     let written: () => void = () => undefined
     const wrote = new Promise<void>((resolve) => (written = resolve))
     const trace = createRequestTrace({ routes: async () => manifest, write: (line) => (lines.push(line), written()) })
+    let answeredId: string | null = null
     const server: Server = createServer((req, res) => {
       trace(req, res)
       res.statusCode = 201
@@ -81,6 +82,7 @@ describe("the request trace", () => {
         headers: { cookie: `second_session=${secret}`, authorization: `Bearer sec_${secret}`, "x-custom": secret },
       })
       expect(response.status).toBe(201)
+      answeredId = response.headers.get("x-request-id")
       await wrote
     } finally {
       await new Promise((resolve) => server.close(resolve))
@@ -91,6 +93,8 @@ describe("the request trace", () => {
     expect(Object.keys(line).sort()).toEqual([...REQUEST_FIELDS].sort())
     expect(line).toMatchObject({ perf: "request", method: "GET", route: "routes/apps.$appId", status: 201, aborted: false })
     expect(line.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    // The response names its line, so a person can quote it.
+    expect(answeredId).toBe(line.requestId)
     expect(line.bytesOut).toBeGreaterThan("hello".length)
   })
 })
