@@ -37,10 +37,18 @@ export function createBoundedSender(options: BoundedSenderOptions): BoundedSende
   let failing = false
   let warnedOverLimit = false
 
-  const fail = (why: string) => {
+  // Names the host (never the path: a Sentry DSN's path holds its project) and the cause.
+  const fail = (why: string, url: URL) => {
     if (failing) return
     failing = true
-    options.warn(`${options.name} failed (${why}); further failures are not logged until a send succeeds.`)
+    options.warn(`${options.name} to ${url.host} failed (${why}); further failures are not logged until a send succeeds.`)
+  }
+
+  /** fetch's "fetch failed" hides the reason in its cause: ECONNREFUSED, a certificate, DNS. */
+  const causeOf = (error: unknown) => {
+    if (error instanceof Error && error.name === "TimeoutError") return `no answer in ${timeoutMs / 1000} s`
+    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined
+    return typeof cause?.code === "string" && /^[A-Z0-9_]{2,40}$/.test(cause.code) ? `network error: ${cause.code}` : "network error"
   }
 
   const withinRate = (now: number) => {
@@ -74,9 +82,9 @@ export function createBoundedSender(options: BoundedSenderOptions): BoundedSende
           // Drain the body so the connection is reused; its content is not ours to log.
           await response.arrayBuffer().catch(() => undefined)
           if (response.ok) failing = false
-          else fail(`HTTP ${response.status}`)
+          else fail(`HTTP ${response.status}`, request.url)
         })
-        .catch((error: unknown) => fail(error instanceof Error && error.name === "TimeoutError" ? "timed out" : "network error"))
+        .catch((error: unknown) => fail(causeOf(error), request.url))
         .finally(() => inFlight.delete(sending))
       inFlight.add(sending)
     },
