@@ -34,6 +34,19 @@ const isUnderTmp = (directory: string) => {
   return real === "/tmp" || real.startsWith("/tmp/")
 }
 
+/** A runtime nothing is known of (its detection did not finish): not usable, for the given reason. */
+const undetected = (id: RuntimeId): RuntimeDetection => ({
+  id,
+  usable: false,
+  reason: null,
+  binary: null,
+  version: null,
+  credentialsConfigured: false,
+  installation: [],
+  models: [],
+  defaultModel: null,
+})
+
 /** The seam between detection and use: what `require` hands Sessions. */
 const requireFrom =
   (detected: () => readonly RuntimeDetection[], adapters: Readonly<Partial<Record<RuntimeId, RuntimeAdapter>>>) => (runtime: RuntimeId) =>
@@ -107,7 +120,18 @@ export class Runtimes extends Context.Service<
             )
           }
         })
-        yield* Effect.forkScoped(detectAtStart)
+        // NOTE: whatever happens to detection, the waiters are released: a detection that died
+        // leaves every runtime unavailable with a reason, rather than turns that wait forever.
+        yield* Effect.forkScoped(
+          detectAtStart.pipe(
+            Effect.catchCause((cause) =>
+              Effect.sync(() => {
+                detected = RUNTIME_IDS.map((id) => ({ ...undetected(id), reason: "runtime detection failed at startup; see the worker's log" }))
+              }).pipe(Effect.andThen(Effect.logError("runtime detection failed", cause))),
+            ),
+            Effect.ensuring(Deferred.succeed(firstDetection, undefined)),
+          ),
+        )
         if (!config.claudeSubprocessEnvScrub) {
           yield* Effect.logWarning("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=0: Claude Code's subprocesses keep its environment (escape hatch for externally isolated workers).")
         }
