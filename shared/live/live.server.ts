@@ -46,6 +46,12 @@ export interface Lock {
 
 export type Unsubscribe = () => Promise<void>
 
+/** One unexpired entry of a registry group (see LiveCoordination.putMember). */
+export interface GroupMember {
+  readonly member: string
+  readonly value: string
+}
+
 export interface LiveCoordination {
   readonly kind: "redis" | "memory"
 
@@ -81,6 +87,26 @@ export interface LiveCoordination {
   expire(key: string, ttlMs: number): Promise<boolean>
   /** Remaining time to live in ms; null when the key does not exist or never expires. */
   ttl(key: string): Promise<number | null>
+
+  /**
+   * Writes `value` with a time to live only when the key's current value is exactly `expected`
+   * (null: the key is absent), in one atomic step. Returns false and changes nothing otherwise, so
+   * of two writers racing from the same value, exactly one wins. For ownership with fencing: the
+   * loser re-reads and sees who won.
+   */
+  compareAndSetKey(key: string, expected: string | null, value: string, options: { readonly ttlMs: number }): Promise<boolean>
+
+  /**
+   * Puts a member into a registry group (adding or replacing its value) that expires `ttlMs` from
+   * now unless put again: a heartbeat. Expiry runs on the store's clock (Redis TIME), so the
+   * clocks of the processes putting and listing never matter. A group nobody puts into any more
+   * disappears once its longest-lived member has expired.
+   */
+  putMember(group: string, member: string, value: string, options: { readonly ttlMs: number }): Promise<void>
+  /** The group's unexpired members, in no particular order; [] for an unknown group. */
+  listMembers(group: string): Promise<ReadonlyArray<GroupMember>>
+  /** Removes a member at once (a clean shutdown); false when it was not there or had expired. */
+  removeMember(group: string, member: string): Promise<boolean>
 
   /** Single-flight lock: resolves null when someone else holds it. */
   acquireLock(name: string, options: { readonly ttlMs: number }): Promise<Lock | null>

@@ -8,6 +8,7 @@ import {
   parseStreamId,
   STREAM_START,
   StreamAppendConflict,
+  type GroupMember,
   type LiveCoordination,
   type Lock,
   type StreamEntry,
@@ -28,6 +29,11 @@ interface Slot {
   expiresAt: number | null
 }
 
+interface Member {
+  readonly value: string
+  readonly expiresAt: number
+}
+
 interface Waiter {
   readonly after: string
   readonly limit: number
@@ -41,6 +47,9 @@ export function createMemoryLive(): LiveCoordination {
   const slots = new Map<string, Slot>()
   const waiters = new Map<string, Set<Waiter>>()
   const channels = new Map<string, Set<(message: string) => void>>()
+  // Registry groups live apart from keys and streams (in Redis they are keys of their own). Members
+  // expire lazily, whenever their group is touched, which is all a reader can observe.
+  const groups = new Map<string, Map<string, Member>>()
   let closed = false
 
   const assertOpen = () => {
@@ -77,6 +86,17 @@ export function createMemoryLive(): LiveCoordination {
     if (value === undefined) return null
     if (typeof value !== "string") throw new Error(`WRONGTYPE: ${key} holds a stream, not a key`)
     return value
+  }
+
+  /** The group with its expired members dropped; an emptied group is forgotten. */
+  const liveGroup = (group: string): Map<string, Member> | undefined => {
+    const members = groups.get(group)
+    if (!members) return undefined
+    const now = Date.now()
+    for (const [member, entry] of members) if (entry.expiresAt <= now) members.delete(member)
+    if (members.size > 0) return members
+    groups.delete(group)
+    return undefined
   }
 
   const notify = (key: string) => {
@@ -217,6 +237,36 @@ export function createMemoryLive(): LiveCoordination {
       return expiresAt == null ? null : Math.max(0, expiresAt - Date.now())
     },
 
+    async compareAndSetKey(key, expected, value, { ttlMs }) {
+      assertOpen()
+      if (keyAt(key) !== expected) return false
+      drop(key)
+      const slot: Slot = { value, timer: null, expiresAt: null }
+      slots.set(key, slot)
+      setExpiry(key, slot, ttlMs)
+      return true
+    },
+
+    async putMember(group, member, value, { ttlMs }) {
+      assertOpen()
+      const members = liveGroup(group) ?? new Map<string, Member>()
+      groups.set(group, members)
+      members.set(member, { value, expiresAt: Date.now() + ttlMs })
+    },
+
+    async listMembers(group): Promise<GroupMember[]> {
+      assertOpen()
+      return [...(liveGroup(group) ?? [])].map(([member, { value }]) => ({ member, value }))
+    },
+
+    async removeMember(group, member) {
+      assertOpen()
+      const members = liveGroup(group)
+      const removed = members?.delete(member) ?? false
+      if (members?.size === 0) groups.delete(group)
+      return removed
+    },
+
     async acquireLock(name, { ttlMs }) {
       const owner = randomUUID()
       const key = `lock:${name}`
@@ -245,6 +295,7 @@ export function createMemoryLive(): LiveCoordination {
       closed = true
       for (const pending of waiters.values()) for (const waiter of [...pending]) waiter.resolve([])
       for (const key of [...slots.keys()]) drop(key)
+      groups.clear()
       channels.clear()
     },
   }

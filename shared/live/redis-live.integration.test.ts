@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto"
 import { connect as connectTcp, createServer, type Server, type Socket } from "node:net"
 import { Redis } from "ioredis"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { eventually } from "#tests/fixtures/eventually.ts"
 import { liveCoordinationContract } from "#tests/contracts/live-coordination.contract.ts"
 import { startRedisServer, type RedisServer } from "#tests/fixtures/redis-server.ts"
@@ -58,6 +58,33 @@ describe("Redis adapter", () => {
       const keys = (await admin.keys(`${prefix}*`)).sort()
       expect(keys).toEqual([`${prefix}lock:refresh`, `${prefix}oauth:state:abc`, `${prefix}run:1`])
       await lock?.release()
+    } finally {
+      await live.close()
+      admin.disconnect()
+    }
+  })
+
+  it("keeps a registry group in two prefixed keys that expire with its longest-lived member, listed or not", async () => {
+    const prefix = `group-${randomUUID()}:`
+    const live = await createRedisLive({ url: server.url, prefix })
+    const admin = new Redis(server.url)
+    try {
+      await live.putMember("workers", "a", "1", { ttlMs: 60_000 })
+      await live.putMember("workers", "b", "2", { ttlMs: 120_000 })
+      const keys = [`${prefix}workers:expiries`, `${prefix}workers:members`]
+      expect((await admin.keys(`${prefix}*`)).sort()).toEqual(keys)
+      for (const name of keys) {
+        const ttl = await admin.pttl(name)
+        expect(ttl).toBeGreaterThan(60_000)
+        expect(ttl).toBeLessThanOrEqual(120_000)
+      }
+      // Expiry runs on Redis's clock: a process whose clock is ten minutes ahead still sees them.
+      const ahead = vi.spyOn(Date, "now").mockReturnValue(Date.now() + 600_000)
+      expect((await live.listMembers("workers")).map((entry) => entry.member).sort()).toEqual(["a", "b"])
+      ahead.mockRestore()
+      // A group whose members all stop heartbeating disappears without anyone listing it.
+      await live.putMember("abandoned", "a", "1", { ttlMs: 30 })
+      await eventually(async () => (await admin.exists(`${prefix}abandoned:members`, `${prefix}abandoned:expiries`)) === 0)
     } finally {
       await live.close()
       admin.disconnect()

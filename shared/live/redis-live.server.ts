@@ -3,7 +3,15 @@
 
 import { randomUUID } from "node:crypto"
 import { Redis } from "ioredis"
-import { parseStreamId, StreamAppendConflict, type LiveCoordination, type Lock, type StreamInfo, type Unsubscribe } from "./live.server.ts"
+import {
+  parseStreamId,
+  StreamAppendConflict,
+  type GroupMember,
+  type LiveCoordination,
+  type Lock,
+  type StreamInfo,
+  type Unsubscribe,
+} from "./live.server.ts"
 import { ENTRY_FIELD, RedisStreamTailer, toEntries } from "./redis-stream-tailer.server.ts"
 
 // Compare-and-delete / compare-and-extend: only the holder that set the lock may touch it.
@@ -25,6 +33,52 @@ if not written then
 end
 if written[2][1] == ARGV[4] and written[2][2] == ARGV[2] then return written[1] end
 return redis.error_reply("${LINKED_APPEND_CONFLICT}")`
+
+// Compare-and-set: ARGV[1] "1" expects the value ARGV[2], "0" expects no key ("" is a value, so
+// absence needs its own flag). GET answers false for a missing key.
+const COMPARE_AND_SET = `
+local current = redis.call("GET", KEYS[1])
+if ARGV[1] == "0" then
+  if current then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+redis.call("SET", KEYS[1], ARGV[3], "PX", ARGV[4])
+return 1`
+
+// Registry groups: KEYS[1] a hash member → value, KEYS[2] a sorted set member → expiry (ms). Every
+// script reads the time from Redis itself, so members expire on one clock whoever puts or lists
+// them. Expired members are dropped whenever their group is touched; both keys expire with the
+// group's longest-lived member, so a group everyone stopped putting into disappears by itself.
+const GROUP_PRELUDE = `
+local time = redis.call("TIME")
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local expired = redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", string.format("%d", now))
+for _, member in ipairs(expired) do redis.call("HDEL", KEYS[1], member) end
+if #expired > 0 then redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", string.format("%d", now)) end
+`
+const PUT_MEMBER = `${GROUP_PRELUDE}
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
+redis.call("ZADD", KEYS[2], string.format("%d", now + math.ceil(tonumber(ARGV[3]))), ARGV[1])
+local last = redis.call("ZRANGE", KEYS[2], -1, -1, "WITHSCORES")
+local ttl = tonumber(last[2]) - now
+redis.call("PEXPIRE", KEYS[1], string.format("%d", ttl))
+redis.call("PEXPIRE", KEYS[2], string.format("%d", ttl))
+return 1`
+// Lists from the sorted set, so a hash field whose expiry entry is gone never shows up.
+const LIST_MEMBERS = `${GROUP_PRELUDE}
+local listed = {}
+for _, member in ipairs(redis.call("ZRANGE", KEYS[2], 0, -1)) do
+  local value = redis.call("HGET", KEYS[1], member)
+  if value then
+    listed[#listed + 1] = member
+    listed[#listed + 1] = value
+  end
+end
+return listed`
+const REMOVE_MEMBER = `${GROUP_PRELUDE}
+redis.call("ZREM", KEYS[2], ARGV[1])
+return redis.call("HDEL", KEYS[1], ARGV[1])`
 
 export interface RedisLiveOptions {
   readonly url: string
@@ -53,6 +107,7 @@ export async function createRedisLive(options: RedisLiveOptions): Promise<LiveCo
   const base = { lazyConnect: true, connectionName: name }
   const commands = await connect(quietly(new Redis(options.url, base)))
   const full = (key: string) => `${prefix}${key}`
+  const groupKeys = (group: string) => [full(`${group}:members`), full(`${group}:expiries`)] as const
 
   let subscriber: Redis | null = null
   const channels = new Map<string, { listeners: Set<(message: string) => void>; active: Promise<unknown> }>()
@@ -167,6 +222,26 @@ export async function createRedisLive(options: RedisLiveOptions): Promise<LiveCo
     async ttl(key) {
       const remaining = await commands.pttl(full(key))
       return remaining < 0 ? null : remaining
+    },
+
+    async compareAndSetKey(key, expected, value, { ttlMs }) {
+      const reply = await commands.eval(COMPARE_AND_SET, 1, full(key), expected === null ? "0" : "1", expected ?? "", value, ttlMs)
+      return reply === 1
+    },
+
+    async putMember(group, member, value, { ttlMs }) {
+      await commands.eval(PUT_MEMBER, 2, ...groupKeys(group), member, value, ttlMs)
+    },
+
+    async listMembers(group): Promise<GroupMember[]> {
+      const flat = (await commands.eval(LIST_MEMBERS, 2, ...groupKeys(group))) as string[]
+      const members: GroupMember[] = []
+      for (let index = 0; index + 1 < flat.length; index += 2) members.push({ member: flat[index]!, value: flat[index + 1]! })
+      return members
+    },
+
+    async removeMember(group, member) {
+      return (await commands.eval(REMOVE_MEMBER, 2, ...groupKeys(group), member)) === 1
     },
 
     async acquireLock(lockName, { ttlMs }) {

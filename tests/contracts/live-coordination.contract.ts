@@ -243,6 +243,123 @@ export function liveCoordinationContract(name: string, harness: LiveHarness) {
       })
     })
 
+    describe("compare-and-set", () => {
+      it("sets from absent, then only from the value it holds, with a time to live", async () => {
+        const live = await open()
+        const name = key("owner")
+        expect(await live.compareAndSetKey(name, null, "first", { ttlMs: 60_000 })).toBe(true)
+        expect(await live.getKey(name)).toBe("first")
+        const ttl = await live.ttl(name)
+        expect(ttl).toBeGreaterThan(50_000)
+        expect(ttl).toBeLessThanOrEqual(60_000)
+
+        // Expecting absence, or any other value, is refused and changes nothing.
+        expect(await live.compareAndSetKey(name, null, "other", { ttlMs: 60_000 })).toBe(false)
+        expect(await live.compareAndSetKey(name, "stale", "other", { ttlMs: 60_000 })).toBe(false)
+        expect(await live.compareAndSetKey(name, "", "other", { ttlMs: 60_000 })).toBe(false)
+        expect(await live.getKey(name)).toBe("first")
+
+        expect(await live.compareAndSetKey(name, "first", "second", { ttlMs: 120_000 })).toBe(true)
+        expect(await live.getKey(name)).toBe("second")
+        expect(await live.ttl(name)).toBeGreaterThan(60_000)
+
+        // The empty string is a value, not absence.
+        const empty = key("empty")
+        await live.setKey(empty, "", { ttlMs: 60_000 })
+        expect(await live.compareAndSetKey(empty, null, "x", { ttlMs: 60_000 })).toBe(false)
+        expect(await live.compareAndSetKey(empty, "", "x", { ttlMs: 60_000 })).toBe(true)
+        expect(await live.getKey(empty)).toBe("x")
+      })
+
+      it("lets exactly one of many writers racing from the same value win", async () => {
+        const live = await open()
+        const name = key("raced")
+        await live.setKey(name, "seen", { ttlMs: 60_000 })
+        const writers = Array.from({ length: 10 }, (_, index) => `writer-${index}`)
+        const results = await Promise.all(writers.map((writer) => live.compareAndSetKey(name, "seen", writer, { ttlMs: 60_000 })))
+        expect(results.filter(Boolean)).toHaveLength(1)
+        expect(await live.getKey(name)).toBe(writers[results.indexOf(true)])
+
+        const fresh = key("raced-absent")
+        const fromAbsent = await Promise.all(writers.map((writer) => live.compareAndSetKey(fresh, null, writer, { ttlMs: 60_000 })))
+        expect(fromAbsent.filter(Boolean)).toHaveLength(1)
+      })
+
+      it("sets from absent again once the key has expired", async () => {
+        const live = await open()
+        const name = key("lapsed")
+        expect(await live.compareAndSetKey(name, null, "brief", { ttlMs: 30 })).toBe(true)
+        await eventually(async () => (await live.getKey(name)) === null)
+        expect(await live.compareAndSetKey(name, "brief", "late", { ttlMs: 60_000 })).toBe(false)
+        expect(await live.compareAndSetKey(name, null, "next", { ttlMs: 60_000 })).toBe(true)
+        expect(await live.getKey(name)).toBe("next")
+      })
+    })
+
+    describe("registry groups", () => {
+      const sorted = (members: ReadonlyArray<{ member: string; value: string }>) =>
+        [...members].sort((left, right) => left.member.localeCompare(right.member))
+
+      it("lists the members put, replaces a member's value, and removes one at once", async () => {
+        const live = await open()
+        const group = key("workers")
+        expect(await live.listMembers(group)).toEqual([])
+        await live.putMember(group, "a", "one", { ttlMs: 60_000 })
+        await live.putMember(group, "b", "two", { ttlMs: 60_000 })
+        await live.putMember(group, "a", "one again", { ttlMs: 60_000 })
+        expect(sorted(await live.listMembers(group))).toEqual([
+          { member: "a", value: "one again" },
+          { member: "b", value: "two" },
+        ])
+        // Groups are separate: another group sees none of these.
+        expect(await live.listMembers(key("other"))).toEqual([])
+
+        expect(await live.removeMember(group, "a")).toBe(true)
+        expect(await live.removeMember(group, "a")).toBe(false)
+        expect(await live.removeMember(group, "never")).toBe(false)
+        expect(await live.listMembers(group)).toEqual([{ member: "b", value: "two" }])
+        expect(await live.removeMember(group, "b")).toBe(true)
+        expect(await live.listMembers(group)).toEqual([])
+      })
+
+      it("drops a member that is not put again in time, and keeps the others", async () => {
+        const live = await open()
+        const group = key("heartbeats")
+        await live.putMember(group, "steady", "s", { ttlMs: 60_000 })
+        await live.putMember(group, "gone", "g", { ttlMs: 30 })
+        await eventually(async () => (await live.listMembers(group)).length === 1)
+        expect(await live.listMembers(group)).toEqual([{ member: "steady", value: "s" }])
+        // An expired member counts as not there; putting it again brings it back.
+        expect(await live.removeMember(group, "gone")).toBe(false)
+        await live.putMember(group, "gone", "back", { ttlMs: 60_000 })
+        expect(sorted(await live.listMembers(group))).toEqual([
+          { member: "gone", value: "back" },
+          { member: "steady", value: "s" },
+        ])
+      })
+
+      it("keeps a member that is put again before it expires", async () => {
+        const live = await open()
+        const group = key("refreshed")
+        await live.putMember(group, "worker", "v1", { ttlMs: 30 })
+        await live.putMember(group, "worker", "v2", { ttlMs: 60_000 })
+        // Put after the first, so once it has expired, the first put's 30 ms have passed too.
+        await live.putMember(group, "brief", "b", { ttlMs: 30 })
+        await eventually(async () => (await live.listMembers(group)).length === 1)
+        expect(await live.listMembers(group)).toEqual([{ member: "worker", value: "v2" }])
+      })
+
+      it("forgets a whole group once every member has expired", async () => {
+        const live = await open()
+        const group = key("abandoned")
+        await live.putMember(group, "a", "1", { ttlMs: 30 })
+        await live.putMember(group, "b", "2", { ttlMs: 40 })
+        await eventually(async () => (await live.listMembers(group)).length === 0)
+        await live.putMember(group, "c", "3", { ttlMs: 60_000 })
+        expect(await live.listMembers(group)).toEqual([{ member: "c", value: "3" }])
+      })
+    })
+
     describe("single-flight locks", () => {
       it("lets one holder in at a time and releases only for the holder", async () => {
         const live = await open()
