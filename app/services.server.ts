@@ -24,7 +24,9 @@ import { ensureInstance } from "./store/instance.server.ts"
 import { openMongoStore } from "./store/mongo-store.server.ts"
 import { openSqliteStore } from "./store/sqlite-store.server.ts"
 import type { DurableStore } from "./store/store.server.ts"
-import { createWorkerClient, type WorkerClient } from "./worker-client/worker-client.server.ts"
+import type { WorkerClient } from "./worker-client/worker-client.server.ts"
+import { createWorkerDirectory } from "./worker-client/worker-directory.server.ts"
+import { createWorkerPool } from "./worker-client/worker-pool.server.ts"
 
 export interface WebServices {
   readonly config: WebConfig
@@ -92,7 +94,7 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
     const secretStore = await openSecretStore(config, store)
     const live = options.live ?? (await openLive(config))
     const instance = await ensureInstance(store)
-    const worker = createWorkerClient({ baseUrl: config.workerUrl, token: config.internalApiToken })
+    const worker = openWorkerPool(config, live, log)
     const { key, source } = resolveSessionKey(config)
     if (source === "ephemeral") {
       log.warn("No SECOND_NO_AUTH_SESSION_SECRET or INTERNAL_API_TOKEN: sessions are signed with a random key and end when this process stops.")
@@ -109,6 +111,24 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
     await store.close()
     throw error
   }
+}
+
+/** The workers WORKER_URL lists and, with discovery, those registered in the live port: one client routing between them. */
+function openWorkerPool(config: WebConfig, live: LiveCoordination, log: Log): WorkerClient {
+  let warnedAt = 0
+  const directory = createWorkerDirectory({
+    live,
+    urls: config.workerUrls,
+    discovery: config.workerDiscovery,
+    token: config.internalApiToken,
+    // The registry is read on every turn: one warning a minute says it is down without flooding the log.
+    onRegistryError: (error) => {
+      if (Date.now() - warnedAt < 60_000) return
+      warnedAt = Date.now()
+      log.warn("The worker registry could not be read; only WORKER_URL's workers are used meanwhile.", { error })
+    },
+  })
+  return createWorkerPool({ live, directory })
 }
 
 function externalProvider(config: WebConfig, live: LiveCoordination): AuthProvider | null {

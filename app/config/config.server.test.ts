@@ -30,7 +30,8 @@ describe("web configuration", () => {
       telemetry: { posthog: null, sentry: null },
     })
     expect(config.publicUrl.href).toBe("http://127.0.0.1:3000/")
-    expect(config.workerUrl.href).toBe("http://127.0.0.1:3001/")
+    expect(config.workerUrls.map((url) => url.href)).toEqual(["http://127.0.0.1:3001/"])
+    expect(config.workerDiscovery).toBe("off")
     expect(config.mongodbUri).toBeUndefined()
     expect(config.redisUrl).toBeUndefined()
   })
@@ -144,6 +145,46 @@ describe("web configuration", () => {
     expect(loadWebConfig({ SECOND_SENTRY_DSN: dsn, SECOND_ERROR_REPORTING_DISABLED: "true" }).telemetry.sentry).toBeNull()
     const everything = { SECOND_POSTHOG_TOKEN: "phc_1", SECOND_SENTRY_DSN: dsn, SECOND_TELEMETRY_DISABLED: "yes" }
     expect(loadWebConfig(everything).telemetry).toEqual({ posthog: null, sentry: null })
+  })
+
+  describe("workers", () => {
+    it("reads one WORKER_URL as before, or a comma-separated list of them", () => {
+      expect(loadWebConfig({ WORKER_URL: "http://worker:3001" }).workerUrls.map((url) => url.origin)).toEqual(["http://worker:3001"])
+      const list = loadWebConfig({ WORKER_URL: " http://worker-0.worker:3001, https://worker-1.example:8443 ," })
+      expect(list.workerUrls.map((url) => url.origin)).toEqual(["http://worker-0.worker:3001", "https://worker-1.example:8443"])
+    })
+
+    it.each([
+      ["http://a:3001,ftp://b:3001", /WORKER_URL must start with http:\/\/ or https:\/\/ \(got "ftp:\/\/b:3001"\)/],
+      ["http://a:3001,b", /WORKER_URL must be a URL starting with http:\/\/ or https:\/\/ \(got "b"\)/],
+      ["http://a:3001,http://b:3001/api", /WORKER_URL must be an origin without a path, query or fragment \(got "http:\/\/b:3001\/api"\)/],
+      ["http://a:3001,http://b:3001,http://a:3001/", /WORKER_URL lists http:\/\/a:3001 twice; name each worker once/],
+    ])("refuses the bad entry of WORKER_URL=%s in one line naming it", (value, expected) => {
+      const message = problem({ WORKER_URL: value })
+      expect(message).toMatch(ONE_LINE)
+      expect(message).toMatch(expected)
+    })
+
+    it("never echoes credentials of a listed URL", () => {
+      expect(problem({ WORKER_URL: "http://a:3001,ftp://admin:hunter2@b" })).not.toContain("hunter2")
+    })
+
+    it("takes registered workers with SECOND_WORKER_DISCOVERY=redis, which needs Redis", () => {
+      expect(problem({ SECOND_WORKER_DISCOVERY: "consul" })).toMatch(/SECOND_WORKER_DISCOVERY must be one of redis, off \(got "consul"\)/)
+      const noRedis = problem({ SECOND_WORKER_DISCOVERY: "redis" })
+      expect(noRedis).toMatch(ONE_LINE)
+      expect(noRedis).toMatch(/^Invalid configuration: SECOND_WORKER_DISCOVERY is redis, which needs REDIS_URL/)
+      const discovered = loadWebConfig({ SECOND_WORKER_DISCOVERY: "redis", REDIS_URL: "redis://redis:6379" })
+      expect(discovered).toMatchObject({ workerDiscovery: "redis", workerUrls: [] })
+      const allowlisted = loadWebConfig({ SECOND_WORKER_DISCOVERY: "redis", REDIS_URL: "redis://redis:6379", WORKER_URL: "http://w:3001" })
+      expect(allowlisted.workerUrls.map((url) => url.origin)).toEqual(["http://w:3001"])
+    })
+
+    it("needs WORKER_URL or discovery in production", () => {
+      const withoutUrl = { ...production, WORKER_URL: undefined }
+      expect(problem(withoutUrl)).toMatch(/^Invalid configuration: WORKER_URL is required in production \(or set SECOND_WORKER_DISCOVERY=redis\)/)
+      expect(loadWebConfig({ ...withoutUrl, SECOND_WORKER_DISCOVERY: "redis" }).workerDiscovery).toBe("redis")
+    })
   })
 
   it("treats empty values as unset, as compose files write them", () => {

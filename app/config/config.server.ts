@@ -10,6 +10,7 @@ import { parseSentryDsn } from "#shared/telemetry/sentry-dsn.ts"
 import { tokenEncryptionKey, tokenEncryptionKeyPrevious } from "./encryption-key.server.ts"
 import { DOMAIN_PATTERN } from "#shared/agents/agents-config.ts"
 import type { EgressTestConfig } from "../integrations/egress-policy.server.ts"
+import { DEFAULT_WORKER_URL, workerDiscoverySpec, workerUrlsSpec, type WorkerDiscovery } from "./worker-urls.server.ts"
 
 export const webEnvSpec = {
   nodeEnv,
@@ -25,12 +26,8 @@ export const webEnvSpec = {
     protocols: ["https:", "http:"],
     originOnly: true,
   }),
-  workerUrl: url("WORKER_URL", {
-    describe: "where the web reaches the worker's internal HTTP API",
-    example: "http://worker:3001",
-    protocols: ["http:", "https:"],
-    originOnly: true,
-  }),
+  workerUrls: workerUrlsSpec,
+  workerDiscovery: workerDiscoverySpec,
   mongodbUri: secret("MONGODB_URI", {
     describe: "MongoDB connection string with a database name (replica set); unset = embedded SQLite file",
     example: "mongodb://mongo:27017/second?replicaSet=rs0",
@@ -188,7 +185,10 @@ export interface WebConfig {
   readonly port: number
   readonly authMode: "none" | "external"
   readonly publicUrl: URL
-  readonly workerUrl: URL
+  /** The workers WORKER_URL names (127.0.0.1:3001 when unset and discovery is off); an allowlist when discovery is on. */
+  readonly workerUrls: readonly URL[]
+  /** redis: every worker registered in the live port is used (within `workerUrls` when WORKER_URL is set). */
+  readonly workerDiscovery: WorkerDiscovery
   readonly mongodbUri: Secret | undefined
   readonly redisUrl: Secret | undefined
   readonly internalApiToken: Secret | undefined
@@ -228,7 +228,7 @@ export function loadWebConfig(env: Env): WebConfig {
     requireThat(raw.internalApiToken !== undefined, webEnvSpec.internalApiToken, "is required in production")
     requireThat(raw.publicUrl !== undefined, webEnvSpec.publicUrl, "is required in production")
     requireThat(raw.publicUrl?.protocol === "https:", webEnvSpec.publicUrl, "must be an https:// origin in production")
-    requireThat(raw.workerUrl !== undefined, webEnvSpec.workerUrl, "is required in production")
+    requireThat(raw.workerUrls !== undefined || raw.workerDiscovery === "redis", webEnvSpec.workerUrls, "is required in production (or set SECOND_WORKER_DISCOVERY=redis)")
     requireThat(
       raw.mongodbUri !== undefined,
       webEnvSpec.mongodbUri,
@@ -265,6 +265,8 @@ export function loadWebConfig(env: Env): WebConfig {
     "must be a loopback address while SECOND_AUTH_MODE=none, because anyone who reaches the server can sign in as anyone (set SECOND_AUTH_MODE=external, or SECOND_ALLOW_NONE_AUTH_ON_NETWORK=1 to accept that)",
     "127.0.0.1",
   )
+  const workerDiscovery = raw.workerDiscovery ?? "off"
+  requireThat(workerDiscovery !== "redis" || raw.redisUrl !== undefined, webEnvSpec.workerDiscovery, "is redis, which needs REDIS_URL (workers register there); set REDIS_URL, or leave discovery off", "off")
   const oidc = authMode === "external" ? oidcConfig(raw, production) : null
   if (raw.mongodbUri !== undefined) checkMongoUri(raw.mongodbUri)
   if (raw.redisUrl !== undefined) checkRedisUrl(raw.redisUrl)
@@ -283,7 +285,9 @@ export function loadWebConfig(env: Env): WebConfig {
     port,
     authMode,
     publicUrl: raw.publicUrl ?? new URL(`http://${publicHost}:${port}`),
-    workerUrl: raw.workerUrl ?? new URL("http://127.0.0.1:3001"),
+    // Discovery alone names no URL; without either, the one local worker of development.
+    workerUrls: raw.workerUrls ?? (workerDiscovery === "redis" ? [] : [new URL(DEFAULT_WORKER_URL)]),
+    workerDiscovery,
     mongodbUri: raw.mongodbUri,
     redisUrl: raw.redisUrl,
     internalApiToken: raw.internalApiToken,

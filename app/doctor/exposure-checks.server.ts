@@ -20,7 +20,7 @@ export function hostsLine({ values }: DoctorEnv): CheckLine {
   const publicHost = publicUrl.hostname.replace(/^\[|\]$/g, "").toLowerCase()
   if (isLoopbackHost(publicHost)) return skip(HOSTS_ITEM, `the public URL is loopback (${publicUrl.origin}): nothing is public`)
   const services: [string, string[]][] = [
-    ["WORKER_URL", [(values.workerUrl ?? new URL("http://127.0.0.1:3001")).hostname.toLowerCase()]],
+    ["WORKER_URL", (values.workerUrls ?? [new URL("http://127.0.0.1:3001")]).map((url) => url.hostname.toLowerCase())],
     ["MONGODB_URI", values.mongodbUri ? hostsOf(values.mongodbUri.reveal()) : []],
     ["REDIS_URL", values.redisUrl ? hostsOf(values.redisUrl.reveal()) : []],
   ]

@@ -12,7 +12,7 @@ import { tokenStrengthLine } from "./internal-token.server.ts"
 import { publicUrlChecks } from "./public-url-checks.server.ts"
 import { withoutCredentials } from "./connection-string.server.ts"
 import { mongoCheck, redisCheck } from "./store-checks.server.ts"
-import { runtimeLines, sameTokenLine, workerLinesSkipped } from "./worker-checks.server.ts"
+import { noRegisteredWorkerLines, registeredWorkerUrls, workerLines, workerLinesSkipped } from "./worker-checks.server.ts"
 import { probeWorker } from "./worker-probe.server.ts"
 
 export const DEFAULT_TIMEOUT_MS = 4_000
@@ -44,24 +44,33 @@ export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<
   if (values.redisUrl) waitingOn(`Redis at ${withoutCredentials(values.redisUrl.reveal())}`)
   // The spec refuses a short token; the doctor still judges it and still tries it on the worker.
   const rawToken = env["INTERNAL_API_TOKEN"]?.trim() || undefined
-  // `npm start` (not production, no WORKER_URL) runs the worker in the web's process on a port of its own choosing.
-  const embedded = !doctorEnv.production && values.workerUrl === undefined
-  const workerUrl = values.workerUrl ?? new URL("http://127.0.0.1:3001")
-  if (!embedded) waitingOn(`the worker at ${workerUrl.origin} (GET /runtimes)`)
+  // `npm start` (not production, no WORKER_URL, no discovery) runs the worker in the web's process on a port of its own choosing.
+  const discovery = values.workerDiscovery === "redis"
+  const embedded = !doctorEnv.production && values.workerUrls === undefined && !discovery
+  const listed = values.workerUrls ?? (discovery ? [] : [new URL("http://127.0.0.1:3001")])
+  if (discovery && values.redisUrl) waitingOn(`the workers registered in Redis`)
+  // Discovery: the registered workers, within WORKER_URL when it is set (the web's allowlist).
+  const registered = discovery && values.redisUrl ? await registeredWorkerUrls(values.redisUrl, timeoutMs) : null
+  const allowed = (url: URL) => values.workerUrls === undefined || values.workerUrls.some((listedUrl) => listedUrl.origin === url.origin)
+  const workerUrls = [...new Map([...listed, ...(registered && "urls" in registered ? registered.urls.filter(allowed) : [])].map((url) => [url.origin, url])).values()]
+  if (!embedded) for (const workerUrl of workerUrls) waitingOn(`the worker at ${workerUrl.origin} (GET /runtimes)`)
   if (values.publicUrl) waitingOn(`the public URL ${values.publicUrl.origin} (the worker's paths)`)
-  const [auth, mongo, redis, probe, publicPaths] = await Promise.all([
+  const [auth, mongo, redis, probes, publicPaths] = await Promise.all([
     authChecks(doctorEnv, timeoutMs),
     mongoCheck(doctorEnv, timeoutMs),
     redisCheck(doctorEnv, timeoutMs),
-    embedded ? null : probeWorker(workerUrl, rawToken, timeoutMs),
+    embedded ? null : Promise.all(workerUrls.map(async (url) => ({ url, probe: await probeWorker(url, rawToken, timeoutMs) }))),
     publicPathsLine(doctorEnv, timeoutMs),
   ])
   lines.push(...auth, ...publicUrlChecks(doctorEnv), mongo, redis, tokenStrengthLine(rawToken, doctorEnv.production))
-  lines.push(
-    ...(probe === null
-      ? workerLinesSkipped("WORKER_URL is unset: `npm start` runs the worker inside the web's process; set WORKER_URL (and INTERNAL_API_TOKEN) to check a separate worker")
-      : [sameTokenLine(probe, workerUrl, rawToken !== undefined), ...runtimeLines(probe)]),
-  )
+  if (probes === null) {
+    lines.push(...workerLinesSkipped("WORKER_URL is unset: `npm start` runs the worker inside the web's process; set WORKER_URL (and INTERNAL_API_TOKEN) to check a separate worker"))
+  } else if (probes.length === 0) {
+    const why = registered && "problem" in registered ? `the worker registry in Redis could not be read (${registered.problem})` : "no worker is registered in Redis (SECOND_WORKER_DISCOVERY=redis)"
+    lines.push(...noRegisteredWorkerLines(why))
+  } else {
+    lines.push(...workerLines(probes, rawToken !== undefined))
+  }
   lines.push(hostsLine(doctorEnv), publicPaths)
 
   return { production: doctorEnv.production, lines, secretValues: doctorEnv.secretValues }

@@ -3,7 +3,11 @@
 // Everything but the token comes from the worker's own report, so it describes the worker's
 // machine, not this one.
 
+import type { Secret } from "#shared/config/secret.ts"
+import { createRedisLive } from "#shared/live/redis-live.server.ts"
 import { OPENCODE_WITHOUT_JSON_REASON, type RuntimesReport } from "#shared/runs/internal-api.ts"
+import { liveWorkers } from "#shared/workers/worker-registry.ts"
+import { reasonOf, withDeadline } from "./bounded.server.ts"
 import { fail, pass, skip, type CheckLine } from "./check-line.server.ts"
 import type { WorkerProbe } from "./worker-probe.server.ts"
 
@@ -31,6 +35,51 @@ export function sameTokenLine(probe: WorkerProbe, workerUrl: URL, webHasToken: b
       }
       if (!webHasToken) return fail(SAME_TOKEN, `the web has no INTERNAL_API_TOKEN`, SAME_TOKEN_FIX)
       return pass(SAME_TOKEN, `${at} accepted the web's token (and refused a made-up one)`)
+  }
+}
+
+/**
+ * Every worker's lines folded into one line per item: a failure of any worker is the item's
+ * failure (its detail names the worker); one worker alone reads exactly as it always did.
+ */
+export function workerLines(probes: ReadonlyArray<{ readonly url: URL; readonly probe: WorkerProbe }>, webHasToken: boolean): CheckLine[] {
+  const perWorker = probes.map(({ url, probe }) => [
+    sameTokenLine(probe, url, webHasToken),
+    ...runtimeLines(probe).map((line) => (probes.length === 1 ? line : { ...line, detail: `${url.origin}: ${line.detail}` })),
+  ])
+  if (perWorker.length === 1) return perWorker[0]!
+  return (perWorker[0] ?? []).map((first, index) => {
+    const lines = perWorker.map((lines) => lines[index] ?? first)
+    for (const status of ["fail", "pass", "skip"] as const) {
+      const matching = lines.filter((line) => line.status === status)
+      if (matching.length === 0) continue
+      return status === "fail" ? matching[0]! : { ...matching[0]!, detail: matching.map((line) => line.detail).join("; ") }
+    }
+    return first
+  })
+}
+
+/** With SECOND_WORKER_DISCOVERY=redis and no worker found there, the worker lines say so. */
+export const noRegisteredWorkerLines = (why: string): CheckLine[] => [
+  fail(SAME_TOKEN, why, "Start the workers with the same REDIS_URL as the web (they register there), or list them in WORKER_URL."),
+  ...Object.values(RUNTIME_ITEMS).map((item) => skip(item, "no worker to ask (see the line above)")),
+]
+
+/** The origins of the workers registered in Redis and not draining, read within the deadline. */
+export async function registeredWorkerUrls(redisUrl: Secret, timeoutMs: number): Promise<{ readonly urls: URL[] } | { readonly problem: string }> {
+  const opening = createRedisLive({ url: redisUrl.reveal(), connectionName: "second-doctor" })
+  try {
+    const live = await withDeadline(opening, timeoutMs, "Redis")
+    try {
+      const workers = await withDeadline(liveWorkers(live), timeoutMs, "Redis")
+      return { urls: workers.filter((worker) => !worker.draining).map((worker) => new URL(worker.url)) }
+    } finally {
+      await live.close()
+    }
+  } catch (error) {
+    // A connection that opens after the deadline is closed as soon as it does.
+    opening.then((live) => live.close()).catch(() => undefined)
+    return { problem: reasonOf(error) }
   }
 }
 

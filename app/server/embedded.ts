@@ -54,7 +54,8 @@ const workerSettings = configOrExit(() =>
 // One live port for both tiers: the worker writes run streams into it and the web reads them.
 const live = await openLive(baseConfig)
 const worker = await startWorker(workerSettings, { live })
-const config = { ...baseConfig, workerUrl: worker.url }
+// The embedded worker is the one listed; it also registers in the shared live port.
+const config = { ...baseConfig, workerUrls: [worker.url] }
 
 const services = await openServices(config, log, { live }).catch(async (error: unknown) => {
   await worker.close()

@@ -44,9 +44,16 @@ export type StartRunResult =
 
 // NOTE: branded so `instanceof` holds across bundle copies (see shared/errors/branded-error.ts).
 export class WorkerUnavailableError extends brandedErrorClass("WorkerUnavailableError") {
-  constructor(what: string) {
+  /**
+   * unreachable: the request never got there (another worker may be asked); timeout: it may have
+   * been taken, so nobody else is asked; answer: the worker answered something unusable.
+   */
+  readonly reason: "unreachable" | "timeout" | "answer"
+
+  constructor(what: string, reason: "unreachable" | "timeout" | "answer" = "answer") {
     super(`The agent worker is unavailable (${what}). Try again in a moment.`)
     this.name = "WorkerUnavailableError"
+    this.reason = reason
   }
 }
 
@@ -106,7 +113,8 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
         signal: AbortSignal.timeout(init.timeoutMs ?? timeoutMs),
       })
     } catch (error) {
-      throw new WorkerUnavailableError(error instanceof Error && error.name === "TimeoutError" ? "no answer in time" : "unreachable")
+      const timedOut = error instanceof Error && error.name === "TimeoutError"
+      throw new WorkerUnavailableError(timedOut ? "no answer in time" : "unreachable", timedOut ? "timeout" : "unreachable")
     }
   }
   /** The answer decoded by its schema; anything else is the worker misbehaving, said without its internals. */

@@ -7,6 +7,9 @@ import { formatReport } from "#app/doctor/print-report.server.ts"
 import { OPENCODE_WITHOUT_JSON_REASON } from "#shared/runs/internal-api.ts"
 import { DEAD_URL, doctor, STRONG_TOKEN } from "./doctor-lines.ts"
 import { HEALTHY_REPORT, runtime, startFakeWorker, type FakeWorker } from "./fake-worker.ts"
+import { createRedisLive } from "#shared/live/redis-live.server.ts"
+import { announceWorker } from "#shared/workers/worker-registry.ts"
+import { startRedisServer } from "#tests/fixtures/redis-server.ts"
 
 const OTHER_TOKEN = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
 let worker: FakeWorker | undefined
@@ -110,5 +113,59 @@ describe("the worker's runtimes and sandbox", () => {
     const line = (await doctorAgainst({ token: STRONG_TOKEN, report })).line("Bubblewrap")
     expect(line).toMatchObject({ status: "fail" })
     expect(line.fix).toContain("apt-get install bubblewrap")
+  })
+})
+
+describe("several workers (WORKER_URL lists them)", () => {
+  const others: FakeWorker[] = []
+  afterEach(async () => {
+    await Promise.all(others.splice(0).map((other) => other.stop()))
+  })
+
+  it("asks every listed worker, passing only when each passes, and names the one that fails", async () => {
+    const [first, second] = await Promise.all([startFakeWorker({ token: STRONG_TOKEN }), startFakeWorker({ token: STRONG_TOKEN })])
+    others.push(first!, second!)
+    const good = await doctor({ WORKER_URL: `${first!.url},${second!.url}`, INTERNAL_API_TOKEN: STRONG_TOKEN })
+    expect(good.line("INTERNAL_API_TOKEN is the same")).toMatchObject({ status: "pass" })
+    expect(good.line("INTERNAL_API_TOKEN is the same").detail).toContain(first!.url)
+    expect(good.line("INTERNAL_API_TOKEN is the same").detail).toContain(second!.url)
+    expect(good.line("At least one runtime")).toMatchObject({ status: "pass" })
+    expect(second!.authorizations).toContain(`Bearer ${STRONG_TOKEN}`)
+
+    const stranger = await startFakeWorker({ token: OTHER_TOKEN })
+    others.push(stranger)
+    const bad = await doctor({ WORKER_URL: `${first!.url},${stranger.url}`, INTERNAL_API_TOKEN: STRONG_TOKEN })
+    expect(bad.line("INTERNAL_API_TOKEN is the same")).toMatchObject({ status: "fail" })
+    expect(bad.line("INTERNAL_API_TOKEN is the same").detail).toContain(stranger.url)
+    expect(bad.line("At least one runtime")).toMatchObject({ status: "pass" })
+  })
+})
+
+describe("workers registered in Redis (SECOND_WORKER_DISCOVERY=redis)", () => {
+  it("asks the registered workers, and fails when none is registered", async () => {
+    const redis = await startRedisServer()
+    const registered = await startFakeWorker({ token: STRONG_TOKEN })
+    const live = await createRedisLive({ url: redis.url })
+    try {
+      const env = { SECOND_WORKER_DISCOVERY: "redis", REDIS_URL: redis.url, INTERNAL_API_TOKEN: STRONG_TOKEN }
+      const none = await doctor(env)
+      expect(none.line("INTERNAL_API_TOKEN is the same")).toMatchObject({ status: "fail" })
+      expect(none.line("INTERNAL_API_TOKEN is the same").detail).toContain("no worker is registered in Redis")
+
+      const announcement = { id: "worker-a-1", url: registered.url, name: "worker-a", runtimes: ["claude" as const], capacity: 2, activeTurns: 0, draining: false, startedAt: new Date().toISOString() }
+      await announceWorker(live, announcement)
+      const found = await doctor(env)
+      expect(found.line("INTERNAL_API_TOKEN is the same")).toMatchObject({ status: "pass" })
+      expect(found.line("INTERNAL_API_TOKEN is the same").detail).toContain(registered.url)
+      // WORKER_URL is then an allowlist: a registered worker it does not name is not asked.
+      const elsewhere = await doctor({ ...env, WORKER_URL: DEAD_URL })
+      expect(elsewhere.line("INTERNAL_API_TOKEN is the same").detail).toContain("did not answer")
+      // Only the run that allowed it asked it (its token, then a made-up one).
+      expect(registered.authorizations).toHaveLength(2)
+    } finally {
+      await live.close()
+      await registered.stop()
+      await redis.stop()
+    }
   })
 })

@@ -1,0 +1,138 @@
+// Which agent workers this web may call, and in what order: the workers registered in the live
+// coordination port (shared/workers/worker-registry.ts), kept to the WORKER_URL allowlist, plus
+// listed URLs no registered worker announces (last, load unknown: one WORKER_URL works before and
+// without registration). The registry is read on every turn, so one read serves every call for a
+// moment; a worker that joins or leaves is seen within that moment plus its heartbeat.
+
+import { createHash } from "node:crypto"
+import type { LiveCoordination } from "#shared/live/live.server.ts"
+import type { Secret } from "#shared/config/secret.ts"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { liveWorkers, type WorkerAnnouncement } from "#shared/workers/worker-registry.ts"
+import type { WorkerDiscovery } from "../config/worker-urls.server.ts"
+import { createWorkerClient, type WorkerClient } from "./worker-client.server.ts"
+
+/** One worker the web may call. */
+export interface WorkerTarget {
+  /** The registry id, or listedWorkerId(origin) for a listed URL that no registered worker announces. */
+  readonly id: string
+  readonly url: URL
+  /** Its latest announcement; null for a listed URL that is not registered (load unknown). */
+  readonly announcement: WorkerAnnouncement | null
+  readonly client: WorkerClient
+}
+
+export interface WorkerDirectory {
+  /** Every worker that may hold an app's session or run: registered (draining too), then listed-only. */
+  all(): Promise<readonly WorkerTarget[]>
+  /**
+   * Workers that may take a new turn, best first: not draining, and able to run `runtime` (a
+   * worker still detecting its runtimes lists none and is kept, after those that list it); among
+   * equals the least loaded (active turns over capacity, ties broken at random); listed-only last.
+   */
+  candidates(runtime?: RuntimeId): Promise<readonly WorkerTarget[]>
+  /** A worker of `all()` by id, or null when it is gone (or not allowed). */
+  byId(id: string): Promise<WorkerTarget | null>
+}
+
+export interface WorkerDirectoryOptions {
+  readonly live: LiveCoordination
+  /** WORKER_URL's origins; with discovery on, an allowlist when not empty. */
+  readonly urls: readonly URL[]
+  readonly discovery: WorkerDiscovery
+  readonly token: Secret | undefined
+  /** How long one registry read serves (default 500 ms). */
+  readonly cacheMs?: number
+  /** Called when the registry cannot be read; the listed URLs still serve meanwhile. */
+  readonly onRegistryError?: (error: unknown) => void
+}
+
+/**
+ * The id a listed URL no registered worker announces goes by (in session leases and agent-run
+ * keys): its origin spelled as a worker id (shared/workers/worker-registry.ts's pattern).
+ */
+export function listedWorkerId(origin: string): string {
+  const spelled = `listed-${origin.replace(/[^A-Za-z0-9._-]+/g, "-")}`
+  return spelled.length <= 200 ? spelled : `listed-${createHash("sha256").update(origin).digest("hex")}`
+}
+
+/**
+ * Whether `target` is the worker a lease or key names: by id, or, for a listed URL that has
+ * registered since, by the id it went by before (same process, so the fence it served holds).
+ */
+export const answersTo = (target: WorkerTarget, workerId: string) => target.id === workerId || listedWorkerId(target.url.origin) === workerId
+
+const originOf = (value: string): string | null => {
+  try {
+    const url = new URL(value)
+    return url.protocol === "http:" || url.protocol === "https:" ? url.origin : null
+  } catch {
+    return null
+  }
+}
+
+const load = (announcement: WorkerAnnouncement) => announcement.activeTurns / Math.max(1, announcement.capacity)
+
+export function createWorkerDirectory(options: WorkerDirectoryOptions): WorkerDirectory {
+  const cacheMs = options.cacheMs ?? 500
+  const listed = options.urls.map((url) => new URL(url.origin))
+  const allowed = new Set(listed.map((url) => url.origin))
+  // With discovery off only listed origins are ever called; with it on, any registered one unless
+  // WORKER_URL narrows it. The token is never sent anywhere else.
+  const mayCall = (origin: string) => (allowed.size > 0 ? allowed.has(origin) : options.discovery === "redis")
+  const clients = new Map<string, WorkerClient>()
+  const clientFor = (origin: string) => {
+    let client = clients.get(origin)
+    if (!client) {
+      client = createWorkerClient({ baseUrl: new URL(origin), token: options.token })
+      clients.set(origin, client)
+    }
+    return client
+  }
+
+  let cached: { readonly at: number; readonly targets: Promise<readonly WorkerTarget[]> } | null = null
+  const read = async (): Promise<readonly WorkerTarget[]> => {
+    const announced = await liveWorkers(options.live).catch((error: unknown) => {
+      options.onRegistryError?.(error)
+      return [] as WorkerAnnouncement[]
+    })
+    const registered: WorkerTarget[] = []
+    for (const announcement of announced) {
+      const origin = originOf(announcement.url)
+      if (origin === null || !mayCall(origin)) continue
+      registered.push({ id: announcement.id, url: new URL(origin), announcement, client: clientFor(origin) })
+    }
+    const seen = new Set(registered.map((target) => target.url.origin))
+    const unregistered = listed
+      .filter((url) => !seen.has(url.origin))
+      .map((url) => ({ id: listedWorkerId(url.origin), url, announcement: null, client: clientFor(url.origin) }))
+    return [...registered, ...unregistered]
+  }
+  const all = (): Promise<readonly WorkerTarget[]> => {
+    const now = Date.now()
+    if (cached === null || now - cached.at >= cacheMs) cached = { at: now, targets: read() }
+    return cached.targets
+  }
+
+  return {
+    all,
+    async candidates(runtime) {
+      const ranked = (await all())
+        .filter((target) => target.announcement === null || !target.announcement.draining)
+        .filter((target) => runtime === undefined || target.announcement === null || target.announcement.runtimes.length === 0 || target.announcement.runtimes.includes(runtime))
+        .map((target) => ({ target, tie: Math.random() }))
+      // Listed-only workers spread at random too: with no registry, a list still shares the load.
+      const tier = ({ announcement }: WorkerTarget) => (announcement === null ? 2 : runtime !== undefined && announcement.runtimes.length === 0 ? 1 : 0)
+      ranked.sort(
+        (a, b) =>
+          tier(a.target) - tier(b.target) ||
+          (a.target.announcement && b.target.announcement ? load(a.target.announcement) - load(b.target.announcement) : 0) ||
+          a.tie - b.tie,
+      )
+      return ranked.map(({ target }) => target)
+    },
+    async byId(id) {
+      return (await all()).find((target) => answersTo(target, id)) ?? null
+    },
+  }
+}

@@ -1,0 +1,218 @@
+// The web's WorkerClient when there may be several workers: each call goes to the worker that
+// should answer it. An app's turns go to the owner of its session lease (shared/workers/
+// session-lease.ts) while that owner is live, not draining and runs the turn's runtime; otherwise
+// to the least-loaded worker, for which the lease is claimed (fence + 1) first. Every turn carries
+// the lease's fence, so a worker can tell that the app may have changed elsewhere since it last
+// served it. A worker that is busy, draining or unreachable passes the turn to the next one; only
+// when none is left is the person told, retryably. With one worker this is today's behaviour.
+
+import type { LiveCoordination } from "#shared/live/live.server.ts"
+import { WORKER_BUSY, WORKER_DRAINING } from "#shared/runs/internal-api.ts"
+import type { StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
+import type { RuntimeId } from "#shared/runtime/run-event.ts"
+import { claimSessionLease, readSessionLease, sessionLeaseKey, type SessionLease } from "#shared/workers/session-lease.ts"
+import { WorkerUnavailableError, type StartRunResult, type WorkerClient, type WorkerHealth, type WorkerSessionStatus } from "./worker-client.server.ts"
+import { answersTo, type WorkerDirectory, type WorkerTarget } from "./worker-directory.server.ts"
+
+/** Where an agent run's worker is remembered, so a cancel reaches it. */
+export const agentRunWorkerKey = (runId: string) => `agent-run:${runId}:worker`
+/** Longer than any agent run lives (turn timeouts are well under it). */
+export const AGENT_RUN_WORKER_TTL_MS = 6 * 60 * 60 * 1000
+
+export const WORKERS_BUSY: StartRunResult = {
+  started: false,
+  code: "workers_busy",
+  message: "Every agent worker is busy right now. Send the message again in a minute.",
+  retryable: true,
+}
+
+const NO_SESSION: WorkerSessionStatus = { exists: false, busy: false, runtime: null, nativeSessionId: null, lastActiveAt: null, hasSource: false }
+
+/** A refusal another worker may not share: pass the turn on. */
+const passesOn = (result: StartRunResult) => !result.started && (result.code === WORKER_BUSY || result.code === WORKER_DRAINING)
+
+/** The request never reached the worker, so asking another cannot start the turn twice. */
+const unreachable = (error: unknown): error is WorkerUnavailableError => error instanceof WorkerUnavailableError && error.reason === "unreachable"
+
+/** How a sequence of tries ended when none started: busy somewhere, else the last unreachable. */
+class Attempts {
+  private busy = false
+  private lastError: WorkerUnavailableError | null = null
+  readonly tried = new Set<string>()
+
+  refused(target: WorkerTarget) {
+    this.tried.add(target.id)
+    this.busy = true
+  }
+
+  unreachable(target: WorkerTarget, error: WorkerUnavailableError) {
+    this.tried.add(target.id)
+    this.lastError = error
+  }
+
+  /** Busy wins (a retry soon will work); all unreachable says so as one worker always did. */
+  outcome(): StartRunResult {
+    if (this.busy) return WORKERS_BUSY
+    throw this.lastError ?? new WorkerUnavailableError("no worker is registered", "unreachable")
+  }
+}
+
+export interface WorkerPoolOptions {
+  readonly live: LiveCoordination
+  readonly directory: WorkerDirectory
+}
+
+export function createWorkerPool({ live, directory }: WorkerPoolOptions): WorkerClient {
+  /**
+   * The worker that holds the app's session now, draining or not (it still runs its turns). No
+   * lease at all and one worker only: that one (an app from before leases, as it always was).
+   */
+  const holder = async (appId: string): Promise<WorkerTarget | null> => {
+    const { lease, raw } = await readSessionLease(live, appId)
+    const all = await directory.all()
+    if (lease) return all.find((target) => answersTo(target, lease.workerId)) ?? null
+    return raw === null && all.length === 1 ? all[0]! : null
+  }
+
+  /**
+   * The worker for the app's next turn and the fence to send: the owner when it may take it,
+   * else the first untried candidate, for which the lease is claimed. A claim lost to another web
+   * follows the winner when it may take the turn, else claims again from what the winner wrote.
+   */
+  const route = async (appId: string, candidates: readonly WorkerTarget[], tried: ReadonlySet<string>) => {
+    for (let attempt = 0; attempt <= candidates.length + 2; attempt += 1) {
+      const seen = await readSessionLease(live, appId)
+      const owner = seen.lease ? candidates.find((target) => answersTo(target, seen.lease!.workerId) && !tried.has(target.id)) : undefined
+      if (owner) return { target: owner, fence: seen.lease!.fence }
+      const next = candidates.find((target) => !tried.has(target.id))
+      if (!next) return null
+      const claimed: SessionLease | null = await claimSessionLease(live, appId, seen, next.id)
+      if (claimed) return { target: next, fence: claimed.fence }
+    }
+    return null
+  }
+
+  /** Tries candidates in order with `send` until one starts the turn or gives a final answer. */
+  const firstThatTakes = async (
+    candidates: readonly WorkerTarget[],
+    pick: (tried: ReadonlySet<string>) => Promise<{ readonly target: WorkerTarget; readonly send: () => Promise<StartRunResult> } | null>,
+  ): Promise<StartRunResult> => {
+    const attempts = new Attempts()
+    for (let tries = 0; tries < candidates.length; tries += 1) {
+      const picked = await pick(attempts.tried)
+      if (!picked) break
+      try {
+        const result = await picked.send()
+        if (!passesOn(result)) return result
+        attempts.refused(picked.target)
+      } catch (error) {
+        if (!unreachable(error)) throw error
+        attempts.unreachable(picked.target, error)
+      }
+    }
+    return attempts.outcome()
+  }
+
+  /** The first of `targets` that answers `ask`; the last failure when none does. */
+  const firstAnswer = async <A>(targets: readonly WorkerTarget[], ask: (client: WorkerClient) => Promise<A>): Promise<A> => {
+    let failure: unknown = new WorkerUnavailableError("no worker is registered", "unreachable")
+    for (const target of targets) {
+      try {
+        return await ask(target.client)
+      } catch (error) {
+        failure = error
+      }
+    }
+    throw failure
+  }
+
+  /** Workers to ask about runtimes and health: those taking turns, else any. */
+  const answering = async (runtime?: RuntimeId) => {
+    const candidates = await directory.candidates(runtime)
+    return candidates.length > 0 ? candidates : directory.all()
+  }
+
+  return {
+    async health(): Promise<WorkerHealth> {
+      let answer: WorkerHealth = "unreachable"
+      for (const target of await answering()) {
+        const health = await target.client.health()
+        if (health === "ok") return health
+        if (health === "unauthorized") answer = health
+      }
+      return answer
+    },
+
+    async runtimes() {
+      return firstAnswer(await answering(), (client) => client.runtimes())
+    },
+
+    async startRun(appId, request) {
+      const candidates = await directory.candidates(request.runtime)
+      return firstThatTakes(candidates, async (tried) => {
+        const routed = await route(appId, candidates, tried)
+        if (!routed) return null
+        return { target: routed.target, send: () => routed.target.client.startRun(appId, { ...request, sessionFence: routed.fence }) }
+      })
+    },
+
+    async status(appId) {
+      const target = await holder(appId)
+      return target ? target.client.status(appId) : NO_SESSION
+    },
+
+    async cancel(appId, runId) {
+      const target = await holder(appId)
+      return target ? target.client.cancel(appId, runId) : { cancelled: false }
+    },
+
+    async files(appId) {
+      const target = await holder(appId)
+      // No worker holds the app: its source is the last snapshot, as when the worker is unreachable.
+      if (!target) throw new WorkerUnavailableError("no worker holds this app", "unreachable")
+      return target.client.files(appId)
+    },
+
+    async destroy(appId) {
+      const [{ lease }, all] = await Promise.all([readSessionLease(live, appId), directory.all()])
+      const results = await Promise.allSettled(all.map((target) => target.client.destroy(appId)))
+      const failed = (index: number) => results[index]?.status === "rejected"
+      const ownerIndex = lease ? all.findIndex((target) => answersTo(target, lease.workerId)) : -1
+      // The owner holds the app's files: if it could not be reached, the app is not deleted yet.
+      // Without a known owner, one worker that answered is enough (the others hold nothing of it).
+      const mustFail = ownerIndex >= 0 ? failed(ownerIndex) : all.length > 0 && all.every((_, index) => failed(index))
+      if (mustFail) {
+        const rejected = results[ownerIndex >= 0 ? ownerIndex : 0] as PromiseRejectedResult
+        throw rejected.reason
+      }
+      await live.deleteKey(sessionLeaseKey(appId)).catch(() => undefined)
+    },
+
+    async startAgentRun(request: StartAgentRunRequest) {
+      const candidates = await directory.candidates(request.runtime)
+      return firstThatTakes(candidates, async (tried) => {
+        const target = candidates.find((candidate) => !tried.has(candidate.id))
+        if (!target) return null
+        // Written before the call: a start that times out may still run there, and the cancel
+        // that follows has to find it.
+        const send = async () => {
+          await live.setKey(agentRunWorkerKey(request.runId), target.id, { ttlMs: AGENT_RUN_WORKER_TTL_MS })
+          return target.client.startAgentRun(request)
+        }
+        return { target, send }
+      })
+    },
+
+    async cancelAgentRun(runId) {
+      const workerId = await live.getKey(agentRunWorkerKey(runId))
+      const target = workerId === null ? null : await directory.byId(workerId)
+      if (target) return target.client.cancelAgentRun(runId)
+      // Not known (or gone): whoever runs it stops it; the others answer that they have no such run.
+      const answers = await Promise.allSettled((await directory.all()).map((other) => other.client.cancelAgentRun(runId)))
+      if (answers.some((answer) => answer.status === "fulfilled" && answer.value.cancelled)) return { cancelled: true }
+      const rejected = answers.find((answer): answer is PromiseRejectedResult => answer.status === "rejected")
+      if (rejected && answers.every((answer) => answer.status === "rejected")) throw rejected.reason
+      return { cancelled: false }
+    },
+  }
+}
