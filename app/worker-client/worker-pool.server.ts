@@ -10,7 +10,7 @@ import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { WORKER_BUSY, WORKER_DRAINING } from "#shared/runs/internal-api.ts"
 import type { StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
-import { claimSessionLease, readSessionLease, sessionLeaseKey, type SessionLease } from "#shared/workers/session-lease.ts"
+import { claimSessionLease, readSessionLease, SESSION_LEASE_TTL_MS, sessionLeaseKey, type SessionLease } from "#shared/workers/session-lease.ts"
 import { WorkerUnavailableError, type StartRunResult, type WorkerClient, type WorkerHealth, type WorkerSessionStatus } from "./worker-client.server.ts"
 import { answersTo, type WorkerDirectory, type WorkerTarget } from "./worker-directory.server.ts"
 
@@ -83,7 +83,12 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
     for (let attempt = 0; attempt <= candidates.length + 2; attempt += 1) {
       const seen = await readSessionLease(live, appId)
       const owner = seen.lease ? candidates.find((target) => answersTo(target, seen.lease!.workerId) && !tried.has(target.id)) : undefined
-      if (owner) return { target: owner, fence: seen.lease!.fence }
+      if (owner) {
+        // Each turn keeps the lease from expiring: a lease that lapsed would restart at fence 1,
+        // which a worker that served fence 1 long ago could mistake for its own.
+        await live.expire(sessionLeaseKey(appId), SESSION_LEASE_TTL_MS)
+        return { target: owner, fence: seen.lease!.fence }
+      }
       const next = candidates.find((target) => !tried.has(target.id))
       if (!next) return null
       const claimed: SessionLease | null = await claimSessionLease(live, appId, seen, next.id)
