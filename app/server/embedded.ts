@@ -47,6 +47,9 @@ const workerSettings = configOrExit(() =>
     PORT: "0",
     HOST: "127.0.0.1",
     WEB_URL: webLoopback,
+    // The web in this process stops serving before its worker closes: a drain would only make
+    // Ctrl-C wait for turns whose ends nothing could record (an explicit setting still wins).
+    SECOND_WORKER_DRAIN_SECONDS: env["SECOND_WORKER_DRAIN_SECONDS"] ?? "0",
     // Apps and runtime homes live with the rest of this installation's data.
     SECOND_WORKSPACES_DIR: process.env["SECOND_WORKSPACES_DIR"]?.trim() || join(dataDir, "worker"),
   }),

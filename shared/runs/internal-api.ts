@@ -77,6 +77,14 @@ export const StartTurnRequest = Schema.Struct({
    * (everything but dot-entries and node_modules), where otherwise they only fill an empty one.
    */
   replaceSource: Schema.optional(Schema.Boolean),
+  /**
+   * The fence of the app's session lease the web routed this turn by (shared/workers/session-lease.ts).
+   * A worker that last served the app under another fence (or under none, while it holds leftover
+   * source) closes its session first: the app may have changed on another worker since. Then
+   * `sourceFiles` REPLACE its working directory; without them it answers 409 source_needed when
+   * `snapshotAvailable`, and starts clean when there is no snapshot. Absent: no lease in play.
+   */
+  sessionFence: Schema.optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
 })
 export type StartTurnRequest = typeof StartTurnRequest.Type
 
@@ -88,6 +96,34 @@ export const WorkerProblem = Schema.Struct({
   error: Schema.Struct({ code: Schema.String, message: Schema.String }),
 })
 export type WorkerProblem = typeof WorkerProblem.Type
+
+/**
+ * The worker's refusals to take a turn (builder or app agent) that another worker may take: 503
+ * with these WorkerProblem codes, retryable. busy: it runs SECOND_WORKER_CONCURRENCY turns
+ * already; draining: it is shutting down (SIGTERM) and finishes only the turns it has.
+ */
+export const WORKER_BUSY = "worker_busy"
+export const WORKER_DRAINING = "worker_draining"
+export const WorkerRefusalCode = Schema.Literals([WORKER_BUSY, WORKER_DRAINING])
+export type WorkerRefusalCode = typeof WorkerRefusalCode.Type
+
+/**
+ * How a builder turn stopped by its worker's shutdown ends (the drain deadline passed): failed,
+ * retryable, with this error code; the web sends the message again to another worker.
+ */
+export const WORKER_RESTARTING = "worker_restarting"
+
+/** GET /health (authenticated): the worker is up, and its load. */
+export const WorkerHealthReport = Schema.Struct({
+  status: Schema.Literal("ok"),
+  uptimeSeconds: Schema.Int,
+  /** The worker's registry id (SECOND_WORKER_NAME + "-" + random, new on every start). */
+  id: Schema.String,
+  activeTurns: Schema.Int,
+  capacity: Schema.Int,
+  draining: Schema.Boolean,
+})
+export type WorkerHealthReport = typeof WorkerHealthReport.Type
 
 /** GET /sessions/:appId/status. */
 export const WorkerSessionStatus = Schema.Struct({

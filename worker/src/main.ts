@@ -1,7 +1,8 @@
 // The worker's composition root: every layer is put together here, and only here: the HTTP
 // routes (sessions, agent runs, the MCP broker) over RuntimeLayer (Runtimes, Sessions), SandboxEnvLayer,
 // SecretStoreLayer, McpBrokerLayer (run tokens, builder tools) and BuildLayer (done_building's
-// builds and their way into runs), all configured by WorkerConfig.
+// builds and their way into runs), all configured by WorkerConfig. WorkerRegistry counts turns and
+// announces the worker; Draining lets running turns finish on shutdown before the server closes.
 
 import { createServer } from "node:http"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -30,6 +31,7 @@ import { codexAdapter } from "./runtime/adapters/codex-adapter.ts"
 import { opencodeAdapter } from "./runtime/adapters/opencode-adapter.ts"
 import { RunDriver } from "./runs/RunDriver.ts"
 import { RunLive } from "./runs/RunLive.ts"
+import { WorkerRegistry } from "./registry/WorkerRegistry.ts"
 import { Runtimes } from "./runtime/Runtimes.ts"
 import { Sessions } from "./runtime/Sessions.ts"
 import { SandboxEnv } from "./sandbox/SandboxEnv.ts"
@@ -50,10 +52,13 @@ const BuildLayer = AppBuilds.layer.pipe(Layer.provideMerge(BuildProgress.layer))
 /**
  * Detection and adapters, sessions and app agent runs with their turn supervision, and the
  * detached runs they drive (which write run streams through RunLive). Sessions and AgentRuns also
- * read the server's own address (for MCP URLs).
+ * read the server's own address (for MCP URLs), and admit every turn through WorkerRegistry,
+ * which announces the worker in the same live port. Built before them, the registry closes after
+ * them: the worker is withdrawn once its turns are stopped and reported.
  */
 const RuntimeLayer = (injectedLive: LiveCoordination | undefined) =>
   Layer.mergeAll(Sessions.layer, AgentRuns.layer, RunDriver.layer).pipe(
+    Layer.provideMerge(WorkerRegistry.layer),
     Layer.provideMerge(RunLive.layer(injectedLive)),
     Layer.provideMerge(Runtimes.layerWith({ claude: claudeAdapter, codex: codexAdapter, opencode: opencodeAdapter })),
   )
@@ -85,21 +90,40 @@ const LogListening = Layer.effectDiscard(
   }),
 )
 
+/**
+ * Graceful shutdown's first step. Acquired after the HTTP server, so its finalizer runs before the
+ * server closes: the running turns' runtimes still call /mcp while they finish. It refuses new
+ * turns (worker_draining), says so in the registry, and waits for the running turns up to
+ * SECOND_WORKER_DRAIN_SECONDS; then the rest closes as before (RunDriver stops what still runs,
+ * and its turns end failed, retryable, and are reported).
+ */
+const Draining = Layer.effectDiscard(
+  Effect.gen(function* () {
+    yield* HttpServer.HttpServer
+    const registry = yield* WorkerRegistry
+    yield* Effect.addFinalizer(() => registry.drain)
+  }),
+)
+
 const loggerLayer = (settings: WorkerSettings) =>
   Logger.layer([settings.production ? Logger.consoleJson : Logger.consolePretty(), ...errorReportingLoggers(settings)])
 
 /** The whole worker as one layer: HTTP server on the configured host and port, and its services. */
 export const workerLayer = (settings: WorkerSettings, options: WorkerOptions = {}) =>
-  HttpRouter.serve(Routes, { disableListenLog: true, disableLogger: true }).pipe(
-    Layer.merge(StartupWarnings),
-    Layer.provideMerge(WorkerServices(options.live)),
+  Draining.pipe(
     Layer.provideMerge(
-      NodeHttpServer.layer(() => createServer(), {
-        port: settings.port,
-        host: settings.host,
-        // Open streams must not hold a shutdown for the default 20 s.
-        gracefulShutdownTimeout: "2 seconds",
-      }),
+      HttpRouter.serve(Routes, { disableListenLog: true, disableLogger: true }).pipe(
+        Layer.merge(StartupWarnings),
+        Layer.provideMerge(WorkerServices(options.live)),
+        Layer.provideMerge(
+          NodeHttpServer.layer(() => createServer(), {
+            port: settings.port,
+            host: settings.host,
+            // Open streams must not hold a shutdown for the default 20 s.
+            gracefulShutdownTimeout: "2 seconds",
+          }),
+        ),
+      ),
     ),
     Layer.provide(WorkerConfig.layer(settings)),
     Layer.provide(loggerLayer(settings)),
@@ -112,6 +136,7 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   readonly url: URL
+  /** Drains (up to SECOND_WORKER_DRAIN_SECONDS while turns run), then stops everything. */
   close(): Promise<void>
 }
 

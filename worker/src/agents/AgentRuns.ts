@@ -13,6 +13,7 @@ import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { appToolsGrant } from "../mcp/AppTools.ts"
 import { mcpUrl } from "../mcp/McpBroker.ts"
+import { WorkerRegistry, type TurnPermit, type WorkerAdmitError } from "../registry/WorkerRegistry.ts"
 import { McpTokens, type McpGrant } from "../mcp/McpTokens.ts"
 import type { RuntimeStartError, SessionSetup } from "../runtime/adapters/runtime-adapter.ts"
 import { Runtimes, type RuntimeUnavailableError } from "../runtime/Runtimes.ts"
@@ -31,7 +32,7 @@ export class AgentRunBusyError extends Schema.TaggedError<AgentRunBusyError>()("
 }
 
 /** Everything starting an agent run can be refused with. */
-export type AgentRunStartError = AgentRunBusyError | RuntimeUnavailableError | SandboxAppIdError
+export type AgentRunStartError = AgentRunBusyError | RuntimeUnavailableError | SandboxAppIdError | WorkerAdmitError
 
 /** How long past the turn's own deadline its MCP token stays armed (the turn's last tool result on its way). */
 const TOKEN_GRACE_MS = 5_000
@@ -46,6 +47,8 @@ interface Running {
   fiber: Fiber.Fiber<void> | null
   /** Why the turn is being stopped from outside, once it is. */
   stop: "cancelled" | "worker_stopping" | null
+  /** The run's place in the worker's count, once admitted. */
+  permit: TurnPermit | null
 }
 
 export class AgentRuns extends Context.Service<
@@ -67,6 +70,7 @@ export class AgentRuns extends Context.Service<
       const secrets = yield* SecretStore
       const tokens = yield* McpTokens
       const runtimes = yield* Runtimes
+      const registry = yield* WorkerRegistry
       const origin = brokerOrigin(config.host, (yield* HttpServer.HttpServer).address)
       const layerScope = yield* Effect.scope
       const limits = { timeoutMs: config.turnTimeoutMs, idleTimeoutMs: config.turnIdleTimeoutMs }
@@ -163,8 +167,9 @@ export class AgentRuns extends Context.Service<
             return superviseTurn(runtimeTurn(request, key, Redacted.value(token)), limits)
           }),
           stoppedEvents: () => (run.stop === "worker_stopping" ? WORKER_STOPPING : stopEvents("cancelled", limits)),
-          onEnd: Effect.sync(() => {
+          onEnd: Effect.suspend(() => {
             if (running.get(request.runId) === run) running.delete(request.runId)
+            return run.permit?.release ?? Effect.void
           }),
           fork: (turn) => FiberMap.run(turns, request.runId, turn),
         })
@@ -177,17 +182,20 @@ export class AgentRuns extends Context.Service<
           // Check and claim in one synchronous step: a retried start cannot run the same turn twice.
           const run = yield* Effect.sync((): Running | null => {
             if (running.has(request.runId)) return null
-            const created: Running = { fiber: null, stop: null }
+            const created: Running = { fiber: null, stop: null, permit: null }
             running.set(request.runId, created)
             return created
           })
           if (run === null) return yield* new AgentRunBusyError({ runId: request.runId })
-          return yield* started(request, run).pipe(
+          // Refused or failed before its fiber owns it: the run gives back its claim and its place in the count.
+          return yield* Effect.tap(registry.admit, (permit) => Effect.sync(() => (run.permit = permit))).pipe(
+            Effect.andThen(started(request, run)),
             Effect.onExit((exit) =>
-              Effect.sync(() => {
-                if (Exit.isSuccess(exit) || run.fiber !== null) return
+              Effect.suspend(() => {
+                if (Exit.isSuccess(exit) || run.fiber !== null) return Effect.void
                 if (running.get(request.runId) === run) running.delete(request.runId)
                 removeAgentRunDirectories(config.workspacesDir, agentRunSessionKey(request.runId))
+                return run.permit?.release ?? Effect.void
               }),
             ),
           )

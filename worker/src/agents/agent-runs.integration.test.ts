@@ -258,6 +258,8 @@ describe("an app agent run", () => {
         INTERNAL_API_TOKEN: token,
         WEB_URL: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
         SECOND_WORKSPACES_DIR: workspaces,
+        // No drain: the run is cut short at once, as by a deadline that has passed.
+        SECOND_WORKER_DRAIN_SECONDS: "0",
         ANTHROPIC_BASE_URL: fake.url,
         ANTHROPIC_API_KEY: FAKE_API_KEY,
       }),

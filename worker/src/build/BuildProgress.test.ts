@@ -16,6 +16,7 @@ import type { RuntimeAdapter } from "../runtime/adapters/runtime-adapter.ts"
 import { Runtimes } from "../runtime/Runtimes.ts"
 import { Sessions } from "../runtime/Sessions.ts"
 import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
+import { WorkerRegistry } from "../registry/WorkerRegistry.ts"
 import { SecretStore } from "../secrets/SecretStore.ts"
 import { BuildProgress, type BuildEvent } from "./BuildProgress.ts"
 
@@ -53,6 +54,7 @@ const layerFor = (script: Script) => {
   return Sessions.layer.pipe(
     Layer.provide(Runtimes.layerTest({ claude: waitingAdapter(script) })),
     Layer.provide(SandboxEnv.layerTest),
+    Layer.provide(WorkerRegistry.layerTest),
     Layer.provideMerge(BuildProgress.layer),
     Layer.provide(SecretStore.layerTest),
     Layer.provide(McpTokens.layerTest),

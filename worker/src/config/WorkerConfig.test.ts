@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest"
 import { ConfigError } from "#shared/config/env.ts"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
-import { defaultAppTemplateDir, loadWorkerConfig } from "./WorkerConfig.ts"
+import { hostname } from "node:os"
+import { defaultAppTemplateDir, derivedWorkerUrl, loadWorkerConfig, workerNameFrom } from "./WorkerConfig.ts"
 
 const token = "fedcba9876543210fedcba9876543210"
 
@@ -70,5 +71,50 @@ describe("worker configuration", () => {
     expect(config.providerKeys.anthropic?.reveal()).toBe("sk-ant-canary")
     const printed = `${JSON.stringify(config)} ${String(config.providerKeys.openai)}`
     expect(printed).not.toContain("canary")
+  })
+
+  it("announces itself at HOST:PORT by default, the machine's hostname standing for a wildcard address", () => {
+    expect(loadWorkerConfig({}).workerUrl.href).toBe("http://127.0.0.1:3001/")
+    expect(loadWorkerConfig({ HOST: "10.0.3.7", PORT: "4001" }).workerUrl.href).toBe("http://10.0.3.7:4001/")
+    expect(loadWorkerConfig({ HOST: "0.0.0.0" }).workerUrl.href).toBe(`http://${hostname().toLowerCase()}:3001/`)
+    expect(derivedWorkerUrl("::", 3001, "worker-0")).toEqual(new URL("http://worker-0:3001"))
+    expect(derivedWorkerUrl("::1", 3001).href).toBe("http://[::1]:3001/")
+    // PORT=0 keeps port 0, which the registry replaces with the port the server bound.
+    expect(loadWorkerConfig({ PORT: "0" }).workerUrl.port).toBe("0")
+    expect(loadWorkerConfig({ SECOND_WORKER_URL: "https://worker-a.internal:8443" }).workerUrl.origin).toBe("https://worker-a.internal:8443")
+  })
+
+  it("refuses a worker URL that is not an http(s) origin, in one line", () => {
+    expect(() => loadWorkerConfig({ SECOND_WORKER_URL: "worker:3001" })).toThrow(
+      'Invalid configuration: SECOND_WORKER_URL must start with http:// or https:// (got "worker:3001"). Example: SECOND_WORKER_URL=http://10.0.3.7:3001',
+    )
+    expect(() => loadWorkerConfig({ SECOND_WORKER_URL: "http://worker:3001/sessions" })).toThrow(
+      /^Invalid configuration: SECOND_WORKER_URL must be an origin without a path, query or fragment \(got "http:\/\/worker:3001\/sessions"\)\./,
+    )
+    expect(() => loadWorkerConfig({ SECOND_WORKER_URL: "http://user:pw@worker:3001" })).toThrow(
+      "Invalid configuration: SECOND_WORKER_URL must not carry credentials. Example: SECOND_WORKER_URL=http://10.0.3.7:3001",
+    )
+  })
+
+  it("names the worker after its host unless told, as a short slug", () => {
+    expect(loadWorkerConfig({}).workerName).toBe(workerNameFrom(hostname()))
+    expect(workerNameFrom("Worker_7.example.com")).toBe("worker-7")
+    expect(workerNameFrom("---")).toBe("worker")
+    expect(loadWorkerConfig({ SECOND_WORKER_NAME: "worker-a" }).workerName).toBe("worker-a")
+    expect(() => loadWorkerConfig({ SECOND_WORKER_NAME: "Worker A" })).toThrow(
+      `Invalid configuration: SECOND_WORKER_NAME must be 1–63 lowercase letters, digits or '-', starting and ending with a letter or digit (got "Worker A"). Example: SECOND_WORKER_NAME=worker-a`,
+    )
+    expect(() => loadWorkerConfig({ SECOND_WORKER_NAME: "x".repeat(64) })).toThrow(ConfigError)
+  })
+
+  it("runs 8 turns at once and drains for two minutes by default; both can be set, within bounds", () => {
+    expect(loadWorkerConfig({})).toMatchObject({ workerConcurrency: 8, drainMs: 120_000 })
+    expect(loadWorkerConfig({ SECOND_WORKER_CONCURRENCY: "1", SECOND_WORKER_DRAIN_SECONDS: "0" })).toMatchObject({ workerConcurrency: 1, drainMs: 0 })
+    expect(() => loadWorkerConfig({ SECOND_WORKER_CONCURRENCY: "0" })).toThrow(
+      'Invalid configuration: SECOND_WORKER_CONCURRENCY must be a whole number from 1 to 10000 (got "0"). Example: SECOND_WORKER_CONCURRENCY=8',
+    )
+    expect(() => loadWorkerConfig({ SECOND_WORKER_DRAIN_SECONDS: "-1" })).toThrow(
+      'Invalid configuration: SECOND_WORKER_DRAIN_SECONDS must be a whole number from 0 to 86400 (got "-1"). Example: SECOND_WORKER_DRAIN_SECONDS=120',
+    )
   })
 })

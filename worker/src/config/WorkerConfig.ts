@@ -2,6 +2,7 @@
 // errors, see shared/config/env.ts) and handed to every layer that needs it.
 
 import { existsSync } from "node:fs"
+import { hostname } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Context, Layer } from "effect"
@@ -113,6 +114,28 @@ export const workerEnvSpec = {
     describe: "1 logs a JSON line per request (web) and per turn phase (worker): timings, counts, CPU, memory; never payloads or secrets",
     example: "1",
   }),
+  workerUrl: url("SECOND_WORKER_URL", {
+    describe: "this worker's origin as the webs reach it, announced in the worker registry (default http://HOST:PORT, the machine's hostname when HOST is 0.0.0.0)",
+    example: "http://10.0.3.7:3001",
+    protocols: ["http:", "https:"],
+    originOnly: true,
+  }),
+  workerName: text("SECOND_WORKER_NAME", {
+    describe: "this worker's name in the registry and logs; its id adds a random suffix per start (default: the hostname)",
+    example: "worker-a",
+  }),
+  workerConcurrency: integer("SECOND_WORKER_CONCURRENCY", {
+    min: 1,
+    max: 10_000,
+    describe: "most turns (builder messages and app agent runs together) this worker runs at once; beyond it, 503 worker_busy (default 8)",
+    example: "8",
+  }),
+  workerDrainSeconds: integer("SECOND_WORKER_DRAIN_SECONDS", {
+    min: 0,
+    max: 86_400,
+    describe: "on SIGTERM, how long the worker lets running turns finish (taking no new ones) before stopping them (default 120)",
+    example: "120",
+  }),
   ...errorReportingEnv,
   claudeSubprocessEnvScrub: flag("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB", {
     describe: "0 turns off Claude Code's subprocess env scrubbing (needs bwrap on Linux when on); escape hatch only",
@@ -157,9 +180,39 @@ export interface WorkerSettings {
   readonly perfTrace?: boolean
   /** Where worker errors are reported (worker/src/telemetry). Null or absent: off (no DSN, or a disable flag). */
   readonly sentryDsn?: string | null
+  /**
+   * The origin the webs reach this worker at, announced in the registry. Port 0 (a derived default
+   * under PORT=0) stands for the port the server bound.
+   */
+  readonly workerUrl: URL
+  /** The worker's name (a short slug); its registry id adds a random suffix per start. */
+  readonly workerName: string
+  /** Most turns at once, builder and agent together. */
+  readonly workerConcurrency: number
+  /** How long a shutdown lets running turns finish before stopping them. */
+  readonly drainMs: number
 }
 
 export const DEFAULT_WORKER_PORT = 3001
+
+/** A worker name: a DNS label (what pod and host names are), so it reads well in ids and logs. */
+export const WORKER_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
+
+/** The hostname's first label as a worker name ("Worker_7.example.com" becomes "worker-7"). */
+export function workerNameFrom(host: string): string {
+  const slug = (host.split(".")[0] ?? "")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, "")
+  return WORKER_NAME_PATTERN.test(slug) ? slug : "worker"
+}
+
+/** http://HOST:PORT as another machine reaches it: a wildcard listen address stands for this machine's hostname. */
+export function derivedWorkerUrl(host: string, port: number, machine = hostname()): URL {
+  const reachable = ["0.0.0.0", "::", ""].includes(host) ? machine : host
+  return new URL(`http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`)
+}
 const TOOL_EXECUTE_PATH = "/api/internal/tool-execute"
 const TEMPLATE_PATH = join("templates", "react-app")
 
@@ -191,6 +244,18 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     )
   }
   const webUrl = raw.webUrl ?? (raw.toolExecuteUrl ? new URL(raw.toolExecuteUrl.origin) : new URL("http://127.0.0.1:3000"))
+  if (raw.workerName !== undefined) {
+    requireThat(
+      WORKER_NAME_PATTERN.test(raw.workerName),
+      workerEnvSpec.workerName,
+      `must be 1–63 lowercase letters, digits or '-', starting and ending with a letter or digit (got ${JSON.stringify(raw.workerName.slice(0, 70))})`,
+    )
+  }
+  if (raw.workerUrl !== undefined) {
+    requireThat(raw.workerUrl.username === "" && raw.workerUrl.password === "", workerEnvSpec.workerUrl, "must not carry credentials")
+  }
+  const host = raw.host ?? "127.0.0.1"
+  const port = raw.port ?? DEFAULT_WORKER_PORT
   const runtimePaths = {
     ...(raw.claudePath ? { claude: raw.claudePath } : {}),
     ...(raw.codexPath ? { codex: raw.codexPath } : {}),
@@ -198,8 +263,8 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
   }
   return {
     production,
-    host: raw.host ?? "127.0.0.1",
-    port: raw.port ?? DEFAULT_WORKER_PORT,
+    host,
+    port,
     internalApiToken: raw.internalApiToken,
     webUrl,
     toolExecuteUrl: raw.toolExecuteUrl ?? new URL(TOOL_EXECUTE_PATH, webUrl),
@@ -227,6 +292,10 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
     buildTimeoutMs: raw.buildTimeoutMs ?? 120_000,
     perfTrace: raw.perfTrace === true,
     sentryDsn: sentryDsnFrom(raw),
+    workerUrl: raw.workerUrl ?? derivedWorkerUrl(host, port),
+    workerName: raw.workerName ?? workerNameFrom(hostname()),
+    workerConcurrency: raw.workerConcurrency ?? 8,
+    drainMs: (raw.workerDrainSeconds ?? 120) * 1000,
   }
 }
 

@@ -5,7 +5,7 @@
 import { Effect, Layer, Schema } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { agentRunSessionKey, StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
-import { CancelAnswer, StartTurnAccepted } from "#shared/runs/internal-api.ts"
+import { CancelAnswer, StartTurnAccepted, WORKER_BUSY, WORKER_DRAINING } from "#shared/runs/internal-api.ts"
 import { AgentRuns } from "../agents/AgentRuns.ts"
 import { RunDriver } from "../runs/RunDriver.ts"
 import { isAppId } from "../sandbox/app-directories.ts"
@@ -50,6 +50,8 @@ const Start = HttpRouter.add(
         Effect.succeed(errorResponse(400, "invalid_request", `The body is not a StartAgentRunRequest: ${error.message.slice(0, 2_000)}`)),
       AgentRunBusyError: (error) => Effect.succeed(errorResponse(409, "already_running", error.message)),
       RuntimeUnavailableError: (error) => Effect.succeed(errorResponse(503, "runtime_unavailable", error.message)),
+      WorkerBusyError: (error) => Effect.succeed(errorResponse(503, WORKER_BUSY, error.message)),
+      WorkerDrainingError: (error) => Effect.succeed(errorResponse(503, WORKER_DRAINING, error.message)),
       SandboxAppIdError: () => Effect.succeed(invalidRunId),
     }),
   ),

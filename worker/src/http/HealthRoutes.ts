@@ -1,18 +1,33 @@
-// Liveness for orchestrators (public, says only "ok") and health for the web tier (authenticated).
+// Liveness for orchestrators (public, says only "ok"), readiness (public: 503 while the worker
+// drains, so a Service stops sending it new turns), and health for the web tier (authenticated:
+// the worker's registry id and load).
 
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
+import { WorkerHealthReport } from "#shared/runs/internal-api.ts"
+import { WorkerRegistry } from "../registry/WorkerRegistry.ts"
 
 const startedAt = Date.now()
+const encodeHealth = Schema.encodeSync(WorkerHealthReport)
 
 const Liveness = HttpRouter.add("GET", "/healthz", HttpServerResponse.text("ok"))
+
+const Readiness = HttpRouter.add(
+  "GET",
+  "/readyz",
+  Effect.map(WorkerRegistry.use((registry) => registry.load), ({ draining }) =>
+    draining ? HttpServerResponse.text("draining", { status: 503 }) : HttpServerResponse.text("ready"),
+  ),
+)
 
 const Health = HttpRouter.add(
   "GET",
   "/health",
-  Effect.sync(() =>
-    HttpServerResponse.jsonUnsafe({ status: "ok", uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }),
+  Effect.map(WorkerRegistry.use((registry) => registry.load), (load) =>
+    HttpServerResponse.jsonUnsafe(
+      encodeHealth({ status: "ok", uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...load }),
+    ),
   ),
 )
 
-export const HealthRoutes = Layer.mergeAll(Liveness, Health)
+export const HealthRoutes = Layer.mergeAll(Liveness, Readiness, Health)

@@ -1,4 +1,4 @@
-// Every worker route but the bare liveness check and the MCP broker requires `Authorization:
+// Every worker route but the bare liveness and readiness checks and the MCP broker requires `Authorization:
 // Bearer INTERNAL_API_TOKEN`, compared in constant time. The broker (/mcp/*) takes run tokens
 // only: the internal token opens nothing there, and a run token opens nothing else. The middleware is global, so unknown paths answer 401 to strangers
 // instead of revealing which routes exist.
@@ -10,8 +10,8 @@ import { WorkerConfig } from "../config/WorkerConfig.ts"
 import { isMcpPath } from "../mcp/McpBroker.ts"
 import { errorResponse } from "./errorResponse.ts"
 
-/** Paths anyone may call: liveness only, which says nothing but "ok". */
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/healthz"])
+/** Paths anyone may call: liveness and readiness, which say nothing but "ok", "ready" or "draining". */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/healthz", "/readyz"])
 
 const pathOf = (url: string) => url.split("?")[0] ?? url
 

@@ -10,6 +10,8 @@ import {
   RuntimesReport,
   StartTurnAccepted,
   StartTurnRequest,
+  WORKER_BUSY,
+  WORKER_DRAINING,
   WorkerSessionStatus,
 } from "#shared/runs/internal-api.ts"
 import { WorkerConfig } from "../config/WorkerConfig.ts"
@@ -59,6 +61,7 @@ const Messages = HttpRouter.add(
         sourceFiles: body.sourceFiles ?? null,
         sourceBinaryFiles: body.sourceBinaryFiles ?? null,
         replaceSource: body.replaceSource ?? false,
+        ...(body.sessionFence !== undefined ? { sessionFence: body.sessionFence } : {}),
       })
       if (body.delivery) {
         // Only this run's turn: by the time a cancel comes, the app may be on its next turn.
@@ -77,6 +80,8 @@ const Messages = HttpRouter.add(
       SessionBusyError: (error) => Effect.succeed(errorResponse(409, "busy", error.message)),
       SessionSourceNeededError: (error) => Effect.succeed(errorResponse(409, "source_needed", error.message)),
       RuntimeUnavailableError: (error) => Effect.succeed(errorResponse(503, "runtime_unavailable", error.message)),
+      WorkerBusyError: (error) => Effect.succeed(errorResponse(503, WORKER_BUSY, error.message)),
+      WorkerDrainingError: (error) => Effect.succeed(errorResponse(503, WORKER_DRAINING, error.message)),
       SandboxAppIdError: () => Effect.succeed(invalidAppId),
     }),
   ),

@@ -47,6 +47,8 @@ const undetected = (id: RuntimeId): RuntimeDetection => ({
   defaultModel: null,
 })
 
+const usableIds = (detected: readonly RuntimeDetection[]): RuntimeId[] => detected.filter((runtime) => runtime.usable).map((runtime) => runtime.id)
+
 /** The seam between detection and use: what `require` hands Sessions. */
 const requireFrom =
   (detected: () => readonly RuntimeDetection[], adapters: Readonly<Partial<Record<RuntimeId, RuntimeAdapter>>>) => (runtime: RuntimeId) =>
@@ -66,6 +68,10 @@ export class Runtimes extends Context.Service<
     readonly detect: (options?: { readonly refresh?: boolean }) => Effect.Effect<readonly RuntimeDetection[]>
     /** The usable runtime's detection and adapter, or why it cannot be used. */
     readonly require: (runtime: RuntimeId) => Effect.Effect<{ detection: RuntimeDetection; adapter: RuntimeAdapter }, RuntimeUnavailableError>
+    /** Waits for the first detection to end (whatever it found). */
+    readonly detected: Effect.Effect<void>
+    /** The usable runtimes as detected so far, without waiting or listing models: none until detection ends. */
+    readonly usableNow: Effect.Effect<ReadonlyArray<RuntimeId>>
   }
 >()("worker/Runtimes") {
   static readonly layerWith = (adapters: Readonly<Record<RuntimeId, RuntimeAdapter>>) =>
@@ -152,6 +158,8 @@ export class Runtimes extends Context.Service<
                 )
               : Effect.andThen(detectedOnce, report),
           require: (runtime) => Effect.andThen(detectedOnce, requireFrom(() => detected, adapters)(runtime)),
+          detected: detectedOnce,
+          usableNow: Effect.sync(() => usableIds(detected)),
         })
       }),
     )
@@ -170,6 +178,14 @@ export class Runtimes extends Context.Service<
       models: [],
       defaultModel: null,
     }))
-    return Layer.succeed(Runtimes, Runtimes.of({ detect: () => Effect.succeed(detected), require: requireFrom(() => detected, adapters) }))
+    return Layer.succeed(
+      Runtimes,
+      Runtimes.of({
+        detect: () => Effect.succeed(detected),
+        require: requireFrom(() => detected, adapters),
+        detected: Effect.void,
+        usableNow: Effect.succeed(usableIds(detected)),
+      }),
+    )
   }
 }

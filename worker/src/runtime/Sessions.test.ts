@@ -1,9 +1,10 @@
 // Sessions over a scripted adapter, with every other layer swapped for its test layer: one turn
 // per app at a time, cancel as interruption (the runtime's stream is released, the reader told
-// "cancelled"), the reader leaving stops the turn, the model and conversation a message gets, and
-// start-up failures retried on the schedule (virtual time) before the turn says so.
+// "cancelled"), the reader leaving stops the turn, the model and conversation a message gets,
+// start-up failures retried on the schedule (virtual time) before the turn says so, and the
+// session lease fence (a moved session is closed and its directory resynchronised).
 
-import { mkdtempSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -14,7 +15,9 @@ import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { loadWorkerConfig, WorkerConfig } from "../config/WorkerConfig.ts"
 import { BuildProgress } from "../build/BuildProgress.ts"
 import { McpTokens } from "../mcp/McpTokens.ts"
+import { appWorkdir } from "../sandbox/app-directories.ts"
 import { SandboxEnv } from "../sandbox/SandboxEnv.ts"
+import { WorkerRegistry } from "../registry/WorkerRegistry.ts"
 import { SecretStore } from "../secrets/SecretStore.ts"
 import { runtimeStartError, type RuntimeAdapter } from "./adapters/runtime-adapter.ts"
 import { Runtimes } from "./Runtimes.ts"
@@ -66,11 +69,12 @@ function scriptedAdapter(journal: Journal): RuntimeAdapter {
   }
 }
 
-const withSessions = (journal: Journal) => {
-  const settings = loadWorkerConfig({ SECOND_WORKSPACES_DIR: mkdtempSync(join(tmpdir(), "sessions-test-")) })
+const withSessions = (journal: Journal, workspacesDir = mkdtempSync(join(tmpdir(), "sessions-test-"))) => {
+  const settings = loadWorkerConfig({ SECOND_WORKSPACES_DIR: workspacesDir })
   return Sessions.layer.pipe(
     Layer.provide(Runtimes.layerTest({ claude: scriptedAdapter(journal) })),
     Layer.provide(SandboxEnv.layerTest),
+    Layer.provide(WorkerRegistry.layerTest),
     Layer.provide(BuildProgress.layer),
     Layer.provide(SecretStore.layerTest),
     Layer.provideMerge(McpTokens.layerTest),
@@ -225,5 +229,94 @@ describe("Sessions", () => {
         { type: "turn.completed", outcome: "failed" },
       ])
     }).pipe(Effect.provide(withSessions(journal)))
+  })
+})
+
+describe("Sessions under a session lease fence", () => {
+  /** A workspaces root whose app "app" holds `files` already (leftovers of an earlier owner). */
+  const workspaces = (files: Record<string, string> = {}) => {
+    const root = mkdtempSync(join(tmpdir(), "sessions-fence-"))
+    const workdir = appWorkdir(root, "app")
+    mkdirSync(workdir, { recursive: true })
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(workdir, path), content)
+    return { root, workdir }
+  }
+  const fenced = (runId: string, sessionFence: number, extra: Partial<SendRequest> = {}) =>
+    request(runId, "hello", { sessionFence, handoffPrompt: "earlier turns, then hello", ...extra })
+
+  it.live("keeps the open session while the fence stays the one it served", () => {
+    const journal = newJournal()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-1", 1)))
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-2", 1)))
+      expect(journal.opened).toHaveLength(1)
+      expect(journal.prompts).toEqual(["earlier turns, then hello", "hello"])
+    }).pipe(Effect.provide(withSessions(journal)))
+  })
+
+  it.live("on a new fence, closes the session and REPLACES the directory with the files sent", () => {
+    const journal = newJournal()
+    const { root, workdir } = workspaces()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-1", 1)))
+      writeFileSync(join(workdir, "mine.txt"), "written under fence 1")
+      const files = { "index.html": "<h1>from the snapshot</h1>" }
+      const events = yield* Stream.runCollect(yield* sessions.send("app", fenced("run-2", 2, { sourceFiles: files })))
+      expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+      expect(existsSync(join(workdir, "mine.txt"))).toBe(false)
+      expect(readFileSync(join(workdir, "index.html"), "utf8")).toBe("<h1>from the snapshot</h1>")
+      // A new session, handed the conversation: the old one had not seen what happened elsewhere.
+      expect(journal.opened).toEqual([
+        { model: "model-a", resume: null },
+        { model: "model-a", resume: null },
+      ])
+      expect(journal.prompts).toEqual(["earlier turns, then hello", "earlier turns, then hello"])
+    }).pipe(Effect.provide(withSessions(journal, root)))
+  })
+
+  it.live("on a new fence without files, asks for the snapshot there is, and serves the fence once it comes", () => {
+    const journal = newJournal()
+    const { root, workdir } = workspaces()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-1", 1)))
+      const refused = yield* Effect.flip(sessions.send("app", fenced("run-2", 2, { snapshotAvailable: true })))
+      expect(refused._tag).toBe("SessionSourceNeededError")
+      expect(yield* sessions.status("app")).toMatchObject({ exists: false, busy: false })
+      // The web sends the snapshot with the same fence: replaced, and the fence served from then on.
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-2", 2, { snapshotAvailable: true, sourceFiles: { "a.txt": "a" } })))
+      expect(readFileSync(join(workdir, "a.txt"), "utf8")).toBe("a")
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-3", 2, { snapshotAvailable: true })))
+      expect(journal.opened).toHaveLength(2)
+    }).pipe(Effect.provide(withSessions(journal, root)))
+  })
+
+  it.live("on a new fence with no snapshot anywhere, starts the app clean", () => {
+    const journal = newJournal()
+    const { root, workdir } = workspaces()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-1", 1)))
+      writeFileSync(join(workdir, "stale.txt"), "what another owner never saw")
+      const events = yield* Stream.runCollect(yield* sessions.send("app", fenced("run-2", 3, { snapshotAvailable: false })))
+      expect(events.at(-1)).toEqual({ type: "turn.completed", outcome: "completed" })
+      expect(existsSync(join(workdir, "stale.txt"))).toBe(false)
+      expect(journal.opened).toHaveLength(2)
+    }).pipe(Effect.provide(withSessions(journal, root)))
+  })
+
+  it.live("takes leftover source it never served under a fence as moved, and keeps today's rules without a fence", () => {
+    const journal = newJournal()
+    const { root, workdir } = workspaces({ "leftover.txt": "from a previous process" })
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const refused = yield* Effect.flip(sessions.send("app", fenced("run-1", 4, { snapshotAvailable: true })))
+      expect(refused._tag).toBe("SessionSourceNeededError")
+      // No fence: the directory's source is the app's, as before leases.
+      yield* Stream.runCollect(yield* sessions.send("app", request("run-2", "hello", { snapshotAvailable: true })))
+      expect(readFileSync(join(workdir, "leftover.txt"), "utf8")).toBe("from a previous process")
+    }).pipe(Effect.provide(withSessions(journal, root)))
   })
 })

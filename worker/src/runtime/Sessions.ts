@@ -4,7 +4,9 @@
 // runs the runtime's event stream into a queue its reader drains: cancel interrupts that fiber,
 // the reader going away interrupts it, and shutdown interrupts them all; each way, leaving the
 // stream releases the turn's processes. The runtime or model may change between turns: the old
-// session is closed first, and a model change resumes the same conversation.
+// session is closed first, and a model change resumes the same conversation. Every turn takes its
+// place in the worker's count first (WorkerRegistry: busy, draining), and an app whose session
+// lease moved since this worker last served it is resynchronised first (session-source.ts).
 
 import { Clock, Context, Duration, Effect, Exit, Fiber, FiberMap, Layer, Redacted, Schema, Scope, Stream } from "effect"
 import { HttpServer } from "effect/http"
@@ -16,14 +18,16 @@ import { APP_DATA_TOOL_NAMES, BUILDER_TOOL_NAMES } from "#shared/mcp/tool-names.
 import { mcpUrl } from "../mcp/McpBroker.ts"
 import { McpTokens } from "../mcp/McpTokens.ts"
 import { appWorkdir } from "../sandbox/app-directories.ts"
-import { hasSource, replaceSource, restoreSource } from "../sandbox/restore-source.ts"
+import { WorkerRegistry, type TurnPermit, type WorkerAdmitError } from "../registry/WorkerRegistry.ts"
+import { hasSource } from "../sandbox/restore-source.ts"
 import { SandboxEnv, type SandboxAppIdError } from "../sandbox/SandboxEnv.ts"
 import { SecretStore } from "../secrets/SecretStore.ts"
 import type { RuntimeSession, RuntimeStartError, SessionSetup } from "./adapters/runtime-adapter.ts"
 import { Runtimes, type RuntimeUnavailableError } from "./Runtimes.ts"
 import { readerTurn } from "./reader-turn.ts"
 import { brokerOrigin, runtimeSetup } from "./session-setup.ts"
-import { delaysSchedule, endAtApprovalStop, startFailedTurn, stopEvents, superviseTurn } from "./turn-pipeline.ts"
+import { applySourceStep, planSource } from "./session-source.ts"
+import { delaysSchedule, endAtApprovalStop, startFailedTurn, stopEvents, superviseTurn, WORKER_RESTARTED } from "./turn-pipeline.ts"
 
 export class SessionBusyError extends Schema.TaggedError<SessionBusyError>()("SessionBusyError", { appId: Schema.String }) {
   override get message() {
@@ -40,7 +44,7 @@ export class SessionSourceNeededError extends Schema.TaggedError<SessionSourceNe
 }
 
 /** Everything Sessions can refuse a message with. */
-export type SessionSendError = SessionBusyError | SessionSourceNeededError | RuntimeUnavailableError | SandboxAppIdError
+export type SessionSendError = SessionBusyError | SessionSourceNeededError | RuntimeUnavailableError | SandboxAppIdError | WorkerAdmitError
 
 export interface SendRequest {
   readonly prompt: string
@@ -61,6 +65,8 @@ export interface SendRequest {
   readonly sourceBinaryFiles?: Readonly<Record<string, string>> | null
   /** The person restored a version: the source files replace the workdir's instead of only filling an empty one. */
   readonly replaceSource?: boolean
+  /** The app's session lease fence the web routed by (see session-source.ts); absent: no lease in play. */
+  readonly sessionFence?: number
 }
 
 export interface SessionStatus {
@@ -87,6 +93,8 @@ interface Claim {
   readonly runId: string
   /** The turn's fiber, once it is forked. */
   fiber: Fiber.Fiber<void> | null
+  /** The turn's place in the worker's count, once admitted. */
+  permit: TurnPermit | null
 }
 
 /** How long past the turn's own deadline its MCP token stays armed (the turn's last tool result on its way). */
@@ -118,8 +126,13 @@ export class Sessions extends Context.Service<
       const tokens = yield* McpTokens
       const buildProgress = yield* BuildProgress
       const runtimes = yield* Runtimes
+      const registry = yield* WorkerRegistry
       const origin = brokerOrigin(config.host, (yield* HttpServer.HttpServer).address)
       const layerScope = yield* Effect.scope
+      // The sessions' scopes (their runtime processes) are closed by this layer's finalizer, after
+      // the turns: as children of the layer's scope they would close first, killing a runtime
+      // mid-turn before its turn is told why it stops.
+      const sessionScopes = yield* Scope.make()
       const entries = new Map<string, Entry>()
       /** The turn in progress per app: the one claim that makes a second message "busy". */
       const claims = new Map<string, Claim>()
@@ -128,6 +141,10 @@ export class Sessions extends Context.Service<
       /** Per app, the wait that closes its session once it has been idle long enough. */
       const idleClosers = yield* FiberMap.make<string>()
       const limits = { timeoutMs: config.turnTimeoutMs, idleTimeoutMs: config.turnIdleTimeoutMs }
+      /** Per app, the session lease fence this process last served it under (lost with the process, on purpose). */
+      const servedFences = new Map<string, number>()
+      /** The layer is closing: turns stopped now were stopped by the shutdown. */
+      let shuttingDown = false
 
       const closeEntry = (appId: string, entry: Entry) =>
         Effect.gen(function* () {
@@ -189,7 +206,7 @@ export class Sessions extends Context.Service<
         if (current) yield* closeEntry(appId, current)
         const resume = continued ?? request.resumeSessionId
         const { setup, adapter, token } = yield* setupFor(appId, request, resume)
-        const scope = yield* Scope.fork(layerScope)
+        const scope = yield* Scope.fork(sessionScopes)
         const session = yield* adapter.open(setup).pipe(Scope.provide(scope))
         entries.set(appId, { runtime: request.runtime, model: request.model, session, scope, token, lastActiveAt: Date.now() })
         return { session, prompt: resume !== null ? request.prompt : handedOver }
@@ -216,6 +233,7 @@ export class Sessions extends Context.Service<
       const release = (appId: string, claim: Claim) =>
         Effect.gen(function* () {
           if (claims.get(appId) === claim) claims.delete(appId)
+          if (claim.permit) yield* claim.permit.release
           const entry = entries.get(appId)
           if (entry) {
             entry.lastActiveAt = Date.now()
@@ -223,10 +241,15 @@ export class Sessions extends Context.Service<
           }
         })
 
+      // Shutdown (after the drain): the turns still running end as worker_restarting. RunDriver
+      // closes alongside (merged layers close in parallel) and reads those last events into the
+      // runs' streams and reports.
       yield* Effect.addFinalizer(() =>
         Effect.gen(function* () {
+          shuttingDown = true
           yield* FiberMap.clear(turns)
           yield* Effect.forEach([...entries], ([appId, entry]) => closeEntry(appId, entry), { concurrency: "unbounded", discard: true })
+          yield* Scope.close(sessionScopes, Exit.void)
         }),
       )
 
@@ -237,13 +260,16 @@ export class Sessions extends Context.Service<
         yield* Effect.gen(function* () {
           yield* runtimes.require(request.runtime)
           const dirs = yield* sandbox.directories(appId, request.runtime)
-          const files = request.sourceFiles
-          if (files) return yield* Effect.sync(() => (request.replaceSource ? replaceSource : restoreSource)(dirs.workdir, files, request.sourceBinaryFiles ?? {}))
-          // A new worker (or one that lost the app): without the source, and with nothing of the
-          // conversation, it would start over. The web then sends both.
-          const openSession = entries.get(appId)?.runtime === request.runtime
-          const lacksApp = !openSession && !hasSource(dirs.workdir) && (request.snapshotAvailable === true || request.resumeSessionId !== null)
-          if (lacksApp) return yield* new SessionSourceNeededError({ appId })
+          const plan = planSource(request, {
+            servedFence: servedFences.get(appId),
+            hasSource: hasSource(dirs.workdir),
+            openSession: entries.get(appId)?.runtime === request.runtime,
+          })
+          const open = entries.get(appId)
+          if (plan.resync && open) yield* closeEntry(appId, open)
+          if (plan.step === "source_needed") return yield* new SessionSourceNeededError({ appId })
+          yield* Effect.sync(() => applySourceStep(dirs.workdir, plan.step, request))
+          if (request.sessionFence !== undefined) servedFences.set(appId, request.sessionFence)
         })
         // A new app starts from the template; every app finds the template's packages beside its directory.
         yield* scaffoldApp(appWorkdir(config.workspacesDir, appId), config.appTemplateDir)
@@ -263,8 +289,8 @@ export class Sessions extends Context.Service<
             // A plan or suggestions ends the turn right after its result: the person answers next.
             return superviseTurn(Stream.merge(endAtApprovalStop(runtimeTurn(appId, request)), builds, { haltStrategy: "left" }), limits)
           }),
-          // Interrupted mid-turn (cancel, shutdown): the turn ends as cancelled for its reader.
-          stoppedEvents: () => stopEvents("cancelled", limits),
+          // Interrupted mid-turn: a cancel ends it as cancelled; the worker's shutdown, as a failure worth sending again.
+          stoppedEvents: () => (shuttingDown || registry.stopping() ? WORKER_RESTARTED : stopEvents("cancelled", limits)),
           onEnd: release(appId, claim),
           fork: (turn) => FiberMap.run(turns, appId, turn),
         })
@@ -277,14 +303,15 @@ export class Sessions extends Context.Service<
           // Check and claim in one synchronous step: nothing can run between them.
           const claim = yield* Effect.sync((): Claim | null => {
             if (claims.has(appId)) return null
-            const created: Claim = { runId: request.runId, fiber: null }
+            const created: Claim = { runId: request.runId, fiber: null, permit: null }
             claims.set(appId, created)
             return created
           })
           if (claim === null) return yield* new SessionBusyError({ appId })
           // Until the turn's fiber owns the claim, any way out of here (a refusal, the caller
-          // hanging up) gives it back.
-          return yield* claimedTurn(appId, request, claim).pipe(
+          // hanging up) gives it back, with its place in the worker's count.
+          return yield* Effect.tap(registry.admit, (permit) => Effect.sync(() => (claim.permit = permit))).pipe(
+            Effect.andThen(claimedTurn(appId, request, claim)),
             Effect.onExit((exit) => (Exit.isSuccess(exit) || claim.fiber !== null ? Effect.void : release(appId, claim))),
           )
         }),
@@ -316,6 +343,7 @@ export class Sessions extends Context.Service<
             const claim = claims.get(appId)
             if (claim?.fiber) yield* Fiber.interrupt(claim.fiber)
             yield* FiberMap.remove(idleClosers, appId)
+            servedFences.delete(appId)
             const entry = entries.get(appId)
             if (entry) yield* closeEntry(appId, entry)
           }),

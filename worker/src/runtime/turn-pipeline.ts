@@ -6,6 +6,7 @@
 
 import { Duration, Effect, Schedule, Schema, Stream } from "effect"
 import { isApprovalStop } from "#shared/mcp/tool-names.ts"
+import { WORKER_RESTARTING } from "#shared/runs/internal-api.ts"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 
 export interface TurnLimits {
@@ -27,6 +28,15 @@ export const stopEvents = (reason: StopReason, limits: TurnLimits): RunEvent[] =
     { type: "turn.completed", outcome: "failed" },
   ]
 }
+
+/**
+ * How a builder turn ends when the worker's shutdown stopped it (its drain deadline passed): a
+ * retryable failure the web sends again (to another worker), not a cancel nobody asked for.
+ */
+export const WORKER_RESTARTED: readonly RunEvent[] = [
+  { type: "error", message: "The agent worker restarted during this message. Send it again.", retryable: true, code: WORKER_RESTARTING },
+  { type: "turn.completed", outcome: "failed" },
+]
 
 /** A runtime that still would not start after its retries: the turn ends with a retryable error saying why. */
 export const startFailedTurn = (error: { readonly message: string }): Stream.Stream<RunEvent> =>
