@@ -49,7 +49,7 @@ const workerSettings = configOrExit(() =>
     WEB_URL: webLoopback,
     // The web in this process stops serving before its worker closes: a drain would only make
     // Ctrl-C wait for turns whose ends nothing could record (an explicit setting still wins).
-    SECOND_WORKER_DRAIN_SECONDS: env["SECOND_WORKER_DRAIN_SECONDS"] ?? "0",
+    SECOND_WORKER_DRAIN_SECONDS: process.env["SECOND_WORKER_DRAIN_SECONDS"] ?? "0",
     // Apps and runtime homes live with the rest of this installation's data.
     SECOND_WORKSPACES_DIR: process.env["SECOND_WORKSPACES_DIR"]?.trim() || join(dataDir, "worker"),
   }),
