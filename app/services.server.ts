@@ -24,9 +24,8 @@ import { ensureInstance } from "./store/instance.server.ts"
 import { openMongoStore } from "./store/mongo-store.server.ts"
 import { openSqliteStore } from "./store/sqlite-store.server.ts"
 import type { DurableStore } from "./store/store.server.ts"
+import { openWorkerClient } from "./worker-client/open-worker-client.server.ts"
 import type { WorkerClient } from "./worker-client/worker-client.server.ts"
-import { createWorkerDirectory } from "./worker-client/worker-directory.server.ts"
-import { createWorkerPool } from "./worker-client/worker-pool.server.ts"
 
 export interface WebServices {
   readonly config: WebConfig
@@ -94,7 +93,7 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
     const secretStore = await openSecretStore(config, store)
     const live = options.live ?? (await openLive(config))
     const instance = await ensureInstance(store)
-    const worker = openWorkerPool(config, live, log)
+    const worker = openWorker(config, live, log)
     const { key, source } = resolveSessionKey(config)
     if (source === "ephemeral") {
       log.warn("No SECOND_NO_AUTH_SESSION_SECRET or INTERNAL_API_TOKEN: sessions are signed with a random key and end when this process stops.")
@@ -113,10 +112,10 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
   }
 }
 
-/** The workers WORKER_URL lists and, with discovery, those registered in the live port: one client routing between them. */
-function openWorkerPool(config: WebConfig, live: LiveCoordination, log: Log): WorkerClient {
+/** The worker WORKER_URL names, or, with several or with discovery, a pool routing between them. */
+function openWorker(config: WebConfig, live: LiveCoordination, log: Log): WorkerClient {
   let warnedAt = 0
-  const directory = createWorkerDirectory({
+  return openWorkerClient({
     live,
     urls: config.workerUrls,
     discovery: config.workerDiscovery,
@@ -128,7 +127,6 @@ function openWorkerPool(config: WebConfig, live: LiveCoordination, log: Log): Wo
       log.warn("The worker registry could not be read; only WORKER_URL's workers are used meanwhile.", { error })
     },
   })
-  return createWorkerPool({ live, directory })
 }
 
 function externalProvider(config: WebConfig, live: LiveCoordination): AuthProvider | null {

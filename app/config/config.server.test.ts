@@ -165,6 +165,14 @@ describe("web configuration", () => {
       expect(message).toMatch(expected)
     })
 
+    it.each([",", " , ,", ",,"])("refuses WORKER_URL=%j, a list of no URL, in one line, with discovery on too", (value) => {
+      for (const env of [{ WORKER_URL: value }, { WORKER_URL: value, SECOND_WORKER_DISCOVERY: "redis", REDIS_URL: "redis://redis:6379" }]) {
+        const message = problem(env)
+        expect(message).toMatch(ONE_LINE)
+        expect(message).toMatch(/^Invalid configuration: WORKER_URL lists no URL; name at least one worker URL, or leave it empty\. Example: WORKER_URL=http:\/\/worker-0/)
+      }
+    })
+
     it("never echoes credentials of a listed URL", () => {
       expect(problem({ WORKER_URL: "http://a:3001,ftp://admin:hunter2@b" })).not.toContain("hunter2")
     })

@@ -25,6 +25,10 @@ export const workerUrlsSpec: VarSpec<readonly URL[] | undefined> = {
     if (raw === undefined || raw.trim() === "") return undefined
     // Empty entries (a trailing comma) say nothing, so they are skipped rather than refused.
     const entries = raw.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "")
+    // Only commas (a template whose every URL came out empty) names no worker. Refused, even with
+    // discovery on: read as unset it would turn an allowlist the operator meant to write into
+    // "every worker registered in Redis", and the internal token would go wherever that says.
+    if (entries.length === 0) throw new ConfigError("WORKER_URL", "lists no URL; name at least one worker URL, or leave it empty", WORKER_URL_EXAMPLE)
     const urls: URL[] = []
     for (const entry of entries) {
       // Each entry fails in the usual one line, which quotes the bad entry (never credentials).

@@ -25,6 +25,8 @@ export interface FakePoolWorker {
   readonly url: string
   /** What the next turns (builder and agent) get. */
   answer: TurnAnswer
+  /** Runs when a builder turn arrives, before it is answered (to make things happen meanwhile). */
+  onTurn: ((turn: RecordedTurn) => Promise<void>) | null
   readonly turns: RecordedTurn[]
   readonly agentRuns: string[]
   readonly agentCancels: string[]
@@ -68,9 +70,13 @@ export async function startFakePoolWorker(name: string, options: { readonly runt
         const withSource = parsed["sourceFiles"] !== undefined && parsed["sourceFiles"] !== null
         const turn = { appId: decodeURIComponent(message[1]!), runId: String(parsed["runId"]), sessionFence: parsed["sessionFence"] as number | undefined, withSource }
         worker.turns.push(turn)
-        if (refuseTurn()) return
-        if (worker.answer === "source-first" && !withSource) return send(409, refusal("source_needed"))
-        return send(202, { accepted: true })
+        const answerTurn = () => {
+          if (refuseTurn()) return
+          if (worker.answer === "source-first" && !withSource) return send(409, refusal("source_needed"))
+          return send(202, { accepted: true })
+        }
+        if (!worker.onTurn) return answerTurn()
+        return void worker.onTurn(turn).then(answerTurn, () => send(500, refusal("fixture_failed")))
       }
       if (request.method === "POST" && path === "/agent-runs") {
         worker.agentRuns.push(String(parsed["runId"]))
@@ -103,6 +109,7 @@ export async function startFakePoolWorker(name: string, options: { readonly runt
     name,
     url,
     answer: "accept",
+    onTurn: null,
     turns: [],
     agentRuns: [],
     agentCancels: [],

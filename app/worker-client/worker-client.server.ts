@@ -42,15 +42,35 @@ export type StartRunResult =
   | { readonly started: true }
   | { readonly started: false; readonly code: string; readonly message: string; readonly retryable: boolean }
 
+export type WorkerFailure = "unreachable" | "timeout" | "interrupted" | "answer"
+
+/**
+ * Errors of the connection phase (DNS, TCP connect): the worker cannot have received the request.
+ * Anything later (a reset while the body is sent or the answer read, UND_ERR_SOCKET) may follow a
+ * request the worker already took, so it must not be started elsewhere under the same run id.
+ */
+const CONNECT_PHASE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])
+
+const codeOf = (value: unknown): unknown => (typeof value === "object" && value !== null ? (value as { code?: unknown }).code : undefined)
+
+/** Whether a fetch failure happened before any byte reached the worker (undici puts the cause in `cause`). */
+export function failedToConnect(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined
+  if (CONNECT_PHASE_CODES.has(String(codeOf(cause)))) return true
+  // Trying each address of a name (autoSelectFamily) may fail as an AggregateError of them all.
+  return cause instanceof AggregateError && cause.errors.length > 0 && cause.errors.every((each) => CONNECT_PHASE_CODES.has(String(codeOf(each))))
+}
+
 // NOTE: branded so `instanceof` holds across bundle copies (see shared/errors/branded-error.ts).
 export class WorkerUnavailableError extends brandedErrorClass("WorkerUnavailableError") {
   /**
-   * unreachable: the request never got there (another worker may be asked); timeout: it may have
-   * been taken, so nobody else is asked; answer: the worker answered something unusable.
+   * unreachable: no connection was made, so the request never got there (another worker may be
+   * asked); timeout and interrupted (the connection broke once made): it may have been taken, so
+   * nobody else is asked; answer: the worker answered something unusable.
    */
-  readonly reason: "unreachable" | "timeout" | "answer"
+  readonly reason: WorkerFailure
 
-  constructor(what: string, reason: "unreachable" | "timeout" | "answer" = "answer") {
+  constructor(what: string, reason: WorkerFailure = "answer") {
     super(`The agent worker is unavailable (${what}). Try again in a moment.`)
     this.name = "WorkerUnavailableError"
     this.reason = reason
@@ -113,8 +133,9 @@ export function createWorkerClient(options: WorkerClientOptions): WorkerClient {
         signal: AbortSignal.timeout(init.timeoutMs ?? timeoutMs),
       })
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === "TimeoutError"
-      throw new WorkerUnavailableError(timedOut ? "no answer in time" : "unreachable", timedOut ? "timeout" : "unreachable")
+      if (error instanceof Error && error.name === "TimeoutError") throw new WorkerUnavailableError("no answer in time", "timeout")
+      if (failedToConnect(error)) throw new WorkerUnavailableError("unreachable", "unreachable")
+      throw new WorkerUnavailableError("the connection broke before it answered", "interrupted")
     }
   }
   /** The answer decoded by its schema; anything else is the worker misbehaving, said without its internals. */

@@ -102,3 +102,46 @@ describe("the worker client", () => {
     expect(await client.startRun("app", request)).toMatchObject({ started: false, code: "worker_error", message: "The worker answered 502." })
   })
 })
+
+describe("a worker that cannot be reached or breaks off", () => {
+  const failureOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: unknown) => error,
+    )
+
+  it("is unreachable only when no connection was made, so only then may another worker be asked", async () => {
+    // A port nothing listens on: the connection is refused before any byte of the turn is sent.
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const nobody = createWorkerClient({ baseUrl: new URL(`http://127.0.0.1:${port}`), token: undefined })
+
+    const failure = await failureOf(nobody.startRun("app", request))
+    expect(failure).toBeInstanceOf(WorkerUnavailableError)
+    expect((failure as WorkerUnavailableError).reason).toBe("unreachable")
+  })
+
+  it("is not unreachable when the connection breaks after the worker read the turn: it may have taken it", async () => {
+    let received = ""
+    const breaking = createServer((incoming) => {
+      incoming.on("data", (chunk) => (received += chunk))
+      // The whole turn arrived; the worker may have started it. Then the connection resets.
+      incoming.on("end", () => incoming.socket.destroy())
+    })
+    await new Promise<void>((resolve) => breaking.listen(0, "127.0.0.1", resolve))
+    try {
+      const resetting = createWorkerClient({ baseUrl: new URL(`http://127.0.0.1:${(breaking.address() as AddressInfo).port}`), token: undefined })
+
+      const failure = await failureOf(resetting.startRun("app", request))
+      expect(JSON.parse(received)).toMatchObject({ runId: "run-1" })
+      expect(failure).toBeInstanceOf(WorkerUnavailableError)
+      expect((failure as WorkerUnavailableError).reason).toBe("interrupted")
+      expect((failure as Error).message).toBe("The agent worker is unavailable (the connection broke before it answered). Try again in a moment.")
+    } finally {
+      breaking.closeAllConnections()
+      await new Promise<void>((resolve) => breaking.close(() => resolve()))
+    }
+  })
+})

@@ -3,14 +3,22 @@
 // session-lease.ts) while that owner is live, not draining and runs the turn's runtime; otherwise
 // to the least-loaded worker, for which the lease is claimed (fence + 1) first. Every turn carries
 // the lease's fence, so a worker can tell that the app may have changed elsewhere since it last
-// served it. A worker that is busy, draining or unreachable passes the turn to the next one; only
-// when none is left is the person told, retryably. With one worker this is today's behaviour.
+// served it. A worker that is busy, draining or unreachable passes the turn to the next one (and
+// a lease claimed for it goes back); only when none is left is the person told, retryably. One
+// listed worker without discovery does not use the pool at all (app/services.server.ts).
 
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { WORKER_BUSY, WORKER_DRAINING } from "#shared/runs/internal-api.ts"
 import type { StartAgentRunRequest } from "#shared/runs/agent-runs.ts"
 import type { RuntimeId } from "#shared/runtime/run-event.ts"
-import { claimSessionLease, readSessionLease, SESSION_LEASE_TTL_MS, sessionLeaseKey, type SessionLease } from "#shared/workers/session-lease.ts"
+import {
+  claimSessionLease,
+  readSessionLease,
+  SESSION_LEASE_TTL_MS,
+  sessionLeaseKey,
+  type SeenSessionLease,
+  type SessionLease,
+} from "#shared/workers/session-lease.ts"
 import { WorkerUnavailableError, type StartRunResult, type WorkerClient, type WorkerHealth, type WorkerSessionStatus } from "./worker-client.server.ts"
 import { answersTo, type WorkerDirectory, type WorkerTarget } from "./worker-directory.server.ts"
 
@@ -57,6 +65,13 @@ class Attempts {
   }
 }
 
+/** A worker to try and how; `giveBack` undoes what picking it changed when it does not take the turn. */
+interface Picked {
+  readonly target: WorkerTarget
+  readonly send: () => Promise<StartRunResult>
+  readonly giveBack?: () => Promise<void>
+}
+
 export interface WorkerPoolOptions {
   readonly live: LiveCoordination
   readonly directory: WorkerDirectory
@@ -75,24 +90,40 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
   }
 
   /**
+   * Undoes a claim whose worker did not take the turn (refused, or never reached): the lease goes
+   * back to what it was, so the owner with the warm session keeps the app (status, files and
+   * cancel still reach it) and apps do not wander while workers are full. Only our own claim is
+   * undone: the stored text must still be the lease we wrote (read back, so it is compared exactly
+   * as stored), else another web has moved on and its lease stands. A claim on an app that had no
+   * lease stays: the port has no delete-if-equal, and there was no session anywhere to lose.
+   */
+  const giveBack = async (appId: string, seen: SeenSessionLease, claimed: SessionLease) => {
+    if (seen.raw === null) return
+    const now = await readSessionLease(live, appId)
+    if (now.raw === null || now.lease?.workerId !== claimed.workerId || now.lease.fence !== claimed.fence) return
+    await live.compareAndSetKey(sessionLeaseKey(appId), now.raw, seen.raw, { ttlMs: SESSION_LEASE_TTL_MS })
+  }
+
+  /**
    * The worker for the app's next turn and the fence to send: the owner when it may take it,
    * else the first untried candidate, for which the lease is claimed. A claim lost to another web
    * follows the winner when it may take the turn, else claims again from what the winner wrote.
+   * `giveBack` undoes this route's claim when its worker does not take the turn.
    */
   const route = async (appId: string, candidates: readonly WorkerTarget[], tried: ReadonlySet<string>) => {
     for (let attempt = 0; attempt <= candidates.length + 2; attempt += 1) {
       const seen = await readSessionLease(live, appId)
       const owner = seen.lease ? candidates.find((target) => answersTo(target, seen.lease!.workerId) && !tried.has(target.id)) : undefined
       if (owner) {
-        // Each turn keeps the lease from expiring: a lease that lapsed would restart at fence 1,
-        // which a worker that served fence 1 long ago could mistake for its own.
+        // Each turn keeps the lease from expiring: a lease that lapsed would start a new lineage of
+        // fences, and the owner would resync an app it holds current.
         await live.expire(sessionLeaseKey(appId), SESSION_LEASE_TTL_MS)
-        return { target: owner, fence: seen.lease!.fence }
+        return { target: owner, fence: seen.lease!.fence, giveBack: async () => {} }
       }
       const next = candidates.find((target) => !tried.has(target.id))
       if (!next) return null
       const claimed: SessionLease | null = await claimSessionLease(live, appId, seen, next.id)
-      if (claimed) return { target: next, fence: claimed.fence }
+      if (claimed) return { target: next, fence: claimed.fence, giveBack: () => giveBack(appId, seen, claimed) }
     }
     return null
   }
@@ -100,7 +131,7 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
   /** Tries candidates in order with `send` until one starts the turn or gives a final answer. */
   const firstThatTakes = async (
     candidates: readonly WorkerTarget[],
-    pick: (tried: ReadonlySet<string>) => Promise<{ readonly target: WorkerTarget; readonly send: () => Promise<StartRunResult> } | null>,
+    pick: (tried: ReadonlySet<string>) => Promise<Picked | null>,
   ): Promise<StartRunResult> => {
     const attempts = new Attempts()
     for (let tries = 0; tries < candidates.length; tries += 1) {
@@ -114,6 +145,9 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
         if (!unreachable(error)) throw error
         attempts.unreachable(picked.target, error)
       }
+      // The turn did not start there: a failure to give the lease back leaves it with that worker
+      // (as if it had been asked last), which is no reason to fail the turn.
+      await picked.giveBack?.().catch(() => undefined)
     }
     return attempts.outcome()
   }
@@ -157,7 +191,7 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
       return firstThatTakes(candidates, async (tried) => {
         const routed = await route(appId, candidates, tried)
         if (!routed) return null
-        return { target: routed.target, send: () => routed.target.client.startRun(appId, { ...request, sessionFence: routed.fence }) }
+        return { target: routed.target, giveBack: routed.giveBack, send: () => routed.target.client.startRun(appId, { ...request, sessionFence: routed.fence }) }
       })
     },
 

@@ -13,6 +13,7 @@ import type { StartRunRequest, WorkerClient } from "./worker-client.server.ts"
 import { WorkerUnavailableError } from "./worker-client.server.ts"
 import { createWorkerDirectory, listedWorkerId } from "./worker-directory.server.ts"
 import { agentRunWorkerKey, createWorkerPool, WORKERS_BUSY } from "./worker-pool.server.ts"
+import { openWorkerClient } from "./open-worker-client.server.ts"
 
 const TOKEN = "pool-test-token-0123456789abcdef0123"
 
@@ -84,9 +85,11 @@ describe("the worker pool", () => {
 
     expect(await pool().startRun("app1", turn("r1"))).toEqual({ started: true })
 
-    expect(idle!.turns).toEqual([{ appId: "app1", runId: "r1", sessionFence: 1, withSource: false }])
+    // A new lease's first fence is random (shared/workers/session-lease.ts): fences are compared.
+    const claimed = await lease("app1")
+    expect(claimed).toMatchObject({ workerId: "idle-1" })
+    expect(idle!.turns).toEqual([{ appId: "app1", runId: "r1", sessionFence: claimed!.fence, withSource: false }])
     expect(busy!.turns).toEqual([])
-    expect(await lease("app1")).toEqual({ workerId: "idle-1", fence: 1 })
     expect(idle!.authorizations).toEqual([`Bearer ${TOKEN}`])
   })
 
@@ -101,7 +104,8 @@ describe("the worker pool", () => {
 
     await workerPool.startRun("app1", turn("r2"))
 
-    expect(a!.turns.map(({ runId, sessionFence }) => [runId, sessionFence])).toEqual([["r1", 1], ["r2", 1]])
+    const { fence } = (await lease("app1"))!
+    expect(a!.turns.map(({ runId, sessionFence }) => [runId, sessionFence])).toEqual([["r1", fence], ["r2", fence]])
     expect(b!.turns).toEqual([])
     // status, files and cancel go to the owner too.
     expect(await workerPool.files("app1")).toMatchObject({ files: { "owner.txt": "a" } })
@@ -117,13 +121,64 @@ describe("the worker pool", () => {
     const workerPool = pool()
 
     expect(await workerPool.startRun("app1", turn("r1"))).toEqual({ started: true })
-    expect(a!.turns.map((t) => t.sessionFence)).toEqual([1])
-    expect(b!.turns.map((t) => t.sessionFence)).toEqual([2])
-    expect(await lease("app1")).toEqual({ workerId: "b-1", fence: 2 })
+    const [refusedFence] = a!.turns.map((t) => t.sessionFence)
+    expect(b!.turns.map((t) => t.sessionFence)).toEqual([refusedFence! + 1])
+    expect(await lease("app1")).toEqual({ workerId: "b-1", fence: refusedFence! + 1 })
 
     b!.answer = "draining"
     expect(await workerPool.startRun("app2", turn("r2"))).toEqual(WORKERS_BUSY)
     expect(WORKERS_BUSY).toMatchObject({ code: "workers_busy", retryable: true, message: "Every agent worker is busy right now. Send the message again in a minute." })
+  })
+
+  it("gives the lease back to the owner when the workers asked instead all refuse or cannot be reached", async () => {
+    const [owner, full, gone] = await fakeWorkers("owner", "full", "gone")
+    await owner!.announce(live, { activeTurns: 0 })
+    await full!.announce(live, { activeTurns: 1 })
+    await gone!.announce(live, { activeTurns: 2 })
+    const workerPool = pool()
+    await workerPool.startRun("app1", turn("r1"))
+    const before = await readSessionLease(live, "app1")
+    expect(before.lease).toMatchObject({ workerId: "owner-1" })
+
+    // The owner is full too: every worker refuses or is down, and no turn runs anywhere.
+    owner!.answer = "busy"
+    full!.answer = "busy"
+    await gone!.stop()
+    expect(await workerPool.startRun("app1", turn("r2"))).toEqual(WORKERS_BUSY)
+    expect(full!.turns.map((t) => t.runId)).toEqual(["r2"])
+    // So the app stays with the worker that has its warm session, exactly as it was.
+    expect(await readSessionLease(live, "app1")).toEqual(before)
+    expect(await workerPool.files("app1")).toMatchObject({ files: { "owner.txt": "owner" } })
+
+    // Draining owner: others are asked and refuse; the lease stays with the owner (its files too).
+    await owner!.announce(live, { draining: true })
+    expect(await workerPool.startRun("app1", turn("r3"))).toEqual(WORKERS_BUSY)
+    expect(await readSessionLease(live, "app1")).toEqual(before)
+    expect(await workerPool.status("app1")).toMatchObject({ exists: true })
+
+    // Once one takes the turn it gets the lease, one fence above the owner's.
+    full!.answer = "accept"
+    expect(await workerPool.startRun("app1", turn("r4"))).toEqual({ started: true })
+    expect(await lease("app1")).toEqual({ workerId: "full-1", fence: before.lease!.fence + 1 })
+    expect(full!.turns.at(-1)).toMatchObject({ runId: "r4", sessionFence: before.lease!.fence + 1 })
+  })
+
+  it("leaves a lease another web wrote meanwhile alone when its own claim's worker refuses", async () => {
+    const [owner, refusing] = await fakeWorkers("owner", "refusing")
+    await owner!.announce(live, { draining: true })
+    await refusing!.announce(live)
+    await live.setKey(sessionLeaseKey("app1"), JSON.stringify({ workerId: "owner-1", fence: 7 }), { ttlMs: 60_000 })
+    // While the refusing worker considers the turn, another web moves the app on.
+    const other = JSON.stringify({ workerId: "elsewhere-1", fence: 9 })
+    refusing!.answer = "busy"
+    refusing!.onTurn = async () => {
+      await live.setKey(sessionLeaseKey("app1"), other, { ttlMs: 60_000 })
+    }
+
+    expect(await pool().startRun("app1", turn("r1"))).toEqual(WORKERS_BUSY)
+
+    expect(refusing!.turns.map((t) => t.sessionFence)).toEqual([8])
+    expect(await live.getKey(sessionLeaseKey("app1"))).toBe(other)
   })
 
   it("skips draining workers and workers without the turn's runtime", async () => {
@@ -160,7 +215,9 @@ describe("the worker pool", () => {
     await dead!.stop()
 
     await pool().startRun("app1", turn("r1"))
-    expect(alive!.turns.map((t) => t.sessionFence)).toEqual([2])
+    expect(dead!.turns).toEqual([])
+    expect(await lease("app1")).toMatchObject({ workerId: "alive-1" })
+    expect(alive!.turns.map((t) => t.sessionFence)).toEqual([(await lease("app1"))!.fence])
 
     await alive!.stop()
     await expect(pool().startRun("app2", turn("r2"))).rejects.toThrow("The agent worker is unavailable (unreachable). Try again in a moment.")
@@ -181,9 +238,10 @@ describe("the worker pool", () => {
     await b!.announce(live, { activeTurns: 0 })
     expect(await workerPool.startRun("app1", turn("r1", { sourceFiles: { "index.html": "<p>" }, snapshotAvailable: false }))).toEqual({ started: true })
 
+    const { fence } = (await lease("app1"))!
     expect(a!.turns).toEqual([
-      { appId: "app1", runId: "r1", sessionFence: 1, withSource: false },
-      { appId: "app1", runId: "r1", sessionFence: 1, withSource: true },
+      { appId: "app1", runId: "r1", sessionFence: fence, withSource: false },
+      { appId: "app1", runId: "r1", sessionFence: fence, withSource: true },
     ])
     expect(b!.turns).toEqual([])
   })
@@ -209,8 +267,9 @@ describe("the worker pool", () => {
 
     expect(await workerPool.startRun("app1", turn("r1"))).toEqual({ started: true })
     expect(await workerPool.startRun("app1", turn("r2"))).toEqual({ started: true })
-    expect(only!.turns.map((t) => t.sessionFence)).toEqual([1, 1])
-    expect(await lease("app1")).toEqual({ workerId: listedWorkerId(new URL(only!.url).origin), fence: 1 })
+    const { fence } = (await lease("app1"))!
+    expect(only!.turns.map((t) => t.sessionFence)).toEqual([fence, fence])
+    expect(await lease("app1")).toEqual({ workerId: listedWorkerId(new URL(only!.url).origin), fence })
     expect((await workerPool.runtimes()).map((runtime) => runtime.id)).toEqual(["claude", "codex"])
     expect(await workerPool.health()).toBe("ok")
     // An app from before leases: the one worker holds it, as it always did.
@@ -218,7 +277,7 @@ describe("the worker pool", () => {
     // Once it registers, it is still the app's owner under the lease it took before (no resync).
     await only!.announce(live)
     await workerPool.startRun("app1", turn("r3"))
-    expect(only!.turns.map((t) => t.sessionFence)).toEqual([1, 1, 1])
+    expect(only!.turns.map((t) => t.sessionFence)).toEqual([fence, fence, fence])
   })
 
   it("remembers an agent run's worker so the cancel reaches it, and cancels everywhere when it is not known", async () => {
@@ -254,5 +313,28 @@ describe("the worker pool", () => {
     expect(a!.destroyed).toEqual(["app1"])
     expect(b!.destroyed).toEqual(["app1"])
     expect(await live.getKey(sessionLeaseKey("app1"))).toBeNull()
+  })
+
+  it("is not used for one WORKER_URL without discovery: turns go straight there, with no fence and no lease", async () => {
+    const [only, other] = await fakeWorkers("only", "other")
+    // Registered or not, one listed worker without discovery is called directly, as before scale-out:
+    // a fence would make it resync every app from its snapshot after any restart.
+    await only!.announce(live)
+    const client = openWorkerClient({ live, urls: [new URL(only!.url)], discovery: "off", token: new Secret(TOKEN) })
+
+    expect(await client.startRun("app1", turn("r1"))).toEqual({ started: true })
+    expect(only!.turns).toEqual([{ appId: "app1", runId: "r1", sessionFence: undefined, withSource: false }])
+    expect(await live.getKey(sessionLeaseKey("app1"))).toBeNull()
+    expect(await client.files("app1")).toMatchObject({ files: { "owner.txt": "only" } })
+
+    // With discovery, or with two listed, it is the pool: fenced and leased.
+    const discovered = openWorkerClient({ live, urls: [new URL(only!.url)], discovery: "redis", token: new Secret(TOKEN) })
+    await discovered.startRun("app2", turn("r2"))
+    const listed = openWorkerClient({ live, urls: [new URL(only!.url), new URL(other!.url)], discovery: "off", token: new Secret(TOKEN) })
+    await listed.startRun("app3", turn("r3"))
+    const fenced = [...only!.turns, ...other!.turns].filter((t) => t.runId !== "r1")
+    expect(fenced.map((t) => t.sessionFence !== undefined)).toEqual([true, true])
+    expect(await lease("app2")).not.toBeNull()
+    expect(await lease("app3")).not.toBeNull()
   })
 })
