@@ -1,6 +1,6 @@
 // Session leases against both live adapters (in-process and a real redis-server): a claim lands
-// only from the lease the claimer saw, of racing claimers exactly one gets the session, and every
-// claim raises the fence, whoever makes it.
+// only from the lease the claimer saw, of racing claimers exactly one gets the session, every
+// claim raises the fence by one, whoever makes it, and a new lineage starts at a random fence.
 
 import { randomUUID } from "node:crypto"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
@@ -10,6 +10,7 @@ import { createRedisLive } from "#shared/live/redis-live.server.ts"
 import { startRedisServer, type RedisServer } from "#tests/fixtures/redis-server.ts"
 import {
   claimSessionLease,
+  FIRST_FENCE_LIMIT,
   readSessionLease,
   SESSION_LEASE_TTL_MS,
   sessionLeaseKey,
@@ -42,22 +43,30 @@ describe.each(harnesses)("session leases (%s)", (_name, openLive) => {
     return live
   }
   const appId = () => `app_${randomUUID()}`
+  const firstFence = (fence: number | undefined) => {
+    expect(Number.isSafeInteger(fence)).toBe(true)
+    expect(fence).toBeGreaterThanOrEqual(1)
+    expect(fence).toBeLessThan(FIRST_FENCE_LIMIT)
+    return fence!
+  }
 
-  it("claims an unowned session with fence 1, for a week, and reads it back", async () => {
+  it("claims an unowned session with a random first fence, for a week, and reads it back", async () => {
     const live = await open()
     const app = appId()
     const unowned = await readSessionLease(live, app)
     expect(unowned).toEqual({ raw: null, lease: null })
-    expect(await claimSessionLease(live, app, unowned, "worker-a")).toEqual({ workerId: "worker-a", fence: 1 })
+    const claimed = await claimSessionLease(live, app, unowned, "worker-a")
+    const fence = firstFence(claimed?.fence)
+    expect(claimed).toEqual({ workerId: "worker-a", fence })
     const owned = await readSessionLease(live, app)
-    expect(owned.lease).toEqual({ workerId: "worker-a", fence: 1 })
+    expect(owned.lease).toEqual({ workerId: "worker-a", fence })
     expect(owned.raw).not.toBeNull()
     const ttl = await live.ttl(sessionLeaseKey(app))
     expect(ttl).toBeGreaterThan(SESSION_LEASE_TTL_MS - 60_000)
     expect(ttl).toBeLessThanOrEqual(SESSION_LEASE_TTL_MS)
   })
 
-  it("raises the fence with every claim, whichever worker claims", async () => {
+  it("raises the fence by one with every claim, whichever worker claims", async () => {
     const live = await open()
     const app = appId()
     const fences: number[] = []
@@ -66,21 +75,39 @@ describe.each(harnesses)("session leases (%s)", (_name, openLive) => {
       expect(claimed?.workerId).toBe(workerId)
       fences.push(claimed!.fence)
     }
-    expect(fences).toEqual([1, 2, 3, 4, 5])
+    const first = firstFence(fences[0])
+    expect(fences).toEqual([first, first + 1, first + 2, first + 3, first + 4])
+  })
+
+  it("starts a new lineage at a fresh random fence once the lease is lost, not where an old one started", async () => {
+    const live = await open()
+    // Lost to expiry, eviction or a store that lost its data: the key is simply gone. Were the
+    // new lineage to restart where the old one did, a worker that served that fence long ago
+    // would take its stale copy for current. 2^47 possible first fences: these differ.
+    const firsts = new Set<number>()
+    for (let lineage = 0; lineage < 5; lineage += 1) {
+      const app = appId()
+      const first = await claimSessionLease(live, app, await readSessionLease(live, app), "worker-a")
+      firsts.add(firstFence(first?.fence))
+      await live.deleteKey(sessionLeaseKey(app))
+      const again = await claimSessionLease(live, app, await readSessionLease(live, app), "worker-a")
+      firsts.add(firstFence(again?.fence))
+    }
+    expect(firsts.size).toBe(10)
   })
 
   it("refuses a claim from a lease someone else has changed since, and shows the new owner", async () => {
     const live = await open()
     const app = appId()
     const seen = await readSessionLease(live, app)
-    await claimSessionLease(live, app, seen, "worker-a")
+    const first = firstFence((await claimSessionLease(live, app, seen, "worker-a"))?.fence)
     expect(await claimSessionLease(live, app, seen, "worker-b")).toBeNull()
     const now = await readSessionLease(live, app)
-    expect(now.lease).toEqual({ workerId: "worker-a", fence: 1 })
+    expect(now.lease).toEqual({ workerId: "worker-a", fence: first })
     await claimSessionLease(live, app, now, "worker-c")
     // Seeing worker-a's lease is no longer enough either.
     expect(await claimSessionLease(live, app, now, "worker-b")).toBeNull()
-    expect((await readSessionLease(live, app)).lease).toEqual({ workerId: "worker-c", fence: 2 })
+    expect((await readSessionLease(live, app)).lease).toEqual({ workerId: "worker-c", fence: first + 1 })
   })
 
   it("gives the session to exactly one of several webs claiming from the same lease at once", async () => {
@@ -89,24 +116,26 @@ describe.each(harnesses)("session leases (%s)", (_name, openLive) => {
     // From no lease at all, then from the lease the first round's winner holds.
     for (const round of [1, 2]) {
       const seen = await readSessionLease(live, app)
-      expect(seen.lease?.fence ?? 0).toBe(round - 1)
+      expect(seen.lease === null).toBe(round === 1)
       const claimers = ["worker-a", "worker-b", "worker-c", "worker-d"]
       const claims = await Promise.all(claimers.map((workerId) => claimSessionLease(live, app, seen, workerId)))
       const won = claims.filter((claim): claim is SessionLease => claim !== null)
       expect(won).toHaveLength(1)
-      expect(won[0]!.fence).toBe((seen.lease?.fence ?? 0) + 1)
+      if (seen.lease) expect(won[0]!.fence).toBe(seen.lease.fence + 1)
+      else firstFence(won[0]!.fence)
       expect((await readSessionLease(live, app)).lease).toEqual(won[0])
     }
   })
 
-  it("replaces an unreadable lease as if there were none", async () => {
+  it("replaces an unreadable lease as if there were none: a new lineage", async () => {
     const live = await open()
     const app = appId()
     await live.setKey(sessionLeaseKey(app), '{"workerId":"x","fence":0}', { ttlMs: 60_000 })
     const seen = await readSessionLease(live, app)
     expect(seen).toEqual({ raw: '{"workerId":"x","fence":0}', lease: null })
     expect(await claimSessionLease(live, app, { raw: null, lease: null }, "worker-a")).toBeNull()
-    expect(await claimSessionLease(live, app, seen, "worker-a")).toEqual({ workerId: "worker-a", fence: 1 })
+    const claimed = await claimSessionLease(live, app, seen, "worker-a")
+    expect(claimed).toEqual({ workerId: "worker-a", fence: firstFence(claimed?.fence) })
   })
 })
 

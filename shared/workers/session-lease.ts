@@ -6,14 +6,20 @@
 //
 // The lease itself barely expires (SESSION_LEASE_TTL_MS): its liveness is its owner's registry
 // entry. A lease naming a worker that is not live, or is draining, is lost and may be claimed.
+//
+// Fences rise by one within a lineage (claims that each saw the previous lease). A new lineage
+// (the key absent: expired, evicted, lost with the store; or unreadable) starts at a random fence,
+// not at 1: a worker that served some fence of an earlier lineage long ago must not take the new
+// one for "same fence, my copy is current". Workers compare fences for equality only.
 
+import { randomInt } from "node:crypto"
 import { Option, Schema } from "effect"
 import type { LiveCoordination } from "../live/live.server.ts"
 import { WorkerId, type WorkerAnnouncement } from "./worker-registry.ts"
 
 export const SessionLease = Schema.Struct({
   workerId: WorkerId,
-  /** Increases by one with every claim, whoever claims. */
+  /** Increases by one with every claim, whoever claims; a new lineage starts at a random one (FIRST_FENCE_LIMIT). */
   fence: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
 })
 export type SessionLease = typeof SessionLease.Type
@@ -28,6 +34,13 @@ export const sessionLeaseKey = (appId: string) => `app:${appId}:session-owner`
 /** Long enough to outlive any idle spell worth remembering; it only bounds what an abandoned app leaves behind. */
 export const SESSION_LEASE_TTL_MS = 7 * 24 * 60 * 60 * 1000
 
+/**
+ * A new lineage's first fence is drawn from [1, FIRST_FENCE_LIMIT): 2^47 leaves room for any number
+ * of claims below Number.MAX_SAFE_INTEGER, and makes meeting an old lineage's fence by chance
+ * negligible.
+ */
+export const FIRST_FENCE_LIMIT = 2 ** 47
+
 const LeaseJson = Schema.fromJsonString(SessionLease)
 const encodeLease = Schema.encodeSync(LeaseJson)
 const decodeLease = Schema.decodeUnknownOption(LeaseJson)
@@ -40,7 +53,8 @@ export async function readSessionLease(live: LiveCoordination, appId: string): P
 /**
  * Claims the app's session for `workerId` with the next fence, only if the lease is still what the
  * caller saw (`seen.raw`, compared as stored text). Null when someone else changed it first: the
- * caller re-reads and routes to the new owner. An unreadable lease is replaced as if absent.
+ * caller re-reads and routes to the new owner. An unreadable lease is replaced as if absent, and
+ * either way the new lineage starts at a random fence.
  */
 export async function claimSessionLease(
   live: LiveCoordination,
@@ -48,7 +62,8 @@ export async function claimSessionLease(
   seen: SeenSessionLease,
   workerId: string,
 ): Promise<SessionLease | null> {
-  const lease: SessionLease = { workerId, fence: (seen.lease?.fence ?? 0) + 1 }
+  const fence = seen.lease === null ? randomInt(1, FIRST_FENCE_LIMIT) : seen.lease.fence + 1
+  const lease: SessionLease = { workerId, fence }
   const claimed = await live.compareAndSetKey(sessionLeaseKey(appId), seen.raw, encodeLease(lease), { ttlMs: SESSION_LEASE_TTL_MS })
   return claimed ? lease : null
 }

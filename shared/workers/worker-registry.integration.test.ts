@@ -83,7 +83,8 @@ describe.each(harnesses)("the worker registry (%s)", (_name, openLive) => {
     await put("not-object", "42")
     await put("missing-fields", JSON.stringify({ id: "missing-fields", url: "http://missing:1" }))
     await put("bad-url", JSON.stringify(worker("bad-url", { url: "ftp://bad-url" })))
-    await put("bad-runtime", JSON.stringify({ ...worker("bad-runtime"), runtimes: ["cobol"] }))
+    await put("bad-runtimes", JSON.stringify({ ...worker("bad-runtimes"), runtimes: "claude" }))
+    await put("bad-runtime-id", JSON.stringify({ ...worker("bad-runtime-id"), runtimes: ["claude", 7] }))
     await put("zero-capacity", JSON.stringify(worker("zero-capacity", { capacity: 0 })))
     await put("negative-turns", JSON.stringify(worker("negative-turns", { activeTurns: -1 })))
     await put("bad-date", JSON.stringify(worker("bad-date", { startedAt: "yesterday" })))
@@ -92,6 +93,13 @@ describe.each(harnesses)("the worker registry (%s)", (_name, openLive) => {
     // Fields a newer worker adds are ignored, not fatal.
     await put("newer-1", JSON.stringify({ ...worker("newer-1"), gpu: true }))
     expect((await liveWorkers(live)).map((entry) => entry.id)).toEqual(["good-1", "newer-1"])
+  })
+
+  it("keeps a newer worker that offers a runtime this version does not know, with the runtimes it knows", async () => {
+    const live = await open()
+    await live.putMember(WORKERS_GROUP, "newer-2", JSON.stringify({ ...worker("newer-2"), runtimes: ["cobol", "codex"] }), { ttlMs: 60_000 })
+    await live.putMember(WORKERS_GROUP, "newer-3", JSON.stringify({ ...worker("newer-3"), runtimes: ["cobol"] }), { ttlMs: 60_000 })
+    expect(await liveWorkers(live)).toEqual([worker("newer-2", { runtimes: ["codex"] }), worker("newer-3", { runtimes: [] })])
   })
 
   it("refuses to announce what webs could not decode, and writes nothing", async () => {

@@ -3,15 +3,19 @@
 // again within a few heartbeats expires on the store's clock, so a worker that died without
 // withdrawing drops out by itself. Workers write announcements, webs decode them on receipt.
 
-import { Option, Schema } from "effect"
+import { Option, Schema, SchemaTransformation } from "effect"
 import type { LiveCoordination } from "../live/live.server.ts"
-import { RuntimeId } from "../runtime/run-event.ts"
+import { RUNTIME_IDS, RuntimeId } from "../runtime/run-event.ts"
 
 export const WORKERS_GROUP = "second:workers"
 /** How often a worker announces itself. */
 export const WORKER_HEARTBEAT_MS = 2_000
-/** Three missed heartbeats: a worker is gone, not just slow for one beat. */
-export const WORKER_ANNOUNCEMENT_TTL_MS = 3 * WORKER_HEARTBEAT_MS
+/**
+ * Five heartbeats: a worker is gone, not just slow. Each write may take up to a heartbeat before
+ * it times out, so two slow or failed beats in a row must still leave the entry standing; a live
+ * worker dropping out would make every session lease it holds count as lost.
+ */
+export const WORKER_ANNOUNCEMENT_TTL_MS = 5 * WORKER_HEARTBEAT_MS
 
 /** A worker's name (SECOND_WORKER_NAME, default the hostname): hostname-like, so it is safe in logs and keys. */
 export const WORKER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
@@ -34,6 +38,23 @@ export const WorkerUrl = Schema.String.check(
   }),
 )
 
+const isKnownRuntime = (id: string): id is RuntimeId => (RUNTIME_IDS as ReadonlyArray<string>).includes(id)
+
+/**
+ * The runtimes a worker offers, read leniently: during a rolling upgrade a newer worker may offer a
+ * runtime this version does not know. That one is dropped, not the whole announcement, so older
+ * webs keep routing to the worker for the runtimes they do know.
+ */
+const AnnouncedRuntimes = Schema.Array(Schema.String).pipe(
+  Schema.decodeTo(
+    Schema.Array(RuntimeId),
+    SchemaTransformation.transform<ReadonlyArray<RuntimeId>, ReadonlyArray<string>>({
+      decode: (ids) => ids.filter(isKnownRuntime),
+      encode: (ids) => ids,
+    }),
+  ),
+)
+
 const IsoTimestamp = Schema.String.check(
   Schema.makeFilter((value: string) =>
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/.test(value) && !Number.isNaN(Date.parse(value))
@@ -48,7 +69,7 @@ export const WorkerAnnouncement = Schema.Struct({
   url: WorkerUrl,
   name: WorkerName,
   /** The runtimes usable on this worker; [] until runtime detection has finished. */
-  runtimes: Schema.Array(RuntimeId),
+  runtimes: AnnouncedRuntimes,
   /** Turns (builder and agent runs) it takes at once. */
   capacity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
   activeTurns: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),

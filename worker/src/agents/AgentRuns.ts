@@ -187,8 +187,10 @@ export class AgentRuns extends Context.Service<
             return created
           })
           if (run === null) return yield* new AgentRunBusyError({ runId: request.runId })
-          // Refused or failed before its fiber owns it: the run gives back its claim and its place in the count.
-          return yield* Effect.tap(registry.admit, (permit) => Effect.sync(() => (run.permit = permit))).pipe(
+          // Refused or failed before its fiber owns it: the run gives back its claim and its place in
+          // the count. Admitted and stored in one uninterruptible step: an interruption between them
+          // would lose the place for good.
+          return yield* Effect.uninterruptible(Effect.tap(registry.admit, (permit) => Effect.sync(() => (run.permit = permit)))).pipe(
             Effect.andThen(started(request, run)),
             Effect.onExit((exit) =>
               Effect.suspend(() => {

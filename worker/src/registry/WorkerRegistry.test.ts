@@ -1,7 +1,7 @@
 // WorkerRegistry with an in-process live port (or a broken one, or none): turns admitted up to the
 // capacity and refused beyond it, a permit released once however often, draining refuses and
 // waits for the running turns, and a live port that fails every call is logged once, at warning,
-// and never stops the worker from taking turns.
+// and never stops the worker from taking turns; the heartbeat keeps its rate when writes are slow.
 
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -9,9 +9,10 @@ import { join } from "node:path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Logger } from "effect"
+import { TestClock } from "effect/testing"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { createMemoryLive } from "#shared/live/memory-live.server.ts"
-import { liveWorkers } from "#shared/workers/worker-registry.ts"
+import { liveWorkers, WORKER_ANNOUNCEMENT_TTL_MS, WORKER_HEARTBEAT_MS } from "#shared/workers/worker-registry.ts"
 import { loadWorkerConfig, WorkerConfig } from "../config/WorkerConfig.ts"
 import { Runtimes } from "../runtime/Runtimes.ts"
 import { RunLive } from "../runs/RunLive.ts"
@@ -105,6 +106,28 @@ describe("WorkerRegistry", () => {
       expect(warnings[0]?.message).toMatch(/^worker unit-[0-9a-f]{8}: could not announce it in the worker registry \(connect ECONNREFUSED 127\.0\.0\.1:6379\)/)
       expect(yield* registry.load).toMatchObject({ activeTurns: 0 })
     }).pipe(Effect.provide(registryLayer(broken, logs)))
+  })
+
+  it.effect("announces every heartbeat even when every write hangs until its timeout, well within the entry's lifetime", () => {
+    // Writes that never land: each is cut by its timeout. A gap after each write (rather than a
+    // fixed rate), or a timeout as long as a beat, would slow the rate to one write per 3 or 4 s.
+    let writes = 0
+    const hanging = new Proxy(createMemoryLive(), {
+      get: (target, property, receiver) =>
+        property === "putMember"
+          ? () => {
+              writes += 1
+              return new Promise<void>(() => {})
+            }
+          : Reflect.get(target, property, receiver),
+    })
+    const beats = 10
+    return Effect.gen(function* () {
+      yield* WorkerRegistry
+      for (let step = 0; step < beats * 20; step += 1) yield* TestClock.adjust(WORKER_HEARTBEAT_MS / 20)
+      expect(writes).toBeGreaterThanOrEqual(beats)
+      expect(WORKER_ANNOUNCEMENT_TTL_MS).toBeGreaterThanOrEqual(4 * WORKER_HEARTBEAT_MS)
+    }).pipe(Effect.provide(registryLayer(hanging, [])))
   })
 
   it.live("with no live port, announces nothing and says so once at info", () => {

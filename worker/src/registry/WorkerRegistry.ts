@@ -43,14 +43,22 @@ export interface WorkerLoad {
   readonly draining: boolean
 }
 
-/** How long one announcement or withdrawal may take: a hung store must not hold the next beat. */
-const LIVE_CALL_TIMEOUT = Duration.millis(WORKER_HEARTBEAT_MS)
+/**
+ * How long one announcement or withdrawal may take: half a heartbeat, so a hung store never holds
+ * the next beat. (Schedule.fixed waits a whole interval after a run that took exactly one, so a
+ * timeout of a full heartbeat would halve the rate while the store hangs.)
+ */
+const LIVE_CALL_TIMEOUT = Duration.millis(WORKER_HEARTBEAT_MS / 2)
 
 export class WorkerRegistry extends Context.Service<
   WorkerRegistry,
   {
     readonly id: string
-    /** Takes a turn's place, or refuses it (busy, draining) before anything starts. */
+    /**
+     * Takes a turn's place, or refuses it (busy, draining) before anything starts. Run it and store
+     * the permit in one uninterruptible step (Effect.uninterruptible): the place is counted
+     * before the permit is returned, so an interruption in between would lose it for good.
+     */
     readonly admit: Effect.Effect<TurnPermit, WorkerAdmitError>
     readonly load: Effect.Effect<WorkerLoad>
     /**
@@ -148,7 +156,10 @@ export class WorkerRegistry extends Context.Service<
             }),
           ),
         )
-        yield* Effect.forkScoped(Effect.repeat(announce, Schedule.spaced(Duration.millis(WORKER_HEARTBEAT_MS))))
+        // A fixed rate, not a gap after each write: gaps added to slow writes would let the entry
+        // lapse (WORKER_ANNOUNCEMENT_TTL_MS) while the worker is alive, and every session lease it
+        // holds would count as lost. A beat that runs late is followed at once, never by a pile.
+        yield* Effect.forkScoped(Effect.repeat(announce, Schedule.fixed(Duration.millis(WORKER_HEARTBEAT_MS))))
         // The runtimes it offers, as soon as they are known rather than at the next beat.
         yield* Effect.forkScoped(Effect.andThen(runtimes.detected, announce))
         yield* Effect.logInfo(`worker ${id} announces itself at ${url.origin} (capacity ${capacity})`)

@@ -2,14 +2,16 @@
 // per app at a time, cancel as interruption (the runtime's stream is released, the reader told
 // "cancelled"), the reader leaving stops the turn, the model and conversation a message gets,
 // start-up failures retried on the schedule (virtual time) before the turn says so, and the
-// session lease fence (a moved session is closed and its directory resynchronised).
+// session lease fence (a moved session is closed, its directory resynchronised, and its
+// conversation handed over rather than resumed), and the worker's count kept through a caller
+// that goes away while its turn is being admitted.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Stream } from "effect"
+import { Effect, Fiber, Latch, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { loadWorkerConfig, WorkerConfig } from "../config/WorkerConfig.ts"
@@ -69,12 +71,16 @@ function scriptedAdapter(journal: Journal): RuntimeAdapter {
   }
 }
 
-const withSessions = (journal: Journal, workspacesDir = mkdtempSync(join(tmpdir(), "sessions-test-"))) => {
+const withSessions = (
+  journal: Journal,
+  workspacesDir = mkdtempSync(join(tmpdir(), "sessions-test-")),
+  registry: Layer.Layer<WorkerRegistry> = WorkerRegistry.layerTest,
+) => {
   const settings = loadWorkerConfig({ SECOND_WORKSPACES_DIR: workspacesDir })
   return Sessions.layer.pipe(
     Layer.provide(Runtimes.layerTest({ claude: scriptedAdapter(journal) })),
     Layer.provide(SandboxEnv.layerTest),
-    Layer.provide(WorkerRegistry.layerTest),
+    Layer.provide(registry),
     Layer.provide(BuildProgress.layer),
     Layer.provide(SecretStore.layerTest),
     Layer.provideMerge(McpTokens.layerTest),
@@ -305,6 +311,64 @@ describe("Sessions under a session lease fence", () => {
       expect(existsSync(join(workdir, "stale.txt"))).toBe(false)
       expect(journal.opened).toHaveLength(2)
     }).pipe(Effect.provide(withSessions(journal, root)))
+  })
+
+  it.live("on a new fence, never resumes the session the web names: it asks for the handover, or uses the one sent", () => {
+    const journal = newJournal()
+    const { root } = workspaces()
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-1", 1)))
+      // The web would resume the session the previous owner ran: it is not this worker's.
+      for (const snapshotAvailable of [true, false]) {
+        const refused = yield* Effect.flip(
+          sessions.send("app", fenced("run-2", 2, { snapshotAvailable, resumeSessionId: "elsewhere-1", handoffPrompt: null })),
+        )
+        expect(refused._tag).toBe("SessionSourceNeededError")
+      }
+      // With the handover (and a restore's files), the named session is ignored all the same.
+      const files = { "index.html": "restored" }
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-2", 2, { resumeSessionId: "elsewhere-1", sourceFiles: files })))
+      expect(journal.opened.map((opened) => opened.resume)).toEqual([null, null])
+      expect(journal.prompts).toEqual(["earlier turns, then hello", "earlier turns, then hello"])
+      // Same fence from then on: the web's resume is this worker's own session again.
+      yield* Stream.runCollect(yield* sessions.send("app", fenced("run-3", 2, { resumeSessionId: "native-2", handoffPrompt: null })))
+      expect(journal.opened).toHaveLength(2)
+    }).pipe(Effect.provide(withSessions(journal, root)))
+  })
+
+  it.live("keeps the worker's count when the caller goes away while its turn is being admitted", () => {
+    const journal = newJournal()
+    let active = 0
+    const entered = Latch.makeUnsafe(false)
+    const admitted = Latch.makeUnsafe(false)
+    // Counts first, then hands out the permit a step later: the gap an interruption could fall into.
+    const registry = Layer.succeed(WorkerRegistry)(
+      WorkerRegistry.of({
+        id: "slow-admit",
+        admit: Effect.gen(function* () {
+          active += 1
+          yield* entered.open
+          yield* admitted.await
+          let done = false
+          return { release: Effect.sync(() => void (done ? undefined : ((done = true), (active -= 1)))) }
+        }),
+        load: Effect.sync(() => ({ id: "slow-admit", activeTurns: active, capacity: 8, draining: false })),
+        drain: Effect.void,
+        stopping: () => false,
+      }),
+    )
+    return Effect.gen(function* () {
+      const sessions = yield* Sessions
+      const sending = yield* Effect.forkChild(sessions.send("app", request("run-1", "hello")))
+      yield* entered.await
+      const interrupting = yield* Effect.forkChild(Fiber.interrupt(sending))
+      yield* admitted.open
+      yield* Fiber.join(interrupting)
+      expect(active).toBe(0)
+      expect(yield* sessions.status("app")).toMatchObject({ busy: false })
+      expect(journal.prompts).toEqual([])
+    }).pipe(Effect.provide(withSessions(journal, undefined, registry)))
   })
 
   it.live("takes leftover source it never served under a fence as moved, and keeps today's rules without a fence", () => {

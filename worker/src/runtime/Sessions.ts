@@ -257,7 +257,7 @@ export class Sessions extends Context.Service<
       const claimedTurn = Effect.fn("Sessions.claimedTurn")(function* (appId: string, request: SendRequest, claim: Claim) {
         // Refuse an unusable runtime, a bad app id, or a message this worker lacks the app for,
         // before anything starts.
-        yield* Effect.gen(function* () {
+        const turnRequest = yield* Effect.gen(function* () {
           yield* runtimes.require(request.runtime)
           const dirs = yield* sandbox.directories(appId, request.runtime)
           const plan = planSource(request, {
@@ -270,6 +270,8 @@ export class Sessions extends Context.Service<
           if (plan.step === "source_needed") return yield* new SessionSourceNeededError({ appId })
           yield* Effect.sync(() => applySourceStep(dirs.workdir, plan.step, request))
           if (request.sessionFence !== undefined) servedFences.set(appId, request.sessionFence)
+          // The session to resume lives with the app's previous owner: the handover stands for it.
+          return plan.resync ? { ...request, resumeSessionId: null } : request
         })
         // A new app starts from the template; every app finds the template's packages beside its directory.
         yield* scaffoldApp(appWorkdir(config.workspacesDir, appId), config.appTemplateDir)
@@ -287,7 +289,7 @@ export class Sessions extends Context.Service<
             // deadline at bay while the runtime waits on the build) and end with the runtime's.
             const builds = yield* buildProgress.subscribe(request.runId)
             // A plan or suggestions ends the turn right after its result: the person answers next.
-            return superviseTurn(Stream.merge(endAtApprovalStop(runtimeTurn(appId, request)), builds, { haltStrategy: "left" }), limits)
+            return superviseTurn(Stream.merge(endAtApprovalStop(runtimeTurn(appId, turnRequest)), builds, { haltStrategy: "left" }), limits)
           }),
           // Interrupted mid-turn: a cancel ends it as cancelled; the worker's shutdown, as a failure worth sending again.
           stoppedEvents: () => (shuttingDown || registry.stopping() ? WORKER_RESTARTED : stopEvents("cancelled", limits)),
@@ -309,8 +311,9 @@ export class Sessions extends Context.Service<
           })
           if (claim === null) return yield* new SessionBusyError({ appId })
           // Until the turn's fiber owns the claim, any way out of here (a refusal, the caller
-          // hanging up) gives it back, with its place in the worker's count.
-          return yield* Effect.tap(registry.admit, (permit) => Effect.sync(() => (claim.permit = permit))).pipe(
+          // hanging up) gives it back, with its place in the worker's count. Admitted and stored in
+          // one uninterruptible step: an interruption between them would lose the place for good.
+          return yield* Effect.uninterruptible(Effect.tap(registry.admit, (permit) => Effect.sync(() => (claim.permit = permit)))).pipe(
             Effect.andThen(claimedTurn(appId, request, claim)),
             Effect.onExit((exit) => (Exit.isSuccess(exit) || claim.fiber !== null ? Effect.void : release(appId, claim))),
           )

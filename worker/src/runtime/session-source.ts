@@ -5,6 +5,11 @@
 // the directory holds leftovers this process never served) means another worker may have changed
 // the app since: the open session is closed and the directory resynchronised from the web's
 // snapshot, REPLACING what is there. Without a fence, the rules from before leases apply.
+//
+// A resynchronised turn never resumes the runtime session the request names: that session lives
+// on the app's previous owner (or is one this worker held before the app moved away and back) and
+// has not seen the turns since. The conversation comes as the handover prompt instead; a request
+// that names a session to resume carries none, so the web is asked for it (source_needed).
 
 import { replaceSource, restoreSource } from "../sandbox/restore-source.ts"
 
@@ -15,6 +20,7 @@ export interface SourceRequest {
   readonly replaceSource?: boolean
   readonly snapshotAvailable?: boolean
   readonly resumeSessionId: string | null
+  readonly handoffPrompt?: string | null
 }
 
 export interface SourceState {
@@ -26,12 +32,16 @@ export interface SourceState {
 }
 
 export interface SourcePlan {
-  /** Close the app's open session first: it has not seen what another worker did. */
+  /**
+   * Close the app's open session first: it has not seen what another worker did. The turn then
+   * ignores the request's resumeSessionId and starts a session handed the conversation.
+   */
   readonly resync: boolean
   /**
    * replace: the request's files replace the directory's; restore: they fill an empty one;
    * clean: the directory's source goes (the web has no snapshot: the app starts over);
-   * source_needed: refuse until the web sends the snapshot; none: leave the directory alone.
+   * source_needed: refuse until the web sends the snapshot (and the handover); none: leave the
+   * directory alone.
    */
   readonly step: "replace" | "restore" | "clean" | "source_needed" | "none"
 }
@@ -40,7 +50,17 @@ export function planSource(request: SourceRequest, state: SourceState): SourcePl
   const fence = request.sessionFence
   const resync = fence !== undefined && (state.servedFence === undefined ? state.hasSource : state.servedFence !== fence)
   if (resync) {
+    // A restore's files are written whatever else is missing: asking again would have the web
+    // send its latest snapshot instead. The turn then starts from the handover, or the prompt.
     if (request.sourceFiles) return { resync, step: "replace" }
+    // The web meant the conversation to come from resuming a session this worker cannot use:
+    // its source_needed answer sends it as text (with the snapshot when there is one).
+    if (request.resumeSessionId !== null && !request.handoffPrompt) return { resync, step: "source_needed" }
+    // No snapshot anywhere: the app's first turns were cut before any source was kept (a
+    // snapshot is taken at the end of every turn that changed it, unless the source is too large
+    // to keep). What this directory holds is then a half-made app from before the app moved, or
+    // a previous lineage's leftovers, neither of which the later turns elsewhere saw: the app
+    // starts over from the template rather than build on files that are not the app's.
     return { resync, step: request.snapshotAvailable === true ? "source_needed" : "clean" }
   }
   if (request.sourceFiles) return { resync, step: request.replaceSource ? "replace" : "restore" }
