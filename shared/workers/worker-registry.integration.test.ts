@@ -3,6 +3,7 @@
 // not decode are skipped without hiding the good ones.
 
 import { randomUUID } from "node:crypto"
+import { Redis } from "ioredis"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 import { createMemoryLive } from "#shared/live/memory-live.server.ts"
@@ -88,6 +89,7 @@ describe.each(harnesses)("the worker registry (%s)", (_name, openLive) => {
     await put("zero-capacity", JSON.stringify(worker("zero-capacity", { capacity: 0 })))
     await put("negative-turns", JSON.stringify(worker("negative-turns", { activeTurns: -1 })))
     await put("bad-date", JSON.stringify(worker("bad-date", { startedAt: "yesterday" })))
+    await put("bad-detecting", JSON.stringify({ ...worker("bad-detecting"), detecting: "yes" }))
     // Someone else's announcement under this id: routing by it would reach the wrong worker.
     await put("impostor-1", JSON.stringify(worker("good-2")))
     // Fields a newer worker adds are ignored, not fatal.
@@ -100,6 +102,20 @@ describe.each(harnesses)("the worker registry (%s)", (_name, openLive) => {
     await live.putMember(WORKERS_GROUP, "newer-2", JSON.stringify({ ...worker("newer-2"), runtimes: ["cobol", "codex"] }), { ttlMs: 60_000 })
     await live.putMember(WORKERS_GROUP, "newer-3", JSON.stringify({ ...worker("newer-3"), runtimes: ["cobol"] }), { ttlMs: 60_000 })
     expect(await liveWorkers(live)).toEqual([worker("newer-2", { runtimes: ["codex"] }), worker("newer-3", { runtimes: [] })])
+  })
+
+  it("tells a worker still detecting its runtimes from one that found none; an entry without the field has finished", async () => {
+    const live = await open()
+    await announceWorker(live, worker("early-1", { runtimes: [], detecting: true }))
+    await announceWorker(live, worker("none-1", { runtimes: [], detecting: false }))
+    // Written by a worker from before the field: it announced runtimes only once detection ended.
+    await live.putMember(WORKERS_GROUP, "older-1", JSON.stringify(worker("older-1", { runtimes: [] })), { ttlMs: 60_000 })
+    const listed = await liveWorkers(live)
+    expect(listed.map((entry) => [entry.id, entry.detecting === true])).toEqual([
+      ["early-1", true],
+      ["none-1", false],
+      ["older-1", false],
+    ])
   })
 
   it("refuses to announce what webs could not decode, and writes nothing", async () => {
@@ -115,5 +131,22 @@ describe.each(harnesses)("the worker registry (%s)", (_name, openLive) => {
     for (const [id, overrides] of bad) await expect(announceWorker(live, worker(id, overrides))).rejects.toThrow()
     await expect(announceWorker(live, worker("bad id"))).rejects.toThrow()
     expect(await live.listMembers(WORKERS_GROUP)).toEqual([])
+  })
+})
+
+describe("the worker registry on Redis", () => {
+  it("keeps its entries under second:workers:members and second:workers:expiries (the adapter's prefix added once)", async () => {
+    // The default prefix, as a deployment runs it: this file's server holds no other unprefixed keys.
+    const live = await createRedisLive({ url: redis.url })
+    const raw = new Redis(redis.url)
+    try {
+      await announceWorker(live, worker("keys-1"))
+      expect((await raw.keys("second:*")).sort()).toEqual(["second:workers:expiries", "second:workers:members"])
+      expect(await raw.hkeys("second:workers:members")).toEqual(["keys-1"])
+    } finally {
+      await withdrawWorker(live, "keys-1")
+      raw.disconnect()
+      await live.close()
+    }
   })
 })

@@ -7,7 +7,8 @@ import { Option, Schema, SchemaTransformation } from "effect"
 import type { LiveCoordination } from "../live/live.server.ts"
 import { RUNTIME_IDS, RuntimeId } from "../runtime/run-event.ts"
 
-export const WORKERS_GROUP = "second:workers"
+/** The registry's group: the live adapter adds its own prefix (on Redis: second:workers:members and second:workers:expiries). */
+export const WORKERS_GROUP = "workers"
 /** How often a worker announces itself. */
 export const WORKER_HEARTBEAT_MS = 2_000
 /**
@@ -70,6 +71,11 @@ export const WorkerAnnouncement = Schema.Struct({
   name: WorkerName,
   /** The runtimes usable on this worker; [] until runtime detection has finished. */
   runtimes: AnnouncedRuntimes,
+  /**
+   * Runtime detection has not finished yet, so `runtimes` says nothing yet: [] here is "not known
+   * yet", not "none usable". Absent (workers before this field) reads as false.
+   */
+  detecting: Schema.optionalKey(Schema.Boolean),
   /** Turns (builder and agent runs) it takes at once. */
   capacity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
   activeTurns: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),

@@ -7,7 +7,7 @@
 import { createServer } from "node:http"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { Cause, Effect, Layer, Logger, ManagedRuntime } from "effect"
 import { HttpRouter, HttpServer } from "effect/http"
 import { ConfigError } from "#shared/config/env.ts"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
@@ -36,6 +36,7 @@ import { Runtimes } from "./runtime/Runtimes.ts"
 import { Sessions } from "./runtime/Sessions.ts"
 import { SandboxEnv } from "./sandbox/SandboxEnv.ts"
 import { SecretStore } from "./secrets/SecretStore.ts"
+import { watchShutdownSignals } from "./shutdown-signals.ts"
 import { errorReportingLoggers } from "./telemetry/ErrorReporting.ts"
 
 const Routes = Layer.mergeAll(HealthRoutes, SessionRoutes, AgentRunRoutes, McpBrokerRoutes, InternalAuth, ErrorResponses)
@@ -108,8 +109,8 @@ const Draining = Layer.effectDiscard(
 const loggerLayer = (settings: WorkerSettings) =>
   Logger.layer([settings.production ? Logger.consoleJson : Logger.consolePretty(), ...errorReportingLoggers(settings)])
 
-/** The whole worker as one layer: HTTP server on the configured host and port, and its services. */
-export const workerLayer = (settings: WorkerSettings, options: WorkerOptions = {}) =>
+/** HTTP server on the configured host and port, and its services; logging through the caller's logger. */
+const serving = (settings: WorkerSettings, options: WorkerOptions) =>
   Draining.pipe(
     Layer.provideMerge(
       HttpRouter.serve(Routes, { disableListenLog: true, disableLogger: true }).pipe(
@@ -126,8 +127,11 @@ export const workerLayer = (settings: WorkerSettings, options: WorkerOptions = {
       ),
     ),
     Layer.provide(WorkerConfig.layer(settings)),
-    Layer.provide(loggerLayer(settings)),
   )
+
+/** The whole worker as one layer: HTTP server on the configured host and port, and its services. */
+export const workerLayer = (settings: WorkerSettings, options: WorkerOptions = {}) =>
+  serving(settings, options).pipe(Layer.provide(loggerLayer(settings)))
 
 export interface WorkerOptions {
   /** The live port to write run streams to, shared with an embedding web tier (else REDIS_URL). */
@@ -165,7 +169,14 @@ export function runWorker(env: NodeJS.ProcessEnv): void {
     console.error(error.message)
     process.exit(1)
   }
-  const program = Layer.launch(LogListening.pipe(Layer.provideMerge(workerLayer(settings)))).pipe(
+  // One logger (JSON in production) for every line: the listening line, the signals, and a failure
+  // that ends the worker, which runMain would otherwise log with its own pretty logger.
+  const logger = loggerLayer(settings)
+  const signals = watchShutdownSignals({
+    info: (message) => Effect.runSync(Effect.logInfo(message).pipe(Effect.provide(logger))),
+    warn: (message) => Effect.runSync(Effect.logWarning(message).pipe(Effect.provide(logger))),
+  })
+  const program = Layer.launch(LogListening.pipe(Layer.provideMerge(serving(settings, {})))).pipe(
     Effect.catchTag("ServeError", (error) =>
       Effect.sync(() => {
         const message = describeListenError(error.cause, "PORT")
@@ -174,6 +185,8 @@ export function runWorker(env: NodeJS.ProcessEnv): void {
         process.exit(1)
       }),
     ),
+    Effect.tapCause((cause) => (Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.logError("worker stopped", cause))),
+    Effect.provide(logger),
   )
-  NodeRuntime.runMain(program)
+  NodeRuntime.runMain(program, { disableErrorReporting: true, teardown: signals.teardown })
 }

@@ -96,6 +96,35 @@ describe("worker configuration", () => {
     )
   })
 
+  it("refuses a worker URL at an unspecified address (where a server listens, not where webs reach it), in one line", () => {
+    for (const [value, shown] of [
+      ["http://0.0.0.0:3001", "0.0.0.0"],
+      ["http://0:3001", "0.0.0.0"],
+      ["http://[::]:3001", "[::]"],
+      ["http://[0:0:0:0:0:0:0:0]:3001", "[::]"],
+    ]) {
+      expect(() => loadWorkerConfig({ SECOND_WORKER_URL: value })).toThrow(
+        `Invalid configuration: SECOND_WORKER_URL must be an address the webs can reach, not ${shown} (which only means "every interface" to a server; set HOST for that). Example: SECOND_WORKER_URL=http://10.0.3.7:3001`,
+      )
+    }
+    expect(loadWorkerConfig({ SECOND_WORKER_URL: "http://[::1]:3001" }).workerUrl.origin).toBe("http://[::1]:3001")
+  })
+
+  it("refuses a REDIS_URL that is not redis:// or rediss://, in one line that never echoes it", () => {
+    for (const value of ["http://redis:6379", "redis//redis:6379", "redis:///6379", "rediss//:secret-pw@redis:6379"]) {
+      let message = ""
+      try {
+        loadWorkerConfig({ REDIS_URL: value })
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError)
+        message = (error as Error).message
+      }
+      expect(message).toBe("Invalid configuration: REDIS_URL must start with redis:// or rediss://. Example: REDIS_URL=redis://redis:6379")
+    }
+    expect(loadWorkerConfig({ REDIS_URL: "redis://redis:6379" }).redisUrl?.reveal()).toBe("redis://redis:6379")
+    expect(loadWorkerConfig({ REDIS_URL: "rediss://:pw@redis.internal:6380/2" }).redisUrl?.reveal()).toBe("rediss://:pw@redis.internal:6380/2")
+  })
+
   it("names the worker after its host unless told, as a short slug", () => {
     expect(loadWorkerConfig({}).workerName).toBe(workerNameFrom(hostname()))
     expect(workerNameFrom("Worker_7.example.com")).toBe("worker-7")

@@ -6,8 +6,9 @@ import { hostname } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Context, Layer } from "effect"
-import { host, internalApiToken, nodeEnv, port } from "#shared/config/common.ts"
+import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
 import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env } from "#shared/config/env.ts"
+import { checkRedisUrl } from "#shared/config/redis-url.ts"
 import type { Secret } from "#shared/config/secret.ts"
 import { errorReportingEnv, sentryDsnFrom } from "#shared/telemetry/error-reporting-env.ts"
 
@@ -30,7 +31,7 @@ export const workerEnvSpec = {
     originOnly: true,
   }),
   redisUrl: secret("REDIS_URL", {
-    describe: "Redis the worker writes run event streams and leases to (the web's); unset = only in the embedded process",
+    describe: "the web's Redis, where the worker writes run event streams and announces itself (worker registry); unset = only in the embedded process",
     example: "redis://redis:6379",
   }),
   anthropicApiKey: providerKey("ANTHROPIC_API_KEY", "Claude Code provider key", "sk-ant-..."),
@@ -121,7 +122,7 @@ export const workerEnvSpec = {
     originOnly: true,
   }),
   workerName: text("SECOND_WORKER_NAME", {
-    describe: "this worker's name in the registry and logs; its id adds a random suffix per start (default: the hostname)",
+    describe: "this worker's name in the registry and logs; its id adds a random suffix per start (default: the hostname's first label, lowercased, other characters as '-'; else \"worker\")",
     example: "worker-a",
   }),
   workerConcurrency: integer("SECOND_WORKER_CONCURRENCY", {
@@ -208,6 +209,15 @@ export function workerNameFrom(host: string): string {
   return WORKER_NAME_PATTERN.test(slug) ? slug : "worker"
 }
 
+/** The unspecified addresses as URL.hostname writes them (http://0:1 and http://[0:0::0]:1 included). */
+const UNSPECIFIED_HOSTS = ["0.0.0.0", "[::]"]
+
+/** A loopback origin (localhost, 127.0.0.0/8, [::1]): only this machine reaches it. */
+export function isLoopbackUrl(url: URL): boolean {
+  const name = url.hostname.toLowerCase()
+  return isLoopbackHost(name) || name === "[::1]" || name.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(name)
+}
+
 /** http://HOST:PORT as another machine reaches it: a wildcard listen address stands for this machine's hostname. */
 export function derivedWorkerUrl(host: string, port: number, machine = hostname()): URL {
   const reachable = ["0.0.0.0", "::", ""].includes(host) ? machine : host
@@ -253,7 +263,14 @@ export function loadWorkerConfig(env: Env): WorkerSettings {
   }
   if (raw.workerUrl !== undefined) {
     requireThat(raw.workerUrl.username === "" && raw.workerUrl.password === "", workerEnvSpec.workerUrl, "must not carry credentials")
+    // A listen address, not one to reach: every web would call itself (or nothing) at it.
+    requireThat(
+      !UNSPECIFIED_HOSTS.includes(raw.workerUrl.hostname),
+      workerEnvSpec.workerUrl,
+      `must be an address the webs can reach, not ${raw.workerUrl.hostname} (which only means "every interface" to a server; set HOST for that)`,
+    )
   }
+  if (raw.redisUrl !== undefined) checkRedisUrl(raw.redisUrl, workerEnvSpec.redisUrl)
   const host = raw.host ?? "127.0.0.1"
   const port = raw.port ?? DEFAULT_WORKER_PORT
   const runtimePaths = {

@@ -1,5 +1,6 @@
 // Liveness for orchestrators (public, says only "ok"), readiness (public: 503 while the worker
-// drains, so a Service stops sending it new turns), and health for the web tier (authenticated:
+// drains, or while it has a registry to announce itself in and is not in it, so a Service stops
+// sending it new turns; the body says why, without addresses or errors), and health for the web tier (authenticated:
 // the worker's registry id and load).
 
 import { Effect, Layer, Schema } from "effect"
@@ -15,8 +16,8 @@ const Liveness = HttpRouter.add("GET", "/healthz", HttpServerResponse.text("ok")
 const Readiness = HttpRouter.add(
   "GET",
   "/readyz",
-  Effect.map(WorkerRegistry.use((registry) => registry.load), ({ draining }) =>
-    draining ? HttpServerResponse.text("draining", { status: 503 }) : HttpServerResponse.text("ready"),
+  Effect.map(WorkerRegistry.use((registry) => registry.notReady), (why) =>
+    why === null ? HttpServerResponse.text("ready") : HttpServerResponse.text(why, { status: 503 }),
   ),
 )
 

@@ -5,13 +5,14 @@
 // runtimes, capacity, load, draining) goes into the live port right away, every heartbeat, when
 // detection ends, and whenever the load or draining changes; it is withdrawn when the worker
 // closes. A failed announcement never stops the worker: the entry simply expires until the next
-// one lands, and webs route around it meanwhile.
+// one lands, and webs route around it meanwhile; /readyz says it is not ready until then, so an
+// orchestrator does not send it traffic it was never registered for.
 
 import { randomBytes } from "node:crypto"
 import { Context, Duration, Effect, Latch, Layer, Option, Schedule, Schema, Semaphore } from "effect"
 import { HttpServer } from "effect/http"
 import { announceWorker, WORKER_HEARTBEAT_MS, withdrawWorker, type WorkerAnnouncement } from "#shared/workers/worker-registry.ts"
-import { WorkerConfig } from "../config/WorkerConfig.ts"
+import { isLoopbackUrl, WorkerConfig } from "../config/WorkerConfig.ts"
 import { redactSecrets } from "../runtime/protocol/redact-secrets.ts"
 import { Runtimes } from "../runtime/Runtimes.ts"
 import { RunLive } from "../runs/RunLive.ts"
@@ -62,6 +63,11 @@ export class WorkerRegistry extends Context.Service<
     readonly admit: Effect.Effect<TurnPermit, WorkerAdmitError>
     readonly load: Effect.Effect<WorkerLoad>
     /**
+     * Why the worker should get no new turns right now (draining; or, with a live port, no
+     * announcement landed yet or the last one failed), as one line for /readyz; null when ready.
+     */
+    readonly notReady: Effect.Effect<string | null>
+    /**
      * Shutdown's first step: refuse new turns, say so in the registry, and wait for the running
      * turns to end, at most SECOND_WORKER_DRAIN_SECONDS. Once it returns the worker is stopping.
      */
@@ -90,6 +96,10 @@ export class WorkerRegistry extends Context.Service<
       let stopping = false
       /** Withdrawn: nothing is announced any more. */
       let closed = false
+      /** Until runtime detection ends, `runtimes: []` means "not known yet", not "none usable". */
+      let detecting = true
+      /** Whether the worker is in the registry: its last announcement landed, or not (yet). */
+      let registration: "pending" | "landed" | "failing" = "pending"
       /** Open while no turn runs: what the drain waits for. */
       const idle = Latch.makeUnsafe(true)
 
@@ -100,6 +110,7 @@ export class WorkerRegistry extends Context.Service<
           url: url.origin,
           name: config.workerName,
           runtimes: [...usable],
+          detecting,
           capacity,
           activeTurns: active,
           draining,
@@ -110,7 +121,6 @@ export class WorkerRegistry extends Context.Service<
       // One announcement at a time, each taking its snapshot once it runs: the last one written is
       // always the newest state, whichever of the heartbeat or a change triggered it.
       const writes = yield* Semaphore.make(1)
-      let failing = false
       let queued = false
       const announce: Effect.Effect<void> = writes.withPermit(
         Effect.gen(function* () {
@@ -122,11 +132,11 @@ export class WorkerRegistry extends Context.Service<
             Effect.exit,
           )
           if (written._tag === "Success") {
-            if (failing) yield* Effect.logInfo(`worker ${id}: announcing in the worker registry again`)
-            failing = false
-          } else if (!failing) {
+            if (registration === "failing") yield* Effect.logInfo(`worker ${id}: announcing in the worker registry again`)
+            registration = "landed"
+          } else if (registration !== "failing") {
             // Once per spell of failures: a store that is down would otherwise log every beat.
-            failing = true
+            registration = "failing"
             const cause = written.cause.reasons.find((reason) => reason._tag === "Fail")
             const why = cause?._tag === "Fail" ? describe(cause.error) : "interrupted"
             yield* Effect.logWarning(`worker ${id}: could not announce it in the worker registry (${why}); webs route around it until an announcement lands`)
@@ -161,8 +171,19 @@ export class WorkerRegistry extends Context.Service<
         // holds would count as lost. A beat that runs late is followed at once, never by a pile.
         yield* Effect.forkScoped(Effect.repeat(announce, Schedule.fixed(Duration.millis(WORKER_HEARTBEAT_MS))))
         // The runtimes it offers, as soon as they are known rather than at the next beat.
-        yield* Effect.forkScoped(Effect.andThen(runtimes.detected, announce))
+        yield* Effect.forkScoped(
+          runtimes.detected.pipe(
+            Effect.andThen(Effect.sync(() => void (detecting = false))),
+            Effect.andThen(announce),
+          ),
+        )
         yield* Effect.logInfo(`worker ${id} announces itself at ${url.origin} (capacity ${capacity})`)
+        if (config.production && isLoopbackUrl(url)) {
+          // Not refused: one machine running everything is a valid deployment, just not a scaled one.
+          yield* Effect.logWarning(
+            `worker ${id} announces ${url.origin}, a loopback address: webs on other machines cannot reach it. Set SECOND_WORKER_URL to the address they reach this worker at, e.g. SECOND_WORKER_URL=http://10.0.3.7:3001`,
+          )
+        }
       }
 
       const release = (released: { done: boolean }) =>
@@ -186,6 +207,13 @@ export class WorkerRegistry extends Context.Service<
           return Effect.as(announceSoon, permit)
         }),
         load: Effect.sync(() => ({ id, activeTurns: active, capacity, draining })),
+        notReady: Effect.sync(() => {
+          if (draining) return "draining"
+          if (live === null || registration === "landed") return null
+          return registration === "pending"
+            ? "not registered yet: the first announcement in the worker registry has not landed"
+            : "not registered: the worker registry is unreachable (see the worker's log)"
+        }),
         drain: Effect.gen(function* () {
           if (draining) return
           draining = true
@@ -215,6 +243,7 @@ export class WorkerRegistry extends Context.Service<
         return { release: Effect.sync(() => void (done ? undefined : ((done = true), (active -= 1)))) }
       }),
       load: Effect.sync(() => ({ id: "test-worker", activeTurns: active, capacity: Number.MAX_SAFE_INTEGER, draining: false })),
+      notReady: Effect.succeed(null),
       drain: Effect.void,
       stopping: () => false,
     })

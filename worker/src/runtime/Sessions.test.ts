@@ -354,6 +354,7 @@ describe("Sessions under a session lease fence", () => {
           return { release: Effect.sync(() => void (done ? undefined : ((done = true), (active -= 1)))) }
         }),
         load: Effect.sync(() => ({ id: "slow-admit", activeTurns: active, capacity: 8, draining: false })),
+        notReady: Effect.succeed(null),
         drain: Effect.void,
         stopping: () => false,
       }),
