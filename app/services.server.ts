@@ -24,6 +24,7 @@ import { ensureInstance } from "./store/instance.server.ts"
 import { openMongoStore } from "./store/mongo-store.server.ts"
 import { openSqliteStore } from "./store/sqlite-store.server.ts"
 import type { DurableStore } from "./store/store.server.ts"
+import { connecting } from "./server/store-connect-error.server.ts"
 import { openWorkerClient } from "./worker-client/open-worker-client.server.ts"
 import type { WorkerClient } from "./worker-client/worker-client.server.ts"
 
@@ -75,14 +76,17 @@ export const SQLITE_FILE_NAME = "second.db"
 /** The durable store the config names (MongoDB, else the SQLite file in the data directory). */
 export async function openStore(config: WebConfig, log: Log): Promise<DurableStore> {
   if (config.mongodbUri) {
-    return openMongoStore({ uri: config.mongodbUri.reveal(), collections: allCollections, warn: (m) => log.warn(m) })
+    const uri = config.mongodbUri.reveal()
+    return connecting("MONGODB_URI", uri, () => openMongoStore({ uri, collections: allCollections, warn: (m) => log.warn(m) }))
   }
   return openSqliteStore({ file: join(resolve(config.dataDir), SQLITE_FILE_NAME), collections: allCollections })
 }
 
 /** Opens the live coordination port the config names: Redis, or in-process for one process. */
 export async function openLive(config: WebConfig): Promise<LiveCoordination> {
-  return config.redisUrl ? createRedisLive({ url: config.redisUrl.reveal() }) : createMemoryLive()
+  if (!config.redisUrl) return createMemoryLive()
+  const url = config.redisUrl.reveal()
+  return connecting("REDIS_URL", url, () => createRedisLive({ url }))
 }
 
 /** `live`: an already open port (the embedded process shares it with its worker); closed with the rest. */
@@ -115,6 +119,7 @@ export async function openServices(config: WebConfig, log: Log, options: { reado
 /** The worker WORKER_URL names, or, with several or with discovery, a pool routing between them. */
 function openWorker(config: WebConfig, live: LiveCoordination, log: Log): WorkerClient {
   let warnedAt = 0
+  let noneAllowedWarnedAt = 0
   return openWorkerClient({
     live,
     urls: config.workerUrls,
@@ -125,6 +130,16 @@ function openWorker(config: WebConfig, live: LiveCoordination, log: Log): Worker
       if (Date.now() - warnedAt < 60_000) return
       warnedAt = Date.now()
       log.warn("The worker registry could not be read; only WORKER_URL's workers are used meanwhile.", { error })
+    },
+    // Read on every turn too; a list that matches none of the registered workers is a spelling
+    // mistake the operator has to hear about, once a minute.
+    onNoneAllowed: (registered, listed) => {
+      if (Date.now() - noneAllowedWarnedAt < 60_000) return
+      noneAllowedWarnedAt = Date.now()
+      const workers = registered.map((worker) => `${worker.id} (${worker.url})`).join(", ")
+      log.warn(
+        `WORKER_URL (${listed.map((url) => url.origin).join(", ")}) allows none of the registered workers: ${workers}. Its URLs are called with no load or draining known. List the URLs the workers announce (their SECOND_WORKER_URL) in WORKER_URL${config.workerDiscovery === "redis" ? ", or leave it unset to use every registered worker" : ""}.`,
+      )
     },
   })
 }

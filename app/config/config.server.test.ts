@@ -173,6 +173,14 @@ describe("web configuration", () => {
       }
     })
 
+    it.each(["http://user:secret@a:3001", "http://a:3001, http://user:secret@b:3001", "http://:secret@a:3001"])("refuses WORKER_URL=%s, an entry with credentials, in one line naming the entry", (value) => {
+      const message = problem({ WORKER_URL: value })
+      expect(message).toMatch(/^Invalid configuration: WORKER_URL entry http:\/\/(a|b):3001 must not carry credentials \(user:password@\); the web authenticates with INTERNAL_API_TOKEN\. Example: WORKER_URL=http:\/\/worker-0/)
+      expect(message).not.toContain("secret@")
+      expect(message).not.toMatch(/:secret/)
+      expect(message.split("\n")).toHaveLength(1)
+    })
+
     it("never echoes credentials of a listed URL", () => {
       expect(problem({ WORKER_URL: "http://a:3001,ftp://admin:hunter2@b" })).not.toContain("hunter2")
     })

@@ -34,6 +34,12 @@ export const workerUrlsSpec: VarSpec<readonly URL[] | undefined> = {
       // Each entry fails in the usual one line, which quotes the bad entry (never credentials).
       const parsed = oneWorkerUrl.parse(entry)
       if (parsed === undefined) continue
+      // The worker refuses the same for its SECOND_WORKER_URL; read here the user:password would be
+      // dropped without a word (the internal token is what authenticates the web). The entry is
+      // named by its origin, which leaves the credentials out.
+      if (parsed.username !== "" || parsed.password !== "") {
+        throw new ConfigError("WORKER_URL", `entry ${parsed.origin} must not carry credentials (user:password@); the web authenticates with INTERNAL_API_TOKEN`, WORKER_URL_EXAMPLE)
+      }
       if (urls.some((seen) => seen.origin === parsed.origin)) {
         throw new ConfigError("WORKER_URL", `lists ${parsed.origin} twice; name each worker once`, WORKER_URL_EXAMPLE)
       }

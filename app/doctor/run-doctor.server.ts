@@ -12,7 +12,8 @@ import { tokenStrengthLine } from "./internal-token.server.ts"
 import { publicUrlChecks } from "./public-url-checks.server.ts"
 import { withoutCredentials } from "./connection-string.server.ts"
 import { mongoCheck, redisCheck } from "./store-checks.server.ts"
-import { noRegisteredWorkerLines, registeredWorkerUrls, workerLines, workerLinesSkipped } from "./worker-checks.server.ts"
+import { noRegisteredWorkerLines, workerLines, workerLinesSkipped } from "./worker-checks.server.ts"
+import { drainingNote, healthId, identityLine, planWorkers, registeredWorkers } from "./worker-registry-checks.server.ts"
 import { probeWorker } from "./worker-probe.server.ts"
 
 export const DEFAULT_TIMEOUT_MS = 4_000
@@ -46,30 +47,52 @@ export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<
   const rawToken = env["INTERNAL_API_TOKEN"]?.trim() || undefined
   // `npm start` (not production, no WORKER_URL, no discovery) runs the worker in the web's process on a port of its own choosing.
   const discovery = values.workerDiscovery === "redis"
+  // A refused WORKER_URL or SECOND_WORKER_DISCOVERY: the web would not start, and the doctor must
+  // not guess (probing the default 127.0.0.1:3001 nobody configured would mislead).
+  const refused = ["WORKER_URL", "SECOND_WORKER_DISCOVERY"].filter((name) => doctorEnv.invalid.has(name))
   const embedded = !doctorEnv.production && values.workerUrls === undefined && !discovery
   const listed = values.workerUrls ?? (discovery ? [] : [new URL("http://127.0.0.1:3001")])
-  if (discovery && values.redisUrl) waitingOn(`the workers registered in Redis`)
-  // Discovery: the registered workers, within WORKER_URL when it is set (the web's allowlist).
-  const registered = discovery && values.redisUrl ? await registeredWorkerUrls(values.redisUrl, timeoutMs) : null
-  const allowed = (url: URL) => values.workerUrls === undefined || values.workerUrls.some((listedUrl) => listedUrl.origin === url.origin)
-  const workerUrls = [...new Map([...listed, ...(registered && "urls" in registered ? registered.urls.filter(allowed) : [])].map((url) => [url.origin, url])).values()]
-  if (!embedded) for (const workerUrl of workerUrls) waitingOn(`the worker at ${workerUrl.origin} (GET /runtimes)`)
+  // The web reads the registry with discovery on, and with several listed URLs (their load and draining).
+  const readsRegistry = refused.length === 0 && values.redisUrl !== undefined && (discovery || listed.length > 1)
+  if (readsRegistry) waitingOn(`the workers registered in Redis`)
+  const registry = readsRegistry && values.redisUrl ? await registeredWorkers(values.redisUrl, timeoutMs) : null
+  const plan = planWorkers(listed, discovery, registry && "workers" in registry ? registry.workers : null)
+  const probing = refused.length === 0 && !embedded
+  if (probing) for (const { url } of plan.workers) waitingOn(`the worker at ${url.origin} (GET /runtimes)`)
   if (values.publicUrl) waitingOn(`the public URL ${values.publicUrl.origin} (the worker's paths)`)
   const [auth, mongo, redis, probes, publicPaths] = await Promise.all([
     authChecks(doctorEnv, timeoutMs),
     mongoCheck(doctorEnv, timeoutMs),
     redisCheck(doctorEnv, timeoutMs),
-    embedded ? null : Promise.all(workerUrls.map(async (url) => ({ url, probe: await probeWorker(url, rawToken, timeoutMs) }))),
+    probing
+      ? Promise.all(
+          plan.workers.map(async (worker) => {
+            const probe = await probeWorker(worker.url, rawToken, timeoutMs)
+            // Only a worker that took the token can say who it is (GET /health is authenticated).
+            const answeredAs = worker.announcement !== null && probe.kind === "answered" ? await healthId(worker.url, rawToken, timeoutMs) : null
+            return { worker, probe, answeredAs }
+          }),
+        )
+      : null,
     publicPathsLine(doctorEnv, timeoutMs),
   ])
   lines.push(...auth, ...publicUrlChecks(doctorEnv), mongo, redis, tokenStrengthLine(rawToken, doctorEnv.production))
-  if (probes === null) {
+  if (refused.length > 0) {
+    lines.push(...workerLinesSkipped(`${refused.join(" and ")} ${refused.length > 1 ? "are" : "is"} refused (see the line above): the web would not start, so no worker is asked`))
+  } else if (probes === null) {
     lines.push(...workerLinesSkipped("WORKER_URL is unset: `npm start` runs the worker inside the web's process; set WORKER_URL (and INTERNAL_API_TOKEN) to check a separate worker"))
   } else if (probes.length === 0) {
-    const why = registered && "problem" in registered ? `the worker registry in Redis could not be read (${registered.problem})` : "no worker is registered in Redis (SECOND_WORKER_DISCOVERY=redis)"
-    lines.push(...noRegisteredWorkerLines(why))
+    const why =
+      registry && "problem" in registry
+        ? `the worker registry in Redis could not be read (${registry.problem})`
+        : plan.draining.length > 0
+          ? `every registered worker is draining${drainingNote(plan.draining)}`
+          : "no worker is registered in Redis (SECOND_WORKER_DISCOVERY=redis)"
+    lines.push(...plan.lines, ...noRegisteredWorkerLines(why))
   } else {
-    lines.push(...workerLines(probes, rawToken !== undefined))
+    const [tokenLine, ...rest] = workerLines(probes, rawToken !== undefined)
+    const identity = identityLine(probes)
+    lines.push(...plan.lines, ...(identity ? [identity] : []), { ...tokenLine!, detail: `${tokenLine!.detail}${drainingNote(plan.draining)}` }, ...rest)
   }
   lines.push(hostsLine(doctorEnv), publicPaths)
 

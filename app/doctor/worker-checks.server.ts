@@ -3,26 +3,27 @@
 // Everything but the token comes from the worker's own report, so it describes the worker's
 // machine, not this one.
 
-import type { Secret } from "#shared/config/secret.ts"
-import { createRedisLive } from "#shared/live/redis-live.server.ts"
 import { OPENCODE_WITHOUT_JSON_REASON, type RuntimesReport } from "#shared/runs/internal-api.ts"
-import { liveWorkers } from "#shared/workers/worker-registry.ts"
-import { reasonOf, withDeadline } from "./bounded.server.ts"
 import { fail, pass, skip, type CheckLine } from "./check-line.server.ts"
 import type { WorkerProbe } from "./worker-probe.server.ts"
+import { workerLabel, type DoctorWorker } from "./worker-registry-checks.server.ts"
 
 type RuntimeReport = RuntimesReport["runtimes"][number]
 
 const SAME_TOKEN = "INTERNAL_API_TOKEN is the same on web and worker"
 const SAME_TOKEN_FIX = "Set INTERNAL_API_TOKEN to one value in the environment of both the web and the worker, and restart both."
 
-export function sameTokenLine(probe: WorkerProbe, workerUrl: URL, webHasToken: boolean): CheckLine {
-  const at = `the worker at ${workerUrl.origin}`
+export function sameTokenLine(probe: WorkerProbe, worker: DoctorWorker, webHasToken: boolean): CheckLine {
+  const at = workerLabel(worker)
+  // A registered worker is called at the URL it announces: its own SECOND_WORKER_URL is what to fix.
+  const where = worker.announcement === null
+    ? "Check WORKER_URL (the worker's address on the private network, e.g. http://worker:3001)"
+    : `Check ${worker.announcement.name}'s SECOND_WORKER_URL (the address it announces; the web must reach it there)`
   switch (probe.kind) {
     case "unreachable":
-      return fail(SAME_TOKEN, `${at} did not answer (${probe.reason})`, "Check WORKER_URL (the worker's address on the private network, e.g. http://worker:3001) and that the worker runs.")
+      return fail(SAME_TOKEN, `${at} did not answer (${probe.reason})`, `${where} and that the worker runs.`)
     case "unexpected":
-      return fail(SAME_TOKEN, `${at} could not be asked: ${probe.reason}`, "Check that WORKER_URL points at the worker and that web and worker run the same version.")
+      return fail(SAME_TOKEN, `${at} could not be asked: ${probe.reason}`, `${where}, and that web and worker run the same version.`)
     case "refused-token":
       return fail(
         SAME_TOKEN,
@@ -40,12 +41,12 @@ export function sameTokenLine(probe: WorkerProbe, workerUrl: URL, webHasToken: b
 
 /**
  * Every worker's lines folded into one line per item: a failure of any worker is the item's
- * failure (its detail names the worker); one worker alone reads exactly as it always did.
+ * failure, and its detail names every failing worker; one worker alone reads as it always did.
  */
-export function workerLines(probes: ReadonlyArray<{ readonly url: URL; readonly probe: WorkerProbe }>, webHasToken: boolean): CheckLine[] {
-  const perWorker = probes.map(({ url, probe }) => [
-    sameTokenLine(probe, url, webHasToken),
-    ...runtimeLines(probe).map((line) => (probes.length === 1 ? line : { ...line, detail: `${url.origin}: ${line.detail}` })),
+export function workerLines(probes: ReadonlyArray<{ readonly worker: DoctorWorker; readonly probe: WorkerProbe }>, webHasToken: boolean): CheckLine[] {
+  const perWorker = probes.map(({ worker, probe }) => [
+    sameTokenLine(probe, worker, webHasToken),
+    ...runtimeLines(probe).map((line) => (probes.length === 1 ? line : { ...line, detail: `${workerLabel(worker)}: ${line.detail}` })),
   ])
   if (perWorker.length === 1) return perWorker[0]!
   return (perWorker[0] ?? []).map((first, index) => {
@@ -53,7 +54,10 @@ export function workerLines(probes: ReadonlyArray<{ readonly url: URL; readonly 
     for (const status of ["fail", "pass", "skip"] as const) {
       const matching = lines.filter((line) => line.status === status)
       if (matching.length === 0) continue
-      return status === "fail" ? matching[0]! : { ...matching[0]!, detail: matching.map((line) => line.detail).join("; ") }
+      const detail = matching.map((line) => line.detail).join("; ")
+      if (status !== "fail") return { ...matching[0]!, detail }
+      const fixes = [...new Set(matching.map((line) => line.fix).filter((fix): fix is string => fix !== undefined))]
+      return { ...matching[0]!, detail, fix: fixes.join(" ") }
     }
     return first
   })
@@ -64,24 +68,6 @@ export const noRegisteredWorkerLines = (why: string): CheckLine[] => [
   fail(SAME_TOKEN, why, "Start the workers with the same REDIS_URL as the web (they register there), or list them in WORKER_URL."),
   ...Object.values(RUNTIME_ITEMS).map((item) => skip(item, "no worker to ask (see the line above)")),
 ]
-
-/** The origins of the workers registered in Redis and not draining, read within the deadline. */
-export async function registeredWorkerUrls(redisUrl: Secret, timeoutMs: number): Promise<{ readonly urls: URL[] } | { readonly problem: string }> {
-  const opening = createRedisLive({ url: redisUrl.reveal(), connectionName: "second-doctor" })
-  try {
-    const live = await withDeadline(opening, timeoutMs, "Redis")
-    try {
-      const workers = await withDeadline(liveWorkers(live), timeoutMs, "Redis")
-      return { urls: workers.filter((worker) => !worker.draining).map((worker) => new URL(worker.url)) }
-    } finally {
-      await live.close()
-    }
-  } catch (error) {
-    // A connection that opens after the deadline is closed as soon as it does.
-    opening.then((live) => live.close()).catch(() => undefined)
-    return { problem: reasonOf(error) }
-  }
-}
 
 const RUNTIME_ITEMS = {
   usable: "At least one runtime (claude, codex or opencode) usable on the worker",

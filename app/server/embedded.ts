@@ -17,7 +17,7 @@ import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openLive, openServices, SQLITE_FILE_NAME } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
 import { loadOrCreateLocalSecrets, withLocalSecrets } from "./local-secrets.server.ts"
-import { configOrExit, exitOnListenError, exitOnSecretKeyError, onShutdown } from "./process-lifecycle.server.ts"
+import { configOrExit, exitOnListenError, exitOnStartupError, onShutdown } from "./process-lifecycle.server.ts"
 
 const mode = process.argv.includes("--dev") ? "development" : "production"
 const buildDir = resolve("build")
@@ -55,14 +55,15 @@ const workerSettings = configOrExit(() =>
   }),
 )
 // One live port for both tiers: the worker writes run streams into it and the web reads them.
-const live = await openLive(baseConfig)
+const live = await openLive(baseConfig).catch(exitOnStartupError)
 const worker = await startWorker(workerSettings, { live })
 // The embedded worker is the one listed; it also registers in the shared live port.
 const config = { ...baseConfig, workerUrls: [worker.url] }
 
 const services = await openServices(config, log, { live }).catch(async (error: unknown) => {
   await worker.close()
-  return exitOnSecretKeyError(error)
+  await live.close()
+  return exitOnStartupError(error)
 })
 const reaper = startRunReaper(services)
 const auditRetention = startAuditRetentionSweeper(services)

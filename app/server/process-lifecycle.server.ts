@@ -4,6 +4,7 @@
 import { ConfigError } from "#shared/config/env.ts"
 import { describeListenError } from "#shared/config/listen-error.ts"
 import { SecretKeyError } from "#shared/secrets/secret-store.ts"
+import { StoreConnectError } from "./store-connect-error.server.ts"
 
 /** Runs the config loader; on a ConfigError prints its one line and exits with status 1. */
 export function configOrExit<T>(load: () => T): T {
@@ -55,3 +56,17 @@ export function exitOnSecretKeyError(error: unknown): never {
   console.error(`Cannot start: ${error.message}`)
   process.exit(1)
 }
+
+/**
+ * For a Redis or MongoDB that cannot be reached at start-up: one line naming the variable and what
+ * failed (never the URL: it may hold a password), and exit 1. Any other failure is rethrown.
+ */
+export function exitOnStoreConnectError(error: unknown): never {
+  if (!(error instanceof StoreConnectError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
+
+/** The start-up failures that are the operator's to fix, each in one line; anything else is rethrown. */
+export const exitOnStartupError = (error: unknown): never =>
+  error instanceof StoreConnectError ? exitOnStoreConnectError(error) : exitOnSecretKeyError(error)

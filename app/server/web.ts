@@ -10,11 +10,11 @@ import { startAuditRetentionSweeper } from "../audit/audit-retention.server.ts"
 import { startRunReaper } from "../runs/run-reaper.server.ts"
 import { closeServices, openServices } from "../services.server.ts"
 import { startHttpHost } from "./http-host.server.ts"
-import { configOrExit, exitOnListenError, exitOnSecretKeyError, onShutdown } from "./process-lifecycle.server.ts"
+import { configOrExit, exitOnListenError, exitOnStartupError, onShutdown } from "./process-lifecycle.server.ts"
 
 const config = configOrExit(() => loadWebConfig(process.env))
 const log = createLog({ json: config.production, reportErrors: reportLoggedErrors(config) })
-const services = await openServices(config, log).catch(exitOnSecretKeyError)
+const services = await openServices(config, log).catch(exitOnStartupError)
 const reaper = startRunReaper(services)
 const auditRetention = startAuditRetentionSweeper(services)
 const host = await startHttpHost({ services, mode: "production", buildDir: resolve("build") }).catch(exitOnListenError)

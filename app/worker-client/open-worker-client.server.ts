@@ -3,6 +3,7 @@
 
 import type { Secret } from "#shared/config/secret.ts"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
+import type { WorkerAnnouncement } from "#shared/workers/worker-registry.ts"
 import type { WorkerDiscovery } from "../config/worker-urls.server.ts"
 import { createWorkerClient, type WorkerClient } from "./worker-client.server.ts"
 import { createWorkerDirectory } from "./worker-directory.server.ts"
@@ -15,6 +16,8 @@ export interface OpenWorkerClientOptions {
   readonly token: Secret | undefined
   /** Called when the worker registry cannot be read (pool only). */
   readonly onRegistryError?: (error: unknown) => void
+  /** Called when workers are registered but WORKER_URL allows none of them (pool only). */
+  readonly onNoneAllowed?: (registered: readonly WorkerAnnouncement[], listed: readonly URL[]) => void
 }
 
 export function openWorkerClient(options: OpenWorkerClientOptions): WorkerClient {
@@ -34,6 +37,7 @@ export function openWorkerClient(options: OpenWorkerClientOptions): WorkerClient
     discovery: options.discovery,
     token: options.token,
     ...(options.onRegistryError ? { onRegistryError: options.onRegistryError } : {}),
+    ...(options.onNoneAllowed ? { onNoneAllowed: options.onNoneAllowed } : {}),
   })
   return createWorkerPool({ live: options.live, directory })
 }

@@ -11,7 +11,7 @@ import type { RuntimeId } from "#shared/runtime/run-event.ts"
 import { announceWorker, type WorkerAnnouncement } from "#shared/workers/worker-registry.ts"
 import type { LiveCoordination } from "#shared/live/live.server.ts"
 
-export type TurnAnswer = "accept" | "busy" | "draining" | "source-first"
+export type TurnAnswer = "accept" | "busy" | "draining" | "source-first" | "runtime-unavailable"
 
 export interface RecordedTurn {
   readonly appId: string
@@ -63,6 +63,7 @@ export async function startFakePoolWorker(name: string, options: { readonly runt
       const refuseTurn = () => {
         if (worker.answer === "busy") return send(503, refusal("worker_busy")), true
         if (worker.answer === "draining") return send(503, refusal("worker_draining")), true
+        if (worker.answer === "runtime-unavailable") return send(503, refusal("runtime_unavailable")), true
         return false
       }
       const message = /^\/sessions\/([^/]+)\/messages$/.exec(path)

@@ -27,7 +27,8 @@ export interface WorkerDirectory {
   all(): Promise<readonly WorkerTarget[]>
   /**
    * Workers that may take a new turn, best first: not draining, and able to run `runtime` (a
-   * worker still detecting its runtimes lists none and is kept, after those that list it); among
+   * worker still detecting its runtimes (`detecting: true`) lists none and is kept, after those
+   * that list it; one done detecting that does not list it is left out); among
    * equals the least loaded (active turns over capacity, ties broken at random); listed-only last.
    */
   candidates(runtime?: RuntimeId): Promise<readonly WorkerTarget[]>
@@ -45,6 +46,12 @@ export interface WorkerDirectoryOptions {
   readonly cacheMs?: number
   /** Called when the registry cannot be read; the listed URLs still serve meanwhile. */
   readonly onRegistryError?: (error: unknown) => void
+  /**
+   * Called on a read that finds workers registered but none WORKER_URL allows (a list spelled
+   * otherwise than the workers announce: localhost vs 127.0.0.1): the listed URLs are then called
+   * blind, with no load or draining known. The caller decides how often to say so.
+   */
+  readonly onNoneAllowed?: (registered: readonly WorkerAnnouncement[], listed: readonly URL[]) => void
 }
 
 /**
@@ -72,6 +79,16 @@ const originOf = (value: string): string | null => {
 }
 
 const load = (announcement: WorkerAnnouncement) => announcement.activeTurns / Math.max(1, announcement.capacity)
+
+/**
+ * Still detecting its runtimes (it lists none yet, and may soon list the one asked for). Absent =
+ * finished: a worker of a version that does not say has finished by the time it announces.
+ */
+const detecting = (announcement: WorkerAnnouncement) => announcement.detecting === true
+
+/** Whether `target` may be asked to run `runtime`: listed-only (unknown), listing it, or still detecting. */
+const mayRun = ({ announcement }: WorkerTarget, runtime: RuntimeId | undefined) =>
+  runtime === undefined || announcement === null || announcement.runtimes.includes(runtime) || detecting(announcement)
 
 export function createWorkerDirectory(options: WorkerDirectoryOptions): WorkerDirectory {
   const cacheMs = options.cacheMs ?? 500
@@ -102,6 +119,7 @@ export function createWorkerDirectory(options: WorkerDirectoryOptions): WorkerDi
       if (origin === null || !mayCall(origin)) continue
       registered.push({ id: announcement.id, url: new URL(origin), announcement, client: clientFor(origin) })
     }
+    if (announced.length > 0 && registered.length === 0) options.onNoneAllowed?.(announced, listed)
     const seen = new Set(registered.map((target) => target.url.origin))
     const unregistered = listed
       .filter((url) => !seen.has(url.origin))
@@ -119,10 +137,13 @@ export function createWorkerDirectory(options: WorkerDirectoryOptions): WorkerDi
     async candidates(runtime) {
       const ranked = (await all())
         .filter((target) => target.announcement === null || !target.announcement.draining)
-        .filter((target) => runtime === undefined || target.announcement === null || target.announcement.runtimes.length === 0 || target.announcement.runtimes.includes(runtime))
+        // A worker done detecting that does not list the runtime cannot run it: asking would only
+        // come back runtime_unavailable (or, with [] after detection, never run anything).
+        .filter((target) => mayRun(target, runtime))
         .map((target) => ({ target, tie: Math.random() }))
       // Listed-only workers spread at random too: with no registry, a list still shares the load.
-      const tier = ({ announcement }: WorkerTarget) => (announcement === null ? 2 : runtime !== undefined && announcement.runtimes.length === 0 ? 1 : 0)
+      const tier = ({ announcement }: WorkerTarget) =>
+        announcement === null ? 2 : runtime !== undefined && !announcement.runtimes.includes(runtime) ? 1 : 0
       ranked.sort(
         (a, b) =>
           tier(a.target) - tier(b.target) ||

@@ -36,21 +36,30 @@ export const WORKERS_BUSY: StartRunResult = {
 
 const NO_SESSION: WorkerSessionStatus = { exists: false, busy: false, runtime: null, nativeSessionId: null, lastActiveAt: null, hasSource: false }
 
+/** The worker cannot run the turn's runtime (not installed, no key there): another worker may. */
+const RUNTIME_UNAVAILABLE = "runtime_unavailable"
+
 /** A refusal another worker may not share: pass the turn on. */
-const passesOn = (result: StartRunResult) => !result.started && (result.code === WORKER_BUSY || result.code === WORKER_DRAINING)
+const passesOn = (result: StartRunResult) =>
+  !result.started && (result.code === WORKER_BUSY || result.code === WORKER_DRAINING || result.code === RUNTIME_UNAVAILABLE)
 
 /** The request never reached the worker, so asking another cannot start the turn twice. */
 const unreachable = (error: unknown): error is WorkerUnavailableError => error instanceof WorkerUnavailableError && error.reason === "unreachable"
 
-/** How a sequence of tries ended when none started: busy somewhere, else the last unreachable. */
+/**
+ * How a sequence of tries ended when none started: busy somewhere, else a worker's own
+ * runtime_unavailable answer (it says what to fix), else the last unreachable.
+ */
 class Attempts {
   private busy = false
+  private runtimeUnavailable: StartRunResult | null = null
   private lastError: WorkerUnavailableError | null = null
   readonly tried = new Set<string>()
 
-  refused(target: WorkerTarget) {
+  refused(target: WorkerTarget, result: StartRunResult) {
     this.tried.add(target.id)
-    this.busy = true
+    if (!result.started && result.code === RUNTIME_UNAVAILABLE) this.runtimeUnavailable = result
+    else this.busy = true
   }
 
   unreachable(target: WorkerTarget, error: WorkerUnavailableError) {
@@ -61,6 +70,7 @@ class Attempts {
   /** Busy wins (a retry soon will work); all unreachable says so as one worker always did. */
   outcome(): StartRunResult {
     if (this.busy) return WORKERS_BUSY
+    if (this.runtimeUnavailable) return this.runtimeUnavailable
     throw this.lastError ?? new WorkerUnavailableError("no worker is registered", "unreachable")
   }
 }
@@ -140,7 +150,7 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
       try {
         const result = await picked.send()
         if (!passesOn(result)) return result
-        attempts.refused(picked.target)
+        attempts.refused(picked.target, result)
       } catch (error) {
         if (!unreachable(error)) throw error
         attempts.unreachable(picked.target, error)

@@ -193,6 +193,61 @@ describe("the worker pool", () => {
     expect([...draining!.turns, ...codexOnly!.turns]).toEqual([])
   })
 
+  it("never picks a worker done detecting whose runtimes leave out the turn's; one still detecting comes after those that list it", async () => {
+    const [detected, stillDetecting, lists] = await fakeWorkers("detected", "detecting", "lists")
+    await detected!.announce(live, { runtimes: [] })
+    // `detecting` is optional in the announcement: absent means detection has finished.
+    await stillDetecting!.announce(live, { runtimes: [], activeTurns: 0, ...({ detecting: true } as object) })
+    await lists!.announce(live, { activeTurns: 3 })
+
+    await pool().startRun("app1", turn("r1"))
+    lists!.answer = "busy"
+    await pool().startRun("app2", turn("r2"))
+
+    expect(lists!.turns.map((t) => t.runId)).toEqual(["r1", "r2"])
+    expect(stillDetecting!.turns.map((t) => t.runId)).toEqual(["r2"])
+    expect(detected!.turns).toEqual([])
+  })
+
+  it("passes a runtime_unavailable turn on, and answers with the worker's own message when every worker says so", async () => {
+    const [without, withIt] = await fakeWorkers("without", "with-it")
+    await without!.announce(live, { activeTurns: 0 })
+    await withIt!.announce(live, { activeTurns: 2 })
+    without!.answer = "runtime-unavailable"
+
+    expect(await pool().startRun("app1", turn("r1"))).toEqual({ started: true })
+    expect(withIt!.turns.map((t) => t.runId)).toEqual(["r1"])
+    expect(await lease("app1")).toMatchObject({ workerId: "with-it-1" })
+
+    withIt!.answer = "runtime-unavailable"
+    expect(await pool().startRun("app2", turn("r2"))).toEqual({
+      started: false,
+      code: "runtime_unavailable",
+      message: "The worker says runtime_unavailable.",
+      retryable: true,
+    })
+    expect(await pool().startAgentRun(agentRun("a1"))).toMatchObject({ started: false, code: "runtime_unavailable" })
+  })
+
+  it("says when workers are registered but WORKER_URL allows none of them", async () => {
+    const [registered] = await fakeWorkers("registered")
+    await registered!.announce(live)
+    const told: string[][] = []
+    const directory = createWorkerDirectory({
+      live,
+      urls: [new URL("http://localhost:38201")],
+      discovery: "redis",
+      token: new Secret(TOKEN),
+      cacheMs: 0,
+      onNoneAllowed: (workers, listed) => told.push([...workers.map((worker) => worker.id), ...listed.map((url) => url.origin)]),
+    })
+
+    expect((await directory.all()).map((target) => target.announcement)).toEqual([null])
+    expect(told).toEqual([["registered-1", "http://localhost:38201"]])
+    await createWorkerDirectory({ live, urls: [new URL(registered!.url)], discovery: "redis", token: undefined, cacheMs: 0, onNoneAllowed: () => told.push(["again"]) }).all()
+    expect(told).toHaveLength(1)
+  })
+
   it("moves an app whose owner died (no registry entry) to a live worker with the fence one higher", async () => {
     const [survivor] = await fakeWorkers("survivor")
     await survivor!.announce(live)

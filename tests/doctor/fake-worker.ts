@@ -32,7 +32,8 @@ export interface FakeWorker {
   stop(): Promise<void>
 }
 
-export async function startFakeWorker(options: { readonly token: string | null; readonly report?: RuntimesReport }): Promise<FakeWorker> {
+/** `id`: answer GET /health (behind the same token check, as the real worker) with this worker id. */
+export async function startFakeWorker(options: { readonly token: string | null; readonly report?: RuntimesReport; readonly id?: string }): Promise<FakeWorker> {
   const port = await freePort()
   const authorizations: (string | undefined)[] = []
   const encoded = Schema.encodeSync(RuntimesReport)(options.report ?? HEALTHY_REPORT)
@@ -41,6 +42,11 @@ export async function startFakeWorker(options: { readonly token: string | null; 
     if (options.token !== null && req.headers.authorization !== `Bearer ${options.token}`) {
       res.writeHead(401, { "content-type": "application/json" })
       res.end(JSON.stringify({ error: { code: "unauthorized", message: "Send Authorization: Bearer <INTERNAL_API_TOKEN>." } }))
+      return
+    }
+    if (options.id !== undefined && req.method === "GET" && req.url === "/health") {
+      res.writeHead(200, { "content-type": "application/json" })
+      res.end(JSON.stringify({ status: "ok", uptimeSeconds: 1, id: options.id, activeTurns: 0, capacity: 2, draining: false }))
       return
     }
     if (req.method !== "GET" || req.url?.split("?")[0] !== "/runtimes") {

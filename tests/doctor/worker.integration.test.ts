@@ -160,8 +160,9 @@ describe("workers registered in Redis (SECOND_WORKER_DISCOVERY=redis)", () => {
       // WORKER_URL is then an allowlist: a registered worker it does not name is not asked.
       const elsewhere = await doctor({ ...env, WORKER_URL: DEAD_URL })
       expect(elsewhere.line("INTERNAL_API_TOKEN is the same").detail).toContain("did not answer")
-      // Only the run that allowed it asked it (its token, then a made-up one).
-      expect(registered.authorizations).toHaveLength(2)
+      expect(elsewhere.line("Registered workers match WORKER_URL")).toMatchObject({ status: "fail" })
+      // Only the run that allowed it asked it: its token, a made-up one, then GET /health with its token.
+      expect(registered.authorizations).toHaveLength(3)
     } finally {
       await live.close()
       await registered.stop()
