@@ -30,13 +30,22 @@ afterAll(async () => {
 
 const other = (worker: ClusterWorker) => world.cluster.workers.find((each) => each !== worker)!
 
-/** Waits until the registry shows `worker` running at least `turns` turns. */
-const busyWith = (worker: ClusterWorker, turns: number) =>
-  world.within(
+/**
+ * Lets the webs' view of the registry catch up with what Redis shows now: each web serves one
+ * registry read for 500 ms (app/worker-client/worker-directory.server.ts), so a load the test
+ * just saw announced can be unknown to a web for that long. Not an assertion: a wait for a cache.
+ */
+const webViewCatchesUp = () => new Promise((resolve) => setTimeout(resolve, 1_000))
+
+/** Waits until the registry shows `worker` running at least `turns` turns, and the webs have seen it. */
+const busyWith = async (worker: ClusterWorker, turns: number) => {
+  await world.within(
     eventually(async () => ((await world.entryOf(worker))?.activeTurns ?? 0) >= turns, 60_000),
     65_000,
     `${worker.name} to announce ${turns} running turn(s)`,
   )
+  await webViewCatchesUp()
+}
 
 /**
  * Stops a run waiting on the model (the person presses stop) and waits until it is settled, the
@@ -84,6 +93,7 @@ describe("builder runs across two workers", () => {
     // second's worker is busy), then the second's turn ends, leaving x with one turn and y none.
     await stopRun(first.app.id, first.run.id)
     await eventually(async () => ((await world.entryOf(x))?.activeTurns ?? 1) === 0, 60_000)
+    await webViewCatchesUp()
     fake.clearScript()
     fake.script([{ kind: "hang", text: "Third app thinking" }])
     const third = await world.createApp("The third app")
