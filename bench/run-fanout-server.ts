@@ -5,24 +5,29 @@
 //
 // GET /runs/:runId/events serves a run's events as Server-Sent Events:
 // - "ours": the web tier's real code path after authorization — isCaughtUpPastEnd, then
-//   openRunEventStream with ONE process-wide RunEventHub on the Redis live adapter, written to
-//   node:http by sendFetchResponse (the Request built by toFetchRequest, for its abort signal).
-//   Authorization and Remix's routing are not what is measured, so they are left out.
+//   writeRunEventStream, as app/server/http-host.server.ts serves GET /api/runs/:runId/events: a
+//   RunEventSession on ONE process-wide RunEventHub (Redis live adapter) written to the node:http
+//   response directly. The request checks and authorization before it are not what is measured
+//   (they run once per connection, not per event), so they are left out.
 // - "baseline": the least a server could do: plain node:http and one ioredis XREAD BLOCK loop on
 //   the run's stream, each batch framed once and written to every client (no backpressure, no
 //   replay, no validation). GET /runs/:runId/range is its catch-up: one XRANGE of the whole stream
 //   written to the socket in one go.
 // Driven over the IPC channel (fork): it reports { type: "ready", port } and answers
-// { id, cmd: "stats" | "memory" | "cpu" | "arrivals" } with { id, result }.
+// { id, cmd: "stats" | "memory" | "cpu" | "arrivals" | "snapshot" } with { id, result }
+// ("snapshot": a heap snapshot after gc, its file name: two of them, before and after connecting
+// subscribers, say what each subscriber holds).
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { writeHeapSnapshot } from "node:v8"
 import { Redis } from "ioredis"
 import { createRunEventHub, type RunEventHub } from "#app/runs/run-event-hub.server.ts"
-import { openRunEventStream } from "#app/runs/run-event-sse.server.ts"
+import { writeRunEventStream } from "#app/runs/run-event-sse-node.server.ts"
 import { isCaughtUpPastEnd } from "#app/runs/run-stream-cursor.server.ts"
-import { sendFetchResponse, toFetchRequest } from "#app/server/node-fetch.server.ts"
+import { sendFetchResponse } from "#app/server/node-fetch.server.ts"
 import { SSE_HEADERS } from "#app/sse/sse.server.ts"
+import { createStreamSlots, streamSlotLimits } from "#app/sse/stream-slots.server.ts"
 import { createRedisLive } from "#shared/live/redis-live.server.ts"
 import { ENTRY_FIELD } from "#shared/live/redis-stream-tailer.server.ts"
 import { runStreamKey } from "#shared/runs/run-stream.ts"
@@ -43,6 +48,11 @@ export interface ServerMemory {
   readonly rss: number
   readonly gc: boolean
 }
+
+// The run's state in the store, which the bench does not have: shared, so a subscriber costs what
+// the web's would (the web's close over the authorized run instead).
+const noTranscript = async () => null
+const notEnded = async () => false
 
 const ROUTE = /^\/runs\/([^/]+)\/(events|range)$/
 
@@ -69,6 +79,8 @@ async function main() {
     // One more hub listener per probed run records when entries reach the hub's fan-out, so the
     // benchmark can split the latency into Redis→hub and hub→client. It does no other work.
     const probes = new Map<string, () => void>()
+    const slots = createStreamSlots(streamSlotLimits(100_000))
+    let connections = 0
     subscribers = () => sharedHub.stats().subscribers - probes.size
     handle = (runId, kind, req, res) => {
       if (kind !== "events") return void res.writeHead(404).end()
@@ -87,20 +99,16 @@ async function main() {
         })
         probes.set(runId, unsubscribe)
       }
-      const request = toFetchRequest(req, res, { url: new URL(`http://bench.test${req.url ?? "/"}`), host: "bench.test" })
-      const lastEventId = request.headers.get("last-event-id")
+      const header = req.headers["last-event-id"]
+      const lastEventId = typeof header === "string" ? header : null
       void (async () => {
         if (await isCaughtUpPastEnd(live, runId, lastEventId)) return sendFetchResponse(res, new Response(null, { status: 204 }))
-        const body = openRunEventStream({
-          live,
-          hub: sharedHub,
-          runId,
-          lastEventId,
-          loadTranscript: async () => null,
-          runEnded: async () => false,
-          signal: request.signal,
-        })
-        await sendFetchResponse(res, new Response(body, { headers: SSE_HEADERS }))
+        // What the web's host does for GET /api/runs/:runId/events once the request is authorized:
+        // a stream slot (each bench client is its own browser), then the stream.
+        connections += 1
+        const refused = slots.take({ userId: `user-${connections}`, sessionId: `session-${connections}` }, res)
+        if (refused) return sendFetchResponse(res, refused)
+        writeRunEventStream(res, { live, hub: sharedHub, runId, lastEventId, loadTranscript: noTranscript, runEnded: notEnded }, console.error)
       })().catch((error: unknown) => res.destroy(error as Error))
     }
   } else {
@@ -200,6 +208,10 @@ async function main() {
     else if (message.cmd === "memory") void memory().then(answer)
     else if (message.cmd === "hub") answer(hub?.stats() ?? null)
     else if (message.cmd === "arrivals") answer(arrivals.splice(0))
+    else if (message.cmd === "snapshot") {
+      gc?.()
+      answer(writeHeapSnapshot())
+    }
   })
   // The parent went away (or stopped us): nothing else keeps this process honest.
   process.on("disconnect", () => process.exit(0))

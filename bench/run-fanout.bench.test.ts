@@ -1,10 +1,10 @@
 // How the web tier fans one run's live events out to many browsers, against the least a server
 // could do, both measured in this run on the same Redis with the same clients. Each server is its
 // own child process (bench/run-fanout-server.ts), so its CPU, heap and Redis connections are its
-// own: "ours" is the real path after authorization (openRunEventStream + the process's one
-// RunEventHub + sendFetchResponse on node:http, on the Redis live adapter); "baseline" is plain
-// node:http with one ioredis XREAD BLOCK loop writing the same stream entries as SSE. The writer
-// is a third process (bench/run-fanout-writer.ts) appending through LiveCoordination.append, as
+// own: "ours" is the web's real path after authorization (the host's writeRunEventStream: a
+// RunEventSession on the process's one RunEventHub, written to the node:http response, on the
+// Redis live adapter); "baseline" is plain node:http with one ioredis XREAD BLOCK loop writing
+// the same stream entries as SSE. The writer is a third process (bench/run-fanout-writer.ts) appending through LiveCoordination.append, as
 // the worker does. The clients live here (bench/sse-load-client.ts).
 //
 //   1. Fan-out: 100 SSE subscribers on one server, one run appending text.delta events at a steady
@@ -19,20 +19,23 @@
 //      noise at this size), and the server's Redis connections (CLIENT LIST) with 0, 100 and 500
 //      subscribers (goal: constant).
 //
+// Against the baseline (issue 18): steady p99 latency ≤ 1.2 ×, server CPU per delivered event
+// (steady) ≤ 1.15 ×, and ≤ 12 KB per idle subscriber; the "goal:" lines of the table.
+//
 // Prints a table with ratios and each goal as met / NOT MET. It asserts only what cannot flake:
 // every client gets every event exactly once, in order; connections do not grow with subscribers.
 // Latency goals are absolute and the machine is shared (the header shows the load average): read
 // the ratios first. Everything runs on its own redis-server and OS-assigned ports.
 //
-// Short mode by default (npm test, ~15 s): a warm-up, 1 round of 1 s at 500 events/s and a
-// 2,000-event burst, 3 catch-ups per server, 500 idle subscribers. Long mode: BENCH_ROUNDS=5
-// (alternated rounds of 4 s each and 10,000-event bursts, 5 catch-ups per server per round).
+// Short mode by default (npm test, ~15 s): a warm-up, 3 alternated rounds of 0.6 s at 500
+// events/s, a 2,000-event burst, 3 catch-ups per server, 500 idle subscribers. Long mode:
+// BENCH_ROUNDS=5 (alternated rounds of 4 s each and 10,000-event bursts, 5 catch-ups per server
+// per round). The table itself: bench/run-fanout-summary.ts.
 // Overrides: BENCH_RATE (events/s), BENCH_SECONDS (per steady round), BENCH_IDLE (idle
 // subscribers); BENCH_CLIENT=fetch makes the clients fetch streams parsed by the tests' SseReader;
 // BENCH_SERVER_ARGS adds node flags to both servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 
 import { fork, type ChildProcess } from "node:child_process"
-import { loadavg } from "node:os"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -41,19 +44,22 @@ import type { RunEvent } from "#shared/runtime/run-event.ts"
 import { eventually } from "#tests/fixtures/eventually.ts"
 import { startRedisServer, type RedisServer } from "#tests/fixtures/redis-server.ts"
 import type { ServerMemory, ServerMode, ServerStats } from "./run-fanout-server.ts"
-import { CLIENT_KIND, now, openSseClient, type SseClient } from "./sse-load-client.ts"
+import { catchUps, fanOut, idle, printSummary, type FanOutRound } from "./run-fanout-summary.ts"
+import { now, openSseClient, type SseClient } from "./sse-load-client.ts"
 
 const ROUNDS = Math.max(1, Number(process.env["BENCH_ROUNDS"] ?? 1))
 const LONG = ROUNDS > 1
 const RATE = Number(process.env["BENCH_RATE"] ?? 500)
-const STEADY_EVENTS = Math.round(RATE * Number(process.env["BENCH_SECONDS"] ?? (LONG ? 4 : 1)))
+const STEADY_EVENTS = Math.round(RATE * Number(process.env["BENCH_SECONDS"] ?? (LONG ? 4 : 0.6)))
+// The goals against the baseline are ratios of one round's figures, and one stall of a shared
+// machine in one server's only round decided them: short mode takes the median of three.
+const STEADY_ROUNDS = LONG ? ROUNDS : 3
 const BURST_EVENTS = LONG ? 10_000 : 2_000
 const SUBSCRIBERS = 100
 const CATCH_UP_EVENTS = 10_000
 const CATCH_UPS = LONG ? 5 * ROUNDS : 3
 const IDLE = Number(process.env["BENCH_IDLE"] ?? 500)
 const PREFIX = "bench-fanout:"
-const GOAL = { throughputRatio: 0.8, p99Ms: 25, catchUpMs: 200, idleBytes: 64 * 1024 }
 // A realistic text delta: a few words of model output after the sequence number and append time.
 
 let redis: RedisServer
@@ -75,7 +81,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  printSummary()
+  printSummary({ RATE, BURST_EVENTS, CATCH_UP_EVENTS, IDLE, SUBSCRIBERS, STEADY_EVENTS, STEADY_ROUNDS, MODE: LONG ? `long: ${ROUNDS} rounds` : "short" })
   await Promise.allSettled([...Object.values(servers), writer].map((child) => child?.stop()))
   admin?.disconnect()
   await redis?.stop()
@@ -208,6 +214,9 @@ async function subscribeAll(server: BenchServer, runId: string, count: number) {
   expect(statuses.every((status) => status === 200)).toBe(true)
   // Every client is following the run (not only connected) before the first append.
   await eventually(async () => (await stats(server)).subscribers === SUBSCRIBERS, 10_000)
+  // Let what connecting costs (ours: each subscriber's replay read, after it joined the hub)
+  // finish before the round's CPU is counted: the rounds measure delivery.
+  await sleep(100)
   return {
     async finished(timeoutMs: number): Promise<Delivery> {
       let timer: NodeJS.Timeout | undefined
@@ -228,78 +237,9 @@ const cpuMs = async (server: BenchServer) => {
   return (user + system) / 1000
 }
 
-const sortedMedian = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN
 
-// ---------------------------------------------------------------------------------------------
-// Results and the summary table
-
-interface FanOutRound {
-  /** append → arrival in the server process (ours: the hub's fan-out; baseline: its XREAD reply) */
-  readonly serverP50: number
-  readonly serverP99: number
-  readonly p50: number
-  readonly p99: number
-  readonly max: number
-  readonly eventsPerSecond: number
-  readonly cpuMsPer1000: number
-}
-const fanOut: Record<"steady" | "burst", Record<ServerMode, FanOutRound[]>> = {
-  steady: { ours: [], baseline: [] },
-  burst: { ours: [], baseline: [] },
-}
-const catchUps: Record<ServerMode, number[]> = { ours: [], baseline: [] }
-const idle: Partial<Record<ServerMode, { heap: number; rss: number; connections: number[] }>> = {}
-
 const order = (round: number): ServerMode[] => (round % 2 === 0 ? ["baseline", "ours"] : ["ours", "baseline"])
-
-function printSummary() {
-  const rows: string[][] = []
-  const num = (value: number | undefined, digits = 1) =>
-    value === undefined || !Number.isFinite(value) ? "—" : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
-  const status = (met: boolean | undefined) => (met === undefined ? "" : met ? "met" : "NOT MET")
-  const med = (mode: ServerMode, kind: "steady" | "burst", field: keyof FanOutRound) =>
-    fanOut[kind][mode].length ? sortedMedian(fanOut[kind][mode].map((round) => round[field])) : undefined
-  const row = (what: string, ours: number | undefined, baseline: number | undefined, goal: string, met: boolean | undefined, digits = 1, ratio = true) =>
-    rows.push([what, num(ours, digits), num(baseline, digits), ratio && ours !== undefined && baseline !== undefined && ours > 0 && baseline > 0 ? (ours / baseline).toFixed(2) : "—", goal, status(met)])
-
-  for (const kind of ["steady", "burst"] as const) {
-    const label = kind === "steady" ? `steady ${RATE}/s` : `burst ${BURST_EVENTS.toLocaleString("en-US")}`
-    if (kind === "steady") {
-      const [p50, p99] = [med("ours", kind, "p50"), med("ours", kind, "p99")]
-      row(`fan-out ${label}: p50 latency ms`, p50, med("baseline", kind, "p50"), "", undefined, 2)
-      row(`fan-out ${label}: p99 latency ms`, p99, med("baseline", kind, "p99"), `≤ ${GOAL.p99Ms} ms`, p99 === undefined ? undefined : p99 <= GOAL.p99Ms, 2)
-      row(`fan-out ${label}: max latency ms`, med("ours", kind, "max"), med("baseline", kind, "max"), "", undefined, 2)
-      row(`  of which append→server p99 ms`, med("ours", kind, "serverP99"), med("baseline", kind, "serverP99"), "", undefined, 2)
-    }
-    const [ours, baseline] = [med("ours", kind, "eventsPerSecond"), med("baseline", kind, "eventsPerSecond")]
-    row(`fan-out ${label}: delivered events/s`, ours, baseline, `≥ ${GOAL.throughputRatio} × baseline`, ours === undefined || !baseline ? undefined : ours / baseline >= GOAL.throughputRatio, 0)
-    row(`fan-out ${label}: server CPU ms / 1000 deliveries`, med("ours", kind, "cpuMsPer1000"), med("baseline", kind, "cpuMsPer1000"), "", undefined, 2)
-  }
-  if (catchUps.ours.length) {
-    const ours = sortedMedian(catchUps.ours)
-    row(`catch-up ${CATCH_UP_EVENTS.toLocaleString("en-US")} events: ms to terminal`, ours, sortedMedian(catchUps.baseline), `≤ ${GOAL.catchUpMs} ms`, ours <= GOAL.catchUpMs, 1)
-  }
-  if (idle.ours) {
-    row(`idle subscriber (${IDLE}): heap+external KB`, idle.ours.heap / 1024, idle.baseline && idle.baseline.heap / 1024, `≤ ${GOAL.idleBytes / 1024} KB`, idle.ours.heap <= GOAL.idleBytes, 1)
-    row(`idle subscriber (${IDLE}): RSS KB (noisy)`, idle.ours.rss / 1024, idle.baseline && idle.baseline.rss / 1024, "", undefined, 1, false)
-    const show = (connections: number[] | undefined) => connections?.join("/") ?? "—"
-    const constant = idle.ours.connections[1] === idle.ours.connections[2]
-    rows.push([`Redis connections at 0/100/${IDLE} subscribers`, show(idle.ours.connections), show(idle.baseline?.connections), "", "constant", status(constant)])
-  }
-  if (rows.length === 0) return
-  const header = ["", "ours", "baseline", "ratio", "goal", "status"]
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((cells) => cells[column]!.length)))
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ")
-  const mode = LONG ? `long: ${ROUNDS} rounds` : "short"
-  console.log(
-    [
-      `[bench] run fan-out (${mode}; ${SUBSCRIBERS} subscribers, ${STEADY_EVENTS} events at ${RATE}/s per round; medians of rounds; clients: ${CLIENT_KIND}; load average ${loadavg()[0]!.toFixed(1)})`,
-      line(header),
-      ...rows.map(line),
-    ].join("\n[bench] "),
-  )
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -313,8 +253,9 @@ describe("run event fan-out", () => {
       expect((await clients.finished(30_000)).problems).toEqual([])
       await eventually(async () => (await stats(servers[mode])).open === 0, 10_000)
     }
-    for (let round = 0; round < ROUNDS; round += 1) {
+    for (let round = 0; round < Math.max(ROUNDS, STEADY_ROUNDS); round += 1) {
       for (const kind of ["steady", "burst"] as const) {
+        if (round >= (kind === "steady" ? STEADY_ROUNDS : ROUNDS)) continue
         for (const mode of order(round)) {
           const server = servers[mode]
           const runId = `fanout-${kind}-${mode}-${round}`
@@ -353,7 +294,7 @@ describe("run event fan-out", () => {
         }
       }
     }
-  }, 120_000 * ROUNDS)
+  }, 120_000 * Math.max(ROUNDS, STEADY_ROUNDS))
 
   it(`catches a subscriber up on ${CATCH_UP_EVENTS.toLocaleString("en-US")} missed events, against one XRANGE`, async () => {
     const runId = "catch-up"

@@ -53,8 +53,9 @@ export interface RunEventHubOptions {
   readonly retryMaxMs?: number
 }
 
-const encoder = new TextEncoder()
-const EMPTY = new Uint8Array(0)
+// Buffers, not plain Uint8Arrays: node:http turns every Uint8Array it is given into a Buffer, an
+// allocation per subscriber per write.
+const EMPTY = Buffer.alloc(0)
 
 /** Decodes and frames one entry. Shared by the tail loop and by each subscriber's replay. */
 export function toRunStreamItem(entry: StreamEntry): RunStreamItem {
@@ -67,30 +68,34 @@ export function toRunStreamItem(entry: StreamEntry): RunStreamItem {
     // nothing a transcript would show, and the next entry's `prev` still chains through its id.
     return { id: entry.id, ms, seq, prev: null, event: null, terminal: false, message: EMPTY }
   }
-  const message = encoder.encode(formatSse({ id: entry.id, data: JSON.stringify(record.event) }))
+  const message = Buffer.from(formatSse({ id: entry.id, data: JSON.stringify(record.event) }))
   return { id: entry.id, ms, seq, prev: record.prev, event: record.event, terminal: isSettledEvent(record.event), message }
 }
 
 const joinedCache = new WeakMap<readonly RunStreamItem[], Uint8Array | null>()
+let lastBatch: readonly RunStreamItem[] | null = null
+let lastJoined: Uint8Array | null = null
 
 /**
  * A batch's messages as one buffer, joined once for every subscriber it is fanned out to; null
  * when it skips entries or is not a contiguous chain.
  */
 export function joinedBatch(items: readonly RunStreamItem[]): Uint8Array | null {
+  // The batch being fanned out right now, asked for by each subscriber in turn: no lookup.
+  if (items === lastBatch) return lastJoined
   let joined = joinedCache.get(items)
-  if (joined !== undefined) return joined
+  if (joined === undefined) joined = joinBatch(items)
+  lastBatch = items
+  lastJoined = joined
+  return joined
+}
+
+function joinBatch(items: readonly RunStreamItem[]): Uint8Array | null {
+  let joined: Uint8Array | null
   const contiguous = items.every((item, index) => item.event !== null && (index === 0 || item.prev === items[index - 1]!.id))
   if (!contiguous) joined = null
   else if (items.length === 1) joined = items[0]!.message
-  else {
-    joined = new Uint8Array(items.reduce((sum, item) => sum + item.message.byteLength, 0))
-    let offset = 0
-    for (const item of items) {
-      joined.set(item.message, offset)
-      offset += item.message.byteLength
-    }
-  }
+  else joined = Buffer.concat(items.map((item) => item.message))
   joinedCache.set(items, joined)
   return joined
 }

@@ -9,6 +9,8 @@ import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { createRequestHandler, type ServerBuild } from "@remix-run/node"
 import { createRequestTrace } from "../perf/request-trace.server.ts"
+import { authorizeRunEvents } from "../runs/run-event-sse-access.server.ts"
+import { writeRunEventStream } from "../runs/run-event-sse-node.server.ts"
 import type { WebServices } from "../services.server.ts"
 import { discardUnreadBody, sendFetchResponse, toFetchRequest } from "./node-fetch.server.ts"
 import { checkRequest, pathnameOf } from "./request-checks.server.ts"
@@ -26,6 +28,13 @@ export interface HttpHost {
   readonly url: URL
   close(): Promise<void>
 }
+
+/**
+ * A run's event stream, as browsers and scripts spell it: served here, straight to the response.
+ * Any other spelling Remix routes there too (it matches case-insensitively and decodes segments)
+ * goes to Remix's route, which runs the same authorization and session.
+ */
+const RUN_EVENTS_PATH = /^\/api\/runs\/([a-z0-9]+)\/events$/
 
 const GRACEFUL_CLOSE_MS = 5_000
 const DROP_WARNING_INTERVAL_MS = 60_000
@@ -100,6 +109,47 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   }
 
   /**
+   * GET /api/runs/:runId/events without Remix: a process holds thousands of these streams, and
+   * Remix's Request, Response and ReadableStream per subscriber were most of each one's memory
+   * and of the CPU per delivered event (bench/run-fanout.bench.test.ts). Everything else is as
+   * Remix's path: the checks, security headers and perf trace above, the CSP header, the same
+   * authorization (app/runs/run-event-sse-access.server.ts), refusals sent as Remix would.
+   */
+  const serveRunEvents = async (req: IncomingMessage, res: ServerResponse, path: string, runId: string) => {
+    // A GET's body (if one was sent) is never read: drop it, so the connection can serve the next request.
+    discardUnreadBody(req)
+    res.setHeader("content-security-policy", contentSecurityPolicy(randomBytes(16).toString("base64"), options.mode))
+    // As toFetchRequest builds it, minus the abort signal: the response itself tells when it closed.
+    const requestOf = () => new Request(new URL(`${origin}${path}`), { method: "GET", headers: fetchHeaders(req) })
+    const answer = await authorizeRunEvents(services, { request: requestOf(), runId, again: requestOf, released: res })
+    if (!(answer instanceof Response)) return writeRunEventStream(res, answer, (error) => failed(req, res, error))
+    if (!answer.headers.has("cache-control")) res.setHeader("cache-control", DEFAULT_CACHE_CONTROL)
+    await sendFetchResponse(res, answer)
+  }
+
+  const fetchHeaders = (req: IncomingMessage) => {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) value.forEach((item) => headers.append(name, item))
+      else if (value !== undefined) headers.set(name, value)
+    }
+    headers.set("host", hostForRemix(req))
+    headers.delete("x-forwarded-host")
+    return headers
+  }
+
+  const failed = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    log.error("request failed", { method: req.method, path: redactPath(req.url?.split("?")[0] ?? ""), error })
+    if (!res.headersSent) {
+      res.statusCode = 500
+      res.setHeader("content-type", "text/plain; charset=utf-8")
+      res.end("Internal Server Error")
+    } else {
+      res.destroy()
+    }
+  }
+
+  /**
    * Remix repeats the CSRF check made below, comparing Origin with Host (or X-Forwarded-Host), and
    * throws (a 500) when a proxy rewrote Host. The check here is the one that decides: a write
    * reaching Remix came from an allowed origin, so Remix is shown that origin's host; anything
@@ -130,16 +180,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       return
     }
     const { path } = checked
-    const fail = (error: unknown) => {
-      log.error("request failed", { method: req.method, path: redactPath(req.url?.split("?")[0] ?? ""), error })
-      if (!res.headersSent) {
-        res.statusCode = 500
-        res.setHeader("content-type", "text/plain; charset=utf-8")
-        res.end("Internal Server Error")
-      } else {
-        res.destroy()
-      }
-    }
+    const fail = (error: unknown) => failed(req, res, error)
+    const runEvents = req.method === "GET" ? RUN_EVENTS_PATH.exec(pathnameOf(path)) : null
+    if (runEvents) return void serveRunEvents(req, res, path, runEvents[1]!).catch(fail)
     const run = () => handleWithRemix(req, res, path).catch(fail)
     if (remix.before) remix.before(req, res, (error) => (error ? fail(error) : void run()))
     else void run()

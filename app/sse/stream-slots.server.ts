@@ -4,6 +4,7 @@
 // a socket. Without a cap, one signed-in user exhausted the process's file descriptors and took
 // /healthz and every page down with it. Counts are per process: each web instance guards itself.
 
+import type { ServerResponse } from "node:http"
 import { plainText } from "../server/plain-text.server.ts"
 
 export interface StreamSlotLimits {
@@ -30,14 +31,22 @@ export interface StreamOwnerIds {
   readonly sessionId: string
 }
 
+/**
+ * When a stream's slot comes back: the request's signal (it aborts when the response closes,
+ * however it ends), or the node:http response itself (its 'close'), which spares a stream served
+ * by the host directly an AbortController and its listener.
+ */
+export type SlotRelease = AbortSignal | ServerResponse
+
 export interface StreamSlots {
   /**
-   * Takes a slot for one more stream of this owner, held until `released` aborts (the request's
-   * signal: it aborts when the response closes, however it ends). Returns null when taken, or the
-   * refusal to answer with instead.
+   * Takes a slot for one more stream of this owner, held until `released` says the response
+   * closed. Returns null when taken, or the refusal to answer with instead.
    */
-  take(owner: StreamOwnerIds, released: AbortSignal): Response | null
+  take(owner: StreamOwnerIds, released: SlotRelease): Response | null
 }
+
+const isSignal = (released: SlotRelease): released is AbortSignal => "aborted" in released
 
 /** Sent with a refusal: browsers (EventSource) and scripts wait this long before trying again. */
 const RETRY_AFTER_SECONDS = 30
@@ -60,7 +69,7 @@ export function createStreamSlots(limits: StreamSlotLimits): StreamSlots {
   return {
     take(owner, released) {
       // Its listener would never run: a slot taken now would never come back.
-      if (released.aborted) return refusal("The request was closed before its stream opened.", 400)
+      if (isSignal(released) ? released.aborted : released.destroyed) return refusal("The request was closed before its stream opened.", 400)
       if ((bySession.get(owner.sessionId) ?? 0) >= limits.perSession) {
         return refusal(`Too many live streams open in this browser (${limits.perSession}); close some tabs and reload.`, 429)
       }
@@ -73,15 +82,13 @@ export function createStreamSlots(limits: StreamSlotLimits): StreamSlots {
       add(bySession, owner.sessionId, 1)
       add(byUser, owner.userId, 1)
       total += 1
-      released.addEventListener(
-        "abort",
-        () => {
-          add(bySession, owner.sessionId, -1)
-          add(byUser, owner.userId, -1)
-          total -= 1
-        },
-        { once: true },
-      )
+      const giveBack = () => {
+        add(bySession, owner.sessionId, -1)
+        add(byUser, owner.userId, -1)
+        total -= 1
+      }
+      if (isSignal(released)) released.addEventListener("abort", giveBack, { once: true })
+      else released.once("close", giveBack)
       return null
     },
   }
