@@ -41,14 +41,28 @@ async function findStreamedRun(services: WebServices, viewer: Viewer, runId: str
 }
 
 /** The stored run now: whether it ended, and its transcript. */
-async function currentState(services: WebServices, run: StreamedRun): Promise<{ ended: boolean; transcript: readonly unknown[] } | null> {
+async function currentState(
+  services: WebServices,
+  run: StreamedRun,
+): Promise<{ ended: boolean; endedAt: string | null; transcript: readonly unknown[] } | null> {
   if (run.kind === "builder") {
     const latest = await services.store.collection(runs).findOne({ id: run.id, workspaceId: run.workspaceId })
-    return latest ? { ended: latest.status !== "running", transcript: latest.transcript } : null
+    return latest ? { ended: latest.status !== "running", endedAt: latest.endedAt, transcript: latest.transcript } : null
   }
   const latest = await services.store.collection(agentRuns).findOne({ id: run.id, workspaceId: run.workspaceId })
-  return latest ? { ended: !isActiveAgentRun(latest), transcript: latest.transcript } : null
+  return latest ? { ended: !isActiveAgentRun(latest), endedAt: latest.endedAt, transcript: latest.transcript } : null
 }
+
+/**
+ * How long after a run is marked ended in the store its stream may still be waiting for
+ * run.settled: settling records usage and the snapshot and frees the app before it appends
+ * run.settled, and a stream ended by `end` in that window would tell a watcher the run is over
+ * while the app still looks busy. Past this, a stream that never got run.settled ends anyway.
+ */
+const SETTLING_GRACE_MS = 10_000
+
+const endedLongEnough = (state: { ended: boolean; endedAt: string | null } | null) =>
+  state === null || (state.ended && (state.endedAt === null || Date.now() - Date.parse(state.endedAt) >= SETTLING_GRACE_MS))
 
 export interface RunEventsRequest {
   /** The request as the app sees it (its URL on the public origin, its headers). */
@@ -90,6 +104,7 @@ export async function authorizeRunEvents(services: WebServices, given: RunEvents
       return latest && latest.ended ? [...latest.transcript] : null
     },
     runEnded: async () => (await currentState(services, run))?.ended !== false,
+    runEndedAwhile: async () => endedLongEnough(await currentState(services, run)),
     stillAllowed: async () => {
       const stillViewer = await getApiViewer(again(), services)
       return stillViewer !== null && stillViewer !== INVALID_API_TOKEN && (await findStreamedRun(services, stillViewer, run.id)) !== null

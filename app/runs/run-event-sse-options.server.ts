@@ -21,6 +21,11 @@ export interface RunEventSessionOptions {
   /** Whether the stored run is no longer running (its stream may end without run.settled). */
   readonly runEnded: () => Promise<boolean>
   /**
+   * For a stream that saw its turn end but not run.settled yet: whether the run has been ended
+   * long enough that run.settled is not merely on its way (default: runEnded).
+   */
+  readonly runEndedAwhile?: () => Promise<boolean>
+  /**
    * Asked again at every heartbeat: false (the viewer was removed, lost the app, or signed out)
    * ends the stream, so access is not only checked once at connect.
    */

@@ -284,10 +284,10 @@ export class RunEventSession implements RunStreamListener, Beating {
   }
 
   // A stream that never gets run.settled (older, or the append failed) still ends once the run
-  // is settled in the store: checked after the replay and at every heartbeat.
+  // has been settled in the store for a while: checked after the replay and at every heartbeat.
   async #endIfRunEnded() {
     if (!this.#turnOver || !this.#active()) return
-    if ((await this.#options.runEnded().catch(() => false)) && this.#active()) {
+    if ((await (this.#options.runEndedAwhile ?? this.#options.runEnded)().catch(() => false)) && this.#active()) {
       this.#send(END_BYTES)
       this.#finish()
     }
