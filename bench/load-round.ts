@@ -151,7 +151,11 @@ export async function runRound(load: LoadCluster, options: RoundOptions): Promis
     const last = entries.at(-1)?.[1].join(" ") ?? ""
     const settledLast = /"run\.settled"/.test(last)
     if (!/"run\.settled"/.test(last)) problem(`run ${run.slot} (${run.runId}): its stream does not end with run.settled`)
-    else if (!/"status":"completed"/.test(last)) problem(`run ${run.slot} (${run.runId}): settled as ${/"status":"(\w+)"/.exec(last)?.[1]}`)
+    else if (!/"status":"completed"/.test(last)) {
+      // The run's error code says why (worker_unavailable, workers_busy, runtime_exited, …).
+      const code = entries.map(([, fields]) => /"code":"(\w+)"/.exec(fields.join(" "))?.[1]).find((found) => found !== undefined)
+      problem(`run ${run.slot} (${run.runId}): settled as ${/"status":"(\w+)"/.exec(last)?.[1]}${code ? ` (${code})` : ""}`)
+    }
     if (ids[0] !== undefined) firstAppendMs.push(parseStreamId(ids[0])[0] - run.sentAt)
     let firstAt = Infinity
     for (const [index, subscriber] of run.subscribers.entries()) {

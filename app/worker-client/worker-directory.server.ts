@@ -34,6 +34,15 @@ export interface WorkerDirectory {
   candidates(runtime?: RuntimeId): Promise<readonly WorkerTarget[]>
   /** A worker of `all()` by id, or null when it is gone (or not allowed). */
   byId(id: string): Promise<WorkerTarget | null>
+  /**
+   * The best of `candidates` not yet tried, by the loads as they are NOW, and counted into its
+   * load at once (synchronously, so a concurrent pick sees it) until the next registry read:
+   * without that, every turn of a burst inside one cached read sees the same loads and lands on
+   * one worker.
+   */
+  take(candidates: readonly WorkerTarget[], tried: ReadonlySet<string>, runtime?: RuntimeId): WorkerTarget | undefined
+  /** Counts a turn sent to `target` (its session owner) into its load until the next read. */
+  noteSent(target: WorkerTarget): void
 }
 
 export interface WorkerDirectoryOptions {
@@ -78,7 +87,8 @@ const originOf = (value: string): string | null => {
   }
 }
 
-const load = (announcement: WorkerAnnouncement) => announcement.activeTurns / Math.max(1, announcement.capacity)
+const load = (announcement: WorkerAnnouncement, sentSinceRead: number) =>
+  (announcement.activeTurns + sentSinceRead) / Math.max(1, announcement.capacity)
 
 /**
  * Still detecting its runtimes (it lists none yet, and may soon list the one asked for). Absent =
@@ -87,6 +97,9 @@ const load = (announcement: WorkerAnnouncement) => announcement.activeTurns / Ma
 const detecting = (announcement: WorkerAnnouncement) => announcement.detecting === true
 
 /** Whether `target` may be asked to run `runtime`: listed-only (unknown), listing it, or still detecting. */
+const tier = ({ announcement }: WorkerTarget, runtime: RuntimeId | undefined) =>
+  announcement === null ? 2 : runtime !== undefined && !announcement.runtimes.includes(runtime) ? 1 : 0
+
 const mayRun = ({ announcement }: WorkerTarget, runtime: RuntimeId | undefined) =>
   runtime === undefined || announcement === null || announcement.runtimes.includes(runtime) || detecting(announcement)
 
@@ -108,6 +121,14 @@ export function createWorkerDirectory(options: WorkerDirectoryOptions): WorkerDi
   }
 
   let cached: { readonly at: number; readonly targets: Promise<readonly WorkerTarget[]> } | null = null
+  /** Turns sent per worker id since the cached read was made (the read's loads do not show them). */
+  let sentSinceRead = new Map<string, number>()
+  const sent = (target: WorkerTarget) => sentSinceRead.get(target.id) ?? 0
+  const noteSent = (target: WorkerTarget) => sentSinceRead.set(target.id, sent(target) + 1)
+  /** By tier (lists the runtime, still detecting, listed-only: these spread at random), then load now. */
+  const compareNow = (a: WorkerTarget, b: WorkerTarget, runtime: RuntimeId | undefined) =>
+    tier(a, runtime) - tier(b, runtime) ||
+    (a.announcement && b.announcement ? load(a.announcement, sent(a)) - load(b.announcement, sent(b)) : 0)
   const read = async (): Promise<readonly WorkerTarget[]> => {
     const announced = await liveWorkers(options.live).catch((error: unknown) => {
       options.onRegistryError?.(error)
@@ -128,7 +149,10 @@ export function createWorkerDirectory(options: WorkerDirectoryOptions): WorkerDi
   }
   const all = (): Promise<readonly WorkerTarget[]> => {
     const now = Date.now()
-    if (cached === null || now - cached.at >= cacheMs) cached = { at: now, targets: read() }
+    if (cached === null || now - cached.at >= cacheMs) {
+      cached = { at: now, targets: read() }
+      sentSinceRead = new Map()
+    }
     return cached.targets
   }
 
@@ -141,19 +165,19 @@ export function createWorkerDirectory(options: WorkerDirectoryOptions): WorkerDi
         // come back runtime_unavailable (or, with [] after detection, never run anything).
         .filter((target) => mayRun(target, runtime))
         .map((target) => ({ target, tie: Math.random() }))
-      // Listed-only workers spread at random too: with no registry, a list still shares the load.
-      const tier = ({ announcement }: WorkerTarget) =>
-        announcement === null ? 2 : runtime !== undefined && !announcement.runtimes.includes(runtime) ? 1 : 0
-      ranked.sort(
-        (a, b) =>
-          tier(a.target) - tier(b.target) ||
-          (a.target.announcement && b.target.announcement ? load(a.target.announcement) - load(b.target.announcement) : 0) ||
-          a.tie - b.tie,
-      )
+      ranked.sort((a, b) => compareNow(a.target, b.target, runtime) || a.tie - b.tie)
       return ranked.map(({ target }) => target)
     },
     async byId(id) {
       return (await all()).find((target) => answersTo(target, id)) ?? null
     },
+    take(candidates, tried, runtime) {
+      let best: WorkerTarget | undefined
+      // Candidates come with ties already broken at random: the first of equals stays first.
+      for (const target of candidates) if (!tried.has(target.id) && (best === undefined || compareNow(target, best, runtime) < 0)) best = target
+      if (best) noteSent(best)
+      return best
+    },
+    noteSent,
   }
 }

@@ -120,17 +120,18 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
    * follows the winner when it may take the turn, else claims again from what the winner wrote.
    * `giveBack` undoes this route's claim when its worker does not take the turn.
    */
-  const route = async (appId: string, candidates: readonly WorkerTarget[], tried: ReadonlySet<string>) => {
+  const route = async (appId: string, candidates: readonly WorkerTarget[], tried: ReadonlySet<string>, runtime: RuntimeId) => {
     for (let attempt = 0; attempt <= candidates.length + 2; attempt += 1) {
       const seen = await readSessionLease(live, appId)
       const owner = seen.lease ? candidates.find((target) => answersTo(target, seen.lease!.workerId) && !tried.has(target.id)) : undefined
       if (owner) {
         // Each turn keeps the lease from expiring: a lease that lapsed would start a new lineage of
         // fences, and the owner would resync an app it holds current.
+        directory.noteSent(owner)
         await live.expire(sessionLeaseKey(appId), SESSION_LEASE_TTL_MS)
         return { target: owner, fence: seen.lease!.fence, giveBack: async () => {} }
       }
-      const next = candidates.find((target) => !tried.has(target.id))
+      const next = directory.take(candidates, tried, runtime)
       if (!next) return null
       const claimed: SessionLease | null = await claimSessionLease(live, appId, seen, next.id)
       if (claimed) return { target: next, fence: claimed.fence, giveBack: () => giveBack(appId, seen, claimed) }
@@ -199,7 +200,7 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
     async startRun(appId, request) {
       const candidates = await directory.candidates(request.runtime)
       return firstThatTakes(candidates, async (tried) => {
-        const routed = await route(appId, candidates, tried)
+        const routed = await route(appId, candidates, tried, request.runtime)
         if (!routed) return null
         return { target: routed.target, giveBack: routed.giveBack, send: () => routed.target.client.startRun(appId, { ...request, sessionFence: routed.fence }) }
       })
@@ -240,7 +241,7 @@ export function createWorkerPool({ live, directory }: WorkerPoolOptions): Worker
     async startAgentRun(request: StartAgentRunRequest) {
       const candidates = await directory.candidates(request.runtime)
       return firstThatTakes(candidates, async (tried) => {
-        const target = candidates.find((candidate) => !tried.has(candidate.id))
+        const target = directory.take(candidates, tried, request.runtime)
         if (!target) return null
         // Written before the call: a start that times out may still run there, and the cancel
         // that follows has to find it.

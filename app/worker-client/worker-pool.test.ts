@@ -93,6 +93,21 @@ describe("the worker pool", () => {
     expect(idle!.authorizations).toEqual([`Bearer ${TOKEN}`])
   })
 
+  it("spreads a burst of new apps over the workers although every turn of it sees the same cached registry read", async () => {
+    const [a, b] = await fakeWorkers("a", "b")
+    await a!.announce(live, { activeTurns: 0, capacity: 8 })
+    await b!.announce(live, { activeTurns: 0, capacity: 8 })
+    // As the web runs it: one registry read serves the whole burst (the workers' announcements
+    // cannot show the turns until after it), so only the pool's own count can spread them.
+    const directory = createWorkerDirectory({ live, urls: [], discovery: "redis", token: new Secret(TOKEN), cacheMs: 60_000 })
+    const burst = createWorkerPool({ live, directory })
+
+    await Promise.all(Array.from({ length: 8 }, (_, index) => burst.startRun(`app${index}`, turn(`r${index}`))))
+
+    expect(a!.turns.length).toBe(4)
+    expect(b!.turns.length).toBe(4)
+  })
+
   it("keeps sending an app's turns to its owner, however loaded, with the same fence", async () => {
     const [a, b] = await fakeWorkers("a", "b")
     await a!.announce(live, { activeTurns: 0 })
