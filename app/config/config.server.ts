@@ -3,6 +3,7 @@
 
 import { isIP } from "node:net"
 import { isRole, type Role } from "#shared/auth/permissions.ts"
+import { checkRedisUrl } from "#shared/config/redis-url.ts"
 import { absolutePath, flag, integer, oneOf, parseEnv, requireThat, secret, text, url, type Env, type Parsed } from "#shared/config/env.ts"
 import { host, internalApiToken, isLoopbackHost, nodeEnv, port } from "#shared/config/common.ts"
 import type { Secret } from "#shared/config/secret.ts"
@@ -269,7 +270,7 @@ export function loadWebConfig(env: Env): WebConfig {
   requireThat(workerDiscovery !== "redis" || raw.redisUrl !== undefined, webEnvSpec.workerDiscovery, "is redis, which needs REDIS_URL (workers register there); set REDIS_URL, or leave discovery off", "off")
   const oidc = authMode === "external" ? oidcConfig(raw, production) : null
   if (raw.mongodbUri !== undefined) checkMongoUri(raw.mongodbUri)
-  if (raw.redisUrl !== undefined) checkRedisUrl(raw.redisUrl)
+  if (raw.redisUrl !== undefined) checkRedisUrl(raw.redisUrl, webEnvSpec.redisUrl)
 
   const notDsn = "must be a Sentry DSN like https://<key>@<host>/<project>"
   requireThat(raw.sentryDsn === undefined || parseSentryDsn(raw.sentryDsn) !== null, webEnvSpec.sentryDsn, notDsn)
@@ -390,6 +391,3 @@ function checkMongoUri(value: Secret) {
   requireThat(match !== null && match[2] !== "", webEnvSpec.mongodbUri, "must name a database after the host (…/second)")
 }
 
-function checkRedisUrl(value: Secret) {
-  requireThat(/^rediss?:\/\/[^/]/.test(value.reveal()), webEnvSpec.redisUrl, "must start with redis:// or rediss://")
-}
