@@ -1,82 +1,18 @@
 // The worker pool routes each call to the worker that should answer it: an app's turns to its
 // session owner, a new app to the least-loaded worker (claiming the lease, fence + 1), past busy,
-// draining and dead workers, and never to a URL the operator did not list. Real HTTP to fake
-// workers on loopback, and the real in-process live port (registry entries, leases, keys).
+// draining and dead workers. Real HTTP to fake workers on loopback, and the real in-process live
+// port (registry entries, leases, keys). Which workers it may call at all (WORKER_URL, discovery):
+// worker-pool-allowlist.test.ts.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { createMemoryLive } from "#shared/live/memory-live.server.ts"
-import type { LiveCoordination } from "#shared/live/live.server.ts"
-import { Secret } from "#shared/config/secret.ts"
+import { describe, expect, it } from "vitest"
 import { readSessionLease, sessionLeaseKey } from "#shared/workers/session-lease.ts"
-import { startFakePoolWorker, type FakePoolWorker } from "./pool-worker.fixture.ts"
-import type { StartRunRequest, WorkerClient } from "./worker-client.server.ts"
+import { Secret } from "#shared/config/secret.ts"
 import { WorkerUnavailableError } from "./worker-client.server.ts"
-import { createWorkerDirectory, listedWorkerId } from "./worker-directory.server.ts"
+import { createWorkerDirectory } from "./worker-directory.server.ts"
 import { agentRunWorkerKey, createWorkerPool, WORKERS_BUSY } from "./worker-pool.server.ts"
-import { openWorkerClient } from "./open-worker-client.server.ts"
+import { agentRun, fakeWorkers, forgetWorkers, lease, live, pool, TOKEN, turn, usePoolWorld } from "./pool-test-world.ts"
 
-const TOKEN = "pool-test-token-0123456789abcdef0123"
-
-let live: LiveCoordination
-let workers: FakePoolWorker[] = []
-
-beforeEach(() => {
-  live = createMemoryLive()
-})
-
-afterEach(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()))
-  workers = []
-  await live.close()
-})
-
-async function fakeWorkers(...names: string[]): Promise<FakePoolWorker[]> {
-  const started = await Promise.all(names.map((name) => startFakePoolWorker(name)))
-  workers.push(...started)
-  return started
-}
-
-/** A pool as services.server.ts builds one; no registry cache, so each call sees the latest entries. */
-function pool(options: { readonly urls?: readonly string[]; readonly discovery?: "redis" | "off" } = {}): WorkerClient {
-  const directory = createWorkerDirectory({
-    live,
-    urls: (options.urls ?? []).map((url) => new URL(url)),
-    discovery: options.discovery ?? "redis",
-    token: new Secret(TOKEN),
-    cacheMs: 0,
-  })
-  return createWorkerPool({ live, directory })
-}
-
-const turn = (runId: string, extra: Partial<StartRunRequest> = {}): StartRunRequest => ({
-  prompt: "Make it blue",
-  runtime: "claude",
-  model: null,
-  runId,
-  resumeSessionId: null,
-  handoffPrompt: null,
-  snapshotAvailable: true,
-  delivery: { leaseMs: 20_000 },
-  ...extra,
-})
-
-const agentRun = (runId: string) => ({
-  runId,
-  workspaceId: "ws1",
-  appId: "app1",
-  agentId: "triage",
-  runtime: "claude" as const,
-  model: null,
-  systemPrompt: "You triage.",
-  prompt: "Triage the inbox",
-  tools: [],
-  dataCollections: [],
-  builtinTools: [],
-  delivery: { leaseMs: 20_000 },
-})
-
-const lease = async (appId: string) => (await readSessionLease(live, appId)).lease
-
+usePoolWorld()
 describe("the worker pool", () => {
   it("sends an app's first turn to the least-loaded worker, claims the lease and sends its fence", async () => {
     const [busy, idle] = await fakeWorkers("busy", "idle")
@@ -244,25 +180,6 @@ describe("the worker pool", () => {
     expect(await pool().startAgentRun(agentRun("a1"))).toMatchObject({ started: false, code: "runtime_unavailable" })
   })
 
-  it("says when workers are registered but WORKER_URL allows none of them", async () => {
-    const [registered] = await fakeWorkers("registered")
-    await registered!.announce(live)
-    const told: string[][] = []
-    const directory = createWorkerDirectory({
-      live,
-      urls: [new URL("http://localhost:38201")],
-      discovery: "redis",
-      token: new Secret(TOKEN),
-      cacheMs: 0,
-      onNoneAllowed: (workers, listed) => told.push([...workers.map((worker) => worker.id), ...listed.map((url) => url.origin)]),
-    })
-
-    expect((await directory.all()).map((target) => target.announcement)).toEqual([null])
-    expect(told).toEqual([["registered-1", "http://localhost:38201"]])
-    await createWorkerDirectory({ live, urls: [new URL(registered!.url)], discovery: "redis", token: undefined, cacheMs: 0, onNoneAllowed: () => told.push(["again"]) }).all()
-    expect(told).toHaveLength(1)
-  })
-
   it("moves an app whose owner died (no registry entry) to a live worker with the fence one higher", async () => {
     const [survivor] = await fakeWorkers("survivor")
     await survivor!.announce(live)
@@ -291,7 +208,7 @@ describe("the worker pool", () => {
 
     await alive!.stop()
     await expect(pool().startRun("app2", turn("r2"))).rejects.toThrow("The agent worker is unavailable (unreachable). Try again in a moment.")
-    workers = []
+    forgetWorkers()
   })
 
   it("sends the snapshot to the same worker, with the same fence, when it asks for the source", async () => {
@@ -314,40 +231,6 @@ describe("the worker pool", () => {
       { appId: "app1", runId: "r1", sessionFence: fence, withSource: true },
     ])
     expect(b!.turns).toEqual([])
-  })
-
-  it("never sends the token to a registered worker the WORKER_URL allowlist does not name", async () => {
-    const [listed, stranger] = await fakeWorkers("listed", "stranger")
-    await listed!.announce(live, { activeTurns: 3 })
-    await stranger!.announce(live, { activeTurns: 0 })
-    const workerPool = pool({ urls: [listed!.url], discovery: "redis" })
-
-    await workerPool.startRun("app1", turn("r1"))
-    await workerPool.startAgentRun(agentRun("ar1"))
-    await workerPool.destroy("app1")
-    await workerPool.runtimes()
-
-    expect(listed!.turns.map((t) => t.runId)).toEqual(["r1"])
-    expect(stranger!.authorizations).toEqual([])
-  })
-
-  it("uses listed URLs nobody registered (last, load unknown), so one WORKER_URL works without a registry", async () => {
-    const [only] = await fakeWorkers("only")
-    const workerPool = pool({ urls: [only!.url], discovery: "off" })
-
-    expect(await workerPool.startRun("app1", turn("r1"))).toEqual({ started: true })
-    expect(await workerPool.startRun("app1", turn("r2"))).toEqual({ started: true })
-    const { fence } = (await lease("app1"))!
-    expect(only!.turns.map((t) => t.sessionFence)).toEqual([fence, fence])
-    expect(await lease("app1")).toEqual({ workerId: listedWorkerId(new URL(only!.url).origin), fence })
-    expect((await workerPool.runtimes()).map((runtime) => runtime.id)).toEqual(["claude", "codex"])
-    expect(await workerPool.health()).toBe("ok")
-    // An app from before leases: the one worker holds it, as it always did.
-    expect(await workerPool.files("older-app")).toMatchObject({ files: { "owner.txt": "only" } })
-    // Once it registers, it is still the app's owner under the lease it took before (no resync).
-    await only!.announce(live)
-    await workerPool.startRun("app1", turn("r3"))
-    expect(only!.turns.map((t) => t.sessionFence)).toEqual([fence, fence, fence])
   })
 
   it("remembers an agent run's worker so the cancel reaches it, and cancels everywhere when it is not known", async () => {
@@ -385,26 +268,5 @@ describe("the worker pool", () => {
     expect(await live.getKey(sessionLeaseKey("app1"))).toBeNull()
   })
 
-  it("is not used for one WORKER_URL without discovery: turns go straight there, with no fence and no lease", async () => {
-    const [only, other] = await fakeWorkers("only", "other")
-    // Registered or not, one listed worker without discovery is called directly, as before scale-out:
-    // a fence would make it resync every app from its snapshot after any restart.
-    await only!.announce(live)
-    const client = openWorkerClient({ live, urls: [new URL(only!.url)], discovery: "off", token: new Secret(TOKEN) })
 
-    expect(await client.startRun("app1", turn("r1"))).toEqual({ started: true })
-    expect(only!.turns).toEqual([{ appId: "app1", runId: "r1", sessionFence: undefined, withSource: false }])
-    expect(await live.getKey(sessionLeaseKey("app1"))).toBeNull()
-    expect(await client.files("app1")).toMatchObject({ files: { "owner.txt": "only" } })
-
-    // With discovery, or with two listed, it is the pool: fenced and leased.
-    const discovered = openWorkerClient({ live, urls: [new URL(only!.url)], discovery: "redis", token: new Secret(TOKEN) })
-    await discovered.startRun("app2", turn("r2"))
-    const listed = openWorkerClient({ live, urls: [new URL(only!.url), new URL(other!.url)], discovery: "off", token: new Secret(TOKEN) })
-    await listed.startRun("app3", turn("r3"))
-    const fenced = [...only!.turns, ...other!.turns].filter((t) => t.runId !== "r1")
-    expect(fenced.map((t) => t.sessionFence !== undefined)).toEqual([true, true])
-    expect(await lease("app2")).not.toBeNull()
-    expect(await lease("app3")).not.toBeNull()
-  })
 })
