@@ -10,6 +10,9 @@ import { readdirSync, readFileSync } from "node:fs"
 import { Redis } from "ioredis"
 import { STREAMS_PER_SESSION, STREAMS_PER_USER } from "#app/sse/stream-slots.server.ts"
 import { ID_PATTERN } from "#shared/ids.ts"
+import { createRedisLive } from "#shared/live/redis-live.server.ts"
+import { liveWorkers } from "#shared/workers/worker-registry.ts"
+import { eventually } from "#tests/fixtures/eventually.ts"
 import { descendantsOf } from "#worker/src/runtime/process/process-tree.ts"
 import { FAKE_API_KEY } from "#tests/fixtures/fake-model/cli-env.ts"
 import { startFakeModel, type FakeModel } from "#tests/fixtures/fake-model/server.ts"
@@ -79,6 +82,17 @@ export async function startLoadCluster(settings: LoadSettings): Promise<LoadClus
       },
     })
     redis = new Redis(cluster.redis.url, { connectionName: "load-bench", maxRetriesPerRequest: 3 })
+    // A worker still detecting its runtimes is ranked after those that list Claude Code, so a round
+    // sent before every worker has finished would all land on the first one done.
+    const live = await createRedisLive({ url: cluster.redis.url, prefix: "second:" })
+    try {
+      await eventually(async () => {
+        const ready = (await liveWorkers(live)).filter((worker) => worker.detecting !== true && worker.runtimes.includes("claude"))
+        return ready.length === settings.workers
+      }, 120_000)
+    } finally {
+      await live.close()
+    }
     const people = await signInPeople(cluster.webs[0]!.url, settings)
     const started = cluster
     const client = redis
